@@ -1,0 +1,8 @@
+// Package pipeline is adshift's domain: the three stages (features, creatives, outcomes) and the
+// seams between them and the infrastructure that feeds them.
+//
+// It imports no Kafka, ClickHouse or configuration library: sources deliver Records to a Stage's
+// per-partition Processor, and the Processor hands what it produced to small interfaces (Emitter,
+// RowWriter) that sinks implement. A Processor is owned by one partition worker goroutine and is
+// never called concurrently, so partition state needs no locks.
+package pipeline

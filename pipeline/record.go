@@ -1,0 +1,40 @@
+package pipeline
+
+import (
+	"context"
+	"time"
+)
+
+// Header is one Kafka-style record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// Record is one message as the domain sees it: read from a topic, or to be written to one.
+// Partition and Offset are set on records read from a source and ignored on records emitted.
+type Record struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Headers   []Header
+	Timestamp time.Time
+}
+
+// Header returns the value of the first header named key, or nil.
+func (r Record) Header(key string) []byte {
+	for _, h := range r.Headers {
+		if h.Key == key {
+			return h.Value
+		}
+	}
+	return nil
+}
+
+// Emitter publishes records to their topics (keyed by Record.Key) and returns only once every
+// record is acknowledged by the broker, so a caller may then commit the input that caused them.
+type Emitter interface {
+	Emit(ctx context.Context, recs []Record) error
+}

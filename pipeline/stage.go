@@ -1,0 +1,25 @@
+package pipeline
+
+import "context"
+
+// Stage is the work of one consumer group: the topics it reads and a Processor for every
+// partition assigned to this instance.
+type Stage interface {
+	// Name names the stage; its consumer group is "adshift-" + Name().
+	Name() string
+	// Topics lists the topics the stage consumes.
+	Topics() []string
+	// Open returns the processor that owns one assigned partition. It runs before any record of
+	// that partition is processed, so it is where partition state is restored.
+	Open(ctx context.Context, topic string, partition int32) (Processor, error)
+}
+
+// Processor owns one assigned partition. Process is called with consecutive batches of that
+// partition's records, never concurrently; when it returns nil, everything the batch caused is
+// durable and its offsets may be committed. An error stops the partition: the batch is not
+// committed and will be redelivered.
+type Processor interface {
+	Process(ctx context.Context, batch []Record) error
+	// Close flushes partition state when the partition is revoked or the stage stops.
+	Close(ctx context.Context) error
+}

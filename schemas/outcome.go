@@ -1,0 +1,55 @@
+package schemas
+
+import "time"
+
+// Outcome kinds in ad_events.
+const (
+	Impression = "impression"
+	Click      = "click"
+	Conversion = "conversion"
+)
+
+// Attribution kinds of a conversion.
+const (
+	AttributionClick = "last_click"
+	AttributionView  = "last_view"
+	AttributionNone  = ""
+)
+
+// AdEvent is one row of ClickHouse ad_events: an impression, click or conversion with its own
+// id, so redelivered inputs dedup on EventID.
+type AdEvent struct {
+	EventID      string    `json:"event_id"`
+	Kind         string    `json:"kind"`
+	AdID         string    `json:"ad_id"`
+	ImpressionID string    `json:"impression_id,omitempty"`
+	User         string    `json:"user"`
+	Revenue      float64   `json:"revenue,omitempty"`
+	Currency     string    `json:"currency,omitempty"`
+	OrderID      string    `json:"order_id,omitempty"`
+	Attribution  string    `json:"attribution,omitempty"`
+	EventTime    time.Time `json:"event_time"`
+}
+
+// FailedEvent is one row of ClickHouse failed_events, read back from the dead-letter topic.
+type FailedEvent struct {
+	FailureID string      `json:"failure_id"` // topic/partition/offset of the original input
+	Kind      FailureKind `json:"kind"`
+	Detail    string      `json:"detail"`
+	Stage     string      `json:"stage"`
+	Topic     string      `json:"topic"`
+	Partition int32       `json:"partition"`
+	Offset    int64       `json:"offset"`
+	Payload   string      `json:"payload"` // the original bytes, cut to a bounded size
+	FailedAt  time.Time   `json:"failed_at"`
+}
+
+// Rows is what the outcomes stage lands in ClickHouse for one batch.
+type Rows struct {
+	Ads      []Ad
+	Events   []AdEvent
+	Failures []FailedEvent
+}
+
+// Len counts all rows.
+func (r Rows) Len() int { return len(r.Ads) + len(r.Events) + len(r.Failures) }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Starts and stops the local ClickHouse server that the demo, the tests and CI use.
+#
+#   scripts/clickhouse.sh up     install when missing (root on Debian/Ubuntu), start, wait until it answers
+#   scripts/clickhouse.sh down   stop it
+#   scripts/clickhouse.sh status
+#
+# Data and logs live under var/clickhouse. The server binds 127.0.0.1 only; the native port is
+# ADSHIFT_CH_PORT (default 9000) and the HTTP port ADSHIFT_CH_HTTP_PORT (default 8123).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir="$root/var/clickhouse"
+port=${ADSHIFT_CH_PORT:-9000}
+http_port=${ADSHIFT_CH_HTTP_PORT:-8123}
+pidfile="$dir/server.pid"
+
+log() { printf 'clickhouse: %s\n' "$*" >&2; }
+
+# server_cmd prints the command that runs a server: Debian's clickhouse-server, or a current
+# single `clickhouse` binary.
+server_cmd() {
+	if command -v clickhouse-server >/dev/null 2>&1; then
+		echo clickhouse-server
+	elif command -v clickhouse >/dev/null 2>&1; then
+		echo "clickhouse server"
+	fi
+}
+
+client_cmd() {
+	if command -v clickhouse-client >/dev/null 2>&1; then
+		echo clickhouse-client
+	elif command -v clickhouse >/dev/null 2>&1; then
+		echo "clickhouse client"
+	fi
+}
+
+install() {
+	[ -n "$(server_cmd)" ] && [ -n "$(client_cmd)" ] && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		log "installing Debian's clickhouse-server and clickhouse-client"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			clickhouse-server clickhouse-client >/dev/null
+		return 0
+	fi
+	log "no ClickHouse found: install Debian's clickhouse-server (apt-get install clickhouse-server clickhouse-client)"
+	log "or put a current single 'clickhouse' binary on the PATH"
+	exit 1
+}
+
+running() {
+	[ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+answers() {
+	# shellcheck disable=SC2046
+	$(client_cmd) --host 127.0.0.1 --port "$port" --query 'SELECT 1' >/dev/null 2>&1
+}
+
+write_config() {
+	mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
+	cat >"$dir/config.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+    <logger>
+        <level>warning</level>
+        <log>$dir/log/server.log</log>
+        <errorlog>$dir/log/server.err.log</errorlog>
+        <size>100M</size>
+        <count>2</count>
+    </logger>
+    <listen_host>127.0.0.1</listen_host>
+    <tcp_port>$port</tcp_port>
+    <http_port>$http_port</http_port>
+    <path>$dir/data/</path>
+    <tmp_path>$dir/tmp/</tmp_path>
+    <user_files_path>$dir/user_files/</user_files_path>
+    <format_schema_path>$dir/format_schemas/</format_schema_path>
+    <mark_cache_size>268435456</mark_cache_size>
+    <max_concurrent_queries>100</max_concurrent_queries>
+    <users_config>$dir/users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <mlock_executable>false</mlock_executable>
+</yandex>
+XML
+	cat >"$dir/users.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+    <profiles>
+        <default>
+            <max_memory_usage>4000000000</max_memory_usage>
+        </default>
+    </profiles>
+    <users>
+        <default>
+            <password></password>
+            <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </default>
+    </users>
+    <quotas>
+        <default>
+            <interval><duration>3600</duration><queries>0</queries><errors>0</errors>
+            <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval>
+        </default>
+    </quotas>
+</yandex>
+XML
+}
+
+up() {
+	install
+	if running && answers; then
+		log "already running on 127.0.0.1:$port (pid $(cat "$pidfile"))"
+		return 0
+	fi
+	write_config
+	log "starting on 127.0.0.1:$port, data under $dir"
+	# shellcheck disable=SC2046
+	(cd "$dir" && exec $(server_cmd) --config-file="$dir/config.xml" --pid-file="$pidfile" \
+		>"$dir/log/stdout.log" 2>&1) &
+	for _ in $(seq 1 120); do
+		if answers; then
+			log "ready on 127.0.0.1:$port"
+			return 0
+		fi
+		sleep 0.5
+	done
+	log "did not answer within 60s; last lines of $dir/log:"
+	tail -n 20 "$dir/log/server.err.log" "$dir/log/stdout.log" >&2 2>/dev/null || true
+	exit 1
+}
+
+down() {
+	if ! running; then
+		log "not running"
+		rm -f "$pidfile"
+		return 0
+	fi
+	pid=$(cat "$pidfile")
+	kill "$pid"
+	for _ in $(seq 1 60); do
+		kill -0 "$pid" 2>/dev/null || { log "stopped"; rm -f "$pidfile"; return 0; }
+		sleep 0.5
+	done
+	log "still running after 30s; killing pid $pid"
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$pidfile"
+}
+
+case "${1:-}" in
+up) up ;;
+down) down ;;
+status) if running && answers; then log "running on 127.0.0.1:$port"; else log "not running"; exit 1; fi ;;
+*) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
