@@ -1,0 +1,100 @@
+package config
+
+import "time"
+
+// Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
+// kafka.brokers, clickhouse.addr … The environment variable of a key is ADSHIFT_ plus the key
+// upper-cased with dots as underscores: kafka.brokers ↔ ADSHIFT_KAFKA_BROKERS.
+type Config struct {
+	Kafka    Kafka    `mapstructure:"kafka"`
+	Topics   Topics   `mapstructure:"topics"`
+	Catalog  Catalog  `mapstructure:"catalog"`
+	LLM      LLM      `mapstructure:"llm"`
+	HTTP     HTTP     `mapstructure:"http"`
+	Log      Log      `mapstructure:"log"`
+	Shutdown Shutdown `mapstructure:"shutdown"`
+}
+
+// Kafka says where the brokers are. With no brokers adshift starts an embedded broker.
+type Kafka struct {
+	Brokers      []string `mapstructure:"brokers"`
+	EmbeddedAddr string   `mapstructure:"embedded_addr"`
+	CreateTopics bool     `mapstructure:"create_topics"`
+	ClientID     string   `mapstructure:"client_id"`
+	Username     string   `mapstructure:"username"` // SASL/PLAIN when set
+	Password     string   `mapstructure:"password"`
+	TLS          bool     `mapstructure:"tls"`
+}
+
+// Embedded reports whether adshift runs its own in-process broker.
+func (k Kafka) Embedded() bool { return len(k.Brokers) == 0 }
+
+// Topic names a topic and the partitions adshift creates it with.
+type Topic struct {
+	Name       string `mapstructure:"name"`
+	Partitions int32  `mapstructure:"partitions"`
+}
+
+// Topics are the topics adshift reads and owns.
+type Topics struct {
+	Clickstream Topic `mapstructure:"clickstream"`
+	DLQ         Topic `mapstructure:"dlq"`
+	Shifts      Topic `mapstructure:"shifts"`
+	Profiles    Topic `mapstructure:"profiles"`
+	Ads         Topic `mapstructure:"ads"`
+	Outcomes    Topic `mapstructure:"outcomes"`
+}
+
+// Catalog is the product catalogue ads are grounded on.
+type Catalog struct {
+	Format string `mapstructure:"format"`
+	Path   string `mapstructure:"path"`
+}
+
+// LLM configures the model that writes ads. With no provider the template generator writes them.
+type LLM struct {
+	Provider    string        `mapstructure:"provider"`
+	BaseURL     string        `mapstructure:"base_url"`
+	Model       string        `mapstructure:"model"`
+	APIKey      string        `mapstructure:"api_key"`
+	Temperature float64       `mapstructure:"temperature"`
+	MaxTokens   int           `mapstructure:"max_tokens"`
+	Timeout     time.Duration `mapstructure:"timeout"`
+}
+
+// HTTP serves /metrics and /healthz.
+type HTTP struct {
+	Addr string `mapstructure:"addr"`
+}
+
+// Log configures the logger.
+type Log struct {
+	Level  string `mapstructure:"level"`
+	Format string `mapstructure:"format"`
+}
+
+// Shutdown bounds a graceful stop: stop polling, drain, flush, commit, close.
+type Shutdown struct {
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// Default returns the configuration adshift runs with when nothing is set: an embedded broker,
+// a local ClickHouse, the template generator.
+func Default() Config {
+	return Config{
+		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift"},
+		Topics: Topics{
+			Clickstream: Topic{Name: "clickstream", Partitions: 6},
+			DLQ:         Topic{Name: "clickstream.dlq", Partitions: 6},
+			Shifts:      Topic{Name: "adshift.shifts", Partitions: 6},
+			Profiles:    Topic{Name: "adshift.profiles", Partitions: 6},
+			Ads:         Topic{Name: "ads.ready", Partitions: 6},
+			Outcomes:    Topic{Name: "ad.outcomes", Partitions: 6},
+		},
+		Catalog:  Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
+		LLM:      LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second},
+		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
+		Log:      Log{Level: "info", Format: "text"},
+		Shutdown: Shutdown{Timeout: 30 * time.Second},
+	}
+}

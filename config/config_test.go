@@ -1,0 +1,140 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "adshift.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsAreValidAndEmbedded(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatalf("defaults do not load: %v", err)
+	}
+	if !cfg.Kafka.Embedded() || cfg.Kafka.EmbeddedAddr != "127.0.0.1:9092" {
+		t.Fatalf("default kafka = %+v, want embedded on 127.0.0.1:9092", cfg.Kafka)
+	}
+	if cfg.Topics.Clickstream.Name != "clickstream" || cfg.Topics.DLQ.Name != "clickstream.dlq" {
+		t.Fatalf("default topics = %+v", cfg.Topics)
+	}
+}
+
+func TestPrecedenceFileEnvFlag(t *testing.T) {
+	path := writeFile(t, "kafka:\n  brokers: [file:9092]\nlog:\n  level: debug\nshutdown:\n  timeout: 5s\nhttp:\n  addr: 127.0.0.1:1000\n")
+
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Kafka.Brokers, []string{"file:9092"}) || cfg.Log.Level != "debug" || cfg.Shutdown.Timeout != 5*time.Second {
+		t.Fatalf("file values not applied: %+v", cfg)
+	}
+
+	t.Setenv("ADSHIFT_KAFKA_BROKERS", "env1:9092,env2:9092")
+	t.Setenv("ADSHIFT_SHUTDOWN_TIMEOUT", "7s")
+	cfg, err = Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Kafka.Brokers, []string{"env1:9092", "env2:9092"}) || cfg.Shutdown.Timeout != 7*time.Second {
+		t.Fatalf("environment does not override the file: brokers %v timeout %v", cfg.Kafka.Brokers, cfg.Shutdown.Timeout)
+	}
+	if cfg.Log.Level != "debug" {
+		t.Fatalf("a key set only in the file lost its value: %q", cfg.Log.Level)
+	}
+
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	fs.String("http.addr", "", "")
+	fs.StringSlice("kafka.brokers", nil, "")
+	if err := fs.Parse([]string{"--kafka.brokers=flag:9092"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Load(path, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Kafka.Brokers, []string{"flag:9092"}) {
+		t.Fatalf("flag does not override the environment: %v", cfg.Kafka.Brokers)
+	}
+	if cfg.HTTP.Addr != "127.0.0.1:1000" {
+		t.Fatalf("an unset flag overrode the file: http.addr = %q", cfg.HTTP.Addr)
+	}
+}
+
+func TestEmptyBrokersEnvMeansEmbedded(t *testing.T) {
+	t.Setenv("ADSHIFT_KAFKA_BROKERS", "")
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Kafka.Embedded() {
+		t.Fatalf("brokers = %q, want none", cfg.Kafka.Brokers)
+	}
+}
+
+func TestLoadErrorsNameTheKey(t *testing.T) {
+	f := func(yaml, want string) {
+		t.Helper()
+		_, err := Load(writeFile(t, yaml), nil)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("Load(%q) error = %v, want it to mention %q", yaml, err, want)
+		}
+	}
+	f("kafka:\n  brokerz: [a:1]\n", "brokerz")
+	f("llm:\n  provider: openia\n", "llm.provider")
+	f("llm:\n  provider: openai\n", "llm.model")
+	f("log:\n  level: loud\n", "log.level")
+	f("topics:\n  shifts:\n    partitions: 0\n", "topics.shifts.partitions")
+	f("topics:\n  shifts:\n    name: clickstream\n", "topics.shifts.name")
+	f("kafka:\n  brokers: [nohost]\n", "kafka.brokers")
+	f("shutdown:\n  timeout: soon\n", "timeout")
+	f("topics:\n  profiles:\n    partitions: 3\n", "co-partitioned")
+
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("missing file error = %v", err)
+	}
+}
+
+func TestPrintMasksSecrets(t *testing.T) {
+	cfg := Default()
+	cfg.LLM.APIKey = "sk-very-secret"
+	cfg.Kafka.Username, cfg.Kafka.Password = "svc", "hunter2"
+	var buf bytes.Buffer
+	if err := cfg.Print(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, s := range []string{"sk-very-secret", "hunter2"} {
+		if strings.Contains(out, s) {
+			t.Fatalf("printed config leaks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range []string{"api_key: '****'", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
+		if !strings.Contains(out, s) {
+			t.Fatalf("printed config lacks %q:\n%s", s, out)
+		}
+	}
+	// What Print writes loads back to the same configuration.
+	back, err := Load(writeFile(t, strings.ReplaceAll(out, "'****'", "sk-very-secret")), nil)
+	if err != nil {
+		t.Fatalf("printed config does not load back: %v", err)
+	}
+	if back.Shutdown != cfg.Shutdown || back.Kafka.Username != "svc" {
+		t.Fatalf("round trip lost values: %+v", back)
+	}
+}

@@ -1,0 +1,98 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+)
+
+// Providers are the llm.provider values adshift speaks; empty means the template generator.
+var providers = []string{"", "openai", "ollama", "anthropic", "gemini"}
+
+// Validate checks every value and names the key and what it allows in its errors.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	hostPort := func(key, v string) {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			bad(key, "%q is not host:port", v)
+		}
+	}
+
+	for _, b := range c.Kafka.Brokers {
+		hostPort("kafka.brokers", b)
+	}
+	if c.Kafka.Embedded() {
+		hostPort("kafka.embedded_addr", c.Kafka.EmbeddedAddr)
+	}
+	if c.Kafka.Username != "" && c.Kafka.Password == "" {
+		bad("kafka.password", "must be set when kafka.username is")
+	}
+	names := map[string]string{}
+	for _, kt := range c.Topics.byKey() {
+		key, t := kt.key, kt.topic
+		if t.Name == "" {
+			bad(key+".name", "must not be empty")
+		}
+		if t.Partitions < 1 || t.Partitions > 10000 {
+			bad(key+".partitions", "%d is out of range: allowed 1..10000", t.Partitions)
+		}
+		if other, dup := names[t.Name]; dup {
+			bad(key+".name", "%q is also %s.name: every topic needs its own name", t.Name, other)
+		}
+		names[t.Name] = key
+	}
+	if c.Topics.Clickstream.Partitions != c.Topics.Profiles.Partitions {
+		bad("topics.profiles.partitions", "%d must equal topics.clickstream.partitions (%d): the changelog is co-partitioned with its input",
+			c.Topics.Profiles.Partitions, c.Topics.Clickstream.Partitions)
+	}
+	if !slices.Contains(providers, c.LLM.Provider) {
+		bad("llm.provider", "%q is not one of %s (empty = template generator)", c.LLM.Provider, strings.Join(providers[1:], ", "))
+	}
+	if c.LLM.Provider != "" && c.LLM.Model == "" {
+		bad("llm.model", "must be set when llm.provider is %q", c.LLM.Provider)
+	}
+	if c.LLM.Temperature < 0 || c.LLM.Temperature > 2 {
+		bad("llm.temperature", "%v is out of range: allowed 0..2", c.LLM.Temperature)
+	}
+	if c.LLM.MaxTokens < 1 {
+		bad("llm.max_tokens", "%d must be at least 1", c.LLM.MaxTokens)
+	}
+	if c.LLM.Timeout <= 0 {
+		bad("llm.timeout", "%v must be positive", c.LLM.Timeout)
+	}
+	if c.HTTP.Addr != "" {
+		hostPort("http.addr", c.HTTP.Addr)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		bad("log.format", "%q is not one of text, json", c.Log.Format)
+	}
+	if c.Shutdown.Timeout <= 0 {
+		bad("shutdown.timeout", "%v must be positive", c.Shutdown.Timeout)
+	}
+	return errors.Join(errs...)
+}
+
+type keyedTopic struct {
+	key   string
+	topic Topic
+}
+
+// byKey lists the topics with their config keys, in declaration order.
+func (t Topics) byKey() []keyedTopic {
+	return []keyedTopic{
+		{"topics.clickstream", t.Clickstream},
+		{"topics.dlq", t.DLQ},
+		{"topics.shifts", t.Shifts},
+		{"topics.profiles", t.Profiles},
+		{"topics.ads", t.Ads},
+		{"topics.outcomes", t.Outcomes},
+	}
+}
