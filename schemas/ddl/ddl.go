@@ -1,0 +1,82 @@
+// Package ddl holds adshift's ClickHouse schema as numbered migrations embedded in the binary.
+//
+// Each NNNN_name.sql file is one statement, a text/template rendered with the target database and
+// the server's Capabilities, so the same migrations run on ClickHouse 18.16 (plain String, no TTL)
+// and on current releases (LowCardinality, TTL). Applying them is the ClickHouse sink's job; this
+// package only renders. It has no state and is safe for concurrent use.
+package ddl
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+//go:embed *.sql
+var files embed.FS
+
+// Migration is one rendered schema change.
+type Migration struct {
+	Version int    // from the file name's number; applied in ascending order
+	Name    string // the file name without number and extension, e.g. "ads"
+	SQL     string
+}
+
+var fileName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidDatabase reports whether name is safe to use as a database name in DDL and queries.
+func ValidDatabase(name string) bool { return identifier.MatchString(name) }
+
+// Render returns every migration for database on a server with caps, ordered by version.
+func Render(database string, caps Capabilities) ([]Migration, error) {
+	if !ValidDatabase(database) {
+		return nil, fmt.Errorf("database name %q: want letters, digits and underscores", database)
+	}
+	names, err := fs.Glob(files, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	funcs := template.FuncMap{
+		"db": func() string { return "`" + database + "`" },
+		// lowcard is the type of a string column with few distinct values.
+		"lowcard": func() string {
+			if caps.LowCardinality {
+				return "LowCardinality(String)"
+			}
+			return "String"
+		},
+	}
+	var out []Migration
+	for _, name := range names {
+		m := fileName.FindStringSubmatch(name)
+		if m == nil {
+			return nil, fmt.Errorf("migration file %s: want NNNN_name.sql", name)
+		}
+		version, _ := strconv.Atoi(m[1])
+		if len(out) > 0 && out[len(out)-1].Version == version {
+			return nil, fmt.Errorf("migration %s: version %d used twice", name, version)
+		}
+		text, err := fs.ReadFile(files, name)
+		if err != nil {
+			return nil, err
+		}
+		tmpl, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(text))
+		if err != nil {
+			return nil, fmt.Errorf("parse migration %s: %w", name, err)
+		}
+		var sql strings.Builder
+		if err := tmpl.Execute(&sql, caps); err != nil {
+			return nil, fmt.Errorf("render migration %s: %w", name, err)
+		}
+		out = append(out, Migration{Version: version, Name: m[2], SQL: strings.TrimSpace(sql.String())})
+	}
+	return out, nil
+}
