@@ -1,0 +1,35 @@
+package features
+
+import "github.com/adshift/adshift/schemas"
+
+// kind is what one Segment event name means to a profile.
+type kind struct {
+	weight float64 // interest added, before decay
+	stage  intent  // the funnel stage the event shows
+}
+
+// interestKinds maps the events that move interest to their kind, with weights from w.
+func interestKinds(w Weights) map[string]kind {
+	return map[string]kind{
+		schemas.ProductViewed:        {w.View, browse},
+		schemas.ProductListViewed:    {w.ListView, browse},
+		schemas.ProductsSearched:     {w.Search, browse},
+		schemas.ProductClicked:       {w.Click, consider},
+		schemas.ProductAddedWishlist: {w.Wishlist, consider},
+		schemas.ProductAdded:         {w.Add, cart},
+		schemas.CheckoutStarted:      {w.Checkout, cart},
+		schemas.OrderCompleted:       {w.Order, purchase},
+	}
+}
+
+// isOutcome reports the events that only record what an ad did; the outcomes stage reads them.
+func isOutcome(name string) bool {
+	return name == schemas.PromotionViewed || name == schemas.PromotionClicked
+}
+
+// Why an event was skipped, as counted in adshift_features_skipped_total{reason}.
+const (
+	skipNotTrack = "not_track"     // identify, page, screen … calls carry no e-commerce event
+	skipUnknown  = "unknown_event" // a track call whose name adshift does not read
+	skipOutcome  = "outcome_event" // Promotion Viewed / Clicked: an ad outcome, not an interest
+)

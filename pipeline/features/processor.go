@@ -1,0 +1,116 @@
+package features
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// processor owns the profiles of one clickstream partition. It is used by one goroutine at a time.
+type processor struct {
+	stage     *Stage
+	topic     string
+	partition int32
+	profiles  map[string]*profile // by user key
+	detector  detector
+}
+
+var _ pipeline.Processor = (*processor)(nil)
+
+// ErrClosed is returned by Process on a processor that was closed.
+var ErrClosed = errors.New("features: processor closed")
+
+// Process applies a batch to the partition's profiles and emits, in one Emit call, every shift
+// and dead letter it produced. A failed Emit is returned, so the batch is not committed.
+func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.profiles == nil {
+		return ErrClosed
+	}
+	lim := p.stage.limits()
+	var out []pipeline.Record
+	for i := range batch {
+		rec, ok, err := p.process(&batch[i], lim)
+		if err != nil {
+			return err
+		}
+		if ok {
+			out = append(out, rec)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if err := p.stage.out.Emit(ctx, out); err != nil {
+		return fmt.Errorf("emit %d records for %s partition %d: %w", len(out), p.topic, p.partition, err)
+	}
+	return nil
+}
+
+// process applies one input record and returns the record it produced, if any: a shift or a dead
+// letter. An error is a bug, not bad input.
+func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.Record, bool, error) {
+	s := p.stage
+	ev, err := schemas.DecodeEvent(in.Value, lim)
+	if err != nil {
+		f, ok := schemas.AsFailure(err)
+		if !ok {
+			return pipeline.Record{}, false, fmt.Errorf("decode %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
+		}
+		s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
+		s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
+		return pipeline.DeadLetter(s.cfg.DLQTopic, stageName, *in, f), true, nil
+	}
+
+	k, interest := s.kinds[ev.Event]
+	switch {
+	case ev.Type != "track":
+		s.metrics.events.WithLabelValues("other").Inc()
+		s.metrics.skipped.WithLabelValues(skipNotTrack).Inc()
+		return pipeline.Record{}, false, nil
+	case isOutcome(ev.Event):
+		s.metrics.events.WithLabelValues(ev.Event).Inc()
+		s.metrics.skipped.WithLabelValues(skipOutcome).Inc()
+		return pipeline.Record{}, false, nil
+	case !interest:
+		s.metrics.events.WithLabelValues("other").Inc()
+		s.metrics.skipped.WithLabelValues(skipUnknown).Inc()
+		return pipeline.Record{}, false, nil
+	}
+	s.metrics.events.WithLabelValues(ev.Event).Inc()
+
+	user := ev.User()
+	prof := p.profiles[user]
+	if prof == nil {
+		prof = new(profile)
+		p.profiles[user] = prof
+		s.metrics.profiles.Inc()
+	}
+	newCart := prof.apply(&ev, k, s.cfg.HalfLife)
+	reason, distance := p.detector.detect(prof, newCart)
+	if reason == "" {
+		return pipeline.Record{}, false, nil
+	}
+	shift := p.detector.shift(user, prof, reason, distance, s.cfg.TopK)
+	value, err := json.Marshal(shift)
+	if err != nil {
+		return pipeline.Record{}, false, fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
+	}
+	s.metrics.shifts.WithLabelValues(reason).Inc()
+	return pipeline.Record{Topic: s.cfg.ShiftsTopic, Key: []byte(user), Value: value, Timestamp: shift.EventTime}, true, nil
+}
+
+// Close releases the partition's profiles. This first version keeps no changelog, so there is
+// nothing to flush.
+func (p *processor) Close(ctx context.Context) error {
+	p.stage.metrics.profiles.Sub(float64(len(p.profiles)))
+	p.stage.log.Debug("partition closed", "topic", p.topic, "partition", p.partition, "profiles", len(p.profiles))
+	p.profiles = nil
+	return nil
+}
