@@ -1,0 +1,41 @@
+package creative
+
+import (
+	"context"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// Arms are the creative styles a strategy chooses between. ArmBaseline is the holdout's
+// non-personalised copy, never an arm of the experiment.
+const (
+	ArmValue    = "value"
+	ArmQuality  = "quality"
+	ArmTrend    = "trend"
+	ArmUrgency  = "urgency"
+	ArmPersonal = "personal"
+	ArmBaseline = "baseline"
+)
+
+// defaultArms are the arms of the experiment when none are configured.
+var defaultArms = []string{ArmValue, ArmQuality, ArmTrend, ArmUrgency, ArmPersonal}
+
+// Locales the built-in copy is written in.
+const (
+	LocaleEN = "en"
+	LocaleZH = "zh-CN"
+)
+
+// Request is what a Generator writes a creative for.
+type Request struct {
+	Shift   schemas.Shift   // why the shopper is being shown an ad: their profile summary
+	Product schemas.Product // the product to advertise; the only source of facts
+	Arm     string          // creative style
+	Locale  string          // language of the copy
+}
+
+// Generator writes the copy for one ad. It reports what wrote it in GeneratorInfo. Whatever it
+// returns still goes through the Guard before publication.
+type Generator interface {
+	Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error)
+}

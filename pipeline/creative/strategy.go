@@ -1,0 +1,98 @@
+package creative
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// Assignment policies, as recorded in every ad's strategy.
+const (
+	PolicyUniform = "uniform-v1" // treatment arms drawn uniformly at random
+	PolicyHoldout = "holdout"    // the persistent holdout, always shown the baseline
+)
+
+// DefaultHoldoutShare is the share of shoppers held out when StrategyConfig leaves it zero.
+const DefaultHoldoutShare = 0.1
+
+// StrategyConfig configures the experiment.
+type StrategyConfig struct {
+	// Arms are the creative styles the treatment group is split between; default value,
+	// quality, trend, urgency, personal.
+	Arms []string
+	// HoldoutShare of shoppers is held out and sees the baseline copy; 0 means 0.1, a negative
+	// value holds out no one.
+	HoldoutShare float64
+	// Salt keys the hashes, so a new experiment re-draws the holdout and the arms.
+	Salt string
+	// Experiment names the experiment in every ad's strategy.
+	Experiment string
+}
+
+// Assigner decides which group and arm a shopper's ad belongs to. The holdout is persistent:
+// hash(user, salt) alone decides it, so a shopper stays in it across profile versions. Treated
+// shoppers get an arm drawn uniformly by hash(user, version, salt), which is reproducible for a
+// retried or replayed shift. It is immutable and safe for concurrent use.
+type Assigner struct {
+	arms       []string
+	share      float64
+	salt       string
+	experiment string
+}
+
+// NewAssigner validates cfg and returns its Assigner.
+func NewAssigner(cfg StrategyConfig) (*Assigner, error) {
+	arms := cfg.Arms
+	if len(arms) == 0 {
+		arms = defaultArms
+	}
+	for i, a := range arms {
+		switch {
+		case strings.TrimSpace(a) == "":
+			return nil, errors.New("strategy: empty arm name")
+		case a == ArmBaseline:
+			return nil, fmt.Errorf("strategy: %q is the holdout's copy, not an arm", ArmBaseline)
+		case slices.Contains(arms[:i], a):
+			return nil, fmt.Errorf("strategy: arm %q listed twice", a)
+		}
+	}
+	share := cfg.HoldoutShare
+	switch {
+	case share == 0:
+		share = DefaultHoldoutShare
+	case share < 0:
+		share = 0
+	case share >= 1:
+		return nil, fmt.Errorf("strategy: holdout share %g leaves no treatment group", share)
+	}
+	return &Assigner{arms: slices.Clone(arms), share: share, salt: cfg.Salt, experiment: cfg.Experiment}, nil
+}
+
+// Arms returns the experiment's arms.
+func (a *Assigner) Arms() []string { return slices.Clone(a.arms) }
+
+// Assign returns the strategy of the ad for profile version of user. Segment is left for the
+// caller, who knows the shopper's summary (see Segment).
+func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
+	if unit(hash64(user, a.salt)) < a.share {
+		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
+			Experiment: a.experiment, Group: schemas.GroupHoldout}
+	}
+	i := hash64(user, strconv.FormatUint(version, 10), a.salt) % uint64(len(a.arms))
+	return schemas.Strategy{Arm: a.arms[i], Policy: PolicyUniform, Propensity: 1 / float64(len(a.arms)),
+		Experiment: a.experiment, Group: schemas.GroupTreatment}
+}
+
+// Segment is the strategy segment of a shopper: the root of their top category, or "unknown".
+func Segment(s schemas.Summary) string {
+	if len(s.Categories) > 0 {
+		if path := levels(normCategory(s.Categories[0].Name)); len(path) > 0 {
+			return path[0]
+		}
+	}
+	return "unknown"
+}

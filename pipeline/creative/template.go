@@ -1,0 +1,121 @@
+package creative
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// TemplatePromptVersion names the copy book in GeneratorInfo, so outcomes can be compared
+// across revisions of it.
+const TemplatePromptVersion = "template-v1"
+
+// minName is the fewest columns a product name is cut to before a structure counts as too tight
+// for it.
+const minName = 12
+
+// ErrNoCopy means no structure of the copy book fits the product within the Guard's rules.
+var ErrNoCopy = errors.New("no template copy passes the guard")
+
+// Template writes grounded copy with no model: a hand-written copy book per arm and locale,
+// filled only with facts from the product record. Of an arm's structures it uses the one chosen
+// by a hash of (user, product, arm), so a shopper sees varied but reproducible copy, and falls
+// through to the next when a structure does not fit the product. Everything it returns passes its
+// Guard. It is the offline default and the fallback of the LLM generator; it is safe for
+// concurrent use.
+type Template struct {
+	guard Guard
+}
+
+var _ Generator = (*Template)(nil)
+
+// NewTemplate returns a template generator whose copy fits guard's limits.
+func NewTemplate(guard Guard) *Template {
+	return &Template{guard: guard}
+}
+
+// Generate writes the creative for req. Unknown arms are an error; unknown locales get English.
+func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+	info := schemas.GeneratorInfo{Kind: schemas.GeneratorTemplate, PromptVersion: TemplatePromptVersion}
+	locale := NormLocale(req.Locale)
+	structures, ok := copyBook[locale][req.Arm]
+	if !ok {
+		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
+	}
+	p := req.Product
+	facts := map[string]string{
+		"{brand}": strings.TrimSpace(p.Brand),
+		"{price}": FormatPrice(p.Price, p.Currency),
+		"{leaf}":  Leaf(p.Category),
+	}
+	start := int(hash64(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
+	for _, name := range t.names(p, locale) {
+		for k := range structures {
+			s := structures[(start+k)%len(structures)]
+			if facts["{brand}"] == "" && strings.Contains(s.headline+s.body+s.cta, "{brand}") {
+				continue
+			}
+			c := schemas.Creative{
+				Headline: fill(s.headline, name, facts, or(t.guard.HeadlineMax, DefaultHeadlineMax)),
+				Body:     fill(s.body, name, facts, or(t.guard.BodyMax, DefaultBodyMax)),
+				CTA:      fill(s.cta, name, facts, or(t.guard.CTAMax, DefaultCTAMax)),
+				Locale:   locale,
+			}
+			if c.Headline == "" || c.Body == "" || c.CTA == "" {
+				continue
+			}
+			if len(t.guard.Check(c, p)) == 0 {
+				return c, info, nil
+			}
+		}
+	}
+	return schemas.Creative{}, info, fmt.Errorf("template %s/%s for product %s: %w", req.Arm, locale, p.ID, ErrNoCopy)
+}
+
+// names are the ways to name the product, most specific first: its title, its brand and category
+// leaf, its leaf, and a generic phrase for records whose every field breaks a rule.
+func (t *Template) names(p schemas.Product, locale string) []string {
+	var out []string
+	add := func(s string) {
+		s = strings.Join(strings.Fields(s), " ")
+		if s != "" && len(claims("", s)) == 0 && len(pricesIn(s)) == 0 && !strings.ContainsAny(s, "!！") {
+			out = append(out, s)
+		}
+	}
+	add(p.Title)
+	if p.Brand != "" {
+		add(p.Brand + " " + Leaf(p.Category))
+	}
+	add(Leaf(p.Category))
+	return append(out, genericName[locale])
+}
+
+// fill writes the facts into one field of a structure and cuts the name to the columns left
+// within max. It returns "" when the field cannot hold at least minName columns of the name.
+func fill(field, name string, facts map[string]string, max int) string {
+	for k, v := range facts {
+		field = strings.ReplaceAll(field, k, v)
+	}
+	n := strings.Count(field, "{name}")
+	if n == 0 {
+		return field
+	}
+	room := (max - Width(strings.ReplaceAll(field, "{name}", ""))) / n
+	short := truncate(name, room)
+	if short != name && Width(short) < minName {
+		return ""
+	}
+	return strings.ReplaceAll(field, "{name}", short)
+}
+
+// NormLocale maps a shopper's locale to one the copy is written in: any Chinese locale to
+// zh-CN, everything else to en.
+func NormLocale(locale string) string {
+	if l := strings.ToLower(locale); l == "zh" || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh_") {
+		return LocaleZH
+	}
+	return LocaleEN
+}
