@@ -1,0 +1,237 @@
+package creative
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Name is the stage's name; its consumer group is adshift-creatives.
+const Name = "creatives"
+
+// Config configures the creatives stage. Zero fields take the defaults in their comments.
+type Config struct {
+	ShiftsTopic   string        // read; default "adshift.shifts"
+	AdsTopic      string        // written, key = user; default "ads.ready"
+	DLQTopic      string        // undecodable shifts; default "clickstream.dlq"
+	AdTTL         time.Duration // how long an ad may be delivered after its shift; default 24h
+	Locale        string        // copy locale for shifts that carry none; default "en"
+	RecentPerUser int           // products remembered per shopper so ads vary; default 5
+	RecentUsers   int           // shoppers remembered per partition; default 100000
+	Strategy      StrategyConfig
+	Guard         Guard
+}
+
+func (c Config) withDefaults() Config {
+	if c.ShiftsTopic == "" {
+		c.ShiftsTopic = "adshift.shifts"
+	}
+	if c.AdsTopic == "" {
+		c.AdsTopic = "ads.ready"
+	}
+	if c.DLQTopic == "" {
+		c.DLQTopic = "clickstream.dlq"
+	}
+	if c.AdTTL == 0 {
+		c.AdTTL = 24 * time.Hour
+	}
+	if c.Locale == "" {
+		c.Locale = LocaleEN
+	}
+	if c.RecentPerUser == 0 {
+		c.RecentPerUser = 5
+	}
+	if c.RecentUsers == 0 {
+		c.RecentUsers = 100_000
+	}
+	return c
+}
+
+// Stage turns profile shifts into published ads. See the package documentation.
+type Stage struct {
+	cfg      Config
+	catalog  *Catalog
+	gen      Generator
+	assigner *Assigner
+	out      pipeline.Emitter
+	log      *slog.Logger
+	metrics  *metrics
+}
+
+var _ pipeline.Stage = (*Stage)(nil)
+
+// New returns the creatives stage. It publishes ads and dead letters through out; logger and reg
+// may be nil to discard logs and metrics.
+func New(cfg Config, catalog *Catalog, gen Generator, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+	cfg = cfg.withDefaults()
+	switch {
+	case catalog == nil || catalog.Len() == 0:
+		return nil, errors.New("creatives: the catalog has no products to advertise")
+	case gen == nil:
+		return nil, errors.New("creatives: no generator")
+	case out == nil:
+		return nil, errors.New("creatives: no emitter")
+	case cfg.AdTTL < 0:
+		return nil, fmt.Errorf("creatives: negative ad ttl %s", cfg.AdTTL)
+	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
+		return nil, errors.New("creatives: negative recent-products memory")
+	}
+	assigner, err := NewAssigner(cfg.Strategy)
+	if err != nil {
+		return nil, fmt.Errorf("creatives: %w", err)
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("creatives: register metrics: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Stage{cfg: cfg, catalog: catalog, gen: gen, assigner: assigner, out: out,
+		log: logger.With("stage", Name), metrics: m}, nil
+}
+
+// Name implements pipeline.Stage.
+func (s *Stage) Name() string { return Name }
+
+// Topics implements pipeline.Stage: the shifts topic.
+func (s *Stage) Topics() []string { return []string{s.cfg.ShiftsTopic} }
+
+// Open implements pipeline.Stage. A partition starts with no memory of recent ads: it is a
+// preference for variety, not state that must survive a rebalance.
+func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, error) {
+	return &processor{stage: s, recent: newRecent(s.cfg.RecentPerUser, s.cfg.RecentUsers)}, nil
+}
+
+// processor owns one partition of the shifts topic.
+type processor struct {
+	stage  *Stage
+	recent *recent
+}
+
+// Process publishes one ad for the newest shift of every shopper in the batch, and dead-letters
+// the shifts it cannot read, in a single Emit. Ads of older shifts of the same shopper would be
+// stale before delivery, so they are coalesced away. The products advertised are remembered
+// only once the Emit succeeded, so a redelivered batch picks the same products and publishes
+// the same ads.
+func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	s := p.stage
+	var out []pipeline.Record
+	var shifts []schemas.Shift
+	at := make(map[string]int) // user -> index in shifts
+	for _, rec := range batch {
+		sh, err := decodeShift(rec.Value)
+		if err != nil {
+			f, _ := schemas.AsFailure(err)
+			out = append(out, pipeline.DeadLetter(s.cfg.DLQTopic, Name, rec, f))
+			s.metrics.shifts.WithLabelValues(resultDeadLettered).Inc()
+			s.log.Warn("dead-lettered a shift", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "failure", f)
+			continue
+		}
+		if i, seen := at[sh.User]; seen {
+			s.metrics.shifts.WithLabelValues(resultCoalesced).Inc()
+			if !older(sh, shifts[i]) {
+				shifts[i] = sh
+			}
+			continue
+		}
+		at[sh.User] = len(shifts)
+		shifts = append(shifts, sh)
+	}
+
+	type shown struct{ user, product string }
+	var ads []shown
+	for _, sh := range shifts {
+		ad, ok, err := p.adFor(ctx, sh)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		value, err := json.Marshal(ad)
+		if err != nil {
+			return fmt.Errorf("encode ad %s: %w", ad.AdID, err)
+		}
+		out = append(out, pipeline.Record{Topic: s.cfg.AdsTopic, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
+		ads = append(ads, shown{ad.User, ad.Product.ID})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if err := s.out.Emit(ctx, out); err != nil {
+		return fmt.Errorf("emit %d ads and dead letters: %w", len(out), err)
+	}
+	for _, a := range ads {
+		p.recent.add(a.user, a.product)
+	}
+	s.metrics.shifts.WithLabelValues(resultAd).Add(float64(len(ads)))
+	return nil
+}
+
+// adFor builds the ad for one shift. It reports false for a shift that gets no ad (nothing to
+// advertise, no copy, or copy the guard rejects) and fails only when ctx is done.
+func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bool, error) {
+	s := p.stage
+	product, ok := s.catalog.Pick(sh.Summary, p.recent.get(sh.User))
+	if !ok {
+		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
+		return schemas.Ad{}, false, nil
+	}
+	strategy := s.assigner.Assign(sh.User, sh.ProfileVersion)
+	strategy.Segment = Segment(sh.Summary)
+	locale := sh.Summary.Locale
+	if locale == "" {
+		locale = s.cfg.Locale
+	}
+	creative, info, err := s.gen.Generate(ctx, Request{Shift: sh, Product: product, Arm: strategy.Arm, Locale: locale})
+	if err != nil {
+		if ctx.Err() != nil {
+			return schemas.Ad{}, false, ctx.Err()
+		}
+		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
+		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm, "err", err)
+		return schemas.Ad{}, false, nil
+	}
+	if vs := s.cfg.Guard.Check(creative, product); len(vs) > 0 {
+		s.metrics.shifts.WithLabelValues(resultGuardRejected).Inc()
+		for _, v := range vs {
+			s.metrics.violations.WithLabelValues(v.Rule).Inc()
+		}
+		s.log.Warn("guard rejected a creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm,
+			"generator", info.Kind, "violation", vs[0].String())
+		return schemas.Ad{}, false, nil
+	}
+	created := sh.EventTime.UTC()
+	return schemas.Ad{
+		AdID:           AdID(sh.User, sh.ProfileVersion, strategy.Arm),
+		User:           sh.User,
+		ProfileVersion: sh.ProfileVersion,
+		Product:        product,
+		Creative:       creative,
+		Strategy:       strategy,
+		Generator:      info,
+		Reason:         sh.Reason,
+		CreatedAt:      created,
+		ExpiresAt:      created.Add(s.cfg.AdTTL),
+	}, true, nil
+}
+
+// Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped.
+func (p *processor) Close(context.Context) error { return nil }
+
+// older reports whether shift a precedes shift b of the same shopper.
+func older(a, b schemas.Shift) bool {
+	if a.ProfileVersion != b.ProfileVersion {
+		return a.ProfileVersion < b.ProfileVersion
+	}
+	return a.EventTime.Before(b.EventTime)
+}
