@@ -1,0 +1,308 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/plugin/kprom"
+
+	"github.com/adshift/adshift/pipeline"
+)
+
+// GroupConfig configures a consumer group. Zero durations and counts take the defaults noted.
+type GroupConfig struct {
+	Brokers []string
+	// Group is the consumer group; stages use "adshift-" + stage name.
+	Group string
+	// ClientID names the client to the brokers and in client metrics (default: Group).
+	ClientID string
+
+	// FetchMaxWait bounds how long a broker holds a fetch waiting for data (default 500ms).
+	FetchMaxWait time.Duration
+	// SessionTimeout is how long the group waits for a silent member before reassigning its
+	// partitions (default 45s).
+	SessionTimeout time.Duration
+	// RebalanceTimeout bounds how long a rebalance waits for members to finish the batch in hand
+	// and commit (default 60s).
+	RebalanceTimeout time.Duration
+	// AutoCommitInterval is how often marked offsets are committed in the background (default 5s).
+	// They are also committed on revoke and on shutdown.
+	AutoCommitInterval time.Duration
+	// ShutdownTimeout bounds the whole shutdown: finishing batches in hand, closing processors,
+	// the final commit and leaving the group (default 30s).
+	ShutdownTimeout time.Duration
+
+	// MaxPollRecords caps the records taken from the client per poll (default 5000).
+	MaxPollRecords int
+	// MaxBacklog is how many fetched batches may wait for a partition's worker before fetching
+	// for that partition pauses (default 4).
+	MaxBacklog int
+	// RetryBackoff and MaxRetryBackoff bound the jittered exponential wait between attempts to
+	// process a failing batch or open a partition (defaults 200ms and 30s).
+	RetryBackoff    time.Duration
+	MaxRetryBackoff time.Duration
+}
+
+func (c GroupConfig) withDefaults() GroupConfig {
+	set := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	set(&c.FetchMaxWait, 500*time.Millisecond)
+	set(&c.SessionTimeout, 45*time.Second)
+	set(&c.RebalanceTimeout, 60*time.Second)
+	set(&c.AutoCommitInterval, 5*time.Second)
+	set(&c.ShutdownTimeout, 30*time.Second)
+	set(&c.RetryBackoff, 200*time.Millisecond)
+	set(&c.MaxRetryBackoff, 30*time.Second)
+	c.MaxRetryBackoff = max(c.MaxRetryBackoff, c.RetryBackoff)
+	if c.MaxPollRecords <= 0 {
+		c.MaxPollRecords = 5000
+	}
+	if c.MaxBacklog <= 0 {
+		c.MaxBacklog = 4
+	}
+	if c.ClientID == "" {
+		c.ClientID = c.Group
+	}
+	return c
+}
+
+// Group runs one stage as a member of a Kafka consumer group.
+type Group struct {
+	cfg     GroupConfig
+	stage   pipeline.Stage
+	topics  []string
+	log     *slog.Logger
+	reg     prometheus.Registerer
+	metrics *groupMetrics
+	ran     atomic.Bool
+}
+
+// NewGroup returns a group that runs stage. A nil logger discards logs; a nil registerer
+// discards metrics. One registerer serves any number of groups, but not two live instances of
+// the same group.
+func NewGroup(cfg GroupConfig, stage pipeline.Stage, logger *slog.Logger, reg prometheus.Registerer) (*Group, error) {
+	cfg = cfg.withDefaults()
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("consumer group: no brokers")
+	}
+	if cfg.Group == "" {
+		return nil, errors.New("consumer group: no group name")
+	}
+	topics := stage.Topics()
+	if len(topics) == 0 {
+		return nil, fmt.Errorf("consumer group %s: stage %s reads no topics", cfg.Group, stage.Name())
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	m, err := newGroupMetrics(reg, cfg.Group)
+	if err != nil {
+		return nil, fmt.Errorf("consumer group %s: register metrics: %w", cfg.Group, err)
+	}
+	return &Group{
+		cfg:     cfg,
+		stage:   stage,
+		topics:  topics,
+		log:     logger.With("group", cfg.Group),
+		reg:     reg,
+		metrics: m,
+	}, nil
+}
+
+// Run consumes until ctx ends, then shuts down: it stops polling, lets every worker finish the
+// batch in hand, closes the processors, commits what was processed and leaves the group, all
+// within ShutdownTimeout. It returns nil after a clean shutdown. A Group runs once.
+func (g *Group) Run(ctx context.Context) error {
+	if g.ran.Swap(true) {
+		return fmt.Errorf("consumer group %s: already run", g.cfg.Group)
+	}
+	// Workers outlive ctx by design: they finish their batch while shutting down. workCtx ends
+	// only when the shutdown deadline passes.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+
+	a := &assignment{g: g, workers: make(map[topicPartition]*worker)}
+	cl, err := kgo.NewClient(g.clientOpts(workCtx, a)...)
+	if err != nil {
+		return fmt.Errorf("consumer group %s: %w", g.cfg.Group, err)
+	}
+	g.log.Info("consumer group started", "topics", g.topics)
+
+	g.poll(ctx, cl, a)
+
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)
+	defer cancel()
+	stopOnDeadline := context.AfterFunc(shutCtx, stopWork)
+	defer stopOnDeadline()
+
+	a.stopAll()
+	var errs []error
+	if err := cl.CommitMarkedOffsets(shutCtx); err != nil {
+		errs = append(errs, fmt.Errorf("final commit: %w", err))
+	}
+	if err := cl.LeaveGroupContext(shutCtx); err != nil {
+		errs = append(errs, fmt.Errorf("leave group: %w", err))
+	}
+	cl.Close()
+	a.wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("consumer group %s shutdown: %w", g.cfg.Group, err)
+	}
+	g.log.Info("consumer group stopped")
+	return nil
+}
+
+func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(g.cfg.Brokers...),
+		kgo.ClientID(g.cfg.ClientID),
+		kgo.ConsumerGroup(g.cfg.Group),
+		kgo.ConsumeTopics(g.topics...),
+		kgo.FetchMaxWait(g.cfg.FetchMaxWait),
+		kgo.SessionTimeout(g.cfg.SessionTimeout),
+		kgo.RebalanceTimeout(g.cfg.RebalanceTimeout),
+		kgo.AutoCommitMarks(),
+		kgo.AutoCommitInterval(g.cfg.AutoCommitInterval),
+		// Rebalance callbacks never run between a poll and handing its records to the workers,
+		// so every polled partition has its worker.
+		kgo.BlockRebalanceOnPoll(),
+		kgo.OnPartitionsAssigned(func(_ context.Context, cl *kgo.Client, assigned map[string][]int32) {
+			a.assign(workCtx, cl, assigned)
+		}),
+		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
+			a.stop(revoked)
+			if err := cl.CommitMarkedOffsets(ctx); err != nil {
+				g.log.Error("commit on revoke", "err", err)
+			}
+		}),
+		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
+			// Another member may own these already: committing could overwrite its progress.
+			g.log.Warn("partitions lost", "partitions", lost)
+			a.stop(lost)
+		}),
+		kgo.WithLogger(kgoLogger{g.log}),
+	}
+	if g.reg != nil {
+		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
+			kprom.Registerer(g.reg), kprom.WithClientLabel())))
+	}
+	return opts
+}
+
+// poll hands each partition's fetched records to its worker until ctx ends.
+func (g *Group) poll(ctx context.Context, cl *kgo.Client, a *assignment) {
+	for {
+		fetches := cl.PollRecords(ctx, g.cfg.MaxPollRecords)
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			// Whatever this poll returned is unmarked and will be fetched again.
+			cl.AllowRebalance()
+			return
+		}
+		fetches.EachError(func(topic string, partition int32, err error) {
+			g.log.Error("fetch", "topic", topic, "partition", partition, "err", err)
+		})
+		fetches.EachPartition(func(p kgo.FetchTopicPartition) {
+			if len(p.Records) > 0 {
+				a.dispatch(p)
+			}
+		})
+		cl.AllowRebalance()
+	}
+}
+
+type topicPartition struct {
+	topic     string
+	partition int32
+}
+
+// assignment tracks the workers of the partitions this member owns. It owns their goroutines.
+type assignment struct {
+	g  *Group
+	wg sync.WaitGroup
+
+	mu      sync.Mutex
+	workers map[topicPartition]*worker
+	closing bool
+}
+
+func (a *assignment) assign(workCtx context.Context, cl *kgo.Client, assigned map[string][]int32) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closing {
+		return
+	}
+	for topic, partitions := range assigned {
+		for _, p := range partitions {
+			w := newWorker(a.g, cl, topic, p)
+			a.workers[topicPartition{topic, p}] = w
+			a.wg.Go(func() { w.run(workCtx) })
+		}
+	}
+	a.g.metrics.assigned.Set(float64(len(a.workers)))
+	a.g.log.Info("partitions assigned", "partitions", assigned)
+}
+
+func (a *assignment) dispatch(p kgo.FetchTopicPartition) {
+	a.mu.Lock()
+	w := a.workers[topicPartition{p.Topic, p.Partition}]
+	a.mu.Unlock()
+	if w == nil {
+		// BlockRebalanceOnPoll guarantees a polled partition is assigned; dropping its records
+		// instead would let later marks skip them.
+		panic(fmt.Sprintf("kafka: polled %s/%d, which has no worker", p.Topic, p.Partition))
+	}
+	w.push(p.Records)
+}
+
+// stop stops the workers of the given partitions after their batch in hand and waits for them
+// to close their processors.
+func (a *assignment) stop(partitions map[string][]int32) {
+	var stopping []*worker
+	a.mu.Lock()
+	for topic, ps := range partitions {
+		for _, p := range ps {
+			tp := topicPartition{topic, p}
+			if w, ok := a.workers[tp]; ok {
+				stopping = append(stopping, w)
+				delete(a.workers, tp)
+			}
+		}
+	}
+	a.g.metrics.assigned.Set(float64(len(a.workers)))
+	a.mu.Unlock()
+	stopAndWait(stopping)
+}
+
+// stopAll stops every worker and keeps new ones from starting.
+func (a *assignment) stopAll() {
+	a.mu.Lock()
+	a.closing = true
+	stopping := make([]*worker, 0, len(a.workers))
+	for tp, w := range a.workers {
+		stopping = append(stopping, w)
+		delete(a.workers, tp)
+	}
+	a.g.metrics.assigned.Set(0)
+	a.mu.Unlock()
+	stopAndWait(stopping)
+}
+
+// stopAndWait signals all workers first so they wind down in parallel.
+func stopAndWait(ws []*worker) {
+	for _, w := range ws {
+		close(w.quit)
+	}
+	for _, w := range ws {
+		<-w.done
+	}
+}

@@ -1,0 +1,219 @@
+package kafka
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/adshift/adshift/pipeline"
+)
+
+// worker owns one assigned partition: it opens the partition's processor, feeds it the batches the
+// poll loop hands over, in order, and marks each batch for commit once Process succeeds.
+//
+// While the worker falls behind or is stuck retrying, fetching for its partition is paused, so a
+// slow partition holds at most maxBacklog batches in memory and never stalls the others.
+type worker struct {
+	g         *Group
+	cl        *kgo.Client
+	topic     string
+	partition int32
+	log       *slog.Logger
+
+	mu      sync.Mutex
+	queue   [][]*kgo.Record
+	failing bool
+	paused  bool
+
+	wake chan struct{} // a batch was queued
+	quit chan struct{} // closed to stop after the batch in hand
+	done chan struct{} // closed when the worker has closed its processor and returned
+}
+
+func newWorker(g *Group, cl *kgo.Client, topic string, partition int32) *worker {
+	return &worker{
+		g:         g,
+		cl:        cl,
+		topic:     topic,
+		partition: partition,
+		log:       g.log.With("topic", topic, "partition", partition),
+		wake:      make(chan struct{}, 1),
+		quit:      make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+}
+
+// push queues a fetched batch. It never blocks: the poll loop serves every partition.
+func (w *worker) push(recs []*kgo.Record) {
+	w.mu.Lock()
+	w.queue = append(w.queue, recs)
+	w.updatePause()
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next takes the oldest queued batch.
+func (w *worker) next() ([]*kgo.Record, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.queue) == 0 {
+		return nil, false
+	}
+	recs := w.queue[0]
+	w.queue[0] = nil
+	w.queue = w.queue[1:]
+	w.updatePause()
+	return recs, true
+}
+
+func (w *worker) setFailing(failing bool) {
+	w.mu.Lock()
+	w.failing = failing
+	w.updatePause()
+	w.mu.Unlock()
+}
+
+// updatePause pauses fetching while the worker is failing or its backlog is full, and resumes it
+// otherwise. The caller holds w.mu.
+func (w *worker) updatePause() {
+	want := w.failing || len(w.queue) >= w.g.cfg.MaxBacklog
+	if want == w.paused {
+		return
+	}
+	tp := map[string][]int32{w.topic: {w.partition}}
+	if want {
+		w.cl.PauseFetchPartitions(tp)
+	} else {
+		w.cl.ResumeFetchPartitions(tp)
+	}
+	w.paused = want
+}
+
+func (w *worker) run(ctx context.Context) {
+	defer close(w.done)
+	// The partition may come back to this client later; it must not come back paused.
+	defer func() {
+		w.mu.Lock()
+		w.failing, w.queue = false, nil
+		w.updatePause()
+		w.mu.Unlock()
+	}()
+
+	proc, ok := w.open(ctx)
+	if !ok {
+		return
+	}
+	defer func() {
+		if err := proc.Close(ctx); err != nil {
+			w.log.Error("close partition processor", "err", err)
+		}
+	}()
+
+	for {
+		select {
+		case <-w.quit:
+			return
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		}
+		for {
+			select {
+			case <-w.quit:
+				return
+			default:
+			}
+			recs, ok := w.next()
+			if !ok {
+				break
+			}
+			if !w.process(ctx, proc, recs) {
+				return
+			}
+		}
+	}
+}
+
+// open opens the partition's processor, retrying until it succeeds or the worker stops.
+func (w *worker) open(ctx context.Context) (pipeline.Processor, bool) {
+	for attempt := 1; ; attempt++ {
+		proc, err := w.g.stage.Open(ctx, w.topic, w.partition)
+		if err == nil {
+			if attempt > 1 {
+				w.setFailing(false)
+			}
+			return proc, true
+		}
+		w.g.metrics.openErrors.Inc()
+		w.log.Error("open partition processor", "attempt", attempt, "err", err)
+		if attempt == 1 {
+			w.setFailing(true)
+		}
+		if !w.sleep(ctx, w.g.backoff(attempt)) {
+			return nil, false
+		}
+	}
+}
+
+// process hands one batch to the processor until it succeeds, then marks it for commit. It
+// reports false if the worker was stopped before the batch succeeded; the batch is then left
+// uncommitted for whoever owns the partition next.
+func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*kgo.Record) bool {
+	batch := toPipeline(recs)
+	first, last := recs[0].Offset, recs[len(recs)-1].Offset
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := proc.Process(ctx, batch)
+		w.g.metrics.seconds.Observe(time.Since(start).Seconds())
+		if err == nil {
+			w.cl.MarkCommitRecords(recs...)
+			w.g.metrics.batches.Inc()
+			w.g.metrics.records.Add(float64(len(recs)))
+			if attempt > 1 {
+				w.setFailing(false)
+				w.log.Info("batch processed after retries", "attempts", attempt, "first_offset", first, "last_offset", last)
+			}
+			return true
+		}
+		w.g.metrics.errors.Inc()
+		w.log.Error("process batch", "attempt", attempt, "first_offset", first, "last_offset", last, "err", err)
+		if attempt == 1 {
+			w.setFailing(true)
+		}
+		if !w.sleep(ctx, w.g.backoff(attempt)) {
+			return false
+		}
+	}
+}
+
+// sleep waits d, reporting false if the worker is stopped first.
+func (w *worker) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-w.quit:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// backoff is the wait before retry attempt+1: exponential from RetryBackoff up to
+// MaxRetryBackoff, with jitter so many failing partitions do not retry in lockstep.
+func (g *Group) backoff(attempt int) time.Duration {
+	d := g.cfg.RetryBackoff
+	for i := 1; i < attempt && d < g.cfg.MaxRetryBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, g.cfg.MaxRetryBackoff)
+	return d/2 + rand.N(d/2+1)
+}
