@@ -1,0 +1,156 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/adshift/adshift/schemas/ddl"
+)
+
+// ErrUnreachable is returned (wrapped) by Open when no ClickHouse server answers at the address.
+var ErrUnreachable = errors.New("clickhouse unreachable")
+
+// Client is a connection pool to one ClickHouse server and database. It is safe for concurrent use.
+type Client struct {
+	conn     driver.Conn
+	database string
+	caps     ddl.Capabilities
+	version  string
+	log      *slog.Logger
+}
+
+// Open connects to the server at cfg.Addr, detects its capabilities and creates cfg.Database when
+// missing. A nil logger discards.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	conn, err := ch.Open(&ch.Options{
+		Addr:        []string{cfg.Addr},
+		Auth:        ch.Auth{Database: "default", Username: cfg.Username, Password: cfg.Password},
+		DialTimeout: cfg.DialTimeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
+	defer cancel()
+	if err := conn.Ping(pingCtx); err != nil {
+		conn.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var ex *ch.Exception
+		if errors.As(err, &ex) {
+			return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)
+		}
+		return nil, fmt.Errorf("%w: nothing answers at %s (is it running? make clickhouse-up): %w",
+			ErrUnreachable, cfg.Addr, err)
+	}
+	sv, err := conn.ServerVersion()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("clickhouse at %s: server version: %w", cfg.Addr, err)
+	}
+	c := &Client{
+		conn:     conn,
+		database: cfg.Database,
+		caps:     ddl.CapabilitiesOf(sv.Version.Major, sv.Version.Minor),
+		version:  fmt.Sprintf("%d.%d.%d", sv.Version.Major, sv.Version.Minor, sv.Version.Patch),
+		log:      logger,
+	}
+	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+cfg.Database+"`"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
+	}
+	logger.Info("clickhouse connected", "addr", cfg.Addr, "version", c.version, "database", cfg.Database,
+		"low_cardinality", c.caps.LowCardinality, "ttl", c.caps.TTL)
+	return c, nil
+}
+
+// Database is the database the client reads and writes.
+func (c *Client) Database() string { return c.database }
+
+// ServerVersion is the server's major.minor.patch.
+func (c *Client) ServerVersion() string { return c.version }
+
+// Close closes every connection.
+func (c *Client) Close() error { return c.conn.Close() }
+
+// table is the qualified, quoted name of one of adshift's tables.
+func (c *Client) table(name string) string { return "`" + c.database + "`." + name }
+
+// Migrate applies the migrations the database lacks, in order, and returns the names of those it
+// applied ("0002_ads"). It is idempotent: a second run applies nothing. With dryRun it applies
+// nothing and prints the DDL it would run to out instead.
+func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (applied []string, err error) {
+	ms, err := ddl.Render(c.database, c.caps)
+	if err != nil {
+		return nil, err
+	}
+	done, err := c.appliedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if done[m.Version] {
+			continue
+		}
+		id := fmt.Sprintf("%04d_%s", m.Version, m.Name)
+		if dryRun {
+			if _, err := fmt.Fprintf(out, "-- %s\n%s;\n\n", id, m.SQL); err != nil {
+				return applied, err
+			}
+			applied = append(applied, id)
+			continue
+		}
+		if err := c.conn.Exec(ctx, m.SQL); err != nil {
+			return applied, fmt.Errorf("migration %s: %w", id, err)
+		}
+		err := c.conn.Exec(ctx, "INSERT INTO "+c.table("schema_migrations")+
+			" (version, name, applied_at) VALUES (?, ?, now())", uint32(m.Version), m.Name)
+		if err != nil {
+			return applied, fmt.Errorf("record migration %s: %w", id, err)
+		}
+		c.log.Info("migration applied", "migration", id, "database", c.database)
+		applied = append(applied, id)
+	}
+	return applied, nil
+}
+
+// appliedVersions reads schema_migrations; a database without it has applied nothing.
+func (c *Client) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	var exists uint8
+	err := c.conn.QueryRow(ctx, "SELECT count() > 0 FROM system.tables WHERE database = ? AND name = 'schema_migrations'",
+		c.database).Scan(&exists)
+	if err != nil {
+		return nil, fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	done := map[int]bool{}
+	if exists == 0 {
+		return done, nil
+	}
+	rows, err := c.conn.Query(ctx, "SELECT DISTINCT version FROM "+c.table("schema_migrations"))
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		done[int(v)] = true
+	}
+	return done, rows.Err()
+}

@@ -1,0 +1,67 @@
+package clickhouse
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/adshift/adshift/schemas/ddl"
+)
+
+// Config is the clickhouse.* section of adshift's configuration.
+type Config struct {
+	Addr          string        `mapstructure:"addr"`           // host:port of the native protocol
+	Database      string        `mapstructure:"database"`       // created when missing
+	Username      string        `mapstructure:"username"`       // empty means "default"
+	Password      string        `mapstructure:"password"`       //
+	BatchRows     int           `mapstructure:"batch_rows"`     // flush when this many rows are pending
+	FlushInterval time.Duration `mapstructure:"flush_interval"` // or when the oldest pending row is this old
+	MaxRetries    int           `mapstructure:"max_retries"`    // retries of a retryable flush error before Write fails
+	DialTimeout   time.Duration `mapstructure:"dial_timeout"`   // connecting, including Open's first contact
+}
+
+// DefaultConfig is a local server's configuration.
+func DefaultConfig() Config {
+	return Config{
+		Addr:          "127.0.0.1:9000",
+		Database:      "adshift",
+		BatchRows:     10000,
+		FlushInterval: time.Second,
+		MaxRetries:    8,
+		DialTimeout:   5 * time.Second,
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Addr == "" {
+		c.Addr = d.Addr
+	}
+	if c.Database == "" {
+		c.Database = d.Database
+	}
+	if c.Username == "" {
+		c.Username = "default"
+	}
+	if c.BatchRows <= 0 {
+		c.BatchRows = d.BatchRows
+	}
+	if c.FlushInterval <= 0 {
+		c.FlushInterval = d.FlushInterval
+	}
+	if c.MaxRetries <= 0 {
+		c.MaxRetries = d.MaxRetries
+	}
+	if c.DialTimeout <= 0 {
+		c.DialTimeout = d.DialTimeout
+	}
+	return c
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	if c.Database != "" && !ddl.ValidDatabase(c.Database) {
+		return fmt.Errorf("clickhouse.database %q: want letters, digits and underscores", c.Database)
+	}
+	return nil
+}
