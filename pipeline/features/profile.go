@@ -129,15 +129,14 @@ func (p *profile) advance(t time.Time, halfLife time.Duration) float64 {
 	return 1
 }
 
-// addCategory adds w to every level of path, and to its leaf weight.
+// addCategory adds w to every level of path, and to its leaf weight. Beyond maxCategories the
+// lightest levels go; a level weighs at least as much as any level below it and comes before them,
+// so a level never outlives its parent.
 func (p *profile) addCategory(path string, w float64) {
 	leaf := cleanCategory(path)
 	categoryLevels(leaf, func(level string) {
 		i := slices.IndexFunc(p.cats, func(c category) bool { return c.path == level })
 		if i < 0 {
-			if len(p.cats) == maxCategories {
-				p.cats = slices.Delete(p.cats, lightest(p.cats, func(c category) float64 { return c.all }), 1)
-			}
 			p.cats = append(p.cats, category{path: level})
 			i = len(p.cats) - 1
 		}
@@ -146,6 +145,10 @@ func (p *profile) addCategory(path string, w float64) {
 			p.cats[i].leaf += w
 		}
 	})
+	for len(p.cats) > maxCategories {
+		j := lightest(p.cats, func(c category) float64 { return c.all })
+		p.cats = slices.Delete(p.cats, j, j+1)
+	}
 }
 
 // addWeight adds w to name in ws, making room by dropping the lightest entry when ws holds limit.
@@ -155,7 +158,8 @@ func addWeight(ws []weight, name string, w float64, limit int) []weight {
 		return ws
 	}
 	if len(ws) == limit {
-		ws = slices.Delete(ws, lightest(ws, func(e weight) float64 { return e.w }), 1)
+		j := lightest(ws, func(e weight) float64 { return e.w })
+		ws = slices.Delete(ws, j, j+1)
 	}
 	return append(ws, weight{name: name, w: w})
 }
