@@ -2,7 +2,8 @@ package creative
 
 // structure is one way to write an arm's copy. Placeholders: {name} (the product's title, cut to
 // fit), {brand}, {price} (formatted with its currency) and {leaf} (the category leaf). A
-// structure that names the brand is only used for products that have one.
+// structure that names the brand is only used when the brand adds to the name. Every arm has
+// structures without {brand}.
 type structure struct {
 	headline, body, cta string
 }

@@ -55,7 +55,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	for _, name := range t.names(p, locale) {
 		for k := range structures {
 			s := structures[(start+k)%len(structures)]
-			if facts["{brand}"] == "" && strings.Contains(s.headline+s.body+s.cta, "{brand}") {
+			if strings.Contains(s.headline+s.body+s.cta, "{brand}") && !brandAddsToName(facts["{brand}"], name) {
 				continue
 			}
 			c := schemas.Creative{
@@ -73,6 +73,12 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 		}
 	}
 	return schemas.Creative{}, info, fmt.Errorf("template %s/%s for product %s: %w", req.Arm, locale, p.ID, ErrNoCopy)
+}
+
+// brandAddsToName reports whether naming the brand beside name says something: not when there is
+// no brand, nor when the name already holds it ("acer monitor from acer").
+func brandAddsToName(brand, name string) bool {
+	return brand != "" && !strings.Contains(strings.ToLower(name), strings.ToLower(brand))
 }
 
 // names are the ways to name the product, most specific first: its title, its brand and category

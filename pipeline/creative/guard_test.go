@@ -1,0 +1,129 @@
+package creative
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+func TestGuardCheck(t *testing.T) {
+	phone := schemas.Product{ID: "p", Title: "Galaxy A50", Brand: "Samsung", Category: "electronics.smartphone", Price: 1299.5, Currency: "USD"}
+	tea := schemas.Product{ID: "t", Title: "Green Tea", Category: "beverages.tea", Price: 199, Currency: "CNY"}
+	f := func(p schemas.Product, headline, body, cta string, want ...string) {
+		t.Helper()
+		var got []string
+		for _, v := range (Guard{}).Check(schemas.Creative{Headline: headline, Body: body, CTA: cta}, p) {
+			got = append(got, v.Field+"/"+v.Rule)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("Check(%q, %q, %q) = %v, want %v", headline, body, cta, got, want)
+		}
+	}
+	// Clean copy in both locales, with the price written in the ways copy writes it.
+	f(phone, "Galaxy A50 for $1,299.50", "Get the Galaxy A50 from Samsung at $1299.5, 128 GB.", "Shop now")
+	f(phone, "Galaxy A50 at USD 1,299.50", "Galaxy A50: 6.4 inch screen, 1299.50 USD.", "Buy")
+	f(tea, "Green Tea，仅需¥199", "精选绿茶，售价199元，每盒20包。", "立即购买")
+	f(tea, "绿茶", "售价￥199.00。", "了解更多")
+
+	// Empty fields.
+	f(phone, "", "Galaxy A50 for $1,299.50.", "Shop now", "headline/empty")
+	f(phone, "Galaxy A50", "   ", "", "body/empty", "cta/empty")
+
+	// Length, in columns: CJK counts double.
+	f(phone, "Galaxy A50 with a screen you will love to use", "ok", "Shop now", "headline/length")
+	f(phone, "Galaxy A50", string(make([]byte, 126)), "Shop now", "body/length")
+	f(phone, "Galaxy A50", "ok", "Shop the Galaxy A50 today", "cta/length")
+	f(tea, "绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶", "ok", "立即购买")                     // 20 wide = 40 columns, the limit
+	f(tea, "绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿", "ok", "立即购买", "headline/length") // 21 wide = 42 columns
+	f(tea, "绿茶", "ok", "立即购买立即购买立即购买", "cta/length")                 // 12 wide = 24 columns
+
+	// Banned absolute claims, English (whole words, any case) and Chinese.
+	f(phone, "The best Galaxy yet", "ok", "Shop now", "headline/banned_claim")
+	f(phone, "Galaxy A50", "The #1 phone, guaranteed.", "Shop now", "body/banned_claim", "body/banned_claim")
+	f(phone, "Galaxy A50", "100% genuine. CHEAPEST anywhere.", "Shop now", "body/banned_claim", "body/banned_claim")
+	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now") // not the word "best"
+	f(tea, "最好的绿茶", "ok", "立即购买", "headline/banned_claim")
+	f(tea, "绿茶", "销量第一的绿茶", "立即购买", "body/banned_claim")
+	f(tea, "绿茶", "ok", "国家级好茶", "cta/banned_claim")
+	f(tea, "最佳绿茶", "ok", "立即购买", "headline/banned_claim", "headline/banned_claim") // 最 and 最佳
+
+	// No exclamation in the headline, ASCII or fullwidth; the body may have one.
+	f(phone, "Galaxy A50!", "Yes!", "Shop now", "headline/exclamation")
+	f(tea, "绿茶！", "ok", "立即购买", "headline/exclamation")
+
+	// Every price shown is the product's price.
+	f(phone, "Galaxy A50 for $999", "ok", "Shop now", "headline/ungrounded_price")
+	f(phone, "Galaxy A50", "Was $1,499.00, now $1,299.50.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Only 1,199 USD.", "Shop now", "body/ungrounded_price")
+	f(tea, "绿茶", "仅售99元", "立即购买", "body/ungrounded_price")
+	f(tea, "绿茶 ¥ 19.9", "ok", "立即购买", "headline/ungrounded_price")
+}
+
+func TestGuardLimitsAreConfigurable(t *testing.T) {
+	p := schemas.Product{ID: "p", Price: 1}
+	c := schemas.Creative{Headline: "Twelve chars", Body: "ok", CTA: "Go"}
+	if vs := (Guard{}).Check(c, p); len(vs) != 0 {
+		t.Fatalf("default limits: %v", vs)
+	}
+	if vs := (Guard{HeadlineMax: 10}).Check(c, p); len(vs) != 1 || vs[0].Rule != RuleLength {
+		t.Fatalf("headline limit 10: %v", vs)
+	}
+}
+
+func TestWidth(t *testing.T) {
+	f := func(s string, want int) {
+		t.Helper()
+		if got := Width(s); got != want {
+			t.Errorf("Width(%q) = %d, want %d", s, got, want)
+		}
+	}
+	f("", 0)
+	f("Shop now", 8)
+	f("立即购买", 8)
+	f("仅需¥199", 8)  // ¥ is narrow
+	f("仅需￥199", 9)  // ￥ is fullwidth
+	f("Tea…，好", 8)  // ellipsis narrow, fullwidth comma wide
+	f("カタカナ한글", 12) // kana and hangul are wide
+}
+
+func TestTruncate(t *testing.T) {
+	f := func(s string, cols int, want string) {
+		t.Helper()
+		got := truncate(s, cols)
+		if got != want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", s, cols, got, want)
+		}
+		if Width(got) > cols {
+			t.Errorf("truncate(%q, %d) = %q is %d columns", s, cols, got, Width(got))
+		}
+	}
+	f("Green Tea", 20, "Green Tea")
+	f("Garlic Oil - Vegetarian Capsule 500 mg", 26, "Garlic Oil - Vegetarian…")
+	f("Supercalifragilistic", 10, "Supercali…")
+	f("绿茶绿茶绿茶", 7, "绿茶绿…")
+	f("abc", 0, "")
+}
+
+func TestFormatPrice(t *testing.T) {
+	f := func(price float64, currency, want string) {
+		t.Helper()
+		got := FormatPrice(price, currency)
+		if got != want {
+			t.Errorf("FormatPrice(%g, %q) = %q, want %q", price, currency, got, want)
+		}
+		if ps := pricesIn(got); currency != "" && (len(ps) != 1 || !samePrice(ps[0], price)) {
+			t.Errorf("the guard reads %q as %v", got, ps)
+		}
+	}
+	f(220, "INR", "₹220")
+	f(35.79, "usd", "$35.79")
+	f(1299.5, "USD", "$1,299.50")
+	f(1234567.891, "GBP", "£1,234,567.89")
+	f(0.05, "EUR", "€0.05")
+	f(199, "CNY", "¥199")
+	f(35.5, "CHF", "CHF 35.50")
+	f(12, "", "12")
+}

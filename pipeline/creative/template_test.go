@@ -1,0 +1,164 @@
+package creative
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+var allArms = append(append([]string(nil), defaultArms...), ArmBaseline)
+
+func TestTemplateRealProductsPassGuardAndShowOnlyTheRealPrice(t *testing.T) {
+	products := realProducts(t, 500)
+	gen := NewTemplate(Guard{})
+	titled := 0
+	for _, p := range products {
+		for _, arm := range allArms {
+			for _, locale := range []string{LocaleEN, LocaleZH} {
+				req := Request{Shift: schemas.Shift{User: "u-" + p.ID}, Product: p, Arm: arm, Locale: locale}
+				c, info, err := gen.Generate(context.Background(), req)
+				if err != nil {
+					t.Fatalf("%s %s %s: %v", p.ID, arm, locale, err)
+				}
+				if vs := (Guard{}).Check(c, p); len(vs) > 0 {
+					t.Fatalf("%s %s %s: %+v breaks the guard: %v", p.ID, arm, locale, c, vs)
+				}
+				if c.Locale != locale || info.Kind != schemas.GeneratorTemplate || info.PromptVersion != TemplatePromptVersion {
+					t.Fatalf("%s %s %s: locale %q, info %+v", p.ID, arm, locale, c.Locale, info)
+				}
+				price := FormatPrice(p.Price, p.Currency)
+				if !strings.Contains(c.Body, price) {
+					t.Fatalf("%s %s %s: body %q does not show the price %s", p.ID, arm, locale, c.Body, price)
+				}
+				all := c.Headline + " " + c.Body + " " + c.CTA
+				for _, shown := range pricesIn(all) {
+					if !samePrice(shown, p.Price) {
+						t.Fatalf("%s %s %s: %q shows %g, price is %g", p.ID, arm, locale, all, shown, p.Price)
+					}
+				}
+				if strings.Contains(all, firstWords(p.Title, 2)) {
+					titled++
+				}
+			}
+		}
+	}
+	// Titles are the first choice of name; only titles that break a rule fall back.
+	if total := len(products) * len(allArms) * 2; titled < total*8/10 {
+		t.Errorf("only %d of %d creatives name the product by its title", titled, total)
+	}
+}
+
+func firstWords(s string, n int) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(n, len(f))], " ")
+}
+
+func TestTemplateIsDeterministicAndVariesAcrossShoppers(t *testing.T) {
+	gen := NewTemplate(Guard{})
+	p := schemas.Product{ID: "p1", Title: "Wireless Headphones", Brand: "Sony", Category: "electronics.audio.headphone", Price: 99.5, Currency: "USD"}
+	for _, arm := range allArms {
+		for _, locale := range []string{LocaleEN, LocaleZH} {
+			headlines := map[string]bool{}
+			for u := range 40 {
+				req := Request{Shift: schemas.Shift{User: "user-" + string(rune('a'+u%26)) + string(rune('a'+u/26))}, Product: p, Arm: arm, Locale: locale}
+				a, _, err := gen.Generate(context.Background(), req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _, _ := gen.Generate(context.Background(), req)
+				if a != b {
+					t.Fatalf("same request, different copy: %+v vs %+v", a, b)
+				}
+				headlines[a.Headline] = true
+			}
+			if len(headlines) < 2 {
+				t.Errorf("%s/%s: every shopper sees the same headline %v", arm, locale, headlines)
+			}
+		}
+	}
+}
+
+func TestTemplateFallsBackFromTitlesThatBreakRules(t *testing.T) {
+	gen := NewTemplate(Guard{})
+	p := schemas.Product{ID: "p2", Title: "Best 100% Cotton Tee! Only $5", Brand: "Acme", Category: "apparel.tshirt", Price: 12, Currency: "USD"}
+	for _, arm := range allArms {
+		c, _, err := gen.Generate(context.Background(), Request{Product: p, Arm: arm, Locale: LocaleEN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(c.Headline+c.Body, "Cotton") {
+			t.Errorf("%s: copy %+v uses the rule-breaking title", arm, c)
+		}
+		if !strings.Contains(c.Body, "$12") {
+			t.Errorf("%s: body %q does not show $12", arm, c.Body)
+		}
+	}
+}
+
+func TestTemplateUnknownArm(t *testing.T) {
+	_, _, err := NewTemplate(Guard{}).Generate(context.Background(), Request{Product: schemas.Product{ID: "p"}, Arm: "shouty"})
+	if err == nil || errors.Is(err, ErrNoCopy) {
+		t.Fatalf("unknown arm: err = %v", err)
+	}
+}
+
+func TestTemplateNoCopyWhenNothingFits(t *testing.T) {
+	// A placement too small for any structure.
+	gen := NewTemplate(Guard{HeadlineMax: 5})
+	p := schemas.Product{ID: "p3", Title: "Kettle", Category: "kitchen.kettle", Price: 20, Currency: "GBP"}
+	if _, _, err := gen.Generate(context.Background(), Request{Product: p, Arm: ArmValue}); !errors.Is(err, ErrNoCopy) {
+		t.Fatalf("err = %v, want ErrNoCopy", err)
+	}
+}
+
+func TestBaselineCopyIsNotPersonalised(t *testing.T) {
+	for locale, arms := range copyBook {
+		for _, s := range arms[ArmBaseline] {
+			text := strings.ToLower(s.headline + " " + s.body + " " + s.cta)
+			for _, w := range []string{"you", "your", "你", "为你"} {
+				if strings.Contains(text, w) {
+					t.Errorf("%s baseline %q addresses the shopper (%q)", locale, text, w)
+				}
+			}
+		}
+	}
+}
+
+func TestNormLocale(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := NormLocale(in); got != want {
+			t.Errorf("NormLocale(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("", LocaleEN)
+	f("en-US", LocaleEN)
+	f("zh-CN", LocaleZH)
+	f("zh_TW", LocaleZH)
+	f("ZH", LocaleZH)
+	f("fr", LocaleEN)
+}
+
+func TestTemplateDoesNotRepeatABrandTheTitleHolds(t *testing.T) {
+	gen := NewTemplate(Guard{})
+	p := schemas.Product{ID: "1005115", Title: "apple smartphone", Brand: "apple", Category: "electronics.smartphone", Price: 975.57, Currency: "USD"}
+	for _, arm := range allArms {
+		for _, locale := range []string{LocaleEN, LocaleZH} {
+			for u := range 12 {
+				c, _, err := gen.Generate(context.Background(), Request{Shift: schemas.Shift{User: string(rune('a' + u))}, Product: p, Arm: arm, Locale: locale})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := strings.Count(strings.ToLower(c.Headline+" "+c.Body), "apple"); n > 2 {
+					t.Errorf("%s/%s: %+v names the brand %d times", arm, locale, c, n)
+				}
+				if strings.Contains(c.Body, "apple apple") || strings.Contains(c.Body, "from apple") {
+					t.Errorf("%s/%s: body %q repeats the brand", arm, locale, c.Body)
+				}
+			}
+		}
+	}
+}
