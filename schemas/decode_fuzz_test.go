@@ -1,0 +1,86 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+var knownKinds = map[FailureKind]bool{
+	MalformedJSON: true, SchemaViolation: true, MissingUser: true, TimestampOutOfRange: true, TooLarge: true,
+}
+
+func FuzzDecodeEvent(f *testing.F) {
+	for _, p := range roundTripPayloads(f) {
+		f.Add(p)
+	}
+	for _, p := range []string{
+		``, `null`, `[]`, `{}`, `{"a":[{"b":[1,-0.5e+3,true,false,null]}]}`, `{"x":"\ud83d\ude00\ud800\u0041"}`,
+		track(ProductViewed, `{"product_id":"p1","price":"18.99","quantity":"2","position":"3"}`),
+		track(OrderCompleted, `{"order_id":1,"total":27.5,"products":[{"sku":"a","price":1}]}`),
+		track(ProductsSearched, `{"query":"shoes"}`),
+		track(PromotionClicked, `{"promotion_id":"ad1","position":"top"}`),
+		`{"event":"Product Viewed","anonymousId":"a","messageId":"m","originalTimestamp":"2019-10-01 00:00:00 UTC","properties":{"sku":9}}`,
+		`{"type":"identify","userId":1,"messageId":"m","timestamp":"2019-10-01T00:00:00+05:30","traits":{}}`,
+	} {
+		f.Add([]byte(p))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := DecodeEvent(data, Limits{})
+		if err != nil {
+			fail, ok := AsFailure(err)
+			if !ok {
+				t.Fatalf("error %v (%T) is not a *Failure", err, err)
+			}
+			if !knownKinds[fail.Kind] {
+				t.Fatalf("unknown failure kind %q", fail.Kind)
+			}
+			if fail.Kind == MalformedJSON && json.Valid(data) && bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+				t.Fatalf("valid JSON object rejected as malformed: %v", fail)
+			}
+			if fail.Kind != MalformedJSON && !json.Valid(data) {
+				t.Fatalf("invalid JSON failed as %v, want malformed_json", fail)
+			}
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("invalid JSON accepted as %+v", e)
+		}
+		if e.User() == "" || e.MessageID == "" {
+			t.Fatalf("accepted without user or messageId: %+v", e)
+		}
+		// Strings decode as encoding/json decodes them.
+		var std map[string]any
+		if err := json.Unmarshal(data, &std); err != nil {
+			t.Fatalf("encoding/json rejects an accepted payload: %v", err)
+		}
+		for key, got := range map[string]string{"userId": e.UserID, "messageId": e.MessageID} {
+			if s, ok := std[key].(string); ok && s != got {
+				t.Fatalf("%s: encoding/json reads %q, DecodeEvent %q", key, s, got)
+			}
+		}
+		enc, err := json.Marshal(e)
+		if err != nil {
+			t.Fatalf("encode %+v: %v", e, err)
+		}
+		again, err := DecodeEvent(enc, Limits{})
+		if err != nil {
+			t.Fatalf("decoding the encoded event %s: %v", enc, err)
+		}
+		if !reflect.DeepEqual(again, e) {
+			t.Fatalf("round trip through %s changed the event:\n got %+v\nwant %+v", enc, again, e)
+		}
+	})
+}
+
+func BenchmarkDecodeEvent(b *testing.B) {
+	payload := readTestdata(b, "product_viewed.json")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		if _, err := DecodeEvent(payload, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
