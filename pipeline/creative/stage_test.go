@@ -1,0 +1,305 @@
+package creative
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// fakeEmitter records every Emit call and fails while err is set.
+type fakeEmitter struct {
+	calls [][]pipeline.Record
+	err   error
+}
+
+func (e *fakeEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
+	if e.err != nil {
+		return e.err
+	}
+	e.calls = append(e.calls, recs)
+	return nil
+}
+
+// fakeGenerator returns fixed copy, or an error.
+type fakeGenerator struct {
+	creative schemas.Creative
+	err      error
+}
+
+func (g fakeGenerator) Generate(ctx context.Context, _ Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+	if g.err != nil {
+		return schemas.Creative{}, schemas.GeneratorInfo{}, g.err
+	}
+	return g.creative, schemas.GeneratorInfo{Kind: schemas.GeneratorLLM, Model: "fake"}, ctx.Err()
+}
+
+var t0 = time.Date(2019, 10, 1, 0, 10, 0, 0, time.UTC)
+
+func shiftRecord(t *testing.T, offset int64, user string, version uint64, category, brand, locale string) pipeline.Record {
+	t.Helper()
+	s := schemas.Shift{
+		User: user, ProfileVersion: version, EventTime: t0.Add(time.Duration(version) * time.Minute),
+		Reason: schemas.ReasonNewInterest, Distance: 0.7,
+		Summary: schemas.Summary{
+			Categories:  []schemas.Weighted{{Name: category, Weight: 3}},
+			Brands:      []schemas.Weighted{{Name: brand, Weight: 2}},
+			PriceBand:   schemas.PriceBand{Min: 0, Max: 500, Currency: "USD"},
+			IntentStage: "consider",
+			Locale:      locale,
+		},
+	}
+	value, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pipeline.Record{Topic: "adshift.shifts", Partition: 2, Offset: offset, Key: []byte(user), Value: value, Timestamp: s.EventTime}
+}
+
+func rawRecord(offset int64, value string) pipeline.Record {
+	return pipeline.Record{Topic: "adshift.shifts", Partition: 2, Offset: offset, Key: []byte("k"), Value: []byte(value)}
+}
+
+func newTestStage(t *testing.T, gen Generator, out pipeline.Emitter) (*Stage, pipeline.Processor) {
+	t.Helper()
+	if gen == nil {
+		gen = NewTemplate(Guard{})
+	}
+	s, err := New(Config{Strategy: StrategyConfig{Salt: "test", Experiment: "exp"}}, testCatalog(), gen, out, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Open(context.Background(), "adshift.shifts", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, p
+}
+
+func ads(t *testing.T, recs []pipeline.Record) map[string]schemas.Ad {
+	t.Helper()
+	out := map[string]schemas.Ad{}
+	for _, r := range recs {
+		if r.Topic != "ads.ready" {
+			continue
+		}
+		var ad schemas.Ad
+		if err := json.Unmarshal(r.Value, &ad); err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Key) != ad.User {
+			t.Errorf("ad for %s keyed %q", ad.User, r.Key)
+		}
+		if _, dup := out[ad.User]; dup {
+			t.Errorf("two ads for %s in one batch", ad.User)
+		}
+		out[ad.User] = ad
+	}
+	return out
+}
+
+func count(s *Stage, result string) float64 {
+	return value(s.metrics.shifts.WithLabelValues(result))
+}
+
+func value(c prometheus.Counter) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		panic(err)
+	}
+	return m.GetCounter().GetValue()
+}
+
+func TestStageProcess(t *testing.T) {
+	out := &fakeEmitter{}
+	s, p := newTestStage(t, nil, out)
+	if s.Name() != "creatives" || len(s.Topics()) != 1 || s.Topics()[0] != "adshift.shifts" {
+		t.Fatalf("Name %q Topics %v", s.Name(), s.Topics())
+	}
+	batch := []pipeline.Record{
+		shiftRecord(t, 10, "u1", 1, "electronics.audio.headphone", "sony", ""),
+		shiftRecord(t, 11, "u2", 1, "electronics.audio.speaker", "jbl", "zh-CN"),
+		shiftRecord(t, 12, "u1", 3, "electronics.audio.headphone", "sony", ""),
+		rawRecord(13, `{"user": "u4", "profile_vers`),
+		shiftRecord(t, 14, "u1", 2, "appliances.kitchen.kettle", "bosch", ""),
+		rawRecord(15, `{"profile_version": 2, "event_time": "2019-10-01T00:00:00Z"}`),
+		shiftRecord(t, 16, "u3", 1, "garden.tools", "", ""),
+	}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.calls) != 1 {
+		t.Fatalf("%d Emit calls, want one per batch", len(out.calls))
+	}
+	got := ads(t, out.calls[0])
+	if len(got) != 2 {
+		t.Fatalf("ads for %d users, want u1 and u2: %v", len(got), got)
+	}
+
+	// u1's newest shift (version 3) wins over the two it coalesced, whatever their order.
+	u1 := got["u1"]
+	if u1.ProfileVersion != 3 || u1.Product.ID != "h1" {
+		t.Errorf("u1: version %d product %s, want version 3's Sony headphone h1", u1.ProfileVersion, u1.Product.ID)
+	}
+	if want := t0.Add(3 * time.Minute); !u1.CreatedAt.Equal(want) || !u1.ExpiresAt.Equal(want.Add(24*time.Hour)) {
+		t.Errorf("u1: created %s expires %s, want the shift's event time and a day later", u1.CreatedAt, u1.ExpiresAt)
+	}
+	if u1.AdID != AdID("u1", 3, u1.Strategy.Arm) || u1.Reason != schemas.ReasonNewInterest {
+		t.Errorf("u1: ad id %s reason %s", u1.AdID, u1.Reason)
+	}
+	if u1.Strategy.Segment != "electronics" || u1.Strategy.Experiment != "exp" || u1.Generator.Kind != schemas.GeneratorTemplate {
+		t.Errorf("u1: strategy %+v generator %+v", u1.Strategy, u1.Generator)
+	}
+	if u1.Creative.Locale != LocaleEN || got["u2"].Creative.Locale != LocaleZH {
+		t.Errorf("locales %s and %s, want the default en and u2's zh-CN", u1.Creative.Locale, got["u2"].Creative.Locale)
+	}
+	for _, ad := range got {
+		if vs := (Guard{}).Check(ad.Creative, ad.Product); len(vs) > 0 {
+			t.Errorf("published creative breaks the guard: %v", vs)
+		}
+	}
+
+	// The two unreadable shifts went to the DLQ, with their failure kinds.
+	var kinds []string
+	for _, r := range out.calls[0] {
+		if r.Topic == "clickstream.dlq" {
+			kinds = append(kinds, fmt.Sprintf("%s:%s", r.Header(pipeline.HeaderOffset), r.Header(pipeline.HeaderFailure)))
+			if string(r.Header(pipeline.HeaderStage)) != "creatives" {
+				t.Errorf("dead letter from stage %q", r.Header(pipeline.HeaderStage))
+			}
+		}
+	}
+	if fmt.Sprint(kinds) != "[13:malformed_json 15:schema_violation]" {
+		t.Errorf("dead letters %v", kinds)
+	}
+
+	for result, want := range map[string]float64{resultAd: 2, resultCoalesced: 2, resultNoProduct: 1, resultDeadLettered: 2, resultGuardRejected: 0} {
+		if got := count(s, result); got != want {
+			t.Errorf("%s = %v, want %v", result, got, want)
+		}
+	}
+}
+
+func TestStageAdsAreStableAcrossRuns(t *testing.T) {
+	batch := []pipeline.Record{
+		shiftRecord(t, 1, "u1", 5, "electronics.audio.headphone", "sony", ""),
+		shiftRecord(t, 2, "u2", 9, "electronics.video.tv", "samsung", "zh-CN"),
+	}
+	var runs [2][]pipeline.Record
+	for i := range runs {
+		out := &fakeEmitter{}
+		_, p := newTestStage(t, nil, out)
+		if err := p.Process(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+		runs[i] = out.calls[0]
+	}
+	for i := range runs[0] {
+		if string(runs[0][i].Value) != string(runs[1][i].Value) {
+			t.Errorf("replay published a different ad:\n%s\n%s", runs[0][i].Value, runs[1][i].Value)
+		}
+	}
+}
+
+func TestStageVariesProductsAndRetriesIdempotently(t *testing.T) {
+	out := &fakeEmitter{}
+	_, p := newTestStage(t, nil, out)
+	ctx := context.Background()
+	first := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
+	if err := p.Process(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next shift's batch fails to publish, and is redelivered.
+	second := []pipeline.Record{shiftRecord(t, 2, "u1", 2, "electronics.audio.headphone", "sony", "")}
+	out.err = errors.New("broker unavailable")
+	if err := p.Process(ctx, second); !errors.Is(err, out.err) {
+		t.Fatalf("Process with a failing emitter = %v, want the emit error", err)
+	}
+	out.err = nil
+	if err := p.Process(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.calls) != 2 {
+		t.Fatalf("%d successful emits, want 2", len(out.calls))
+	}
+	a, b := ads(t, out.calls[0])["u1"], ads(t, out.calls[1])["u1"]
+	if a.Product.ID == b.Product.ID {
+		t.Errorf("u1 was shown %s twice in a row", a.Product.ID)
+	}
+	// Only the published ad counts as shown: the failed attempt did not push the retry to a third product.
+	if a.Product.ID != "h1" || b.Product.ID != "h3" {
+		t.Errorf("products %s then %s, want h1 then h3", a.Product.ID, b.Product.ID)
+	}
+}
+
+func TestStageNeverPublishesWhatTheGuardRejects(t *testing.T) {
+	out := &fakeEmitter{}
+	bad := schemas.Creative{Headline: "The best headphones!", Body: "Only $9.99, guaranteed.", CTA: "Buy", Locale: "en"}
+	s, p := newTestStage(t, fakeGenerator{creative: bad}, out)
+	batch := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.calls) != 0 {
+		t.Fatalf("published %v", out.calls)
+	}
+	if count(s, resultGuardRejected) != 1 {
+		t.Errorf("guard_rejected = %v", count(s, resultGuardRejected))
+	}
+	for rule, want := range map[string]float64{RuleClaim: 2, RuleExclaim: 1, RulePrice: 1} {
+		if got := value(s.metrics.violations.WithLabelValues(rule)); got != want {
+			t.Errorf("violations{%s} = %v, want %v", rule, got, want)
+		}
+	}
+}
+
+func TestStageGeneratorFailures(t *testing.T) {
+	batch := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
+
+	out := &fakeEmitter{}
+	s, p := newTestStage(t, fakeGenerator{err: errors.New("model refused")}, out)
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatalf("a generator failure stopped the partition: %v", err)
+	}
+	if len(out.calls) != 0 || count(s, resultGenerateError) != 1 {
+		t.Errorf("emits %d, generate_error %v", len(out.calls), count(s, resultGenerateError))
+	}
+
+	// A cancelled context is not a generator failure: the batch must not be committed.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, p = newTestStage(t, fakeGenerator{creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c"}}, &fakeEmitter{})
+	if err := p.Process(ctx, batch); !errors.Is(err, context.Canceled) {
+		t.Errorf("Process under a cancelled context = %v", err)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	out := &fakeEmitter{}
+	gen := NewTemplate(Guard{})
+	if _, err := New(Config{}, NewCatalog(nil), gen, out, nil, nil); err == nil {
+		t.Error("empty catalog accepted")
+	}
+	if _, err := New(Config{}, testCatalog(), nil, out, nil, nil); err == nil {
+		t.Error("nil generator accepted")
+	}
+	if _, err := New(Config{Strategy: StrategyConfig{Arms: []string{"baseline"}}}, testCatalog(), gen, out, nil, nil); err == nil {
+		t.Error("baseline as an arm accepted")
+	}
+	// Two stages on one registry share their counters rather than failing.
+	reg := prometheus.NewRegistry()
+	for range 2 {
+		if _, err := New(Config{}, testCatalog(), gen, out, nil, reg); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
