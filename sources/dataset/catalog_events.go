@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/adshift/adshift/schemas"
 )
@@ -77,12 +79,18 @@ func lineItems(e schemas.Event) []schemas.LineItem {
 }
 
 // rees46Title names a REES46 product, which has no title of its own, by its brand and the leaf of
-// its category: "samsung" in "electronics.smartphone" is "Samsung smartphone". A product with
+// its category: "samsung" in "electronics.smartphone" is "Samsung smartphone", a sofa without a
+// brand "Sofa". A product with
 // only a numeric category id is named by its brand alone; one with neither gets no title.
 func rees46Title(brand, category string) string {
 	var leaf string
 	if !strings.HasPrefix(category, "category_id:") {
 		leaf = strings.ReplaceAll(category[strings.LastIndexByte(category, '.')+1:], "_", " ")
 	}
-	return strings.TrimSpace(capitalize(brand) + " " + leaf)
+	title := strings.TrimSpace(brand + " " + leaf)
+	if title == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(title)
+	return string(unicode.ToUpper(r)) + title[n:]
 }

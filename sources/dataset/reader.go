@@ -60,15 +60,17 @@ func messageID(format, file string, line int) string {
 	return shortHash(32, format, file, strconv.Itoa(line))
 }
 
-// shortHash returns the first n hex digits of the SHA-256 of parts, each part delimited so that
-// ("ab", "c") and ("a", "bc") differ.
+// shortHash returns the first n (even, at most 64) hex digits of the SHA-256 of parts, each
+// part delimited so that ("ab", "c") and ("a", "bc") differ.
 func shortHash(n int, parts ...string) string {
-	h := sha256.New()
+	var buf [256]byte
+	b := buf[:0]
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		b = append(b, p...)
+		b = append(b, 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:n]
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:n/2])
 }
 
 // parsePrice parses a non-negative, finite price.
