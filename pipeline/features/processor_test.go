@@ -1,0 +1,184 @@
+package features
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Bad records go to the dead-letter topic with their original bytes and a header naming the
+// failure, and the records after them are still processed.
+func TestProcessDeadLetters(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	malformed := []byte(`{"type":"track","event":"Product Viewed",`)
+	noUser := []byte(`{"type":"track","event":"Product Viewed","messageId":"m1","timestamp":"2019-10-01T00:00:00Z"}`)
+	batch := h.batch(
+		view("u1", 0, "a"),
+		malformed,
+		view("u1", time.Minute, "a"),
+		noUser,
+		view("u1", 2*time.Minute, "a"),
+	)
+	batch[1].Key = []byte("u1")
+	batch[1].Headers = []pipeline.Header{{Key: "trace", Value: []byte("t-1")}}
+	if err := h.proc.Process(t.Context(), batch); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+
+	if len(h.out.calls) != 1 {
+		t.Fatalf("Emit called %d times, want once per batch", len(h.out.calls))
+	}
+	recs := h.out.calls[0]
+	var dead []pipeline.Record
+	for _, r := range recs {
+		if r.Topic == "clickstream.dlq" {
+			dead = append(dead, r)
+		}
+	}
+	if len(dead) != 2 {
+		t.Fatalf("dead letters = %d, want 2: %+v", len(dead), recs)
+	}
+	f := func(r pipeline.Record, in pipeline.Record, kind schemas.FailureKind) {
+		t.Helper()
+		if !bytes.Equal(r.Value, in.Value) || !bytes.Equal(r.Key, in.Key) {
+			t.Errorf("dead letter %q/%q does not carry the original %q/%q", r.Key, r.Value, in.Key, in.Value)
+		}
+		if got := schemas.FailureKind(r.Header(pipeline.HeaderFailure)); got != kind {
+			t.Errorf("failure header = %q, want %q", got, kind)
+		}
+		if got := string(r.Header(pipeline.HeaderStage)); got != "features" {
+			t.Errorf("stage header = %q, want features", got)
+		}
+		for _, hd := range in.Headers {
+			if !bytes.Equal(r.Header(hd.Key), hd.Value) {
+				t.Errorf("original header %s lost", hd.Key)
+			}
+		}
+		if got := pipeline.FailedEvent(r, 0).Offset; got != in.Offset {
+			t.Errorf("offset header = %d, want %d", got, in.Offset)
+		}
+	}
+	f(dead[0], batch[1], schemas.MalformedJSON)
+	f(dead[1], batch[3], schemas.MissingUser)
+
+	// The good records around them still built u1's first profile.
+	if shifts := h.out.shifts(t); len(shifts) != 1 || shifts[0].Reason != first {
+		t.Errorf("shifts = %+v, want u1's first profile", shifts)
+	}
+	if n := h.counter("adshift_features_failures_total", "kind", string(schemas.MalformedJSON)); n != 1 {
+		t.Errorf("malformed_json failures counted %v, want 1", n)
+	}
+	if n := h.counter("adshift_features_failures_total", "kind", string(schemas.MissingUser)); n != 1 {
+		t.Errorf("missing_user failures counted %v, want 1", n)
+	}
+}
+
+// Events that carry no interest are skipped, and each is counted under its reason.
+func TestProcessSkips(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	identify := []byte(`{"type":"identify","userId":"u1","messageId":"m1","timestamp":"2019-10-01T00:00:00Z"}`)
+	h.process(
+		identify,
+		track("u1", "Coupon Applied", 0, schemas.Properties{}),
+		track("u1", schemas.PromotionViewed, 0, schemas.Properties{PromotionID: "ad-1"}),
+		track("u1", schemas.PromotionClicked, 0, schemas.Properties{PromotionID: "ad-1"}),
+		view("u1", 0, "a"),
+		view("u1", time.Minute, "a"),
+	)
+	if len(h.out.calls) != 0 {
+		t.Errorf("nothing to publish, yet Emit was called with %+v", h.out.calls)
+	}
+	for _, c := range []struct {
+		name, label, value string
+		want               float64
+	}{
+		{"adshift_features_skipped_total", "reason", skipNotTrack, 1},
+		{"adshift_features_skipped_total", "reason", skipUnknown, 1},
+		{"adshift_features_skipped_total", "reason", skipOutcome, 2},
+		{"adshift_features_events_total", "event", "other", 2},
+		{"adshift_features_events_total", "event", schemas.PromotionViewed, 1},
+		{"adshift_features_events_total", "event", schemas.ProductViewed, 2},
+	} {
+		if got := h.counter(c.name, c.label, c.value); got != c.want {
+			t.Errorf("%s{%s=%q} = %v, want %v", c.name, c.label, c.value, got, c.want)
+		}
+	}
+	// The skipped events did not count towards min_events: one more view makes the profile.
+	h.process(view("u1", 2*time.Minute, "a"))
+	if shifts := h.out.shifts(t); len(shifts) != 1 {
+		t.Errorf("shifts = %+v, want the first profile on the third view", shifts)
+	}
+}
+
+// Everything a batch produced goes out in one Emit call, in input order; an Emit failure fails
+// the batch so its offsets are not committed.
+func TestProcessEmitsOncePerBatch(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	var batch [][]byte
+	for _, u := range []string{"u1", "u2", "u3"} {
+		batch = append(batch, views(u, "a", 0, 1, 2)...)
+	}
+	batch = append(batch, []byte("not json"))
+	h.process(batch...)
+	if len(h.out.calls) != 1 {
+		t.Fatalf("Emit called %d times, want 1", len(h.out.calls))
+	}
+	var topics, keys []string
+	for _, r := range h.out.calls[0] {
+		topics = append(topics, r.Topic)
+		keys = append(keys, string(r.Key))
+	}
+	if want := []string{"adshift.shifts", "adshift.shifts", "adshift.shifts", "clickstream.dlq"}; !slices.Equal(topics, want) {
+		t.Errorf("emitted topics %q, want %q", topics, want)
+	}
+	if want := []string{"u1", "u2", "u3", ""}; !slices.Equal(keys, want) {
+		t.Errorf("emitted keys %q, want %q", keys, want)
+	}
+
+	h.out.err = errors.New("broker down")
+	err := h.proc.Process(t.Context(), h.batch(views("u4", "a", 0, 1, 2)...))
+	if !errors.Is(err, h.out.err) {
+		t.Errorf("Process with a failing emitter = %v, want the emit error", err)
+	}
+}
+
+func TestProcessAfterClose(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.process(view("u1", 0, "a"))
+	if n := h.gauge("adshift_features_profiles"); n != 1 {
+		t.Errorf("profiles gauge = %v, want 1", n)
+	}
+	if err := h.proc.Close(t.Context()); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if n := h.gauge("adshift_features_profiles"); n != 0 {
+		t.Errorf("profiles gauge after Close = %v, want 0", n)
+	}
+	if err := h.proc.Process(t.Context(), h.batch(view("u1", time.Minute, "a"))); !errors.Is(err, ErrClosed) {
+		t.Errorf("Process after Close = %v, want ErrClosed", err)
+	}
+}
+
+// A timestamp beyond the wall clock plus the allowed skew is rejected, whatever the decoder's
+// own defaults.
+func TestProcessLimits(t *testing.T) {
+	s, err := New(DefaultConfig(), &fakeEmitter{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	lim := s.limits()
+	want := schemas.Limits{MaxBytes: 64 << 10, MinTime: minEventTime, MaxTime: now.Add(time.Hour)}
+	if lim != want {
+		t.Errorf("limits = %+v, want %+v", lim, want)
+	}
+	if s.Name() != "features" || !slices.Equal(s.Topics(), []string{"clickstream"}) {
+		t.Errorf("stage %q reads %q, want features reading clickstream", s.Name(), s.Topics())
+	}
+}
