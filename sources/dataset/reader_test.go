@@ -289,7 +289,7 @@ func TestMessageIDsAreStableAndUnique(t *testing.T) {
 	}
 }
 
-// Every event a reader emits is one the clickstream decoder accepts, unchanged.
+// Every event a reader emits is one the clickstream decoder accepts and reads back unchanged.
 func TestEventsPassTheDecoder(t *testing.T) {
 	for _, c := range []struct{ format, path string }{
 		{FormatREES46, rees46File},
@@ -302,8 +302,12 @@ func TestEventsPassTheDecoder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := schemas.DecodeEvent(data, schemas.Limits{}); err != nil {
+			got, err := schemas.DecodeEvent(data, schemas.Limits{})
+			if err != nil {
 				t.Fatalf("%s event %s rejected: %v\n%s", c.format, e.MessageID, err, data)
+			}
+			if !reflect.DeepEqual(got, e) {
+				t.Fatalf("%s event %s changed by decoding:\n got %+v\nwant %+v", c.format, e.MessageID, got, e)
 			}
 		}
 	}
