@@ -1,0 +1,51 @@
+package outcomes
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// What became of an input record, as counted in adshift_outcomes_records_total{result}.
+const (
+	resultAd           = "ad"           // an ads row
+	resultImpression   = "impression"   // an impression row
+	resultClick        = "click"        // a click row
+	resultConversion   = "conversion"   // an attributed conversion row
+	resultUnattributed = "unattributed" // an order no ad is credited with: no row
+	resultFailure      = "failure"      // a failed_events row
+	resultUndecodable  = "undecodable"  // unreadable; the features stage dead-letters clickstream input
+	resultIgnored      = "ignored"      // an event that is not an outcome, or a promotion of no ad
+)
+
+type metrics struct {
+	records *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	records := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "adshift", Subsystem: "outcomes", Name: "records_total",
+		Help: "Records read by the outcomes stage, by what became of them.",
+	}, []string{"result"})
+	if reg == nil {
+		return &metrics{records: records}, nil
+	}
+	err := reg.Register(records)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		// Two stages built on one registry share the counter.
+		if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
+			return &metrics{records: existing}, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &metrics{records: records}, nil
+}
+
+func (m *metrics) add(result string, n int) {
+	if n > 0 {
+		m.records.WithLabelValues(result).Add(float64(n))
+	}
+}

@@ -1,0 +1,243 @@
+package outcomes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Name is the stage's name; its consumer group is adshift-outcomes.
+const Name = "outcomes"
+
+// Config configures the outcomes stage. Zero fields take the defaults in their comments.
+type Config struct {
+	AdsTopic         string        // published ads; default "ads.ready"
+	ClickstreamTopic string        // shoppers' events; default "clickstream"
+	DLQTopic         string        // dead letters; default "clickstream.dlq"
+	ClickWindow      time.Duration // an order is credited to a click this recent; default 7 days
+	ViewWindow       time.Duration // else to an impression this recent; default 1 day
+	PayloadMax       int           // bytes of a dead letter's payload kept; default 4096
+}
+
+func (c Config) withDefaults() Config {
+	if c.AdsTopic == "" {
+		c.AdsTopic = "ads.ready"
+	}
+	if c.ClickstreamTopic == "" {
+		c.ClickstreamTopic = "clickstream"
+	}
+	if c.DLQTopic == "" {
+		c.DLQTopic = "clickstream.dlq"
+	}
+	if c.ClickWindow == 0 {
+		c.ClickWindow = 7 * 24 * time.Hour
+	}
+	if c.ViewWindow == 0 {
+		c.ViewWindow = 24 * time.Hour
+	}
+	if c.PayloadMax == 0 {
+		c.PayloadMax = 4096
+	}
+	return c
+}
+
+// Stage lands ads and their outcomes as rows. See the package documentation.
+type Stage struct {
+	cfg     Config
+	w       pipeline.RowWriter
+	log     *slog.Logger
+	metrics *metrics
+}
+
+var _ pipeline.Stage = (*Stage)(nil)
+
+// New returns the outcomes stage writing through w; logger and reg may be nil to discard logs
+// and metrics.
+func New(cfg Config, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+	cfg = cfg.withDefaults()
+	switch {
+	case w == nil:
+		return nil, errors.New("outcomes: no row writer")
+	case cfg.ClickWindow < 0 || cfg.ViewWindow < 0:
+		return nil, errors.New("outcomes: negative attribution window")
+	case cfg.PayloadMax < 0:
+		return nil, errors.New("outcomes: negative payload bound")
+	case cfg.AdsTopic == cfg.ClickstreamTopic || cfg.AdsTopic == cfg.DLQTopic || cfg.ClickstreamTopic == cfg.DLQTopic:
+		return nil, errors.New("outcomes: the ads, clickstream and dead-letter topics must differ")
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("outcomes: register metrics: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Stage{cfg: cfg, w: w, log: logger.With("stage", Name), metrics: m}, nil
+}
+
+// Name implements pipeline.Stage.
+func (s *Stage) Name() string { return Name }
+
+// Topics implements pipeline.Stage: ads, clickstream and dead letters.
+func (s *Stage) Topics() []string {
+	return []string{s.cfg.AdsTopic, s.cfg.ClickstreamTopic, s.cfg.DLQTopic}
+}
+
+// Open implements pipeline.Stage. A clickstream partition starts with no touches: an order
+// placed right after a rebalance or restart is attributed only to touches read since.
+func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, error) {
+	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow)}, nil
+}
+
+// processor owns one partition of one of the stage's topics.
+type processor struct {
+	stage *Stage
+	attr  *attributor
+}
+
+// Process turns the batch into rows and writes them in one call. Touches are recorded before
+// orders are attributed, so an order is credited the same way whether its click came before or
+// after it in the batch, and a redelivered batch gives the same rows. A write error is returned:
+// the batch is not committed and comes again.
+func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	s := p.stage
+	var rows schemas.Rows
+	tally := make(map[string]int)
+	var orders []schemas.Event
+	for _, rec := range batch {
+		switch rec.Topic {
+		case s.cfg.AdsTopic:
+			var ad schemas.Ad
+			if err := json.Unmarshal(rec.Value, &ad); err != nil || ad.AdID == "" {
+				tally[resultUndecodable]++
+				s.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
+				continue
+			}
+			rows.Ads = append(rows.Ads, ad)
+			tally[resultAd]++
+		case s.cfg.DLQTopic:
+			rows.Failures = append(rows.Failures, pipeline.FailedEvent(rec, s.cfg.PayloadMax))
+			tally[resultFailure]++
+		case s.cfg.ClickstreamTopic:
+			e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+			if err != nil {
+				tally[resultUndecodable]++
+				continue
+			}
+			if e.Event == schemas.OrderCompleted {
+				orders = append(orders, e)
+				continue
+			}
+			row, ok := p.touch(e, rec)
+			if !ok {
+				tally[resultIgnored]++
+				continue
+			}
+			rows.Events = append(rows.Events, row)
+			tally[row.Kind]++
+		default:
+			tally[resultIgnored]++
+		}
+	}
+	for _, e := range orders {
+		row, ok := p.conversion(e)
+		if !ok {
+			tally[resultUnattributed]++
+			continue
+		}
+		rows.Events = append(rows.Events, row)
+		tally[resultConversion]++
+	}
+	p.attr.prune()
+
+	if rows.Len() > 0 {
+		if err := s.w.Write(ctx, rows); err != nil {
+			return fmt.Errorf("write %d outcome rows: %w", rows.Len(), err)
+		}
+	}
+	for result, n := range tally {
+		s.metrics.add(result, n)
+	}
+	return nil
+}
+
+// touch records an impression or click and returns its row; false for any other event, and for
+// promotions that name no ad.
+func (p *processor) touch(e schemas.Event, rec pipeline.Record) (schemas.AdEvent, bool) {
+	adID := e.Properties.PromotionID
+	if adID == "" {
+		return schemas.AdEvent{}, false
+	}
+	row := schemas.AdEvent{AdID: adID, User: e.User(), EventTime: e.Timestamp.UTC()}
+	switch e.Event {
+	case schemas.PromotionViewed:
+		row.Kind, row.EventID = schemas.Impression, "imp:"+messageID(e, rec)
+		p.attr.impression(row.User, touch{eventID: row.EventID, adID: adID, at: row.EventTime})
+	case schemas.PromotionClicked:
+		row.Kind, row.EventID = schemas.Click, "clk:"+messageID(e, rec)
+		t := p.attr.click(row.User, touch{eventID: row.EventID, adID: adID, at: row.EventTime})
+		row.ImpressionID = t.impressionID
+	default:
+		return schemas.AdEvent{}, false
+	}
+	return row, true
+}
+
+// conversion attributes an order and returns its row; false when no ad is credited with it.
+func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, bool) {
+	at := e.Timestamp.UTC()
+	t, rule, ok := p.attr.attribute(e.User(), at)
+	if !ok {
+		return schemas.AdEvent{}, false
+	}
+	orderID := e.Properties.OrderID
+	id := orderID
+	if id == "" {
+		id = "msg:" + e.MessageID
+	}
+	return schemas.AdEvent{
+		EventID:      "conv:" + id,
+		Kind:         schemas.Conversion,
+		AdID:         t.adID,
+		ImpressionID: t.impressionID,
+		User:         e.User(),
+		Revenue:      revenue(e.Properties),
+		Currency:     e.Properties.Currency,
+		OrderID:      orderID,
+		Attribution:  rule,
+		EventTime:    at,
+	}, true
+}
+
+// revenue is the order's revenue, or the sum of its line items when the tracker sent none.
+func revenue(p schemas.Properties) float64 {
+	if p.Revenue != 0 {
+		return p.Revenue
+	}
+	var sum float64
+	for _, li := range p.Products {
+		sum += li.Price * float64(max(li.Quantity, 1))
+	}
+	return sum
+}
+
+// messageID is the event's dedup key; an event without one is keyed by where it was read, which
+// is as stable under redelivery.
+func messageID(e schemas.Event, rec pipeline.Record) string {
+	if e.MessageID != "" {
+		return e.MessageID
+	}
+	return rec.Topic + "/" + strconv.FormatInt(int64(rec.Partition), 10) + "/" + strconv.FormatInt(rec.Offset, 10)
+}
+
+// Close implements pipeline.Processor; attribution state lives only in memory and is dropped.
+func (p *processor) Close(context.Context) error { return nil }
