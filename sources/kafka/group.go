@@ -29,6 +29,9 @@ type GroupConfig struct {
 	// SessionTimeout is how long the group waits for a silent member before reassigning its
 	// partitions (default 45s).
 	SessionTimeout time.Duration
+	// HeartbeatInterval is how often the member tells the group it is alive, and so how soon it
+	// notices a rebalance (default 3s).
+	HeartbeatInterval time.Duration
 	// RebalanceTimeout bounds how long a rebalance waits for members to finish the batch in hand
 	// and commit (default 60s).
 	RebalanceTimeout time.Duration
@@ -58,6 +61,7 @@ func (c GroupConfig) withDefaults() GroupConfig {
 	}
 	set(&c.FetchMaxWait, 500*time.Millisecond)
 	set(&c.SessionTimeout, 45*time.Second)
+	set(&c.HeartbeatInterval, 3*time.Second)
 	set(&c.RebalanceTimeout, 60*time.Second)
 	set(&c.AutoCommitInterval, 5*time.Second)
 	set(&c.ShutdownTimeout, 30*time.Second)
@@ -170,6 +174,7 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 		kgo.ConsumeTopics(g.topics...),
 		kgo.FetchMaxWait(g.cfg.FetchMaxWait),
 		kgo.SessionTimeout(g.cfg.SessionTimeout),
+		kgo.HeartbeatInterval(g.cfg.HeartbeatInterval),
 		kgo.RebalanceTimeout(g.cfg.RebalanceTimeout),
 		kgo.AutoCommitMarks(),
 		kgo.AutoCommitInterval(g.cfg.AutoCommitInterval),
