@@ -38,8 +38,8 @@ func (f *fakeEmitter) shifts(t *testing.T) []schemas.Shift {
 		if r.Topic != DefaultConfig().ShiftsTopic {
 			continue
 		}
-		var s schemas.Shift
-		if err := json.Unmarshal(r.Value, &s); err != nil {
+		s, err := schemas.DecodeShift(r.Value)
+		if err != nil {
 			t.Fatalf("shift %q does not decode: %v", r.Value, err)
 		}
 		if string(r.Key) != s.User || !r.Timestamp.Equal(s.EventTime) {

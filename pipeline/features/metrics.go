@@ -8,52 +8,75 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// metrics are the stage's counters, shared by all its partitions.
+// otherEvent labels the events adshift does not read, so arbitrary names cannot blow up the
+// series count.
+const otherEvent = "other"
+
+// metrics are the stage's counters, shared by all its partitions. Every label value but failure
+// kinds is resolved up front: dashboards see zeros rather than gaps, and the hot path does a map
+// lookup instead of hashing label values.
 type metrics struct {
-	events   *prometheus.CounterVec // by event name; names adshift does not read count as "other"
-	skipped  *prometheus.CounterVec // by reason
-	failures *prometheus.CounterVec // by failure kind
-	shifts   *prometheus.CounterVec // by reason
+	events   map[string]prometheus.Counter // by event name
+	skipped  map[string]prometheus.Counter // by reason
+	shifts   map[string]prometheus.Counter // by reason
+	failures *prometheus.CounterVec        // by failure kind
 	profiles prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "adshift_features_events_total",
+		Help: "Clickstream events decoded by the features stage, by event name (other: names adshift does not read).",
+	}, []string{"event"})
+	skipped := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "adshift_features_skipped_total",
+		Help: "Decoded events that carry no interest, by reason.",
+	}, []string{"reason"})
+	shifts := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "adshift_features_shifts_total",
+		Help: "Profile shifts published, by reason.",
+	}, []string{"reason"})
 	m := &metrics{
-		events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "adshift_features_events_total",
-			Help: "Clickstream events decoded by the features stage, by event name.",
-		}, []string{"event"}),
-		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "adshift_features_skipped_total",
-			Help: "Decoded events that carry no interest, by reason.",
-		}, []string{"reason"}),
+		events:  resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked),
+		skipped: resolve(skipped, skipNotTrack, skipUnknown, skipOutcome),
+		shifts:  resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "adshift_features_failures_total",
 			Help: "Clickstream records sent to the dead-letter topic, by failure kind.",
 		}, []string{"kind"}),
-		shifts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "adshift_features_shifts_total",
-			Help: "Profile shifts published, by reason.",
-		}, []string{"reason"}),
 		profiles: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "adshift_features_profiles",
 			Help: "Shopper profiles held in memory by this instance.",
 		}),
 	}
-	// Every label value that can occur exists from the start, so dashboards see zeros, not gaps.
-	for _, r := range []string{skipNotTrack, skipUnknown, skipOutcome} {
-		m.skipped.WithLabelValues(r)
-	}
-	for _, r := range []string{schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest} {
-		m.shifts.WithLabelValues(r)
+	for name := range interestKinds(Weights{}) {
+		m.events[name] = events.WithLabelValues(name)
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.events, m.skipped, m.failures, m.shifts, m.profiles} {
+	for _, c := range []prometheus.Collector{events, skipped, shifts, m.failures, m.profiles} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register features metrics: %w", err)
 		}
 	}
 	return m, nil
+}
+
+// resolve returns the counters of vec for each label value.
+func resolve(vec *prometheus.CounterVec, values ...string) map[string]prometheus.Counter {
+	m := make(map[string]prometheus.Counter, len(values))
+	for _, v := range values {
+		m[v] = vec.WithLabelValues(v)
+	}
+	return m
+}
+
+// event counts one decoded event by its name.
+func (m *metrics) event(name string) {
+	c, ok := m.events[name]
+	if !ok {
+		c = m.events[otherEvent]
+	}
+	c.Inc()
 }

@@ -68,22 +68,19 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.R
 		return pipeline.DeadLetter(s.cfg.DLQTopic, stageName, *in, f), true, nil
 	}
 
+	s.metrics.event(ev.Event)
 	k, interest := s.kinds[ev.Event]
 	switch {
-	case ev.Type != "track":
-		s.metrics.events.WithLabelValues("other").Inc()
-		s.metrics.skipped.WithLabelValues(skipNotTrack).Inc()
+	case ev.Type != schemas.TypeTrack:
+		s.metrics.skipped[skipNotTrack].Inc()
 		return pipeline.Record{}, false, nil
 	case isOutcome(ev.Event):
-		s.metrics.events.WithLabelValues(ev.Event).Inc()
-		s.metrics.skipped.WithLabelValues(skipOutcome).Inc()
+		s.metrics.skipped[skipOutcome].Inc()
 		return pipeline.Record{}, false, nil
 	case !interest:
-		s.metrics.events.WithLabelValues("other").Inc()
-		s.metrics.skipped.WithLabelValues(skipUnknown).Inc()
+		s.metrics.skipped[skipUnknown].Inc()
 		return pipeline.Record{}, false, nil
 	}
-	s.metrics.events.WithLabelValues(ev.Event).Inc()
 
 	user := ev.User()
 	prof := p.profiles[user]
@@ -102,7 +99,7 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.R
 	if err != nil {
 		return pipeline.Record{}, false, fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}
-	s.metrics.shifts.WithLabelValues(reason).Inc()
+	s.metrics.shifts[reason].Inc()
 	return pipeline.Record{Topic: s.cfg.ShiftsTopic, Key: []byte(user), Value: value, Timestamp: shift.EventTime}, true, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,44 @@ func TestProcessDeadLetters(t *testing.T) {
 	}
 	if n := h.counter("adshift_features_failures_total", "kind", string(schemas.MissingUser)); n != 1 {
 		t.Errorf("missing_user failures counted %v, want 1", n)
+	}
+}
+
+// Each kind of bad input is dead-lettered under its own kind, within the stage's limits.
+func TestProcessFailureKinds(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.MaxEventBytes = 1024
+	h := newHarness(t, cfg) // the wall clock reads 2019-10-02T00:00Z
+	future := t0.Add(24*time.Hour + cfg.FutureSkew + time.Second)
+	tests := []struct {
+		name  string
+		value []byte
+		want  schemas.FailureKind
+	}{
+		{"not json", []byte("<xml/>"), schemas.MalformedJSON},
+		{"no user", []byte(`{"type":"track","event":"Product Viewed","messageId":"m","timestamp":"2019-10-01T00:00:00Z","properties":{"product_id":"1"}}`), schemas.MissingUser},
+		{"view without product", track("u1", schemas.ProductViewed, 0, schemas.Properties{Category: "a"}), schemas.SchemaViolation},
+		{"beyond max_event_bytes", track("u1", schemas.ProductViewed, 0, schemas.Properties{ProductID: "1", Name: strings.Repeat("x", 1024)}), schemas.TooLarge},
+		{"before 2000", track("u1", schemas.ProductViewed, -20*365*24*time.Hour, schemas.Properties{ProductID: "1"}), schemas.TimestampOutOfRange},
+		{"beyond future_skew", track("u1", schemas.ProductViewed, future.Sub(t0), schemas.Properties{ProductID: "1"}), schemas.TimestampOutOfRange},
+	}
+	for _, tc := range tests {
+		h.out.calls = nil
+		h.process(tc.value)
+		recs := h.out.records()
+		if len(recs) != 1 || recs[0].Topic != cfg.DLQTopic {
+			t.Errorf("%s: emitted %+v, want one dead letter", tc.name, recs)
+			continue
+		}
+		if got := schemas.FailureKind(recs[0].Header(pipeline.HeaderFailure)); got != tc.want {
+			t.Errorf("%s: failure %q (%s), want %q", tc.name, got, recs[0].Header(pipeline.HeaderDetail), tc.want)
+		}
+	}
+	// Within the skew is fine.
+	h.out.calls = nil
+	h.process(track("u1", schemas.ProductViewed, future.Add(-2*time.Second).Sub(t0), schemas.Properties{ProductID: "1"}))
+	if recs := h.out.records(); len(recs) != 0 {
+		t.Errorf("an event within future_skew was rejected: %+v", recs)
 	}
 }
 
