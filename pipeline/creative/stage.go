@@ -128,7 +128,7 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	var shifts []schemas.Shift
 	at := make(map[string]int) // user -> index in shifts
 	for _, rec := range batch {
-		sh, err := decodeShift(rec.Value)
+		sh, err := schemas.DecodeShift(rec.Value)
 		if err != nil {
 			f, _ := schemas.AsFailure(err)
 			out = append(out, pipeline.DeadLetter(s.cfg.DLQTopic, Name, rec, f))

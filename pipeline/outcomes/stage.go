@@ -2,7 +2,6 @@ package outcomes
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -116,8 +115,8 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	for _, rec := range batch {
 		switch rec.Topic {
 		case s.cfg.AdsTopic:
-			var ad schemas.Ad
-			if err := json.Unmarshal(rec.Value, &ad); err != nil || ad.AdID == "" {
+			ad, err := schemas.DecodeAd(rec.Value)
+			if err != nil {
 				tally[resultUndecodable]++
 				s.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
 				continue

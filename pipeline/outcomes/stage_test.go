@@ -1,0 +1,293 @@
+package outcomes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// fakeWriter records every Write call and fails while err is set.
+type fakeWriter struct {
+	writes []schemas.Rows
+	err    error
+}
+
+func (w *fakeWriter) Write(_ context.Context, rows schemas.Rows) error {
+	if w.err != nil {
+		return w.err
+	}
+	w.writes = append(w.writes, rows)
+	return nil
+}
+
+var t0 = time.Date(2019, 10, 1, 12, 0, 0, 0, time.UTC)
+
+// event is one clickstream record as a Segment tracker sends it.
+func event(offset int64, name, user, messageID string, at time.Time, props map[string]any) pipeline.Record {
+	v, err := json.Marshal(map[string]any{
+		"type": "track", "event": name, "userId": user, "messageId": messageID,
+		"timestamp": at.Format(time.RFC3339Nano), "properties": props,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return pipeline.Record{Topic: "clickstream", Partition: 1, Offset: offset, Key: []byte(user), Value: v}
+}
+
+func viewed(offset int64, user, msg, ad string, at time.Time) pipeline.Record {
+	return event(offset, schemas.PromotionViewed, user, msg, at, map[string]any{"promotion_id": ad})
+}
+
+func clicked(offset int64, user, msg, ad string, at time.Time) pipeline.Record {
+	return event(offset, schemas.PromotionClicked, user, msg, at, map[string]any{"promotion_id": ad})
+}
+
+func ordered(offset int64, user, msg, order string, revenue float64, at time.Time) pipeline.Record {
+	return event(offset, schemas.OrderCompleted, user, msg, at, map[string]any{"order_id": order, "revenue": revenue, "currency": "USD"})
+}
+
+func newTestStage(t *testing.T, w pipeline.RowWriter) (*Stage, pipeline.Processor) {
+	t.Helper()
+	s, err := New(Config{}, w, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Open(context.Background(), "clickstream", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, p
+}
+
+func count(s *Stage, result string) float64 {
+	var m dto.Metric
+	if err := s.metrics.records.WithLabelValues(result).Write(&m); err != nil {
+		panic(err)
+	}
+	return m.GetCounter().GetValue()
+}
+
+// describe writes an ad_events row as "kind id ad impression attribution revenue".
+func describe(e schemas.AdEvent) string {
+	return strings.Join(strings.Fields(fmt.Sprintf("%s %s ad=%s imp=%s %s %g%s", e.Kind, e.EventID, e.AdID, e.ImpressionID, e.Attribution, e.Revenue, e.Currency)), " ")
+}
+
+func TestStageTopics(t *testing.T) {
+	s, _ := newTestStage(t, &fakeWriter{})
+	if s.Name() != "outcomes" || !slices.Equal(s.Topics(), []string{"ads.ready", "clickstream", "clickstream.dlq"}) {
+		t.Fatalf("Name %q Topics %v", s.Name(), s.Topics())
+	}
+}
+
+func TestStageMapsOutcomesToRows(t *testing.T) {
+	w := &fakeWriter{}
+	s, p := newTestStage(t, w)
+	batch := []pipeline.Record{
+		viewed(1, "u1", "m1", "ad-1", t0),
+		clicked(2, "u1", "m2", "ad-1", t0.Add(time.Minute)),
+		ordered(3, "u1", "m3", "o-1", 59.9, t0.Add(3*24*time.Hour)), // click 3 days ago: last click
+		viewed(4, "u2", "m4", "ad-2", t0),
+		ordered(5, "u2", "m5", "o-2", 20, t0.Add(2*time.Hour)), // no click, view 2 hours ago: last view
+		viewed(6, "u3", "m6", "ad-3", t0),
+		ordered(7, "u3", "m7", "o-3", 5, t0.Add(25*time.Hour)), // view 25 hours ago: not attributed
+		ordered(8, "u4", "m8", "o-4", 5, t0),                   // never saw an ad
+		event(9, schemas.ProductViewed, "u1", "m9", t0, map[string]any{"product_id": "p1"}),
+		event(10, schemas.PromotionViewed, "u1", "m10", t0, map[string]any{}), // names no ad: rejected
+		{Topic: "clickstream", Partition: 1, Offset: 11, Value: []byte(`{"event": "Promotion Viewed", "userId": `)},
+	}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.writes) != 1 {
+		t.Fatalf("%d writes, want one per batch", len(w.writes))
+	}
+	var got []string
+	for _, e := range w.writes[0].Events {
+		got = append(got, describe(e))
+	}
+	want := []string{
+		"impression imp:m1 ad=ad-1 imp= 0",
+		"click clk:m2 ad=ad-1 imp=imp:m1 0",
+		"impression imp:m4 ad=ad-2 imp= 0",
+		"impression imp:m6 ad=ad-3 imp= 0",
+		"conversion conv:o-1 ad=ad-1 imp=imp:m1 last_click 59.9USD",
+		"conversion conv:o-2 ad=ad-2 imp=imp:m4 last_view 20USD",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	conv := w.writes[0].Events[4]
+	if conv.User != "u1" || conv.OrderID != "o-1" || !conv.EventTime.Equal(t0.Add(3*24*time.Hour)) {
+		t.Errorf("conversion %+v", conv)
+	}
+	for result, want := range map[string]float64{
+		resultImpression: 3, resultClick: 1, resultConversion: 2, resultUnattributed: 2, resultIgnored: 1, resultUndecodable: 2,
+	} {
+		if got := count(s, result); got != want {
+			t.Errorf("%s = %v, want %v", result, got, want)
+		}
+	}
+}
+
+func TestStageAttributionWindowsAndOrder(t *testing.T) {
+	w := &fakeWriter{}
+	_, p := newTestStage(t, w)
+	ctx := context.Background()
+	// A click 8 days before the order is out of its window; a later view within a day wins.
+	if err := p.Process(ctx, []pipeline.Record{
+		clicked(1, "u1", "m1", "ad-old", t0),
+		viewed(2, "u1", "m2", "ad-new", t0.Add(8*24*time.Hour-time.Hour)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// In the next batch: the order, and a click that happens after it (so gets no credit for it).
+	if err := p.Process(ctx, []pipeline.Record{
+		ordered(3, "u1", "m3", "o-1", 10, t0.Add(8*24*time.Hour)),
+		clicked(4, "u1", "m4", "ad-late", t0.Add(9*24*time.Hour)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var conv []string
+	for _, e := range w.writes[1].Events {
+		if e.Kind == schemas.Conversion {
+			conv = append(conv, describe(e))
+		}
+	}
+	if want := []string{"conversion conv:o-1 ad=ad-new imp=imp:m2 last_view 10USD"}; !slices.Equal(conv, want) {
+		t.Errorf("conversions %v, want %v", conv, want)
+	}
+
+	// Within one batch, a click read after an order it preceded is still credited.
+	w2 := &fakeWriter{}
+	_, p2 := newTestStage(t, w2)
+	if err := p2.Process(ctx, []pipeline.Record{
+		ordered(1, "u9", "m1", "o-9", 7, t0.Add(time.Hour)),
+		clicked(2, "u9", "m2", "ad-9", t0),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if e := w2.writes[0].Events; len(e) != 2 || e[1].Attribution != schemas.AttributionClick || e[1].AdID != "ad-9" {
+		t.Errorf("rows %v, want the click and an order credited to it", e)
+	}
+}
+
+func TestStageAdsAndDeadLetters(t *testing.T) {
+	w := &fakeWriter{}
+	s, p := newTestStage(t, w)
+	ad := schemas.Ad{AdID: "ad-1", User: "u1", ProfileVersion: 4, Product: schemas.Product{ID: "p1", Price: 9.5, Currency: "USD"},
+		Creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c", Locale: "en"}, Strategy: schemas.Strategy{Arm: "value", Group: schemas.GroupTreatment, Propensity: 0.2}, CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
+	adJSON, _ := json.Marshal(ad)
+	bad := pipeline.Record{Topic: "clickstream", Partition: 3, Offset: 77, Key: []byte("u5"), Value: []byte(strings.Repeat("x", 5000)), Timestamp: t0}
+	f := schemas.Failf(schemas.MalformedJSON, "", "invalid character 'x'")
+	batch := []pipeline.Record{
+		{Topic: "ads.ready", Partition: 0, Offset: 1, Key: []byte("u1"), Value: adJSON},
+		{Topic: "ads.ready", Partition: 0, Offset: 2, Key: []byte("u1"), Value: []byte("{")},
+		pipeline.DeadLetter("clickstream.dlq", "features", bad, f),
+	}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	rows := w.writes[0]
+	if len(rows.Ads) != 1 || rows.Ads[0].AdID != "ad-1" || rows.Ads[0].Product.ID != "p1" || !rows.Ads[0].CreatedAt.Equal(t0) {
+		t.Errorf("ads %+v", rows.Ads)
+	}
+	if len(rows.Failures) != 1 {
+		t.Fatalf("failures %+v", rows.Failures)
+	}
+	fe := rows.Failures[0]
+	if fe.FailureID != "clickstream/3/77" || fe.Kind != schemas.MalformedJSON || fe.Stage != "features" || len(fe.Payload) != 4096 {
+		t.Errorf("failed event %+v (payload %d bytes)", fe, len(fe.Payload))
+	}
+	if count(s, resultAd) != 1 || count(s, resultFailure) != 1 || count(s, resultUndecodable) != 1 {
+		t.Errorf("ad %v failure %v undecodable %v", count(s, resultAd), count(s, resultFailure), count(s, resultUndecodable))
+	}
+}
+
+func TestStageWriteErrorFailsTheBatchAndRetryWritesTheSameRows(t *testing.T) {
+	w := &fakeWriter{err: errors.New("clickhouse: connection refused")}
+	s, p := newTestStage(t, w)
+	batch := []pipeline.Record{
+		viewed(1, "u1", "m1", "ad-1", t0),
+		ordered(2, "u1", "m2", "o-1", 12, t0.Add(time.Hour)),
+	}
+	if err := p.Process(context.Background(), batch); !errors.Is(err, w.err) {
+		t.Fatalf("Process with a failing writer = %v, want the write error", err)
+	}
+	if count(s, resultImpression) != 0 {
+		t.Error("rows of a failed batch were counted")
+	}
+	w.err = nil
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range w.writes[0].Events {
+		got = append(got, describe(e))
+	}
+	want := []string{"impression imp:m1 ad=ad-1 imp= 0", "conversion conv:o-1 ad=ad-1 imp=imp:m1 last_view 12USD"}
+	if !slices.Equal(got, want) {
+		t.Errorf("retried rows %v, want %v", got, want)
+	}
+}
+
+func TestStageSkipsEmptyWrites(t *testing.T) {
+	w := &fakeWriter{}
+	_, p := newTestStage(t, w)
+	batch := []pipeline.Record{event(1, schemas.ProductViewed, "u1", "m1", t0, map[string]any{"product_id": "p"})}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.writes) != 0 {
+		t.Errorf("wrote %v for a batch with no outcomes", w.writes)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	if _, err := New(Config{}, nil, nil, nil); err == nil {
+		t.Error("nil writer accepted")
+	}
+	if _, err := New(Config{DLQTopic: "clickstream"}, &fakeWriter{}, nil, nil); err == nil {
+		t.Error("clickstream as the DLQ accepted")
+	}
+	reg := prometheus.NewRegistry()
+	for range 2 {
+		if _, err := New(Config{}, &fakeWriter{}, nil, reg); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestStageAnOrderConvertsOnce(t *testing.T) {
+	w := &fakeWriter{}
+	_, p := newTestStage(t, w)
+	// The tracker retried the order with a new message id: both rows carry the order's id, so the
+	// store keeps one.
+	batch := []pipeline.Record{
+		clicked(1, "u1", "m1", "ad-1", t0),
+		ordered(2, "u1", "m2", "o-1", 30, t0.Add(time.Hour)),
+		ordered(3, "u1", "m3-retry", "o-1", 30, t0.Add(time.Hour)),
+	}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, e := range w.writes[0].Events {
+		if e.Kind == schemas.Conversion {
+			ids[e.EventID] = true
+		}
+	}
+	if len(ids) != 1 || !ids["conv:o-1"] {
+		t.Errorf("conversion ids %v, want only conv:o-1", ids)
+	}
+}
