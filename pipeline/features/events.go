@@ -32,4 +32,5 @@ const (
 	skipNotTrack = "not_track"     // identify, page, screen … calls carry no e-commerce event
 	skipUnknown  = "unknown_event" // a track call whose name adshift does not read
 	skipOutcome  = "outcome_event" // Promotion Viewed / Clicked: an ad outcome, not an interest
+	skipDup      = "duplicate"     // a messageId the shopper's profile saw recently
 )

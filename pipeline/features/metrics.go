@@ -38,7 +38,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}, []string{"reason"})
 	m := &metrics{
 		events:  resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked),
-		skipped: resolve(skipped, skipNotTrack, skipUnknown, skipOutcome),
+		skipped: resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup),
 		shifts:  resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "adshift_features_failures_total",

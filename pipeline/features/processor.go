@@ -25,7 +25,9 @@ var _ pipeline.Processor = (*processor)(nil)
 var ErrClosed = errors.New("features: processor closed")
 
 // Process applies a batch to the partition's profiles and emits, in one Emit call, every shift
-// and dead letter it produced. A failed Emit is returned, so the batch is not committed.
+// and dead letter it produced. A failed Emit is returned, so the batch is not committed; the
+// profiles already hold the batch then, so the partition must be reopened, as the Processor
+// contract has it, rather than the batch retried on this processor.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -88,6 +90,10 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.R
 		prof = new(profile)
 		p.profiles[user] = prof
 		s.metrics.profiles.Inc()
+	}
+	if prof.recent.seen(ev.MessageID) {
+		s.metrics.skipped[skipDup].Inc()
+		return pipeline.Record{}, false, nil
 	}
 	newCart := prof.apply(&ev, k, s.cfg.HalfLife)
 	reason, distance := p.detector.detect(prof, newCart)

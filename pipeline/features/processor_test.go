@@ -221,3 +221,21 @@ func TestProcessLimits(t *testing.T) {
 		t.Errorf("stage %q reads %q, want features reading clickstream", s.Name(), s.Topics())
 	}
 }
+
+// A tracker's retry carries the same messageId: it is counted once.
+func TestProcessDropsDuplicates(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	v1, v2 := view("u1", 0, "a"), view("u1", time.Minute, "a")
+	h.process(v1, v1, v2)
+	h.process(v2)
+	if shifts := h.out.shifts(t); len(shifts) != 0 {
+		t.Errorf("two distinct views and two retries made a profile: %+v", shifts)
+	}
+	if n := h.counter("adshift_features_skipped_total", "reason", skipDup); n != 2 {
+		t.Errorf("duplicates counted %v, want 2", n)
+	}
+	h.process(view("u1", 2*time.Minute, "a"))
+	if shifts := h.out.shifts(t); len(shifts) != 1 {
+		t.Errorf("the third distinct view made %d shifts, want the first profile", len(shifts))
+	}
+}

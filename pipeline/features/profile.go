@@ -35,6 +35,7 @@ type profile struct {
 	purchased []string
 	// carted holds the leaf categories the shopper has added to a cart, oldest first.
 	carted []string
+	recent recentIDs // to drop duplicate events
 
 	version uint64    // bumped by every shift
 	shiftAt time.Time // the profile's event time at the last shift
