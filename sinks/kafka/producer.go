@@ -33,9 +33,6 @@ type ProducerConfig struct {
 	MaxBufferedRecords int
 	// BatchMaxBytes caps one partition's batch (default 1 MiB).
 	BatchMaxBytes int32
-	// DeliveryTimeout bounds how long a record may wait for its acknowledgement, retries included,
-	// before Emit fails (default 2m).
-	DeliveryTimeout time.Duration
 }
 
 func (c ProducerConfig) withDefaults() ProducerConfig {
@@ -50,9 +47,6 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	}
 	if c.BatchMaxBytes <= 0 {
 		c.BatchMaxBytes = 1 << 20
-	}
-	if c.DeliveryTimeout <= 0 {
-		c.DeliveryTimeout = 2 * time.Minute
 	}
 	return c
 }
@@ -80,7 +74,6 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 		kgo.ProducerLinger(cfg.Linger),
 		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
 		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
-		kgo.RecordDeliveryTimeout(cfg.DeliveryTimeout),
 		kgo.WithLogger(kgoLogger{logger.With("component", "kafka-producer")}),
 	}
 	if reg != nil {
@@ -94,7 +87,9 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	return &Producer{cl: cl}, nil
 }
 
-// Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. On
+// Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
+// client retries retryable failures until ctx ends: no delivery timeout is set, because franz-go
+// measures it from Record.Timestamp, which here is the event time and may be long past. On
 // failure it returns the first record's error, naming its topic; the caller retries the whole
 // input batch, and idempotent effects downstream absorb what was written twice.
 func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
