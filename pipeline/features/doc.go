@@ -4,9 +4,10 @@
 // Every clickstream record is decoded and validated by schemas.DecodeEvent. Bad input goes to the
 // dead-letter topic with its original bytes and a header naming the failure; events that carry no
 // interest (other call types, unknown names, the ad outcome events) and repeats of a shopper's
-// recent messageIds are skipped and counted. Interest events update the shopper's profile in event time: weights decay
-// with a half-life measured on event timestamps, so a replay of old data builds the same profiles that live traffic did. After
-// each event the shift rules (shift.go) decide whether the profile moved enough to be worth a new ad.
+// recent messageIds are skipped and counted. Interest events update the shopper's profile in event
+// time: weights decay with a half-life measured on event timestamps, so a replay of old data builds
+// the same profiles that live traffic did. After each event the shift rules (shift.go) decide
+// whether the profile moved enough to be worth a new ad.
 //
 // Concurrency: the Stage is safe for concurrent use; it hands out one processor per assigned
 // partition. A processor owns the profiles of its partition's users (the clickstream is keyed by
