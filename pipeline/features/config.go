@@ -8,9 +8,9 @@ import (
 
 // Config configures the features stage. Durations are in event time.
 type Config struct {
-	ClickstreamTopic string `mapstructure:"clickstream_topic"` // read: Segment e-commerce events, key = user
-	DLQTopic         string `mapstructure:"dlq_topic"`         // written: rejected input
-	ShiftsTopic      string `mapstructure:"shifts_topic"`      // written: profile shifts, key = user
+	ClickstreamTopic string `mapstructure:"-"` // read: Segment e-commerce events, key = user
+	DLQTopic         string `mapstructure:"-"` // written: rejected input
+	ShiftsTopic      string `mapstructure:"-"` // written: profile shifts, key = user
 
 	// HalfLife is the event time after which an interest weighs half as much.
 	HalfLife time.Duration `mapstructure:"half_life"`

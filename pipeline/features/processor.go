@@ -67,7 +67,7 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.R
 		}
 		s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
 		s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
-		return pipeline.DeadLetter(s.cfg.DLQTopic, stageName, *in, f), true, nil
+		return pipeline.DeadLetter(s.cfg.DLQTopic, Name, *in, f), true, nil
 	}
 
 	s.metrics.event(ev.Event)

@@ -13,8 +13,8 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// stageName names the stage in its consumer group and in dead-letter headers.
-const stageName = "features"
+// Name names the stage in its consumer group (adshift-features) and in dead-letter headers.
+const Name = "features"
 
 // minEventTime is the earliest event timestamp accepted: older ones are clock bugs, not history.
 var minEventTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -51,7 +51,7 @@ func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.R
 	return &Stage{
 		cfg:     cfg,
 		out:     out,
-		log:     logger.With("stage", stageName),
+		log:     logger.With("stage", Name),
 		metrics: m,
 		kinds:   interestKinds(cfg.Weights),
 		now:     time.Now,
@@ -59,7 +59,7 @@ func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.R
 }
 
 // Name returns "features".
-func (s *Stage) Name() string { return stageName }
+func (s *Stage) Name() string { return Name }
 
 // Topics returns the clickstream topic.
 func (s *Stage) Topics() []string { return []string{s.cfg.ClickstreamTopic} }
