@@ -293,13 +293,13 @@ func TestDecodeEventTimestampFormats(t *testing.T) {
 	f("2019-09-30T19:20:05-05:00", want)
 	f("2019-10-01T05:50:05+0530", want)
 	f("2019-10-01T08:20:05+08", want)
-	f("2019-10-01T00:20:05", want)         // no zone: UTC
-	f("2019-10-01 00:20:05", want)         // space for T
-	f("2019-10-01 00:20:05 UTC", want)     // REES46's event_time
-	f("2019-10-01 00:20:05.000000", want)  // Python's str(datetime)
-	f("2019-10-01 00:20:05+00:00", want)   // Python's isoformat with a space
-	f("2019-10-01 00:20:05 +0000", want)   // Ruby's Time#to_s
-	f("2019-10-01t00:20:05z", want)        // RFC 3339 allows lower case
+	f("2019-10-01T00:20:05", want)        // no zone: UTC
+	f("2019-10-01 00:20:05", want)        // space for T
+	f("2019-10-01 00:20:05 UTC", want)    // REES46's event_time
+	f("2019-10-01 00:20:05.000000", want) // Python's str(datetime)
+	f("2019-10-01 00:20:05+00:00", want)  // Python's isoformat with a space
+	f("2019-10-01 00:20:05 +0000", want)  // Ruby's Time#to_s
+	f("2019-10-01t00:20:05z", want)       // RFC 3339 allows lower case
 	f("2016-02-29T00:00:00Z", time.Date(2016, 2, 29, 0, 0, 0, 0, time.UTC))
 
 	// Fallback to originalTimestamp when timestamp is absent or null.
