@@ -26,8 +26,8 @@ type Config struct {
 	Locale        string        // copy locale for shifts that carry none; default "en"
 	RecentPerUser int           // products remembered per shopper so ads vary; default 5
 	RecentUsers   int           // shoppers remembered per partition; default 100000
-	Strategy      StrategyConfig
-	Guard         Guard
+	Strategy      StrategyConfig // holdout and arms
+	Guard         Guard          // placement limits every published creative is held to
 }
 
 func (c Config) withDefaults() Config {

@@ -15,7 +15,7 @@ const (
 	resultUnattributed = "unattributed" // an order no ad is credited with: no row
 	resultFailure      = "failure"      // a failed_events row
 	resultUndecodable  = "undecodable"  // unreadable; the features stage dead-letters clickstream input
-	resultIgnored      = "ignored"      // an event that is not an outcome, or a promotion of no ad
+	resultIgnored      = "ignored"      // an event that is not an outcome
 )
 
 type metrics struct {

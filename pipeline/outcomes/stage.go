@@ -169,13 +169,10 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	return nil
 }
 
-// touch records an impression or click and returns its row; false for any other event, and for
-// promotions that name no ad.
+// touch records an impression or click and returns its row; false for any other event. The
+// decoder guarantees a promotion names its ad.
 func (p *processor) touch(e schemas.Event, rec pipeline.Record) (schemas.AdEvent, bool) {
 	adID := e.Properties.PromotionID
-	if adID == "" {
-		return schemas.AdEvent{}, false
-	}
 	row := schemas.AdEvent{AdID: adID, User: e.User(), EventTime: e.Timestamp.UTC()}
 	switch e.Event {
 	case schemas.PromotionViewed:
