@@ -19,13 +19,13 @@ const Name = "creatives"
 
 // Config configures the creatives stage. Zero fields take the defaults in their comments.
 type Config struct {
-	ShiftsTopic   string        // read; default "adshift.shifts"
-	AdsTopic      string        // written, key = user; default "ads.ready"
-	DLQTopic      string        // undecodable shifts; default "clickstream.dlq"
-	AdTTL         time.Duration // how long an ad may be delivered after its shift; default 24h
-	Locale        string        // copy locale for shifts that carry none; default "en"
-	RecentPerUser int           // products remembered per shopper so ads vary; default 5
-	RecentUsers   int           // shoppers remembered per partition; default 100000
+	ShiftsTopic   string         // read; default "adshift.shifts"
+	AdsTopic      string         // written, key = user; default "ads.ready"
+	DLQTopic      string         // undecodable shifts; default "clickstream.dlq"
+	AdTTL         time.Duration  // how long an ad may be delivered after its shift; default 24h
+	Locale        string         // copy locale for shifts that carry none; default "en"
+	RecentPerUser int            // products remembered per shopper so ads vary; default 5
+	RecentUsers   int            // shoppers remembered per partition; default 100000
 	Strategy      StrategyConfig // holdout and arms
 	Guard         Guard          // placement limits every published creative is held to
 }
