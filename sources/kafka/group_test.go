@@ -1,10 +1,12 @@
 package kafka
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,4 +299,75 @@ func TestNewGroupRejectsIncompleteConfig(t *testing.T) {
 	f(GroupConfig{Group: "g"}, newFakeStage("t"), "no brokers")
 	f(GroupConfig{Brokers: []string{"localhost:9092"}}, newFakeStage("t"), "no group name")
 	f(GroupConfig{Brokers: []string{"localhost:9092"}, Group: "g"}, newFakeStage(), "reads no topics")
+}
+
+// blockingStage's processors hold their first batch until released, reporting whether the
+// context they were given had ended by then.
+type blockingStage struct {
+	*fakeStage
+	entered  chan struct{}
+	release  chan struct{}
+	ctxEnded chan bool
+}
+
+func (s *blockingStage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
+	p, err := s.fakeStage.Open(ctx, topic, partition)
+	return &blockingProcessor{Processor: p, s: s}, err
+}
+
+type blockingProcessor struct {
+	pipeline.Processor
+	s    *blockingStage
+	once sync.Once
+}
+
+func (p *blockingProcessor) Process(ctx context.Context, batch []pipeline.Record) error {
+	p.once.Do(func() {
+		close(p.s.entered)
+		<-p.s.release
+		p.s.ctxEnded <- ctx.Err() != nil
+	})
+	return p.Processor.Process(ctx, batch)
+}
+
+func TestGroupShutdownFinishesBatchInHandAndCommitsIt(t *testing.T) {
+	const topic, records = "clickstream", 10
+	addrs := startBroker(t, TopicSpec{Name: topic, Partitions: 1})
+	produce(t, addrs, topic, 1, 0, records)
+
+	stage := &blockingStage{
+		fakeStage: newFakeStage(topic),
+		entered:   make(chan struct{}),
+		release:   make(chan struct{}),
+		ctxEnded:  make(chan bool, 1),
+	}
+	cfg := testConfig(addrs, "adshift-shutdown")
+	g, err := NewGroup(cfg, stage, nil, nil)
+	if err != nil {
+		t.Fatalf("NewGroup: %v", err)
+	}
+	stop := runGroup(t, g, stage.fakeStage)
+	<-stage.entered
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	close(stage.release)
+	if <-stage.ctxEnded {
+		t.Error("the batch in hand saw its context end at shutdown; it must be allowed to finish")
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	stage.checkNoProblems(t)
+
+	tp := topicPartition{topic, 0}
+	n := len(stage.processed[tp])
+	if n == 0 {
+		t.Fatal("the batch in hand was not processed")
+	}
+	if at := committed(t, addrs, cfg.Group)[tp]; at != int64(n) {
+		t.Errorf("committed offset %d after processing %d records, want %d", at, n, n)
+	}
+	if stage.closes[tp] != 1 {
+		t.Errorf("processor closed %d times, want once", stage.closes[tp])
+	}
 }
