@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -117,15 +118,27 @@ func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (appli
 		if err := c.conn.Exec(ctx, m.SQL); err != nil {
 			return applied, fmt.Errorf("migration %s: %w", id, err)
 		}
-		err := c.conn.Exec(ctx, "INSERT INTO "+c.table("schema_migrations")+
-			" (version, name, applied_at) VALUES (?, ?, now())", uint32(m.Version), m.Name)
-		if err != nil {
+		if err := c.recordMigration(ctx, m); err != nil {
 			return applied, fmt.Errorf("record migration %s: %w", id, err)
 		}
 		c.log.Info("migration applied", "migration", id, "database", c.database)
 		applied = append(applied, id)
 	}
 	return applied, nil
+}
+
+// recordMigration notes m in schema_migrations. It inserts through a batch: an INSERT with
+// inline VALUES through Exec never completes on ClickHouse 18.16.
+func (c *Client) recordMigration(ctx context.Context, m ddl.Migration) error {
+	batch, err := c.conn.PrepareBatch(ctx, "INSERT INTO "+c.table("schema_migrations")+" (version, name, applied_at)")
+	if err != nil {
+		return err
+	}
+	if err := batch.Append(uint32(m.Version), m.Name, time.Now()); err != nil {
+		_ = batch.Abort()
+		return err
+	}
+	return batch.Send()
 }
 
 // appliedVersions reads schema_migrations; a database without it has applied nothing.

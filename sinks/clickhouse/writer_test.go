@@ -1,0 +1,217 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// TestWriterGroupCommitsConcurrentWrites has many goroutines write rounds of rows. With an
+// interval too long to matter, a flush happens only once every goroutine's rows of a round are
+// in, so each round is exactly one group commit, and every row is readable once its Write returns.
+func TestWriterGroupCommitsConcurrentWrites(t *testing.T) {
+	const goroutines, rounds = 8, 5
+	cfg := testConfig()
+	cfg.BatchRows = goroutines * 3 // each Write carries an ad, an impression and a click
+	cfg.FlushInterval = time.Hour
+	c := migratedTest(t, cfg)
+	reg := prometheus.NewRegistry()
+	w := NewWriter(c, cfg, nil, reg)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*rounds)
+	for g := range goroutines {
+		wg.Go(func() {
+			for r := range rounds {
+				ad := fmt.Sprintf("ad-%d-%d", g, r)
+				errs <- w.Write(t.Context(), schemas.Rows{
+					Ads:    []schemas.Ad{testAd(ad, "value", schemas.GeneratorLLM, schemas.GroupTreatment)},
+					Events: []schemas.AdEvent{testEvent("imp-"+ad, schemas.Impression, ad, 0), testEvent("clk-"+ad, schemas.Click, ad, 0)},
+				})
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+
+	// Every Write has returned, so every row must be visible before Close.
+	wantCounts(t, c, map[string]uint64{
+		"ads": goroutines * rounds, "ad_events": 2 * goroutines * rounds,
+		"ad_events.impression": goroutines * rounds, "ad_events.click": goroutines * rounds,
+		"failed_events": 0,
+	})
+	if err := w.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := flushes(t, w); got != rounds {
+		t.Errorf("%d writes took %d flushes, want %d group commits", goroutines*rounds, got, rounds)
+	}
+	for table, want := range map[string]float64{TableAds: goroutines * rounds, TableAdEvents: 2 * goroutines * rounds} {
+		if got := counter(t, w.metrics.rows.WithLabelValues(table)); got != want {
+			t.Errorf("rows written metric for %s = %v, want %v", table, got, want)
+		}
+	}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range families {
+		names = append(names, f.GetName())
+	}
+	if want := "adshift_clickhouse_flush_duration_seconds,adshift_clickhouse_rows_written_total"; strings.Join(names, ",") != want {
+		t.Errorf("registry exposes %v, want %s", names, want)
+	}
+}
+
+// TestWriterRedeliveryKeepsCountsExact writes the same rows twice, as a redelivered input
+// would, plus a duplicate inside one batch; distinct counts and the summary stay exact.
+func TestWriterRedeliveryKeepsCountsExact(t *testing.T) {
+	cfg := testConfig()
+	cfg.FlushInterval = 10 * time.Millisecond
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+
+	rows := schemas.Rows{
+		Ads: []schemas.Ad{testAd("a1", "value", schemas.GeneratorLLM, schemas.GroupTreatment)},
+		Events: []schemas.AdEvent{
+			testEvent("e1", schemas.Impression, "a1", 0), testEvent("e1", schemas.Impression, "a1", 0),
+			testEvent("e2", schemas.Conversion, "a1", 40),
+		},
+		Failures: []schemas.FailedEvent{testFailure("clickstream/2/7", schemas.MalformedJSON)},
+	}
+	for range 2 {
+		if err := w.Write(t.Context(), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCounts(t, c, map[string]uint64{
+		"ads": 1, "ad_events": 2, "ad_events.impression": 1, "ad_events.conversion": 1,
+		"failed_events": 1, "failed_events.malformed_json": 1,
+	})
+	s, err := c.Summary(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Total.Impressions != 1 || s.Total.Conversions != 1 || s.Total.Revenue != 40 {
+		t.Errorf("summary total after redelivery = %+v, want 1 impression, 1 conversion, revenue 40", s.Total)
+	}
+}
+
+// TestWriterPermanentErrorFailsWrite writes into a database without tables: the error names the
+// table, reaches the caller, and is not retried.
+func TestWriterPermanentErrorFailsWrite(t *testing.T) {
+	cfg := testConfig()
+	cfg.FlushInterval = time.Millisecond
+	c := openTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+
+	err := w.Write(t.Context(), schemas.Rows{Events: []schemas.AdEvent{testEvent("e1", schemas.Click, "a1", 0)}})
+	if err == nil || !strings.Contains(err.Error(), "insert 1 rows into ad_events") {
+		t.Fatalf("Write into a missing table: %v, want an insert error naming ad_events", err)
+	}
+	if got := counter(t, w.metrics.errors.WithLabelValues(TableAdEvents, "false")); got != 1 {
+		t.Errorf("permanent errors counted %v, want 1", got)
+	}
+	if got := counter(t, w.metrics.errors.WithLabelValues(TableAdEvents, "true")); got != 0 {
+		t.Errorf("a missing table was retried %v times", got)
+	}
+}
+
+func TestWriterClosed(t *testing.T) {
+	cfg := testConfig()
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	if err := w.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	err := w.Write(t.Context(), schemas.Rows{Ads: []schemas.Ad{testAd("a1", "value", "llm", "treatment")}})
+	if !errors.Is(err, ErrClosed) {
+		t.Errorf("Write after Close: %v, want ErrClosed", err)
+	}
+	if err := w.Write(t.Context(), schemas.Rows{}); err != nil {
+		t.Errorf("empty Write after Close: %v, want nil", err)
+	}
+}
+
+// TestWriterCloseFlushesPending: rows written with a long interval land on Close.
+func TestWriterCloseFlushesPending(t *testing.T) {
+	cfg := testConfig()
+	cfg.FlushInterval = time.Hour
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	written := make(chan error, 1)
+	go func() {
+		written <- w.Write(ctx, schemas.Rows{Failures: []schemas.FailedEvent{testFailure("f1", schemas.TooLarge)}})
+	}()
+	waitFor(t, func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.pending == 1 })
+	if err := w.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-written; err != nil {
+		t.Fatalf("Write pending at Close: %v", err)
+	}
+	wantCounts(t, c, map[string]uint64{"failed_events": 1, "failed_events.too_large": 1})
+}
+
+func wantCounts(t *testing.T, c *Client, want map[string]uint64) {
+	t.Helper()
+	got, err := c.Counts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("count %s = %d, want %d (all counts: %v)", k, got[k], n, got)
+		}
+	}
+}
+
+func counter(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
+}
+
+// flushes is how many flushes the writer observed.
+func flushes(t *testing.T, w *Writer) uint64 {
+	t.Helper()
+	var m dto.Metric
+	if err := w.metrics.duration.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetHistogram().GetSampleCount()
+}
+
+// waitFor polls cond until it holds, failing the test after a generous deadline.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 30s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
