@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
@@ -314,7 +315,7 @@ func (d *decoder) properties(c *check, p *Properties) {
 		case "price":
 			p.Price, _ = d.amount(c, "properties.price")
 		case "currency":
-			p.Currency = strings.ToUpper(d.name(c, "properties.currency"))
+			p.Currency = d.currency(c, "properties.currency")
 		case "quantity":
 			p.Quantity = d.count(c, "properties.quantity", false)
 		case "position":
@@ -427,6 +428,29 @@ func (d *decoder) name(c *check, field string) string {
 	d.skip()
 	c.fail(field, "must be a string")
 	return ""
+}
+
+// currency reads a currency code, upper-cased.
+func (d *decoder) currency(c *check, field string) string {
+	if d.peek() != '"' {
+		return d.text(c, field)
+	}
+	b := d.str()
+	var buf [8]byte
+	if len(b) > len(buf) {
+		return strings.ToUpper(string(b))
+	}
+	up := buf[:len(b)]
+	for i, ch := range b {
+		if ch >= utf8.RuneSelf {
+			return strings.ToUpper(string(b))
+		}
+		if 'a' <= ch && ch <= 'z' {
+			ch -= 'a' - 'A'
+		}
+		up[i] = ch
+	}
+	return intern(up)
 }
 
 // id reads an identifier: a string, or an integer taken as its decimal string.
@@ -647,6 +671,9 @@ func (d *decoder) syntax(what string) {
 }
 
 func (d *decoder) skipSpace() {
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return // the common case: no space
+	}
 	for d.pos < len(d.data) {
 		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -825,12 +852,21 @@ func (d *decoder) num() []byte {
 // str reads a string and returns its decoded bytes: a slice of the input when the string has no
 // escapes and is valid UTF-8, else d.scratch, valid until the next string is read.
 func (d *decoder) str() []byte {
-	start := d.pos + 1
+	data, start := d.data, d.pos+1
 	ascii := true
-	for i := start; i < len(d.data); i++ {
-		switch c := d.data[i]; {
+	for i := start; i < len(data); i++ {
+		for i+8 <= len(data) && plainWord(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+		}
+		for i < len(data) && plainASCII[data[i]] {
+			i++
+		}
+		if i == len(data) {
+			break
+		}
+		switch c := data[i]; {
 		case c == '"':
-			if s := d.data[start:i]; ascii || utf8.Valid(s) {
+			if s := data[start:i]; ascii || utf8.Valid(s) {
 				d.pos = i + 1
 				return s
 			}
@@ -841,14 +877,30 @@ func (d *decoder) str() []byte {
 			d.pos = i
 			d.syntax("control character in a string")
 			return nil
-		case c >= utf8.RuneSelf:
+		default:
 			ascii = false
 		}
 	}
-	d.pos = len(d.data)
+	d.pos = len(data)
 	d.syntax("unterminated string")
 	return nil
 }
+
+// plainWord reports whether none of the 8 bytes in w is '"', '\\', a control character or
+// non-ASCII, with the zero-byte tests from "Bit Twiddling Hacks".
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return ((quote-ones)&^quote|(backslash-ones)&^backslash|(w-ones*0x20)&^w|w)&highs == 0
+}
+
+// plainASCII marks the bytes a string copies as they are: printable ASCII but '"' and '\\'.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // unquote decodes the string starting at start into d.scratch the way encoding/json does:
 // invalid UTF-8 bytes and unpaired surrogates become U+FFFD.

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -585,5 +586,18 @@ func TestDecodeAd(t *testing.T) {
 				t.Errorf("got %v, want %s on %q", err, tt.kind, tt.field)
 			}
 		})
+	}
+}
+
+func TestPlainWord(t *testing.T) {
+	for c := range 256 {
+		for k := range 8 {
+			word := []byte("abcdefgh")
+			word[k] = byte(c)
+			got := plainWord(binary.LittleEndian.Uint64(word))
+			if want := plainASCII[c]; got != want {
+				t.Errorf("byte %#x at %d: plainWord %v, want %v", c, k, got, want)
+			}
+		}
 	}
 }
