@@ -1,18 +1,29 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/sinks/clickhouse"
+)
 
 // Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
 // kafka.brokers, clickhouse.addr … The environment variable of a key is ADSHIFT_ plus the key
 // upper-cased with dots as underscores: kafka.brokers ↔ ADSHIFT_KAFKA_BROKERS.
 type Config struct {
-	Kafka    Kafka    `mapstructure:"kafka"`
-	Topics   Topics   `mapstructure:"topics"`
-	Catalog  Catalog  `mapstructure:"catalog"`
-	LLM      LLM      `mapstructure:"llm"`
-	HTTP     HTTP     `mapstructure:"http"`
-	Log      Log      `mapstructure:"log"`
-	Shutdown Shutdown `mapstructure:"shutdown"`
+	Kafka      Kafka             `mapstructure:"kafka"`
+	Topics     Topics            `mapstructure:"topics"`
+	ClickHouse clickhouse.Config `mapstructure:"clickhouse"`
+	Features   features.Config   `mapstructure:"features"`
+	Creatives  creative.Config   `mapstructure:"creatives"`
+	Outcomes   outcomes.Config   `mapstructure:"outcomes"`
+	Catalog    Catalog           `mapstructure:"catalog"`
+	LLM        LLM               `mapstructure:"llm"`
+	HTTP       HTTP              `mapstructure:"http"`
+	Log        Log               `mapstructure:"log"`
+	Shutdown   Shutdown          `mapstructure:"shutdown"`
 }
 
 // Kafka says where the brokers are. With no brokers adshift starts an embedded broker.
@@ -21,9 +32,6 @@ type Kafka struct {
 	EmbeddedAddr string   `mapstructure:"embedded_addr"`
 	CreateTopics bool     `mapstructure:"create_topics"`
 	ClientID     string   `mapstructure:"client_id"`
-	Username     string   `mapstructure:"username"` // SASL/PLAIN when set
-	Password     string   `mapstructure:"password"`
-	TLS          bool     `mapstructure:"tls"`
 }
 
 // Embedded reports whether adshift runs its own in-process broker.
@@ -43,6 +51,14 @@ type Topics struct {
 	Profiles    Topic `mapstructure:"profiles"`
 	Ads         Topic `mapstructure:"ads"`
 	Outcomes    Topic `mapstructure:"outcomes"`
+}
+
+// applyTo hands the topic names to the stages that read and write them, so topics are named in
+// one place only.
+func (t Topics) applyTo(c *Config) {
+	c.Features.ClickstreamTopic, c.Features.DLQTopic, c.Features.ShiftsTopic = t.Clickstream.Name, t.DLQ.Name, t.Shifts.Name
+	c.Creatives.ShiftsTopic, c.Creatives.AdsTopic, c.Creatives.DLQTopic = t.Shifts.Name, t.Ads.Name, t.DLQ.Name
+	c.Outcomes.AdsTopic, c.Outcomes.ClickstreamTopic, c.Outcomes.DLQTopic = t.Ads.Name, t.Clickstream.Name, t.DLQ.Name
 }
 
 // Catalog is the product catalogue ads are grounded on.
@@ -81,7 +97,7 @@ type Shutdown struct {
 // Default returns the configuration adshift runs with when nothing is set: an embedded broker,
 // a local ClickHouse, the template generator.
 func Default() Config {
-	return Config{
+	c := Config{
 		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift"},
 		Topics: Topics{
 			Clickstream: Topic{Name: "clickstream", Partitions: 6},
@@ -91,10 +107,16 @@ func Default() Config {
 			Ads:         Topic{Name: "ads.ready", Partitions: 6},
 			Outcomes:    Topic{Name: "ad.outcomes", Partitions: 6},
 		},
-		Catalog:  Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
-		LLM:      LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second},
-		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
-		Log:      Log{Level: "info", Format: "text"},
-		Shutdown: Shutdown{Timeout: 30 * time.Second},
+		ClickHouse: clickhouse.DefaultConfig(),
+		Features:   features.DefaultConfig(),
+		Creatives:  creative.DefaultConfig(),
+		Outcomes:   outcomes.DefaultConfig(),
+		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
+		LLM:        LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second},
+		HTTP:       HTTP{Addr: "127.0.0.1:9464"},
+		Log:        Log{Level: "info", Format: "text"},
+		Shutdown:   Shutdown{Timeout: 30 * time.Second},
 	}
+	c.Topics.applyTo(&c)
+	return c
 }

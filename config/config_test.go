@@ -113,7 +113,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 func TestPrintMasksSecrets(t *testing.T) {
 	cfg := Default()
 	cfg.LLM.APIKey = "sk-very-secret"
-	cfg.Kafka.Username, cfg.Kafka.Password = "svc", "hunter2"
+	cfg.ClickHouse.Username, cfg.ClickHouse.Password = "svc", "hunter2"
 	var buf bytes.Buffer
 	if err := cfg.Print(&buf); err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("printed config does not load back: %v", err)
 	}
-	if back.Shutdown != cfg.Shutdown || back.Kafka.Username != "svc" {
+	if back.Shutdown != cfg.Shutdown || back.ClickHouse.Username != "svc" {
 		t.Fatalf("round trip lost values: %+v", back)
 	}
 }

@@ -48,7 +48,7 @@ func Load(path string, fs *pflag.FlagSet) (Config, error) {
 			return Config{}, fmt.Errorf("bind flags: %w", bindErr)
 		}
 	}
-	var cfg Config
+	cfg := Default()
 	err := v.UnmarshalExact(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		mapstructure.StringToTimeDurationHookFunc(),
 		mapstructure.StringToSliceHookFunc(","),
@@ -57,6 +57,7 @@ func Load(path string, fs *pflag.FlagSet) (Config, error) {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	cfg.Kafka.Brokers = compact(cfg.Kafka.Brokers)
+	cfg.Topics.applyTo(&cfg)
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}

@@ -29,9 +29,6 @@ func (c Config) Validate() error {
 	if c.Kafka.Embedded() {
 		hostPort("kafka.embedded_addr", c.Kafka.EmbeddedAddr)
 	}
-	if c.Kafka.Username != "" && c.Kafka.Password == "" {
-		bad("kafka.password", "must be set when kafka.username is")
-	}
 	names := map[string]string{}
 	for _, kt := range c.Topics.byKey() {
 		key, t := kt.key, kt.topic
@@ -49,6 +46,17 @@ func (c Config) Validate() error {
 	if c.Topics.Clickstream.Partitions != c.Topics.Profiles.Partitions {
 		bad("topics.profiles.partitions", "%d must equal topics.clickstream.partitions (%d): the changelog is co-partitioned with its input",
 			c.Topics.Profiles.Partitions, c.Topics.Clickstream.Partitions)
+	}
+	for _, section := range []struct {
+		key string
+		err error
+	}{
+		{"clickhouse", c.ClickHouse.Validate()},
+		{"features", c.Features.Validate()},
+	} {
+		if section.err != nil {
+			bad(section.key, "%v", section.err)
+		}
 	}
 	if !slices.Contains(providers, c.LLM.Provider) {
 		bad("llm.provider", "%q is not one of %s (empty = template generator)", c.LLM.Provider, strings.Join(providers[1:], ", "))

@@ -41,9 +41,9 @@ func (v Violation) String() string {
 // Guard holds creatives to adshift's policy before they are published, whoever wrote them. The
 // zero value applies the default limits; a zero limit means its default.
 type Guard struct {
-	HeadlineMax int // columns; default 40
-	BodyMax     int // columns; default 125
-	CTAMax      int // columns; default 20
+	HeadlineMax int `mapstructure:"headline_max"` // columns; default 40
+	BodyMax     int `mapstructure:"body_max"`     // columns; default 125
+	CTAMax      int `mapstructure:"cta_max"`      // columns; default 20
 }
 
 // bannedEnglish are absolute claims no ad may make; matched case-insensitively as whole words

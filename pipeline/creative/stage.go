@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,15 +20,24 @@ const Name = "creatives"
 
 // Config configures the creatives stage. Zero fields take the defaults in their comments.
 type Config struct {
-	ShiftsTopic   string         // read; default "adshift.shifts"
-	AdsTopic      string         // written, key = user; default "ads.ready"
-	DLQTopic      string         // undecodable shifts; default "clickstream.dlq"
-	AdTTL         time.Duration  // how long an ad may be delivered after its shift; default 24h
-	Locale        string         // copy locale for shifts that carry none; default "en"
-	RecentPerUser int            // products remembered per shopper so ads vary; default 5
-	RecentUsers   int            // shoppers remembered per partition; default 100000
-	Strategy      StrategyConfig // holdout and arms
-	Guard         Guard          // placement limits every published creative is held to
+	ShiftsTopic   string         `mapstructure:"-"`               // read; default "adshift.shifts"
+	AdsTopic      string         `mapstructure:"-"`               // written, key = user; default "ads.ready"
+	DLQTopic      string         `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
+	AdTTL         time.Duration  `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
+	Locale        string         `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
+	RecentPerUser int            `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
+	RecentUsers   int            `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
+	Strategy      StrategyConfig `mapstructure:"strategy"`        // holdout and arms
+	Guard         Guard          `mapstructure:"guard"`           // placement limits every published creative is held to
+}
+
+// DefaultConfig returns the defaults, spelled out.
+func DefaultConfig() Config {
+	c := Config{
+		Strategy: StrategyConfig{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default"},
+		Guard:    Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
+	}
+	return c.withDefaults()
 }
 
 func (c Config) withDefaults() Config {

@@ -23,14 +23,14 @@ const DefaultHoldoutShare = 0.1
 type StrategyConfig struct {
 	// Arms are the creative styles the treatment group is split between; default value,
 	// quality, trend, urgency, personal.
-	Arms []string
+	Arms []string `mapstructure:"arms"`
 	// HoldoutShare of shoppers is held out and sees the baseline copy; 0 means 0.1, a negative
 	// value holds out no one.
-	HoldoutShare float64
+	HoldoutShare float64 `mapstructure:"holdout_share"`
 	// Salt keys the hashes, so a new experiment re-draws the holdout and the arms.
-	Salt string
+	Salt string `mapstructure:"salt"`
 	// Experiment names the experiment in every ad's strategy.
-	Experiment string
+	Experiment string `mapstructure:"experiment"`
 }
 
 // Assigner decides which group and arm a shopper's ad belongs to. The holdout is persistent:

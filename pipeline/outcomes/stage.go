@@ -19,13 +19,16 @@ const Name = "outcomes"
 
 // Config configures the outcomes stage. Zero fields take the defaults in their comments.
 type Config struct {
-	AdsTopic         string        // published ads; default "ads.ready"
-	ClickstreamTopic string        // shoppers' events; default "clickstream"
-	DLQTopic         string        // dead letters; default "clickstream.dlq"
-	ClickWindow      time.Duration // an order is credited to a click this recent; default 7 days
-	ViewWindow       time.Duration // else to an impression this recent; default 1 day
-	PayloadMax       int           // bytes of a dead letter's payload kept; default 4096
+	AdsTopic         string        `mapstructure:"-"`            // published ads; default "ads.ready"
+	ClickstreamTopic string        `mapstructure:"-"`            // shoppers' events; default "clickstream"
+	DLQTopic         string        `mapstructure:"-"`            // dead letters; default "clickstream.dlq"
+	ClickWindow      time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
+	ViewWindow       time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
+	PayloadMax       int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
 }
+
+// DefaultConfig returns the defaults, spelled out.
+func DefaultConfig() Config { return Config{}.withDefaults() }
 
 func (c Config) withDefaults() Config {
 	if c.AdsTopic == "" {

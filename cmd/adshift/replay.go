@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/dataset"
+)
+
+// replayBatch is how many events go out in one produce call at full speed.
+const replayBatch = 1000
+
+func newReplayCmd(a *app) *cobra.Command {
+	var format, file, speed string
+	cmd := &cobra.Command{
+		Use:   "replay --format rees46|taobao|online-retail|segment --file F [--speed max|100x]",
+		Short: "Replay a dataset into the clickstream topic as Segment events, keyed by user",
+		Long: `Replay maps each row of a dataset to a Segment e-commerce event and produces it into the
+clickstream topic keyed by user. --speed max sends as fast as the broker takes them; --speed 100x
+keeps the event-time gaps divided by 100 (long tracking gaps are cut to a few seconds). It needs a
+running broker: kafka.brokers, or the embedded broker of a running "adshift run".`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sp, err := dataset.ParseSpeed(speed)
+			if err != nil {
+				return fmt.Errorf("--speed: %w", err)
+			}
+			return a.replay(cmd.Context(), format, file, sp, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "", "dataset format: rees46, taobao, online-retail, segment")
+	cmd.Flags().StringVar(&file, "file", "", "dataset file (online-retail: a file or a directory of by-day files)")
+	cmd.Flags().StringVar(&speed, "speed", "max", `"max", or event time sped up, e.g. "100x"`)
+	_ = cmd.MarkFlagRequired("format")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+// clientBrokers are the brokers a client command talks to: the configured ones, else the embedded
+// broker that a running "adshift run" serves.
+func (a *app) clientBrokers() []string {
+	if a.cfg.Kafka.Embedded() {
+		return []string{a.cfg.Kafka.EmbeddedAddr}
+	}
+	return a.cfg.Kafka.Brokers
+}
+
+func (a *app) replay(ctx context.Context, format, file string, speed dataset.Speed, stdout io.Writer) error {
+	r, err := dataset.Open(format, file)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+
+	brokers := a.clientBrokers()
+	out, err := a.producer(ctx, brokers, a.cfg.Kafka.ClientID+"-replay")
+	if err != nil {
+		if a.cfg.Kafka.Embedded() {
+			err = fmt.Errorf("%w (is \"adshift run\" running with its embedded broker on %s?)", err, a.cfg.Kafka.EmbeddedAddr)
+		}
+		return err
+	}
+	defer func() { _ = out.Close(context.WithoutCancel(ctx)) }()
+
+	bar := progressbar.NewOptions64(-1,
+		progressbar.OptionSetDescription("replay "+format),
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("events"),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))),
+	)
+	pacer := dataset.NewPacer(speed, 0)
+	topic := a.cfg.Topics.Clickstream.Name
+	start := time.Now()
+	var sent int
+	bad := map[string]int{}
+	batch := make([]pipeline.Record, 0, replayBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := out.Emit(ctx, batch); err != nil {
+			return fmt.Errorf("replay after %d events: %w", sent, err)
+		}
+		sent += len(batch)
+		_ = bar.Add(len(batch))
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *dataset.RowError
+		if errors.As(err, &rowErr) {
+			bad[rowErr.Reason]++
+			continue
+		}
+		if err != nil {
+			return errors.Join(err, flush())
+		}
+		if !speed.Max() && pacer.Delay(time.Now(), ev.Timestamp) > 0 {
+			if err := flush(); err != nil {
+				return err
+			}
+			if err := pacer.Wait(ctx, ev.Timestamp); err != nil {
+				return fmt.Errorf("replay stopped after %d events: %w", sent, err)
+			}
+		}
+		value, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("encode event %s: %w", ev.MessageID, err)
+		}
+		batch = append(batch, pipeline.Record{Topic: topic, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp})
+		if len(batch) == replayBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	_ = bar.Finish()
+	took := time.Since(start)
+	fmt.Fprintf(stdout, "replayed %d events from %s into %s on %s in %s (%.0f events/s)\n",
+		sent, file, topic, strings.Join(brokers, ","), took.Round(time.Millisecond), float64(sent)/took.Seconds())
+	if len(bad) == 0 {
+		fmt.Fprintln(stdout, "bad rows: none")
+		return nil
+	}
+	total := 0
+	var parts []string
+	for _, reason := range slices.Sorted(maps.Keys(bad)) {
+		total += bad[reason]
+		parts = append(parts, fmt.Sprintf("%s=%d", reason, bad[reason]))
+	}
+	fmt.Fprintf(stdout, "bad rows: %d (%s), skipped\n", total, strings.Join(parts, ", "))
+	return nil
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/sinks/clickhouse"
+	"github.com/adshift/adshift/sources/dataset"
+	"github.com/adshift/adshift/sources/kafka"
+)
+
+var allStages = []string{features.Name, creative.Name, outcomes.Name}
+
+func newRunCmd(a *app) *cobra.Command {
+	var stages []string
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the pipeline (all stages, or those named by --stages)",
+		Long: `Run consumes the clickstream and runs the features, creatives and outcomes stages, each as
+its own Kafka consumer group. With no kafka.brokers it starts an embedded broker first.
+SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flush, commit, close.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, s := range stages {
+				if !slices.Contains(allStages, s) {
+					return fmt.Errorf("--stages: %q is not one of %s", s, strings.Join(allStages, ", "))
+				}
+			}
+			return a.run(cmd.Context(), stages)
+		},
+	}
+	cmd.Flags().StringSliceVar(&stages, "stages", allStages, "stages to run: "+strings.Join(allStages, ", "))
+	return cmd
+}
+
+// run wires the chosen stages and runs them until ctx ends, then shuts down in order: the
+// groups drain and commit, then the ClickHouse writer, the producer and the broker close.
+func (a *app) run(ctx context.Context, stages []string) error {
+	brokers, emb, err := a.brokers(ctx)
+	if err != nil {
+		return err
+	}
+	if emb != nil {
+		defer emb.Close()
+	}
+	out, err := a.producer(ctx, brokers, a.cfg.Kafka.ClientID)
+	if err != nil {
+		return err
+	}
+	var closers []func(context.Context) error
+	closers = append(closers, out.Close)
+
+	var built []pipeline.Stage
+	for _, name := range stages {
+		st, closer, err := a.stage(ctx, name, out)
+		if err != nil {
+			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
+		}
+		built = append(built, st)
+		if closer != nil {
+			closers = append(closers, closer)
+		}
+	}
+
+	var groups []*kafka.Group
+	for _, st := range built {
+		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
+		if err != nil {
+			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
+		}
+		groups = append(groups, g)
+	}
+
+	var running atomic.Int32
+	eg, egCtx := errgroup.WithContext(ctx)
+	for _, g := range groups {
+		eg.Go(func() error {
+			running.Add(1)
+			defer running.Add(-1)
+			return g.Run(egCtx)
+		})
+	}
+	if a.cfg.HTTP.Addr != "" {
+		srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(func() bool { return running.Load() == int32(len(groups)) }), ReadHeaderTimeout: 5 * time.Second}
+		eg.Go(func() error {
+			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("http on %s: %w", a.cfg.HTTP.Addr, err)
+			}
+			return nil
+		})
+		eg.Go(func() error {
+			<-egCtx.Done()
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(egCtx), 5*time.Second)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		})
+	}
+	a.log.Info("adshift running", "stages", stages, "brokers", brokers, "http", a.cfg.HTTP.Addr)
+	runErr := eg.Wait()
+	a.log.Info("stages stopped; flushing and closing")
+	// Closers run in reverse: ClickHouse writer, then the producer.
+	slices.Reverse(closers)
+	closeErr := closeAll(closers, a.cfg.Shutdown.Timeout)
+	if runErr != nil && ctx.Err() == nil {
+		return errors.Join(runErr, closeErr)
+	}
+	return closeErr
+}
+
+// stage builds one named stage, returning what must be closed after its group stops.
+func (a *app) stage(ctx context.Context, name string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
+	switch name {
+	case features.Name:
+		st, err := features.New(a.cfg.Features, out, a.log, a.reg)
+		return st, nil, err
+	case creative.Name:
+		products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("catalog: %w", err)
+		}
+		if len(products) == 0 {
+			return nil, nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
+		}
+		a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
+		cfg := a.cfg.Creatives
+		st, err := creative.New(cfg, creative.NewCatalog(products), creative.NewTemplate(cfg.Guard), out, a.log, a.reg)
+		return st, nil, err
+	case outcomes.Name:
+		ch, err := a.clickhouse(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		w := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
+		st, err := outcomes.New(a.cfg.Outcomes, w, a.log, a.reg)
+		closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
+		if err != nil {
+			return nil, nil, errors.Join(err, closer(ctx))
+		}
+		return st, closer, nil
+	}
+	return nil, nil, fmt.Errorf("unknown stage %q", name)
+}
+
+func (a *app) httpHandler(healthy func() bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if !healthy() {
+			http.Error(w, "stages not running", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+// closeAll runs closers in order under one timeout and joins their errors.
+func closeAll(closers []func(context.Context) error, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var errs []error
+	for _, c := range closers {
+		errs = append(errs, c(ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/adshift/adshift/config"
+	"github.com/adshift/adshift/sinks/clickhouse"
+	sinkkafka "github.com/adshift/adshift/sinks/kafka"
+	"github.com/adshift/adshift/sources/kafka"
+)
+
+// topicSpecs lists every topic adshift owns, with its partitions.
+func topicSpecs(t config.Topics) []kafka.TopicSpec {
+	spec := func(c config.Topic, compacted bool) kafka.TopicSpec {
+		return kafka.TopicSpec{Name: c.Name, Partitions: c.Partitions, Compacted: compacted}
+	}
+	return []kafka.TopicSpec{
+		spec(t.Clickstream, false), spec(t.DLQ, false), spec(t.Shifts, false),
+		spec(t.Profiles, true), spec(t.Ads, false), spec(t.Outcomes, false),
+	}
+}
+
+// brokers returns the brokers to use: the configured ones, or those of a freshly started embedded
+// broker (returned so the caller closes it last).
+func (a *app) brokers(ctx context.Context) ([]string, *kafka.Embedded, error) {
+	if !a.cfg.Kafka.Embedded() {
+		return a.cfg.Kafka.Brokers, nil, nil
+	}
+	emb, err := kafka.StartEmbedded(ctx, a.cfg.Kafka.EmbeddedAddr, topicSpecs(a.cfg.Topics), a.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs := emb.Addrs()
+	a.log.Info("embedded Kafka broker started; any Kafka client can attach", "addr", addrs[0], "try", "kcat -b "+addrs[0]+" -L")
+	return addrs, emb, nil
+}
+
+// producer returns a producer on brokers that has checked the topics exist (creating them when
+// kafka.create_topics is set).
+func (a *app) producer(ctx context.Context, brokers []string, clientID string) (*sinkkafka.Producer, error) {
+	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{Brokers: brokers, ClientID: clientID}, a.log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+	if err := kafka.EnsureTopics(ctx, p.Client(), topicSpecs(a.cfg.Topics), a.cfg.Kafka.CreateTopics); err != nil {
+		_ = p.Close(ctx)
+		return nil, fmt.Errorf("kafka %v: %w", brokers, err)
+	}
+	return p, nil
+}
+
+// clickhouse opens the ClickHouse client and applies the migrations.
+func (a *app) clickhouse(ctx context.Context) (*clickhouse.Client, error) {
+	ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := ch.Migrate(ctx, false, nil)
+	if err != nil {
+		_ = ch.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		a.log.Info("clickhouse migrations applied", "database", ch.Database(), "migrations", applied)
+	}
+	return ch, nil
+}
+
+// group returns the consumer-group configuration of one stage.
+func (a *app) group(brokers []string, stage string) kafka.GroupConfig {
+	return kafka.GroupConfig{
+		Brokers:         brokers,
+		Group:           "adshift-" + stage,
+		ClientID:        a.cfg.Kafka.ClientID + "-" + stage,
+		ShutdownTimeout: a.cfg.Shutdown.Timeout,
+	}
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make demo: the whole flow end to end on embedded defaults.
+#   1. a fresh ClickHouse database, migrated
+#   2. adshift run: all three stages on the embedded Kafka broker
+#   3. adshift replay: a real REES46 sample into the clickstream, plus two bad events sent with kcat
+#   4. adshift deliver: a simulated delivery system shows the ads and writes views and clicks back
+#   5. adshift report: impressions, clicks and CTR per arm and generator, read from ClickHouse
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=bin/adshift
+work=var/demo
+mkdir -p "$work"
+export ADSHIFT_CLICKHOUSE_DATABASE=${ADSHIFT_CLICKHOUSE_DATABASE:-adshift_demo}
+export ADSHIFT_HTTP_ADDR=${ADSHIFT_HTTP_ADDR:-127.0.0.1:9464}
+export ADSHIFT_KAFKA_EMBEDDED_ADDR=${ADSHIFT_KAFKA_EMBEDDED_ADDR:-127.0.0.1:9092}
+broker=$ADSHIFT_KAFKA_EMBEDDED_ADDR
+db=$ADSHIFT_CLICKHOUSE_DATABASE
+sample=data/sample/rees46-sample.csv
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+ch() { clickhouse-client --host 127.0.0.1 --port "${ADSHIFT_CH_PORT:-9000}" --query "$1"; }
+
+step "fresh ClickHouse database $db"
+ch "DROP DATABASE IF EXISTS $db"
+$bin migrate
+
+step "adshift run (embedded Kafka on $broker; log in $work/run.log)"
+$bin run >"$work/run.log" 2>&1 &
+run_pid=$!
+stop_run() { kill -TERM "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null || true; }
+trap stop_run EXIT
+for _ in $(seq 1 120); do
+	curl -fsS "http://$ADSHIFT_HTTP_ADDR/healthz" >/dev/null 2>&1 && break
+	kill -0 "$run_pid" 2>/dev/null || { echo "adshift run exited:"; tail -n 20 "$work/run.log"; exit 1; }
+	sleep 0.5
+done
+curl -fsS "http://$ADSHIFT_HTTP_ADDR/healthz" >/dev/null || { echo "adshift run did not become healthy"; tail -n 20 "$work/run.log"; exit 1; }
+
+step "replay $sample into the clickstream"
+$bin replay --format rees46 --file "$sample" --speed max
+printf '%s\n' 'demo-bad-1:{"type":"track","event":"Product Viewed"' \
+	'demo-bad-2:{"type":"track","event":"Product Viewed","messageId":"demo-bad-2","timestamp":"2019-10-01T00:00:00Z","properties":{"product_id":"1"}}' |
+	kcat -P -b "$broker" -t clickstream -K:
+echo "sent 2 bad events with kcat (malformed JSON, no user): they go to clickstream.dlq"
+
+step "deliver the ads (simulated delivery system, writes Promotion Viewed/Clicked back)"
+$bin deliver --idle 8s | tee "$work/deliver.txt"
+impressions=$(sed -n 's/.*impressions=\([0-9]*\).*/\1/p' "$work/deliver.txt" | tail -n 1)
+
+step "wait for the outcomes to land in ClickHouse"
+for _ in $(seq 1 120); do
+	landed=$(ch "SELECT uniqExact(event_id) FROM $db.ad_events WHERE kind = 'impression'")
+	failed=$(ch "SELECT uniqExact(failure_id) FROM $db.failed_events")
+	[ "$landed" -ge "${impressions:-0}" ] && [ "$failed" -ge 2 ] && break
+	sleep 0.5
+done
+echo "impressions in ClickHouse: $landed of ${impressions:-?} delivered; failed events: $failed"
+stop_run
+trap - EXIT
+
+step "report"
+$bin report
+
+cat <<MSG
+
+Where to look next:
+  $work/run.log                       what the pipeline logged
+  bin/adshift report --json           the same numbers for scripts
+  clickhouse-client -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
+  clickhouse-client -q 'SELECT kind, detail FROM $db.failed_events'
+  bin/adshift run, then kcat -b $broker -C -t ads.ready   watch ads as they are written
+  adshift.example.yaml                every setting, to point adshift at your Kafka, ClickHouse and model
+MSG
