@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -214,4 +215,128 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestWriterRetriesThroughOutage cuts the network under a Write: the Write waits through the
+// retries and succeeds once the server is reachable again, landing its rows exactly once.
+func TestWriterRetriesThroughOutage(t *testing.T) {
+	p := newProxy(t, testAddr())
+	cfg := testConfig()
+	cfg.Addr = p.addr()
+	cfg.FlushInterval = time.Millisecond
+	cfg.MaxRetries = 1000
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+
+	p.setUp(false)
+	written := make(chan error, 1)
+	go func() {
+		written <- w.Write(t.Context(), schemas.Rows{Events: []schemas.AdEvent{testEvent("e1", schemas.Click, "a1", 0)}})
+	}()
+	waitFor(t, func() bool { return counter(t, w.metrics.errors.WithLabelValues(TableAdEvents, "true")) >= 2 })
+	select {
+	case err := <-written:
+		t.Fatalf("Write returned %v during the outage, want it to wait", err)
+	default:
+	}
+	p.setUp(true)
+	if err := <-written; err != nil {
+		t.Fatalf("Write after the outage: %v", err)
+	}
+	wantCounts(t, c, map[string]uint64{"ad_events": 1, "ad_events.click": 1})
+}
+
+// TestWriterCloseAbandonsFailingFlush: Close with an ended context stops retrying and fails the
+// writers waiting on that flush instead of hanging.
+func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
+	p := newProxy(t, testAddr())
+	cfg := testConfig()
+	cfg.Addr = p.addr()
+	cfg.FlushInterval = time.Millisecond
+	cfg.MaxRetries = 1000
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+
+	p.setUp(false)
+	written := make(chan error, 1)
+	go func() {
+		written <- w.Write(t.Context(), schemas.Rows{Ads: []schemas.Ad{testAd("a1", "value", "llm", "treatment")}})
+	}()
+	waitFor(t, func() bool { return counter(t, w.metrics.errors.WithLabelValues(TableAds, "true")) >= 1 })
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := w.Close(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Close with an ended context: %v, want context.Canceled", err)
+	}
+	if err := <-written; err == nil || !strings.Contains(err.Error(), "insert 1 rows into ads") {
+		t.Errorf("Write whose flush was abandoned: %v, want the insert error", err)
+	}
+	p.setUp(true)
+}
+
+// TestWriterBackpressure: while flushes fail, pending rows stop at 2×BatchRows and further
+// writers wait for room instead of growing the buffer; all land once the server is back.
+func TestWriterBackpressure(t *testing.T) {
+	const writers = 10
+	p := newProxy(t, testAddr())
+	cfg := testConfig()
+	cfg.Addr = p.addr()
+	cfg.BatchRows = 2
+	cfg.FlushInterval = time.Millisecond
+	cfg.MaxRetries = 1000
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+
+	p.setUp(false)
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			id := fmt.Sprintf("f%d", i)
+			errs <- w.Write(t.Context(), schemas.Rows{Failures: []schemas.FailedEvent{testFailure(id, schemas.LateEvent)}})
+		}()
+	}
+	pending := func() int { w.mu.Lock(); defer w.mu.Unlock(); return w.pending }
+	waitFor(t, func() bool { return pending() == 2*cfg.BatchRows })
+	retried := counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true"))
+	waitFor(t, func() bool { return counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true")) >= retried+2 })
+	if n := pending(); n != 2*cfg.BatchRows {
+		t.Errorf("%d rows pending through failing flushes, want the cap of %d", n, 2*cfg.BatchRows)
+	}
+	p.setUp(true)
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCounts(t, c, map[string]uint64{"failed_events": writers, "failed_events.late_event": writers})
+}
+
+func BenchmarkWriter(b *testing.B) {
+	const rowsPerWrite = 100
+	cfg := testConfig()
+	cfg.FlushInterval = 50 * time.Millisecond
+	c := migratedTest(b, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(b.Context())
+
+	b.ReportAllocs()
+	b.SetParallelism(8) // partition workers per core
+	var seq atomic.Uint64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			rows := schemas.Rows{Events: make([]schemas.AdEvent, rowsPerWrite)}
+			for i := range rows.Events {
+				rows.Events[i] = testEvent(fmt.Sprintf("e%d-%d", n, i), schemas.Impression, fmt.Sprintf("a%d", n), 0)
+			}
+			if err := w.Write(b.Context(), rows); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N*rowsPerWrite)/b.Elapsed().Seconds(), "rows/s")
 }
