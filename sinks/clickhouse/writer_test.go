@@ -300,7 +300,9 @@ func TestWriterBackpressure(t *testing.T) {
 	pending := func() int { w.mu.Lock(); defer w.mu.Unlock(); return w.pending }
 	waitFor(t, func() bool { return pending() == 2*cfg.BatchRows })
 	retried := counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true"))
-	waitFor(t, func() bool { return counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true")) >= retried+2 })
+	waitFor(t, func() bool {
+		return counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true")) >= retried+2
+	})
 	if n := pending(); n != 2*cfg.BatchRows {
 		t.Errorf("%d rows pending through failing flushes, want the cap of %d", n, 2*cfg.BatchRows)
 	}
