@@ -138,3 +138,31 @@ func TestPrintMasksSecrets(t *testing.T) {
 		t.Fatalf("round trip lost values: %+v", back)
 	}
 }
+
+// The example file documents every key with its default value.
+func TestExampleFileDocumentsEveryKeyWithItsDefault(t *testing.T) {
+	raw, err := os.ReadFile("../adshift.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys() {
+		last := k[strings.LastIndexByte(k, '.')+1:]
+		if !strings.Contains(string(raw), last+":") {
+			t.Errorf("adshift.example.yaml does not mention %s", k)
+		}
+	}
+	cfg, err := Load("../adshift.example.yaml", nil)
+	if err != nil {
+		t.Fatalf("example does not load: %v", err)
+	}
+	var got, want bytes.Buffer
+	if err := cfg.Print(&got); err != nil {
+		t.Fatal(err)
+	}
+	if err := Default().Print(&want); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("example values differ from the defaults:\nexample:\n%s\ndefaults:\n%s", got.String(), want.String())
+	}
+}
