@@ -5,12 +5,13 @@
 #   scripts/clickhouse.sh down   stop it
 #   scripts/clickhouse.sh status
 #
-# Data and logs live under var/clickhouse. The server binds 127.0.0.1 only; the native port is
-# ADSHIFT_CH_PORT (default 9000) and the HTTP port ADSHIFT_CH_HTTP_PORT (default 8123).
+# Data and logs live under var/clickhouse (ADSHIFT_CH_DIR to move them). The server binds
+# 127.0.0.1 only; the native port is ADSHIFT_CH_PORT (default 9000) and the HTTP port
+# ADSHIFT_CH_HTTP_PORT (default 8123). Every command is idempotent.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/var/clickhouse"
+dir=${ADSHIFT_CH_DIR:-$root/var/clickhouse}
 port=${ADSHIFT_CH_PORT:-9000}
 http_port=${ADSHIFT_CH_HTTP_PORT:-8123}
 pidfile="$dir/server.pid"
@@ -49,8 +50,43 @@ install() {
 	exit 1
 }
 
+# config_root prints the configuration's root element: current releases want <clickhouse>, those
+# before 21.11 (Debian's 18.16) only know <yandex>.
+config_root() {
+	local version major minor
+	# shellcheck disable=SC2046
+	version=$($(client_cmd) --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+' | head -n 1)
+	major=${version%%.*}
+	minor=${version#*.}
+	if [ -n "$version" ] && { [ "$major" -gt 21 ] || { [ "$major" -eq 21 ] && [ "$minor" -ge 11 ]; }; }; then
+		echo clickhouse
+	else
+		echo yandex
+	fi
+}
+
+# server_pid prints the pid of the server using this directory's configuration. The script keeps
+# the pid file itself (18.16 writes one only when daemonised), and finds a server it lost track of
+# by its exact configuration path.
+server_pid() {
+	local pid
+	if [ -f "$pidfile" ]; then
+		pid=$(cat "$pidfile")
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "$pid"
+			return 0
+		fi
+		rm -f "$pidfile"
+	fi
+	pid=$(pgrep -f -- "--config-file=$dir/config.xml" | head -n 1 || true)
+	if [ -n "$pid" ]; then
+		echo "$pid" >"$pidfile"
+		echo "$pid"
+	fi
+}
+
 running() {
-	[ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+	[ -n "$(server_pid)" ]
 }
 
 answers() {
@@ -59,10 +95,12 @@ answers() {
 }
 
 write_config() {
+	local root_element
+	root_element=$(config_root)
 	mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
 	cat >"$dir/config.xml" <<XML
 <?xml version="1.0"?>
-<yandex>
+<$root_element>
     <logger>
         <level>warning</level>
         <log>$dir/log/server.log</log>
@@ -84,11 +122,11 @@ write_config() {
     <default_database>default</default_database>
     <timezone>UTC</timezone>
     <mlock_executable>false</mlock_executable>
-</yandex>
+</$root_element>
 XML
 	cat >"$dir/users.xml" <<XML
 <?xml version="1.0"?>
-<yandex>
+<$root_element>
     <profiles>
         <default>
             <max_memory_usage>4000000000</max_memory_usage>
@@ -108,40 +146,56 @@ XML
             <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval>
         </default>
     </quotas>
-</yandex>
+</$root_element>
 XML
+}
+
+# wait_answers polls the server up to n times, half a second apart, and fails early if the
+# server process has exited.
+wait_answers() {
+	for _ in $(seq 1 "$1"); do
+		answers && return 0
+		running || return 1
+		sleep 0.5
+	done
+	return 1
 }
 
 up() {
 	install
-	if running && answers; then
-		log "already running on 127.0.0.1:$port (pid $(cat "$pidfile"))"
+	if running; then
+		if wait_answers 120; then
+			log "already running on 127.0.0.1:$port (pid $(server_pid))"
+			return 0
+		fi
+		log "pid $(server_pid) runs but does not answer on 127.0.0.1:$port; see $dir/log"
+		exit 1
+	fi
+	if answers; then
+		log "another ClickHouse already answers on 127.0.0.1:$port; using it"
 		return 0
 	fi
 	write_config
 	log "starting on 127.0.0.1:$port, data under $dir"
 	# shellcheck disable=SC2046
-	(cd "$dir" && exec $(server_cmd) --config-file="$dir/config.xml" --pid-file="$pidfile" \
-		>"$dir/log/stdout.log" 2>&1) &
-	for _ in $(seq 1 120); do
-		if answers; then
-			log "ready on 127.0.0.1:$port"
-			return 0
-		fi
-		sleep 0.5
-	done
+	(cd "$dir" && exec $(server_cmd) --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1) &
+	echo $! >"$pidfile"
+	if wait_answers 120; then
+		log "ready on 127.0.0.1:$port"
+		return 0
+	fi
 	log "did not answer within 60s; last lines of $dir/log:"
 	tail -n 20 "$dir/log/server.err.log" "$dir/log/stdout.log" >&2 2>/dev/null || true
 	exit 1
 }
 
 down() {
-	if ! running; then
+	local pid
+	pid=$(server_pid)
+	if [ -z "$pid" ]; then
 		log "not running"
-		rm -f "$pidfile"
 		return 0
 	fi
-	pid=$(cat "$pidfile")
 	kill "$pid"
 	for _ in $(seq 1 60); do
 		kill -0 "$pid" 2>/dev/null || { log "stopped"; rm -f "$pidfile"; return 0; }
@@ -155,6 +209,15 @@ down() {
 case "${1:-}" in
 up) up ;;
 down) down ;;
-status) if running && answers; then log "running on 127.0.0.1:$port"; else log "not running"; exit 1; fi ;;
+status)
+	if running && answers; then
+		log "running on 127.0.0.1:$port (pid $(server_pid))"
+	elif answers; then
+		log "a ClickHouse not started by this script answers on 127.0.0.1:$port"
+	else
+		log "not running"
+		exit 1
+	fi
+	;;
 *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac
