@@ -16,8 +16,9 @@ type Stage interface {
 
 // Processor owns one assigned partition. Process is called with consecutive batches of that
 // partition's records, never concurrently; when it returns nil, everything the batch caused is
-// durable and its offsets may be committed. An error stops the partition: the batch is not
-// committed and will be redelivered.
+// durable and its offsets may be committed. On an error the batch is not committed and the same
+// batch is offered to the same processor again (with backoff) until it succeeds, so Process must
+// make a retry safe: state a batch already changed must not change twice.
 type Processor interface {
 	Process(ctx context.Context, batch []Record) error
 	// Close flushes partition state when the partition is revoked or the stage stops.

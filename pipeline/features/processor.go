@@ -17,6 +17,12 @@ type processor struct {
 	partition int32
 	profiles  map[string]*profile // by user key
 	detector  detector
+
+	// applied is the offset after the last record applied to the profiles, and pending what
+	// those records produced that is not yet acknowledged: a retried batch re-emits pending
+	// instead of applying its records twice.
+	applied int64
+	pending []pipeline.Record
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -25,9 +31,9 @@ var _ pipeline.Processor = (*processor)(nil)
 var ErrClosed = errors.New("features: processor closed")
 
 // Process applies a batch to the partition's profiles and emits, in one Emit call, every shift
-// and dead letter it produced. A failed Emit is returned, so the batch is not committed; the
-// profiles already hold the batch then, so the partition must be reopened, as the Processor
-// contract has it, rather than the batch retried on this processor.
+// and dead letter it produced. A failed Emit is returned, so the batch is not committed; when the
+// batch comes again, records already applied are not applied twice and what they produced is
+// emitted again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -36,22 +42,26 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 		return ErrClosed
 	}
 	lim := p.stage.limits()
-	var out []pipeline.Record
 	for i := range batch {
+		if batch[i].Offset < p.applied {
+			continue
+		}
 		rec, ok, err := p.process(&batch[i], lim)
 		if err != nil {
 			return err
 		}
+		p.applied = batch[i].Offset + 1
 		if ok {
-			out = append(out, rec)
+			p.pending = append(p.pending, rec)
 		}
 	}
-	if len(out) == 0 {
+	if len(p.pending) == 0 {
 		return nil
 	}
-	if err := p.stage.out.Emit(ctx, out); err != nil {
-		return fmt.Errorf("emit %d records for %s partition %d: %w", len(out), p.topic, p.partition, err)
+	if err := p.stage.out.Emit(ctx, p.pending); err != nil {
+		return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
 	}
+	p.pending = p.pending[:0]
 	return nil
 }
 

@@ -186,6 +186,54 @@ func TestProcessEmitsOncePerBatch(t *testing.T) {
 	}
 }
 
+// A batch whose Emit failed comes again (the consumer retries it): its records are not applied
+// twice, and what they produced is emitted exactly as a run without the failure would.
+func TestRetriedBatchIsAppliedOnce(t *testing.T) {
+	clean := newHarness(t, DefaultConfig())
+	clean.process(views("u1", "a", 0, 1, 2)...)
+	// More events than the per-shopper messageId memory holds, so only offsets can tell a retry.
+	var second [][]byte
+	for m := range 12 {
+		second = append(second, view("u1", time.Duration(60+m)*time.Minute, "b"))
+	}
+	second = append(second, add("u1", 75*time.Minute, "c"))
+	clean.process(second...)
+	// A later shift carries the profile's weights, which would show a batch applied twice.
+	third := [][]byte{add("u1", 90*time.Minute, "d")}
+	clean.process(third...)
+
+	h := newHarness(t, DefaultConfig())
+	h.process(views("u1", "a", 0, 1, 2)...)
+	retry := h.batch(second...)
+	h.out.err = errors.New("broker down")
+	acked := len(h.out.calls)
+	for range 3 {
+		if err := h.proc.Process(t.Context(), retry); !errors.Is(err, h.out.err) {
+			t.Fatalf("Process with a failing emitter = %v, want the emit error", err)
+		}
+	}
+	h.out.err = nil
+	h.out.calls = h.out.calls[:acked] // only acknowledged records reached the topic
+	if err := h.proc.Process(t.Context(), retry); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	h.process(third...)
+	var want, got []string
+	for _, call := range clean.out.calls {
+		for _, r := range call {
+			want = append(want, string(r.Value))
+		}
+	}
+	for _, call := range h.out.calls {
+		for _, r := range call {
+			got = append(got, string(r.Value))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("with retries emitted:\n%s\nan uninterrupted run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestProcessAfterClose(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.process(view("u1", 0, "a"))

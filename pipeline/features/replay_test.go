@@ -244,10 +244,12 @@ func BenchmarkProcess(b *testing.B) {
 	values, _ := readRees46(b, math.MaxInt)
 	var size int64
 	batches := [][]pipeline.Record{}
+	var offset int64
 	for chunk := range slices.Chunk(values, 500) {
 		batch := make([]pipeline.Record, len(chunk))
 		for i, v := range chunk {
-			batch[i] = pipeline.Record{Topic: "clickstream", Value: v}
+			batch[i] = pipeline.Record{Topic: "clickstream", Offset: offset, Value: v}
+			offset++
 			size += int64(len(v))
 		}
 		batches = append(batches, batch)
