@@ -293,6 +293,7 @@ func (d *decoder) properties(c *check, p *Properties) {
 		c.fail("properties", "must be an object")
 		return
 	}
+	*p = Properties{} // a repeated properties key replaces the first: the last wins, as for any key
 	revenueRank := 0
 	orderValue := func(rank int, field string) {
 		v, ok := d.amount(c, field)

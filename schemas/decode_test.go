@@ -402,6 +402,8 @@ func TestDecodeEventNormalises(t *testing.T) {
 			func(e Event) any { return e.Properties.Brand }, "a\uFFFDb"},
 		{"last duplicate key wins", track(ProductViewed, `{"product_id":"p1","product_id":"p2"}`),
 			func(e Event) any { return e.Properties.ProductID }, "p2"},
+		{"last properties object wins", `{"type":"track","event":"Product Viewed","userId":"u1","messageId":"m1","timestamp":"2019-10-01T00:00:00Z","properties":{"product_id":"p1","price":5},"properties":{"product_id":"p2"}}`,
+			func(e Event) any { return e.Properties }, Properties{ProductID: "p2"}},
 		{"unknown fields of any shape skipped", track(ProductViewed, `{"product_id":"p1","variant":{"size":[1,2.5e3,-0,true,false,null,"x"]},"image_url":"https://x/y.jpg"}`),
 			func(e Event) any { return e.Properties.ProductID }, "p1"},
 	}
