@@ -104,72 +104,88 @@ func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, 
 type processor struct {
 	stage *Stage
 	attr  *attributor
+
+	// applied is the offset after the last record turned into rows, and pending the rows (and
+	// their tally) not yet acknowledged: a retried batch writes pending again instead of
+	// attributing its orders a second time.
+	applied int64
+	pending schemas.Rows
+	tally   map[string]int
 }
 
-// Process turns the batch into rows and writes them in one call. Touches are recorded before
-// orders are attributed, so an order is credited the same way whether its click came before or
-// after it in the batch, and a redelivered batch gives the same rows. A write error is returned:
-// the batch is not committed and comes again.
+// Process turns the batch into rows and writes them in one call. Records are taken strictly in
+// partition order, orders attributed to the touches read before them, so the rows depend only on
+// the partition's contents, never on where batches happen to be cut: a redelivery writes the
+// same rows again. A write error is returned: the batch is not committed and comes again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	s := p.stage
-	var rows schemas.Rows
-	tally := make(map[string]int)
-	var orders []schemas.Event
-	for _, rec := range batch {
-		switch rec.Topic {
-		case s.cfg.AdsTopic:
-			ad, err := schemas.DecodeAd(rec.Value)
-			if err != nil {
-				tally[resultUndecodable]++
-				s.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
-				continue
-			}
-			rows.Ads = append(rows.Ads, ad)
-			tally[resultAd]++
-		case s.cfg.DLQTopic:
-			rows.Failures = append(rows.Failures, pipeline.FailedEvent(rec, s.cfg.PayloadMax))
-			tally[resultFailure]++
-		case s.cfg.ClickstreamTopic:
-			e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
-			if err != nil {
-				tally[resultUndecodable]++
-				continue
-			}
-			if e.Event == schemas.OrderCompleted {
-				orders = append(orders, e)
-				continue
-			}
-			row, ok := p.touch(e, rec)
-			if !ok {
-				tally[resultIgnored]++
-				continue
-			}
-			rows.Events = append(rows.Events, row)
-			tally[row.Kind]++
-		default:
-			tally[resultIgnored]++
-		}
+	if p.tally == nil {
+		p.tally = make(map[string]int)
 	}
-	for _, e := range orders {
-		row, ok := p.conversion(e)
-		if !ok {
-			tally[resultUnattributed]++
+	for _, rec := range batch {
+		if rec.Offset < p.applied {
 			continue
 		}
-		rows.Events = append(rows.Events, row)
-		tally[resultConversion]++
+		p.applied = rec.Offset + 1
+		p.add(rec)
 	}
 	p.attr.prune()
 
-	if rows.Len() > 0 {
-		if err := s.w.Write(ctx, rows); err != nil {
-			return fmt.Errorf("write %d outcome rows: %w", rows.Len(), err)
+	if p.pending.Len() > 0 {
+		if err := s.w.Write(ctx, p.pending); err != nil {
+			return fmt.Errorf("write %d outcome rows: %w", p.pending.Len(), err)
 		}
 	}
-	for result, n := range tally {
+	for result, n := range p.tally {
 		s.metrics.add(result, n)
 	}
+	p.pending = schemas.Rows{}
+	clear(p.tally)
 	return nil
+}
+
+// add turns one record into its row, if any, and tallies what it was.
+func (p *processor) add(rec pipeline.Record) {
+	s := p.stage
+	switch rec.Topic {
+	case s.cfg.AdsTopic:
+		ad, err := schemas.DecodeAd(rec.Value)
+		if err != nil {
+			p.tally[resultUndecodable]++
+			s.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
+			return
+		}
+		p.pending.Ads = append(p.pending.Ads, ad)
+		p.tally[resultAd]++
+	case s.cfg.DLQTopic:
+		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, s.cfg.PayloadMax))
+		p.tally[resultFailure]++
+	case s.cfg.ClickstreamTopic:
+		e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+		if err != nil {
+			p.tally[resultUndecodable]++
+			return
+		}
+		if e.Event == schemas.OrderCompleted {
+			row, ok := p.conversion(e)
+			if !ok {
+				p.tally[resultUnattributed]++
+				return
+			}
+			p.pending.Events = append(p.pending.Events, row)
+			p.tally[resultConversion]++
+			return
+		}
+		row, ok := p.touch(e, rec)
+		if !ok {
+			p.tally[resultIgnored]++
+			return
+		}
+		p.pending.Events = append(p.pending.Events, row)
+		p.tally[row.Kind]++
+	default:
+		p.tally[resultIgnored]++
+	}
 }
 
 // touch records an impression or click and returns its row; false for any other event. The

@@ -119,15 +119,15 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 	want := []string{
 		"impression imp:m1 ad=ad-1 imp= 0",
 		"click clk:m2 ad=ad-1 imp=imp:m1 0",
-		"impression imp:m4 ad=ad-2 imp= 0",
-		"impression imp:m6 ad=ad-3 imp= 0",
 		"conversion conv:o-1 ad=ad-1 imp=imp:m1 last_click 59.9USD",
+		"impression imp:m4 ad=ad-2 imp= 0",
 		"conversion conv:o-2 ad=ad-2 imp=imp:m4 last_view 20USD",
+		"impression imp:m6 ad=ad-3 imp= 0",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	conv := w.writes[0].Events[4]
+	conv := w.writes[0].Events[2]
 	if conv.User != "u1" || conv.OrderID != "o-1" || !conv.EventTime.Equal(t0.Add(3*24*time.Hour)) {
 		t.Errorf("conversion %+v", conv)
 	}
@@ -168,17 +168,44 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 		t.Errorf("conversions %v, want %v", conv, want)
 	}
 
-	// Within one batch, a click read after an order it preceded is still credited.
-	w2 := &fakeWriter{}
-	_, p2 := newTestStage(t, w2)
-	if err := p2.Process(ctx, []pipeline.Record{
-		ordered(1, "u9", "m1", "o-9", 7, t0.Add(time.Hour)),
-		clicked(2, "u9", "m2", "ad-9", t0),
-	}); err != nil {
-		t.Fatal(err)
+	// An order is credited only to touches read before it, so rows never depend on where
+	// batches are cut: the same records in one batch or in two give the same rows.
+	records := []pipeline.Record{
+		viewed(1, "u9", "m1", "ad-8", t0),
+		ordered(2, "u9", "m2", "o-9", 7, t0.Add(time.Hour)),
+		clicked(3, "u9", "m3", "ad-9", t0.Add(time.Minute)), // read after the order: no credit
+		ordered(4, "u9", "m4", "o-10", 7, t0.Add(2*time.Hour)),
 	}
-	if e := w2.writes[0].Events; len(e) != 2 || e[1].Attribution != schemas.AttributionClick || e[1].AdID != "ad-9" {
-		t.Errorf("rows %v, want the click and an order credited to it", e)
+	rowsOf := func(batches ...[]pipeline.Record) []string {
+		w := &fakeWriter{}
+		_, p := newTestStage(t, w)
+		for _, b := range batches {
+			if err := p.Process(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out []string
+		for _, rows := range w.writes {
+			for _, e := range rows.Events {
+				out = append(out, describe(e))
+			}
+		}
+		return out
+	}
+	whole := rowsOf(records)
+	want := []string{
+		"impression imp:m1 ad=ad-8 imp= 0",
+		"conversion conv:o-9 ad=ad-8 imp=imp:m1 last_view 7USD",
+		"click clk:m3 ad=ad-9 imp= 0",
+		"conversion conv:o-10 ad=ad-9 imp= last_click 7USD",
+	}
+	if !slices.Equal(whole, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(whole, "\n"), strings.Join(want, "\n"))
+	}
+	for cut := 1; cut < len(records); cut++ {
+		if got := rowsOf(records[:cut], records[cut:]); !slices.Equal(got, whole) {
+			t.Errorf("batches cut at %d give rows:\n%s\nwant:\n%s", cut, strings.Join(got, "\n"), strings.Join(whole, "\n"))
+		}
 	}
 }
 
@@ -195,6 +222,7 @@ func TestStageAdsAndDeadLetters(t *testing.T) {
 		{Topic: "ads.ready", Partition: 0, Offset: 2, Key: []byte("u1"), Value: []byte("{")},
 		pipeline.DeadLetter("clickstream.dlq", "features", bad, f),
 	}
+	batch[2].Offset = 3
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
