@@ -48,16 +48,18 @@ func DefaultConfig() Config {
 	}
 }
 
-// Counts is what a Delivery has done so far.
+// Counts is what a Delivery has done so far. Unreadable counts records on the ads topic that are
+// no ad; they are shown to no one.
 type Counts struct {
-	Ads, Impressions, Clicks, Orders int64
+	Ads, Impressions, Clicks, Orders, Unreadable int64
 }
 
 // Delivery is the simulated delivery system. Its counters are safe to read while it runs.
 type Delivery struct {
-	cfg Config
-	out pipeline.Emitter
+	cfg                        Config
+	out                        pipeline.Emitter
 	ads, views, clicks, orders atomic.Int64
+	unreadable                 atomic.Int64
 	last                       atomic.Int64 // unix nanos of the last ad handled
 }
 
@@ -82,7 +84,7 @@ func (d *Delivery) Close(context.Context) error { return nil }
 
 // Counts returns what was delivered so far.
 func (d *Delivery) Counts() Counts {
-	return Counts{Ads: d.ads.Load(), Impressions: d.views.Load(), Clicks: d.clicks.Load(), Orders: d.orders.Load()}
+	return Counts{Ads: d.ads.Load(), Impressions: d.views.Load(), Clicks: d.clicks.Load(), Orders: d.orders.Load(), Unreadable: d.unreadable.Load()}
 }
 
 // LastAd returns the wall time the last ad was handled, zero before the first.
@@ -96,12 +98,14 @@ func (d *Delivery) LastAd() time.Time {
 // Process implements pipeline.Processor: it shows every ad of the batch and emits the reactions.
 func (d *Delivery) Process(ctx context.Context, batch []pipeline.Record) error {
 	var recs []pipeline.Record
-	var views, clicks, orders int64
+	var ads, views, clicks, orders, unreadable int64
 	for _, rec := range batch {
 		ad, err := schemas.DecodeAd(rec.Value)
 		if err != nil {
-			continue // not an ad this demo can show; adshift's own stages account for it
+			unreadable++
+			continue
 		}
+		ads++
 		evs := d.react(ad)
 		for _, ev := range evs {
 			b, err := json.Marshal(ev)
@@ -122,7 +126,8 @@ func (d *Delivery) Process(ctx context.Context, batch []pipeline.Record) error {
 	if err := d.out.Emit(ctx, recs); err != nil {
 		return err
 	}
-	d.ads.Add(int64(len(batch)))
+	d.ads.Add(ads)
+	d.unreadable.Add(unreadable)
 	d.views.Add(views)
 	d.clicks.Add(clicks)
 	d.orders.Add(orders)
