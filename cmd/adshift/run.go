@@ -136,7 +136,11 @@ func (a *app) stage(ctx context.Context, name string, out pipeline.Emitter) (pip
 		}
 		a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
 		cfg := a.cfg.Creatives
-		st, err := creative.New(cfg, creative.NewCatalog(products), creative.NewTemplate(cfg.Guard), out, a.log, a.reg)
+		chooser, err := creative.NewAssigner(cfg.Strategy)
+		if err != nil {
+			return nil, nil, fmt.Errorf("creatives.strategy: %w", err)
+		}
+		st, err := creative.New(cfg, creative.NewCatalog(products), creative.NewTemplate(cfg.Guard), chooser, out, a.log, a.reg)
 		return st, nil, err
 	case outcomes.Name:
 		ch, err := a.clickhouse(ctx)

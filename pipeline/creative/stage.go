@@ -70,7 +70,7 @@ type Stage struct {
 	cfg      Config
 	catalog  *Catalog
 	gen      Generator
-	assigner *Assigner
+	chooser  Chooser
 	out      pipeline.Emitter
 	log      *slog.Logger
 	metrics  *metrics
@@ -78,25 +78,24 @@ type Stage struct {
 
 var _ pipeline.Stage = (*Stage)(nil)
 
-// New returns the creatives stage. It publishes ads and dead letters through out; logger and reg
-// may be nil to discard logs and metrics.
-func New(cfg Config, catalog *Catalog, gen Generator, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+// New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
+// propensity); it publishes ads and dead letters through out; logger and reg may be nil to
+// discard logs and metrics.
+func New(cfg Config, catalog *Catalog, gen Generator, chooser Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case catalog == nil || catalog.Len() == 0:
 		return nil, errors.New("creatives: the catalog has no products to advertise")
 	case gen == nil:
 		return nil, errors.New("creatives: no generator")
+	case chooser == nil:
+		return nil, errors.New("creatives: no strategy chooser")
 	case out == nil:
 		return nil, errors.New("creatives: no emitter")
 	case cfg.AdTTL < 0:
 		return nil, fmt.Errorf("creatives: negative ad ttl %s", cfg.AdTTL)
 	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
 		return nil, errors.New("creatives: negative recent-products memory")
-	}
-	assigner, err := NewAssigner(cfg.Strategy)
-	if err != nil {
-		return nil, fmt.Errorf("creatives: %w", err)
 	}
 	m, err := newMetrics(reg)
 	if err != nil {
@@ -105,7 +104,7 @@ func New(cfg Config, catalog *Catalog, gen Generator, out pipeline.Emitter, logg
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, catalog: catalog, gen: gen, assigner: assigner, out: out,
+	return &Stage{cfg: cfg, catalog: catalog, gen: gen, chooser: chooser, out: out,
 		log: logger.With("stage", Name), metrics: m}, nil
 }
 
@@ -196,8 +195,7 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
 		return schemas.Ad{}, false, nil
 	}
-	strategy := s.assigner.Assign(sh.User, sh.ProfileVersion)
-	strategy.Segment = Segment(sh.Summary)
+	strategy := s.chooser.Choose(sh.User, sh.ProfileVersion, Segment(sh.Summary))
 	locale := sh.Summary.Locale
 	if locale == "" {
 		locale = s.cfg.Locale

@@ -73,7 +73,7 @@ func newTestStage(t *testing.T, gen Generator, out pipeline.Emitter) (*Stage, pi
 	if gen == nil {
 		gen = NewTemplate(Guard{})
 	}
-	s, err := New(Config{Strategy: StrategyConfig{Salt: "test", Experiment: "exp"}}, testCatalog(), gen, out, nil, prometheus.NewRegistry())
+	s, err := New(Config{}, testCatalog(), gen, mustAssigner(t, StrategyConfig{Salt: "test", Experiment: "exp"}), out, nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,20 +286,30 @@ func TestStageGeneratorFailures(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	out := &fakeEmitter{}
 	gen := NewTemplate(Guard{})
-	if _, err := New(Config{}, NewCatalog(nil), gen, out, nil, nil); err == nil {
+	uniform := mustAssigner(t, StrategyConfig{})
+	if _, err := New(Config{}, NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
 		t.Error("empty catalog accepted")
 	}
-	if _, err := New(Config{}, testCatalog(), nil, out, nil, nil); err == nil {
+	if _, err := New(Config{}, testCatalog(), nil, uniform, out, nil, nil); err == nil {
 		t.Error("nil generator accepted")
 	}
-	if _, err := New(Config{Strategy: StrategyConfig{Arms: []string{"baseline"}}}, testCatalog(), gen, out, nil, nil); err == nil {
+	if _, err := New(Config{}, testCatalog(), gen, nil, out, nil, nil); err == nil {
 		t.Error("baseline as an arm accepted")
 	}
 	// Two stages on one registry share their counters rather than failing.
 	reg := prometheus.NewRegistry()
 	for range 2 {
-		if _, err := New(Config{}, testCatalog(), gen, out, nil, reg); err != nil {
+		if _, err := New(Config{}, testCatalog(), gen, uniform, out, nil, reg); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+func mustAssigner(t *testing.T, cfg StrategyConfig) *Assigner {
+	t.Helper()
+	a, err := NewAssigner(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

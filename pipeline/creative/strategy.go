@@ -75,8 +75,23 @@ func NewAssigner(cfg StrategyConfig) (*Assigner, error) {
 // Arms returns the experiment's arms.
 func (a *Assigner) Arms() []string { return slices.Clone(a.arms) }
 
-// Assign returns the strategy of the ad for profile version of user. Segment is left for the
-// caller, who knows the shopper's summary (see Segment).
+// Chooser picks the strategy of the ad for a shopper's profile version in a segment: the arm,
+// the holdout group and the propensity of that choice. Implementations are safe for concurrent
+// use: every partition worker of the stage calls the same one.
+type Chooser interface {
+	Choose(user string, version uint64, segment string) schemas.Strategy
+}
+
+var _ Chooser = (*Assigner)(nil)
+
+// Choose implements Chooser: uniform over the arms, with a persistent holdout.
+func (a *Assigner) Choose(user string, version uint64, segment string) schemas.Strategy {
+	s := a.Assign(user, version)
+	s.Segment = segment
+	return s
+}
+
+// Assign returns the strategy of the ad for profile version of user, with no segment.
 func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
 	if unit(hash64(user, a.salt)) < a.share {
 		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
