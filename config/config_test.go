@@ -104,6 +104,9 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("kafka:\n  brokers: [nohost]\n", "kafka.brokers")
 	f("shutdown:\n  timeout: soon\n", "timeout")
 	f("topics:\n  profiles:\n    partitions: 3\n", "co-partitioned")
+	f("creatives:\n  strategy:\n    policy: greedy\n", "creatives.strategy.policy")
+	f("creatives:\n  strategy:\n    refresh_interval: 0s\n", "creatives.strategy.refresh_interval")
+	f("creatives:\n  strategy:\n    prior_strength: -1\n", "creatives.strategy.prior_strength")
 
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("missing file error = %v", err)

@@ -34,8 +34,9 @@ type Config struct {
 // DefaultConfig returns the defaults, spelled out.
 func DefaultConfig() Config {
 	c := Config{
-		Strategy: StrategyConfig{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default"},
-		Guard:    Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
+		Strategy: StrategyConfig{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default",
+			Policy: StrategyUniform, RefreshInterval: time.Minute, PriorStrength: 20},
+		Guard: Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
 	}
 	return c.withDefaults()
 }
@@ -67,13 +68,13 @@ func (c Config) withDefaults() Config {
 
 // Stage turns profile shifts into published ads. See the package documentation.
 type Stage struct {
-	cfg      Config
-	catalog  *Catalog
-	gen      Generator
-	chooser  Chooser
-	out      pipeline.Emitter
-	log      *slog.Logger
-	metrics  *metrics
+	cfg     Config
+	catalog *Catalog
+	gen     Generator
+	chooser Chooser
+	out     pipeline.Emitter
+	log     *slog.Logger
+	metrics *metrics
 }
 
 var _ pipeline.Stage = (*Stage)(nil)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/adshift/adshift/schemas"
 )
@@ -31,7 +32,20 @@ type StrategyConfig struct {
 	Salt string `mapstructure:"salt"`
 	// Experiment names the experiment in every ad's strategy.
 	Experiment string `mapstructure:"experiment"`
+	// Policy chooses the treatment arm: "uniform" (Assigner) or "thompson" (the bandit of
+	// pipeline/strategy); empty means uniform.
+	Policy string `mapstructure:"policy"`
+	// RefreshInterval is how often the bandit re-reads its posteriors from the outcomes store.
+	RefreshInterval time.Duration `mapstructure:"refresh_interval"`
+	// PriorStrength is the weight, in impressions, of the bandit's empirical-Bayes prior.
+	PriorStrength float64 `mapstructure:"prior_strength"`
 }
+
+// Policy names of StrategyConfig.Policy.
+const (
+	StrategyUniform  = "uniform"
+	StrategyThompson = "thompson"
+)
 
 // Assigner decides which group and arm a shopper's ad belongs to. The holdout is persistent:
 // hash(user, salt) alone decides it, so a shopper stays in it across profile versions. Treated
@@ -93,13 +107,23 @@ func (a *Assigner) Choose(user string, version uint64, segment string) schemas.S
 
 // Assign returns the strategy of the ad for profile version of user, with no segment.
 func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
-	if unit(hash64(user, a.salt)) < a.share {
-		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
-			Experiment: a.experiment, Group: schemas.GroupHoldout}
+	if s, held := a.Holdout(user); held {
+		return s
 	}
 	i := hash64(user, strconv.FormatUint(version, 10), a.salt) % uint64(len(a.arms))
 	return schemas.Strategy{Arm: a.arms[i], Policy: PolicyUniform, Propensity: 1 / float64(len(a.arms)),
 		Experiment: a.experiment, Group: schemas.GroupTreatment}
+}
+
+// Holdout reports whether user is in the persistent holdout, decided by hash(user, salt) alone,
+// and if so the strategy of their ads: the baseline copy with propensity 1. Other policies reuse
+// it so every policy holds out the same shoppers.
+func (a *Assigner) Holdout(user string) (schemas.Strategy, bool) {
+	if unit(hash64(user, a.salt)) < a.share {
+		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
+			Experiment: a.experiment, Group: schemas.GroupHoldout}, true
+	}
+	return schemas.Strategy{}, false
 }
 
 // Segment is the strategy segment of a shopper: the root of their top category, or "unknown".
