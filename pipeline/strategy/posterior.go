@@ -1,0 +1,205 @@
+package strategy
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// propensityDraws is how many Thompson draws estimate a segment's propensities: the standard
+// error of an estimate p is at most 0.5/sqrt(4096) ≈ 0.008.
+const propensityDraws = 4096
+
+// fallbackKey caches the propensities of segments the stats have never seen; no segment has
+// this name.
+const fallbackKey = "\x00unseen"
+
+// minMean keeps prior means inside (0, 1), where Beta distributions exist.
+const minMean = 1e-4
+
+// Posterior is the Beta(Alpha, Beta) belief about the click-through rate of one (segment, arm).
+type Posterior struct {
+	Segment string  `json:"segment"`
+	Arm     string  `json:"arm"`
+	Alpha   float64 `json:"alpha"`
+	Beta    float64 `json:"beta"`
+}
+
+// Mean is the posterior mean CTR.
+func (p Posterior) Mean() float64 { return p.Alpha / (p.Alpha + p.Beta) }
+
+// snapshot is the posteriors in force between two refreshes. Apart from the propensity cache it
+// is immutable.
+type snapshot struct {
+	generation uint64
+	arms       []string
+	segments   map[string]*segment
+	fallback   *segment // for segments the stats have never seen
+	salt       string
+
+	mu    sync.Mutex
+	props map[string][]float64 // by segment name, filled on first use
+}
+
+// segment holds the posteriors of one segment, one per arm in the order of snapshot.arms.
+type segment struct {
+	alpha, beta []float64
+}
+
+// newSnapshot builds the posteriors from cumulative stats. Stats of arms not in arms (the
+// holdout's baseline, retired arms) are ignored, and clicks are capped at impressions.
+func newSnapshot(generation uint64, arms []string, strength float64, salt string, stats []ArmStat) *snapshot {
+	armIndex := make(map[string]int, len(arms))
+	for i, a := range arms {
+		armIndex[a] = i
+	}
+	type counts struct{ imp, clk []float64 }
+	bySeg := map[string]*counts{}
+	armImp, armClk := make([]float64, len(arms)), make([]float64, len(arms))
+	var totImp, totClk float64
+	for _, s := range stats {
+		i, ok := armIndex[s.Arm]
+		if !ok || s.Impressions == 0 {
+			continue
+		}
+		imp, clk := float64(s.Impressions), float64(min(s.Clicks, s.Impressions))
+		c := bySeg[s.Segment]
+		if c == nil {
+			c = &counts{imp: make([]float64, len(arms)), clk: make([]float64, len(arms))}
+			bySeg[s.Segment] = c
+		}
+		c.imp[i] += imp
+		c.clk[i] += clk
+		armImp[i] += imp
+		armClk[i] += clk
+		totImp += imp
+		totClk += clk
+	}
+
+	// The global CTR, with one pseudo-click in two pseudo-impressions so it exists with no data.
+	global := (totClk + 1) / (totImp + 2)
+	shrunk := func(clk, imp float64) float64 { return (clk + strength*global) / (imp + strength) }
+	ratio := make([]float64, len(arms))
+	for i := range arms {
+		ratio[i] = shrunk(armClk[i], armImp[i]) / global
+	}
+	build := func(c *counts) *segment {
+		var segImp, segClk float64
+		if c != nil {
+			for i := range arms {
+				segImp += c.imp[i]
+				segClk += c.clk[i]
+			}
+		}
+		base := shrunk(segClk, segImp)
+		s := &segment{alpha: make([]float64, len(arms)), beta: make([]float64, len(arms))}
+		for i := range arms {
+			m := min(max(base*ratio[i], minMean), 1-minMean)
+			s.alpha[i], s.beta[i] = strength*m, strength*(1-m)
+			if c != nil {
+				s.alpha[i] += c.clk[i]
+				s.beta[i] += c.imp[i] - c.clk[i]
+			}
+		}
+		return s
+	}
+	snap := &snapshot{
+		generation: generation,
+		arms:       arms,
+		segments:   make(map[string]*segment, len(bySeg)),
+		fallback:   build(nil),
+		salt:       salt,
+		props:      map[string][]float64{},
+	}
+	for name, c := range bySeg {
+		snap.segments[name] = build(c)
+	}
+	return snap
+}
+
+// segment returns the posteriors of name, or those of an unseen segment.
+func (s *snapshot) segment(name string) *segment {
+	if seg, ok := s.segments[name]; ok {
+		return seg
+	}
+	return s.fallback
+}
+
+// draw returns the arm index Thompson sampling picks with r: the arm with the largest draw from
+// its posterior, the first on ties.
+func (seg *segment) draw(drawer func(a, b float64) float64) int {
+	best, bestV := 0, math.Inf(-1)
+	for i := range seg.alpha {
+		if v := drawer(seg.alpha[i], seg.beta[i]); v > bestV {
+			best, bestV = i, v
+		}
+	}
+	return best
+}
+
+// symmetric reports whether every arm has the same posterior, so each is picked with
+// probability 1/len(arms) exactly.
+func (seg *segment) symmetric() bool {
+	for i := 1; i < len(seg.alpha); i++ {
+		if seg.alpha[i] != seg.alpha[0] || seg.beta[i] != seg.beta[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// propensities returns, per arm, the probability that Thompson sampling picks it in segment name.
+// It is estimated by propensityDraws draws seeded by (salt, segment, generation), smoothed by one
+// pseudo-win per arm so that no arm that can be picked is logged with propensity 0 (which would
+// make inverse-propensity estimates undefined).
+func (s *snapshot) propensities(name string) []float64 {
+	seg := s.segment(name)
+	if seg == s.fallback {
+		name = fallbackKey // every unseen segment shares the fallback's posteriors
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.props[name]; ok {
+		return p
+	}
+	k := len(s.arms)
+	p := make([]float64, k)
+	if seg.symmetric() {
+		for i := range p {
+			p[i] = 1 / float64(k)
+		}
+	} else {
+		r := newRand("propensity", s.salt, name, strconv.FormatUint(s.generation, 10))
+		wins := make([]int, k)
+		for range propensityDraws {
+			wins[seg.draw(func(a, b float64) float64 { return betaDraw(r, a, b) })]++
+		}
+		for i := range p {
+			p[i] = float64(wins[i]+1) / float64(propensityDraws+k)
+		}
+	}
+	s.props[name] = p
+	return p
+}
+
+// posteriors lists every segment's posteriors, segments sorted, arms in configured order; the
+// fallback for unseen segments is listed under the segment "".
+func (s *snapshot) posteriors() []Posterior {
+	names := make([]string, 0, len(s.segments))
+	for n := range s.segments {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var out []Posterior
+	add := func(name string, seg *segment) {
+		for i, a := range s.arms {
+			out = append(out, Posterior{Segment: name, Arm: a, Alpha: seg.alpha[i], Beta: seg.beta[i]})
+		}
+	}
+	add("", s.fallback)
+	for _, n := range names {
+		add(n, s.segments[n])
+	}
+	return out
+}

@@ -1,0 +1,143 @@
+package strategy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/schemas"
+)
+
+// PolicyThompson is the policy recorded on the ads the bandit chooses.
+const PolicyThompson = "thompson-v1"
+
+// DefaultPriorStrength is the prior's weight in impressions when the configuration leaves it 0.
+const DefaultPriorStrength = 20
+
+// Thompson chooses arms by Thompson sampling per (segment, arm). See the package documentation.
+type Thompson struct {
+	holdout    *creative.Assigner
+	arms       []string
+	salt       string
+	experiment string
+	strength   float64
+	log        *slog.Logger
+	metrics    *metrics
+
+	snap atomic.Pointer[snapshot]
+	gen  atomic.Uint64
+}
+
+var _ creative.Chooser = (*Thompson)(nil)
+
+// New returns a bandit over cfg's arms, holdout, salt and experiment, starting from the prior
+// alone (every arm equally likely) until the first Refresh. logger and reg may be nil to discard
+// logs and metrics.
+func New(cfg creative.StrategyConfig, logger *slog.Logger, reg prometheus.Registerer) (*Thompson, error) {
+	holdout, err := creative.NewAssigner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	strength := cfg.PriorStrength
+	switch {
+	case strength == 0:
+		strength = DefaultPriorStrength
+	case !(strength > 0) || strength > 1e12:
+		return nil, fmt.Errorf("strategy: prior strength %g is not a positive number of impressions", strength)
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("strategy: register metrics: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	t := &Thompson{holdout: holdout, arms: holdout.Arms(), salt: cfg.Salt, experiment: cfg.Experiment,
+		strength: strength, log: logger.With("component", "strategy"), metrics: m}
+	t.snap.Store(newSnapshot(0, t.arms, strength, t.salt, nil))
+	return t, nil
+}
+
+// Arms returns the arms the bandit chooses between.
+func (t *Thompson) Arms() []string { return t.holdout.Arms() }
+
+// Choose implements creative.Chooser. A held-out shopper gets the baseline; any other gets the
+// arm whose posterior draw, seeded by (user, version, salt), is largest, with that arm's
+// propensity in the segment.
+func (t *Thompson) Choose(user string, version uint64, segment string) schemas.Strategy {
+	if s, held := t.holdout.Holdout(user); held {
+		s.Segment = segment
+		return s
+	}
+	snap := t.snap.Load()
+	r := newRand("thompson", t.salt, user, strconv.FormatUint(version, 10))
+	i := snap.segment(segment).draw(func(a, b float64) float64 { return betaDraw(r, a, b) })
+	return schemas.Strategy{
+		Segment:    segment,
+		Arm:        t.arms[i],
+		Policy:     PolicyThompson,
+		Propensity: snap.propensities(segment)[i],
+		Experiment: t.experiment,
+		Group:      schemas.GroupTreatment,
+	}
+}
+
+// Refresh rebuilds the posteriors from src's cumulative stats. On an error the posteriors in
+// force stay.
+func (t *Thompson) Refresh(ctx context.Context, src Stats) error {
+	stats, err := src.ArmStats(ctx, t.experiment)
+	if err != nil {
+		t.metrics.refreshes.WithLabelValues("error").Inc()
+		return fmt.Errorf("strategy: read arm stats of experiment %q: %w", t.experiment, err)
+	}
+	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, t.salt, stats)
+	t.snap.Store(snap)
+	t.metrics.refreshes.WithLabelValues("ok").Inc()
+	t.metrics.segments.Set(float64(len(snap.segments)))
+	return nil
+}
+
+// Run refreshes the posteriors from src at once and then every interval until ctx is done, and
+// returns nil then. A failed refresh is logged and counted, and the posteriors in force stay
+// until the next one succeeds: a slow or unreachable store degrades learning, never ads.
+func (t *Thompson) Run(ctx context.Context, src Stats, interval time.Duration) error {
+	if interval <= 0 {
+		return fmt.Errorf("strategy: refresh interval %v is not positive", interval)
+	}
+	refresh := func() {
+		if err := t.Refresh(ctx, src); err != nil && !errors.Is(ctx.Err(), context.Canceled) {
+			t.log.Warn("posterior refresh failed; keeping the posteriors in force", "err", err)
+		}
+	}
+	refresh()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			refresh()
+		}
+	}
+}
+
+// Generation counts the successful refreshes so far.
+func (t *Thompson) Generation() uint64 { return t.snap.Load().generation }
+
+// Posteriors lists the posteriors in force: first those any unseen segment gets (segment ""),
+// then every segment the stats knew, sorted, arms in configured order.
+func (t *Thompson) Posteriors() []Posterior { return t.snap.Load().posteriors() }
+
+// Propensities returns the probability of each arm (in Arms order) being chosen for a treated
+// shopper in segment under the posteriors in force.
+func (t *Thompson) Propensities(segment string) []float64 {
+	return append([]float64(nil), t.snap.Load().propensities(segment)...)
+}
