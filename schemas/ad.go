@@ -39,6 +39,9 @@ type Product struct {
 	Price    float64 `json:"price"`
 	Currency string  `json:"currency"`
 	URL      string  `json:"url,omitempty"`
+	// ListPrice is the undiscounted price, when the catalogue has one; copy may state the
+	// discount it implies.
+	ListPrice float64 `json:"list_price,omitempty"`
 }
 
 // Creative is the copy itself.
@@ -59,11 +62,30 @@ type Strategy struct {
 	Group      string  `json:"group"` // treatment | holdout
 }
 
-// GeneratorInfo records what wrote the creative and what it cost.
+// Guard verdicts: how a creative got past the guardrails.
+const (
+	VerdictPass        = "pass"        // the first creative passed
+	VerdictRegenerated = "regenerated" // the first broke rules; the model rewrote it with them as feedback
+	VerdictFallback    = "fallback"    // the template wrote it: the model failed, was skipped, or broke rules twice
+)
+
+// GeneratorInfo records what wrote the creative, what it cost and how it passed the guard.
 type GeneratorInfo struct {
-	Kind          string `json:"kind"` // llm | template | cache
-	Model         string `json:"model,omitempty"`
-	PromptVersion string `json:"prompt_version"`
-	Tokens        int    `json:"tokens"`
-	LatencyMS     int64  `json:"latency_ms"`
+	Kind             string `json:"kind"` // llm | template | cache
+	Model            string `json:"model,omitempty"`
+	PromptVersion    string `json:"prompt_version"`
+	Tokens           int    `json:"tokens"` // prompt + completion tokens of every model call for this ad
+	PromptTokens     int    `json:"prompt_tokens,omitempty"`
+	CompletionTokens int    `json:"completion_tokens,omitempty"`
+	LatencyMS        int64  `json:"latency_ms"`
+	// ModelCalls counts the requests sent to the model for this ad, retries and the
+	// regeneration included; 0 for template copy and cache hits.
+	ModelCalls int `json:"model_calls,omitempty"`
+	// Verdict is one of the Verdict constants; Violations are the guard rules broken on the way
+	// ("field: rule: detail"), by the creatives that were rejected.
+	Verdict    string   `json:"verdict,omitempty"`
+	Violations []string `json:"violations,omitempty"`
+	// Fallback says why the template wrote the copy instead of the model: model_error,
+	// breaker_open, budget, guard, malformed.
+	Fallback string `json:"fallback,omitempty"`
 }

@@ -4,17 +4,24 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/adshift/adshift/schemas"
 )
 
 // Guard rules, as named in Violation.Rule and in the guard_violations metric.
 const (
-	RuleEmpty     = "empty"
-	RuleLength    = "length"
-	RuleClaim     = "banned_claim"
-	RuleExclaim   = "exclamation"
-	RulePrice     = "ungrounded_price"
+	RuleEmpty     = "empty"            // a field is blank
+	RuleSchema    = "schema"           // control characters, markup or links in copy
+	RuleLength    = "length"           // wider than the placement allows (CJK counts 2)
+	RuleClaim     = "banned_claim"     // an absolute claim (best, #1, 最 …)
+	RuleExclaim   = "exclamation"      // "!" in the headline, or more than one in the creative
+	RuleCaps      = "all_caps"         // a shouted word that is no acronym
+	RuleRepeat    = "repetition"       // repeated punctuation, or a word three times
+	RulePrice     = "ungrounded_price" // a price or percentage the record does not hold
+	RuleBrand     = "ungrounded_brand" // another catalogue brand than the product's
+	RulePII       = "personal_data"    // an e-mail address or a phone number
+	RuleLocale    = "locale"           // copy in another language than its locale
 	fieldHeadline = "headline"
 	fieldBody     = "body"
 	fieldCTA      = "cta"
@@ -39,19 +46,62 @@ func (v Violation) String() string {
 }
 
 // Guard holds creatives to adshift's policy before they are published, whoever wrote them. The
-// zero value applies the default limits; a zero limit means its default.
+// zero value applies the default limits; a zero limit means its default. A Guard is a value,
+// immutable once built, and safe for concurrent use.
 type Guard struct {
 	HeadlineMax int `mapstructure:"headline_max"` // columns; default 40
 	BodyMax     int `mapstructure:"body_max"`     // columns; default 125
 	CTAMax      int `mapstructure:"cta_max"`      // columns; default 20
+
+	brands *brandSet // the catalogue's brands, for grounding; nil: brands are not checked
+}
+
+// WithBrands returns a copy of g that also rejects copy naming any of brands other than the
+// advertised product's own (the catalogue's brands, see Catalog.Brands).
+func (g Guard) WithBrands(brands []string) Guard {
+	g.brands = newBrandSet(brands)
+	return g
 }
 
 // bannedEnglish are absolute claims no ad may make; matched case-insensitively as whole words
 // (or literally, for the ones made of symbols).
-var bannedEnglish = regexp.MustCompile(`(?i)\b(?:best|cheapest|guaranteed)\b|#1\b|\b100%`)
+var bannedEnglish = regexp.MustCompile(`(?i)\b(?:best|cheapest|guaranteed|guarantee|lowest[ -]price|number one|unbeatable|world'?s (?:first|finest))\b|#\s?1\b|\b100\s?%`)
 
-// bannedChinese are the absolute claims China's advertising law names; matched as substrings.
-var bannedChinese = []string{"最", "第一", "最佳", "国家级"}
+// bannedChinese are the absolute claims China's advertising law (article 9) names and the usual
+// ways around them; matched as substrings.
+var bannedChinese = []string{"最", "第一", "最佳", "国家级", "顶级", "极品", "唯一", "首选", "绝对", "万能", "全网"}
+
+var (
+	// repeatedPunct is a punctuation mark doubled ("!!", "??", "...", "？！").
+	repeatedPunct = regexp.MustCompile(`[!?！？.。,，;；:：~～]{2,}`)
+	email         = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}`)
+	// phone matches international, grouped and Chinese mobile numbers: seven or more digits
+	// joined by spaces, dashes or brackets, or a bare run of ten or more.
+	phone = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
+	markup = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
+	// percent is a percentage, or a discount written as 折 (8折 = 20% off).
+	percent   = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?[%％]|(\d(?:\.\d)?)\s?折`)
+	latinWord = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
+)
+
+// acronyms may be written in capitals: units, standards, currencies.
+var acronyms = map[string]bool{
+	"AC": true, "AI": true, "AUD": true, "BB": true, "CAD": true, "CD": true, "CNY": true, "CPU": true,
+	"DC": true, "DIY": true, "DVD": true, "EU": true, "EUR": true, "FM": true, "GB": true, "GBP": true,
+	"GPS": true, "GPU": true, "HD": true, "HDMI": true, "HDR": true, "INR": true, "IP": true, "JPY": true,
+	"KG": true, "LCD": true, "LED": true, "MB": true, "ML": true, "MP": true, "NFC": true, "OLED": true,
+	"PC": true, "QLED": true, "RAM": true, "RGB": true, "SD": true, "SPF": true, "SSD": true, "TB": true,
+	"TV": true, "UHD": true, "UK": true, "UPF": true, "US": true, "USA": true, "USB": true, "USD": true,
+	"UV": true, "VR": true, "XL": true, "XXL": true, "XS": true, "OK": true, "RMB": true, "CHF": true,
+	"II": true, "III": true, "IV": true,
+}
+
+// stopWords never count towards the three-times rule.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "and": true, "at": true, "for": true, "from": true, "in": true, "is": true,
+	"it": true, "of": true, "on": true, "or": true, "the": true, "to": true, "with": true, "you": true,
+	"your": true, "by": true, "this": true, "that": true,
+}
 
 // Check returns every rule the creative breaks against the product it advertises; none means it
 // may be published.
@@ -65,6 +115,7 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 		{fieldBody, c.Body, or(g.BodyMax, DefaultBodyMax)},
 		{fieldCTA, c.CTA, or(g.CTAMax, DefaultCTAMax)},
 	}
+	bangs := 0
 	for _, f := range fields {
 		if strings.TrimSpace(f.text) == "" {
 			vs = append(vs, Violation{RuleEmpty, f.name, "is empty"})
@@ -73,16 +124,65 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 		if w := Width(f.text); w > f.max {
 			vs = append(vs, Violation{RuleLength, f.name, fmt.Sprintf("%d columns, limit %d", w, f.max)})
 		}
-		vs = append(vs, claims(f.name, f.text)...)
-		for _, shown := range pricesIn(f.text) {
-			if !samePrice(shown, p.Price) {
-				vs = append(vs, Violation{RulePrice, f.name,
-					fmt.Sprintf("shows %g, product price is %s", shown, FormatPrice(p.Price, p.Currency))})
-			}
-		}
+		vs = append(vs, textViolations(f.name, f.text, p)...)
+		vs = append(vs, g.brandViolations(f.name, f.text, p)...)
+		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
 	if strings.ContainsAny(c.Headline, "!！") {
 		vs = append(vs, Violation{RuleExclaim, fieldHeadline, "headline has an exclamation mark"})
+	} else if bangs > 1 {
+		vs = append(vs, Violation{RuleExclaim, fieldBody, fmt.Sprintf("%d exclamation marks, at most one", bangs)})
+	}
+	vs = append(vs, localeViolations(c, p)...)
+	return vs
+}
+
+// textViolations are the rules a single piece of copy can break on its own, given the record it
+// is grounded on: markup, claims, shouting, repetition, prices and personal data. The template
+// uses them to vet the names it may call a product by.
+func textViolations(field, text string, p schemas.Product) []Violation {
+	var vs []Violation
+	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) }) >= 0 {
+		vs = append(vs, Violation{RuleSchema, field, "control characters or line breaks"})
+	}
+	if m := markup.FindString(text); m != "" {
+		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("markup or link %q", m)})
+	}
+	vs = append(vs, claims(field, text)...)
+	for _, w := range latinWord.FindAllString(text, -1) {
+		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) {
+			vs = append(vs, Violation{RuleCaps, field, fmt.Sprintf("all-caps word %q", w)})
+		}
+	}
+	if m := repeatedPunct.FindString(text); m != "" {
+		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("repeated punctuation %q", m)})
+	}
+	if w := thrice(text); w != "" {
+		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("%q three times", w)})
+	}
+	for _, shown := range priceMentions(text) {
+		switch {
+		case !samePrice(shown.amount, p.Price):
+			vs = append(vs, Violation{RulePrice, field,
+				fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
+		case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
+			vs = append(vs, Violation{RulePrice, field,
+				fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
+		}
+	}
+	for _, m := range percent.FindAllStringSubmatch(text, -1) {
+		if m[1] == "100" {
+			continue // an absolute claim, flagged above
+		}
+		if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
+			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
+		}
+	}
+	if m := email.FindString(text); m != "" {
+		vs = append(vs, Violation{RulePII, field, "e-mail address"})
+	}
+	if m := phone.FindString(text); m != "" && !inRecord(m, p) {
+		vs = append(vs, Violation{RulePII, field, "phone number"})
 	}
 	return vs
 }
@@ -97,6 +197,133 @@ func claims(field, text string) []Violation {
 		if strings.Contains(text, w) {
 			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", w)})
 		}
+	}
+	return vs
+}
+
+// brandWord reports whether w is one of the words of the brand, written as the brand writes
+// itself ("TWG" of "TWG Tea").
+func brandWord(w, brand string) bool {
+	for _, b := range strings.Fields(brand) {
+		if strings.EqualFold(w, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// shouted reports whether w is a word written in capitals: two or more letters, none lower case.
+func shouted(w string) bool {
+	letters := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsUpper(r):
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// thrice returns a word that text uses three times or more, ignoring case and stop words; ""
+// when there is none. Only alphabetic scripts are split into words.
+func thrice(text string) string {
+	seen := map[string]int{}
+	for _, w := range latinWord.FindAllString(text, -1) {
+		w = strings.ToLower(w)
+		if stopWords[w] || len([]rune(w)) < 2 || hasHan(w) {
+			continue
+		}
+		if seen[w]++; seen[w] == 3 {
+			return w
+		}
+	}
+	return ""
+}
+
+// discountShown reads a percentage match as the share taken off the price: "20%" -> 0.20,
+// "8折" -> 0.20.
+func discountShown(m []string) (float64, bool) {
+	var v float64
+	if m[1] != "" {
+		if _, err := fmt.Sscanf(m[1], "%g", &v); err != nil {
+			return 0, false
+		}
+		return v / 100, true
+	}
+	if _, err := fmt.Sscanf(m[2], "%g", &v); err != nil {
+		return 0, false
+	}
+	return 1 - v/10, true
+}
+
+// Discount is the share of the list price the product's price takes off, 0 when the record has
+// no list price above the price.
+func Discount(p schemas.Product) float64 {
+	if p.ListPrice <= p.Price || p.ListPrice <= 0 {
+		return 0
+	}
+	return 1 - p.Price/p.ListPrice
+}
+
+// sameDiscount reports whether a discount stated in copy is the record's, to the whole percent
+// (copy rounds "23.4%" to "23%"; 折 to the tenth).
+func sameDiscount(off float64, p schemas.Product) bool {
+	d := Discount(p)
+	return d > 0 && (int(off*100+0.5) == int(d*100+0.5) || int(off*100+0.5) == int(d*100))
+}
+
+func discountText(p schemas.Product) string {
+	if d := Discount(p); d > 0 {
+		return fmt.Sprintf("%.0f%% off", d*100)
+	}
+	return "no discount"
+}
+
+// inRecord reports whether s appears in the product's title, so a model number that looks like
+// a phone number is not personal data.
+func inRecord(s string, p schemas.Product) bool {
+	return strings.Contains(p.Title, s)
+}
+
+// localeViolations flags copy written in another language than its locale: Chinese copy with no
+// Chinese in headline and body, or English copy with Chinese the product's name does not bring.
+// Copy that names no locale is not checked.
+func localeViolations(c schemas.Creative, p schemas.Product) []Violation {
+	if c.Locale == "" {
+		return nil
+	}
+	text := c.Headline + " " + c.Body
+	switch NormLocale(c.Locale) {
+	case LocaleZH:
+		if !hasHan(text) {
+			return []Violation{{RuleLocale, fieldBody, "zh-CN copy has no Chinese"}}
+		}
+	case LocaleEN:
+		if hasHan(text) && !hasHan(p.Title+p.Brand+p.Category) {
+			return []Violation{{RuleLocale, fieldBody, "en copy has Chinese"}}
+		}
+	}
+	return nil
+}
+
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
+
+// brandViolations flags the catalogue brands text names besides the product's own.
+func (g Guard) brandViolations(field, text string, p schemas.Product) []Violation {
+	if g.brands == nil {
+		return nil
+	}
+	var vs []Violation
+	for _, b := range g.brands.in(text) {
+		own := normName(p.Brand)
+		if b == own || strings.Contains(strings.ToLower(p.Title), b) || strings.Contains(strings.ToLower(p.Category), b) {
+			continue
+		}
+		vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b, p.Brand)})
 	}
 	return vs
 }

