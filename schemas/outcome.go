@@ -17,12 +17,15 @@ const (
 )
 
 // AdEvent is one row of ClickHouse ad_events: an impression, click or conversion with its own
-// id, so redelivered inputs dedup on EventID.
+// id, so redelivered inputs dedup on EventID. The ad's segment, arm, group and propensity are not
+// copied here: the ads row is their one source, joined at query time (view ad_outcomes), so an
+// event that lands before its ad is still reported exactly once the ad lands.
 type AdEvent struct {
 	EventID      string    `json:"event_id"`
 	Kind         string    `json:"kind"`
 	AdID         string    `json:"ad_id"`
 	ImpressionID string    `json:"impression_id,omitempty"`
+	ProductID    string    `json:"product_id,omitempty"` // the advertised product the touch named; for a conversion, the one credited
 	User         string    `json:"user"`
 	Revenue      float64   `json:"revenue,omitempty"`
 	Currency     string    `json:"currency,omitempty"`

@@ -2,8 +2,11 @@
 //
 // Each NNNN_name.sql file is one statement, a text/template rendered with the target database and
 // the server's Capabilities, so the same migrations run on ClickHouse 18.16 (plain String, no TTL)
-// and on current releases (LowCardinality, TTL). Applying them is the ClickHouse sink's job; this
-// package only renders. It has no state and is safe for concurrent use.
+// and on current releases (LowCardinality, TTL, insert dedup windows). A migration that renders to
+// nothing has nothing to do on that server and is only recorded. Columns added after a table's
+// creation come in their own migration (ALTER TABLE … ADD COLUMN), so existing databases upgrade.
+// Applying them is the ClickHouse sink's job; this package only renders. It has no state and is
+// safe for concurrent use.
 package ddl
 
 import (
@@ -24,7 +27,16 @@ var files embed.FS
 type Migration struct {
 	Version int    // from the file name's number; applied in ascending order
 	Name    string // the file name without number and extension, e.g. "ads"
-	SQL     string
+	SQL     string // empty when the migration has nothing to do on the target server
+}
+
+// ID names the migration as schema_migrations and logs do: "0002_ads".
+func (m Migration) ID() string { return fmt.Sprintf("%04d_%s", m.Version, m.Name) }
+
+// AddsColumn reports whether the migration adds a column, which 18.16 cannot make idempotent
+// with IF NOT EXISTS.
+func (m Migration) AddsColumn() bool {
+	return strings.HasPrefix(m.SQL, "ALTER TABLE ") && strings.Contains(m.SQL, " ADD COLUMN ")
 }
 
 var fileName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)

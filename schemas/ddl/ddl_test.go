@@ -15,30 +15,47 @@ func TestCapabilitiesOf(t *testing.T) {
 	f(18, 16, Capabilities{})
 	f(19, 5, Capabilities{})
 	f(19, 6, Capabilities{TTL: true})
-	f(20, 1, Capabilities{TTL: true, LowCardinality: true})
-	f(25, 3, Capabilities{TTL: true, LowCardinality: true})
+	f(20, 1, Capabilities{TTL: true, LowCardinality: true, AddColumnIfNotExists: true})
+	f(22, 1, Capabilities{TTL: true, LowCardinality: true, AddColumnIfNotExists: true})
+	f(22, 2, Capabilities{TTL: true, LowCardinality: true, AddColumnIfNotExists: true, InsertDedupToken: true})
+	f(25, 3, Capabilities{TTL: true, LowCardinality: true, AddColumnIfNotExists: true, InsertDedupToken: true})
 }
+
+var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
+	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables := []string{"schema_migrations", "ads", "ad_events", "failed_events"}
-	if len(ms) != len(tables) {
-		t.Fatalf("got %d migrations, want %d", len(ms), len(tables))
+	if len(ms) != len(names) {
+		t.Fatalf("got %d migrations, want %d", len(ms), len(names))
 	}
 	for i, m := range ms {
-		if m.Version != i+1 || m.Name != tables[i] {
-			t.Errorf("migration %d = %d %s, want %d %s", i, m.Version, m.Name, i+1, tables[i])
+		if m.Version != i+1 || m.Name != names[i] {
+			t.Errorf("migration %d = %s, want %04d_%s", i, m.ID(), i+1, names[i])
 		}
-		if !strings.HasPrefix(m.SQL, "CREATE TABLE IF NOT EXISTS `shop_1`."+tables[i]+"\n") {
-			t.Errorf("migration %s does not create `shop_1`.%s:\n%s", m.Name, tables[i], m.SQL)
-		}
-		for _, absent := range []string{"LowCardinality", "TTL", "{{"} {
+		for _, absent := range []string{"LowCardinality", "TTL", "{{", "IF NOT EXISTS product_id", "SETTING"} {
 			if strings.Contains(m.SQL, absent) {
 				t.Errorf("migration %s for 18.16 contains %q:\n%s", m.Name, absent, m.SQL)
 			}
+		}
+	}
+	for i := range 4 {
+		if !strings.HasPrefix(ms[i].SQL, "CREATE TABLE IF NOT EXISTS `shop_1`."+names[i]+"\n") {
+			t.Errorf("migration %s does not create `shop_1`.%s:\n%s", ms[i].Name, names[i], ms[i].SQL)
+		}
+	}
+	if want := "ALTER TABLE `shop_1`.ad_events ADD COLUMN product_id String AFTER impression_id"; ms[4].SQL != want || !ms[4].AddsColumn() {
+		t.Errorf("0005 = %q, want %q", ms[4].SQL, want)
+	}
+	if !strings.HasPrefix(ms[5].SQL, "CREATE VIEW IF NOT EXISTS `shop_1`.ad_outcomes AS") || ms[5].AddsColumn() {
+		t.Errorf("0006 = %q", ms[5].SQL)
+	}
+	for _, m := range ms[6:] {
+		if m.SQL != "" {
+			t.Errorf("%s renders %q on 18.16, which has no insert dedup window", m.ID(), m.SQL)
 		}
 	}
 }
@@ -50,9 +67,16 @@ func TestRenderCurrentServer(t *testing.T) {
 	}
 	var all strings.Builder
 	for _, m := range ms {
-		all.WriteString(m.SQL)
+		all.WriteString(m.SQL + "\n")
 	}
-	for _, want := range []string{"arm             LowCardinality(String)", "TTL failed_at + INTERVAL 90 DAY"} {
+	for _, want := range []string{
+		"arm             LowCardinality(String)",
+		"TTL failed_at + INTERVAL 90 DAY",
+		"ADD COLUMN IF NOT EXISTS product_id String",
+		"ALTER TABLE `adshift`.ads MODIFY SETTING non_replicated_deduplication_window = 1000",
+		"ALTER TABLE `adshift`.ad_events MODIFY SETTING non_replicated_deduplication_window = 1000",
+		"ALTER TABLE `adshift`.failed_events MODIFY SETTING non_replicated_deduplication_window = 1000",
+	} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("rendered DDL lacks %q", want)
 		}

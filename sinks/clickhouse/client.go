@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -75,7 +76,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error)
 		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
 	}
 	logger.Info("clickhouse connected", "addr", cfg.Addr, "version", c.version, "database", cfg.Database,
-		"low_cardinality", c.caps.LowCardinality, "ttl", c.caps.TTL)
+		"low_cardinality", c.caps.LowCardinality, "ttl", c.caps.TTL, "insert_dedup_token", c.caps.InsertDedupToken)
 	return c, nil
 }
 
@@ -107,15 +108,19 @@ func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (appli
 		if done[m.Version] {
 			continue
 		}
-		id := fmt.Sprintf("%04d_%s", m.Version, m.Name)
+		id := m.ID()
 		if dryRun {
-			if _, err := fmt.Fprintf(out, "-- %s\n%s;\n\n", id, m.SQL); err != nil {
+			sql := m.SQL + ";"
+			if m.SQL == "" {
+				sql = "-- nothing to do on ClickHouse " + c.version + "; recorded only"
+			}
+			if _, err := fmt.Fprintf(out, "-- %s\n%s\n\n", id, sql); err != nil {
 				return applied, err
 			}
 			applied = append(applied, id)
 			continue
 		}
-		if err := c.conn.Exec(ctx, m.SQL); err != nil {
+		if err := c.apply(ctx, m); err != nil {
 			return applied, fmt.Errorf("migration %s: %w", id, err)
 		}
 		if err := c.recordMigration(ctx, m); err != nil {
@@ -125,6 +130,22 @@ func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (appli
 		applied = append(applied, id)
 	}
 	return applied, nil
+}
+
+// apply runs one migration. A migration that renders to nothing is skipped. An added column that
+// already exists counts as applied: 18.16 has no ADD COLUMN IF NOT EXISTS, and a crash between the
+// ALTER and its record in schema_migrations must not wedge every later start.
+func (c *Client) apply(ctx context.Context, m ddl.Migration) error {
+	if m.SQL == "" {
+		return nil
+	}
+	err := c.conn.Exec(ctx, m.SQL)
+	var ex *ch.Exception
+	if err != nil && m.AddsColumn() && errors.As(err, &ex) && ex.Code == 44 && strings.Contains(ex.Message, "already exists") {
+		c.log.Info("migration's column already exists", "migration", m.ID())
+		return nil
+	}
+	return err
 }
 
 // recordMigration notes m in schema_migrations. It inserts through a batch: an INSERT with

@@ -2,9 +2,12 @@ package clickhouse
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 
+	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/adshift/adshift/schemas"
@@ -21,7 +24,7 @@ const (
 	adColumns = "ad_id, user, profile_version, product_id, product_title, brand, category, price, currency, " +
 		"headline, body, cta, locale, segment, arm, policy, propensity, experiment, `group`, " +
 		"generator_kind, model, prompt_version, tokens, latency_ms, reason, created_at, expires_at"
-	eventColumns   = "event_id, kind, ad_id, impression_id, user, revenue, currency, order_id, attribution, event_time"
+	eventColumns   = "event_id, kind, ad_id, impression_id, product_id, user, revenue, currency, order_id, attribution, event_time"
 	failureColumns = "failure_id, kind, detail, stage, topic, partition, offset, payload, failed_at"
 )
 
@@ -42,6 +45,11 @@ func (c *Client) insert(ctx context.Context, table string, rows schemas.Rows) er
 	}
 	if n == 0 {
 		return nil
+	}
+	if c.caps.InsertDedupToken {
+		// The Writer retries with identical rows, so the token is identical and a retry of an
+		// insert that did land (its acknowledgement lost) is dropped by the server.
+		ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"insert_deduplication_token": dedupToken(table, rows)}))
 	}
 	batch, err := c.conn.PrepareBatch(ctx, "INSERT INTO "+c.table(table)+" ("+columns+")")
 	if err != nil {
@@ -70,7 +78,7 @@ func appendRows(batch driver.Batch, table string, rows schemas.Rows) error {
 		}
 	case TableAdEvents:
 		for _, e := range rows.Events {
-			err := batch.Append(e.EventID, e.Kind, e.AdID, e.ImpressionID, e.User, e.Revenue, e.Currency,
+			err := batch.Append(e.EventID, e.Kind, e.AdID, e.ImpressionID, e.ProductID, e.User, e.Revenue, e.Currency,
 				e.OrderID, e.Attribution, e.EventTime)
 			if err != nil {
 				return fmt.Errorf("event %s: %w", e.EventID, err)
@@ -86,6 +94,31 @@ func appendRows(batch driver.Batch, table string, rows schemas.Rows) error {
 		}
 	}
 	return nil
+}
+
+// dedupToken identifies the rows of one table in a batch by their ids, in order.
+func dedupToken(table string, rows schemas.Rows) string {
+	h := sha256.New()
+	h.Write([]byte(table))
+	id := func(s string) {
+		h.Write([]byte{0})
+		h.Write([]byte(s))
+	}
+	switch table {
+	case TableAds:
+		for _, a := range rows.Ads {
+			id(a.AdID)
+		}
+	case TableAdEvents:
+		for _, e := range rows.Events {
+			id(e.EventID)
+		}
+	case TableFailedEvents:
+		for _, f := range rows.Failures {
+			id(f.FailureID)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func clampUint32(n int) uint32 {

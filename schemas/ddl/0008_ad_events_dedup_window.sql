@@ -1,0 +1,3 @@
+{{- if .InsertDedupToken}}
+ALTER TABLE {{db}}.ad_events MODIFY SETTING non_replicated_deduplication_window = 1000
+{{- end}}
