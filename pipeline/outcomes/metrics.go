@@ -8,14 +8,19 @@ import (
 
 // What became of an input record, as counted in adshift_outcomes_records_total{result}.
 const (
-	resultAd           = "ad"           // an ads row
-	resultImpression   = "impression"   // an impression row
-	resultClick        = "click"        // a click row
-	resultConversion   = "conversion"   // an attributed conversion row
-	resultUnattributed = "unattributed" // an order no ad is credited with: no row
-	resultFailure      = "failure"      // a failed_events row
-	resultUndecodable  = "undecodable"  // unreadable; the features stage dead-letters clickstream input
-	resultIgnored      = "ignored"      // an event that is not an outcome
+	resultAd             = "ad"              // an ads row
+	resultImpression     = "impression"      // an impression row
+	resultClick          = "click"           // a click row
+	resultConversion     = "conversion"      // an attributed conversion row
+	resultUnattributed   = "unattributed"    // an order no ad is credited with: no row
+	resultDuplicateOrder = "duplicate_order" // an order id already attributed: no row
+
+	// Clicks that can earn no credit; each is also counted as a click and lands as a row.
+	resultClickNoImpression = "click_without_impression" // no impression of its ad seen before it
+	resultClickNoProduct    = "click_without_product"    // names no product_id to match orders with
+	resultFailure           = "failure"                  // a failed_events row
+	resultUndecodable       = "undecodable"              // unreadable; the features stage dead-letters clickstream input
+	resultIgnored           = "ignored"                  // an event that is not an outcome
 )
 
 type metrics struct {

@@ -167,13 +167,11 @@ func (p *processor) add(rec pipeline.Record) {
 			return
 		}
 		if e.Event == schemas.OrderCompleted {
-			row, ok := p.conversion(e)
-			if !ok {
-				p.tally[resultUnattributed]++
-				return
+			row, result := p.conversion(e)
+			p.tally[result]++
+			if result == resultConversion {
+				p.pending.Events = append(p.pending.Events, row)
 			}
-			p.pending.Events = append(p.pending.Events, row)
-			p.tally[resultConversion]++
 			return
 		}
 		row, ok := p.touch(e, rec)
@@ -192,29 +190,45 @@ func (p *processor) add(rec pipeline.Record) {
 // decoder guarantees a promotion names its ad.
 func (p *processor) touch(e schemas.Event, rec pipeline.Record) (schemas.AdEvent, bool) {
 	adID := e.Properties.PromotionID
-	row := schemas.AdEvent{AdID: adID, User: e.User(), EventTime: e.Timestamp.UTC()}
+	row := schemas.AdEvent{AdID: adID, ProductID: e.Properties.ProductID, User: e.User(), EventTime: e.Timestamp.UTC()}
+	t := touch{adID: adID, productID: row.ProductID, at: row.EventTime}
 	switch e.Event {
 	case schemas.PromotionViewed:
 		row.Kind, row.EventID = schemas.Impression, "imp:"+messageID(e, rec)
-		p.attr.impression(row.User, touch{eventID: row.EventID, adID: adID, at: row.EventTime})
+		t.eventID = row.EventID
+		p.attr.impression(row.User, t)
 	case schemas.PromotionClicked:
 		row.Kind, row.EventID = schemas.Click, "clk:"+messageID(e, rec)
-		t := p.attr.click(row.User, touch{eventID: row.EventID, adID: adID, at: row.EventTime})
+		t.eventID = row.EventID
+		t, kind := p.attr.click(row.User, t)
 		row.ImpressionID = t.impressionID
+		// Every click lands, so ClickHouse can count those without an impression exactly even
+		// across restarts (which forget this partition's touches); the report drops them.
+		switch kind {
+		case clickNoImpression:
+			p.tally[resultClickNoImpression]++
+		case clickNoProduct:
+			p.tally[resultClickNoProduct]++
+		}
 	default:
 		return schemas.AdEvent{}, false
 	}
 	return row, true
 }
 
-// conversion attributes an order and returns its row; false when no ad is credited with it.
-func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, bool) {
+// conversion attributes an order and returns its row; false when no ad is credited with it or
+// the order was already attributed (a tracker's retry under a new message id): conversions are
+// unique by order id, and the first attribution stands.
+func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, string) {
 	at := e.Timestamp.UTC()
-	t, rule, ok := p.attr.attribute(e.User(), at)
-	if !ok {
-		return schemas.AdEvent{}, false
-	}
 	orderID := e.Properties.OrderID
+	if orderID != "" && p.attr.seenOrder(orderID, at) {
+		return schemas.AdEvent{}, resultDuplicateOrder
+	}
+	t, rule, ok := p.attr.attribute(e.User(), at, orderProducts(e.Properties))
+	if !ok {
+		return schemas.AdEvent{}, resultUnattributed
+	}
 	id := orderID
 	if id == "" {
 		id = "msg:" + e.MessageID
@@ -224,13 +238,32 @@ func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, bool) {
 		Kind:         schemas.Conversion,
 		AdID:         t.adID,
 		ImpressionID: t.impressionID,
+		ProductID:    t.productID,
 		User:         e.User(),
 		Revenue:      revenue(e.Properties),
 		Currency:     e.Properties.Currency,
 		OrderID:      orderID,
 		Attribution:  rule,
 		EventTime:    at,
-	}, true
+	}, resultConversion
+}
+
+// orderProducts lists the product ids and SKUs of an order's line items (and of the order itself
+// when a tracker sent a single product flat).
+func orderProducts(p schemas.Properties) []string {
+	var out []string
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				out = append(out, id)
+			}
+		}
+	}
+	for _, li := range p.Products {
+		add(li.ProductID, li.SKU)
+	}
+	add(p.ProductID, p.SKU)
+	return out
 }
 
 // revenue is the order's revenue, or the sum of its line items when the tracker sent none.

@@ -45,16 +45,22 @@ func event(offset int64, name, user, messageID string, at time.Time, props map[s
 	return pipeline.Record{Topic: "clickstream", Partition: 1, Offset: offset, Key: []byte(user), Value: v}
 }
 
+// viewed and clicked are the delivery system's events for an ad advertising product "p-" + ad.
 func viewed(offset int64, user, msg, ad string, at time.Time) pipeline.Record {
-	return event(offset, schemas.PromotionViewed, user, msg, at, map[string]any{"promotion_id": ad})
+	return event(offset, schemas.PromotionViewed, user, msg, at, map[string]any{"promotion_id": ad, "product_id": "p-" + ad})
 }
 
 func clicked(offset int64, user, msg, ad string, at time.Time) pipeline.Record {
-	return event(offset, schemas.PromotionClicked, user, msg, at, map[string]any{"promotion_id": ad})
+	return event(offset, schemas.PromotionClicked, user, msg, at, map[string]any{"promotion_id": ad, "product_id": "p-" + ad})
 }
 
-func ordered(offset int64, user, msg, order string, revenue float64, at time.Time) pipeline.Record {
-	return event(offset, schemas.OrderCompleted, user, msg, at, map[string]any{"order_id": order, "revenue": revenue, "currency": "USD"})
+// ordered is an order of the products advertised by ads.
+func ordered(offset int64, user, msg, order string, revenue float64, at time.Time, ads ...string) pipeline.Record {
+	var items []map[string]any
+	for _, ad := range ads {
+		items = append(items, map[string]any{"product_id": "p-" + ad, "price": revenue / float64(len(ads)), "quantity": 1})
+	}
+	return event(offset, schemas.OrderCompleted, user, msg, at, map[string]any{"order_id": order, "revenue": revenue, "currency": "USD", "products": items})
 }
 
 func newTestStage(t *testing.T, w pipeline.RowWriter) (*Stage, pipeline.Processor) {
@@ -80,7 +86,11 @@ func count(s *Stage, result string) float64 {
 
 // describe writes an ad_events row as "kind id ad impression attribution revenue".
 func describe(e schemas.AdEvent) string {
-	return strings.Join(strings.Fields(fmt.Sprintf("%s %s ad=%s imp=%s %s %g%s", e.Kind, e.EventID, e.AdID, e.ImpressionID, e.Attribution, e.Revenue, e.Currency)), " ")
+	product := ""
+	if e.Kind == schemas.Conversion {
+		product = e.ProductID
+	}
+	return strings.Join(strings.Fields(fmt.Sprintf("%s %s ad=%s %s imp=%s %s %g%s", e.Kind, e.EventID, e.AdID, product, e.ImpressionID, e.Attribution, e.Revenue, e.Currency)), " ")
 }
 
 func TestStageTopics(t *testing.T) {
@@ -96,7 +106,7 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 	batch := []pipeline.Record{
 		viewed(1, "u1", "m1", "ad-1", t0),
 		clicked(2, "u1", "m2", "ad-1", t0.Add(time.Minute)),
-		ordered(3, "u1", "m3", "o-1", 59.9, t0.Add(3*24*time.Hour)), // click 3 days ago: last click
+		ordered(3, "u1", "m3", "o-1", 59.9, t0.Add(3*24*time.Hour), "ad-1"), // click 3 days ago: last click
 		viewed(4, "u2", "m4", "ad-2", t0),
 		ordered(5, "u2", "m5", "o-2", 20, t0.Add(2*time.Hour)), // no click, view 2 hours ago: last view
 		viewed(6, "u3", "m6", "ad-3", t0),
@@ -119,9 +129,9 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 	want := []string{
 		"impression imp:m1 ad=ad-1 imp= 0",
 		"click clk:m2 ad=ad-1 imp=imp:m1 0",
-		"conversion conv:o-1 ad=ad-1 imp=imp:m1 last_click 59.9USD",
+		"conversion conv:o-1 ad=ad-1 p-ad-1 imp=imp:m1 last_click 59.9USD",
 		"impression imp:m4 ad=ad-2 imp= 0",
-		"conversion conv:o-2 ad=ad-2 imp=imp:m4 last_view 20USD",
+		"conversion conv:o-2 ad=ad-2 p-ad-2 imp=imp:m4 last_view 20USD",
 		"impression imp:m6 ad=ad-3 imp= 0",
 	}
 	if !slices.Equal(got, want) {
@@ -164,7 +174,7 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 			conv = append(conv, describe(e))
 		}
 	}
-	if want := []string{"conversion conv:o-1 ad=ad-new imp=imp:m2 last_view 10USD"}; !slices.Equal(conv, want) {
+	if want := []string{"conversion conv:o-1 ad=ad-new p-ad-new imp=imp:m2 last_view 10USD"}; !slices.Equal(conv, want) {
 		t.Errorf("conversions %v, want %v", conv, want)
 	}
 
@@ -172,9 +182,10 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 	// batches are cut: the same records in one batch or in two give the same rows.
 	records := []pipeline.Record{
 		viewed(1, "u9", "m1", "ad-8", t0),
-		ordered(2, "u9", "m2", "o-9", 7, t0.Add(time.Hour)),
-		clicked(3, "u9", "m3", "ad-9", t0.Add(time.Minute)), // read after the order: no credit
-		ordered(4, "u9", "m4", "o-10", 7, t0.Add(2*time.Hour)),
+		viewed(2, "u9", "m2", "ad-9", t0.Add(time.Second)),
+		ordered(3, "u9", "m3", "o-9", 7, t0.Add(time.Hour), "ad-9"),
+		clicked(4, "u9", "m4", "ad-9", t0.Add(time.Minute)), // read after the order: no credit for it
+		ordered(5, "u9", "m5", "o-10", 7, t0.Add(2*time.Hour), "ad-9"),
 	}
 	rowsOf := func(batches ...[]pipeline.Record) []string {
 		w := &fakeWriter{}
@@ -195,9 +206,10 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 	whole := rowsOf(records)
 	want := []string{
 		"impression imp:m1 ad=ad-8 imp= 0",
-		"conversion conv:o-9 ad=ad-8 imp=imp:m1 last_view 7USD",
-		"click clk:m3 ad=ad-9 imp= 0",
-		"conversion conv:o-10 ad=ad-9 imp= last_click 7USD",
+		"impression imp:m2 ad=ad-9 imp= 0",
+		"conversion conv:o-9 ad=ad-9 p-ad-9 imp=imp:m2 last_view 7USD",
+		"click clk:m4 ad=ad-9 imp=imp:m2 0",
+		"conversion conv:o-10 ad=ad-9 p-ad-9 imp=imp:m2 last_click 7USD",
 	}
 	if !slices.Equal(whole, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(whole, "\n"), strings.Join(want, "\n"))
@@ -263,7 +275,7 @@ func TestStageWriteErrorFailsTheBatchAndRetryWritesTheSameRows(t *testing.T) {
 	for _, e := range w.writes[0].Events {
 		got = append(got, describe(e))
 	}
-	want := []string{"impression imp:m1 ad=ad-1 imp= 0", "conversion conv:o-1 ad=ad-1 imp=imp:m1 last_view 12USD"}
+	want := []string{"impression imp:m1 ad=ad-1 imp= 0", "conversion conv:o-1 ad=ad-1 p-ad-1 imp=imp:m1 last_view 12USD"}
 	if !slices.Equal(got, want) {
 		t.Errorf("retried rows %v, want %v", got, want)
 	}
@@ -298,24 +310,62 @@ func TestNewValidates(t *testing.T) {
 
 func TestStageAnOrderConvertsOnce(t *testing.T) {
 	w := &fakeWriter{}
-	_, p := newTestStage(t, w)
 	// The tracker retried the order with a new message id: both rows carry the order's id, so the
 	// store keeps one.
+	// Between the two, a click on another ad the order also contains: the retry must not move
+	// the credit, so the first attribution stands and no second row is written.
 	batch := []pipeline.Record{
-		clicked(1, "u1", "m1", "ad-1", t0),
-		ordered(2, "u1", "m2", "o-1", 30, t0.Add(time.Hour)),
-		ordered(3, "u1", "m3-retry", "o-1", 30, t0.Add(time.Hour)),
+		viewed(1, "u1", "m0", "ad-1", t0),
+		clicked(2, "u1", "m1", "ad-1", t0.Add(time.Second)),
+		ordered(3, "u1", "m2", "o-1", 30, t0.Add(time.Hour), "ad-1", "ad-2"),
+		viewed(4, "u1", "m3", "ad-2", t0.Add(time.Minute)),
+		clicked(5, "u1", "m4", "ad-2", t0.Add(2*time.Minute)),
+		ordered(6, "u1", "m2-retry", "o-1", 30, t0.Add(time.Hour), "ad-1", "ad-2"),
+	}
+	s, p := newTestStage(t, w)
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	var conv []string
+	for _, e := range w.writes[0].Events {
+		if e.Kind == schemas.Conversion {
+			conv = append(conv, describe(e))
+		}
+	}
+	if want := []string{"conversion conv:o-1 ad=ad-1 p-ad-1 imp=imp:m0 last_click 30USD"}; !slices.Equal(conv, want) {
+		t.Errorf("conversions %v, want %v", conv, want)
+	}
+	if count(s, resultDuplicateOrder) != 1 || count(s, resultConversion) != 1 {
+		t.Errorf("duplicate orders %v conversions %v, want 1 and 1", count(s, resultDuplicateOrder), count(s, resultConversion))
+	}
+}
+
+func TestStageCountsClicksThatCannotEarnCredit(t *testing.T) {
+	w := &fakeWriter{}
+	s, p := newTestStage(t, w)
+	noProduct := event(3, schemas.PromotionClicked, "u2", "m3", t0.Add(time.Minute), map[string]any{"promotion_id": "ad-2"})
+	batch := []pipeline.Record{
+		clicked(1, "u1", "m1", "ad-1", t0), // never shown
+		viewed(2, "u2", "m2", "ad-2", t0),
+		noProduct,
+		ordered(4, "u1", "m4", "o-1", 9, t0.Add(time.Hour), "ad-1"),
 	}
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]bool{}
+	var got []string
 	for _, e := range w.writes[0].Events {
-		if e.Kind == schemas.Conversion {
-			ids[e.EventID] = true
-		}
+		got = append(got, describe(e))
 	}
-	if len(ids) != 1 || !ids["conv:o-1"] {
-		t.Errorf("conversion ids %v, want only conv:o-1", ids)
+	// Both clicks land (ClickHouse counts the orphan apart and leaves it out of CTR); neither is
+	// credited with the order.
+	want := []string{"click clk:m1 ad=ad-1 imp= 0", "impression imp:m2 ad=ad-2 imp= 0", "click clk:m3 ad=ad-2 imp=imp:m2 0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	for result, want := range map[string]float64{resultClick: 2, resultClickNoImpression: 1, resultClickNoProduct: 1, resultUnattributed: 1} {
+		if got := count(s, result); got != want {
+			t.Errorf("%s = %v, want %v", result, got, want)
+		}
 	}
 }

@@ -2,7 +2,8 @@
 // end-to-end tests: it reads ready ads, "shows" each one to its shopper and writes what the
 // shopper did back into the clickstream as Segment events — Promotion Viewed for the impression,
 // Promotion Clicked with a probability set per arm, and sometimes an Order Completed for the
-// advertised product after a click.
+// advertised product after a click. Promotion events carry the ad's product as product_id, as a
+// delivery system must for the outcomes stage to credit an order of that product to the click.
 //
 // It is a pipeline.Stage, so it runs on the same consumer-group machinery as adshift's own
 // stages. Outcomes are drawn from a hash of (seed, ad_id), so a redelivered ad yields the same
@@ -145,7 +146,7 @@ func (d *Delivery) react(ad schemas.Ad) []schemas.Event {
 		return schemas.Event{
 			Type: "track", Event: name, UserID: ad.User, MessageID: kind + ":" + ad.AdID, Timestamp: at,
 			Context:    schemas.Context{Locale: ad.Creative.Locale},
-			Properties: schemas.Properties{PromotionID: ad.AdID, Creative: ad.Strategy.Arm, Name: ad.Creative.Headline},
+			Properties: schemas.Properties{PromotionID: ad.AdID, ProductID: ad.Product.ID, Creative: ad.Strategy.Arm, Name: ad.Creative.Headline},
 		}
 	}
 	evs := []schemas.Event{promo(schemas.PromotionViewed, "view", shown)}
