@@ -13,6 +13,14 @@ type Logged struct {
 	Action     string  `json:"action"`
 	Propensity float64 `json:"propensity"`
 	Reward     float64 `json:"reward"`
+	Count      uint64  `json:"count,omitempty"` // identical decisions this one stands for; 0 counts as 1
+}
+
+func (l Logged) count() float64 {
+	if l.Count == 0 {
+		return 1
+	}
+	return float64(l.Count)
 }
 
 // Policy is a target policy: the probability it takes action in context.
@@ -63,18 +71,19 @@ func Evaluate(logged []Logged, target Policy, confidence float64) (OffPolicy, er
 	var sw, sw2, swr, swr2 float64
 	for _, l := range logged {
 		if !(l.Propensity > 0 && l.Propensity <= 1) {
-			o.Skipped++
+			o.Skipped += int(l.count())
 			continue
 		}
-		o.N++
+		c := l.count()
+		o.N += int(c)
 		w := target(l.Context, l.Action) / l.Propensity
 		if w > 0 {
-			o.Matched++
+			o.Matched += int(c)
 		}
-		sw += w
-		sw2 += w * w
-		swr += w * l.Reward
-		swr2 += w * l.Reward * w * l.Reward
+		sw += c * w
+		sw2 += c * w * w
+		swr += c * w * l.Reward
+		swr2 += c * w * l.Reward * w * l.Reward
 	}
 	if o.N == 0 || sw == 0 {
 		return o, fmt.Errorf("off-policy estimate over %d decisions: %w", o.N, ErrNoSupport)
@@ -92,7 +101,7 @@ func Evaluate(logged []Logged, target Policy, confidence float64) (OffPolicy, er
 		}
 		w := target(l.Context, l.Action) / l.Propensity
 		d := w * (l.Reward - o.SNIPS)
-		dev += d * d
+		dev += l.count() * d * d
 	}
 	snipsSE := math.Sqrt(dev) / sw
 	o.SNIPSCI = Interval{Lo: o.SNIPS - z*snipsSE, Hi: o.SNIPS + z*snipsSE}

@@ -33,6 +33,18 @@ func TestEvaluateByHand(t *testing.T) {
 	}
 	f("a", 0.5, 1.0/3, 2)
 	f("b", 1.0/3, 0.4, 2)
+	// The same decisions grouped with counts give the same estimates.
+	grouped := []Logged{
+		{Action: "a", Propensity: 0.5, Reward: 1}, {Action: "b", Propensity: 0.5, Reward: 0},
+		{Action: "a", Propensity: 0.25, Reward: 0, Count: 2}, {Action: "b", Propensity: 0.75, Reward: 1, Count: 2},
+	}
+	twice := append(append([]Logged{}, logged[:4]...), logged[2], logged[3])
+	g, err1 := Evaluate(grouped, Always("a"), 0.95)
+	e, err2 := Evaluate(twice, Always("a"), 0.95)
+	if err1 != nil || err2 != nil || !near(g.IPS, e.IPS, 1e-12) || !near(g.SNIPS, e.SNIPS, 1e-12) || g.N != 6 ||
+		!near(g.SNIPSCI.Lo, e.SNIPSCI.Lo, 1e-12) || !near(g.IPSCI.Hi, e.IPSCI.Hi, 1e-12) {
+		t.Errorf("grouped %+v, expanded %+v", g, e)
+	}
 	if _, err := Evaluate(logged, Always("c"), 0.95); err == nil {
 		t.Error("a policy no decision supports was estimated")
 	}
@@ -40,7 +52,7 @@ func TestEvaluateByHand(t *testing.T) {
 
 // When the target is the logging policy, every weight is 1: both estimates are the mean reward.
 func TestEvaluateOnPolicyIsTheMean(t *testing.T) {
-	logged := []Logged{{"s", "a", 0.2, 1}, {"s", "b", 0.8, 0}, {"s", "b", 0.8, 1}, {"s", "b", 0.8, 0}}
+	logged := []Logged{{"s", "a", 0.2, 1, 0}, {"s", "b", 0.8, 0, 0}, {"s", "b", 0.8, 1, 0}, {"s", "b", 0.8, 0, 0}}
 	logging := func(_, action string) float64 {
 		if action == "a" {
 			return 0.2
