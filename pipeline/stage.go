@@ -24,3 +24,12 @@ type Processor interface {
 	// Close flushes partition state when the partition is revoked or the stage stops.
 	Close(ctx context.Context) error
 }
+
+// Holder is a Processor that keeps records in hand after Process returns: the archive fills a
+// file for an hour before it publishes it. Held reports the offset of the first record not yet
+// durable (ok false: none), and the source commits only the offsets below it. Once Close returns
+// nil, nothing is held and everything processed may be committed.
+type Holder interface {
+	Processor
+	Held() (offset int64, ok bool)
+}

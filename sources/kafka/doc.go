@@ -3,6 +3,7 @@
 //
 // A Group polls on one goroutine and runs one worker goroutine per assigned partition; the worker
 // owns that partition's pipeline.Processor, so processors never see concurrent calls and need no
-// locks. Offsets are marked for commit only after Process returns nil, and are committed when
-// partitions are revoked, periodically, and on shutdown: delivery is at least once.
+// locks. Offsets are marked for commit only after Process returns nil (for a pipeline.Holder, only
+// those below the first record it still holds, and the rest once Close returns nil), and are
+// committed when partitions are revoked, periodically, and on shutdown: delivery is at least once.
 package kafka

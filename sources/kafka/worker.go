@@ -29,6 +29,11 @@ type worker struct {
 	failing bool
 	paused  bool
 
+	// processed is the offset after the last record a Holder processed, and epoch that record's
+	// leader epoch: what Close makes committable.
+	processed int64
+	epoch     int32
+
 	wake chan struct{} // a batch was queued
 	quit chan struct{} // closed to stop after the batch in hand
 	done chan struct{} // closed when the worker has closed its processor and returned
@@ -113,6 +118,11 @@ func (w *worker) run(ctx context.Context) {
 	defer func() {
 		if err := proc.Close(ctx); err != nil {
 			w.log.Error("close partition processor", "err", err)
+			return
+		}
+		// A Holder releases what it held on Close: all it processed is durable now.
+		if _, holds := proc.(pipeline.Holder); holds && w.processed > 0 {
+			w.markBelow(w.epoch, w.processed)
 		}
 	}()
 
@@ -173,7 +183,7 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 		err := proc.Process(ctx, batch)
 		w.g.metrics.seconds.Observe(time.Since(start).Seconds())
 		if err == nil {
-			w.cl.MarkCommitRecords(recs...)
+			w.mark(proc, recs)
 			w.g.metrics.batches.Inc()
 			w.g.metrics.records.Add(float64(len(recs)))
 			if attempt > 1 {
@@ -191,6 +201,32 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 			return false
 		}
 	}
+}
+
+// mark marks a processed batch for commit: all of it, or for a Holder only the offsets below the
+// first record it still holds, which may lie in an earlier batch.
+func (w *worker) mark(proc pipeline.Processor, recs []*kgo.Record) {
+	last := recs[len(recs)-1]
+	h, ok := proc.(pipeline.Holder)
+	if !ok {
+		w.cl.MarkCommitRecords(recs...)
+		return
+	}
+	w.processed, w.epoch = last.Offset+1, last.LeaderEpoch
+	end := w.processed
+	if held, ok := h.Held(); ok {
+		end = min(end, held)
+	}
+	w.markBelow(w.epoch, end)
+}
+
+// markBelow marks the partition committed up to offset end (exclusive). A Holder's marks only
+// move forward, since what it holds starts ever later; epoch is the leader epoch of the latest
+// record processed, valid for any offset at or below it.
+func (w *worker) markBelow(epoch int32, end int64) {
+	w.cl.MarkCommitOffsets(map[string]map[int32]kgo.EpochOffset{
+		w.topic: {w.partition: {Epoch: epoch, Offset: end}},
+	})
 }
 
 // sleep waits d, reporting false if the worker is stopped first.
