@@ -50,6 +50,15 @@ func NewCatalog(products []schemas.Product) *Catalog {
 	return c
 }
 
+// Brands returns every brand of the catalogue, lower-cased, in no particular order.
+func (c *Catalog) Brands() []string {
+	out := make([]string, 0, len(c.byBrand))
+	for b := range c.byBrand {
+		out = append(out, b)
+	}
+	return out
+}
+
 // Len is the number of products in the catalog.
 func (c *Catalog) Len() int { return len(c.products) }
 

@@ -32,6 +32,9 @@ type Request struct {
 	Product schemas.Product // the product to advertise; the only source of facts
 	Arm     string          // creative style
 	Locale  string          // language of the copy
+	// Feedback lists what was wrong with the previous attempt at this creative (guard
+	// violations, an unreadable answer), for a generator that can rewrite; empty at first.
+	Feedback []string
 }
 
 // Generator writes the copy for one ad. It reports what wrote it in GeneratorInfo. Whatever it

@@ -77,7 +77,7 @@ var (
 	email         = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}`)
 	// phone matches international, grouped and Chinese mobile numbers: seven or more digits
 	// joined by spaces, dashes or brackets, or a bare run of ten or more.
-	phone = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
+	phone  = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
 	markup = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
 	// percent is a percentage, or a discount written as 折 (8折 = 20% off).
 	percent   = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?[%％]|(\d(?:\.\d)?)\s?折`)

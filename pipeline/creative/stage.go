@@ -75,6 +75,7 @@ type Stage struct {
 	out     pipeline.Emitter
 	log     *slog.Logger
 	metrics *metrics
+	guard   Guard // cfg.Guard, grounded in the catalogue's brands
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -106,7 +107,7 @@ func New(cfg Config, catalog *Catalog, gen Generator, chooser Chooser, out pipel
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Stage{cfg: cfg, catalog: catalog, gen: gen, chooser: chooser, out: out,
-		log: logger.With("stage", Name), metrics: m}, nil
+		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(catalog.Brands())}, nil
 }
 
 // Name implements pipeline.Stage.
@@ -210,7 +211,12 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm, "err", err)
 		return schemas.Ad{}, false, nil
 	}
-	if vs := s.cfg.Guard.Check(creative, product); len(vs) > 0 {
+	// Rules broken by drafts a Guarded generator rejected on the way count too.
+	for _, v := range info.Violations {
+		s.metrics.violations.WithLabelValues(ruleOf(v)).Inc()
+	}
+	// The last gate, whoever wrote the copy: nothing reaches ads.ready without passing it.
+	if vs := s.guard.Check(creative, product); len(vs) > 0 {
 		s.metrics.shifts.WithLabelValues(resultGuardRejected).Inc()
 		for _, v := range vs {
 			s.metrics.violations.WithLabelValues(v.Rule).Inc()
@@ -219,6 +225,10 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 			"generator", info.Kind, "violation", vs[0].String())
 		return schemas.Ad{}, false, nil
 	}
+	if info.Verdict == "" {
+		info.Verdict = schemas.VerdictPass
+	}
+	s.metrics.ad(info)
 	created := sh.EventTime.UTC()
 	return schemas.Ad{
 		AdID:           AdID(sh.User, sh.ProfileVersion, strategy.Arm),
