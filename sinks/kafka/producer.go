@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,13 @@ type ProducerConfig struct {
 	MaxBufferedRecords int
 	// BatchMaxBytes caps one partition's batch (default 1 MiB).
 	BatchMaxBytes int32
+	// ExplicitPartitions lists the topics whose records go to the partition Record.Partition
+	// names instead of the one their key hashes to: changelogs, which must land in the partition
+	// number of the input they came from whatever partitioner wrote that input. Other topics are
+	// partitioned by key (murmur2, like the Java client).
+	ExplicitPartitions []string
+	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
+	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
 }
 
 func (c ProducerConfig) withDefaults() ProducerConfig {
@@ -74,7 +82,11 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 		kgo.ProducerLinger(cfg.Linger),
 		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
 		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
+		kgo.RecordPartitioner(newExplicitPartitioner(cfg.ExplicitPartitions)),
 		kgo.WithLogger(kgoLogger{logger.With("component", "kafka-producer")}),
+	}
+	if cfg.Dialer != nil {
+		opts = append(opts, kgo.Dialer(cfg.Dialer))
 	}
 	if reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
@@ -107,6 +119,7 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 		}
 		out[i] = &kgo.Record{
 			Topic:     r.Topic,
+			Partition: r.Partition, // used only for ExplicitPartitions topics
 			Key:       r.Key,
 			Value:     r.Value,
 			Headers:   headers,
