@@ -56,6 +56,7 @@ func (c Config) Validate() error {
 	}{
 		{"clickhouse", c.ClickHouse.Validate()},
 		{"features", c.Features.Validate()},
+		{"outcomes", c.Outcomes.Validate()},
 	} {
 		if section.err != nil {
 			bad(section.key, "%v", section.err)

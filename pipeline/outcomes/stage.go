@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -16,41 +15,6 @@ import (
 
 // Name is the stage's name; its consumer group is adshift-outcomes.
 const Name = "outcomes"
-
-// Config configures the outcomes stage. Zero fields take the defaults in their comments.
-type Config struct {
-	AdsTopic         string        `mapstructure:"-"`            // published ads; default "ads.ready"
-	ClickstreamTopic string        `mapstructure:"-"`            // shoppers' events; default "clickstream"
-	DLQTopic         string        `mapstructure:"-"`            // dead letters; default "clickstream.dlq"
-	ClickWindow      time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
-	ViewWindow       time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
-	PayloadMax       int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
-}
-
-// DefaultConfig returns the defaults, spelled out.
-func DefaultConfig() Config { return Config{}.withDefaults() }
-
-func (c Config) withDefaults() Config {
-	if c.AdsTopic == "" {
-		c.AdsTopic = "ads.ready"
-	}
-	if c.ClickstreamTopic == "" {
-		c.ClickstreamTopic = "clickstream"
-	}
-	if c.DLQTopic == "" {
-		c.DLQTopic = "clickstream.dlq"
-	}
-	if c.ClickWindow == 0 {
-		c.ClickWindow = 7 * 24 * time.Hour
-	}
-	if c.ViewWindow == 0 {
-		c.ViewWindow = 24 * time.Hour
-	}
-	if c.PayloadMax == 0 {
-		c.PayloadMax = 4096
-	}
-	return c
-}
 
 // Stage lands ads and their outcomes as rows. See the package documentation.
 type Stage struct {
@@ -66,15 +30,11 @@ var _ pipeline.Stage = (*Stage)(nil)
 // and metrics.
 func New(cfg Config, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
-	switch {
-	case w == nil:
+	if w == nil {
 		return nil, errors.New("outcomes: no row writer")
-	case cfg.ClickWindow < 0 || cfg.ViewWindow < 0:
-		return nil, errors.New("outcomes: negative attribution window")
-	case cfg.PayloadMax < 0:
-		return nil, errors.New("outcomes: negative payload bound")
-	case cfg.AdsTopic == cfg.ClickstreamTopic || cfg.AdsTopic == cfg.DLQTopic || cfg.ClickstreamTopic == cfg.DLQTopic:
-		return nil, errors.New("outcomes: the ads, clickstream and dead-letter topics must differ")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
 	}
 	m, err := newMetrics(reg)
 	if err != nil {

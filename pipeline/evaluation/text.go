@@ -1,0 +1,83 @@
+package evaluation
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"text/tabwriter"
+)
+
+// WriteText writes the report as terminal tables.
+func WriteText(w io.Writer, r Report) error {
+	conf := fmt.Sprintf("%g%%", 100*r.Confidence)
+	fmt.Fprintf(w, "adshift report — ClickHouse database %s (distinct ids; duplicates never count twice; intervals %s)\n",
+		r.Database, conf)
+	for _, t := range []struct {
+		title string
+		rows  []Row
+	}{{"by arm", r.ByArm}, {"by segment", r.BySegment}, {"by generator", r.ByGenerator}, {"by group", r.ByGroup}} {
+		fmt.Fprintf(w, "\n%s\n", t.title)
+		if err := writeRows(w, append(slices.Clip(t.rows), r.Total)); err != nil {
+			return err
+		}
+	}
+	if r.Total.OrphanClicks > 0 {
+		fmt.Fprintf(w, "\nclicks without an impression of their ad (left out of CTR): %d\n", r.Total.OrphanClicks)
+	}
+
+	fmt.Fprintf(w, "\nlift of treatment over holdout (per-shopper delta method, %s; mSPRT always-valid p over %s looks)\n", conf, r.Bucket)
+	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
+		if l.Lift == nil {
+			fmt.Fprintf(w, "  %-28s n/a: %s\n", l.Metric, l.Error)
+			continue
+		}
+		x := l.Lift
+		fmt.Fprintf(w, "  %-28s treatment %.4f (%d shoppers)  holdout %.4f (%d shoppers)  lift %+.1f%% [%+.1f%%, %+.1f%%]  p=%.4g (%d looks)\n",
+			l.Metric, x.Treatment.Value, x.Treatment.Units, x.Control.Value, x.Control.Units,
+			100*x.Relative, 100*x.CI.Lo, 100*x.CI.Hi, l.PValue, l.Looks)
+	}
+
+	fmt.Fprintf(w, "\noff-policy CTR of alternative policies, from the treatment's logged propensities (%s)\n", conf)
+	if len(r.OffPolicy) == 0 {
+		fmt.Fprintln(w, "  none: no treatment ad was shown yet")
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if len(r.OffPolicy) > 0 {
+		fmt.Fprintln(tw, "policy\tIPS\tinterval\tSNIPS\tinterval\tmatched\tof\teffective n\t")
+	}
+	for _, p := range r.OffPolicy {
+		if p.Error != "" {
+			fmt.Fprintf(tw, "%s\tn/a\t%s\t\t\t\t\t\t\n", p.Name, p.Error)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.4f\t[%.4f, %.4f]\t%.4f\t[%.4f, %.4f]\t%d\t%d\t%.0f\t\n", p.Name, p.IPS, p.IPSCI.Lo, p.IPSCI.Hi,
+			p.SNIPS, p.SNIPSCI.Lo, p.SNIPSCI.Hi, p.Matched, p.N, p.EffectiveN)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w)
+	if len(r.Failures) == 0 {
+		_, err := fmt.Fprintln(w, "failed events: none")
+		return err
+	}
+	fmt.Fprintln(w, "failed events (clickstream.dlq) by kind:")
+	for _, k := range slices.Sorted(maps.Keys(r.Failures)) {
+		fmt.Fprintf(w, "  %-24s %d\n", k, r.Failures[k])
+	}
+	return nil
+}
+
+func writeRows(w io.Writer, rows []Row) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\tcost/click\tcost/conv\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f%%\t[%.2f, %.2f]\t%d\t%d\t%.1f%%\t[%.1f, %.1f]\t%.2f\t%d\t%.4f\t%.4f\t\n",
+			r.Key, r.Ads, r.Impressions, r.Clicks, 100*r.CTR, 100*r.CTRCI.Lo, 100*r.CTRCI.Hi,
+			r.ClickConversions, r.ViewConversions, 100*r.CVR, 100*r.CVRCI.Lo, 100*r.CVRCI.Hi,
+			r.Revenue, r.Tokens, r.CostPerClick, r.CostPerConversion)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,80 @@
+package outcomes
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config configures the outcomes stage. Zero fields take the defaults in their comments.
+type Config struct {
+	AdsTopic         string        `mapstructure:"-"`            // published ads; default "ads.ready"
+	ClickstreamTopic string        `mapstructure:"-"`            // shoppers' events; default "clickstream"
+	DLQTopic         string        `mapstructure:"-"`            // dead letters; default "clickstream.dlq"
+	ClickWindow      time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
+	ViewWindow       time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
+	PayloadMax       int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
+
+	// How `adshift report` evaluates the outcomes.
+	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
+	MSPRTTau        float64 `mapstructure:"msprt_tau"`          // mSPRT mixing sd of the relative lift; default 0.1
+	CostPer1kTokens float64 `mapstructure:"cost_per_1k_tokens"` // model price per 1,000 tokens; 0 = no price known
+}
+
+// DefaultConfig returns the defaults, spelled out.
+func DefaultConfig() Config { return Config{}.withDefaults() }
+
+func (c Config) withDefaults() Config {
+	if c.AdsTopic == "" {
+		c.AdsTopic = "ads.ready"
+	}
+	if c.ClickstreamTopic == "" {
+		c.ClickstreamTopic = "clickstream"
+	}
+	if c.DLQTopic == "" {
+		c.DLQTopic = "clickstream.dlq"
+	}
+	if c.ClickWindow == 0 {
+		c.ClickWindow = 7 * 24 * time.Hour
+	}
+	if c.ViewWindow == 0 {
+		c.ViewWindow = 24 * time.Hour
+	}
+	if c.PayloadMax == 0 {
+		c.PayloadMax = 4096
+	}
+	if c.Confidence == 0 {
+		c.Confidence = 0.95
+	}
+	if c.MSPRTTau == 0 {
+		c.MSPRTTau = 0.1
+	}
+	return c
+}
+
+// Validate reports a configuration that cannot work, naming the key.
+func (c Config) Validate() error {
+	var errs []error
+	switch {
+	case c.ClickWindow < 0:
+		errs = append(errs, fmt.Errorf("click_window %v must not be negative", c.ClickWindow))
+	case c.ViewWindow < 0:
+		errs = append(errs, fmt.Errorf("view_window %v must not be negative", c.ViewWindow))
+	}
+	if c.PayloadMax < 0 {
+		errs = append(errs, fmt.Errorf("payload_max %d must not be negative", c.PayloadMax))
+	}
+	if c.Confidence < 0 || c.Confidence >= 1 {
+		errs = append(errs, fmt.Errorf("confidence %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
+	}
+	if c.MSPRTTau < 0 {
+		errs = append(errs, fmt.Errorf("msprt_tau %v must be positive", c.MSPRTTau))
+	}
+	if c.CostPer1kTokens < 0 {
+		errs = append(errs, fmt.Errorf("cost_per_1k_tokens %v must not be negative", c.CostPer1kTokens))
+	}
+	if c.AdsTopic != "" && (c.AdsTopic == c.ClickstreamTopic || c.AdsTopic == c.DLQTopic || c.ClickstreamTopic == c.DLQTopic) {
+		errs = append(errs, errors.New("the ads, clickstream and dead-letter topics must differ"))
+	}
+	return errors.Join(errs...)
+}

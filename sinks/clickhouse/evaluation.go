@@ -1,0 +1,160 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/evaluation"
+	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Evaluation reads what the report is built from. Every count is of distinct ids (the
+// ad_outcomes view reduces ad_events to one row per event id and joins its ad), clicks count only
+// on ads that were shown, and conversions are split by attribution rule.
+func (c *Client) Evaluation(ctx context.Context) (evaluation.Data, error) {
+	d := evaluation.Data{Database: c.database}
+	var err error
+	if d.Cells, err = c.cells(ctx); err != nil {
+		return d, err
+	}
+	if d.Activity, err = c.activity(ctx); err != nil {
+		return d, err
+	}
+	if d.Logged, err = c.logged(ctx); err != nil {
+		return d, err
+	}
+	if d.Failures, err = c.distinctBy(ctx, TableFailedEvents, "failure_id", "kind"); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// outcomes is ad_outcomes with shown: whether the event's ad has an impression.
+func (c *Client) outcomes() string {
+	return "(SELECT *, ad_id IN (" + c.shownAds() + ") AS shown FROM " + c.table(ViewAdOutcomes) + ")"
+}
+
+type cellKey struct{ segment, arm, generator, group string }
+
+func (c *Client) cells(ctx context.Context) ([]evaluation.Cell, error) {
+	byKey := map[cellKey]*evaluation.Cell{}
+	cell := func(k cellKey) *evaluation.Cell {
+		x := byKey[k]
+		if x == nil {
+			x = &evaluation.Cell{Segment: k.segment, Arm: k.arm, Generator: k.generator, Group: k.group}
+			byKey[k] = x
+		}
+		return x
+	}
+	ads, err := c.conn.Query(ctx, `
+SELECT segment_, arm_, kind_, group_, count(), sum(tokens_)
+FROM (SELECT ad_id, any(segment) AS segment_, any(arm) AS arm_, any(generator_kind) AS kind_,
+             any(`+"`group`"+`) AS group_, any(tokens) AS tokens_
+      FROM `+c.table(TableAds)+` GROUP BY ad_id)
+GROUP BY segment_, arm_, kind_, group_`)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: ads: %w", err)
+	}
+	defer ads.Close()
+	for ads.Next() {
+		var k cellKey
+		var n, tokens uint64
+		if err := ads.Scan(&k.segment, &k.arm, &k.generator, &k.group, &n, &tokens); err != nil {
+			return nil, fmt.Errorf("evaluation: ads: %w", err)
+		}
+		x := cell(k)
+		x.Ads, x.Tokens = n, tokens
+	}
+	if err := ads.Err(); err != nil {
+		return nil, fmt.Errorf("evaluation: ads: %w", err)
+	}
+	events, err := c.conn.Query(ctx, `
+SELECT segment, arm, generator_kind, `+"`group`"+`,
+       countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ? AND NOT shown),
+       countIf(kind = ? AND attribution = ?), countIf(kind = ? AND attribution = ?), sumIf(revenue, kind = ?)
+FROM `+c.outcomes()+`
+GROUP BY segment, arm, generator_kind, `+"`group`",
+		schemas.Impression, schemas.Click, schemas.Click,
+		schemas.Conversion, schemas.AttributionClick, schemas.Conversion, schemas.AttributionView, schemas.Conversion)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: events: %w", err)
+	}
+	defer events.Close()
+	for events.Next() {
+		var k cellKey
+		var imp, clk, orphan, cc, vc uint64
+		var rev float64
+		if err := events.Scan(&k.segment, &k.arm, &k.generator, &k.group, &imp, &clk, &orphan, &cc, &vc, &rev); err != nil {
+			return nil, fmt.Errorf("evaluation: events: %w", err)
+		}
+		x := cell(k)
+		x.Impressions, x.Clicks, x.OrphanClicks, x.ClickConversions, x.ViewConversions, x.Revenue = imp, clk, orphan, cc, vc, rev
+	}
+	if err := events.Err(); err != nil {
+		return nil, fmt.Errorf("evaluation: events: %w", err)
+	}
+	out := make([]evaluation.Cell, 0, len(byKey))
+	for _, x := range byKey {
+		out = append(out, *x)
+	}
+	return out, nil
+}
+
+func (c *Client) activity(ctx context.Context) ([]evaluation.Activity, error) {
+	rows, err := c.conn.Query(ctx, `
+SELECT user, `+"`group`"+`, arm, toStartOfHour(event_time) AS bucket,
+       countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ?)
+FROM `+c.outcomes()+`
+WHERE arm != ''
+GROUP BY user, `+"`group`"+`, arm, bucket`,
+		schemas.Impression, schemas.Click, schemas.Conversion)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: activity: %w", err)
+	}
+	defer rows.Close()
+	var out []evaluation.Activity
+	for rows.Next() {
+		var a evaluation.Activity
+		var bucket time.Time
+		if err := rows.Scan(&a.User, &a.Group, &a.Arm, &bucket, &a.Impressions, &a.Clicks, &a.Conversions); err != nil {
+			return nil, fmt.Errorf("evaluation: activity: %w", err)
+		}
+		a.Bucket = bucket.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// logged reads the treatment's shown ads as logged decisions: segment, arm, propensity and
+// whether the ad was clicked, grouped with counts.
+func (c *Client) logged(ctx context.Context) ([]stats.Logged, error) {
+	rows, err := c.conn.Query(ctx, `
+SELECT segment, arm, propensity, clicked, count()
+FROM (SELECT ad_id, max(kind = ?) AS clicked
+      FROM `+c.outcomes()+`
+      WHERE shown AND `+"`group`"+` = ? AND kind IN (?, ?)
+      GROUP BY ad_id)
+ANY INNER JOIN
+     (SELECT ad_id, any(segment) AS segment, any(arm) AS arm, any(propensity) AS propensity
+      FROM `+c.table(TableAds)+` GROUP BY ad_id)
+USING ad_id
+GROUP BY segment, arm, propensity, clicked`,
+		schemas.Click, schemas.GroupTreatment, schemas.Impression, schemas.Click)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation: logged decisions: %w", err)
+	}
+	defer rows.Close()
+	var out []stats.Logged
+	for rows.Next() {
+		var l stats.Logged
+		var clicked uint8
+		if err := rows.Scan(&l.Context, &l.Action, &l.Propensity, &clicked, &l.Count); err != nil {
+			return nil, fmt.Errorf("evaluation: logged decisions: %w", err)
+		}
+		l.Reward = float64(clicked)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,87 @@
+package clickhouse
+
+import (
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/evaluation"
+	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/schemas"
+)
+
+func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
+	cfg := testConfig()
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+
+	h1 := testAd("h1", "baseline", schemas.GeneratorTemplate, schemas.GroupHoldout)
+	h1.Strategy.Propensity = 1
+	conv := func(id, ad, rule string, rev float64) schemas.AdEvent {
+		e := testEvent(id, schemas.Conversion, ad, rev)
+		e.Attribution = rule
+		return e
+	}
+	late := testEvent("imp:late", schemas.Impression, "a2", 0)
+	late.EventTime = epoch.Add(2 * time.Hour)
+	rows := schemas.Rows{
+		Ads: []schemas.Ad{
+			testAd("a1", "value", schemas.GeneratorLLM, schemas.GroupTreatment),
+			testAd("a2", "trend", schemas.GeneratorLLM, schemas.GroupTreatment),
+			testAd("a3", "trend", schemas.GeneratorLLM, schemas.GroupTreatment), // never shown
+			h1,
+		},
+		Events: []schemas.AdEvent{
+			testEvent("imp:1", schemas.Impression, "a1", 0),
+			testEvent("clk:1", schemas.Click, "a1", 0),
+			conv("conv:o1", "a1", schemas.AttributionClick, 30),
+			testEvent("imp:2", schemas.Impression, "a2", 0),
+			late,
+			conv("conv:o2", "a2", schemas.AttributionView, 12),
+			testEvent("clk:orphan", schemas.Click, "a3", 0),
+			testEvent("imp:3", schemas.Impression, "h1", 0),
+			testEvent("clk:3", schemas.Click, "h1", 0),
+			testEvent("imp:lost", schemas.Impression, "not-landed", 0),
+		},
+	}
+	for range 2 { // a redelivery changes nothing
+		if err := w.Write(t.Context(), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := c.Evaluation(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(d.Cells, func(i, j int) bool { return d.Cells[i].Arm < d.Cells[j].Arm })
+	want := []evaluation.Cell{
+		{Impressions: 1},
+		{Segment: "audio", Arm: "baseline", Generator: "template", Group: "holdout", Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1},
+		{Segment: "audio", Arm: "trend", Generator: "llm", Group: "treatment", Ads: 2, Tokens: 240, Impressions: 2, OrphanClicks: 1, ViewConversions: 1, Revenue: 12},
+		{Segment: "audio", Arm: "value", Generator: "llm", Group: "treatment", Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1, ClickConversions: 1, Revenue: 30},
+	}
+	if !reflect.DeepEqual(d.Cells, want) {
+		t.Errorf("cells:\n%+v\nwant\n%+v", d.Cells, want)
+	}
+	sort.Slice(d.Logged, func(i, j int) bool { return d.Logged[i].Action < d.Logged[j].Action })
+	wantLogged := []stats.Logged{
+		{Context: "audio", Action: "trend", Propensity: 0.25, Reward: 0, Count: 1},
+		{Context: "audio", Action: "value", Propensity: 0.25, Reward: 1, Count: 1},
+	}
+	if !reflect.DeepEqual(d.Logged, wantLogged) {
+		t.Errorf("logged: %+v, want %+v", d.Logged, wantLogged)
+	}
+	var imps, clicks, convs uint64
+	buckets := map[time.Time]bool{}
+	for _, a := range d.Activity {
+		imps += a.Impressions
+		clicks += a.Clicks
+		convs += a.Conversions
+		buckets[a.Bucket] = true
+	}
+	if imps != 4 || clicks != 2 || convs != 2 || len(buckets) != 2 {
+		t.Errorf("activity: %d impressions, %d clicks, %d conversions in %d hours; want 4, 2, 2 in 2: %+v", imps, clicks, convs, len(buckets), d.Activity)
+	}
+}
