@@ -3,21 +3,21 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"maps"
-	"slices"
-	"text/tabwriter"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/adshift/adshift/pipeline/evaluation"
 	"github.com/adshift/adshift/sinks/clickhouse"
 )
 
 func newReportCmd(a *app) *cobra.Command {
 	var asJSON bool
+	var htmlFile string
 	cmd := &cobra.Command{
-		Use:   "report [--json]",
-		Short: "Report ads, impressions, clicks and CTR per arm and generator from ClickHouse",
+		Use:   "report [--json] [--html FILE]",
+		Short: "Report outcomes per arm, segment and generator with intervals, lift, mSPRT p-value and off-policy estimates",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
@@ -25,50 +25,61 @@ func newReportCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer ch.Close()
-			s, err := ch.Summary(ctx)
+			data, err := ch.Evaluation(ctx)
 			if err != nil {
 				return err
+			}
+			o := a.cfg.Outcomes
+			r, err := evaluation.Build(data, evaluation.Options{
+				Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
+			})
+			if err != nil {
+				return err
+			}
+			if htmlFile != "" {
+				if err := writeHTML(htmlFile, r); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
-				return enc.Encode(s)
+				return enc.Encode(r)
 			}
-			return printSummary(cmd.OutOrStdout(), ch.Database(), s)
+			if err := evaluation.WriteText(cmd.OutOrStdout(), r); err != nil {
+				return err
+			}
+			if htmlFile != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "\nHTML report with charts: %s\n", htmlFile)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of tables")
+	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the report with charts to this HTML file")
 	return cmd
 }
 
-func printSummary(w io.Writer, db string, s clickhouse.Summary) error {
-	fmt.Fprintf(w, "adshift report — ClickHouse database %s (distinct ids; duplicates never count twice)\n\n", db)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "arm\tgenerator\tgroup\tads\timpressions\tclicks\tCTR\tconversions\trevenue\t")
-	row := func(r clickhouse.SummaryRow) {
-		arm, gen, group := r.Arm, r.GeneratorKind, r.Group
-		if arm == "" && gen == "" && group == "" {
-			arm = "(ad not in ads)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%.2f%%\t%d\t%.2f\t\n",
-			arm, gen, group, r.Ads, r.Impressions, r.Clicks, 100*r.CTR, r.Conversions, r.Revenue)
+// writeHTML writes the page to a temporary file beside path and renames it, so a browser never
+// sees half a page.
+func writeHTML(path string, r evaluation.Report) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
 	}
-	for _, r := range s.Rows {
-		row(r)
+	defer os.Remove(f.Name())
+	if err := evaluation.WriteHTML(f, r); err != nil {
+		f.Close()
+		return fmt.Errorf("html report %s: %w", path, err)
 	}
-	t := s.Total
-	fmt.Fprintf(tw, "total\t\t\t%d\t%d\t%d\t%.2f%%\t%d\t%.2f\t\n", t.Ads, t.Impressions, t.Clicks, 100*t.CTR, t.Conversions, t.Revenue)
-	if err := tw.Flush(); err != nil {
-		return err
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
 	}
-	fmt.Fprintln(w)
-	if len(s.Failures) == 0 {
-		fmt.Fprintln(w, "failed events: none")
-		return nil
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
 	}
-	fmt.Fprintln(w, "failed events (clickstream.dlq) by kind:")
-	for _, k := range slices.Sorted(maps.Keys(s.Failures)) {
-		fmt.Fprintf(w, "  %-24s %d\n", k, s.Failures[k])
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
 	}
 	return nil
 }

@@ -1,0 +1,153 @@
+package evaluation
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/schemas"
+)
+
+var t0 = time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
+
+// fixture: 200 treatment shoppers clicking 3 or 4 of 10 impressions and 200 holdout shoppers
+// clicking 2 of 10, spread over three hours.
+func fixture() Data {
+	d := Data{Database: "adshift_test", Failures: map[string]uint64{"malformed_json": 2}}
+	for i := range 400 {
+		g, arm, clicks := schemas.GroupTreatment, "value", uint64(3)
+		if i%2 == 1 {
+			g, arm, clicks = schemas.GroupHoldout, "baseline", 2
+		}
+		if i%4 == 0 { // heterogeneity: some treatment shoppers click more
+			clicks++
+		}
+		d.Activity = append(d.Activity, Activity{User: fmt.Sprint("u", i), Group: g, Arm: arm,
+			Bucket: t0.Add(time.Duration(i%3) * time.Hour), Impressions: 10, Clicks: clicks, Conversions: clicks / 2})
+	}
+	d.Cells = []Cell{
+		{Segment: "audio", Arm: "value", Generator: "llm", Group: schemas.GroupTreatment, Ads: 2000, Tokens: 300000,
+			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: 999},
+		{Segment: "audio", Arm: "baseline", Generator: "template", Group: schemas.GroupHoldout, Ads: 2000,
+			Impressions: 2000, Clicks: 400, ClickConversions: 50},
+		{Impressions: 5},
+	}
+	d.Logged = []stats.Logged{
+		{Context: "audio", Action: "value", Propensity: 0.5, Reward: 1, Count: 300},
+		{Context: "audio", Action: "value", Propensity: 0.5, Reward: 0, Count: 700},
+		{Context: "audio", Action: "trend", Propensity: 0.5, Reward: 1, Count: 100},
+		{Context: "audio", Action: "trend", Propensity: 0.5, Reward: 0, Count: 900},
+	}
+	return d
+}
+
+var opts = Options{Confidence: 0.95, MSPRTTau: 0.1, CostPer1kTokens: 0.5}
+
+func TestBuild(t *testing.T) {
+	r, err := Build(fixture(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.ByArm) != 3 || r.ByArm[0].Key != Unattributed || r.ByArm[1].Key != "baseline" || r.ByArm[2].Key != "value" {
+		t.Fatalf("by arm: %+v", r.ByArm)
+	}
+	v := r.ByArm[2]
+	if v.CTR != 0.325 || v.CTRCI != stats.Wilson(650, 2000, 0.95) || v.Conversions != 120 ||
+		math.Abs(v.CVR-100.0/650) > 1e-12 || v.Cost != 150 || math.Abs(v.CostPerClick-150.0/650) > 1e-12 ||
+		v.CostPerConversion != 1.25 || v.OrphanClicks != 3 {
+		t.Errorf("value arm: %+v", v)
+	}
+	if r.Total.Impressions != 4005 || r.Total.Clicks != 1050 {
+		t.Errorf("total %+v", r.Total)
+	}
+	l := r.CTRLift
+	// Treatment CTR (100·4 + 100·3)/2000 = 0.35, holdout 200·2/2000 = 0.2: +75%.
+	if l.Lift == nil || math.Abs(l.Lift.Relative-0.75) > 1e-12 || l.Looks != 3 || !l.Lift.CI.Contains(0.75) || l.Lift.CI.Lo <= 0 {
+		t.Fatalf("CTR lift %+v", l)
+	}
+	if l.PValue >= 0.05 || len(r.LiftSeries) != 3 || r.LiftSeries[2].PValue != l.PValue {
+		t.Errorf("p = %v over %d looks %+v: a 75%% lift over 400 shoppers should be found", l.PValue, l.Looks, r.LiftSeries)
+	}
+	for i := 1; i < len(r.LiftSeries); i++ {
+		if r.LiftSeries[i].PValue > r.LiftSeries[i-1].PValue {
+			t.Errorf("always-valid p rose from look %d to %d", i-1, i)
+		}
+	}
+	if r.Bucket != "hour" || len(r.Series) != 6 {
+		t.Errorf("series in %s buckets: %+v", r.Bucket, r.Series)
+	}
+	if len(r.OffPolicy) != 2 || r.OffPolicy[0].Name != "always trend" || math.Abs(r.OffPolicy[1].SNIPS-0.3) > 1e-12 ||
+		math.Abs(r.OffPolicy[1].IPS-0.3) > 1e-12 {
+		t.Errorf("off-policy %+v", r.OffPolicy)
+	}
+	if _, err := Build(fixture(), Options{Confidence: 0.95}); err == nil {
+		t.Error("no mSPRT tau accepted")
+	}
+}
+
+func TestBuildWithoutHoldoutSaysWhy(t *testing.T) {
+	d := fixture()
+	var only []Activity
+	for _, a := range d.Activity {
+		if a.Group == schemas.GroupTreatment {
+			only = append(only, a)
+		}
+	}
+	d.Activity = only
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CTRLift.Lift != nil || !strings.Contains(r.CTRLift.Error, "holdout") || r.CTRLift.PValue != 1 {
+		t.Errorf("lift without a holdout: %+v", r.CTRLift)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "ctr                          n/a: holdout") {
+		t.Errorf("text does not say why there is no lift:\n%s", text.String())
+	}
+}
+
+func TestWriteTextAndHTML(t *testing.T) {
+	r, err := Build(fixture(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"by arm", "by segment", "by generator", "by group",
+		"32.50%  [30.48, 34.58]", // value: CTR with its Wilson interval
+		"lift +75.0%", "conversions_per_impression   treatment 0.1500 (200 shoppers)  holdout 0.1000 (200 shoppers)  lift +50.0%", "always trend", "malformed_json", "clicks without an impression of their ad (left out of CTR): 3",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	html := page.String()
+	if n := strings.Count(html, "<svg "); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+	// Self-contained: no scripts, stylesheets or images fetched from anywhere.
+	if regexp.MustCompile(`(?i)<script|<link|src=|url\(|https?://[^"]*\.(js|css)`).MatchString(html) {
+		t.Error("the page loads external resources")
+	}
+	for _, want := range []string{"<polygon", "<polyline", "+75.0%", "32.50%", "always value"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
