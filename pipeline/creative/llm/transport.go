@@ -76,4 +76,3 @@ func parseRetryAfter(v string) time.Duration {
 	}
 	return 0
 }
-
