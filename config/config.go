@@ -57,6 +57,7 @@ type Topics struct {
 // one place only.
 func (t Topics) applyTo(c *Config) {
 	c.Features.ClickstreamTopic, c.Features.DLQTopic, c.Features.ShiftsTopic = t.Clickstream.Name, t.DLQ.Name, t.Shifts.Name
+	c.Features.ProfilesTopic = t.Profiles.Name
 	c.Creatives.ShiftsTopic, c.Creatives.AdsTopic, c.Creatives.DLQTopic = t.Shifts.Name, t.Ads.Name, t.DLQ.Name
 	c.Outcomes.AdsTopic, c.Outcomes.ClickstreamTopic, c.Outcomes.DLQTopic = t.Ads.Name, t.Clickstream.Name, t.DLQ.Name
 }

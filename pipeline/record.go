@@ -12,7 +12,10 @@ type Header struct {
 }
 
 // Record is one message as the domain sees it: read from a topic, or to be written to one.
-// Partition and Offset are set on records read from a source and ignored on records emitted.
+// Partition and Offset are set on records read from a source. On records emitted, Offset is
+// ignored and Partition is honoured only for the topics the Emitter is configured to partition
+// explicitly (changelogs, which must be co-partitioned with their input); other topics are
+// partitioned by key.
 type Record struct {
 	Topic     string
 	Partition int32

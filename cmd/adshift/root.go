@@ -43,6 +43,8 @@ func newRoot() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(a),
 		newReplayCmd(a),
+		newSimulateCmd(a),
+		newProfileEvalCmd(a),
 		newMigrateCmd(a),
 		newReportCmd(a),
 		newDeliverCmd(a),

@@ -65,7 +65,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 
 	var built []pipeline.Stage
 	for _, name := range stages {
-		st, closer, err := a.stage(ctx, name, out)
+		st, closer, err := a.stage(ctx, name, brokers, out)
 		if err != nil {
 			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
 		}
@@ -121,10 +121,14 @@ func (a *app) run(ctx context.Context, stages []string) error {
 }
 
 // stage builds one named stage, returning what must be closed after its group stops.
-func (a *app) stage(ctx context.Context, name string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
+func (a *app) stage(ctx context.Context, name string, brokers []string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
 	switch name {
 	case features.Name:
-		st, err := features.New(a.cfg.Features, out, a.log, a.reg)
+		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name}, a.log)
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := features.New(a.cfg.Features, out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
 	case creative.Name:
 		products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
@@ -136,12 +140,15 @@ func (a *app) stage(ctx context.Context, name string, out pipeline.Emitter) (pip
 		}
 		a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
 		cfg := a.cfg.Creatives
-		chooser, err := creative.NewAssigner(cfg.Strategy)
+		chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
 		if err != nil {
-			return nil, nil, fmt.Errorf("creatives.strategy: %w", err)
+			return nil, nil, err
 		}
 		st, err := creative.New(cfg, creative.NewCatalog(products), creative.NewTemplate(cfg.Guard), chooser, out, a.log, a.reg)
-		return st, nil, err
+		if err != nil {
+			return nil, nil, errors.Join(err, stopChooser(ctx))
+		}
+		return st, stopChooser, nil
 	case outcomes.Name:
 		ch, err := a.clickhouse(ctx)
 		if err != nil {

@@ -39,7 +39,13 @@ func (a *app) brokers(ctx context.Context) ([]string, *kafka.Embedded, error) {
 // producer returns a producer on brokers that has checked the topics exist (creating them when
 // kafka.create_topics is set).
 func (a *app) producer(ctx context.Context, brokers []string, clientID string) (*sinkkafka.Producer, error) {
-	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{Brokers: brokers, ClientID: clientID}, a.log, a.reg)
+	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{
+		Brokers:  brokers,
+		ClientID: clientID,
+		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
+		// number of the input it came from, whatever partitioner the tracker used.
+		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},
+	}, a.log, a.reg)
 	if err != nil {
 		return nil, err
 	}

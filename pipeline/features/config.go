@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/shift"
 )
 
 // Config configures the features stage. Durations are in event time.
@@ -11,16 +13,19 @@ type Config struct {
 	ClickstreamTopic string `mapstructure:"-"` // read: Segment e-commerce events, key = user
 	DLQTopic         string `mapstructure:"-"` // written: rejected input
 	ShiftsTopic      string `mapstructure:"-"` // written: profile shifts, key = user
+	ProfilesTopic    string `mapstructure:"-"` // written: the compacted profile changelog, key = user
 
-	// HalfLife is the event time after which an interest weighs half as much.
-	HalfLife time.Duration `mapstructure:"half_life"`
-	// MinEvents is how many interest events a shopper needs before the first profile is published.
-	MinEvents int `mapstructure:"min_events"`
-	// ShiftThreshold is the cosine distance (0..1 for non-negative weights) between the current
-	// category mix and the mix at the last shift above which interest counts as new.
-	ShiftThreshold float64 `mapstructure:"shift_threshold"`
-	// Cooldown is the least event time between a shift and a following new_interest shift.
-	Cooldown time.Duration `mapstructure:"cooldown"`
+	// ShortHalfLife and LongHalfLife are the two horizons of a profile: the event time after
+	// which an interest weighs half as much. The short horizon is what the shopper wants now
+	// (the shift detector and shift summaries read it); the long one what they keep coming back to.
+	ShortHalfLife time.Duration `mapstructure:"short_half_life"`
+	LongHalfLife  time.Duration `mapstructure:"long_half_life"`
+	// AllowedLateness is how far behind the partition's latest event time an event may be; older
+	// ones are dead-lettered as late_event.
+	AllowedLateness time.Duration `mapstructure:"allowed_lateness"`
+	// ProfileTTL is the event time after a shopper's last event when the profile expires; its
+	// changelog key is then deleted with a tombstone.
+	ProfileTTL time.Duration `mapstructure:"profile_ttl"`
 
 	// MaxEventBytes bounds one input record; larger ones are dead-lettered as too_large.
 	MaxEventBytes int `mapstructure:"max_event_bytes"`
@@ -32,6 +37,8 @@ type Config struct {
 	TopK int `mapstructure:"top_k"`
 	// Weights says how much one event of each kind adds to a profile.
 	Weights Weights `mapstructure:"weights"`
+	// Shift holds the shift detector's knobs.
+	Shift shift.Config `mapstructure:"shift"`
 }
 
 // Weights is the interest one event of each kind adds, before decay.
@@ -46,18 +53,19 @@ type Weights struct {
 	Order    float64 `mapstructure:"order"`     // Order Completed
 }
 
-// DefaultConfig returns the defaults: the standard topics, a 30 minute half-life, a first profile
-// after 3 events, new interest beyond a cosine distance of 0.5 at most every 10 minutes, 64 KiB
-// events, an hour of future skew, the top 5 categories and brands, and intent-graded weights.
+// DefaultConfig returns the defaults: the standard topics; horizons of 30 minutes and 7 days;
+// an hour of allowed lateness; profiles idle for 14 days expire; 64 KiB events; an hour of
+// future skew; the top 5 categories and brands; intent-graded weights; the shift defaults.
 func DefaultConfig() Config {
 	return Config{
 		ClickstreamTopic: "clickstream",
 		DLQTopic:         "clickstream.dlq",
 		ShiftsTopic:      "adshift.shifts",
-		HalfLife:         30 * time.Minute,
-		MinEvents:        3,
-		ShiftThreshold:   0.5,
-		Cooldown:         10 * time.Minute,
+		ProfilesTopic:    "adshift.profiles",
+		ShortHalfLife:    30 * time.Minute,
+		LongHalfLife:     7 * 24 * time.Hour,
+		AllowedLateness:  time.Hour,
+		ProfileTTL:       14 * 24 * time.Hour,
 		MaxEventBytes:    64 << 10,
 		FutureSkew:       time.Hour,
 		TopK:             5,
@@ -71,6 +79,7 @@ func DefaultConfig() Config {
 			Checkout: 3,
 			Order:    2,
 		},
+		Shift: shift.DefaultConfig(),
 	}
 }
 
@@ -85,10 +94,11 @@ func (c Config) Validate() error {
 	check(c.ClickstreamTopic != "", "clickstream_topic is empty")
 	check(c.DLQTopic != "", "dlq_topic is empty")
 	check(c.ShiftsTopic != "", "shifts_topic is empty")
-	check(c.HalfLife > 0, "half_life %v is not positive", c.HalfLife)
-	check(c.MinEvents >= 1, "min_events %d is below 1", c.MinEvents)
-	check(c.ShiftThreshold > 0 && c.ShiftThreshold <= 1, "shift_threshold %v is outside (0, 1]", c.ShiftThreshold)
-	check(c.Cooldown >= 0, "cooldown %v is negative", c.Cooldown)
+	check(c.ProfilesTopic != "", "profiles_topic is empty")
+	check(c.ShortHalfLife > 0, "short_half_life %v is not positive", c.ShortHalfLife)
+	check(c.LongHalfLife >= c.ShortHalfLife, "long_half_life %v is shorter than short_half_life %v", c.LongHalfLife, c.ShortHalfLife)
+	check(c.AllowedLateness >= 0, "allowed_lateness %v is negative", c.AllowedLateness)
+	check(c.ProfileTTL > c.AllowedLateness, "profile_ttl %v is not longer than allowed_lateness %v", c.ProfileTTL, c.AllowedLateness)
 	check(c.MaxEventBytes >= 0, "max_event_bytes %d is negative", c.MaxEventBytes)
 	check(c.FutureSkew >= 0, "future_skew %v is negative", c.FutureSkew)
 	check(c.TopK >= 1, "top_k %d is below 1", c.TopK)
@@ -101,6 +111,15 @@ func (c Config) Validate() error {
 		{"checkout", c.Weights.Checkout}, {"order", c.Weights.Order},
 	} {
 		check(w.v >= 0, "weights.%s %v is negative", w.name, w.v)
+	}
+	if err := c.Shift.Validate(); err != nil {
+		each := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			each = j.Unwrap()
+		}
+		for _, e := range each {
+			errs = append(errs, fmt.Errorf("shift.%w", e))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("features config: %w", err)

@@ -21,6 +21,9 @@ type metrics struct {
 	shifts   map[string]prometheus.Counter // by reason
 	failures *prometheus.CounterVec        // by failure kind
 	profiles prometheus.Gauge
+	expired  prometheus.Counter
+	restored prometheus.Counter
+	corrupt  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -48,6 +51,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "adshift_features_profiles",
 			Help: "Shopper profiles held in memory by this instance.",
 		}),
+		expired: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_profiles_expired_total",
+			Help: "Profiles dropped after profile_ttl of event time without an event (tombstoned in the changelog).",
+		}),
+		restored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_profiles_restored_total",
+			Help: "Profiles read back from the changelog when partitions were assigned.",
+		}),
+		corrupt: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_changelog_corrupt_total",
+			Help: "Changelog values skipped on restore because they did not decode.",
+		}),
 	}
 	for name := range interestKinds(Weights{}) {
 		m.events[name] = events.WithLabelValues(name)
@@ -55,7 +70,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{events, skipped, shifts, m.failures, m.profiles} {
+	for _, c := range []prometheus.Collector{events, skipped, shifts, m.failures, m.profiles, m.expired, m.restored, m.corrupt} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register features metrics: %w", err)
 		}

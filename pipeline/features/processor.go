@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/shift"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -15,14 +18,24 @@ type processor struct {
 	stage     *Stage
 	topic     string
 	partition int32
+	names     names
 	profiles  map[string]*profile // by user key
-	detector  detector
+	wm        watermark
+	closed    bool
 
-	// applied is the offset after the last record applied to the profiles, and pending what
-	// those records produced that is not yet acknowledged: a retried batch re-emits pending
-	// instead of applying its records twice.
+	// applied is the offset after the last record applied. Records before it are skipped: on a
+	// retried batch they were applied already, and after a restore the previous owner processed
+	// them and everything they caused is durable.
 	applied int64
+	// pending is what the records applied produced that is not yet acknowledged: shifts, dead
+	// letters, changelog writes. A retried batch re-emits it instead of applying records twice.
 	pending []pipeline.Record
+	// marked is the progress last acknowledged on the changelog.
+	marked progress
+
+	dirty    []string // users whose profile changed since the last changelog write
+	arena    []byte   // encoded profiles of pending; reused once they are acknowledged
+	interest []shift.Entry
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -30,15 +43,17 @@ var _ pipeline.Processor = (*processor)(nil)
 // ErrClosed is returned by Process on a processor that was closed.
 var ErrClosed = errors.New("features: processor closed")
 
-// Process applies a batch to the partition's profiles and emits, in one Emit call, every shift
-// and dead letter it produced. A failed Emit is returned, so the batch is not committed; when the
-// batch comes again, records already applied are not applied twice and what they produced is
-// emitted again.
+// Process applies a batch to the partition's profiles and makes what it caused durable before
+// it returns, in two Emit calls: first every shift, dead letter and changelog write (each dirty
+// profile once, expired ones as tombstones), then, once those are acknowledged, the partition's
+// progress marker. A restored partition trusts the marker: everything before it is durable. A
+// failed Emit is returned, so the batch is not committed; when the batch comes again, records
+// already applied are not applied twice and what they produced is emitted again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if p.profiles == nil {
+	if p.closed {
 		return ErrClosed
 	}
 	lim := p.stage.limits()
@@ -46,84 +61,203 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 		if batch[i].Offset < p.applied {
 			continue
 		}
-		rec, ok, err := p.process(&batch[i], lim)
-		if err != nil {
+		if err := p.process(&batch[i], lim); err != nil {
 			return err
 		}
 		p.applied = batch[i].Offset + 1
-		if ok {
-			p.pending = append(p.pending, rec)
-		}
 	}
-	if len(p.pending) == 0 {
+	return p.flush(ctx)
+}
+
+// flush writes the dirty profiles to the changelog and emits everything pending, then the
+// progress marker.
+func (p *processor) flush(ctx context.Context) error {
+	for _, user := range p.dirty {
+		prof := p.profiles[user]
+		if prof == nil || !prof.dirty {
+			continue // expired after it changed: its tombstone is pending already
+		}
+		prof.dirty = false
+		start := len(p.arena)
+		p.arena = appendProfile(p.arena, prof, &p.names)
+		p.pending = append(p.pending, pipeline.Record{
+			Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
+			Key: []byte(user), Value: p.arena[start:len(p.arena):len(p.arena)],
+		})
+	}
+	clear(p.dirty)
+	p.dirty = p.dirty[:0]
+	if len(p.pending) > 0 {
+		if err := p.stage.out.Emit(ctx, p.pending); err != nil {
+			return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
+		}
+		clear(p.pending)
+		p.pending = p.pending[:0]
+		p.arena = p.arena[:0]
+	}
+	now := progress{offset: p.applied, max: p.wm.max}
+	if now == p.marked {
 		return nil
 	}
-	if err := p.stage.out.Emit(ctx, p.pending); err != nil {
-		return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
+	marker := pipeline.Record{
+		Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
+		Key: []byte(progressKey), Value: appendProgress(nil, now),
 	}
-	p.pending = p.pending[:0]
+	if err := p.stage.out.Emit(ctx, []pipeline.Record{marker}); err != nil {
+		return fmt.Errorf("emit progress of %s partition %d: %w", p.topic, p.partition, err)
+	}
+	p.marked = now
 	return nil
 }
 
-// process applies one input record and returns the record it produced, if any: a shift or a dead
-// letter. An error is a bug, not bad input.
-func (p *processor) process(in *pipeline.Record, lim schemas.Limits) (pipeline.Record, bool, error) {
+// process applies one input record, queueing what it produced. An error is a bug, not bad input.
+func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 	s := p.stage
 	ev, err := schemas.DecodeEvent(in.Value, lim)
 	if err != nil {
 		f, ok := schemas.AsFailure(err)
 		if !ok {
-			return pipeline.Record{}, false, fmt.Errorf("decode %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
+			return fmt.Errorf("decode %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 		}
-		s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
-		s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
-		return pipeline.DeadLetter(s.cfg.DLQTopic, Name, *in, f), true, nil
+		p.deadLetter(in, f)
+		return nil
 	}
-
 	s.metrics.event(ev.Event)
 	k, interest := s.kinds[ev.Event]
 	switch {
 	case ev.Type != schemas.TypeTrack:
 		s.metrics.skipped[skipNotTrack].Inc()
-		return pipeline.Record{}, false, nil
+		return nil
 	case isOutcome(ev.Event):
 		s.metrics.skipped[skipOutcome].Inc()
-		return pipeline.Record{}, false, nil
+		return nil
 	case !interest:
 		s.metrics.skipped[skipUnknown].Inc()
-		return pipeline.Record{}, false, nil
+		return nil
+	}
+	user := ev.User()
+	if strings.HasPrefix(user, "\x00") {
+		p.deadLetter(in, schemas.Failf(schemas.SchemaViolation, "userId", "user keys starting with NUL are reserved"))
+		return nil
 	}
 
-	user := ev.User()
+	t := ev.Timestamp.UnixMilli()
+	late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
+	if p.wm.observe(t) {
+		p.expire()
+	}
 	prof := p.profiles[user]
+	if prof != nil && in.Offset < prof.offset {
+		return nil // applied before a crash whose progress marker never landed
+	}
+	if late {
+		p.deadLetter(in, schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the partition watermark %s",
+			ev.Timestamp.Format(time.RFC3339Nano), time.UnixMilli(p.wm.max-s.cfg.AllowedLateness.Milliseconds()).UTC().Format(time.RFC3339Nano)))
+		return nil
+	}
 	if prof == nil {
 		prof = new(profile)
 		p.profiles[user] = prof
 		s.metrics.profiles.Inc()
 	}
-	if prof.recent.seen(ev.MessageID) {
+	if prof.seen(ev.MessageID) {
 		s.metrics.skipped[skipDup].Inc()
-		return pipeline.Record{}, false, nil
+		return nil
 	}
-	newCart := prof.apply(&ev, k, s.cfg.HalfLife)
-	reason, distance := p.detector.detect(prof, newCart)
-	if reason == "" {
-		return pipeline.Record{}, false, nil
+	newCart := prof.apply(&ev, k, &s.horizons, &p.names)
+	prof.offset = in.Offset + 1
+	if !prof.dirty {
+		prof.dirty = true
+		p.dirty = append(p.dirty, user)
 	}
-	shift := p.detector.shift(user, prof, reason, distance, s.cfg.TopK)
-	value, err := json.Marshal(shift)
+
+	p.interest = prof.interest(p.interest[:0])
+	sev := shift.Event{Now: prof.last, Events: int(prof.events), Current: p.interest, NewCart: newCart}
+	reason, distance := s.detector.Check(&prof.shift, sev)
+	if reason == shift.None {
+		return nil
+	}
+	s.detector.Commit(&prof.shift, reason, sev)
+	sh := schemas.Shift{
+		User:           user,
+		ProfileVersion: uint64(prof.shift.Version),
+		EventTime:      time.UnixMilli(prof.last).UTC(),
+		Reason:         reason.String(),
+		Distance:       distance,
+		Summary:        prof.summary(s.cfg.TopK, &p.names),
+	}
+	value, err := json.Marshal(sh)
 	if err != nil {
-		return pipeline.Record{}, false, fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
+		return fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}
-	s.metrics.shifts[reason].Inc()
-	return pipeline.Record{Topic: s.cfg.ShiftsTopic, Key: []byte(user), Value: value, Timestamp: shift.EventTime}, true, nil
+	s.metrics.shifts[sh.Reason].Inc()
+	p.pending = append(p.pending, pipeline.Record{Topic: s.cfg.ShiftsTopic, Key: []byte(user), Value: value, Timestamp: sh.EventTime})
+	return nil
 }
 
-// Close releases the partition's profiles. This first version keeps no changelog, so there is
-// nothing to flush.
+func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
+	s := p.stage
+	s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
+	s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
+	p.pending = append(p.pending, pipeline.DeadLetter(s.cfg.DLQTopic, Name, *in, f))
+}
+
+// Close flushes what the partition still owes the changelog (nothing, after a successful
+// Process) and releases its profiles. The processor cannot be used afterwards.
 func (p *processor) Close(ctx context.Context) error {
+	if p.closed {
+		return nil
+	}
+	err := p.flush(ctx)
+	p.closed = true
 	p.stage.metrics.profiles.Sub(float64(len(p.profiles)))
 	p.stage.log.Debug("partition closed", "topic", p.topic, "partition", p.partition, "profiles", len(p.profiles))
 	p.profiles = nil
+	if err != nil {
+		return fmt.Errorf("flush %s partition %d on close: %w", p.topic, p.partition, err)
+	}
+	return nil
+}
+
+// restore reads the partition's profiles and progress back from the changelog. Values that do
+// not decode are skipped and counted: one lost profile is better than a partition that never opens.
+func (p *processor) restore(ctx context.Context) error {
+	s := p.stage
+	start := time.Now()
+	var restored, corrupt int
+	err := s.changelog.Restore(ctx, p.partition, func(key, value []byte) error {
+		if string(key) == progressKey {
+			pr, err := decodeProgress(value)
+			if err != nil {
+				corrupt++
+				return nil
+			}
+			p.marked = pr
+			return nil
+		}
+		if value == nil {
+			delete(p.profiles, string(key))
+			return nil
+		}
+		prof, err := decodeProfile(value, &p.names)
+		if err != nil {
+			corrupt++
+			s.log.Warn("skipping a changelog value that does not decode", "partition", p.partition, "user", string(key), "err", err)
+			return nil
+		}
+		p.profiles[string(key)] = prof
+		restored++
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("restore %s partition %d from %s: %w", p.topic, p.partition, s.cfg.ProfilesTopic, err)
+	}
+	p.applied = p.marked.offset
+	p.wm.restored(p.marked.max)
+	s.metrics.restored.Add(float64(len(p.profiles)))
+	s.metrics.corrupt.Add(float64(corrupt))
+	s.metrics.profiles.Add(float64(len(p.profiles)))
+	s.log.Info("partition restored", "topic", p.topic, "partition", p.partition, "profiles", len(p.profiles),
+		"records", restored, "corrupt", corrupt, "from_offset", p.applied, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

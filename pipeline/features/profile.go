@@ -1,63 +1,83 @@
 package features
 
 import (
-	"slices"
-	"time"
+	"math"
 
+	"github.com/adshift/adshift/pipeline/shift"
 	"github.com/adshift/adshift/schemas"
 )
 
-// Bounds that keep a profile small whatever a shopper does: beyond them the lightest weight (or
-// the oldest id) makes room, and weights that decayed below minWeight are dropped.
+// Bounds that keep a profile one fixed-size value whatever a shopper does: beyond them the
+// lightest entry (or the oldest id) makes room, and entries whose long-horizon weight decayed
+// below minWeight are dropped.
 const (
-	maxCategories = 48 // category levels: about 16 three-level leaves
-	maxBrands     = 16
-	maxPurchased  = 5
-	maxCarted     = 16
+	maxCategories = 8 // every level of a path: about three three-level leaves
+	maxBrands     = 3
+	maxPrices     = 3
+	maxCarted     = 4
+	maxPurchased  = 2
 	minWeight     = 0.01 // what one view keeps after about 6.6 half-lives
 )
 
-// profile is one shopper's interest as of the latest event time applied to it.
+// profile is one shopper's interest as of the latest event time applied to it: a fixed-size
+// value with no pointers, no maps and no strings (names are interned per partition).
 //
 // Out-of-order events: weights are kept as of last, the latest event time seen. A newer event
 // first decays every weight to its own time; an older one is added already decayed by its age
-// relative to last. Either way each event ends up weighing weight·2^-(last-t)/halfLife, so the
-// profile does not depend on arrival order (up to rounding and the size bounds above).
+// relative to last. Either way each event ends up weighing w·2^-(last-t)/halfLife on each
+// horizon, so the profile does not depend on arrival order (up to rounding and the bounds).
 type profile struct {
-	last   time.Time  // the profile's event time: every weight below is as of it
-	events int        // interest events applied
-	cats   []category // every level of every category path seen, in order of first sight
-	brands []weight
-	band   schemas.PriceBand
-	stage  intent
-	locale string
-	// purchased holds recently bought product ids, newest first.
-	purchased []string
-	// carted holds the leaf categories the shopper has added to a cart, oldest first.
-	carted []string
-	recent recentIDs // to drop duplicate events
+	last     int64  // event time of the latest event, Unix milliseconds: weights are as of it
+	offset   int64  // input offset after the last record applied: a restored profile skips older ones
+	events   uint32 // interest events applied
+	currency uint32 // name id of the price buckets' currency
+	locale   uint32 // name id
+	hours    hourly
 
-	version uint64    // bumped by every shift
-	shiftAt time.Time // the profile's event time at the last shift
-	atShift []weight  // the normalised leaf-category vector at the last shift
+	stage                           intent
+	dirty                           bool // changed since its last changelog write
+	nCats, nBrands, nPrices         uint8
+	nCarted, nPurchased, nextRecent uint8
+	cats                            [maxCategories]slot // parents before children
+	brands                          [maxBrands]slot
+	prices                          [maxPrices]slot
+	carted                          [maxCarted]uint32    // leaf category ids put in a cart, oldest first
+	purchased                       [maxPurchased]uint32 // product ids bought, newest first
+	recent                          [4]uint32            // hashes of the latest messageIds, to drop repeats
+	shift                           shift.State
 }
 
-// category is the weight of one category path: all counts every event at or below it,
-// leaf only the events whose category was exactly this path.
-type category struct {
-	path      string
-	all, leaf float64
+// horizons are the two half-lives, in milliseconds of event time.
+type horizons struct {
+	short, long float64
+	session     int64 // a gap longer than this starts a new visit: the intent stage starts over
+}
+
+// factors returns how much a weight keeps after ageMillis on each horizon.
+func (h *horizons) factors(ageMillis int64) (float32, float32) {
+	a := float64(ageMillis)
+	return float32(math.Exp2(-a / h.short)), float32(math.Exp2(-a / h.long))
 }
 
 // apply adds one interest event of kind k and reports whether it put a leaf category into the
 // cart for the first time.
-func (p *profile) apply(ev *schemas.Event, k kind, halfLife time.Duration) (newCart bool) {
-	f := p.advance(ev.Timestamp, halfLife)
+func (p *profile) apply(ev *schemas.Event, k kind, h *horizons, n *names) (newCart bool) {
+	t := ev.Timestamp.UnixMilli()
+	fs, fl := p.advance(t, h)
 	p.events++
-	p.stage = max(p.stage, k.stage)
-	if ev.Context.Locale != "" && !ev.Timestamp.Before(p.last) {
-		p.locale = ev.Context.Locale
+	p.hours.add(t)
+	switch {
+	case t < p.last:
+		p.stage = max(p.stage, k.stage) // an older event of this visit
+	case p.events > 1 && t-p.last > h.session:
+		p.stage = k.stage // a new visit starts over
+	default:
+		p.stage = max(p.stage, k.stage)
 	}
+	if ev.Context.Locale != "" && t >= p.last {
+		p.locale = n.id(ev.Context.Locale)
+	}
+	p.last = max(p.last, t)
 
 	props := &ev.Properties
 	own := schemas.LineItem{
@@ -65,28 +85,38 @@ func (p *profile) apply(ev *schemas.Event, k kind, halfLife time.Duration) (newC
 		Category: props.Category, Price: props.Price,
 	}
 	hasOwn := own.ProductID != "" || own.SKU != "" || own.Brand != "" || own.Category != "" || own.Price > 0
-	n := len(props.Products)
+	items := len(props.Products)
 	if hasOwn {
-		n++
+		items++
 	}
-	if n == 0 {
+	if items == 0 {
 		return false // a search or an empty list: it counts, but names no product
 	}
-	// An event's weight is shared by the products it names, so a ten-line order is not ten orders.
-	w := k.weight * f / float64(n)
-	item := func(it *schemas.LineItem) {
-		p.addCategory(it.Category, w)
-		if it.Brand != "" {
-			p.brands = addWeight(p.brands, it.Brand, w, maxBrands)
+	if props.Currency != "" {
+		if cur := n.id(props.Currency); cur != p.currency {
+			// The shopper now shops in another currency: old buckets do not compare.
+			clear(p.prices[:p.nPrices])
+			p.nPrices, p.currency = 0, cur
 		}
-		p.addPrice(it.Price, props.Currency)
+	}
+	// An event's weight is shared by the products it names, so a ten-line order is not ten orders.
+	w := k.weight / float64(items)
+	ws, wl := float32(w)*fs, float32(w)*fl
+	item := func(it *schemas.LineItem) {
+		leaf := p.addCategory(it.Category, ws, wl, n)
+		if it.Brand != "" {
+			addSlot(p.brands[:], &p.nBrands, n.id(it.Brand), ws, wl)
+		}
+		if b := priceBucket(it.Price); b != 0 {
+			addSlot(p.prices[:], &p.nPrices, b, ws, wl)
+		}
 		switch ev.Event {
 		case schemas.ProductAdded:
-			if p.addCart(cleanCategory(it.Category)) {
+			if leaf != 0 && p.addCart(leaf) {
 				newCart = true
 			}
 		case schemas.OrderCompleted:
-			p.addPurchase(it)
+			p.addPurchase(it, n)
 		}
 	}
 	if hasOwn {
@@ -98,140 +128,96 @@ func (p *profile) apply(ev *schemas.Event, k kind, halfLife time.Duration) (newC
 	return newCart
 }
 
-// advance brings the profile to event time t and returns the factor the event's own weight
-// takes: 1 for an event at or after the profile's time, its decay otherwise.
-func (p *profile) advance(t time.Time, halfLife time.Duration) float64 {
-	if p.last.IsZero() {
-		p.last = t
-		return 1
+// advance brings the profile's weights to event time t if t is newer, and returns the factors
+// the event's own weight takes: 1 for an event at or after the profile's time, its decay otherwise.
+func (p *profile) advance(t int64, h *horizons) (float32, float32) {
+	if p.events == 0 {
+		return 1, 1
 	}
-	if !t.After(p.last) {
-		return decay(p.last.Sub(t), halfLife)
+	if t <= p.last {
+		return h.factors(p.last - t)
 	}
-	f := decay(t.Sub(p.last), halfLife)
-	p.last = t
-	kept := p.cats[:0]
-	for _, c := range p.cats {
-		if c.all *= f; c.all >= minWeight {
-			c.leaf *= f
-			kept = append(kept, c)
-		}
-	}
-	clear(p.cats[len(kept):])
-	p.cats = kept
-	brands := p.brands[:0]
-	for _, b := range p.brands {
-		if b.w *= f; b.w >= minWeight {
-			brands = append(brands, b)
-		}
-	}
-	clear(p.brands[len(brands):])
-	p.brands = brands
-	return 1
+	fs, fl := h.factors(t - p.last)
+	decaySlots(p.cats[:], &p.nCats, fs, fl)
+	decaySlots(p.brands[:], &p.nBrands, fs, fl)
+	decaySlots(p.prices[:], &p.nPrices, fs, fl)
+	return 1, 1
 }
 
-// addCategory adds w to every level of path, and to its leaf weight. Beyond maxCategories the
-// lightest levels go; a level weighs at least as much as any level below it and comes before them,
-// so a level never outlives its parent.
-func (p *profile) addCategory(path string, w float64) {
-	leaf := cleanCategory(path)
-	categoryLevels(leaf, func(level string) {
-		i := slices.IndexFunc(p.cats, func(c category) bool { return c.path == level })
-		if i < 0 {
-			p.cats = append(p.cats, category{path: level})
-			i = len(p.cats) - 1
-		}
-		p.cats[i].all += w
-		if level == leaf {
-			p.cats[i].leaf += w
+// addCategory adds the weights to every level of path and marks the full path a leaf. It
+// returns the leaf's name id, or 0 for no category.
+func (p *profile) addCategory(path string, ws, wl float32, n *names) (leaf uint32) {
+	path = cleanCategory(path)
+	categoryLevels(path, func(level string) {
+		id := n.id(level)
+		i := addSlot(p.cats[:], &p.nCats, id, ws, wl)
+		if len(level) == len(path) {
+			p.cats[i].id |= leafBit
+			leaf = id
 		}
 	})
-	for len(p.cats) > maxCategories {
-		j := lightest(p.cats, func(c category) float64 { return c.all })
-		p.cats = slices.Delete(p.cats, j, j+1)
-	}
-}
-
-// addWeight adds w to name in ws, making room by dropping the lightest entry when ws holds limit.
-func addWeight(ws []weight, name string, w float64, limit int) []weight {
-	if i := slices.IndexFunc(ws, func(e weight) bool { return e.name == name }); i >= 0 {
-		ws[i].w += w
-		return ws
-	}
-	if len(ws) == limit {
-		j := lightest(ws, func(e weight) float64 { return e.w })
-		ws = slices.Delete(ws, j, j+1)
-	}
-	return append(ws, weight{name: name, w: w})
-}
-
-// lightest returns the index of the lightest element of s, the latest one among equals, so that
-// of a category and its only child the child goes first.
-func lightest[E any](s []E, w func(E) float64) int {
-	j := 0
-	for i := 1; i < len(s); i++ {
-		if w(s[i]) <= w(s[j]) {
-			j = i
-		}
-	}
-	return j
-}
-
-// addPrice widens the price band to include price. Prices in a currency other than the band's
-// start a new band: the shopper now shops in that currency. An event without a currency is taken
-// to be in the band's.
-func (p *profile) addPrice(price float64, currency string) {
-	if price <= 0 {
-		return
-	}
-	if currency != "" && currency != p.band.Currency && p.band.Max > 0 {
-		p.band = schemas.PriceBand{}
-	}
-	if currency != "" {
-		p.band.Currency = currency
-	}
-	if p.band.Max == 0 || price < p.band.Min {
-		p.band.Min = price
-	}
-	p.band.Max = max(p.band.Max, price)
+	return leaf
 }
 
 // addCart records a cart add into leaf and reports whether leaf had none before.
-func (p *profile) addCart(leaf string) bool {
-	if leaf == "" || slices.Contains(p.carted, leaf) {
-		return false
+func (p *profile) addCart(leaf uint32) bool {
+	for _, c := range p.carted[:p.nCarted] {
+		if c == leaf {
+			return false
+		}
 	}
-	if len(p.carted) == maxCarted {
-		p.carted = slices.Delete(p.carted, 0, 1)
+	if p.nCarted == maxCarted {
+		copy(p.carted[:], p.carted[1:])
+		p.nCarted--
 	}
-	p.carted = append(p.carted, leaf)
+	p.carted[p.nCarted] = leaf
+	p.nCarted++
 	return true
 }
 
 // addPurchase puts a bought product first in the recent purchases.
-func (p *profile) addPurchase(it *schemas.LineItem) {
-	id := it.ProductID
-	if id == "" {
-		id = it.SKU
+func (p *profile) addPurchase(it *schemas.LineItem, n *names) {
+	key := it.ProductID
+	if key == "" {
+		key = it.SKU
 	}
-	if id == "" {
+	if key == "" {
 		return
 	}
-	if i := slices.Index(p.purchased, id); i >= 0 {
-		p.purchased = slices.Delete(p.purchased, i, i+1)
+	id := n.id(key)
+	bought := p.purchased[:p.nPurchased]
+	i := len(bought)
+	for j, b := range bought {
+		if b == id {
+			i = j
+			break
+		}
 	}
-	if len(p.purchased) == maxPurchased {
-		p.purchased = p.purchased[:maxPurchased-1]
+	if i == len(bought) && p.nPurchased < maxPurchased {
+		p.nPurchased++
 	}
-	p.purchased = slices.Insert(p.purchased, 0, id)
+	i = min(i, int(p.nPurchased)-1)
+	copy(p.purchased[1:i+1], p.purchased[:i])
+	p.purchased[0] = id
 }
 
-// leaves appends the profile's leaf-category vector to dst, in the profile's order.
-func (p *profile) leaves(dst []weight) []weight {
-	for _, c := range p.cats {
-		if c.leaf > 0 {
-			dst = append(dst, weight{name: c.path, w: c.leaf})
+// seen reports whether the messageId was among the latest ones, and remembers it if not.
+func (p *profile) seen(messageID string) bool {
+	h := fnv1a(messageID)
+	for _, x := range p.recent {
+		if x == h {
+			return true
 		}
+	}
+	p.recent[p.nextRecent] = h
+	p.nextRecent = (p.nextRecent + 1) % uint8(len(p.recent))
+	return false
+}
+
+// interest appends the profile's short-horizon interest vector over every category level to dst.
+func (p *profile) interest(dst []shift.Entry) []shift.Entry {
+	for _, c := range p.cats[:p.nCats] {
+		dst = append(dst, shift.Entry{ID: c.nameID(), W: c.short})
 	}
 	return dst
 }

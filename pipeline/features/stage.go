@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/shift"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -19,22 +20,34 @@ const Name = "features"
 // minEventTime is the earliest event timestamp accepted: older ones are clock bugs, not history.
 var minEventTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Stage is the features stage: it reads the clickstream and publishes profile shifts and dead
-// letters through its Emitter.
+// Stage is the features stage: it reads the clickstream and publishes profile shifts, dead
+// letters and the profile changelog through its Emitter.
 type Stage struct {
-	cfg     Config
-	out     pipeline.Emitter
-	log     *slog.Logger
-	metrics *metrics
-	kinds   map[string]kind
-	now     func() time.Time // the wall clock bounding future timestamps
+	cfg       Config
+	out       pipeline.Emitter
+	changelog pipeline.Changelog
+	log       *slog.Logger
+	metrics   *metrics
+	kinds     map[string]kind
+	horizons  horizons
+	detector  *shift.Detector
+	now       func() time.Time // the wall clock bounding future timestamps
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
 
-// New returns the features stage. out receives every shift and dead letter; logger and reg may be
-// nil to discard logs and metrics.
-func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+// Option configures a Stage beyond its Config.
+type Option func(*Stage)
+
+// WithChangelog makes the stage restore a partition's profiles from the changelog when the
+// partition is assigned. Without it partitions start empty, as in offline evaluation.
+func WithChangelog(cl pipeline.Changelog) Option {
+	return func(s *Stage) { s.changelog = cl }
+}
+
+// New returns the features stage. out receives every shift, dead letter and changelog record;
+// logger and reg may be nil to discard logs and metrics.
+func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -44,18 +57,32 @@ func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.R
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	det, err := shift.New(cfg.Shift)
+	if err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
-	return &Stage{
+	s := &Stage{
 		cfg:     cfg,
 		out:     out,
 		log:     logger.With("stage", Name),
 		metrics: m,
 		kinds:   interestKinds(cfg.Weights),
-		now:     time.Now,
-	}, nil
+		horizons: horizons{
+			short:   float64(cfg.ShortHalfLife.Milliseconds()),
+			long:    float64(cfg.LongHalfLife.Milliseconds()),
+			session: 2 * cfg.ShortHalfLife.Milliseconds(),
+		},
+		detector: det,
+		now:      time.Now,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Name returns "features".
@@ -64,24 +91,26 @@ func (s *Stage) Name() string { return Name }
 // Topics returns the clickstream topic.
 func (s *Stage) Topics() []string { return []string{s.cfg.ClickstreamTopic} }
 
-// Open returns the processor of one clickstream partition. This first version keeps profiles in
-// memory only, so a partition starts with no profiles.
+// Open returns the processor of one clickstream partition, its profiles and progress restored
+// from the changelog partition of the same number.
 func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open %s partition %d: %w", topic, partition, err)
 	}
-	s.log.Debug("partition opened", "topic", topic, "partition", partition)
-	return &processor{
+	p := &processor{
 		stage:     s,
 		topic:     topic,
 		partition: partition,
+		names:     newNames(),
 		profiles:  make(map[string]*profile),
-		detector: detector{
-			minEvents: s.cfg.MinEvents,
-			threshold: s.cfg.ShiftThreshold,
-			cooldown:  s.cfg.Cooldown,
-		},
-	}, nil
+	}
+	if s.changelog != nil {
+		if err := p.restore(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s.log.Debug("partition opened", "topic", topic, "partition", partition, "profiles", len(p.profiles))
+	return p, nil
 }
 
 // limits bounds the events decoded now.

@@ -8,29 +8,32 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// summary is the profile as a creative writer sees it: the topK leaf categories (named by their
-// full path) and brands, each list's weights normalised to sum 1, heaviest first.
-func (p *profile) summary(topK int) schemas.Summary {
-	cats := make([]schemas.Weighted, 0, len(p.cats))
-	for _, c := range p.cats {
-		if c.leaf > 0 {
-			cats = append(cats, schemas.Weighted{Name: c.path, Weight: c.leaf})
+// summary is the profile as a creative writer sees it now: the topK leaf categories (named by
+// their full path) and brands on the short horizon, each list's weights normalised to sum 1,
+// heaviest first; the price band; the intent stage; the locale; recent purchases.
+func (p *profile) summary(topK int, n *names) schemas.Summary {
+	var cats, brands []schemas.Weighted
+	for _, c := range p.cats[:p.nCats] {
+		if c.leaf() && c.short > 0 {
+			cats = append(cats, schemas.Weighted{Name: n.name(c.nameID()), Weight: float64(c.short)})
 		}
 	}
-	brands := make([]schemas.Weighted, 0, len(p.brands))
-	for _, b := range p.brands {
-		if b.w <= 0 {
-			continue // a zero event weight adds a brand without interest
+	for _, b := range p.brands[:p.nBrands] {
+		if b.short > 0 {
+			brands = append(brands, schemas.Weighted{Name: n.name(b.id), Weight: float64(b.short)})
 		}
-		brands = append(brands, schemas.Weighted{Name: b.name, Weight: b.w})
+	}
+	var purchased []string
+	for _, id := range p.purchased[:p.nPurchased] {
+		purchased = append(purchased, n.name(id))
 	}
 	return schemas.Summary{
 		Categories:  top(cats, topK),
 		Brands:      top(brands, topK),
-		PriceBand:   p.band,
+		PriceBand:   p.priceBand(n),
 		IntentStage: p.stage.String(),
-		Locale:      p.locale,
-		Purchased:   slices.Clone(p.purchased),
+		Locale:      n.name(p.locale),
+		Purchased:   purchased,
 	}
 }
 
@@ -52,4 +55,42 @@ func top(ws []schemas.Weighted, k int) []schemas.Weighted {
 		ws[i].Weight /= sum
 	}
 	return ws
+}
+
+// Horizon picks one of a profile's two horizons.
+type Horizon uint8
+
+// Horizons.
+const (
+	Short Horizon = iota
+	Long
+)
+
+// topLeaves appends to dst the name ids of up to k leaf categories, heaviest first on horizon h
+// (lowest id among equals).
+func (p *profile) topLeaves(dst []uint32, k int, h Horizon) []uint32 {
+	var best [maxCategories]slot
+	nb := 0
+	for _, c := range p.cats[:p.nCats] {
+		if c.leaf() {
+			best[nb] = c
+			nb++
+		}
+	}
+	w := func(s slot) float32 {
+		if h == Long {
+			return s.long
+		}
+		return s.short
+	}
+	slices.SortFunc(best[:nb], func(a, b slot) int {
+		if c := cmp.Compare(w(b), w(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.nameID(), b.nameID())
+	})
+	for _, s := range best[:min(k, nb)] {
+		dst = append(dst, s.nameID())
+	}
+	return dst
 }

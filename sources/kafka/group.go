@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,6 +52,9 @@ type GroupConfig struct {
 	// process a failing batch or open a partition (defaults 200ms and 30s).
 	RetryBackoff    time.Duration
 	MaxRetryBackoff time.Duration
+
+	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
+	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
 }
 
 func (c GroupConfig) withDefaults() GroupConfig {
@@ -196,6 +200,9 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 			a.stop(lost)
 		}),
 		kgo.WithLogger(kgoLogger{g.log}),
+	}
+	if g.cfg.Dialer != nil {
+		opts = append(opts, kgo.Dialer(g.cfg.Dialer))
 	}
 	if g.reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",

@@ -1,0 +1,24 @@
+package shift
+
+import "github.com/adshift/adshift/schemas"
+
+// Reason says why a profile shifted.
+type Reason uint8
+
+// Reasons, in the order the rules are tried.
+const (
+	None             Reason = iota
+	FirstProfile            // the shopper reached the minimum number of interest events
+	IntentEscalation        // first cart add into a category
+	NewInterest             // the short-horizon mix moved away from the mix at the last shift
+)
+
+var reasonNames = [...]string{
+	None:             "",
+	FirstProfile:     schemas.ReasonFirstProfile,
+	IntentEscalation: schemas.ReasonIntentEscalation,
+	NewInterest:      schemas.ReasonNewInterest,
+}
+
+// String returns the reason as published on adshift.shifts; None is "".
+func (r Reason) String() string { return reasonNames[r] }

@@ -1,0 +1,129 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/adshift/adshift/pipeline"
+)
+
+// ChangelogConfig configures a Changelog.
+type ChangelogConfig struct {
+	Brokers []string
+	// Topic is the compacted changelog topic, co-partitioned with the stage's input.
+	Topic string
+	// ClientID names the restore clients to the brokers (default "adshift-restore").
+	ClientID string
+	// Dialer, when set, opens the clients' connections.
+	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+}
+
+// Changelog reads a stage's changelog partitions back when partitions are assigned. It is safe
+// for concurrent use: every Restore uses its own short-lived client, so partitions restore in
+// parallel and a restore never competes with the consumer group's fetches.
+type Changelog struct {
+	cfg ChangelogConfig
+	log *slog.Logger
+}
+
+var _ pipeline.Changelog = (*Changelog)(nil)
+
+// NewChangelog returns a changelog reader. A nil logger discards logs.
+func NewChangelog(cfg ChangelogConfig, logger *slog.Logger) (*Changelog, error) {
+	if len(cfg.Brokers) == 0 {
+		return nil, errors.New("changelog: no brokers")
+	}
+	if cfg.Topic == "" {
+		return nil, errors.New("changelog: no topic")
+	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = "adshift-restore"
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Changelog{cfg: cfg, log: logger.With("changelog", cfg.Topic)}, nil
+}
+
+// Restore calls fn with every record of the partition from its start up to its end offset
+// at the time of the call, in order. Records written after the call started are not read: the
+// caller owns the partition, so nobody else writes them.
+func (c *Changelog) Restore(ctx context.Context, partition int32, fn func(key, value []byte) error) error {
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(c.cfg.Brokers...),
+		kgo.ClientID(c.cfg.ClientID),
+		kgo.WithLogger(kgoLogger{c.log}),
+		// Control records take offsets too; seeing them tells when the end is reached.
+		kgo.KeepControlRecords(),
+	}
+	if c.cfg.Dialer != nil {
+		opts = append(opts, kgo.Dialer(c.cfg.Dialer))
+	}
+	admCl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return fmt.Errorf("changelog %s partition %d: %w", c.cfg.Topic, partition, err)
+	}
+	defer admCl.Close()
+	adm := kadm.NewClient(admCl)
+	starts, err := adm.ListStartOffsets(ctx, c.cfg.Topic)
+	if err == nil {
+		err = starts.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("changelog %s partition %d: start offset: %w", c.cfg.Topic, partition, err)
+	}
+	ends, err := adm.ListEndOffsets(ctx, c.cfg.Topic)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("changelog %s partition %d: end offset: %w", c.cfg.Topic, partition, err)
+	}
+	start, okStart := starts.Lookup(c.cfg.Topic, partition)
+	end, okEnd := ends.Lookup(c.cfg.Topic, partition)
+	if !okStart || !okEnd {
+		return fmt.Errorf("changelog %s has no partition %d: it must have as many partitions as the input", c.cfg.Topic, partition)
+	}
+	if end.Offset <= start.Offset {
+		return nil
+	}
+
+	cl, err := kgo.NewClient(append(opts, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{
+		c.cfg.Topic: {partition: kgo.NewOffset().At(start.Offset)},
+	}))...)
+	if err != nil {
+		return fmt.Errorf("changelog %s partition %d: %w", c.cfg.Topic, partition, err)
+	}
+	defer cl.Close()
+	for next := start.Offset; next < end.Offset; {
+		fetches := cl.PollFetches(ctx)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("changelog %s partition %d: restore stopped at offset %d of %d: %w", c.cfg.Topic, partition, next, end.Offset, err)
+		}
+		var ferr error
+		fetches.EachError(func(_ string, _ int32, err error) { ferr = errors.Join(ferr, err) })
+		if ferr != nil {
+			return fmt.Errorf("changelog %s partition %d: fetch: %w", c.cfg.Topic, partition, ferr)
+		}
+		for it := fetches.RecordIter(); !it.Done() && next < end.Offset; {
+			r := it.Next()
+			if r.Offset >= end.Offset {
+				break
+			}
+			next = r.Offset + 1
+			if r.Attrs.IsControl() {
+				continue
+			}
+			if err := fn(r.Key, r.Value); err != nil {
+				return fmt.Errorf("changelog %s partition %d offset %d: %w", c.cfg.Topic, partition, r.Offset, err)
+			}
+		}
+	}
+	return nil
+}
