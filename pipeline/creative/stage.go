@@ -35,7 +35,7 @@ type Config struct {
 func DefaultConfig() Config {
 	c := Config{
 		Strategy: StrategyConfig{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default",
-			Policy: StrategyUniform, RefreshInterval: time.Minute, PriorStrength: 20},
+			Policy: StrategyUniform, RefreshInterval: time.Minute, PriorStrength: 100},
 		Guard: Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
 	}
 	return c.withDefaults()

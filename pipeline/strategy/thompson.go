@@ -19,7 +19,7 @@ import (
 const PolicyThompson = "thompson-v1"
 
 // DefaultPriorStrength is the prior's weight in impressions when the configuration leaves it 0.
-const DefaultPriorStrength = 20
+const DefaultPriorStrength = 100
 
 // Thompson chooses arms by Thompson sampling per (segment, arm). See the package documentation.
 type Thompson struct {
