@@ -212,12 +212,13 @@ func brandWord(w, brand string) bool {
 	return false
 }
 
-// shouted reports whether w is a word written in capitals: two or more letters, none lower case.
+// shouted reports whether w is a word written in capitals: two or more letters, none lower
+// case, and no digits (a model number such as "WH-1000XM4" is a name, not shouting).
 func shouted(w string) bool {
 	letters := 0
 	for _, r := range w {
 		switch {
-		case unicode.IsLower(r):
+		case unicode.IsLower(r), unicode.IsDigit(r):
 			return false
 		case unicode.IsUpper(r):
 			letters++
