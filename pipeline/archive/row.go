@@ -1,0 +1,74 @@
+package archive
+
+import (
+	"math"
+	"time"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Event times the archive files a record under, when its value carries one, must be plausible;
+// otherwise the record's Kafka timestamp is used. Both bounds depend on the record alone, so a
+// redelivery files it in the same hour.
+var (
+	minEventTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	// maxAhead is how far past its Kafka timestamp an event time may lie.
+	maxAhead = time.Hour
+)
+
+// decodeLimits lets every size through: the archive keeps what flowed, however large.
+var decodeLimits = schemas.Limits{MaxBytes: math.MaxInt32}
+
+// row turns a record into its archive row: the record as it is, plus the event time it is filed
+// under and its id, read from the value when it decodes (a Segment event on the clickstream and
+// outcomes topics, an ad on the ads topic).
+func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
+	var at time.Time
+	var id string
+	switch kind {
+	case schemas.ArchiveAds:
+		if ad, err := schemas.DecodeAd(rec.Value); err == nil {
+			at, id = ad.CreatedAt, ad.AdID
+		}
+	default:
+		if ev, err := schemas.DecodeEvent(rec.Value, decodeLimits); err == nil {
+			at, id = ev.Timestamp, ev.MessageID
+		}
+	}
+	r := schemas.ArchiveRow{
+		EventTime: eventTime(at, rec.Timestamp),
+		ID:        id,
+		Key:       rec.Key,
+		Value:     rec.Value,
+		Partition: rec.Partition,
+		Offset:    rec.Offset,
+		Timestamp: rec.Timestamp,
+	}
+	if len(rec.Headers) > 0 {
+		r.Headers = make([]schemas.ArchiveHeader, len(rec.Headers))
+		for i, h := range rec.Headers {
+			r.Headers[i] = schemas.ArchiveHeader{Key: h.Key, Value: h.Value}
+		}
+	}
+	return r
+}
+
+// eventTime is the value's event time at when it is plausible, else the Kafka timestamp, in UTC.
+// A record with no usable Kafka timestamp (before 2000) only needs at to be from 2000 on.
+func eventTime(at, kafka time.Time) time.Time {
+	noKafka := kafka.Before(minEventTime)
+	if !at.Before(minEventTime) && (noKafka || !at.After(kafka.Add(maxAhead))) {
+		return at.UTC()
+	}
+	return kafka.UTC()
+}
+
+// size is what a record counts against MaxBytes.
+func size(rec *pipeline.Record) int64 {
+	n := len(rec.Key) + len(rec.Value)
+	for _, h := range rec.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return int64(n)
+}

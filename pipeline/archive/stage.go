@@ -1,0 +1,134 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Name names the stage; its consumer group is adshift-archive.
+const Name = "archive"
+
+// Config configures the archive stage.
+type Config struct {
+	ClickstreamTopic string // archived as schemas.ArchiveClickstream
+	AdsTopic         string // archived as schemas.ArchiveAds
+	OutcomesTopic    string // archived as schemas.ArchiveOutcomes
+
+	// RollInterval is the longest a segment stays open in wall time, checked as batches arrive.
+	RollInterval time.Duration
+	// Lateness is how long past the end of an hour, in event time, a segment waits for that
+	// hour's stragglers before it is cut.
+	Lateness time.Duration
+	// MaxBytes bounds the record bytes (key, value and headers) of one segment, and so the memory
+	// a partition holds.
+	MaxBytes int64
+}
+
+// DefaultConfig returns the defaults: the standard topics, hourly rolls, five minutes of
+// lateness and segments of at most 256 MiB.
+func DefaultConfig() Config {
+	return Config{
+		ClickstreamTopic: "clickstream",
+		AdsTopic:         "ads.ready",
+		OutcomesTopic:    "ad.outcomes",
+		RollInterval:     time.Hour,
+		Lateness:         5 * time.Minute,
+		MaxBytes:         256 << 20,
+	}
+}
+
+// Validate reports every setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	topics := []string{c.ClickstreamTopic, c.AdsTopic, c.OutcomesTopic}
+	for i, t := range topics {
+		check(t != "", "topic of %s is empty", schemas.ArchiveKinds[i])
+		for j := range i {
+			check(t == "" || t != topics[j], "%s and %s are both archived from topic %q", schemas.ArchiveKinds[j], schemas.ArchiveKinds[i], t)
+		}
+	}
+	check(c.RollInterval > 0, "roll_interval %v is not positive", c.RollInterval)
+	check(c.Lateness >= 0, "lateness %v is negative", c.Lateness)
+	check(c.MaxBytes >= 1<<20, "max_bytes %d is below 1 MiB", c.MaxBytes)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("archive config: %w", err)
+	}
+	return nil
+}
+
+// Stage is the archive stage: it reads the clickstream, ads and outcomes topics and writes their
+// records to hourly files through Files.
+type Stage struct {
+	cfg     Config
+	files   Files
+	kinds   map[string]schemas.ArchiveKind // by topic
+	log     *slog.Logger
+	metrics *metrics
+	now     func() time.Time // the wall clock of the roll interval
+}
+
+var _ pipeline.Stage = (*Stage)(nil)
+
+// New returns the archive stage writing through files; logger and reg may be nil to discard logs
+// and metrics.
+func New(cfg Config, files Files, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if files == nil {
+		return nil, errors.New("archive: nil files")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("archive: register metrics: %w", err)
+	}
+	return &Stage{
+		cfg:   cfg,
+		files: files,
+		kinds: map[string]schemas.ArchiveKind{
+			cfg.ClickstreamTopic: schemas.ArchiveClickstream,
+			cfg.AdsTopic:         schemas.ArchiveAds,
+			cfg.OutcomesTopic:    schemas.ArchiveOutcomes,
+		},
+		log:     logger.With("stage", Name),
+		metrics: m,
+		now:     time.Now,
+	}, nil
+}
+
+// Name returns "archive".
+func (s *Stage) Name() string { return Name }
+
+// Topics returns the clickstream, ads and outcomes topics.
+func (s *Stage) Topics() []string {
+	return []string{s.cfg.ClickstreamTopic, s.cfg.AdsTopic, s.cfg.OutcomesTopic}
+}
+
+// Open returns the processor of one partition of one of the stage's topics. It starts with
+// nothing held: the partition's first record starts a segment.
+func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("open %s partition %d: %w", topic, partition, err)
+	}
+	kind, ok := s.kinds[topic]
+	if !ok {
+		return nil, fmt.Errorf("archive: topic %q is not archived", topic)
+	}
+	return &processor{stage: s, kind: kind, topic: topic, partition: partition}, nil
+}

@@ -1,0 +1,40 @@
+package parquet
+
+import (
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type metrics struct {
+	written prometheus.Counter
+	pruned  prometheus.Counter
+	seconds prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		written: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_archive_written_bytes_total",
+			Help: "Bytes of Parquet files written to the archive.",
+		}),
+		pruned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_archive_pruned_files_total",
+			Help: "Archive files and leftover temporary files removed because a newer file holds all their records.",
+		}),
+		seconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "adshift_archive_publish_seconds",
+			Help:    "Time to write, sync and rename one archive file.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{m.written, m.pruned, m.seconds} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register parquet archive metrics: %w", err)
+		}
+	}
+	return m, nil
+}
