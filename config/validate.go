@@ -86,6 +86,41 @@ func (c Config) Validate() error {
 	if c.LLM.Timeout <= 0 {
 		bad("llm.timeout", "%v must be positive", c.LLM.Timeout)
 	}
+	for _, n := range []struct {
+		key string
+		v   int
+	}{
+		{"llm.retries", c.LLM.Retries}, {"llm.concurrency", c.LLM.Concurrency},
+		{"llm.requests_per_minute", c.LLM.RequestsPerMin}, {"llm.tokens_per_minute", c.LLM.TokensPerMin},
+		{"llm.cache.size", c.LLM.Cache.Size},
+	} {
+		if n.v < 0 {
+			bad(n.key, "%d must not be negative (0 = unbounded, or off for the cache)", n.v)
+		}
+	}
+	if c.LLM.Retries > 10 {
+		bad("llm.retries", "%d is out of range: allowed 0..10", c.LLM.Retries)
+	}
+	if c.LLM.TokensPerMin > 0 && c.LLM.TokensPerMin < c.LLM.MaxTokens {
+		bad("llm.tokens_per_minute", "%d is below llm.max_tokens (%d): no request would fit", c.LLM.TokensPerMin, c.LLM.MaxTokens)
+	}
+	if c.LLM.RetryBackoff <= 0 || c.LLM.RetryMaxBackoff < c.LLM.RetryBackoff {
+		bad("llm.retry_backoff", "%v must be positive and at most llm.retry_max_backoff (%v)", c.LLM.RetryBackoff, c.LLM.RetryMaxBackoff)
+	}
+	if c.LLM.Breaker.Failures < 1 {
+		bad("llm.breaker.failures", "%d must be at least 1", c.LLM.Breaker.Failures)
+	}
+	if c.LLM.Breaker.OpenFor <= 0 {
+		bad("llm.breaker.open_for", "%v must be positive", c.LLM.Breaker.OpenFor)
+	}
+	if c.LLM.Cache.TTL < 0 {
+		bad("llm.cache.ttl", "%v must not be negative (0 = until evicted)", c.LLM.Cache.TTL)
+	}
+	if c.LLM.PromptsDir != "" {
+		if _, err := creative.LoadPrompts(c.LLM.PromptsDir); err != nil {
+			bad("llm.prompts_dir", "%v", err)
+		}
+	}
 	if c.HTTP.Addr != "" {
 		hostPort("http.addr", c.HTTP.Addr)
 	}

@@ -49,6 +49,7 @@ func newRoot() *cobra.Command {
 		newReportCmd(a),
 		newDeliverCmd(a),
 		newConfigCmd(a),
+		newCreativeCmd(a),
 		newVersionCmd(),
 	)
 	return root

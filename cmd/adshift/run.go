@@ -19,7 +19,6 @@ import (
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
-	"github.com/adshift/adshift/sources/dataset"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
@@ -131,20 +130,20 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		st, err := features.New(a.cfg.Features, out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
 	case creative.Name:
-		products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
+		cat, err := a.catalog()
 		if err != nil {
-			return nil, nil, fmt.Errorf("catalog: %w", err)
+			return nil, nil, err
 		}
-		if len(products) == 0 {
-			return nil, nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
-		}
-		a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
 		cfg := a.cfg.Creatives
+		gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
+		if err != nil {
+			return nil, nil, err
+		}
 		chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := creative.New(cfg, creative.NewCatalog(products), creative.NewTemplate(cfg.Guard), chooser, out, a.log, a.reg)
+		st, err := creative.New(cfg, cat, gen, chooser, out, a.log, a.reg)
 		if err != nil {
 			return nil, nil, errors.Join(err, stopChooser(ctx))
 		}

@@ -50,6 +50,15 @@ func NewCatalog(products []schemas.Product) *Catalog {
 	return c
 }
 
+// Product returns the product with id.
+func (c *Catalog) Product(id string) (schemas.Product, bool) {
+	i, ok := slices.BinarySearchFunc(c.products, id, func(p schemas.Product, id string) int { return cmp.Compare(p.ID, id) })
+	if !ok {
+		return schemas.Product{}, false
+	}
+	return c.products[i], true
+}
+
 // Brands returns every brand of the catalogue, lower-cased, in no particular order.
 func (c *Catalog) Brands() []string {
 	out := make([]string, 0, len(c.byBrand))

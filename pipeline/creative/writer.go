@@ -17,6 +17,7 @@ type Writer struct {
 	name    string // the model's name, for GeneratorInfo
 	prompts *Prompts
 	guard   Guard // placement limits told to the model
+	observe func(Draft, error)
 }
 
 var _ Generator = (*Writer)(nil)
@@ -24,6 +25,14 @@ var _ Generator = (*Writer)(nil)
 // NewWriter returns a generator that has model, named name, write the copy from prompts.
 func NewWriter(model Model, name string, prompts *Prompts, guard Guard) *Writer {
 	return &Writer{model: model, name: name, prompts: prompts, guard: guard}
+}
+
+// Observe returns a copy of w that hands every draft, failed ones included, to fn: how
+// `adshift creative preview` shows the prompts and raw answers.
+func (w *Writer) Observe(fn func(Draft, error)) *Writer {
+	c := *w
+	c.observe = fn
+	return &c
 }
 
 // Draft is one attempt of the model at a creative, with everything that went into it: what
@@ -63,5 +72,8 @@ func (w *Writer) Write(ctx context.Context, req Request) (Draft, error) {
 // Generate implements Generator.
 func (w *Writer) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	d, err := w.Write(ctx, req)
+	if w.observe != nil {
+		w.observe(d, err)
+	}
 	return d.Creative, d.Info, err
 }

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/adshift/adshift/config"
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creative/llm"
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/schemas"
+	"github.com/adshift/adshift/sources/dataset"
+)
+
+// llmConfig is the llm section as the adapter takes it.
+func llmConfig(c config.LLM) llm.Config {
+	return llm.Config{Provider: c.Provider, BaseURL: c.BaseURL, Model: c.Model, APIKey: c.APIKey,
+		Temperature: c.Temperature, MaxTokens: c.MaxTokens, Timeout: c.Timeout, JSONMode: c.JSONMode,
+		LegacyMaxTokens: c.LegacyMaxTokens}
+}
+
+// chainConfig is the llm section as the creative package's model chain takes it.
+func chainConfig(c config.LLM) creative.ChainConfig {
+	return creative.ChainConfig{
+		Retry:   creative.RetryConfig{Retries: c.Retries, Base: c.RetryBackoff, Max: c.RetryMaxBackoff, Timeout: c.Timeout},
+		Breaker: creative.BreakerConfig{Failures: c.Breaker.Failures, OpenFor: c.Breaker.OpenFor},
+		Limit: creative.LimitConfig{Concurrency: c.Concurrency, RequestsPerMinute: c.RequestsPerMin,
+			TokensPerMinute: c.TokensPerMin, MaxTokens: c.MaxTokens},
+		Cache: creative.CacheConfig{Size: c.Cache.Size, TTL: c.Cache.TTL},
+	}
+}
+
+// generator builds the creatives' generator: the template alone with no llm.provider, else the
+// model chain with the template as its fallback. guard must be grounded in the catalogue.
+func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
+	tmpl := creative.NewTemplate(guard)
+	if a.cfg.LLM.Provider == "" {
+		return tmpl, nil
+	}
+	m, err := llm.New(llmConfig(a.cfg.LLM), nil)
+	if err != nil {
+		return nil, fmt.Errorf("llm: %w", err)
+	}
+	prompts, err := creative.LoadPrompts(a.cfg.LLM.PromptsDir)
+	if err != nil {
+		return nil, fmt.Errorf("llm.prompts_dir: %w", err)
+	}
+	a.log.Info("ads written by a language model, templates as fallback", "provider", a.cfg.LLM.Provider,
+		"model", a.cfg.LLM.Model, "prompts", prompts.Version())
+	return creative.NewChain(chainConfig(a.cfg.LLM), m, m.Name(), prompts, guard, tmpl, a.reg)
+}
+
+// catalog loads the configured catalogue.
+func (a *app) catalog() (*creative.Catalog, error) {
+	products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if len(products) == 0 {
+		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
+	}
+	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
+	return creative.NewCatalog(products), nil
+}
+
+func newCreativeCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "creative", Short: "Inspect how ads are written"}
+	var o previewOptions
+	preview := &cobra.Command{
+		Use:   "preview (--profile FILE | --format F --file DATA --user U) [--product ID] [--arm A] [--locale L]",
+		Short: "Write one ad and print the prompt, the model's raw answer, the guard's verdict and the creative",
+		Long: `Preview writes the ad adshift would write for one shopper, with the configured generator
+(the llm section; the template with no provider). The shopper is a JSON profile file (a shift
+summary: categories, brands, price_band, intent_stage, locale), or a user of a dataset replayed
+through the features stage here, in memory. The product is the one the stage would pick, or
+--product. It prints every prompt sent, every raw answer, the guard's verdict and the creative.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.preview(cmd.Context(), o, cmd.OutOrStdout())
+		},
+	}
+	f := preview.Flags()
+	f.StringVar(&o.profile, "profile", "", "JSON profile file: a shift summary")
+	f.StringVar(&o.format, "format", "", "dataset format to replay a user from: rees46, taobao, online-retail, segment")
+	f.StringVar(&o.file, "file", "", "dataset file to replay a user from")
+	f.StringVar(&o.user, "user", "", "the user of the dataset")
+	f.StringVar(&o.product, "product", "", "product id (default: the stage's pick)")
+	f.StringVar(&o.arm, "arm", creative.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
+	f.StringVar(&o.locale, "locale", "", "locale: en, zh-CN (default: the profile's, else creatives.locale)")
+	cmd.AddCommand(preview)
+	return cmd
+}
+
+type previewOptions struct {
+	profile, format, file, user, product, arm, locale string
+}
+
+func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error {
+	shift, err := a.previewShift(ctx, o)
+	if err != nil {
+		return err
+	}
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	guard := a.cfg.Creatives.Guard.WithBrands(cat.Brands())
+	var product schemas.Product
+	if o.product != "" {
+		p, ok := cat.Product(o.product)
+		if !ok {
+			return fmt.Errorf("--product: %q is not in the catalogue %s", o.product, a.cfg.Catalog.Path)
+		}
+		product = p
+	} else if p, ok := cat.Pick(shift.Summary, nil); ok {
+		product = p
+	} else {
+		return fmt.Errorf("the catalogue has nothing for this profile's interests %v: pass --product", shift.Summary.Categories)
+	}
+	locale := o.locale
+	if locale == "" {
+		locale = shift.Summary.Locale
+	}
+	if locale == "" {
+		locale = a.cfg.Creatives.Locale
+	}
+	req := creative.Request{Shift: shift, Product: product, Arm: o.arm, Locale: locale}
+
+	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", creative.Segment(shift.Summary),
+		names(shift.Summary.Categories), band(shift.Summary.PriceBand), shift.Summary.IntentStage)
+	fmt.Fprintf(w, "== product %s: %s (%s) %s, %s\n", product.ID, product.Title, product.Brand, product.Category,
+		creative.FormatPrice(product.Price, product.Currency))
+	fmt.Fprintf(w, "== arm %s, locale %s\n", o.arm, creative.NormLocale(locale))
+
+	tmpl := creative.NewTemplate(guard)
+	var gen creative.Generator = tmpl
+	if a.cfg.LLM.Provider != "" {
+		m, err := llm.New(llmConfig(a.cfg.LLM), nil)
+		if err != nil {
+			return fmt.Errorf("llm: %w", err)
+		}
+		prompts, err := creative.LoadPrompts(a.cfg.LLM.PromptsDir)
+		if err != nil {
+			return fmt.Errorf("llm.prompts_dir: %w", err)
+		}
+		cc := chainConfig(a.cfg.LLM)
+		model := creative.Model(creative.NewRetrying(m, cc.Retry, nil))
+		writer := creative.NewWriter(model, m.Name(), prompts, guard).Observe(func(d creative.Draft, err error) {
+			fmt.Fprintf(w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", d.Prompt.Version, d.Prompt.System, d.Prompt.User)
+			fmt.Fprintf(w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
+				d.Info.ModelCalls, d.Info.PromptTokens, d.Info.CompletionTokens, d.Info.LatencyMS, d.Answer.Text)
+			if err != nil {
+				fmt.Fprintf(w, "== error: %v\n", err)
+			}
+		})
+		gen = creative.NewGuarded(writer, tmpl, guard)
+	}
+	c, info, err := gen.Generate(ctx, req)
+	if err != nil {
+		return err
+	}
+	verdict := info.Verdict
+	if verdict == "" {
+		verdict = schemas.VerdictPass
+	}
+	if vs := guard.Check(c, product); len(vs) > 0 {
+		verdict = "rejected"
+		for _, v := range vs {
+			info.Violations = append(info.Violations, v.String())
+		}
+	}
+	fmt.Fprintf(w, "\n== guard verdict: %s", verdict)
+	if info.Fallback != "" {
+		fmt.Fprintf(w, " (template fallback: %s)", info.Fallback)
+	}
+	fmt.Fprintln(w)
+	for _, v := range info.Violations {
+		fmt.Fprintf(w, "   - %s\n", v)
+	}
+	fmt.Fprintf(w, "\n== creative (%s, prompt %s, %d tokens)\n", info.Kind, info.PromptVersion, info.Tokens)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(c)
+}
+
+// previewShift is the shift a preview writes for: a profile file, or the newest shift of a
+// dataset user replayed through the features stage.
+func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift, error) {
+	switch {
+	case o.profile != "":
+		raw, err := os.ReadFile(o.profile)
+		if err != nil {
+			return schemas.Shift{}, fmt.Errorf("--profile: %w", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.DisallowUnknownFields()
+		var s schemas.Summary
+		if err := dec.Decode(&s); err != nil {
+			return schemas.Shift{}, fmt.Errorf("--profile %s: %w", o.profile, err)
+		}
+		return schemas.Shift{User: "preview", ProfileVersion: 1, Reason: schemas.ReasonNewInterest, Summary: s}, nil
+	case o.format != "" && o.file != "" && o.user != "":
+		var last *schemas.Shift
+		err := replayShifts(ctx, a.cfg.Features, o.format, o.file, func(user string) bool { return user == o.user },
+			func(sh schemas.Shift) { last = &sh })
+		if err != nil {
+			return schemas.Shift{}, err
+		}
+		if last == nil {
+			return schemas.Shift{}, fmt.Errorf("user %q has no profile shift in %s", o.user, o.file)
+		}
+		return *last, nil
+	}
+	return schemas.Shift{}, errors.New("name a shopper: --profile FILE, or --format, --file and --user")
+}
+
+// replayShifts runs the events of a dataset's users that keep accepts through an in-memory
+// features stage, and calls fn with every profile shift, in order.
+func replayShifts(ctx context.Context, cfg features.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
+	r, err := dataset.Open(format, file)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	out := &shiftCollector{topic: cfg.ShiftsTopic, fn: fn}
+	st, err := features.New(cfg, out, nil, nil)
+	if err != nil {
+		return err
+	}
+	proc, err := st.Open(ctx, cfg.ClickstreamTopic, 0)
+	if err != nil {
+		return err
+	}
+	defer proc.Close(ctx)
+	var batch []pipeline.Record
+	offset := int64(0)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := proc.Process(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *dataset.RowError
+		if errors.As(err, &rowErr) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !keep(ev.User()) {
+			continue
+		}
+		value, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("encode event %s: %w", ev.MessageID, err)
+		}
+		batch = append(batch, pipeline.Record{Topic: cfg.ClickstreamTopic, Offset: offset, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp})
+		offset++
+		if len(batch) == 500 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// shiftCollector is the Emitter of an in-memory features stage: it hands shifts to fn and drops
+// the changelog and dead letters.
+type shiftCollector struct {
+	topic string
+	fn    func(schemas.Shift)
+}
+
+func (c *shiftCollector) Emit(_ context.Context, recs []pipeline.Record) error {
+	for _, r := range recs {
+		if r.Topic != c.topic {
+			continue
+		}
+		sh, err := schemas.DecodeShift(r.Value)
+		if err != nil {
+			return err
+		}
+		c.fn(sh)
+	}
+	return nil
+}
+
+func names(ws []schemas.Weighted) string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, fmt.Sprintf("%s (%.2g)", w.Name, w.Weight))
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
+
+func band(b schemas.PriceBand) string {
+	if b.Max <= 0 {
+		return "none"
+	}
+	return creative.FormatPrice(b.Min, b.Currency) + "–" + creative.FormatPrice(b.Max, b.Currency)
+}
