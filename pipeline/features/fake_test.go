@@ -112,7 +112,7 @@ func (h *harness) counter(name, label, value string) float64 {
 	return 0
 }
 
-// gauge returns the value of the unlabelled gauge name in the harness' registry.
+// gauge returns the value of the unlabelled gauge or counter name in the harness' registry.
 func (h *harness) gauge(name string) float64 {
 	h.t.Helper()
 	mfs, err := h.reg.Gather()
@@ -121,7 +121,8 @@ func (h *harness) gauge(name string) float64 {
 	}
 	for _, mf := range mfs {
 		if mf.GetName() == name {
-			return mf.GetMetric()[0].GetGauge().GetValue()
+			m := mf.GetMetric()[0]
+			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
 		}
 	}
 	return 0
@@ -163,4 +164,39 @@ func view(user string, at time.Duration, category string) []byte {
 // add returns a Product Added of a product in category by user at t0+at.
 func add(user string, at time.Duration, category string) []byte {
 	return track(user, schemas.ProductAdded, at, schemas.Properties{ProductID: "p-" + category, Category: category})
+}
+
+const (
+	first    = schemas.ReasonFirstProfile
+	escalate = schemas.ReasonIntentEscalation
+	newInt   = schemas.ReasonNewInterest
+)
+
+// views returns views by u of category at each of the given minutes.
+func views(u, category string, minutes ...int) [][]byte {
+	out := make([][]byte, len(minutes))
+	for i, m := range minutes {
+		out[i] = view(u, time.Duration(m)*time.Minute, category)
+	}
+	return out
+}
+
+// topics returns the topics of recs, in order.
+func topics(recs []pipeline.Record) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Topic
+	}
+	return out
+}
+
+// outputs returns what was emitted to topics other than the changelog.
+func (f *fakeEmitter) outputs() []pipeline.Record {
+	var out []pipeline.Record
+	for _, r := range f.records() {
+		if r.Topic != DefaultConfig().ProfilesTopic {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -143,9 +143,19 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 
 	t := ev.Timestamp.UnixMilli()
 	late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
-	if p.wm.observe(t) {
+	sweep := p.wm.observe(t)
+	err = p.update(in, &ev, k, user, late)
+	if sweep {
+		// After the event, so a shopper coming back just as the sweep runs keeps the profile.
 		p.expire()
 	}
+	return err
+}
+
+// update applies one interest event of user to the profiles, unless it is late, already
+// applied or a repeat, and queues the shift it caused.
+func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user string, late bool) error {
+	s := p.stage
 	prof := p.profiles[user]
 	if prof != nil && in.Offset < prof.offset {
 		return nil // applied before a crash whose progress marker never landed
@@ -164,7 +174,7 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 		s.metrics.skipped[skipDup].Inc()
 		return nil
 	}
-	newCart := prof.apply(&ev, k, &s.horizons, &p.names)
+	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
 	if !prof.dirty {
 		prof.dirty = true
