@@ -269,7 +269,7 @@ func TestEventTime(t *testing.T) {
 			t.Errorf("eventTime(%v, %v) = %v, want %v", at, kafka, got, want)
 		}
 	}
-	f(kafka.Add(-48*time.Hour), kafka, kafka.Add(-48*time.Hour))           // replayed history: its own time
+	f(kafka.Add(-48*time.Hour), kafka, kafka.Add(-48*time.Hour))            // replayed history: its own time
 	f(kafka.Add(59*time.Minute), kafka, kafka.Add(59*time.Minute))          // a client clock a little ahead
 	f(kafka.Add(2*time.Hour), kafka, kafka)                                 // too far ahead of Kafka
 	f(time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC), kafka, kafka)          // a clock bug
