@@ -97,3 +97,13 @@ func readCSV(t *testing.T, path string) [][]string {
 		rows = append(rows, row)
 	}
 }
+
+func writeFile(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -150,7 +150,7 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	}
 	vs = append(vs, claims(field, text)...)
 	for _, w := range latinWord.FindAllString(text, -1) {
-		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) {
+		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) && !(len(w) <= 3 && titleWord(w, p.Title)) {
 			vs = append(vs, Violation{RuleCaps, field, fmt.Sprintf("all-caps word %q", w)})
 		}
 	}
@@ -206,6 +206,17 @@ func claims(field, text string) []Violation {
 func brandWord(w, brand string) bool {
 	for _, b := range strings.Fields(brand) {
 		if strings.EqualFold(w, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleWord reports whether w is a word of the product's title as written there: a short code
+// such as "MDR" or "LG" is a name. Longer capitals stay shouting even in a title ("FREE").
+func titleWord(w, title string) bool {
+	for _, t := range latinWord.FindAllString(title, -1) {
+		if t == w {
 			return true
 		}
 	}
