@@ -3,10 +3,12 @@ package config
 import (
 	"time"
 
+	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
+	"github.com/adshift/adshift/sinks/parquet"
 )
 
 // Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
@@ -19,6 +21,7 @@ type Config struct {
 	Features   features.Config   `mapstructure:"features"`
 	Creatives  creative.Config   `mapstructure:"creatives"`
 	Outcomes   outcomes.Config   `mapstructure:"outcomes"`
+	Archive    Archive           `mapstructure:"archive"`
 	Catalog    Catalog           `mapstructure:"catalog"`
 	LLM        LLM               `mapstructure:"llm"`
 	HTTP       HTTP              `mapstructure:"http"`
@@ -60,6 +63,33 @@ func (t Topics) applyTo(c *Config) {
 	c.Features.ProfilesTopic = t.Profiles.Name
 	c.Creatives.ShiftsTopic, c.Creatives.AdsTopic, c.Creatives.DLQTopic = t.Shifts.Name, t.Ads.Name, t.DLQ.Name
 	c.Outcomes.AdsTopic, c.Outcomes.ClickstreamTopic, c.Outcomes.DLQTopic = t.Ads.Name, t.Clickstream.Name, t.DLQ.Name
+}
+
+// Archive configures the archive stage and its Parquet files.
+type Archive struct {
+	Dir          string        `mapstructure:"dir"`
+	Compression  string        `mapstructure:"compression"`
+	RollInterval time.Duration `mapstructure:"roll_interval"`
+	Lateness     time.Duration `mapstructure:"lateness"`
+	MaxBytes     int64         `mapstructure:"max_bytes"`
+}
+
+func defaultArchive() Archive {
+	s, f := archive.DefaultConfig(), parquet.DefaultConfig()
+	return Archive{Dir: f.Dir, Compression: f.Compression, RollInterval: s.RollInterval, Lateness: s.Lateness, MaxBytes: s.MaxBytes}
+}
+
+// Stage is the archive stage's configuration, reading the topics t names.
+func (a Archive) Stage(t Topics) archive.Config {
+	return archive.Config{
+		ClickstreamTopic: t.Clickstream.Name, AdsTopic: t.Ads.Name, OutcomesTopic: t.Outcomes.Name,
+		RollInterval: a.RollInterval, Lateness: a.Lateness, MaxBytes: a.MaxBytes,
+	}
+}
+
+// Files is the configuration of the archive's Parquet files.
+func (a Archive) Files() parquet.Config {
+	return parquet.Config{Dir: a.Dir, Compression: a.Compression}
 }
 
 // Catalog is the product catalogue ads are grounded on.
@@ -136,6 +166,7 @@ func Default() Config {
 		Features:   features.DefaultConfig(),
 		Creatives:  creative.DefaultConfig(),
 		Outcomes:   outcomes.DefaultConfig(),
+		Archive:    defaultArchive(),
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
 		LLM: LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true,
 			Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,

@@ -56,6 +56,8 @@ func (c Config) Validate() error {
 	}{
 		{"clickhouse", c.ClickHouse.Validate()},
 		{"features", c.Features.Validate()},
+		{"archive", c.Archive.Stage(c.Topics).Validate()},
+		{"archive", c.Archive.Files().Validate()},
 		{"outcomes", c.Outcomes.Validate()},
 	} {
 		if section.err != nil {

@@ -17,35 +17,67 @@ import (
 	"golang.org/x/term"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
+	"github.com/adshift/adshift/sources/parquet"
 )
 
 // replayBatch is how many events go out in one produce call at full speed.
 const replayBatch = 1000
 
 func newReplayCmd(a *app) *cobra.Command {
-	var format, file, speed string
+	var format, file, archiveDir, speed string
 	cmd := &cobra.Command{
-		Use:   "replay --format rees46|taobao|online-retail|segment --file F [--speed max|100x]",
-		Short: "Replay a dataset into the clickstream topic as Segment events, keyed by user",
+		Use:   "replay (--format rees46|taobao|online-retail|segment --file F | --parquet DIR) [--speed max|100x]",
+		Short: "Replay a dataset or a Parquet archive into the clickstream topic, keyed by user",
 		Long: `Replay maps each row of a dataset to a Segment e-commerce event and produces it into the
-clickstream topic keyed by user. --speed max sends as fast as the broker takes them; --speed 100x
-keeps the event-time gaps divided by 100 (long tracking gaps are cut to a few seconds). It needs a
-running broker: kafka.brokers, or the embedded broker of a running "adshift run".`,
+clickstream topic keyed by user. With --parquet it replays the clickstream an archive stage wrote
+under DIR (its archive.dir) instead: every record once, with its original key, bytes, headers and
+timestamp, each partition in its original order, so the pipeline rebuilds the same profiles and
+shifts. --speed max sends as fast as the broker takes them; --speed 100x keeps the event-time gaps
+divided by 100 (long tracking gaps are cut to a few seconds). It needs a running broker:
+kafka.brokers, or the embedded broker of a running "adshift run".`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := dataset.ParseSpeed(speed)
 			if err != nil {
 				return fmt.Errorf("--speed: %w", err)
+			}
+			if archiveDir != "" {
+				return a.replayParquet(cmd.Context(), archiveDir, sp, cmd.OutOrStdout())
 			}
 			return a.replay(cmd.Context(), format, file, sp, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "dataset format: rees46, taobao, online-retail, segment")
 	cmd.Flags().StringVar(&file, "file", "", "dataset file (online-retail: a file or a directory of by-day files)")
+	cmd.Flags().StringVar(&archiveDir, "parquet", "", "a Parquet archive's folder (archive.dir): replay its clickstream")
 	cmd.Flags().StringVar(&speed, "speed", "max", `"max", or event time sped up, e.g. "100x"`)
-	_ = cmd.MarkFlagRequired("format")
-	_ = cmd.MarkFlagRequired("file")
+	cmd.MarkFlagsRequiredTogether("format", "file")
+	cmd.MarkFlagsOneRequired("format", "parquet")
+	cmd.MarkFlagsMutuallyExclusive("format", "parquet")
+	cmd.MarkFlagsMutuallyExclusive("file", "parquet")
 	return cmd
+}
+
+// replaySource yields the records a replay produces, with the timestamp that paces them. Next
+// returns io.EOF after the last, and a *dataset.RowError for input it skips.
+type replaySource interface {
+	Next() (pipeline.Record, error)
+}
+
+// datasetSource maps a dataset's rows to Segment events keyed by user.
+type datasetSource struct{ r dataset.Reader }
+
+func (s datasetSource) Next() (pipeline.Record, error) {
+	ev, err := s.r.Next()
+	if err != nil {
+		return pipeline.Record{}, err
+	}
+	value, err := json.Marshal(ev)
+	if err != nil {
+		return pipeline.Record{}, fmt.Errorf("encode event %s: %w", ev.MessageID, err)
+	}
+	return pipeline.Record{Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp}, nil
 }
 
 // clientBrokers are the brokers a client command talks to: the configured ones, else the embedded
@@ -63,7 +95,22 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 		return err
 	}
 	defer r.Close()
+	return a.replayFrom(ctx, datasetSource{r}, format, file, speed, stdout)
+}
 
+// replayParquet replays the clickstream archived under dir.
+func (a *app) replayParquet(ctx context.Context, dir string, speed dataset.Speed, stdout io.Writer) error {
+	r, err := parquet.Open(dir, schemas.ArchiveClickstream)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return a.replayFrom(ctx, r, "parquet", fmt.Sprintf("%s (%d files)", dir, r.Files()), speed, stdout)
+}
+
+// replayFrom produces what src yields into the clickstream topic; what and from name it in the
+// progress bar and the summary.
+func (a *app) replayFrom(ctx context.Context, src replaySource, what, from string, speed dataset.Speed, stdout io.Writer) error {
 	brokers := a.clientBrokers()
 	out, err := a.producer(ctx, brokers, a.cfg.Kafka.ClientID+"-replay")
 	if err != nil {
@@ -75,7 +122,7 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 	defer func() { _ = out.Close(context.WithoutCancel(ctx)) }()
 
 	bar := progressbar.NewOptions64(-1,
-		progressbar.OptionSetDescription("replay "+format),
+		progressbar.OptionSetDescription("replay "+what),
 		progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
@@ -102,7 +149,7 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 		return nil
 	}
 	for {
-		ev, err := r.Next()
+		rec, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -114,19 +161,16 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 		if err != nil {
 			return errors.Join(err, flush())
 		}
-		if !speed.Max() && pacer.Delay(time.Now(), ev.Timestamp) > 0 {
+		if !speed.Max() && pacer.Delay(time.Now(), rec.Timestamp) > 0 {
 			if err := flush(); err != nil {
 				return err
 			}
-			if err := pacer.Wait(ctx, ev.Timestamp); err != nil {
+			if err := pacer.Wait(ctx, rec.Timestamp); err != nil {
 				return fmt.Errorf("replay stopped after %d events: %w", sent, err)
 			}
 		}
-		value, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("encode event %s: %w", ev.MessageID, err)
-		}
-		batch = append(batch, pipeline.Record{Topic: topic, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp})
+		// Partitioned by key, as the original was; where it came from is not where it goes.
+		batch = append(batch, pipeline.Record{Topic: topic, Key: rec.Key, Value: rec.Value, Headers: rec.Headers, Timestamp: rec.Timestamp})
 		if len(batch) == replayBatch {
 			if err := flush(); err != nil {
 				return err
@@ -139,7 +183,7 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 	_ = bar.Finish()
 	took := time.Since(start)
 	fmt.Fprintf(stdout, "replayed %d events from %s into %s on %s in %s (%.0f events/s)\n",
-		sent, file, topic, strings.Join(brokers, ","), took.Round(time.Millisecond), float64(sent)/took.Seconds())
+		sent, from, topic, strings.Join(brokers, ","), took.Round(time.Millisecond), float64(sent)/took.Seconds())
 	if len(bad) == 0 {
 		fmt.Fprintln(stdout, "bad rows: none")
 		return nil

@@ -15,22 +15,26 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
+	"github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
-var allStages = []string{features.Name, creative.Name, outcomes.Name}
+var allStages = []string{features.Name, creative.Name, outcomes.Name, archive.Name}
 
 func newRunCmd(a *app) *cobra.Command {
 	var stages []string
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the pipeline (all stages, or those named by --stages)",
-		Long: `Run consumes the clickstream and runs the features, creatives and outcomes stages, each as
-its own Kafka consumer group. With no kafka.brokers it starts an embedded broker first.
+		Long: `Run consumes the clickstream and runs the features, creatives, outcomes and archive stages, each
+as its own Kafka consumer group. The archive stage writes hourly Parquet files under archive.dir
+(var/archive by default); leave it out with --stages to keep none. With no kafka.brokers it starts
+an embedded broker first.
 SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flush, commit, close.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, s := range stages {
@@ -160,6 +164,14 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 			return nil, nil, errors.Join(err, closer(ctx))
 		}
 		return st, closer, nil
+	case archive.Name:
+		files, err := parquet.NewFiles(a.cfg.Archive.Files(), a.log, a.reg)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", a.cfg.Archive.Compression)
+		st, err := archive.New(a.cfg.Archive.Stage(a.cfg.Topics), files, a.log, a.reg)
+		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
 }
