@@ -145,7 +145,14 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) }) >= 0 {
 		vs = append(vs, Violation{RuleSchema, field, "control characters or line breaks"})
 	}
-	if m := markup.FindString(text); m != "" {
+	digits := 0
+	for i := 0; i < len(text); i++ {
+		if '0' <= text[i] && text[i] <= '9' {
+			digits++
+		}
+	}
+	// Cheap byte tests guard each regular expression: most copy has no digits, '@' or '<'.
+	if m := markup.FindString(text); strings.ContainsAny(text, "<*_]:w") && m != "" {
 		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("markup or link %q", m)})
 	}
 	vs = append(vs, claims(field, text)...)
@@ -160,26 +167,31 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if w := thrice(text); w != "" {
 		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("%q three times", w)})
 	}
-	for _, shown := range priceMentions(text) {
-		switch {
-		case !samePrice(shown.amount, p.Price):
-			vs = append(vs, Violation{RulePrice, field,
-				fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
-		case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
-			vs = append(vs, Violation{RulePrice, field,
-				fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
+	if digits > 0 {
+		for _, shown := range priceMentions(text) {
+			switch {
+			case !samePrice(shown.amount, p.Price):
+				vs = append(vs, Violation{RulePrice, field,
+					fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
+			case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
+				vs = append(vs, Violation{RulePrice, field,
+					fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
+			}
+		}
+		for _, m := range percent.FindAllStringSubmatch(text, -1) {
+			if m[1] == "100" {
+				continue // an absolute claim, flagged above
+			}
+			if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
+				vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
+			}
 		}
 	}
-	for _, m := range percent.FindAllStringSubmatch(text, -1) {
-		if m[1] == "100" {
-			continue // an absolute claim, flagged above
-		}
-		if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
-			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
-		}
-	}
-	if m := email.FindString(text); m != "" {
+	if strings.IndexByte(text, '@') >= 0 && email.MatchString(text) {
 		vs = append(vs, Violation{RulePII, field, "e-mail address"})
+	}
+	if digits < 7 {
+		return vs
 	}
 	if m := phone.FindString(text); m != "" && !inRecord(m, p) {
 		vs = append(vs, Violation{RulePII, field, "phone number"})
@@ -190,15 +202,37 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 // claims returns a violation for every banned absolute claim in text.
 func claims(field, text string) []Violation {
 	var vs []Violation
+	if !mayClaim(text) {
+		return claimsChinese(field, text)
+	}
 	for _, m := range bannedEnglish.FindAllString(text, -1) {
 		vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", m)})
 	}
+	return append(vs, claimsChinese(field, text)...)
+}
+
+func claimsChinese(field, text string) []Violation {
+	var vs []Violation
 	for _, w := range bannedChinese {
 		if strings.Contains(text, w) {
 			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", w)})
 		}
 	}
 	return vs
+}
+
+// claimStems are in every English claim bannedEnglish matches, lower-cased.
+var claimStems = []string{"best", "cheapest", "guarantee", "lowest", "number one", "unbeatable", "world", "#", "100"}
+
+// mayClaim reports whether text may hold an English claim, before the regular expression runs.
+func mayClaim(text string) bool {
+	lower := strings.ToLower(text)
+	for _, s := range claimStems {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // brandWord reports whether w is one of the words of the brand, written as the brand writes
