@@ -15,6 +15,7 @@ type Config struct {
 	Password      string        `mapstructure:"password"`       //
 	BatchRows     int           `mapstructure:"batch_rows"`     // flush when this many rows are pending
 	FlushInterval time.Duration `mapstructure:"flush_interval"` // or when the oldest pending row is this old
+	Linger        time.Duration `mapstructure:"linger"`         // or when no row has joined for this long
 	MaxRetries    int           `mapstructure:"max_retries"`    // retries of a retryable flush error before Write fails
 	DialTimeout   time.Duration `mapstructure:"dial_timeout"`   // connecting, including Open's first contact
 }
@@ -26,6 +27,7 @@ func DefaultConfig() Config {
 		Database:      "adshift",
 		BatchRows:     10000,
 		FlushInterval: time.Second,
+		Linger:        10 * time.Millisecond,
 		MaxRetries:    8,
 		DialTimeout:   5 * time.Second,
 	}
@@ -49,6 +51,10 @@ func (c Config) withDefaults() Config {
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = d.FlushInterval
 	}
+	if c.Linger <= 0 {
+		c.Linger = d.Linger
+	}
+	c.Linger = min(c.Linger, c.FlushInterval)
 	if c.MaxRetries <= 0 {
 		c.MaxRetries = d.MaxRetries
 	}
@@ -62,6 +68,9 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	if c.Database != "" && !ddl.ValidDatabase(c.Database) {
 		return fmt.Errorf("clickhouse.database %q: want letters, digits and underscores", c.Database)
+	}
+	if c.Linger < 0 {
+		return fmt.Errorf("clickhouse.linger %v must not be negative", c.Linger)
 	}
 	return nil
 }

@@ -22,8 +22,11 @@ var _ pipeline.RowWriter = (*Writer)(nil)
 
 // Writer lands outcome rows in ClickHouse with group commit. Many partition workers call Write
 // concurrently; their rows join one shared batch, which a single background goroutine flushes as
-// one insert per table once it holds cfg.BatchRows rows or its first row is cfg.FlushInterval
-// old. Write returns when the flush holding its rows is acknowledged, with that flush's error.
+// one insert per table once it holds cfg.BatchRows rows, its first row is cfg.FlushInterval old,
+// or no row has joined it for cfg.Linger. Write returns when the flush holding its rows is
+// acknowledged, with that flush's error. The linger matters because writers wait: partition
+// workers each write a batch and block until it lands, so once they have all written nothing more
+// arrives, and waiting out the flush interval would cap throughput at (their rows per interval).
 //
 // Retryable failures (network, timeouts, an overloaded server) are retried with jittered
 // exponential backoff, resending the same rows; ClickHouse dedups them by id. While a flush
@@ -33,6 +36,7 @@ type Writer struct {
 	client     *Client
 	batchRows  int
 	interval   time.Duration
+	linger     time.Duration
 	maxRetries int
 	maxPending int
 	log        *slog.Logger
@@ -54,6 +58,7 @@ type Writer struct {
 type batch struct {
 	rows  schemas.Rows
 	first time.Time     // when its first row arrived
+	last  time.Time     // when its latest row arrived
 	done  chan struct{} // closed once err is set
 	err   error
 }
@@ -69,6 +74,7 @@ func NewWriter(client *Client, cfg Config, logger *slog.Logger, reg prometheus.R
 		client:     client,
 		batchRows:  cfg.BatchRows,
 		interval:   cfg.FlushInterval,
+		linger:     cfg.Linger,
 		maxRetries: cfg.MaxRetries,
 		maxPending: 2 * cfg.BatchRows,
 		log:        logger,
@@ -116,6 +122,7 @@ func (w *Writer) Write(ctx context.Context, rows schemas.Rows) error {
 	b.rows.Ads = append(b.rows.Ads, rows.Ads...)
 	b.rows.Events = append(b.rows.Events, rows.Events...)
 	b.rows.Failures = append(b.rows.Failures, rows.Failures...)
+	b.last = time.Now()
 	w.pending += n
 	if b.rows.Len() >= w.batchRows {
 		w.wake()
@@ -177,7 +184,8 @@ func (w *Writer) run(ctx context.Context) {
 	for {
 		w.mu.Lock()
 		b, closed := w.open, w.closed
-		due := b != nil && (closed || b.rows.Len() >= w.batchRows || time.Since(b.first) >= w.interval)
+		due := b != nil && (closed || b.rows.Len() >= w.batchRows || time.Since(b.first) >= w.interval ||
+			time.Since(b.last) >= w.linger)
 		if due {
 			w.open, w.inFlight = nil, b
 		}
@@ -197,7 +205,10 @@ func (w *Writer) run(ctx context.Context) {
 		case closed && b == nil:
 			return
 		case b != nil:
-			timer.Reset(w.interval - time.Since(b.first))
+			w.mu.Lock()
+			wait := min(w.interval-time.Since(b.first), w.linger-time.Since(b.last))
+			w.mu.Unlock()
+			timer.Reset(wait)
 			select {
 			case <-w.kick:
 			case <-timer.C:

@@ -23,7 +23,7 @@ func TestWriterGroupCommitsConcurrentWrites(t *testing.T) {
 	const goroutines, rounds = 8, 5
 	cfg := testConfig()
 	cfg.BatchRows = goroutines * 3 // each Write carries an ad, an impression and a click
-	cfg.FlushInterval = time.Hour
+	cfg.FlushInterval, cfg.Linger = time.Hour, time.Hour
 	c := migratedTest(t, cfg)
 	reg := prometheus.NewRegistry()
 	w := NewWriter(c, cfg, nil, reg)
@@ -77,6 +77,23 @@ func TestWriterGroupCommitsConcurrentWrites(t *testing.T) {
 	if want := "adshift_clickhouse_flush_duration_seconds,adshift_clickhouse_rows_written_total"; strings.Join(names, ",") != want {
 		t.Errorf("registry exposes %v, want %s", names, want)
 	}
+}
+
+// Writers block until their rows land, so once every partition worker has written, no more rows
+// come: the batch is flushed after the linger, not after the (here endless) flush interval.
+func TestWriterLingerFlushesWhenWritersWait(t *testing.T) {
+	cfg := testConfig()
+	cfg.BatchRows, cfg.FlushInterval, cfg.Linger = 1_000_000, time.Hour, 5*time.Millisecond
+	c := migratedTest(t, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(t.Context())
+	for round := range 3 {
+		ad := fmt.Sprint("ad-", round)
+		if err := w.Write(t.Context(), schemas.Rows{Events: []schemas.AdEvent{testEvent("imp-"+ad, schemas.Impression, ad, 0)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCounts(t, c, map[string]uint64{"ad_events": 3, "ad_events.impression": 3, "ads": 0, "failed_events": 0})
 }
 
 // TestWriterRedeliveryKeepsCountsExact writes the same rows twice, as a redelivered input

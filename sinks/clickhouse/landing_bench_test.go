@@ -1,0 +1,101 @@
+package clickhouse
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// BenchmarkLanding compares the rate at which ad_events rows land through the Writer (8
+// concurrent writers of 5,000-row batches, as partition workers write a full poll each) with
+// clickhouse-client inserting the same rows natively (TSV on stdin, one INSERT), both measured in
+// the same run against the same server and table. It reports both rates and their ratio,
+// writer/native, with the default batch_rows and with a larger one.
+//
+//	make clickhouse-up && go test ./sinks/clickhouse -run '^$' -bench Landing -benchtime 5x
+func BenchmarkLanding(b *testing.B) {
+	for _, batchRows := range []int{DefaultConfig().BatchRows, 100_000} {
+		b.Run(fmt.Sprint("batch_rows=", batchRows), func(b *testing.B) { benchmarkLanding(b, batchRows) })
+	}
+}
+
+func benchmarkLanding(b *testing.B, batchRows int) {
+	const rows, writers, perWrite = 200_000, 8, 5000
+	cfg := testConfig()
+	cfg.BatchRows = batchRows
+	c := migratedTest(b, cfg)
+	w := NewWriter(c, cfg, nil, nil)
+	defer w.Close(b.Context())
+	port := strings.TrimPrefix(testAddr(), "127.0.0.1:")
+
+	events := func(prefix string) []schemas.AdEvent {
+		out := make([]schemas.AdEvent, rows)
+		for i := range out {
+			out[i] = schemas.AdEvent{EventID: fmt.Sprintf("%s:imp:%d", prefix, i), Kind: schemas.Impression,
+				AdID: "ad-" + strconv.Itoa(i/3), ProductID: "p" + strconv.Itoa(i%5000), User: "u" + strconv.Itoa(i/3),
+				EventTime: epoch.Add(time.Duration(i) * time.Second)}
+		}
+		return out
+	}
+	tsv := func(evs []schemas.AdEvent) []byte {
+		var buf bytes.Buffer
+		for _, e := range evs {
+			fmt.Fprintf(&buf, "%s\t%s\t%s\t%s\t%s\t%s\t%g\t%s\t%s\t%s\t%s\n", e.EventID, e.Kind, e.AdID, e.ImpressionID,
+				e.ProductID, e.User, e.Revenue, e.Currency, e.OrderID, e.Attribution, e.EventTime.UTC().Format(time.DateTime))
+		}
+		return buf.Bytes()
+	}
+	query := "INSERT INTO " + c.table(TableAdEvents) + " (" + eventColumns + ") FORMAT TSV"
+
+	var writerTime, nativeTime time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		viaWriter := events(fmt.Sprintf("w%d", i))
+		native := tsv(events(fmt.Sprintf("n%d", i)))
+		b.StartTimer()
+
+		start := time.Now()
+		var wg sync.WaitGroup
+		for g := range writers {
+			wg.Go(func() {
+				for lo := g * perWrite; lo < rows; lo += writers * perWrite {
+					if err := w.Write(b.Context(), schemas.Rows{Events: viaWriter[lo:min(lo+perWrite, rows)]}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		writerTime += time.Since(start)
+
+		start = time.Now()
+		cmd := exec.CommandContext(b.Context(), "clickhouse-client", "--host", "127.0.0.1", "--port", port, "--query", query)
+		cmd.Stdin = bytes.NewReader(native)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("clickhouse-client: %v\n%s", err, out)
+		}
+		nativeTime += time.Since(start)
+	}
+	b.StopTimer()
+	n, err := c.Counts(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if want := uint64(2 * rows * b.N); n[TableAdEvents] != want {
+		b.Fatalf("%d rows landed, want %d", n[TableAdEvents], want)
+	}
+	writerRate := float64(rows*b.N) / writerTime.Seconds()
+	nativeRate := float64(rows*b.N) / nativeTime.Seconds()
+	b.ReportMetric(writerRate, "writer-rows/s")
+	b.ReportMetric(nativeRate, "native-rows/s")
+	b.ReportMetric(writerRate/nativeRate, "writer/native")
+}
