@@ -1,0 +1,151 @@
+package parquet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"io"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/archive"
+	sinkparquet "github.com/adshift/adshift/sinks/parquet"
+	"github.com/adshift/adshift/sources/dataset"
+)
+
+// Real shop traffic: a night of REES46 Open CDP and nine days of Alibaba's Taobao UserBehavior;
+// see /work/shared/data/README.md.
+const (
+	rees46File = "../../../shared/data/rees46/2019-Oct_head17434.csv"
+	taobaoFile = "../../../shared/data/taobao/UserBehavior_first815users.csv"
+)
+
+// topicRecords reads a dataset and returns its events as the clickstream topic would hold them:
+// Segment JSON keyed by user, spread over partitions by key, numbered per partition, with the
+// event time as Kafka timestamp (to the millisecond, as Kafka keeps it). Every 500th record gets
+// a header, and every 997th is replaced by broken JSON, as trackers sometimes send.
+func topicRecords(tb testing.TB, format, file string, partitions int32) [][]pipeline.Record {
+	tb.Helper()
+	r, err := dataset.Open(format, file)
+	if err != nil {
+		tb.Fatalf("open real data: %v", err)
+	}
+	defer r.Close()
+	out := make([][]pipeline.Record, partitions)
+	for i := 0; ; i++ {
+		ev, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *dataset.RowError
+		if errors.As(err, &rowErr) {
+			continue
+		}
+		if err != nil {
+			tb.Fatalf("read real data: %v", err)
+		}
+		value, err := json.Marshal(ev)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if i%997 == 996 {
+			value = value[:len(value)/2]
+		}
+		h := fnv.New32a()
+		h.Write([]byte(ev.User()))
+		p := int32(h.Sum32() % uint32(partitions))
+		rec := pipeline.Record{
+			Topic: "clickstream", Partition: p, Offset: int64(len(out[p])),
+			Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp.Truncate(time.Millisecond),
+		}
+		if i%500 == 0 {
+			rec.Headers = []pipeline.Header{{Key: "tracker", Value: []byte("rudderstack")}}
+		}
+		out[p] = append(out[p], rec)
+	}
+	return out
+}
+
+// archiveRecords archives each partition's records through an archive stage and the Parquet sink
+// under dir, in batches of batch, and closes the partitions.
+func archiveRecords(tb testing.TB, dir string, parts [][]pipeline.Record, batch int) {
+	tb.Helper()
+	files, err := sinkparquet.NewFiles(sinkparquet.Config{Dir: dir, Compression: "zstd"}, nil, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := archive.New(archive.DefaultConfig(), files, nil, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	for p, recs := range parts {
+		proc, err := st.Open(ctx, "clickstream", int32(p))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for b := range slices.Chunk(recs, batch) {
+			if err := proc.Process(ctx, b); err != nil {
+				tb.Fatalf("archive partition %d: %v", p, err)
+			}
+		}
+		if err := proc.Close(ctx); err != nil {
+			tb.Fatalf("close partition %d: %v", p, err)
+		}
+	}
+}
+
+// readAll reads every clickstream record of the archive under dir.
+func readAll(t *testing.T, dir string) []pipeline.Record {
+	t.Helper()
+	r, err := Open(dir, "clickstream")
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer r.Close()
+	var out []pipeline.Record
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("Next after %d records: %v", len(out), err)
+		}
+		out = append(out, rec)
+	}
+}
+
+// byPartition splits records by partition, keeping their order.
+func byPartition(recs []pipeline.Record, partitions int32) [][]pipeline.Record {
+	out := make([][]pipeline.Record, partitions)
+	for _, r := range recs {
+		out[r.Partition] = append(out[r.Partition], r)
+	}
+	return out
+}
+
+// sameRecord compares what a replay must reproduce: partition, offset, key, value, headers and
+// the Kafka timestamp.
+func sameRecord(a, b pipeline.Record) bool {
+	return a.Partition == b.Partition && a.Offset == b.Offset && string(a.Key) == string(b.Key) &&
+		string(a.Value) == string(b.Value) && a.Timestamp.Equal(b.Timestamp) &&
+		slices.EqualFunc(a.Headers, b.Headers, func(x, y pipeline.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
+}
+
+// recorder is an Emitter that keeps everything emitted.
+type recorder struct {
+	mu   sync.Mutex
+	recs []pipeline.Record
+}
+
+func (r *recorder) Emit(_ context.Context, recs []pipeline.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.recs = append(r.recs, slices.Clone(recs)...)
+	return nil
+}
