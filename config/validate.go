@@ -12,7 +12,8 @@ import (
 )
 
 // Providers are the llm.provider values adshift speaks; empty means the template generator.
-var providers = []string{"", "openai", "ollama", "anthropic", "gemini"}
+// Gemini is reached through its OpenAI-compatible endpoint (provider openai).
+var providers = []string{"", "openai", "ollama", "anthropic"}
 
 // Validate checks every value and names the key and what it allows in its errors.
 func (c Config) Validate() error {
