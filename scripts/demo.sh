@@ -4,7 +4,8 @@
 #   2. adshift run: all three stages on the embedded Kafka broker
 #   3. adshift replay: a real REES46 sample into the clickstream, plus two bad events sent with kcat
 #   4. adshift deliver: a simulated delivery system shows the ads and writes views and clicks back
-#   5. adshift report: impressions, clicks and CTR per arm and generator, read from ClickHouse
+#   5. adshift report: rates with intervals per arm, segment and generator, lift with its interval and
+#      mSPRT p-value, off-policy estimates, read from ClickHouse; the same with charts in var/demo/report.html
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,12 +61,13 @@ stop_run
 trap - EXIT
 
 step "report"
-$bin report
+$bin report --html "$work/report.html"
 
 cat <<MSG
 
 Where to look next:
   $work/run.log                       what the pipeline logged
+  $work/report.html                   the report with charts: CTR by arm over time, lift with its interval
   bin/adshift report --json           the same numbers for scripts
   clickhouse-client -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
   clickhouse-client -q 'SELECT kind, detail FROM $db.failed_events'

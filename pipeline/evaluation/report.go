@@ -74,6 +74,10 @@ type LiftPoint struct {
 	PValue   float64        `json:"p_value"`
 }
 
+// The mSPRT runs on log(Treatment/Control), whose sampling distribution is closer to normal than
+// the ratio's; Options.MSPRTTau is its mixing standard deviation on that scale (≈ relative lift
+// for small effects).
+
 // Report is the evaluation.
 type Report struct {
 	Database       string            `json:"database"`
@@ -109,7 +113,7 @@ func Build(d Data, o Options) (Report, error) {
 		r.Failures = map[string]uint64{}
 	}
 	r.ByArm = breakdown(d.Cells, o, func(c Cell) string { return c.Arm })
-	r.BySegment = breakdown(d.Cells, o, func(c Cell) string { return c.Segment })
+	r.BySegment = top(breakdown(d.Cells, o, func(c Cell) string { return c.Segment }), TopSegments, o)
 	r.ByGenerator = breakdown(d.Cells, o, func(c Cell) string { return c.Generator })
 	r.ByGroup = breakdown(d.Cells, o, func(c Cell) string { return c.Group })
 	all := breakdown(d.Cells, o, func(Cell) string { return "total" })
@@ -186,6 +190,32 @@ func breakdown(cells []Cell, o Options, key func(Cell) string) []Row {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
+}
+
+// TopSegments is how many segments, by impressions, the report lists; the rest share a row.
+const TopSegments = 12
+
+// top keeps the n rows with most impressions, in key order, and sums the others into one row.
+func top(rows []Row, n int, o Options) []Row {
+	if len(rows) <= n+1 {
+		return rows
+	}
+	byImp := slices.Clone(rows)
+	sort.SliceStable(byImp, func(i, j int) bool { return byImp[i].Impressions > byImp[j].Impressions })
+	kept := byImp[:n]
+	other := Row{Key: fmt.Sprintf("(%d other segments)", len(rows)-n)}
+	for _, r := range byImp[n:] {
+		other.Ads += r.Ads
+		other.Tokens += r.Tokens
+		other.Impressions += r.Impressions
+		other.Clicks += r.Clicks
+		other.OrphanClicks += r.OrphanClicks
+		other.ClickConversions += r.ClickConversions
+		other.ViewConversions += r.ViewConversions
+		other.Revenue += r.Revenue
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Key < kept[j].Key })
+	return append(kept, finish(other, o))
 }
 
 // finish computes a row's rates, intervals and costs from its counts.
@@ -303,7 +333,11 @@ func lift(metric string, acts []Activity, step time.Duration, o Options, unit fu
 			lastErr = err
 			continue
 		}
-		looks = append(looks, stats.Look{Effect: l.Relative, Variance: l.SE * l.SE})
+		look := stats.Look{Effect: l.Relative, Variance: l.SE * l.SE}
+		if l.LogSE > 0 { // the log ratio is closer to normal, as for the interval
+			look = stats.Look{Effect: math.Log1p(l.Relative), Variance: l.LogSE * l.LogSE}
+		}
+		looks = append(looks, look)
 		p, _ := stats.AlwaysValidP(looks, o.MSPRTTau*o.MSPRTTau)
 		points = append(points, LiftPoint{At: b.Add(step), Relative: l.Relative, CI: l.CI, PValue: p})
 		last, lastErr = &l, nil

@@ -90,6 +90,33 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+func TestBuildListsTopSegments(t *testing.T) {
+	d := fixture()
+	for i := range 20 {
+		d.Cells = append(d.Cells, Cell{Segment: fmt.Sprintf("s%02d", i), Arm: "value", Group: schemas.GroupTreatment,
+			Impressions: uint64(100 + i), Clicks: 10})
+	}
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.BySegment) != TopSegments+1 {
+		t.Fatalf("%d segment rows, want %d and one for the rest", len(r.BySegment), TopSegments)
+	}
+	other := r.BySegment[TopSegments]
+	// Kept: audio (4000) and s19…s09 (119…109); the rest: s08…s00 and the unlanded row (5).
+	if other.Key != "(10 other segments)" || other.Impressions != 100*9+36+5 || other.Clicks != 90 || other.CTR != float64(90)/941 {
+		t.Errorf("other segments row %+v", other)
+	}
+	var sum uint64
+	for _, row := range r.BySegment {
+		sum += row.Impressions
+	}
+	if sum != r.Total.Impressions {
+		t.Errorf("segment rows sum to %d impressions, total %d", sum, r.Total.Impressions)
+	}
+}
+
 func TestBuildWithoutHoldoutSaysWhy(t *testing.T) {
 	d := fixture()
 	var only []Activity

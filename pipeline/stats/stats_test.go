@@ -156,12 +156,28 @@ func TestRelativeLiftByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Var = 0.0001/0.01 + 0.0144·0.0001/0.0001 = 0.01 + 0.0144 = 0.0244.
-	if !near(l.Relative, 0.2, 1e-12) || !near(l.SE, math.Sqrt(0.0244), 1e-12) || !near(l.Diff, 0.02, 1e-12) {
+	// Var = 0.0001/0.01 + 0.0144·0.0001/0.0001 = 0.01 + 0.0144 = 0.0244; on the log scale
+	// 0.0001/0.0144 + 0.0001/0.01 = 0.016944….
+	if !near(l.Relative, 0.2, 1e-12) || !near(l.SE, math.Sqrt(0.0244), 1e-12) || !near(l.Diff, 0.02, 1e-12) ||
+		!near(l.LogSE, math.Sqrt(0.0001/0.0144+0.01), 1e-12) {
 		t.Errorf("lift %+v", l)
 	}
-	if !near(l.CI.Lo, 0.2-Z(0.95)*math.Sqrt(0.0244), 1e-12) {
+	z := Z(0.95)
+	if !near(l.CI.Lo, 1.2*math.Exp(-z*l.LogSE)-1, 1e-12) || !near(l.CI.Hi, 1.2*math.Exp(z*l.LogSE)-1, 1e-12) {
 		t.Errorf("CI %v", l.CI)
+	}
+	// A small, noisy holdout: the symmetric interval would reach below −100%; this one cannot.
+	wide, err := RelativeLift(Ratio{Value: 0.19, Variance: 0.0005}, Ratio{Value: 0.057, Variance: 0.001}, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide.Relative-z*wide.SE > -1 || wide.CI.Lo <= -1 || !wide.CI.Contains(wide.Relative) {
+		t.Errorf("noisy lift %+v: want an interval inside (−100%%, ∞) around the estimate where the symmetric one is not", wide)
+	}
+	// With no treatment clicks the log is undefined: the symmetric interval.
+	zero, err := RelativeLift(Ratio{Value: 0, Variance: 0.0001}, co, 0.95)
+	if err != nil || !near(zero.CI.Lo, -1-z*zero.SE, 1e-12) {
+		t.Errorf("zero treatment: %+v %v", zero, err)
 	}
 	if _, err := RelativeLift(tr, Ratio{}, 0.95); err == nil {
 		t.Error("zero control accepted")
