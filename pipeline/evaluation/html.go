@@ -46,7 +46,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>adshift report — {{.R.Database}}</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1180px;color:#1d2330;padding:0 16px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;color:#1d2330;padding:0 16px}
+.wide{overflow-x:auto}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .note{color:#5b6475;font-size:13px}
 table{border-collapse:collapse;margin:6px 0 4px;font-variant-numeric:tabular-nums}
@@ -77,14 +78,14 @@ Intervals are {{conf .R.Confidence}}: Wilson for rates; the delta method over sh
 </div>
 
 {{range .Tables}}<h2>{{.Title}}</h2>
-<table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th><th>cost/click</th><th>cost/conv</th></tr>
+<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th><th>cost/click</th><th>cost/conv</th></tr>
 {{range .Rows}}<tr><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
 <td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
 <td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>
 {{end}}{{with $.R.Total}}<tr class="total"><td>total</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
 <td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
 <td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>{{end}}
-</table>{{end}}
+</table></div>{{end}}
 {{if .R.Total.OrphanClicks}}<div class="note">Clicks without an impression of their ad, left out of CTR: {{.R.Total.OrphanClicks}}.</div>{{end}}
 
 <h2>Off-policy CTR of alternative policies</h2>
@@ -290,8 +291,13 @@ func liftBars(r Report) template.HTML {
 	svgOpen(&b, barW, h, "lift with interval")
 	fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="10" y2="%d" stroke="#1d2330" stroke-dasharray="4 3"/>`, x(0), x(0), h-30)
 	fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6475">0</text>`, x(0), h-14)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#5b6475">%+.0f%%</text><text x="%d" y="%d" font-size="11" text-anchor="end" fill="#5b6475">%+.0f%%</text>`,
-		barPad, h-14, 100*lo, barW-20, h-14, 100*hi)
+	// Axis ends, unless they would overprint the zero label.
+	if x(0)-barPad > 40 {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#5b6475">%+.0f%%</text>`, barPad, h-14, 100*lo)
+	}
+	if barW-20-x(0) > 40 {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" text-anchor="end" fill="#5b6475">%+.0f%%</text>`, barW-20, h-14, 100*hi)
+	}
 	for i, l := range ls {
 		yy := 36 + i*barRow
 		color := palette[i%len(palette)]
