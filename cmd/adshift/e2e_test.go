@@ -358,9 +358,15 @@ func TestEndToEndOnRealRows(t *testing.T) {
 		}
 	}
 
+	// The archive stage keeps every clickstream record and every ad, once, as they are on the
+	// topics, and commits all of it when it stops.
+	waitArchived(t, a, brokers)
+
 	// Forced redelivery: the outcomes group forgets its offsets and reads everything again.
 	stop()
 	stopped = true
+	checkArchive(t, a, brokers, schemas.ArchiveClickstream, a.cfg.Topics.Clickstream.Name)
+	checkArchive(t, a, brokers, schemas.ArchiveAds, a.cfg.Topics.Ads.Name)
 	adm, err := kadm.NewOptClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		t.Fatal(err)
