@@ -23,13 +23,11 @@ var ArchiveKinds = []ArchiveKind{ArchiveClickstream, ArchiveAds, ArchiveOutcomes
 
 // ArchiveRow is one archived Kafka record, a row of an archive file. Key, Value, Headers and
 // Timestamp are the record exactly as it flowed (nil Key and Value stay null), so replaying the
-// archive replays the topic. EventTime is the time the row is filed under and ID the record's
-// own id (a Segment messageId, an ad_id), both read from the value when it decodes, for queries
-// only.
+// archive replays the topic. EventTime is the time the row is filed under, read from the value
+// when it decodes (a Segment event's timestamp, an ad's created_at).
 type ArchiveRow struct {
 	EventTime time.Time       `parquet:"event_time,timestamp(microsecond),delta"`
-	ID        string          `parquet:"id"`
-	Key       []byte          `parquet:"key,optional"`
+	Key       []byte          `parquet:"key,optional,dict"`
 	Value     []byte          `parquet:"value,optional"`
 	Headers   []ArchiveHeader `parquet:"headers,list"`
 	Partition int32           `parquet:"partition"`

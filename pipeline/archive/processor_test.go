@@ -243,20 +243,20 @@ func equalFiles(a, b map[string][]int64) bool {
 	return true
 }
 
-// Ads are filed by their creation time and carry their ad id; other topics' records keep their
-// bytes and fall back to the Kafka timestamp when their value says nothing usable.
+// Ads are filed by their creation time; other topics' records keep their bytes and fall back to
+// the Kafka timestamp when their value says nothing usable.
 func TestRowsOfEachKind(t *testing.T) {
 	at := time.Date(2019, 10, 1, 3, 4, 5, 0, time.UTC)
 	ad, _ := json.Marshal(schemas.Ad{AdID: "ad-1", User: "u", Product: schemas.Product{ID: "p", Title: "t", Category: "c", Price: 1, Currency: "USD"},
 		Creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c", Locale: "en"}, Strategy: schemas.Strategy{Arm: "value", Group: schemas.GroupTreatment}, CreatedAt: at, ExpiresAt: at.Add(time.Hour)})
 	kafka := at.Add(time.Second)
 	r := row(schemas.ArchiveAds, &pipeline.Record{Offset: 9, Key: []byte("u"), Value: ad, Timestamp: kafka})
-	if r.ID != "ad-1" || !r.EventTime.Equal(at) || r.Offset != 9 || !bytes.Equal(r.Value, ad) {
-		t.Errorf("ad row = id %q at %v offset %d; want ad-1 at %v offset 9 with its bytes", r.ID, r.EventTime, r.Offset, at)
+	if !r.EventTime.Equal(at) || r.Offset != 9 || !bytes.Equal(r.Value, ad) {
+		t.Errorf("ad row = at %v offset %d; want %v offset 9 with its bytes", r.EventTime, r.Offset, at)
 	}
 	bad := row(schemas.ArchiveClickstream, &pipeline.Record{Value: []byte(`{"broken`), Timestamp: kafka,
 		Headers: []pipeline.Header{{Key: "h", Value: []byte("v")}}})
-	if bad.ID != "" || !bad.EventTime.Equal(kafka) || string(bad.Value) != `{"broken` || len(bad.Headers) != 1 || bad.Headers[0].Key != "h" {
+	if !bad.EventTime.Equal(kafka) || string(bad.Value) != `{"broken` || len(bad.Headers) != 1 || bad.Headers[0].Key != "h" {
 		t.Errorf("undecodable row = %+v; want its bytes and headers, filed at the Kafka timestamp %v", bad, kafka)
 	}
 }

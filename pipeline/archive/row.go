@@ -21,24 +21,22 @@ var (
 var decodeLimits = schemas.Limits{MaxBytes: math.MaxInt32}
 
 // row turns a record into its archive row: the record as it is, plus the event time it is filed
-// under and its id, read from the value when it decodes (a Segment event on the clickstream and
-// outcomes topics, an ad on the ads topic).
+// under, read from the value when it decodes (a Segment event on the clickstream and outcomes
+// topics, an ad on the ads topic).
 func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 	var at time.Time
-	var id string
 	switch kind {
 	case schemas.ArchiveAds:
 		if ad, err := schemas.DecodeAd(rec.Value); err == nil {
-			at, id = ad.CreatedAt, ad.AdID
+			at = ad.CreatedAt
 		}
 	default:
 		if ev, err := schemas.DecodeEvent(rec.Value, decodeLimits); err == nil {
-			at, id = ev.Timestamp, ev.MessageID
+			at = ev.Timestamp
 		}
 	}
 	r := schemas.ArchiveRow{
 		EventTime: eventTime(at, rec.Timestamp),
-		ID:        id,
 		Key:       rec.Key,
 		Value:     rec.Value,
 		Partition: rec.Partition,

@@ -34,7 +34,6 @@ func rows(p int32, from, to int64) []schemas.ArchiveRow {
 		at := hour0.Add(time.Duration(o) * time.Second)
 		out = append(out, schemas.ArchiveRow{
 			EventTime: at,
-			ID:        "m" + strconv.FormatInt(o, 10),
 			Key:       []byte("user-" + strconv.FormatInt(o%7, 10)),
 			Value:     []byte(`{"n":` + strconv.FormatInt(o, 10) + `}`),
 			Partition: p,
@@ -84,7 +83,7 @@ func readRows(t *testing.T, path string) []schemas.ArchiveRow {
 func TestFileRoundTrip(t *testing.T) {
 	at := time.Date(2019, 10, 1, 0, 59, 59, 123_000_000, time.UTC)
 	want := []schemas.ArchiveRow{
-		{EventTime: at.Add(456 * time.Microsecond), ID: "a", Key: []byte("u1"), Value: []byte(`{"x":"ü"}`), Partition: 3, Offset: 40, Timestamp: at,
+		{EventTime: at.Add(456 * time.Microsecond), Key: []byte("u1"), Value: []byte(`{"x":"ü"}`), Partition: 3, Offset: 40, Timestamp: at,
 			Headers: []schemas.ArchiveHeader{{Key: "trace", Value: []byte{0, 1, 2}}, {Key: "empty", Value: []byte{}}, {Key: "null"}}},
 		{EventTime: at, Key: nil, Value: []byte{}, Partition: 3, Offset: 41, Timestamp: at},
 		{EventTime: at, Key: []byte{}, Value: nil, Partition: 3, Offset: 43, Timestamp: at.Add(time.Millisecond)},
@@ -103,7 +102,7 @@ func TestFileRoundTrip(t *testing.T) {
 			}
 			for i := range want {
 				g, w := got[i], want[i]
-				if !g.EventTime.Equal(w.EventTime) || !g.Timestamp.Equal(w.Timestamp) || g.ID != w.ID ||
+				if !g.EventTime.Equal(w.EventTime) || !g.Timestamp.Equal(w.Timestamp) ||
 					g.Partition != w.Partition || g.Offset != w.Offset || !sameBytes(g.Key, w.Key) || !sameBytes(g.Value, w.Value) ||
 					!slices.EqualFunc(g.Headers, w.Headers, func(a, b schemas.ArchiveHeader) bool { return a.Key == b.Key && sameBytes(a.Value, b.Value) }) {
 					t.Errorf("row %d:\n got %+v\nwant %+v", i, brief(g), brief(w))
