@@ -72,5 +72,6 @@ Where to look next:
   clickhouse-client -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
   clickhouse-client -q 'SELECT kind, detail FROM $db.failed_events'
   bin/adshift run, then kcat -b $broker -C -t ads.ready   watch ads as they are written
+  $(ls -d var/archive/embedded-* 2>/dev/null | tail -n 1)   this run's Parquet archive: bin/adshift replay --parquet <it>
   adshift.example.yaml                every setting, to point adshift at your Kafka, ClickHouse and model
 MSG

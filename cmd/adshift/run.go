@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -33,8 +34,8 @@ func newRunCmd(a *app) *cobra.Command {
 		Short: "Run the pipeline (all stages, or those named by --stages)",
 		Long: `Run consumes the clickstream and runs the features, creatives, outcomes and archive stages, each
 as its own Kafka consumer group. The archive stage writes hourly Parquet files under archive.dir
-(var/archive by default); leave it out with --stages to keep none. With no kafka.brokers it starts
-an embedded broker first.
+(var/archive by default; with the embedded broker, a folder of its own per run); leave it out with
+--stages to keep none. With no kafka.brokers it starts an embedded broker first.
 SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flush, commit, close.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, s := range stages {
@@ -165,7 +166,13 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		}
 		return st, closer, nil
 	case archive.Name:
-		files, err := parquet.NewFiles(a.cfg.Archive.Files(), a.log, a.reg)
+		fcfg := a.cfg.Archive.Files()
+		if a.cfg.Kafka.Embedded() {
+			// The embedded broker starts empty, so its offsets start over every run and a run's
+			// files would take the names of an earlier run's: each run archives in its own folder.
+			fcfg.Dir = filepath.Join(fcfg.Dir, "embedded-"+time.Now().UTC().Format("20060102T150405.000Z"))
+		}
+		files, err := parquet.NewFiles(fcfg, a.log, a.reg)
 		if err != nil {
 			return nil, nil, err
 		}
