@@ -101,9 +101,10 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 
 // Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
 // client retries retryable failures until ctx ends: no delivery timeout is set, because franz-go
-// measures it from Record.Timestamp, which here is the event time and may be long past. On
-// failure it returns the first record's error, naming its topic; the caller retries the whole
-// input batch, and idempotent effects downstream absorb what was written twice.
+// measures it from Record.Timestamp, which here is the event time and may be long past. When ctx
+// ends first, Emit returns at once; the records still buffered may or may not reach the broker.
+// On failure it returns the first error, naming its topic; the caller retries the whole input
+// batch, and idempotent effects downstream absorb what was written twice.
 func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 	if len(recs) == 0 {
 		return nil
@@ -126,12 +127,30 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 			Timestamp: r.Timestamp, // zero means "now", set by the client
 		}
 	}
-	for _, res := range p.cl.ProduceSync(ctx, out...) {
-		if res.Err != nil {
-			return fmt.Errorf("produce to %s: %w", res.Record.Topic, res.Err)
+	// Each promise reports into a channel with room for all of them, so Emit can give up when
+	// ctx ends — a broker that stays unreachable must not hold a shutdown past its deadline — and
+	// records resolved after that never block the client.
+	results := make(chan error, len(out))
+	for _, r := range out {
+		p.cl.Produce(ctx, r, func(r *kgo.Record, err error) {
+			if err != nil {
+				err = fmt.Errorf("produce to %s: %w", r.Topic, err)
+			}
+			results <- err
+		})
+	}
+	var first error
+	for range out {
+		select {
+		case err := <-results:
+			if err != nil && first == nil {
+				first = err
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("produce %d records: %w", len(out), ctx.Err())
 		}
 	}
-	return nil
+	return first
 }
 
 // Client returns the underlying franz-go client, for admin work such as creating topics.
