@@ -38,6 +38,7 @@ func (r Record) Header(key string) []byte {
 
 // Emitter publishes records to their topics (keyed by Record.Key) and returns only once every
 // record is acknowledged by the broker, so a caller may then commit the input that caused them.
+// Once Emit has returned nil it holds on to nothing: the caller may reuse the records' bytes.
 type Emitter interface {
 	Emit(ctx context.Context, recs []Record) error
 }

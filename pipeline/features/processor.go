@@ -78,11 +78,15 @@ func (p *processor) flush(ctx context.Context) error {
 			continue // expired after it changed: its tombstone is pending already
 		}
 		prof.dirty = false
+		// Key and value go into one arena, so a batch's changelog writes allocate nothing once
+		// the arena has grown to a batch's size.
 		start := len(p.arena)
+		p.arena = append(p.arena, user...)
+		mid := len(p.arena)
 		p.arena = appendProfile(p.arena, prof, &p.names)
 		p.pending = append(p.pending, pipeline.Record{
 			Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
-			Key: []byte(user), Value: p.arena[start:len(p.arena):len(p.arena)],
+			Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
 		})
 	}
 	clear(p.dirty)

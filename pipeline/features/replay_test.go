@@ -2,7 +2,6 @@ package features
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -233,47 +232,4 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// discard is an Emitter that drops everything, for benchmarks.
-type discard struct{}
-
-func (discard) Emit(context.Context, []pipeline.Record) error { return nil }
-
-// BenchmarkProcess measures the stage on real traffic: decode, profile update and shift
-// detection for every event of the REES46 sample, in batches of 500 on one partition.
-func BenchmarkProcess(b *testing.B) {
-	values, _ := readRees46(b, math.MaxInt)
-	var size int64
-	batches := [][]pipeline.Record{}
-	var offset int64
-	for chunk := range slices.Chunk(values, 500) {
-		batch := make([]pipeline.Record, len(chunk))
-		for i, v := range chunk {
-			batch[i] = pipeline.Record{Topic: "clickstream", Offset: offset, Value: v}
-			offset++
-			size += int64(len(v))
-		}
-		batches = append(batches, batch)
-	}
-	s, err := New(DefaultConfig(), discard{}, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.now = func() time.Time { return time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC) }
-	b.SetBytes(size)
-	b.ReportAllocs()
-	for b.Loop() {
-		proc, err := s.Open(b.Context(), "clickstream", 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, batch := range batches {
-			if err := proc.Process(b.Context(), batch); err != nil {
-				b.Fatal(err)
-			}
-		}
-		proc.Close(b.Context())
-	}
-	b.ReportMetric(float64(len(values)), "events/op")
 }

@@ -38,7 +38,7 @@ func (c *changelogStore) Emit(_ context.Context, recs []pipeline.Record) error {
 	}
 	for _, r := range recs {
 		if r.Topic == c.topic {
-			r.Value = bytes.Clone(r.Value)
+			r.Key, r.Value = bytes.Clone(r.Key), bytes.Clone(r.Value)
 			c.log[r.Partition] = append(c.log[r.Partition], r)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // waitTimeout bounds every wait for the pipeline to make progress; reaching it is a failure.
 const waitTimeout = 60 * time.Second
 
-func startBroker(t *testing.T, specs ...TopicSpec) []string {
+func startBroker(t testing.TB, specs ...TopicSpec) []string {
 	t.Helper()
 	e, err := StartEmbedded(t.Context(), "127.0.0.1:0", specs, nil)
 	if err != nil {
@@ -27,7 +27,7 @@ func startBroker(t *testing.T, specs ...TopicSpec) []string {
 	return e.Addrs()
 }
 
-func newClient(t *testing.T, addrs []string, opts ...kgo.Opt) *kgo.Client {
+func newClient(t testing.TB, addrs []string, opts ...kgo.Opt) *kgo.Client {
 	t.Helper()
 	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(addrs...)}, opts...)...)
 	if err != nil {
@@ -64,7 +64,7 @@ func recordTime(i int) time.Time {
 	return time.UnixMilli(1_700_000_000_000 + int64(i)*1000)
 }
 
-func committed(t *testing.T, addrs []string, group string) map[topicPartition]int64 {
+func committed(t testing.TB, addrs []string, group string) map[topicPartition]int64 {
 	t.Helper()
 	resps, err := kadm.NewClient(newClient(t, addrs)).FetchOffsets(t.Context(), group)
 	if err != nil {

@@ -41,7 +41,7 @@ var restoreTopics = []TopicSpec{
 // clickstreamRecords returns real events as Segment JSON, each with the partition kcat's default
 // partitioner (CRC32 of the key) puts it in — not the one franz-go's murmur2 would choose — so
 // the test shows the changelog follows the input's partition, whatever wrote it.
-func clickstreamRecords(t *testing.T) []*kgo.Record {
+func clickstreamRecords(t testing.TB) []*kgo.Record {
 	t.Helper()
 	r, err := dataset.Open(dataset.FormatREES46, rees46File)
 	if err != nil {
@@ -322,7 +322,7 @@ func waitCaughtUp(t *testing.T, addrs []string) {
 	}
 }
 
-func produceClickstream(t *testing.T, addrs []string, recs []*kgo.Record) {
+func produceClickstream(t testing.TB, addrs []string, recs []*kgo.Record) {
 	t.Helper()
 	cl := newClient(t, addrs, kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	if err := cl.ProduceSync(t.Context(), recs...).FirstErr(); err != nil {

@@ -1,0 +1,208 @@
+package features
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// discard acknowledges everything at once, like a broker with no latency.
+type discard struct{}
+
+func (discard) Emit(context.Context, []pipeline.Record) error { return nil }
+
+func benchProcessor(b *testing.B) *processor {
+	b.Helper()
+	s, err := New(DefaultConfig(), discard{}, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.now = func() time.Time { return time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC) }
+	proc, err := s.Open(b.Context(), "clickstream", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return proc.(*processor)
+}
+
+// BenchmarkStage is the in-process features stage on real REES46 events, as the partition
+// worker drives it: decode, validate, update the profile, check for a shift, and per batch of
+// 500 write the changed profiles and the progress marker. One goroutine: the figures are per core.
+func BenchmarkStage(b *testing.B) {
+	values, _ := readRees46(b, 17434)
+	var size int
+	for _, v := range values {
+		size += len(v)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	events := 0
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		p := benchProcessor(b)
+		batches := recordsOf(values, 500)
+		b.StartTimer()
+		for _, batch := range batches {
+			if err := p.Process(b.Context(), batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		events += len(values)
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
+}
+
+// BenchmarkUpdate is the update path alone on the same events, decoded beforehand: watermark,
+// profile update, shift check, changelog encoding per batch. It is what the stage costs beyond
+// decoding, measured in steady state: the shoppers' profiles exist and every name is interned.
+// The allocations left are the shifts' (summary and JSON), not the updates'.
+func BenchmarkUpdate(b *testing.B) {
+	values, _ := readRees46(b, 17434)
+	evs := make([]schemas.Event, len(values))
+	for i, v := range values {
+		ev, err := schemas.DecodeEvent(v, schemas.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		evs[i] = ev
+	}
+	// The same shoppers three hours later, doing the same again: new ids, new times.
+	later := slices.Clone(evs)
+	for i := range later {
+		later[i].MessageID += "-later"
+		later[i].Timestamp = later[i].Timestamp.Add(3 * time.Hour)
+	}
+	b.ReportAllocs()
+	events := 0
+	var allocs uint64
+	var ms runtime.MemStats
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		p := benchProcessor(b)
+		// A first pass creates every profile and interns every name: the steady state is what
+		// a long-running partition sees.
+		updateAll(b, p, evs)
+		runtime.ReadMemStats(&ms)
+		before := ms.Mallocs
+		b.StartTimer()
+		updateAll(b, p, later)
+		b.StopTimer()
+		runtime.ReadMemStats(&ms)
+		allocs += ms.Mallocs - before
+		b.StartTimer()
+		events += len(evs)
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(allocs)/float64(events), "allocs/event")
+}
+
+func updateAll(b *testing.B, p *processor, evs []schemas.Event) {
+	s := p.stage
+	in := pipeline.Record{Topic: "clickstream"}
+	for start := 0; start < len(evs); start += 500 {
+		for i := start; i < min(start+500, len(evs)); i++ {
+			ev := &evs[i]
+			in.Offset = p.applied
+			t := ev.Timestamp.UnixMilli()
+			late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
+			if p.wm.observe(t) {
+				p.expire()
+			}
+			if err := p.update(&in, ev, s.kinds[ev.Event], ev.User(), late); err != nil {
+				b.Fatal(err)
+			}
+			p.applied++
+		}
+		if err := p.flush(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func recordsOf(values [][]byte, batch int) [][]pipeline.Record {
+	var out [][]pipeline.Record
+	var off int64
+	for chunk := range slices.Chunk(values, batch) {
+		recs := make([]pipeline.Record, len(chunk))
+		for i, v := range chunk {
+			recs[i] = pipeline.Record{Topic: "clickstream", Offset: off, Value: v}
+			off++
+		}
+		out = append(out, recs)
+	}
+	return out
+}
+
+// BenchmarkBytesPerUser measures the heap a partition holds per tracked shopper in steady state:
+// every shopper with a full profile (three category paths, brands, prices, a cart, a purchase,
+// a shift), from heap statistics after a GC, the profile map and interned names included.
+func BenchmarkBytesPerUser(b *testing.B) {
+	for _, users := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
+			for b.Loop() {
+				b.ReportMetric(bytesPerUser(b, users), "bytes/user")
+			}
+		})
+	}
+}
+
+func bytesPerUser(b *testing.B, users int) float64 {
+	b.Helper()
+	cats := []string{"electronics.audio.headphone", "electronics.smartphone", "appliances.kitchen.refrigerators",
+		"apparel.shoes", "furniture.living_room.sofa", "computers.notebook", "kids.toys", "sport.bicycle"}
+	brands := []string{"samsung", "apple", "xiaomi", "huawei", "lg", "bosch", "sony", "nike"}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	p := benchProcessor(b)
+	s := p.stage
+	in := pipeline.Record{Topic: "clickstream"}
+	at := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
+	kinds := []string{schemas.ProductViewed, schemas.ProductViewed, schemas.ProductViewed, schemas.ProductAdded, schemas.OrderCompleted}
+	for u := range users {
+		user := fmt.Sprintf("%09d", 500_000_000+u)
+		for e, name := range kinds {
+			c := cats[(u+e)%len(cats)]
+			ev := schemas.Event{
+				Type: "track", Event: name, UserID: user, MessageID: fmt.Sprintf("%s-%d", user, e),
+				Timestamp: at.Add(time.Duration(u%3600+e) * time.Second),
+				Properties: schemas.Properties{
+					ProductID: fmt.Sprintf("p%d", (u*7+e)%50_000), Category: c, Brand: brands[(u+e)%len(brands)],
+					Price: float64(10 + (u+e*37)%900), Currency: "USD",
+				},
+			}
+			if name == schemas.OrderCompleted {
+				ev.Properties.Products = []schemas.LineItem{{ProductID: ev.Properties.ProductID, Category: c, Price: ev.Properties.Price}}
+				ev.Properties.ProductID, ev.Properties.Category, ev.Properties.Price = "", "", 0
+			}
+			in.Offset = p.applied
+			if err := p.update(&in, &ev, s.kinds[name], ev.User(), false); err != nil {
+				b.Fatal(err)
+			}
+			p.applied++
+		}
+		if u%10_000 == 0 {
+			// Outputs are written per batch in the stage; here they are simply dropped.
+			p.pending, p.dirty, p.arena = p.pending[:0], p.dirty[:0], p.arena[:0]
+		}
+	}
+	p.pending, p.dirty, p.arena, p.interest = nil, nil, nil, nil
+	if len(p.profiles) != users {
+		b.Fatalf("%d profiles, want %d", len(p.profiles), users)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	per := float64(int64(ms.HeapAlloc)-int64(before)) / float64(users)
+	runtime.KeepAlive(p)
+	return per
+}
