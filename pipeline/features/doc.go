@@ -5,14 +5,24 @@
 // dead-letter topic with its original bytes and a header naming the failure; events that carry no
 // interest (other call types, unknown names, the ad outcome events) and repeats of a shopper's
 // recent messageIds are skipped and counted. Interest events update the shopper's profile in event
-// time: weights decay with a half-life measured on event timestamps, so a replay of old data builds
-// the same profiles that live traffic did. After each event the shift rules (shift.go) decide
-// whether the profile moved enough to be worth a new ad.
+// time: weights on a short and a long horizon decay with half-lives measured on event timestamps,
+// a per-partition watermark (latest event time minus the allowed lateness) dead-letters late
+// events, and idle profiles expire after a TTL of event time, so a replay of old data builds the
+// same profiles that live traffic did. After each event the shift detector (package shift)
+// decides whether the profile moved enough to be worth a new ad.
+//
+// A profile is one fixed-size value (bounded top-K slots over interned names, no maps, no
+// strings). Every changed profile is written once per batch to the compacted changelog, in the
+// partition of the same number as its input, followed by a progress marker (the offset processed
+// and the partition's latest event time) once everything else the batch caused is acknowledged.
+// Open restores a partition from its changelog before it processes input; each profile carries
+// the offset after the last record applied to it, so records a crashed owner already applied are
+// never applied twice.
 //
 // Concurrency: the Stage is safe for concurrent use; it hands out one processor per assigned
 // partition. A processor owns the profiles of its partition's users (the clickstream is keyed by
 // user, so a user lives in one partition) and is called by one worker goroutine at a time, so
-// profiles need no locks. Everything a batch produced — shifts and dead letters — is handed to the
-// Emitter in one call before Process returns, so the batch's offsets are committed only once its
-// effects are durable.
+// profiles need no locks. Everything a batch produced — shifts, dead letters, changelog writes —
+// is handed to the Emitter in one call, then the progress marker in a second, before Process
+// returns, so the batch's offsets are committed only once its effects are durable.
 package features
