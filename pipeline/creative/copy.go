@@ -81,3 +81,7 @@ var copyBook = map[string]map[string][]structure{
 // genericName is the last-resort name of a product whose title, brand and category all break
 // the guard's rules.
 var genericName = map[string]string{LocaleEN: "this pick", LocaleZH: "这款好物"}
+
+// genericLeaf names a category whose path has no readable level (REES46 records without a
+// category code have only an id).
+var genericLeaf = map[string]string{LocaleEN: "everyday essentials", LocaleZH: "日常用品"}

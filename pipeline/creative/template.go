@@ -49,7 +49,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	p := req.Product
 	start := int(hash64(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
 	for _, name := range t.names(p, locale) {
-		for _, leaf := range leaves(p) {
+		for _, leaf := range leaves(p, locale) {
 			facts := map[string]string{
 				"{brand}": strings.TrimSpace(p.Brand),
 				"{price}": FormatPrice(p.Price, p.Currency),
@@ -85,20 +85,20 @@ func brandAddsToName(brand, name string) bool {
 }
 
 // leaves are the ways to name the product's category, most specific first: the leaf of its path,
-// then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …).
-func leaves(p schemas.Product) []string {
+// then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), then a generic
+// phrase for categories with no readable name (a bare category id).
+func leaves(p schemas.Product, locale string) []string {
 	path := levels(strings.TrimSpace(p.Category))
 	var out []string
 	for i := len(path) - 1; i >= 0; i-- {
-		if l := Leaf(path[i]); l != "" && !slices.Contains(out, l) {
+		if l := Leaf(path[i]); l != "" && !slices.Contains(out, l) && len(textViolations("", l, p)) == 0 && !hasDigits(l) {
 			out = append(out, l)
 		}
 	}
-	if len(out) == 0 {
-		out = append(out, "")
-	}
-	return out
+	return append(out, genericLeaf[locale])
 }
+
+func hasDigits(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // names are the ways to name the product, most specific first: its title, its brand and category
 // leaf, its leaf, and a generic phrase for records whose every field breaks a rule.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/adshift/adshift/schemas"
+	"github.com/adshift/adshift/sources/dataset"
 )
 
 var allArms = append(append([]string(nil), defaultArms...), ArmBaseline)
@@ -157,6 +158,31 @@ func TestTemplateDoesNotRepeatABrandTheTitleHolds(t *testing.T) {
 				}
 				if strings.Contains(c.Body, "apple apple") || strings.Contains(c.Body, "from apple") {
 					t.Errorf("%s/%s: body %q repeats the brand", arm, locale, c.Body)
+				}
+			}
+		}
+	}
+}
+
+// The demo's catalogue, as the loader builds it: REES46 records without a category code have only
+// a category id, which is no name to put in copy (and reads as a phone number to the guard).
+func TestTemplateWritesForEveryProductOfTheDemoCatalogue(t *testing.T) {
+	products, _, err := dataset.LoadCatalog("rees46", "../../data/sample/rees46-sample.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := NewCatalog(products)
+	guard := Guard{}.WithBrands(cat.Brands())
+	gen := NewTemplate(guard)
+	for _, p := range products {
+		for _, arm := range allArms {
+			for _, locale := range []string{LocaleEN, LocaleZH} {
+				c, _, err := gen.Generate(context.Background(), Request{Shift: schemas.Shift{User: "u"}, Product: p, Arm: arm, Locale: locale})
+				if err != nil {
+					t.Fatalf("%s %s %s (%q): %v", p.ID, arm, locale, p.Category, err)
+				}
+				if strings.Contains(c.Headline+c.Body, "category") || hasDigits(strings.ReplaceAll(c.Headline+c.Body, FormatPrice(p.Price, p.Currency), "")) && !hasDigits(p.Title) {
+					t.Fatalf("%s %s %s: copy %+v shows a category id", p.ID, arm, locale, c)
 				}
 			}
 		}
