@@ -53,6 +53,9 @@ type GroupConfig struct {
 	RetryBackoff    time.Duration
 	MaxRetryBackoff time.Duration
 
+	// LagInterval is how often the group's lag is looked up for the lag gauge (default 15s).
+	LagInterval time.Duration
+
 	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
 	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
 }
@@ -71,6 +74,7 @@ func (c GroupConfig) withDefaults() GroupConfig {
 	set(&c.ShutdownTimeout, 30*time.Second)
 	set(&c.RetryBackoff, 200*time.Millisecond)
 	set(&c.MaxRetryBackoff, 30*time.Second)
+	set(&c.LagInterval, 15*time.Second)
 	c.MaxRetryBackoff = max(c.MaxRetryBackoff, c.RetryBackoff)
 	if c.MaxPollRecords <= 0 {
 		c.MaxPollRecords = 5000
@@ -146,7 +150,13 @@ func (g *Group) Run(ctx context.Context) error {
 	}
 	g.log.Info("consumer group started", "topics", g.topics)
 
+	lagDone := make(chan struct{})
+	go func() {
+		defer close(lagDone)
+		g.reportLag(ctx, cl)
+	}()
 	g.poll(ctx, cl, a)
+	<-lagDone
 
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)
 	defer cancel()

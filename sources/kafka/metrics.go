@@ -14,6 +14,7 @@ type groupMetrics struct {
 	openErrors prometheus.Counter
 	seconds    prometheus.Histogram
 	assigned   prometheus.Gauge
+	lag        *prometheus.GaugeVec
 }
 
 func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, error) {
@@ -43,6 +44,10 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 			Name: "adshift_group_assigned_partitions",
 			Help: "Partitions this instance currently owns.",
 		}),
+		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "adshift_group_lag_records",
+			Help: "Records on the brokers the group has not committed yet, per topic.",
+		}, []string{"topic"}),
 	}
 	if reg == nil {
 		return m, nil
@@ -55,6 +60,7 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 	m.openErrors = register(reg, m.openErrors, &err)
 	m.seconds = register(reg, m.seconds, &err)
 	m.assigned = register(reg, m.assigned, &err)
+	m.lag = register(reg, m.lag, &err)
 	return m, err
 }
 
