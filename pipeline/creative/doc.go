@@ -13,6 +13,7 @@
 // Concurrency: Catalog, Template, Guard, Prompts and Assigner are immutable once built; the
 // chain's decorators lock what they share; all are safe for concurrent use, and one chain is
 // shared by every partition worker. The Stage hands each assigned partition its own processor,
-// which owns that partition's state (the products recently advertised per user) and is never
-// called concurrently, so it needs no locks.
+// which owns that partition's state (the products recently advertised per user, and the records
+// of a batch not yet acknowledged, which a retry emits again) and is never called concurrently,
+// so it needs no locks.
 package creative

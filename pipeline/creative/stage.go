@@ -126,14 +126,63 @@ func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, 
 type processor struct {
 	stage  *Stage
 	recent *recent
+
+	// applied is the offset after the last shift turned into records, pending those records
+	// (ads and dead letters) until Emit acknowledges them, and shown the ads among them. A
+	// retried batch emits pending again instead of choosing an arm and writing copy a second
+	// time: the bandit's posteriors, the model or the cache may answer differently by then, and
+	// the failed Emit may have delivered part of the first attempt already.
+	applied int64
+	pending []pipeline.Record
+	shown   []shown
+}
+
+// shown is an ad in pending: remembered and counted once it is acknowledged.
+type shown struct {
+	user, product string
+	info          schemas.GeneratorInfo
 }
 
 // Process publishes one ad for the newest shift of every shopper in the batch, and dead-letters
 // the shifts it cannot read, in a single Emit. Ads of older shifts of the same shopper would be
-// stale before delivery, so they are coalesced away. The products advertised are remembered
-// only once the Emit succeeded, so a redelivered batch picks the same products and publishes
-// the same ads.
+// stale before delivery, so they are coalesced away. Shifts below the applied offset are not
+// read again: a retried batch re-emits exactly the records of the first attempt. The products
+// advertised are remembered only once the Emit succeeded, so a batch whose ads were never built
+// (ctx ended while writing them) picks the same products next time.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	s := p.stage
+	i := 0
+	for i < len(batch) && batch[i].Offset < p.applied {
+		i++
+	}
+	if fresh := batch[i:]; len(fresh) > 0 {
+		out, ads, err := p.build(ctx, fresh)
+		if err != nil {
+			return err // nothing of fresh was applied or emitted: the retry builds it anew
+		}
+		p.pending = append(p.pending, out...)
+		p.shown = append(p.shown, ads...)
+		p.applied = fresh[len(fresh)-1].Offset + 1
+	}
+	if len(p.pending) == 0 {
+		return nil
+	}
+	if err := s.out.Emit(ctx, p.pending); err != nil {
+		return fmt.Errorf("emit %d ads and dead letters: %w", len(p.pending), err)
+	}
+	for _, a := range p.shown {
+		p.recent.add(a.user, a.product)
+		s.metrics.ad(a.info)
+	}
+	s.metrics.shifts.WithLabelValues(resultAd).Add(float64(len(p.shown)))
+	p.pending, p.shown = nil, nil // the emitter may keep what it was given
+	return nil
+}
+
+// build turns shifts into the records to emit: dead letters for the unreadable ones and an ad
+// for the newest shift of each shopper. It fails only when ctx is done (or an ad cannot be
+// encoded), and then applies nothing.
+func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipeline.Record, []shown, error) {
 	s := p.stage
 	var out []pipeline.Record
 	var shifts []schemas.Shift
@@ -158,34 +207,23 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 		shifts = append(shifts, sh)
 	}
 
-	type shown struct{ user, product string }
 	var ads []shown
 	for _, sh := range shifts {
 		ad, ok, err := p.adFor(ctx, sh)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if !ok {
 			continue
 		}
 		value, err := json.Marshal(ad)
 		if err != nil {
-			return fmt.Errorf("encode ad %s: %w", ad.AdID, err)
+			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
 		}
 		out = append(out, pipeline.Record{Topic: s.cfg.AdsTopic, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
-		ads = append(ads, shown{ad.User, ad.Product.ID})
+		ads = append(ads, shown{ad.User, ad.Product.ID, ad.Generator})
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	if err := s.out.Emit(ctx, out); err != nil {
-		return fmt.Errorf("emit %d ads and dead letters: %w", len(out), err)
-	}
-	for _, a := range ads {
-		p.recent.add(a.user, a.product)
-	}
-	s.metrics.shifts.WithLabelValues(resultAd).Add(float64(len(ads)))
-	return nil
+	return out, ads, nil
 }
 
 // adFor builds the ad for one shift. It reports false for a shift that gets no ad (nothing to
@@ -228,7 +266,6 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 	if info.Verdict == "" {
 		info.Verdict = schemas.VerdictPass
 	}
-	s.metrics.ad(info)
 	created := sh.EventTime.UTC()
 	return schemas.Ad{
 		AdID:           AdID(sh.User, sh.ProfileVersion, strategy.Arm),
@@ -244,7 +281,8 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 	}, true, nil
 }
 
-// Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped.
+// Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped, and
+// so are pending records: their batch was not committed and comes again to the next owner.
 func (p *processor) Close(context.Context) error { return nil }
 
 // older reports whether shift a precedes shift b of the same shopper.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -70,10 +71,15 @@ func rawRecord(offset int64, value string) pipeline.Record {
 
 func newTestStage(t *testing.T, gen Generator, out pipeline.Emitter) (*Stage, pipeline.Processor) {
 	t.Helper()
+	return newTestStageWith(t, gen, mustAssigner(t, StrategyConfig{Salt: "test", Experiment: "exp"}), out)
+}
+
+func newTestStageWith(t *testing.T, gen Generator, chooser Chooser, out pipeline.Emitter) (*Stage, pipeline.Processor) {
+	t.Helper()
 	if gen == nil {
 		gen = NewTemplate(Guard{})
 	}
-	s, err := New(Config{}, testCatalog(), gen, mustAssigner(t, StrategyConfig{Salt: "test", Experiment: "exp"}), out, nil, prometheus.NewRegistry())
+	s, err := New(Config{}, testCatalog(), gen, chooser, out, nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,6 +244,163 @@ func TestStageVariesProductsAndRetriesIdempotently(t *testing.T) {
 	// Only the published ad counts as shown: the failed attempt did not push the retry to a third product.
 	if a.Product.ID != "h1" || b.Product.ID != "h3" {
 		t.Errorf("products %s then %s, want h1 then h3", a.Product.ID, b.Product.ID)
+	}
+}
+
+// flakyEmitter fails its first fails calls, keeping a copy of what every call was given.
+type flakyEmitter struct {
+	fails    int
+	attempts [][]pipeline.Record
+}
+
+func (e *flakyEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
+	e.attempts = append(e.attempts, slices.Clone(recs))
+	if len(e.attempts) <= e.fails {
+		return errors.New("broker unavailable")
+	}
+	return nil
+}
+
+// driftingChooser answers with the next arm on every call, as a bandit whose posteriors were
+// refreshed between two attempts may.
+type driftingChooser struct{ calls int }
+
+func (c *driftingChooser) Choose(_ string, _ uint64, segment string) schemas.Strategy {
+	c.calls++
+	arms := []string{ArmValue, ArmQuality, ArmTrend}
+	return schemas.Strategy{Arm: arms[c.calls%len(arms)], Segment: segment, Policy: "drifting",
+		Propensity: 1 / float64(c.calls), Experiment: "exp", Group: schemas.GroupTreatment}
+}
+
+// driftingGenerator writes the template's copy with another call to action every call, as a model
+// (or an expired cache) may; fail, if set, decides which calls fail instead.
+type driftingGenerator struct {
+	calls int
+	fail  func(ctx context.Context, req Request) error
+}
+
+func (g *driftingGenerator) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+	g.calls++
+	if g.fail != nil {
+		if err := g.fail(ctx, req); err != nil {
+			return schemas.Creative{}, schemas.GeneratorInfo{}, err
+		}
+	}
+	c, info, err := NewTemplate(Guard{}).Generate(ctx, req)
+	c.CTA = []string{"Shop now", "Take a look", "See it"}[g.calls%3]
+	info.LatencyMS = int64(g.calls)
+	return c, info, err
+}
+
+func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
+	out := &flakyEmitter{fails: 2}
+	chooser, gen := &driftingChooser{}, &driftingGenerator{}
+	s, p := newTestStageWith(t, gen, chooser, out)
+	ctx := context.Background()
+	batch := []pipeline.Record{
+		shiftRecord(t, 20, "u1", 1, "electronics.audio.headphone", "sony", ""),
+		shiftRecord(t, 21, "u2", 1, "electronics.audio.speaker", "jbl", ""),
+		rawRecord(22, `{"user": "u4"`),
+		shiftRecord(t, 23, "u1", 2, "electronics.audio.headphone", "sony", ""),
+	}
+	for attempt := 1; ; attempt++ {
+		err := p.Process(ctx, batch)
+		if err == nil {
+			break
+		}
+		if attempt > out.fails {
+			t.Fatalf("attempt %d: %v", attempt, err)
+		}
+	}
+	if len(out.attempts) != 3 {
+		t.Fatalf("%d Emit calls, want 3", len(out.attempts))
+	}
+	// What finally went out is what the first attempt may already have delivered in part.
+	first := out.attempts[0]
+	for i, recs := range out.attempts[1:] {
+		if len(recs) != len(first) {
+			t.Fatalf("attempt %d emitted %d records, the first %d", i+2, len(recs), len(first))
+		}
+		for j := range recs {
+			if recs[j].Topic != first[j].Topic || string(recs[j].Key) != string(first[j].Key) || string(recs[j].Value) != string(first[j].Value) {
+				t.Errorf("attempt %d, record %d differs from the first attempt's:\n%s\n%s", i+2, j, recs[j].Value, first[j].Value)
+			}
+		}
+	}
+	got := ads(t, out.attempts[2])
+	if len(got) != 2 || got["u1"].ProfileVersion != 2 {
+		t.Fatalf("published %v, want u2's ad and u1's for version 2", got)
+	}
+	if chooser.calls != 2 || gen.calls != 2 {
+		t.Errorf("chooser called %d times, generator %d, want once per ad", chooser.calls, gen.calls)
+	}
+	if count(s, resultAd) != 2 || count(s, resultDeadLettered) != 1 || count(s, resultCoalesced) != 1 {
+		t.Errorf("ad %v dead_lettered %v coalesced %v, want each shift counted once", count(s, resultAd), count(s, resultDeadLettered), count(s, resultCoalesced))
+	}
+	if n := value(s.metrics.ads.WithLabelValues(schemas.GeneratorTemplate, schemas.VerdictPass, "")); n != 2 {
+		t.Errorf("ads_total = %v, want the 2 published", n)
+	}
+
+	// Once acknowledged, nothing is pending: the next batch emits only its own ad, and a product
+	// other than the one just shown.
+	next := []pipeline.Record{shiftRecord(t, 24, "u1", 3, "electronics.audio.headphone", "sony", "")}
+	if err := p.Process(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	last := ads(t, out.attempts[3])
+	if len(out.attempts[3]) != 1 || last["u1"].ProfileVersion != 3 || last["u1"].Product.ID == got["u1"].Product.ID {
+		t.Errorf("next batch emitted %d records, u1 %+v after %s", len(out.attempts[3]), last["u1"].Product, got["u1"].Product.ID)
+	}
+}
+
+func TestStageModelFailuresMidBatch(t *testing.T) {
+	batch := []pipeline.Record{
+		shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", ""),
+		shiftRecord(t, 2, "u2", 1, "electronics.audio.speaker", "jbl", ""),
+		shiftRecord(t, 3, "u3", 1, "electronics.video.tv", "samsung", ""),
+	}
+
+	// A model that fails for one shopper costs that shopper's ad, not the batch.
+	out := &flakyEmitter{}
+	gen := &driftingGenerator{fail: func(_ context.Context, req Request) error {
+		if req.Shift.User == "u2" {
+			return errors.New("model unavailable")
+		}
+		return nil
+	}}
+	s, p := newTestStageWith(t, gen, &driftingChooser{}, out)
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatalf("a model failure stopped the partition: %v", err)
+	}
+	if got := ads(t, out.attempts[0]); len(got) != 2 || count(s, resultGenerateError) != 1 {
+		t.Errorf("published %d ads, generate_error %v, want u1's and u3's and one error", len(got), count(s, resultGenerateError))
+	}
+
+	// The context ending mid-batch fails the batch before anything is emitted or remembered, so
+	// the retry builds all of it, and picks the products it would have picked.
+	out = &flakyEmitter{}
+	ctx, cancel := context.WithCancel(context.Background())
+	gen = &driftingGenerator{fail: func(_ context.Context, req Request) error {
+		if req.Shift.User == "u2" {
+			cancel()
+			return context.Canceled
+		}
+		return nil
+	}}
+	_, p = newTestStageWith(t, gen, &driftingChooser{}, out)
+	if err := p.Process(ctx, batch); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Process when the context ends mid-batch = %v, want context.Canceled", err)
+	}
+	if len(out.attempts) != 0 {
+		t.Fatalf("emitted %d times from an unfinished batch", len(out.attempts))
+	}
+	gen.fail = nil
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	got := ads(t, out.attempts[0])
+	if len(got) != 3 || got["u1"].Product.ID != "h1" {
+		t.Errorf("retry published %d ads, u1 %s, want 3 and u1's first choice h1", len(got), got["u1"].Product.ID)
 	}
 }
 
