@@ -44,28 +44,46 @@ const (
 // product_id; currency upper-cased; timestamps in RFC 3339 or the variants trackers send,
 // converted to UTC, falling back to originalTimestamp.
 func DecodeEvent(data []byte, lim Limits) (Event, error) {
+	var ev Event
+	if err := DecodeEventInto(&ev, data, lim, nil); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// DecodeEventInto is DecodeEvent into dst, for a caller that decodes many events and keeps none:
+// it overwrites all of dst, reusing the array of dst.Properties.Products, and takes every string
+// it keeps (ids, names, categories, brands, …) from intern, which gets the decoded bytes, valid
+// only during the call, and must return their string — typically one it holds already, so a
+// known name costs no allocation. A nil intern copies each string, as DecodeEvent does. Event
+// names, call types and common currencies are constants either way. On failure dst holds no
+// useful event.
+func DecodeEventInto(dst *Event, data []byte, lim Limits, intern func([]byte) string) error {
+	items := dst.Properties.Products[:0]
+	*dst = Event{}
 	maxBytes := lim.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = defaultMaxBytes
 	}
 	if len(data) > maxBytes {
-		return Event{}, Failf(TooLarge, "", "%d bytes, limit %d", len(data), maxBytes)
+		return Failf(TooLarge, "", "%d bytes, limit %d", len(data), maxBytes)
 	}
-	d := decoder{data: data}
-	var w wireEvent
+	d := decoder{data: data, keep: intern}
+	w := wireEvent{ev: dst, items: items}
 	d.envelope(&w)
 	if d.err != nil {
-		return Event{}, d.err
+		return d.err
 	}
 	if err := w.finish(lim); err != nil {
-		return Event{}, err
+		return err
 	}
-	return w.ev, nil
+	return nil
 }
 
 // wireEvent is an event as read, before the checks that need all of it.
 type wireEvent struct {
-	ev     Event
+	ev     *Event
+	items  []LineItem // an array for the line items to reuse
 	ts     stamp
 	origTS stamp
 	env    check // first type error in the envelope
@@ -94,7 +112,7 @@ func (d *decoder) envelope(w *wireEvent) {
 		d.syntax("payload is not a JSON object")
 		return
 	}
-	e := &w.ev
+	e := w.ev
 	d.object(func(key []byte) {
 		switch string(key) {
 		case "type":
@@ -114,7 +132,7 @@ func (d *decoder) envelope(w *wireEvent) {
 		case "context":
 			d.context(&w.env, &e.Context)
 		case "properties":
-			d.properties(&w.props, &e.Properties)
+			d.properties(&w.props, &e.Properties, w.items)
 		default:
 			d.skip()
 		}
@@ -128,7 +146,7 @@ func (d *decoder) envelope(w *wireEvent) {
 }
 
 func (w *wireEvent) finish(lim Limits) *Failure {
-	e := &w.ev
+	e := w.ev
 	if w.env.f != nil {
 		return w.env.f
 	}
@@ -170,7 +188,7 @@ func (w *wireEvent) finish(lim Limits) *Failure {
 	e.Timestamp = ts.t
 
 	if e.Type != TypeTrack {
-		e.Event, e.Properties = "", Properties{}
+		e.Event, e.Properties = "", Properties{Products: w.items[:0]}
 		return nil
 	}
 	if e.Event == "" {
@@ -214,45 +232,62 @@ func knownType(t string) bool {
 	return false
 }
 
-// intern returns the constant for names every event repeats, so they cost no allocation.
-func intern(b []byte) string {
+// intern returns the constant for names every event repeats, so they cost no allocation, and
+// any other name as d.string does.
+func (d *decoder) intern(b []byte) string {
+	if s, ok := constant(b); ok {
+		return s
+	}
+	return d.string(b)
+}
+
+// constant returns the constant spelled b, if it is one.
+func constant(b []byte) (string, bool) {
 	switch string(b) {
 	case TypeTrack:
-		return TypeTrack
+		return TypeTrack, true
 	case TypePage:
-		return TypePage
+		return TypePage, true
 	case TypeIdentify:
-		return TypeIdentify
+		return TypeIdentify, true
 	case TypeScreen:
-		return TypeScreen
+		return TypeScreen, true
 	case ProductViewed:
-		return ProductViewed
+		return ProductViewed, true
 	case ProductClicked:
-		return ProductClicked
+		return ProductClicked, true
 	case ProductListViewed:
-		return ProductListViewed
+		return ProductListViewed, true
 	case ProductsSearched:
-		return ProductsSearched
+		return ProductsSearched, true
 	case ProductAdded:
-		return ProductAdded
+		return ProductAdded, true
 	case ProductAddedWishlist:
-		return ProductAddedWishlist
+		return ProductAddedWishlist, true
 	case CheckoutStarted:
-		return CheckoutStarted
+		return CheckoutStarted, true
 	case OrderCompleted:
-		return OrderCompleted
+		return OrderCompleted, true
 	case PromotionViewed:
-		return PromotionViewed
+		return PromotionViewed, true
 	case PromotionClicked:
-		return PromotionClicked
+		return PromotionClicked, true
 	case "USD":
-		return "USD"
+		return "USD", true
 	case "EUR":
-		return "EUR"
+		return "EUR", true
 	case "GBP":
-		return "GBP"
+		return "GBP", true
 	case "CNY":
-		return "CNY"
+		return "CNY", true
+	}
+	return "", false
+}
+
+// string returns the string of b, a value the event keeps.
+func (d *decoder) string(b []byte) string {
+	if d.keep != nil {
+		return d.keep(b)
 	}
 	return string(b)
 }
@@ -282,7 +317,8 @@ const (
 	rankRevenue
 )
 
-func (d *decoder) properties(c *check, p *Properties) {
+// properties reads the properties object into p, appending line items to items[:0].
+func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 	switch d.peek() {
 	case '{':
 	case 'n':
@@ -293,7 +329,8 @@ func (d *decoder) properties(c *check, p *Properties) {
 		c.fail("properties", "must be an object")
 		return
 	}
-	*p = Properties{} // a repeated properties key replaces the first: the last wins, as for any key
+	// A repeated properties key replaces the first: the last wins, as for any key.
+	*p = Properties{Products: items[:0]}
 	revenueRank := 0
 	orderValue := func(rank int, field string) {
 		v, ok := d.amount(c, field)
@@ -407,7 +444,7 @@ func (d *decoder) lineItems(c *check, items *[]LineItem) {
 func (d *decoder) text(c *check, field string) string {
 	switch d.peek() {
 	case '"':
-		return string(d.str())
+		return d.string(d.str())
 	case 'n':
 		d.literal("null")
 		return ""
@@ -421,7 +458,7 @@ func (d *decoder) text(c *check, field string) string {
 func (d *decoder) name(c *check, field string) string {
 	switch d.peek() {
 	case '"':
-		return intern(d.str())
+		return d.intern(d.str())
 	case 'n':
 		d.literal("null")
 		return ""
@@ -437,6 +474,16 @@ func (d *decoder) currency(c *check, field string) string {
 		return d.text(c, field)
 	}
 	b := d.str()
+	upper := true
+	for _, ch := range b {
+		if ch >= utf8.RuneSelf || 'a' <= ch && ch <= 'z' {
+			upper = false
+			break
+		}
+	}
+	if upper {
+		return d.intern(b)
+	}
 	var buf [8]byte
 	if len(b) > len(buf) {
 		return strings.ToUpper(string(b))
@@ -451,21 +498,24 @@ func (d *decoder) currency(c *check, field string) string {
 		}
 		up[i] = ch
 	}
-	return intern(up)
+	if s, ok := constant(up); ok {
+		return s
+	}
+	return strings.ToUpper(string(b))
 }
 
 // id reads an identifier: a string, or an integer taken as its decimal string.
 func (d *decoder) id(c *check, field string) string {
 	switch ch := d.peek(); {
 	case ch == '"':
-		return string(d.str())
+		return d.string(d.str())
 	case ch == 'n':
 		d.literal("null")
 		return ""
 	case ch == '-' || isDigit(ch):
 		n := d.num()
 		if bytes.IndexAny(n, ".eE") < 0 {
-			return string(n)
+			return d.string(n)
 		}
 		c.fail(field, "must be a string or an integer, got %s", clip(string(n)))
 		return ""
@@ -660,6 +710,7 @@ type decoder struct {
 	depth   int
 	scratch []byte // decoded strings that had escapes
 	err     *Failure
+	keep    func([]byte) string // the strings the event keeps; nil: copies
 }
 
 // maxDepth is encoding/json's nesting limit.

@@ -603,3 +603,92 @@ func TestPlainWord(t *testing.T) {
 		}
 	}
 }
+
+// internTable interns every string it is given.
+type internTable struct {
+	strs  map[string]string
+	calls int
+}
+
+func (t *internTable) intern(b []byte) string {
+	t.calls++
+	if s, ok := t.strs[string(b)]; ok {
+		return s
+	}
+	if t.strs == nil {
+		t.strs = map[string]string{}
+	}
+	s := string(b)
+	t.strs[s] = s
+	return s
+}
+
+// reusedEvent is an event with every field set, as DecodeEventInto finds its destination after
+// an earlier record.
+func reusedEvent(t testing.TB) Event {
+	t.Helper()
+	e, err := DecodeEvent([]byte(`{"type":"track","event":"Order Completed","userId":"old-user","anonymousId":"old-anon",
+		"messageId":"old-m","timestamp":"2019-10-01T00:00:00Z","context":{"locale":"de-DE"},
+		"properties":{"order_id":"o","revenue":3,"product_id":"old-p","sku":"old-s","name":"n","brand":"b",
+		"category":"c","price":1,"currency":"EUR","quantity":2,"position":3,"url":"u","query":"q","list_id":"l",
+		"promotion_id":"pr","creative":"cr","products":[{"product_id":"a","price":1},{"sku":"b","category":"x.y"}]}}`), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// DecodeEventInto overwrites everything an earlier event left, reuses its line items' array,
+// takes the strings it keeps from intern, and once they are interned allocates nothing.
+func TestDecodeEventInto(t *testing.T) {
+	for _, payload := range append(roundTripPayloads(t), []byte(track(ProductViewed, `{"product_id":"p1"}`)),
+		[]byte(`{"type":"page","userId":"u","messageId":"m","timestamp":"2019-10-01T00:00:00Z","properties":{"products":[{}]}}`)) {
+		want, err := DecodeEvent(payload, Limits{})
+		if err != nil {
+			t.Fatalf("DecodeEvent(%s): %v", payload, err)
+		}
+		got := reusedEvent(t)
+		items := &got.Properties.Products[:1][0]
+		tab := &internTable{}
+		if err := DecodeEventInto(&got, payload, Limits{}, tab.intern); err != nil {
+			t.Fatalf("DecodeEventInto(%s): %v", payload, err)
+		}
+		if len(want.Properties.Products) > 0 && &got.Properties.Products[0] != items {
+			t.Errorf("%s: line items in a new array, want the destination's reused", payload)
+		}
+		if len(got.Properties.Products) == 0 {
+			got.Properties.Products = nil
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("DecodeEventInto(%s) =\n %+v\nwant\n %+v", payload, got, want)
+		}
+		if want.UserID != "" && tab.strs[want.UserID] != want.UserID {
+			t.Errorf("%s: user %q did not come from intern", payload, want.UserID)
+		}
+	}
+
+	// Failures are DecodeEvent's.
+	for _, payload := range []string{`{"broken`, `{"type":"track","event":"Product Viewed"}`,
+		track(ProductViewed, `{"product_id":"p1","price":"x"}`)} {
+		ev := reusedEvent(t)
+		_, want := DecodeEvent([]byte(payload), Limits{})
+		if err := DecodeEventInto(&ev, []byte(payload), Limits{}, nil); err == nil || err.Error() != want.Error() {
+			t.Errorf("DecodeEventInto(%s) = %v, want %v", payload, err, want)
+		}
+	}
+
+	payload := []byte(track(OrderCompleted, `{"order_id":"o1","currency":"usd","products":[{"product_id":"p1","brand":"b","category":"a.b","price":"3"}]}`))
+	tab := &internTable{}
+	intern := tab.intern
+	var ev Event
+	if err := DecodeEventInto(&ev, payload, Limits{}, intern); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if err := DecodeEventInto(&ev, payload, Limits{}, intern); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("DecodeEventInto with every string interned: %v allocations, want 0", n)
+	}
+}

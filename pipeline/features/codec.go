@@ -159,9 +159,9 @@ func (r *reader) name(n *names) uint32 {
 		r.fail("short name")
 		return 0
 	}
-	s := string(r.b[:l])
+	id := n.id(string(r.b[:l]))
 	r.b = r.b[l:]
-	return n.id(s)
+	return id
 }
 
 // count reads a list length, at most limit.

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -21,7 +22,12 @@ type fakeEmitter struct {
 }
 
 func (f *fakeEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
-	f.calls = append(f.calls, slices.Clone(recs))
+	// The caller may reuse the records' bytes once Emit returns.
+	recs = slices.Clone(recs)
+	for i := range recs {
+		recs[i].Key, recs[i].Value = bytes.Clone(recs[i].Key), bytes.Clone(recs[i].Value)
+	}
+	f.calls = append(f.calls, recs)
 	return f.err
 }
 

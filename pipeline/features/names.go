@@ -1,5 +1,7 @@
 package features
 
+import "strings"
+
 // names interns the strings profiles refer to — category paths, brands, currencies, locales,
 // purchased product ids — so a profile holds 4-byte ids instead of 16-byte string headers and
 // compares ids instead of strings. One table serves one partition; ids are never persisted (the
@@ -16,11 +18,13 @@ func newNames() names {
 	return names{ids: map[string]uint32{"": 0}, strs: []string{""}}
 }
 
-// id returns the id of s, interning it on first sight. Looking up a known name does not allocate.
+// id returns the id of s, interning a copy of it on first sight (s may point into a batch's
+// strings, which the table must not keep alive). Looking up a known name does not allocate.
 func (n *names) id(s string) uint32 {
 	if id, ok := n.ids[s]; ok {
 		return id
 	}
+	s = strings.Clone(s)
 	id := uint32(len(n.strs))
 	n.ids[s] = id
 	n.strs = append(n.strs, s)

@@ -2,11 +2,11 @@ package features
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/shift"
@@ -34,8 +34,14 @@ type processor struct {
 	marked progress
 
 	dirty    []string // users whose profile changed since the last changelog write
-	arena    []byte   // encoded profiles of pending; reused once they are acknowledged
+	arena    []byte   // keys and values of pending; reused once they are acknowledged
 	interest []shift.Entry
+	marker   [1]pipeline.Record // the progress marker's Emit
+
+	ev    schemas.Event       // the event being applied, decoded into again for every record
+	shift schemas.Shift       // the shift being encoded, its summary's arrays reused
+	keep  func([]byte) string // p.keepString, made once
+	strs  []byte              // the batch strings' slab: appended to, never overwritten
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -103,11 +109,15 @@ func (p *processor) flush(ctx context.Context) error {
 	if now == p.marked {
 		return nil
 	}
-	marker := pipeline.Record{
+	// The marker's bytes are the arena's, which is empty again here: Emit holds on to nothing.
+	p.arena = appendProgress(append(p.arena[:0], progressKey...), now)
+	p.marker[0] = pipeline.Record{
 		Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
-		Key: []byte(progressKey), Value: appendProgress(nil, now),
+		Key: p.arena[:len(progressKey):len(progressKey)], Value: p.arena[len(progressKey):],
 	}
-	if err := p.stage.out.Emit(ctx, []pipeline.Record{marker}); err != nil {
+	err := p.stage.out.Emit(ctx, p.marker[:])
+	p.marker[0], p.arena = pipeline.Record{}, p.arena[:0]
+	if err != nil {
 		return fmt.Errorf("emit progress of %s partition %d: %w", p.topic, p.partition, err)
 	}
 	p.marked = now
@@ -117,7 +127,8 @@ func (p *processor) flush(ctx context.Context) error {
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 	s := p.stage
-	ev, err := schemas.DecodeEvent(in.Value, lim)
+	ev := &p.ev
+	err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep)
 	if err != nil {
 		f, ok := schemas.AsFailure(err)
 		if !ok {
@@ -148,7 +159,7 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 	t := ev.Timestamp.UnixMilli()
 	late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
 	sweep := p.wm.observe(t)
-	err = p.update(in, &ev, k, user, late)
+	err = p.update(in, ev, k, user, late)
 	if sweep {
 		// After the event, so a shopper coming back just as the sweep runs keeps the profile.
 		p.expire()
@@ -171,7 +182,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	}
 	if prof == nil {
 		prof = new(profile)
-		p.profiles[user] = prof
+		p.profiles[strings.Clone(user)] = prof // user points into the batch's strings
 		s.metrics.profiles.Inc()
 	}
 	if prof.seen(ev.MessageID) {
@@ -192,20 +203,27 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		return nil
 	}
 	s.detector.Commit(&prof.shift, reason, sev)
-	sh := schemas.Shift{
-		User:           user,
-		ProfileVersion: uint64(prof.shift.Version),
-		EventTime:      time.UnixMilli(prof.last).UTC(),
-		Reason:         reason.String(),
-		Distance:       distance,
-		Summary:        prof.summary(s.cfg.TopK, &p.names),
-	}
-	value, err := json.Marshal(sh)
-	if err != nil {
+	sh := &p.shift
+	sh.User = user
+	sh.ProfileVersion = uint64(prof.shift.Version)
+	sh.EventTime = time.UnixMilli(prof.last).UTC()
+	sh.Reason = reason.String()
+	sh.Distance = distance
+	prof.summary(&sh.Summary, s.cfg.TopK, &p.names)
+	// Key and value go into the batch arena, like the changelog's.
+	start := len(p.arena)
+	p.arena = append(p.arena, user...)
+	mid := len(p.arena)
+	var err error
+	if p.arena, err = appendShift(p.arena, sh); err != nil {
+		p.arena = p.arena[:start]
 		return fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}
 	s.metrics.shifts[sh.Reason].Inc()
-	p.pending = append(p.pending, pipeline.Record{Topic: s.cfg.ShiftsTopic, Key: []byte(user), Value: value, Timestamp: sh.EventTime})
+	p.pending = append(p.pending, pipeline.Record{
+		Topic: s.cfg.ShiftsTopic, Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
+		Timestamp: sh.EventTime,
+	})
 	return nil
 }
 
@@ -215,6 +233,27 @@ func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
 	s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
 	p.pending = append(p.pending, pipeline.DeadLetter(s.cfg.DLQTopic, Name, *in, f))
 }
+
+// keepString returns the string of b for the event being decoded: a copy in the batch strings'
+// slab, so decoding allocates only a slab every few hundred events. (Looking names up in the
+// partition's table first saves no allocation and costs a map lookup per string: names are
+// interned when a profile takes them.) A slab is never written again where a string points, so
+// its strings are safe to hold; what is kept beyond the batch — interned names, profile keys —
+// is copied out, so one string does not keep a slab alive.
+func (p *processor) keepString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(p.strs)-len(p.strs) < len(b) {
+		p.strs = make([]byte, 0, max(slabSize, len(b)))
+	}
+	start := len(p.strs)
+	p.strs = append(p.strs, b...)
+	return unsafe.String(&p.strs[start], len(b))
+}
+
+// slabSize is how many bytes of strings one allocation holds: a few hundred events' ids.
+const slabSize = 16 << 10
 
 // Close flushes what the partition still owes the changelog (nothing, after a successful
 // Process) and releases its profiles. The processor cannot be used afterwards.

@@ -148,6 +148,35 @@ func TestRestoreAfterCrashEqualsUninterrupted(t *testing.T) {
 	}
 }
 
+// A successor takes the watermark the last batch before the crash left, whether that batch was
+// committed or not: an event further than the lateness behind it is late, as it would have been
+// without the crash, and a batch resumed again is not applied twice.
+func TestRestoreResumesWhereCommitted(t *testing.T) {
+	values := [][]byte{view("u1", 0, "a"), view("u2", 3*time.Hour, "a"), view("u3", time.Hour, "a")}
+	f := func(committed int, wantLate bool) {
+		t.Helper()
+		store := newStore()
+		dead := openStage(t, store)
+		if err := partitionRun(t, dead, values[:2], 0, 1); err != nil {
+			t.Fatal(err)
+		}
+		// No Close: the process is gone.
+		next := openStage(t, store)
+		if err := partitionRun(t, next, values, committed, 1); err != nil {
+			t.Fatal(err)
+		}
+		p := next.(*processor)
+		if late := p.profiles["u3"] == nil; late != wantLate {
+			t.Errorf("resuming at %d: u3's event 2h behind the latest late = %v, want %v", committed, late, wantLate)
+		}
+		if p.profiles["u2"] == nil || p.profiles["u2"].events != 1 {
+			t.Errorf("resuming at %d: u2 = %+v, want its one event applied once", committed, p.profiles["u2"])
+		}
+	}
+	f(2, true)
+	f(1, true)
+}
+
 // Partitions moving between workers (revoked with Close, reopened elsewhere) keep profiles.
 func TestRestoreAfterRevokeEqualsUninterrupted(t *testing.T) {
 	values, _ := readRees46(t, 4000)

@@ -104,6 +104,7 @@ func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeli
 		names:     newNames(),
 		profiles:  make(map[string]*profile),
 	}
+	p.keep = p.keepString
 	if s.changelog != nil {
 		if err := p.restore(ctx); err != nil {
 			return nil, err

@@ -8,11 +8,12 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// summary is the profile as a creative writer sees it now: the topK leaf categories (named by
-// their full path) and brands on the short horizon, each list's weights normalised to sum 1,
-// heaviest first; the price band; the intent stage; the locale; recent purchases.
-func (p *profile) summary(topK int, n *names) schemas.Summary {
-	var cats, brands []schemas.Weighted
+// summary writes into dst the profile as a creative writer sees it now: the topK leaf
+// categories (named by their full path) and brands on the short horizon, each list's weights
+// normalised to sum 1, heaviest first; the price band; the intent stage; the locale; recent
+// purchases. It reuses dst's arrays; an empty list is left empty, not nil.
+func (p *profile) summary(dst *schemas.Summary, topK int, n *names) {
+	cats, brands, purchased := dst.Categories[:0], dst.Brands[:0], dst.Purchased[:0]
 	for _, c := range p.cats[:p.nCats] {
 		if c.leaf() && c.short > 0 {
 			cats = append(cats, schemas.Weighted{Name: n.name(c.nameID()), Weight: float64(c.short)})
@@ -23,11 +24,10 @@ func (p *profile) summary(topK int, n *names) schemas.Summary {
 			brands = append(brands, schemas.Weighted{Name: n.name(b.id), Weight: float64(b.short)})
 		}
 	}
-	var purchased []string
 	for _, id := range p.purchased[:p.nPurchased] {
 		purchased = append(purchased, n.name(id))
 	}
-	return schemas.Summary{
+	*dst = schemas.Summary{
 		Categories:  top(cats, topK),
 		Brands:      top(brands, topK),
 		PriceBand:   p.priceBand(n),
