@@ -27,16 +27,18 @@ type processor struct {
 	// retried batch they were applied already, and after a restore the previous owner processed
 	// them and everything they caused is durable.
 	applied int64
-	// pending is what the records applied produced that is not yet acknowledged: shifts, dead
-	// letters, changelog writes. A retried batch re-emits it instead of applying records twice.
+	// pending is what the records applied produced that is not yet acknowledged: shifts and
+	// dead letters. changes are the changelog writes not yet acknowledged: dirty profiles,
+	// tombstones and the progress marker. A retried batch re-emits both instead of applying
+	// records twice.
 	pending []pipeline.Record
+	changes []pipeline.Record
 	// marked is the progress last acknowledged on the changelog.
 	marked progress
 
 	dirty    []string // users whose profile changed since the last changelog write
-	arena    []byte   // keys and values of pending; reused once they are acknowledged
+	arena    []byte   // keys and values of pending and changes; reused once all are acknowledged
 	interest []shift.Entry
-	marker   [1]pipeline.Record // the progress marker's Emit
 
 	ev    schemas.Event       // the event being applied, decoded into again for every record
 	shift schemas.Shift       // the shift being encoded, its summary's arrays reused
@@ -50,11 +52,13 @@ var _ pipeline.Processor = (*processor)(nil)
 var ErrClosed = errors.New("features: processor closed")
 
 // Process applies a batch to the partition's profiles and makes what it caused durable before
-// it returns, in two Emit calls: first every shift, dead letter and changelog write (each dirty
-// profile once, expired ones as tombstones), then, once those are acknowledged, the partition's
-// progress marker. A restored partition trusts the marker: everything before it is durable. A
-// failed Emit is returned, so the batch is not committed; when the batch comes again, records
-// already applied are not applied twice and what they produced is emitted again.
+// it returns, in two Emit calls: first every shift and dead letter, then, once those are
+// acknowledged, the changelog writes (each dirty profile once, expired ones as tombstones) with
+// the partition's progress marker last. The order is what makes a restore safe: a restored
+// profile skips the records before its offset, so its changelog write must never land before
+// what those records caused; and the marker shares the changelog partition, behind the profiles
+// it vouches for. A failed Emit is returned, so the batch is not committed; when the batch comes
+// again, records already applied are not applied twice and what they produced is emitted again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -75,13 +79,19 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	return p.flush(ctx)
 }
 
-// flush writes the dirty profiles to the changelog and emits everything pending, then the
-// progress marker.
+// flush emits what is pending, then the changelog writes and the progress marker.
 func (p *processor) flush(ctx context.Context) error {
+	if len(p.pending) > 0 {
+		if err := p.stage.out.Emit(ctx, p.pending); err != nil {
+			return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
+		}
+		clear(p.pending)
+		p.pending = p.pending[:0]
+	}
 	for _, user := range p.dirty {
 		prof := p.profiles[user]
 		if prof == nil || !prof.dirty {
-			continue // expired after it changed: its tombstone is pending already
+			continue // expired after it changed: its tombstone is queued already
 		}
 		prof.dirty = false
 		// Key and value go into one arena, so a batch's changelog writes allocate nothing once
@@ -90,38 +100,33 @@ func (p *processor) flush(ctx context.Context) error {
 		p.arena = append(p.arena, user...)
 		mid := len(p.arena)
 		p.arena = appendProfile(p.arena, prof, &p.names)
-		p.pending = append(p.pending, pipeline.Record{
-			Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
-			Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
-		})
+		p.changes = append(p.changes, p.changelog(p.arena[start:mid:mid], p.arena[mid:len(p.arena):len(p.arena)]))
 	}
 	clear(p.dirty)
 	p.dirty = p.dirty[:0]
-	if len(p.pending) > 0 {
-		if err := p.stage.out.Emit(ctx, p.pending); err != nil {
-			return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
-		}
-		clear(p.pending)
-		p.pending = p.pending[:0]
-		p.arena = p.arena[:0]
-	}
 	now := progress{offset: p.applied, max: p.wm.max}
-	if now == p.marked {
-		return nil
+	if now != p.marked && (len(p.changes) == 0 || string(p.changes[len(p.changes)-1].Key) != progressKey) {
+		start := len(p.arena)
+		p.arena = appendProgress(append(p.arena, progressKey...), now)
+		k := start + len(progressKey)
+		p.changes = append(p.changes, p.changelog(p.arena[start:k:k], p.arena[k:len(p.arena):len(p.arena)]))
 	}
-	// The marker's bytes are the arena's, which is empty again here: Emit holds on to nothing.
-	p.arena = appendProgress(append(p.arena[:0], progressKey...), now)
-	p.marker[0] = pipeline.Record{
-		Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition,
-		Key: p.arena[:len(progressKey):len(progressKey)], Value: p.arena[len(progressKey):],
-	}
-	err := p.stage.out.Emit(ctx, p.marker[:])
-	p.marker[0], p.arena = pipeline.Record{}, p.arena[:0]
-	if err != nil {
-		return fmt.Errorf("emit progress of %s partition %d: %w", p.topic, p.partition, err)
+	if len(p.changes) > 0 {
+		if err := p.stage.out.Emit(ctx, p.changes); err != nil {
+			return fmt.Errorf("emit %d changelog records for %s partition %d: %w", len(p.changes), p.topic, p.partition, err)
+		}
+		clear(p.changes)
+		p.changes = p.changes[:0]
 	}
 	p.marked = now
+	p.arena = p.arena[:0] // Emit holds on to nothing once it returned nil
 	return nil
+}
+
+// changelog returns the record that writes key and value to this partition of the changelog;
+// a nil value is a tombstone.
+func (p *processor) changelog(key, value []byte) pipeline.Record {
+	return pipeline.Record{Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition, Key: key, Value: value}
 }
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.

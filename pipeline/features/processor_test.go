@@ -154,9 +154,12 @@ func TestProcessSkips(t *testing.T) {
 	}
 }
 
-// Everything a batch produced goes out in one Emit call, in input order; an Emit failure fails
-// the batch so its offsets are not committed.
-func TestProcessEmitsOncePerBatch(t *testing.T) {
+// A batch's outputs go out in one Emit call, in input order, and only once they are
+// acknowledged its changelog writes follow in a second: each changed profile once, in the input's
+// partition, the progress marker last. A restored profile skips the records before its offset, so
+// its changelog write must never land while what those records caused could still be lost: an
+// Emit failure of the outputs fails the batch before any changelog write is attempted.
+func TestProcessEmitsOutputsThenChangelog(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	var batch [][]byte
 	for _, u := range []string{"u1", "u2", "u3"} {
@@ -167,28 +170,30 @@ func TestProcessEmitsOncePerBatch(t *testing.T) {
 	if len(h.out.calls) != 2 {
 		t.Fatalf("Emit called %d times, want 2", len(h.out.calls))
 	}
+	if got, want := topics(h.out.calls[0]), []string{"adshift.shifts", "adshift.shifts", "adshift.shifts", "clickstream.dlq"}; !slices.Equal(got, want) {
+		t.Errorf("first Emit topics %q, want %q: the outputs alone", got, want)
+	}
 	var keys []string
-	for _, r := range h.out.calls[0] {
+	for _, r := range h.out.calls[1] {
 		keys = append(keys, string(r.Key))
-		if r.Topic == "adshift.profiles" && r.Partition != 0 {
-			t.Errorf("profile of %s for partition %d, want the input's partition 0", r.Key, r.Partition)
+		if r.Topic != "adshift.profiles" || r.Partition != 0 {
+			t.Errorf("changelog record %q to %s partition %d, want adshift.profiles partition 0", r.Key, r.Topic, r.Partition)
 		}
 	}
-	want := []string{"adshift.shifts", "adshift.shifts", "adshift.shifts", "clickstream.dlq", "adshift.profiles", "adshift.profiles", "adshift.profiles"}
-	if got := topics(h.out.calls[0]); !slices.Equal(got, want) {
-		t.Errorf("emitted topics %q, want %q: each changed profile once, after the outputs", got, want)
-	}
-	if want := []string{"u1", "u2", "u3", "", "u1", "u2", "u3"}; !slices.Equal(keys, want) {
-		t.Errorf("emitted keys %q, want %q", keys, want)
-	}
-	if m := h.out.calls[1]; len(m) != 1 || string(m[0].Key) != progressKey || m[0].Topic != "adshift.profiles" {
-		t.Errorf("second Emit = %+v, want the progress marker alone", m)
+	if want := []string{"u1", "u2", "u3", progressKey}; !slices.Equal(keys, want) {
+		t.Errorf("second Emit keys %q, want %q: each changed profile once, the progress marker last", keys, want)
 	}
 
 	h.out.err = errors.New("broker down")
+	calls := len(h.out.calls)
 	err := h.proc.Process(t.Context(), h.batch(views("u4", "a", 0, 1, 2)...))
 	if !errors.Is(err, h.out.err) {
 		t.Errorf("Process with a failing emitter = %v, want the emit error", err)
+	}
+	for _, call := range h.out.calls[calls:] {
+		if slices.Contains(topics(call), "adshift.profiles") {
+			t.Errorf("a changelog write was attempted while the outputs were not acknowledged: %q", topics(call))
+		}
 	}
 }
 

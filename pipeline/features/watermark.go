@@ -2,8 +2,6 @@ package features
 
 import (
 	"slices"
-
-	"github.com/adshift/adshift/pipeline"
 )
 
 // watermark tracks a partition's event time: max is the latest event time seen (Unix
@@ -56,9 +54,7 @@ func (p *processor) expire() {
 	slices.Sort(gone)
 	for _, user := range gone {
 		delete(p.profiles, user)
-		p.pending = append(p.pending, pipeline.Record{
-			Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition, Key: []byte(user),
-		})
+		p.changes = append(p.changes, p.changelog([]byte(user), nil))
 	}
 	p.stage.metrics.expired.Add(float64(len(gone)))
 	p.stage.metrics.profiles.Sub(float64(len(gone)))
