@@ -17,7 +17,8 @@
 // A profile is one fixed-size value (bounded top-K slots over interned names, no maps, no
 // strings). Every changed profile is written once per batch to the compacted changelog, in the
 // partition of the same number as its input, followed by a progress marker (the offset processed
-// and the partition's latest event time) once everything else the batch caused is acknowledged.
+// and the partition's latest event time), once the batch's shifts and dead letters are
+// acknowledged.
 // Open restores a partition from its changelog before it processes input; each profile carries
 // the offset after the last record applied to it, so records a crashed owner already applied are
 // never applied twice.
@@ -25,7 +26,8 @@
 // Concurrency: the Stage is safe for concurrent use; it hands out one processor per assigned
 // partition. A processor owns the profiles of its partition's users (the clickstream is keyed by
 // user, so a user lives in one partition) and is called by one worker goroutine at a time, so
-// profiles need no locks. Everything a batch produced — shifts, dead letters, changelog writes —
-// is handed to the Emitter in one call, then the progress marker in a second, before Process
-// returns, so the batch's offsets are committed only once its effects are durable.
+// profiles need no locks. Everything a batch produced is handed to the Emitter before Process
+// returns — the shifts and dead letters in one call, then the changelog writes and the marker in
+// a second — so the batch's offsets are committed only once its effects are durable, and a
+// restored profile never stands past an effect that was lost.
 package features
