@@ -225,11 +225,10 @@ func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift
 // replayShifts runs the events of a dataset's users that keep accepts through an in-memory
 // features stage, and calls fn with every profile shift, in order.
 func replayShifts(ctx context.Context, cfg features.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
-	r, err := dataset.Open(format, file)
+	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
 	out := &shiftCollector{topic: cfg.ShiftsTopic, fn: fn}
 	st, err := features.New(cfg, out, nil, nil)
 	if err != nil {
@@ -250,18 +249,7 @@ func replayShifts(ctx context.Context, cfg features.Config, format, file string,
 		batch = batch[:0]
 		return err
 	}
-	for {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
+	for _, ev := range events {
 		if !keep(ev.User()) {
 			continue
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/pipeline/features"
-	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
@@ -53,30 +51,12 @@ per active shopper per day.`,
 	return cmd
 }
 
-// profileEval reads the whole dataset, sorts it by event time (stable, so a shopper's events
-// keep their file order within one timestamp) and evaluates it.
+// profileEval reads the whole dataset in event-time order and evaluates it.
 func (a *app) profileEval(ctx context.Context, format, file string, confirm int) (features.EvalReport, error) {
-	r, err := dataset.Open(format, file)
+	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return features.EvalReport{}, err
 	}
-	defer r.Close()
-	var events []schemas.Event
-	for {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			return features.EvalReport{}, err
-		}
-		events = append(events, ev)
-	}
-	slices.SortStableFunc(events, func(x, y schemas.Event) int { return x.Timestamp.Compare(y.Timestamp) })
 
 	ev, err := features.NewEvaluator(ctx, a.cfg.Features, confirm)
 	if err != nil {

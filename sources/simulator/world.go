@@ -1,10 +1,7 @@
 package simulator
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,31 +20,14 @@ type world struct {
 
 // load reads a dataset and orders its events by event time, file order breaking ties.
 func load(format, file string) (*world, error) {
-	r, err := dataset.Open(format, file)
+	events, skips, err := dataset.ReadAll(format, file)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("simulate %s: %w", file, err)
 	}
-	defer r.Close()
-	w := &world{byUser: map[string][]int{}, badRows: map[string]int{}}
-	for {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			w.badRows[rowErr.Reason]++
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("simulate %s: %w", file, err)
-		}
-		w.events = append(w.events, ev)
-	}
-	if len(w.events) == 0 {
+	if len(events) == 0 {
 		return nil, fmt.Errorf("simulate %s: no events", file)
 	}
-	slices.SortStableFunc(w.events, func(a, b schemas.Event) int { return a.Timestamp.Compare(b.Timestamp) })
+	w := &world{events: events, byUser: map[string][]int{}, badRows: skips}
 	w.pos = make([]int, len(w.events))
 	for i, ev := range w.events {
 		u := ev.User()
