@@ -98,6 +98,9 @@ write_config() {
 	local root_element
 	root_element=$(config_root)
 	mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
+	# var/ is a module of its own, so `go test ./...` never walks the server's data while it
+	# changes under it.
+	[ -f "$root/var/go.mod" ] || printf 'module adshift.local/var\n' >"$root/var/go.mod"
 	cat >"$dir/config.xml" <<XML
 <?xml version="1.0"?>
 <$root_element>
