@@ -100,6 +100,7 @@ write_config() {
 	mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
 	# var/ is a module of its own, so `go test ./...` never walks the server's data while it
 	# changes under it.
+	mkdir -p "$root/var"
 	[ -f "$root/var/go.mod" ] || printf 'module adshift.local/var\n' >"$root/var/go.mod"
 	cat >"$dir/config.xml" <<XML
 <?xml version="1.0"?>
