@@ -1,11 +1,11 @@
 package creative
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -55,19 +55,19 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	var err error
-	if m.shifts, err = register(reg, m.shifts); err != nil {
+	if m.shifts, err = pipeline.Register(reg, m.shifts); err != nil {
 		return nil, err
 	}
-	if m.violations, err = register(reg, m.violations); err != nil {
+	if m.violations, err = pipeline.Register(reg, m.violations); err != nil {
 		return nil, err
 	}
-	if m.ads, err = register(reg, m.ads); err != nil {
+	if m.ads, err = pipeline.Register(reg, m.ads); err != nil {
 		return nil, err
 	}
-	if m.tokens, err = registered(reg, m.tokens); err != nil {
+	if m.tokens, err = pipeline.Register(reg, m.tokens); err != nil {
 		return nil, err
 	}
-	m.latency, err = registered(reg, m.latency)
+	m.latency, err = pipeline.Register(reg, m.latency)
 	return m, err
 }
 
@@ -85,17 +85,4 @@ func ruleOf(v string) string {
 		return "unknown"
 	}
 	return parts[1]
-}
-
-// register registers c, or returns the collector already registered under its name, so two
-// stages built on one registry share their counters.
-func register(reg prometheus.Registerer, c *prometheus.CounterVec) (*prometheus.CounterVec, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
-			return existing, nil
-		}
-	}
-	return c, err
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
 )
 
 // Results of model requests, as counted in adshift_creatives_model_requests_total{result}.
@@ -54,33 +56,20 @@ func newModelMetrics(reg prometheus.Registerer) (*modelMetrics, error) {
 		return m, nil
 	}
 	var err error
-	if m.requests, err = registered(reg, m.requests); err != nil {
+	if m.requests, err = pipeline.Register(reg, m.requests); err != nil {
 		return nil, err
 	}
-	if m.tokens, err = registered(reg, m.tokens); err != nil {
+	if m.tokens, err = pipeline.Register(reg, m.tokens); err != nil {
 		return nil, err
 	}
-	if m.latency, err = registered(reg, m.latency); err != nil {
+	if m.latency, err = pipeline.Register(reg, m.latency); err != nil {
 		return nil, err
 	}
-	if m.breaker, err = registered(reg, m.breaker); err != nil {
+	if m.breaker, err = pipeline.Register(reg, m.breaker); err != nil {
 		return nil, err
 	}
-	m.cache, err = registered(reg, m.cache)
+	m.cache, err = pipeline.Register(reg, m.cache)
 	return m, err
-}
-
-// registered registers c, or returns the collector of its kind already registered under its
-// name.
-func registered[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing, nil
-		}
-	}
-	return c, err
 }
 
 func (m *modelMetrics) request(err error) {

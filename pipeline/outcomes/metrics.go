@@ -1,9 +1,9 @@
 package outcomes
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
 )
 
 // What became of an input record, as counted in adshift_outcomes_records_total{result}.
@@ -32,17 +32,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		Namespace: "adshift", Subsystem: "outcomes", Name: "records_total",
 		Help: "Records read by the outcomes stage, by what became of them.",
 	}, []string{"result"})
-	if reg == nil {
-		return &metrics{records: records}, nil
-	}
-	err := reg.Register(records)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		// Two stages built on one registry share the counter.
-		if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
-			return &metrics{records: existing}, nil
-		}
-	}
+	// Two stages built on one registry share the counter.
+	records, err := pipeline.Register(reg, records)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,9 @@
 package kafka
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
 )
 
 // groupMetrics counts what a Group's workers do. Every series carries the group's name.
@@ -64,20 +64,11 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 	return m, err
 }
 
-// register registers c, or returns the collector already registered under its name, so a group
-// that is rebuilt in the same process keeps counting on the same series.
+// register registers c as pipeline.Register does, so a group that is rebuilt in the same process
+// keeps counting on the same series, and keeps the first error in errp.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	err := reg.Register(c)
-	if err == nil {
-		return c
-	}
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	if *errp == nil {
+	c, err := pipeline.Register(reg, c)
+	if err != nil && *errp == nil {
 		*errp = err
 	}
 	return c
