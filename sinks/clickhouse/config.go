@@ -16,6 +16,7 @@ type Config struct {
 	BatchRows     int           `mapstructure:"batch_rows"`     // flush when this many rows are pending
 	FlushInterval time.Duration `mapstructure:"flush_interval"` // or when the oldest pending row is this old
 	Linger        time.Duration `mapstructure:"linger"`         // or when no row has joined for this long
+	Flushes       int           `mapstructure:"flushes"`        // batches in flight at once; the next one fills meanwhile
 	MaxRetries    int           `mapstructure:"max_retries"`    // retries of a retryable flush error before Write fails
 	DialTimeout   time.Duration `mapstructure:"dial_timeout"`   // connecting, including Open's first contact
 }
@@ -28,6 +29,7 @@ func DefaultConfig() Config {
 		BatchRows:     10000,
 		FlushInterval: time.Second,
 		Linger:        10 * time.Millisecond,
+		Flushes:       3,
 		MaxRetries:    8,
 		DialTimeout:   5 * time.Second,
 	}
@@ -55,6 +57,9 @@ func (c Config) withDefaults() Config {
 		c.Linger = d.Linger
 	}
 	c.Linger = min(c.Linger, c.FlushInterval)
+	if c.Flushes <= 0 {
+		c.Flushes = d.Flushes
+	}
 	if c.MaxRetries <= 0 {
 		c.MaxRetries = d.MaxRetries
 	}
@@ -68,6 +73,9 @@ func (c Config) withDefaults() Config {
 func (c Config) Validate() error {
 	if c.Database != "" && !ddl.ValidDatabase(c.Database) {
 		return fmt.Errorf("clickhouse.database %q: want letters, digits and underscores", c.Database)
+	}
+	if c.Flushes < 0 {
+		return fmt.Errorf("clickhouse.flushes %d must not be negative", c.Flushes)
 	}
 	if c.Linger < 0 {
 		return fmt.Errorf("clickhouse.linger %v must not be negative", c.Linger)

@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"strings"
+	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/adshift/adshift/schemas"
 )
@@ -20,28 +21,150 @@ const (
 	TableFailedEvents = "failed_events"
 )
 
-const (
-	adColumns = "ad_id, user, profile_version, product_id, product_title, brand, category, price, currency, " +
-		"headline, body, cta, locale, segment, arm, policy, propensity, experiment, `group`, " +
-		"generator_kind, model, prompt_version, tokens, latency_ms, reason, created_at, expires_at"
-	eventColumns   = "event_id, kind, ad_id, impression_id, product_id, user, revenue, currency, order_id, attribution, event_time"
-	failureColumns = "failure_id, kind, detail, stage, topic, partition, offset, payload, failed_at"
+// A table is one of the tables the Writer fills. A flush inserts each table's rows from every
+// Write in the batch as one insert, appending whole columns (one typed slice each) rather than row
+// by row: no value is boxed in an interface, and the driver copies each slice into its column at
+// once.
+type table[R any] struct {
+	name    string
+	rows    func(schemas.Rows) []R // the table's rows among a Write's
+	id      func(*R) string        // the dedup key
+	columns []column[R]            // in the order the insert names them
+}
+
+// A column is one column of a table: its name and how to read its values off the rows.
+type column[R any] struct {
+	name   string
+	values func(parts [][]R, n int) any
+}
+
+// col is the column name whose value in a row is get(row).
+func col[R, T any](name string, get func(*R) T) column[R] {
+	return column[R]{name: name, values: func(parts [][]R, n int) any {
+		out := make([]T, 0, n)
+		for _, rows := range parts {
+			for i := range rows {
+				out = append(out, get(&rows[i]))
+			}
+		}
+		return out
+	}}
+}
+
+// inserter is a table of any row type.
+type inserter interface {
+	table() string
+	count(parts []schemas.Rows) int
+	insert(ctx context.Context, c *Client, parts []schemas.Rows) error
+}
+
+var (
+	_ inserter = (*table[schemas.Ad])(nil)
+
+	// tables are the Writer's tables, in flush order.
+	tables = []inserter{&adsTable, &eventsTable, &failuresTable}
 )
 
-// insert sends rows of one table as one batch insert with its columns named. It sends nothing
-// for a table with no rows.
-func (c *Client) insert(ctx context.Context, table string, rows schemas.Rows) error {
-	var columns string
-	var n int
-	switch table {
-	case TableAds:
-		columns, n = adColumns, len(rows.Ads)
-	case TableAdEvents:
-		columns, n = eventColumns, len(rows.Events)
-	case TableFailedEvents:
-		columns, n = failureColumns, len(rows.Failures)
-	default:
-		panic("clickhouse: insert into unknown table " + table)
+var adsTable = table[schemas.Ad]{
+	name: TableAds,
+	rows: func(r schemas.Rows) []schemas.Ad { return r.Ads },
+	id:   func(a *schemas.Ad) string { return a.AdID },
+	columns: []column[schemas.Ad]{
+		col("ad_id", func(a *schemas.Ad) string { return a.AdID }),
+		col("user", func(a *schemas.Ad) string { return a.User }),
+		col("profile_version", func(a *schemas.Ad) uint64 { return a.ProfileVersion }),
+		col("product_id", func(a *schemas.Ad) string { return a.Product.ID }),
+		col("product_title", func(a *schemas.Ad) string { return a.Product.Title }),
+		col("brand", func(a *schemas.Ad) string { return a.Product.Brand }),
+		col("category", func(a *schemas.Ad) string { return a.Product.Category }),
+		col("price", func(a *schemas.Ad) float64 { return a.Product.Price }),
+		col("currency", func(a *schemas.Ad) string { return a.Product.Currency }),
+		col("headline", func(a *schemas.Ad) string { return a.Creative.Headline }),
+		col("body", func(a *schemas.Ad) string { return a.Creative.Body }),
+		col("cta", func(a *schemas.Ad) string { return a.Creative.CTA }),
+		col("locale", func(a *schemas.Ad) string { return a.Creative.Locale }),
+		col("segment", func(a *schemas.Ad) string { return a.Strategy.Segment }),
+		col("arm", func(a *schemas.Ad) string { return a.Strategy.Arm }),
+		col("policy", func(a *schemas.Ad) string { return a.Strategy.Policy }),
+		col("propensity", func(a *schemas.Ad) float64 { return a.Strategy.Propensity }),
+		col("experiment", func(a *schemas.Ad) string { return a.Strategy.Experiment }),
+		col("`group`", func(a *schemas.Ad) string { return a.Strategy.Group }),
+		col("generator_kind", func(a *schemas.Ad) string { return a.Generator.Kind }),
+		col("model", func(a *schemas.Ad) string { return a.Generator.Model }),
+		col("prompt_version", func(a *schemas.Ad) string { return a.Generator.PromptVersion }),
+		col("tokens", func(a *schemas.Ad) uint32 { return clampUint32(a.Generator.Tokens) }),
+		col("latency_ms", func(a *schemas.Ad) int64 { return a.Generator.LatencyMS }),
+		col("reason", func(a *schemas.Ad) string { return a.Reason }),
+		col("created_at", func(a *schemas.Ad) time.Time { return a.CreatedAt }),
+		col("expires_at", func(a *schemas.Ad) time.Time { return a.ExpiresAt }),
+	},
+}
+
+var eventsTable = table[schemas.AdEvent]{
+	name: TableAdEvents,
+	rows: func(r schemas.Rows) []schemas.AdEvent { return r.Events },
+	id:   func(e *schemas.AdEvent) string { return e.EventID },
+	columns: []column[schemas.AdEvent]{
+		col("event_id", func(e *schemas.AdEvent) string { return e.EventID }),
+		col("kind", func(e *schemas.AdEvent) string { return e.Kind }),
+		col("ad_id", func(e *schemas.AdEvent) string { return e.AdID }),
+		col("impression_id", func(e *schemas.AdEvent) string { return e.ImpressionID }),
+		col("product_id", func(e *schemas.AdEvent) string { return e.ProductID }),
+		col("user", func(e *schemas.AdEvent) string { return e.User }),
+		col("revenue", func(e *schemas.AdEvent) float64 { return e.Revenue }),
+		col("currency", func(e *schemas.AdEvent) string { return e.Currency }),
+		col("order_id", func(e *schemas.AdEvent) string { return e.OrderID }),
+		col("attribution", func(e *schemas.AdEvent) string { return e.Attribution }),
+		col("event_time", func(e *schemas.AdEvent) time.Time { return e.EventTime }),
+	},
+}
+
+var failuresTable = table[schemas.FailedEvent]{
+	name: TableFailedEvents,
+	rows: func(r schemas.Rows) []schemas.FailedEvent { return r.Failures },
+	id:   func(f *schemas.FailedEvent) string { return f.FailureID },
+	columns: []column[schemas.FailedEvent]{
+		col("failure_id", func(f *schemas.FailedEvent) string { return f.FailureID }),
+		col("kind", func(f *schemas.FailedEvent) string { return string(f.Kind) }),
+		col("detail", func(f *schemas.FailedEvent) string { return f.Detail }),
+		col("stage", func(f *schemas.FailedEvent) string { return f.Stage }),
+		col("topic", func(f *schemas.FailedEvent) string { return f.Topic }),
+		col("partition", func(f *schemas.FailedEvent) int32 { return f.Partition }),
+		col("offset", func(f *schemas.FailedEvent) int64 { return f.Offset }),
+		col("payload", func(f *schemas.FailedEvent) string { return f.Payload }),
+		col("failed_at", func(f *schemas.FailedEvent) time.Time { return f.FailedAt }),
+	},
+}
+
+func (t *table[R]) table() string { return t.name }
+
+func (t *table[R]) count(parts []schemas.Rows) int {
+	n := 0
+	for _, p := range parts {
+		n += len(t.rows(p))
+	}
+	return n
+}
+
+// columnList names the table's columns for an INSERT, in order.
+func (t *table[R]) columnList() string {
+	names := make([]string, len(t.columns))
+	for i, col := range t.columns {
+		names[i] = col.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// insert sends the table's rows among parts, in order, as one batch insert with its columns
+// named. It sends nothing when there are none.
+func (t *table[R]) insert(ctx context.Context, c *Client, parts []schemas.Rows) error {
+	var rows [][]R
+	n := 0
+	for _, p := range parts {
+		if r := t.rows(p); len(r) > 0 {
+			rows = append(rows, r)
+			n += len(r)
+		}
 	}
 	if n == 0 {
 		return nil
@@ -49,73 +172,29 @@ func (c *Client) insert(ctx context.Context, table string, rows schemas.Rows) er
 	if c.caps.InsertDedupToken {
 		// The Writer retries with identical rows, so the token is identical and a retry of an
 		// insert that did land (its acknowledgement lost) is dropped by the server.
-		ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"insert_deduplication_token": dedupToken(table, rows)}))
+		ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{"insert_deduplication_token": t.dedupToken(rows)}))
 	}
-	batch, err := c.conn.PrepareBatch(ctx, "INSERT INTO "+c.table(table)+" ("+columns+")")
+	batch, err := c.conn.PrepareBatch(ctx, "INSERT INTO "+c.table(t.name)+" ("+t.columnList()+")")
 	if err != nil {
 		return err
 	}
-	if err := appendRows(batch, table, rows); err != nil {
-		_ = batch.Abort()
-		return err
+	for i, col := range t.columns {
+		if err := batch.Column(i).Append(col.values(rows, n)); err != nil {
+			_ = batch.Abort()
+			return fmt.Errorf("column %s: %w", col.name, err)
+		}
 	}
 	return batch.Send()
 }
 
-func appendRows(batch driver.Batch, table string, rows schemas.Rows) error {
-	switch table {
-	case TableAds:
-		for _, a := range rows.Ads {
-			err := batch.Append(a.AdID, a.User, a.ProfileVersion, a.Product.ID, a.Product.Title, a.Product.Brand,
-				a.Product.Category, a.Product.Price, a.Product.Currency, a.Creative.Headline, a.Creative.Body,
-				a.Creative.CTA, a.Creative.Locale, a.Strategy.Segment, a.Strategy.Arm, a.Strategy.Policy,
-				a.Strategy.Propensity, a.Strategy.Experiment, a.Strategy.Group, a.Generator.Kind, a.Generator.Model,
-				a.Generator.PromptVersion, clampUint32(a.Generator.Tokens), a.Generator.LatencyMS, a.Reason,
-				a.CreatedAt, a.ExpiresAt)
-			if err != nil {
-				return fmt.Errorf("ad %s: %w", a.AdID, err)
-			}
-		}
-	case TableAdEvents:
-		for _, e := range rows.Events {
-			err := batch.Append(e.EventID, e.Kind, e.AdID, e.ImpressionID, e.ProductID, e.User, e.Revenue, e.Currency,
-				e.OrderID, e.Attribution, e.EventTime)
-			if err != nil {
-				return fmt.Errorf("event %s: %w", e.EventID, err)
-			}
-		}
-	case TableFailedEvents:
-		for _, f := range rows.Failures {
-			err := batch.Append(f.FailureID, string(f.Kind), f.Detail, f.Stage, f.Topic, f.Partition, f.Offset,
-				f.Payload, f.FailedAt)
-			if err != nil {
-				return fmt.Errorf("failed event %s: %w", f.FailureID, err)
-			}
-		}
-	}
-	return nil
-}
-
-// dedupToken identifies the rows of one table in a batch by their ids, in order.
-func dedupToken(table string, rows schemas.Rows) string {
+// dedupToken identifies the rows of one insert by the table and their ids, in order.
+func (t *table[R]) dedupToken(parts [][]R) string {
 	h := sha256.New()
-	h.Write([]byte(table))
-	id := func(s string) {
-		h.Write([]byte{0})
-		h.Write([]byte(s))
-	}
-	switch table {
-	case TableAds:
-		for _, a := range rows.Ads {
-			id(a.AdID)
-		}
-	case TableAdEvents:
-		for _, e := range rows.Events {
-			id(e.EventID)
-		}
-	case TableFailedEvents:
-		for _, f := range rows.Failures {
-			id(f.FailureID)
+	h.Write([]byte(t.name))
+	for _, rows := range parts {
+		for i := range rows {
+			h.Write([]byte{0})
+			h.Write([]byte(t.id(&rows[i])))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

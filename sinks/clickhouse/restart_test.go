@@ -118,9 +118,9 @@ func eventually(t *testing.T, what string, deadline time.Duration, cond func() b
 
 // The outcomes stage runs under a consumer group on an embedded broker, landing rows in a
 // ClickHouse server of its own. Mid-stream the server is stopped: Process fails, the group pauses
-// fetching for the failing partitions and retries, the Writer holds at most 2×batch_rows rows, and
-// the consumer does not read the rest of the topic into memory. After the server restarts every
-// input lands: the distinct counts equal the input exactly.
+// fetching for the failing partitions and retries, the Writer holds at most (flushes+1)×batch_rows
+// rows, and the consumer does not read the rest of the topic into memory. After the server
+// restarts every input lands: the distinct counts equal the input exactly.
 func TestClickHouseRestartMidStreamKeepsCountsExact(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

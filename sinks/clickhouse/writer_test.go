@@ -292,8 +292,8 @@ func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
 	p.setUp(true)
 }
 
-// TestWriterBackpressure: while flushes fail, pending rows stop at 2×BatchRows and further
-// writers wait for room instead of growing the buffer; all land once the server is back.
+// TestWriterBackpressure: while flushes fail, pending rows stop at (Flushes+1)×BatchRows and
+// further writers wait for room instead of growing the buffer; all land once the server is back.
 func TestWriterBackpressure(t *testing.T) {
 	const writers = 10
 	p := newProxy(t, testAddr())
@@ -315,13 +315,16 @@ func TestWriterBackpressure(t *testing.T) {
 		}()
 	}
 	pending := func() int { w.mu.Lock(); defer w.mu.Unlock(); return w.pending }
-	waitFor(t, func() bool { return pending() == 2*cfg.BatchRows })
+	if want := (DefaultConfig().Flushes + 1) * cfg.BatchRows; w.maxPending != want || want >= writers {
+		t.Fatalf("cap on pending rows %d, want %d, fewer than the %d writers", w.maxPending, want, writers)
+	}
+	waitFor(t, func() bool { return pending() == w.maxPending })
 	retried := counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true"))
 	waitFor(t, func() bool {
 		return counter(t, w.metrics.errors.WithLabelValues(TableFailedEvents, "true")) >= retried+2
 	})
-	if n := pending(); n != 2*cfg.BatchRows {
-		t.Errorf("%d rows pending through failing flushes, want the cap of %d", n, 2*cfg.BatchRows)
+	if n := pending(); n != w.maxPending {
+		t.Errorf("%d rows pending through failing flushes, want the cap of %d", n, w.maxPending)
 	}
 	p.setUp(true)
 	for range writers {
