@@ -1,9 +1,9 @@
 package clickhouse
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
 )
 
 // metrics of a Writer.
@@ -37,16 +37,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-// register registers c, or returns the collector already registered under its name, so two
-// Writers can share a registry.
+// register registers c as pipeline.Register does, so two Writers can share a registry. A clash
+// with a collector of another kind is a programming error.
 func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(C); ok {
-				return existing
-			}
-		}
+	c, err := pipeline.Register(reg, c)
+	if err != nil {
 		panic("clickhouse: register metrics: " + err.Error())
 	}
 	return c
