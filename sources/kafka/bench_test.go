@@ -70,38 +70,38 @@ func shiftedEvent(b *testing.B, value []byte, c int) []byte {
 }
 
 // timeBare consumes every record with a plain franz-go group consumer, with the same poll size
-// and fetch settings the stage's group uses, and returns how long it took from the first fetch.
+// and fetch settings the stage's group uses, and returns how long it took from the assignment of
+// its partitions (when fetching starts) to the last record.
 func timeBare(b *testing.B, addrs []string, group string, want int) time.Duration {
 	b.Helper()
 	cfg := testConfig(addrs, group).withDefaults()
+	var start atomic.Int64 // Unix nanoseconds
 	cl := newClient(b, addrs,
 		kgo.ConsumerGroup(group), kgo.ConsumeTopics("clickstream"),
 		kgo.FetchMaxWait(cfg.FetchMaxWait), kgo.HeartbeatInterval(cfg.HeartbeatInterval),
+		kgo.FetchMaxPartitionBytes(cfg.FetchMaxPartitionBytes),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.OnPartitionsAssigned(func(context.Context, *kgo.Client, map[string][]int32) { start.CompareAndSwap(0, time.Now().UnixNano()) }),
 	)
 	ctx, cancel := context.WithTimeout(b.Context(), waitTimeout)
 	defer cancel()
-	var start time.Time
 	got := 0
 	for got < want {
 		fetches := cl.PollRecords(ctx, cfg.MaxPollRecords)
 		if err := ctx.Err(); err != nil {
 			b.Fatalf("bare consumer read %d of %d: %v", got, want, err)
 		}
-		if start.IsZero() && fetches.NumRecords() > 0 {
-			start = time.Now()
-		}
 		got += fetches.NumRecords()
 	}
-	took := time.Since(start)
+	took := time.Duration(time.Now().UnixNano() - start.Load())
 	cl.Close()
 	return took
 }
 
 // timeStage runs the features stage as its own group until it processed every record, and
-// returns how long it took from the first batch handed to a processor to the end of the batch
-// that completed the count (the bare consumer's start and stop points), and the time its
-// processors spent waiting in Emit, summed over partitions.
+// returns how long it took from the first partition opened (when fetching starts) to the end of
+// the batch that completed the count (the bare consumer's start and stop points), and the time
+// its processors spent waiting in Emit, summed over partitions.
 func timeStage(b *testing.B, addrs []string, group string, want int) (took, emitting time.Duration) {
 	b.Helper()
 	prod, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{Brokers: addrs, ExplicitPartitions: []string{"adshift.profiles"}}, nil, nil)
@@ -138,8 +138,8 @@ func timeStage(b *testing.B, addrs []string, group string, want int) (took, emit
 	return time.Duration(ts.end.Load() - ts.start.Load()), time.Duration(out.waited.Load())
 }
 
-// timedStage times the processors of a stage: from the first Process call to the return of the
-// one that completes want records.
+// timedStage times the processors of a stage: from the first Open to the return of the Process
+// call that completes want records.
 type timedStage struct {
 	pipeline.Stage
 	want       int64
@@ -149,6 +149,7 @@ type timedStage struct {
 }
 
 func (s *timedStage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
+	s.start.CompareAndSwap(0, time.Now().UnixNano())
 	p, err := s.Stage.Open(ctx, topic, partition)
 	if err != nil {
 		return nil, err
@@ -162,7 +163,6 @@ type timedProcessor struct {
 }
 
 func (p timedProcessor) Process(ctx context.Context, batch []pipeline.Record) error {
-	p.s.start.CompareAndSwap(0, time.Now().UnixNano())
 	if err := p.Processor.Process(ctx, batch); err != nil {
 		return err
 	}
