@@ -98,6 +98,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("kafka:\n  brokerz: [a:1]\n", "brokerz")
 	f("llm:\n  provider: openia\n", "llm.provider")
 	f("llm:\n  provider: openai\n", "llm.model")
+	f("llm:\n  provider: gemini\n  model: gemini-2.0-flash\n", "llm.api_key")
 	f("log:\n  level: loud\n", "log.level")
 	f("topics:\n  shifts:\n    partitions: 0\n", "topics.shifts.partitions")
 	f("topics:\n  shifts:\n    name: clickstream\n", "topics.shifts.name")

@@ -13,7 +13,7 @@ import (
 
 // Providers are the llm.provider values adshift speaks; empty means the template generator.
 // Gemini is reached through its OpenAI-compatible endpoint (provider openai).
-var providers = []string{"", "openai", "ollama", "anthropic"}
+var providers = []string{"", "openai", "gemini", "ollama", "anthropic"}
 
 // Validate checks every value and names the key and what it allows in its errors.
 func (c Config) Validate() error {
@@ -76,6 +76,9 @@ func (c Config) Validate() error {
 	}
 	if !slices.Contains(providers, c.LLM.Provider) {
 		bad("llm.provider", "%q is not one of %s (empty = template generator)", c.LLM.Provider, strings.Join(providers[1:], ", "))
+	}
+	if (c.LLM.Provider == "gemini" || c.LLM.Provider == "anthropic") && c.LLM.APIKey == "" {
+		bad("llm.api_key", "must be set when llm.provider is %q", c.LLM.Provider)
 	}
 	if c.LLM.Provider != "" && c.LLM.Model == "" {
 		bad("llm.model", "must be set when llm.provider is %q", c.LLM.Provider)

@@ -22,6 +22,17 @@ const (
 	ProviderOpenAI    = "openai"    // any OpenAI-compatible chat completions endpoint
 	ProviderOllama    = "ollama"    // Ollama's native /api/chat
 	ProviderAnthropic = "anthropic" // Anthropic's messages API
+	// ProviderGemini is Google's Gemini through its OpenAI-compatible endpoint, which speaks the
+	// chat completions wire format with JSON mode and usage; langchaingo's native Gemini client
+	// would bring gRPC and the Google Cloud SDK into the binary for the same calls.
+	ProviderGemini = "gemini"
+)
+
+// Public endpoints, used when no base URL is configured.
+const (
+	openAIBaseURL = "https://api.openai.com/v1"
+	geminiBaseURL = "https://generativelanguage.googleapis.com/v1beta/openai"
+	ollamaBaseURL = "http://127.0.0.1:11434"
 )
 
 // Config says which model to call and how.
@@ -69,23 +80,18 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 		err error
 	)
 	switch cfg.Provider {
-	case ProviderOpenAI:
+	case ProviderOpenAI, ProviderGemini:
 		token := cfg.APIKey
-		if token == "" {
+		switch {
+		case token == "" && cfg.Provider == ProviderGemini:
+			return nil, errors.New("llm: gemini needs an api key")
+		case token == "":
 			token = keylessToken
 		}
-		opts := []openai.Option{openai.WithModel(cfg.Model), openai.WithToken(token), openai.WithHTTPClient(hc)}
-		if cfg.BaseURL != "" {
-			opts = append(opts, openai.WithBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")))
-		} else {
-			opts = append(opts, openai.WithBaseURL("https://api.openai.com/v1"))
-		}
-		m, err = openai.New(opts...)
+		m, err = openai.New(openai.WithModel(cfg.Model), openai.WithToken(token), openai.WithHTTPClient(hc),
+			openai.WithBaseURL(baseURL(cfg)))
 	case ProviderOllama:
-		base := cfg.BaseURL
-		if base == "" {
-			base = "http://127.0.0.1:11434"
-		}
+		base := baseURL(cfg)
 		if _, perr := url.Parse(base); perr != nil {
 			return nil, fmt.Errorf("llm: ollama base url %q: %w", base, perr)
 		}
@@ -100,12 +106,26 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 		}
 		m, err = anthropic.New(opts...)
 	default:
-		return nil, fmt.Errorf("llm: unknown provider %q (openai, ollama, anthropic)", cfg.Provider)
+		return nil, fmt.Errorf("llm: unknown provider %q (openai, gemini, ollama, anthropic)", cfg.Provider)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s client: %w", cfg.Provider, err)
 	}
 	return &Model{cfg: cfg, llm: m}, nil
+}
+
+// baseURL is the endpoint configured, or the provider's public one.
+func baseURL(cfg Config) string {
+	if cfg.BaseURL != "" {
+		return strings.TrimSuffix(cfg.BaseURL, "/")
+	}
+	switch cfg.Provider {
+	case ProviderGemini:
+		return geminiBaseURL
+	case ProviderOllama:
+		return ollamaBaseURL
+	}
+	return openAIBaseURL
 }
 
 // Name is the model's name as configured.
@@ -140,7 +160,7 @@ func (m *Model) callOptions() []llms.CallOption {
 		llms.WithMaxTokens(m.cfg.MaxTokens),
 	}
 	switch m.cfg.Provider {
-	case ProviderOpenAI:
+	case ProviderOpenAI, ProviderGemini:
 		if m.cfg.JSONMode {
 			opts = append(opts, llms.WithJSONMode())
 		}

@@ -85,6 +85,33 @@ func TestOpenAILegacyMaxTokensAndNoKey(t *testing.T) {
 	}
 }
 
+// Gemini is configured as its own provider and spoken to through its OpenAI-compatible endpoint:
+// the key as a bearer token, JSON mode, usage read back.
+func TestGeminiThroughItsOpenAICompatibleEndpoint(t *testing.T) {
+	srv := newOpenAIServer(t, reply{text: goodCopy, prompt: 120, completion: 30})
+	c, err := mustModel(t, testConfig(ProviderGemini, srv.URL+"/v1")).Complete(context.Background(), testPrompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Text != goodCopy || c.PromptTokens != 120 || c.CompletionTokens != 30 {
+		t.Fatalf("completion %+v", c)
+	}
+	if got := srv.headers[0].Get("Authorization"); got != "Bearer k-test" {
+		t.Errorf("Authorization = %q", got)
+	}
+	if rf, _ := srv.Requests()[0]["response_format"].(map[string]any); rf["type"] != "json_object" {
+		t.Errorf("json mode: response_format = %v", srv.Requests()[0]["response_format"])
+	}
+	cfg := testConfig(ProviderGemini, "")
+	if got := baseURL(cfg); got != geminiBaseURL {
+		t.Errorf("gemini's default endpoint = %q, want %q", got, geminiBaseURL)
+	}
+	cfg.APIKey = ""
+	if _, err := New(cfg, nil); err == nil {
+		t.Error("gemini without an api key was accepted")
+	}
+}
+
 func TestClassifiesFailures(t *testing.T) {
 	f := func(name string, rep reply, wantIs error, wantAfter time.Duration) {
 		t.Helper()
