@@ -22,7 +22,7 @@ func TestCapabilitiesOf(t *testing.T) {
 }
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
-	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window"}
+	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
@@ -53,10 +53,13 @@ func TestRenderOldServer(t *testing.T) {
 	if !strings.HasPrefix(ms[5].SQL, "CREATE VIEW IF NOT EXISTS `shop_1`.ad_outcomes AS") || ms[5].AddsColumn() {
 		t.Errorf("0006 = %q", ms[5].SQL)
 	}
-	for _, m := range ms[6:] {
+	for _, m := range ms[6:9] {
 		if m.SQL != "" {
 			t.Errorf("%s renders %q on 18.16, which has no insert dedup window", m.ID(), m.SQL)
 		}
+	}
+	if m := ms[9]; !m.AddsColumn() || !strings.Contains(m.SQL, "ADD COLUMN violations Array(String) AFTER verdict") {
+		t.Errorf("0010 = %q", m.SQL)
 	}
 }
 

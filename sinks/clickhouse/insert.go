@@ -94,6 +94,12 @@ var adsTable = table[schemas.Ad]{
 		col("prompt_version", func(a *schemas.Ad) string { return a.Generator.PromptVersion }),
 		col("tokens", func(a *schemas.Ad) uint32 { return clampUint32(a.Generator.Tokens) }),
 		col("latency_ms", func(a *schemas.Ad) int64 { return a.Generator.LatencyMS }),
+		col("prompt_tokens", func(a *schemas.Ad) uint32 { return clampUint32(a.Generator.PromptTokens) }),
+		col("completion_tokens", func(a *schemas.Ad) uint32 { return clampUint32(a.Generator.CompletionTokens) }),
+		col("model_calls", func(a *schemas.Ad) uint32 { return clampUint32(a.Generator.ModelCalls) }),
+		col("verdict", func(a *schemas.Ad) string { return a.Generator.Verdict }),
+		col("violations", func(a *schemas.Ad) []string { return nonNil(a.Generator.Violations) }),
+		col("fallback", func(a *schemas.Ad) string { return a.Generator.Fallback }),
 		col("reason", func(a *schemas.Ad) string { return a.Reason }),
 		col("created_at", func(a *schemas.Ad) time.Time { return a.CreatedAt }),
 		col("expires_at", func(a *schemas.Ad) time.Time { return a.ExpiresAt }),
@@ -198,6 +204,14 @@ func (t *table[R]) dedupToken(parts [][]R) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// nonNil returns ss, or an empty slice for nil: the driver sends an Array column's rows as slices.
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
 }
 
 func clampUint32(n int) uint32 {
