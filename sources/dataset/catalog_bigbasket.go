@@ -14,7 +14,7 @@ func loadBigBasket(path string) ([]schemas.Product, Skips, error) {
 }
 
 func bigBasketProduct(rec []string, p pos) (schemas.Product, error) {
-	index, title, category, sub, brand, salePrice, kind := rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[7]
+	index, title, category, sub, brand, salePrice, marketPrice, kind := rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7]
 	title = strings.Join(strings.Fields(title), " ")
 	price, ok := parsePrice(salePrice)
 	switch {
@@ -25,13 +25,19 @@ func bigBasketProduct(rec []string, p pos) (schemas.Product, error) {
 	case !ok || price == 0:
 		return schemas.Product{}, rowErrorf(p, ReasonBadPrice, "sale_price %q", salePrice)
 	}
+	// The market price is the undiscounted one: copy may state the discount to it.
+	var listPrice float64
+	if mp, ok := parsePrice(marketPrice); ok && mp > price {
+		listPrice = mp
+	}
 	return schemas.Product{
-		ID:       index,
-		Title:    title,
-		Brand:    strings.Join(strings.Fields(brand), " "),
-		Category: snake(category) + "." + snake(sub) + "." + snake(kind),
-		Price:    price,
-		Currency: "INR",
+		ID:        index,
+		Title:     title,
+		Brand:     strings.Join(strings.Fields(brand), " "),
+		Category:  snake(category) + "." + snake(sub) + "." + snake(kind),
+		Price:     price,
+		ListPrice: listPrice,
+		Currency:  "INR",
 	}, nil
 }
 

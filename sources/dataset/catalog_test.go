@@ -43,6 +43,14 @@ func TestCatalogs(t *testing.T) {
 			},
 		},
 		{
+			// Sold under its market price: the discount is grounded.
+			CatalogBigBasket, bigBasketFile, 27554, Skips{ReasonMissingTitle: 1},
+			schemas.Product{
+				ID: "3", Title: "Brass Angle Deep - Plain, No.2", Brand: "Trm",
+				Category: "cleaning_household.pooja_needs.lamp_lamp_oil", Price: 119, ListPrice: 250, Currency: "INR",
+			},
+		},
+		{
 			CatalogOnlineRetail, onlineRetailCat, 3907, Skips{ReasonNotAProduct: 14, ReasonBadPrice: 1},
 			schemas.Product{ID: "85123A", Title: "White Hanging Heart T-Light Holder", Price: 2.95, Currency: "GBP"},
 		},
