@@ -21,20 +21,13 @@ type Options struct {
 
 // Row is one line of a breakdown table.
 type Row struct {
-	Key               string         `json:"key"`
-	Ads               uint64         `json:"ads"`
-	Impressions       uint64         `json:"impressions"`
-	Clicks            uint64         `json:"clicks"`
-	OrphanClicks      uint64         `json:"orphan_clicks"` // clicks on ads never shown: not in CTR
+	Key string `json:"key"`
+	Counts
 	Conversions       uint64         `json:"conversions"`
-	ClickConversions  uint64         `json:"click_conversions"`
-	ViewConversions   uint64         `json:"view_conversions"`
-	Revenue           float64        `json:"revenue"`
 	CTR               float64        `json:"ctr"` // clicks / impressions
 	CTRCI             stats.Interval `json:"ctr_ci"`
 	CVR               float64        `json:"cvr"` // click conversions / clicks
 	CVRCI             stats.Interval `json:"cvr_ci"`
-	Tokens            uint64         `json:"tokens"`
 	Cost              float64        `json:"cost"`
 	CostPerClick      float64        `json:"cost_per_click"`      // NaN-free: 0 without clicks
 	CostPerConversion float64        `json:"cost_per_conversion"` // 0 without conversions
@@ -175,14 +168,7 @@ func breakdown(cells []Cell, o Options, key func(Cell) string) []Row {
 			row = &Row{Key: k}
 			byKey[k] = row
 		}
-		row.Ads += c.Ads
-		row.Tokens += c.Tokens
-		row.Impressions += c.Impressions
-		row.Clicks += c.Clicks
-		row.OrphanClicks += c.OrphanClicks
-		row.ClickConversions += c.ClickConversions
-		row.ViewConversions += c.ViewConversions
-		row.Revenue += c.Revenue
+		row.add(c.Counts)
 	}
 	out := make([]Row, 0, len(byKey))
 	for _, row := range byKey {
@@ -205,14 +191,7 @@ func top(rows []Row, n int, o Options) []Row {
 	kept := byImp[:n]
 	other := Row{Key: fmt.Sprintf("(%d other segments)", len(rows)-n)}
 	for _, r := range byImp[n:] {
-		other.Ads += r.Ads
-		other.Tokens += r.Tokens
-		other.Impressions += r.Impressions
-		other.Clicks += r.Clicks
-		other.OrphanClicks += r.OrphanClicks
-		other.ClickConversions += r.ClickConversions
-		other.ViewConversions += r.ViewConversions
-		other.Revenue += r.Revenue
+		other.add(r.Counts)
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Key < kept[j].Key })
 	return append(kept, finish(other, o))

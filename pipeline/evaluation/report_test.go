@@ -31,11 +31,11 @@ func fixture() Data {
 			Bucket: t0.Add(time.Duration(i%3) * time.Hour), Impressions: 10, Clicks: clicks, Conversions: clicks / 2})
 	}
 	d.Cells = []Cell{
-		{Segment: "audio", Arm: "value", Generator: "llm", Group: schemas.GroupTreatment, Ads: 2000, Tokens: 300000,
-			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: 999},
-		{Segment: "audio", Arm: "baseline", Generator: "template", Group: schemas.GroupHoldout, Ads: 2000,
-			Impressions: 2000, Clicks: 400, ClickConversions: 50},
-		{Impressions: 5},
+		{Segment: "audio", Arm: "value", Generator: "llm", Group: schemas.GroupTreatment, Counts: Counts{Ads: 2000, Tokens: 300000,
+			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: 999}},
+		{Segment: "audio", Arm: "baseline", Generator: "template", Group: schemas.GroupHoldout, Counts: Counts{Ads: 2000,
+			Impressions: 2000, Clicks: 400, ClickConversions: 50}},
+		{Counts: Counts{Impressions: 5}},
 	}
 	d.Logged = []stats.Logged{
 		{Context: "audio", Action: "value", Propensity: 0.5, Reward: 1, Count: 300},
@@ -94,7 +94,7 @@ func TestBuildListsTopSegments(t *testing.T) {
 	d := fixture()
 	for i := range 20 {
 		d.Cells = append(d.Cells, Cell{Segment: fmt.Sprintf("s%02d", i), Arm: "value", Group: schemas.GroupTreatment,
-			Impressions: uint64(100 + i), Clicks: 10})
+			Counts: Counts{Impressions: uint64(100 + i), Clicks: 10}})
 	}
 	r, err := Build(d, opts)
 	if err != nil {

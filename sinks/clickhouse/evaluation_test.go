@@ -57,10 +57,10 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	}
 	sort.Slice(d.Cells, func(i, j int) bool { return d.Cells[i].Arm < d.Cells[j].Arm })
 	want := []evaluation.Cell{
-		{Impressions: 1},
-		{Segment: "audio", Arm: "baseline", Generator: "template", Group: "holdout", Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1},
-		{Segment: "audio", Arm: "trend", Generator: "llm", Group: "treatment", Ads: 2, Tokens: 240, Impressions: 2, OrphanClicks: 1, ViewConversions: 1, Revenue: 12},
-		{Segment: "audio", Arm: "value", Generator: "llm", Group: "treatment", Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1, ClickConversions: 1, Revenue: 30},
+		{Counts: evaluation.Counts{Impressions: 1}},
+		{Segment: "audio", Arm: "baseline", Generator: "template", Group: "holdout", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1}},
+		{Segment: "audio", Arm: "trend", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 2, Tokens: 240, Impressions: 2, OrphanClicks: 1, ViewConversions: 1, Revenue: 12}},
+		{Segment: "audio", Arm: "value", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1, ClickConversions: 1, Revenue: 30}},
 	}
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Errorf("cells:\n%+v\nwant\n%+v", d.Cells, want)
