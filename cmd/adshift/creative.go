@@ -13,6 +13,7 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creative/llm"
 	"github.com/adshift/adshift/pipeline/features"
@@ -59,7 +60,7 @@ func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
 }
 
 // catalog loads the configured catalogue.
-func (a *app) catalog() (*creative.Catalog, error) {
+func (a *app) catalog() (*catalog.Catalog, error) {
 	products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -68,7 +69,7 @@ func (a *app) catalog() (*creative.Catalog, error) {
 		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
 	}
 	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
-	return creative.NewCatalog(products), nil
+	return catalog.NewCatalog(products), nil
 }
 
 func newCreativeCmd(a *app) *cobra.Command {

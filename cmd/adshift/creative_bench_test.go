@@ -10,6 +10,7 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -54,7 +55,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat := creative.NewCatalog(products)
+	cat := catalog.NewCatalog(products)
 	const partitions = 6
 
 	run := func(b *testing.B, batchSize int, cache creative.CacheConfig) float64 {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -33,8 +35,8 @@ func (fixedCopy) Generate(_ context.Context, req Request) (schemas.Creative, sch
 // batches of 200 shifts of distinct shoppers. Run with -cpu 1 for ads/s per core; compare
 // "template" with the "fixed-copy" baseline of the same run.
 func BenchmarkStage(b *testing.B) {
-	products := realProducts(&testing.T{}, 600)
-	cat := NewCatalog(products)
+	products := catalogtest.RealProducts(&testing.T{}, 600)
+	cat := catalog.NewCatalog(products)
 	var batches [][]pipeline.Record
 	for i := 0; i < 6000; i += 200 {
 		var batch []pipeline.Record

@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/schemas"
+	"os"
+	"path/filepath"
 )
 
 // fakeModel answers with copy for the request's product, or fails while fail says so. It counts
@@ -410,5 +412,15 @@ func TestPromptsOverrideAndVersion(t *testing.T) {
 	// A set missing a template is refused, naming it.
 	if _, err := LoadPrompts(t.TempDir()); err == nil || !strings.Contains(err.Error(), "system.tmpl") {
 		t.Errorf("empty prompt dir: %v", err)
+	}
+}
+
+func writeFile(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -365,7 +366,7 @@ func (g Guard) brandViolations(field, text string, p schemas.Product) []Violatio
 	}
 	var vs []Violation
 	for _, b := range g.brands.in(text) {
-		own := normName(p.Brand)
+		own := catalog.NormName(p.Brand)
 		if b == own || strings.Contains(strings.ToLower(p.Title), b) || strings.Contains(strings.ToLower(p.Category), b) {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -151,7 +152,7 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	}
 	var in interestsView
 	for _, c := range req.Shift.Summary.Categories {
-		in.Categories = append(in.Categories, Leaf(c.Name))
+		in.Categories = append(in.Categories, catalog.Leaf(c.Name))
 	}
 	for _, b := range req.Shift.Summary.Brands {
 		in.Brands = append(in.Brands, b.Name)

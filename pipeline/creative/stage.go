@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -69,7 +70,7 @@ func (c Config) withDefaults() Config {
 // Stage turns profile shifts into published ads. See the package documentation.
 type Stage struct {
 	cfg     Config
-	catalog *Catalog
+	catalog *catalog.Catalog
 	gen     Generator
 	chooser Chooser
 	out     pipeline.Emitter
@@ -83,10 +84,10 @@ var _ pipeline.Stage = (*Stage)(nil)
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
 // discard logs and metrics.
-func New(cfg Config, catalog *Catalog, gen Generator, chooser Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, cat *catalog.Catalog, gen Generator, chooser Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
-	case catalog == nil || catalog.Len() == 0:
+	case cat == nil || cat.Len() == 0:
 		return nil, errors.New("creatives: the catalog has no products to advertise")
 	case gen == nil:
 		return nil, errors.New("creatives: no generator")
@@ -106,8 +107,8 @@ func New(cfg Config, catalog *Catalog, gen Generator, chooser Chooser, out pipel
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, catalog: catalog, gen: gen, chooser: chooser, out: out,
-		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(catalog.Brands())}, nil
+	return &Stage{cfg: cfg, catalog: cat, gen: gen, chooser: chooser, out: out,
+		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(cat.Brands())}, nil
 }
 
 // Name implements pipeline.Stage.

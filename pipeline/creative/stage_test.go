@@ -13,6 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -42,6 +44,8 @@ func (g fakeGenerator) Generate(ctx context.Context, _ Request) (schemas.Creativ
 	}
 	return g.creative, schemas.GeneratorInfo{Kind: schemas.GeneratorLLM, Model: "fake"}, ctx.Err()
 }
+
+func testCatalog() *catalog.Catalog { return catalog.NewCatalog(catalogtest.Products()) }
 
 var t0 = time.Date(2019, 10, 1, 0, 10, 0, 0, time.UTC)
 
@@ -450,7 +454,7 @@ func TestNewValidates(t *testing.T) {
 	out := &fakeEmitter{}
 	gen := NewTemplate(Guard{})
 	uniform := mustAssigner(t, StrategyConfig{})
-	if _, err := New(Config{}, NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
+	if _, err := New(Config{}, catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
 		t.Error("empty catalog accepted")
 	}
 	if _, err := New(Config{}, testCatalog(), nil, uniform, out, nil, nil); err == nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -129,7 +130,7 @@ func (a *Assigner) Holdout(user string) (schemas.Strategy, bool) {
 // Segment is the strategy segment of a shopper: the root of their top category, or "unknown".
 func Segment(s schemas.Summary) string {
 	if len(s.Categories) > 0 {
-		if path := levels(normCategory(s.Categories[0].Name)); len(path) > 0 {
+		if path := catalog.Levels(catalog.NormCategory(s.Categories[0].Name)); len(path) > 0 {
 			return path[0]
 		}
 	}

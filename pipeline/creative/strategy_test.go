@@ -119,3 +119,13 @@ func TestAdID(t *testing.T) {
 		t.Errorf("AdID(u, 1, value) = %s, want %s (sha256 of u\\x001\\x00value)", got, want)
 	}
 }
+
+func TestSegment(t *testing.T) {
+	top := schemas.Summary{Categories: []schemas.Weighted{{Name: "Electronics.audio", Weight: 1}, {Name: "appliances.kitchen.kettle", Weight: 0.5}}}
+	if got := Segment(top); got != "electronics" {
+		t.Errorf("Segment = %q", got)
+	}
+	if got := Segment(schemas.Summary{}); got != "unknown" {
+		t.Errorf("Segment of an empty summary = %q", got)
+	}
+}

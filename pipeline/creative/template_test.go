@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -13,7 +15,7 @@ import (
 var allArms = append(append([]string(nil), defaultArms...), ArmBaseline)
 
 func TestTemplateRealProductsPassGuardAndShowOnlyTheRealPrice(t *testing.T) {
-	products := realProducts(t, 500)
+	products := catalogtest.RealProducts(t, 500)
 	gen := NewTemplate(Guard{})
 	titled := 0
 	for _, p := range products {
@@ -171,7 +173,7 @@ func TestTemplateWritesForEveryProductOfTheDemoCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := NewCatalog(products)
+	cat := catalog.NewCatalog(products)
 	guard := Guard{}.WithBrands(cat.Brands())
 	gen := NewTemplate(guard)
 	for _, p := range products {

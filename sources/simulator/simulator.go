@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
@@ -64,7 +65,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("simulate: catalogue: %w", err)
 	}
-	s, err := newSim(ctx, cfg, w, creative.NewCatalog(products))
+	s, err := newSim(ctx, cfg, w, catalog.NewCatalog(products))
 	if err != nil {
 		return Result{}, err
 	}
@@ -74,7 +75,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return s.result(), nil
 }
 
-func newSim(ctx context.Context, cfg Config, w *world, catalog *creative.Catalog) (*sim, error) {
+func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*sim, error) {
 	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), shifts: &capture{}, ads: &capture{}, rows: &rowSink{},
 		pending: map[string]schemas.Ad{}, offsets: map[string]int64{}}
 	sc := cfg.Creatives.Strategy
@@ -100,7 +101,7 @@ func newSim(ctx context.Context, cfg Config, w *world, catalog *creative.Catalog
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
-	cs, err := creative.New(cc, catalog, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
+	cs, err := creative.New(cc, cat, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}

@@ -1,23 +1,14 @@
-package creative
+package catalog_test
 
 import (
 	"testing"
 
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/schemas"
 )
 
-func testCatalog() *Catalog {
-	return NewCatalog([]schemas.Product{
-		{ID: "h3", Title: "Sony WH-1000", Brand: "Sony", Category: "electronics.audio.headphone", Price: 300, Currency: "USD"},
-		{ID: "h2", Title: "JBL Tune", Brand: "JBL", Category: "electronics.audio.headphone", Price: 50, Currency: "USD"},
-		{ID: "h1", Title: "Sony MDR", Brand: "Sony", Category: "Electronics.Audio.Headphone", Price: 80, Currency: "USD"},
-		{ID: "s1", Title: "JBL Flip", Brand: "JBL", Category: "electronics.audio.speaker", Price: 120, Currency: "USD"},
-		{ID: "t1", Title: "Samsung TV", Brand: "Samsung", Category: "electronics.video.tv", Price: 700, Currency: "USD"},
-		{ID: "k1", Title: "Kettle", Brand: "Bosch", Category: "appliances.kitchen.kettle", Price: 40, Currency: "USD"},
-		{ID: "", Title: "no id", Category: "electronics.audio.headphone"},
-		{ID: "x1", Title: "no category"},
-	})
-}
+func testCatalog() *catalog.Catalog { return catalog.NewCatalog(catalogtest.Products()) }
 
 func summary(category, brand string, lo, hi float64, purchased ...string) schemas.Summary {
 	s := schemas.Summary{
@@ -67,8 +58,8 @@ func TestCatalogPick(t *testing.T) {
 }
 
 func TestCatalogPickIsDeterministic(t *testing.T) {
-	products := realProducts(t, 500)
-	a, b := NewCatalog(products), NewCatalog(append(products[250:len(products):len(products)], products[:250]...))
+	products := catalogtest.RealProducts(t, 500)
+	a, b := catalog.NewCatalog(products), catalog.NewCatalog(append(products[250:len(products):len(products)], products[:250]...))
 	for _, p := range products {
 		s := schemas.Summary{Categories: []schemas.Weighted{{Name: p.Category}}, Brands: []schemas.Weighted{{Name: p.Brand}},
 			PriceBand: schemas.PriceBand{Min: p.Price / 2, Max: p.Price * 2, Currency: p.Currency}, Purchased: []string{p.ID}}
@@ -83,17 +74,11 @@ func TestCatalogPickIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestLeafAndSegment(t *testing.T) {
-	if got := Leaf("appliances.kitchen.coffee_machine"); got != "coffee machine" {
+func TestLeaf(t *testing.T) {
+	if got := catalog.Leaf("appliances.kitchen.coffee_machine"); got != "coffee machine" {
 		t.Errorf("Leaf = %q", got)
 	}
-	if got := Leaf("Beauty & Hygiene.Hair Care.Hair Oil & Serum"); got != "Hair Oil & Serum" {
+	if got := catalog.Leaf("Beauty & Hygiene.Hair Care.Hair Oil & Serum"); got != "Hair Oil & Serum" {
 		t.Errorf("Leaf = %q", got)
-	}
-	if got := Segment(summary("Electronics.audio", "", 0, 0)); got != "electronics" {
-		t.Errorf("Segment = %q", got)
-	}
-	if got := Segment(schemas.Summary{}); got != "unknown" {
-		t.Errorf("Segment of an empty summary = %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package creative
+package catalog
 
 import (
 	"cmp"
@@ -24,7 +24,7 @@ type Catalog struct {
 func NewCatalog(products []schemas.Product) *Catalog {
 	ps := make([]schemas.Product, 0, len(products))
 	for _, p := range products {
-		if p.ID != "" && normCategory(p.Category) != "" {
+		if p.ID != "" && NormCategory(p.Category) != "" {
 			ps = append(ps, p)
 		}
 	}
@@ -38,12 +38,12 @@ func NewCatalog(products []schemas.Product) *Catalog {
 		byBrand:  make(map[string][]int),
 	}
 	for i, p := range ps {
-		path := normCategory(p.Category)
+		path := NormCategory(p.Category)
 		c.category[i] = path
-		for _, level := range levels(path) {
+		for _, level := range Levels(path) {
 			c.byLevel[level] = append(c.byLevel[level], i)
 		}
-		if b := normName(p.Brand); b != "" {
+		if b := NormName(p.Brand); b != "" {
 			c.byBrand[b] = append(c.byBrand[b], i)
 		}
 	}
@@ -87,10 +87,10 @@ func (c *Catalog) Pick(summary schemas.Summary, recent []string) (schemas.Produc
 	inBand := func(i int) bool { return priceInBand(c.products[i], summary.PriceBand) }
 	var brand string
 	if len(summary.Brands) > 0 {
-		brand = normName(summary.Brands[0].Name)
+		brand = NormName(summary.Brands[0].Name)
 	}
 
-	path := levels(normCategory(summary.Categories[0].Name))
+	path := Levels(NormCategory(summary.Categories[0].Name))
 	for j := len(path) - 1; j >= 0; j-- {
 		level := path[j]
 		// The indices are ascending by id, so the first match of each preference is the pick.
@@ -139,8 +139,8 @@ func priceInBand(p schemas.Product, b schemas.PriceBand) bool {
 	return p.Price >= b.Min && p.Price <= b.Max
 }
 
-// levels returns every prefix of a dotted path, most general first: "a.b.c" -> a, a.b, a.b.c.
-func levels(path string) []string {
+// Levels returns every prefix of a dotted path, most general first: "a.b.c" -> a, a.b, a.b.c.
+func Levels(path string) []string {
 	if path == "" {
 		return nil
 	}
@@ -158,19 +158,20 @@ func within(path, level string) bool {
 	return path == level || (strings.HasPrefix(path, level) && path[len(level)] == '.')
 }
 
-// normCategory lower-cases a dotted path and trims its levels, dropping empty ones.
-func normCategory(path string) string {
+// NormCategory lower-cases a dotted path and trims its levels, dropping empty ones.
+func NormCategory(path string) string {
 	parts := strings.Split(path, ".")
 	out := parts[:0]
 	for _, p := range parts {
-		if p = normName(p); p != "" {
+		if p = NormName(p); p != "" {
 			out = append(out, p)
 		}
 	}
 	return strings.Join(out, ".")
 }
 
-func normName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormName is how the catalogue compares brand and category names: lower-cased and trimmed.
+func NormName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Leaf is the most specific level of a dotted category path, as a phrase: "appliances.kitchen.
 // coffee_machine" -> "coffee machine".

@@ -1,4 +1,8 @@
-package creative
+// Package catalogtest reads real catalogue records from the project's shared data sets for the
+// tests of the packages that pick, describe and advertise products (catalog, creative,
+// creatives). Its paths are relative to a package folder one level under pipeline/, where go
+// test runs those tests.
+package catalogtest
 
 import (
 	"encoding/csv"
@@ -10,15 +14,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
+
+// Products is a small catalogue: Sony and JBL headphones at three prices, a speaker, a TV and a
+// kettle, and two records a Catalog leaves out (no id, no category).
+func Products() []schemas.Product {
+	return []schemas.Product{
+		{ID: "h3", Title: "Sony WH-1000", Brand: "Sony", Category: "electronics.audio.headphone", Price: 300, Currency: "USD"},
+		{ID: "h2", Title: "JBL Tune", Brand: "JBL", Category: "electronics.audio.headphone", Price: 50, Currency: "USD"},
+		{ID: "h1", Title: "Sony MDR", Brand: "Sony", Category: "Electronics.Audio.Headphone", Price: 80, Currency: "USD"},
+		{ID: "s1", Title: "JBL Flip", Brand: "JBL", Category: "electronics.audio.speaker", Price: 120, Currency: "USD"},
+		{ID: "t1", Title: "Samsung TV", Brand: "Samsung", Category: "electronics.video.tv", Price: 700, Currency: "USD"},
+		{ID: "k1", Title: "Kettle", Brand: "Bosch", Category: "appliances.kitchen.kettle", Price: 40, Currency: "USD"},
+		{ID: "", Title: "no id", Category: "electronics.audio.headphone"},
+		{ID: "x1", Title: "no category"},
+	}
+}
 
 // sharedData is the project's folder of real public data sets (see its README).
 const sharedData = "../../../shared/data"
 
-// realProducts reads about n real catalogue records: BigBasket products (INR, with titles and
+// RealProducts reads about n real catalogue records: BigBasket products (INR, with titles and
 // brands) spread over the whole file, and REES46 products (USD, dotted categories, no titles).
-func realProducts(t *testing.T, n int) []schemas.Product {
+func RealProducts(t *testing.T, n int) []schemas.Product {
 	t.Helper()
 	var out []schemas.Product
 	bb := readCSV(t, filepath.Join(sharedData, "bigbasket", "BigBasket_Products_9col.csv"))
@@ -56,7 +76,7 @@ func realProducts(t *testing.T, n int) []schemas.Product {
 		seen[r[2]] = true
 		out = append(out, schemas.Product{
 			ID:       r[2],
-			Title:    strings.TrimSpace(r[5] + " " + Leaf(r[4])),
+			Title:    strings.TrimSpace(r[5] + " " + catalog.Leaf(r[4])),
 			Brand:    r[5],
 			Category: r[4],
 			Price:    price,
@@ -95,15 +115,5 @@ func readCSV(t *testing.T, path string) [][]string {
 			t.Fatalf("read %s: %v", path, err)
 		}
 		rows = append(rows, row)
-	}
-}
-
-func writeFile(t *testing.T, path string, body []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, body, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
