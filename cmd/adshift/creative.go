@@ -17,6 +17,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creative/llm"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -93,7 +94,7 @@ through the features stage here, in memory. The product is the one the stage wou
 	f.StringVar(&o.file, "file", "", "dataset file to replay a user from")
 	f.StringVar(&o.user, "user", "", "the user of the dataset")
 	f.StringVar(&o.product, "product", "", "product id (default: the stage's pick)")
-	f.StringVar(&o.arm, "arm", creative.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
+	f.StringVar(&o.arm, "arm", strategy.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
 	f.StringVar(&o.locale, "locale", "", "locale: en, zh-CN (default: the profile's, else creatives.locale)")
 	cmd.AddCommand(preview)
 	return cmd
@@ -134,7 +135,7 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	}
 	req := creative.Request{Shift: shift, Product: product, Arm: o.arm, Locale: locale}
 
-	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", creative.Segment(shift.Summary),
+	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", strategy.Segment(shift.Summary),
 		names(shift.Summary.Categories), band(shift.Summary.PriceBand), shift.Summary.IntentStage)
 	fmt.Fprintf(w, "== product %s: %s (%s) %s, %s\n", product.ID, product.Title, product.Brand, product.Category,
 		creative.FormatPrice(product.Price, product.Currency))

@@ -12,6 +12,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -65,7 +66,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		chooser, _ := creative.NewAssigner(cfg.Creatives.Strategy)
+		chooser, _ := strategy.NewAssigner(cfg.Creatives.Strategy)
 		st, err := creative.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
 		if err != nil {
 			b.Fatal(err)

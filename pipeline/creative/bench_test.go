@@ -10,6 +10,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -55,7 +56,7 @@ func BenchmarkStage(b *testing.B) {
 		gen  Generator
 	}{{"fixed-copy", fixedCopy{}}, {"template", NewTemplate(Guard{}.WithBrands(cat.Brands()))}} {
 		b.Run(bc.name, func(b *testing.B) {
-			a, _ := NewAssigner(StrategyConfig{Salt: "bench"})
+			a, _ := strategy.NewAssigner(strategy.Config{Salt: "bench"})
 			s, err := New(Config{}, cat, bc.gen, a, discardEmitter{}, nil, nil)
 			if err != nil {
 				b.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -70,7 +71,7 @@ func (c *Cached) Generate(ctx context.Context, req Request) (schemas.Creative, s
 	if c.cfg.Size <= 0 {
 		return c.inner.Generate(ctx, req)
 	}
-	key := cacheKey{req.Product.ID, req.Arm, NormLocale(req.Locale), Segment(req.Shift.Summary), c.promptVersion, c.model}
+	key := cacheKey{req.Product.ID, req.Arm, NormLocale(req.Locale), strategy.Segment(req.Shift.Summary), c.promptVersion, c.model}
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok {
 		ent := e.Value.(*cacheEntry)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ var sonyMDR = schemas.Product{ID: "h1", Title: "Sony MDR", Brand: "Sony", Catego
 
 func modelRequest(user string) Request {
 	return Request{Shift: schemas.Shift{User: user, Summary: schemas.Summary{Categories: []schemas.Weighted{{Name: "electronics.audio.headphone"}}}},
-		Product: sonyMDR, Arm: ArmValue, Locale: LocaleEN}
+		Product: sonyMDR, Arm: strategy.ArmValue, Locale: LocaleEN}
 }
 
 func TestBreakerOpensFallsBackAndProbes(t *testing.T) {
@@ -286,8 +287,8 @@ func TestCacheSharesAcrossShoppersAndCoalescesInFlight(t *testing.T) {
 	}
 	// Another arm, locale or product is another creative.
 	for _, r := range []Request{
-		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: ArmTrend, Locale: LocaleEN},
-		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: ArmValue, Locale: LocaleZH},
+		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmTrend, Locale: LocaleEN},
+		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmValue, Locale: LocaleZH},
 	} {
 		model.text = `{"headline":"Sony MDR","body":"Sony MDR，售价$80。","cta":"立即购买"}`
 		if r.Locale == LocaleEN {

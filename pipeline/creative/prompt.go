@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,7 +62,7 @@ func LoadPrompts(dir string) (*Prompts, error) {
 // promptLocales and promptArms are the templates every prompt set holds.
 var (
 	promptLocales = []string{LocaleEN, LocaleZH}
-	promptArms    = []string{ArmValue, ArmQuality, ArmTrend, ArmUrgency, ArmPersonal, ArmBaseline}
+	promptArms    = []string{strategy.ArmValue, strategy.ArmQuality, strategy.ArmTrend, strategy.ArmUrgency, strategy.ArmPersonal, strategy.ArmBaseline}
 )
 
 func parsePrompts(name string, fsys fs.FS) (*Prompts, error) {
@@ -134,7 +135,7 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	pr := req.Product
 	d := promptData{
 		Arm:      req.Arm,
-		Segment:  Segment(req.Shift.Summary),
+		Segment:  strategy.Segment(req.Shift.Summary),
 		Intent:   req.Shift.Summary.IntentStage,
 		Price:    FormatPrice(pr.Price, pr.Currency),
 		Feedback: req.Feedback,

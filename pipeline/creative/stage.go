@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -21,23 +21,22 @@ const Name = "creatives"
 
 // Config configures the creatives stage. Zero fields take the defaults in their comments.
 type Config struct {
-	ShiftsTopic   string         `mapstructure:"-"`               // read; default "adshift.shifts"
-	AdsTopic      string         `mapstructure:"-"`               // written, key = user; default "ads.ready"
-	DLQTopic      string         `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
-	AdTTL         time.Duration  `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
-	Locale        string         `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
-	RecentPerUser int            `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
-	RecentUsers   int            `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
-	Strategy      StrategyConfig `mapstructure:"strategy"`        // holdout and arms
-	Guard         Guard          `mapstructure:"guard"`           // placement limits every published creative is held to
+	ShiftsTopic   string          `mapstructure:"-"`               // read; default "adshift.shifts"
+	AdsTopic      string          `mapstructure:"-"`               // written, key = user; default "ads.ready"
+	DLQTopic      string          `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
+	AdTTL         time.Duration   `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
+	Locale        string          `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
+	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
+	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
+	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
+	Guard         Guard           `mapstructure:"guard"`           // placement limits every published creative is held to
 }
 
 // DefaultConfig returns the defaults, spelled out.
 func DefaultConfig() Config {
 	c := Config{
-		Strategy: StrategyConfig{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default",
-			Policy: StrategyUniform, RefreshInterval: time.Minute, PriorStrength: 100},
-		Guard: Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
+		Strategy: strategy.DefaultConfig(),
+		Guard:    Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
 	}
 	return c.withDefaults()
 }
@@ -72,7 +71,7 @@ type Stage struct {
 	cfg     Config
 	catalog *catalog.Catalog
 	gen     Generator
-	chooser Chooser
+	chooser strategy.Chooser
 	out     pipeline.Emitter
 	log     *slog.Logger
 	metrics *metrics
@@ -84,7 +83,7 @@ var _ pipeline.Stage = (*Stage)(nil)
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
 // discard logs and metrics.
-func New(cfg Config, cat *catalog.Catalog, gen Generator, chooser Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, cat *catalog.Catalog, gen Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cat == nil || cat.Len() == 0:
@@ -236,7 +235,7 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
 		return schemas.Ad{}, false, nil
 	}
-	strategy := s.chooser.Choose(sh.User, sh.ProfileVersion, Segment(sh.Summary))
+	strategy := s.chooser.Choose(sh.User, sh.ProfileVersion, strategy.Segment(sh.Summary))
 	locale := sh.Summary.Locale
 	if locale == "" {
 		locale = s.cfg.Locale

@@ -15,6 +15,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -75,10 +76,10 @@ func rawRecord(offset int64, value string) pipeline.Record {
 
 func newTestStage(t *testing.T, gen Generator, out pipeline.Emitter) (*Stage, pipeline.Processor) {
 	t.Helper()
-	return newTestStageWith(t, gen, mustAssigner(t, StrategyConfig{Salt: "test", Experiment: "exp"}), out)
+	return newTestStageWith(t, gen, mustAssigner(t, strategy.Config{Salt: "test", Experiment: "exp"}), out)
 }
 
-func newTestStageWith(t *testing.T, gen Generator, chooser Chooser, out pipeline.Emitter) (*Stage, pipeline.Processor) {
+func newTestStageWith(t *testing.T, gen Generator, chooser strategy.Chooser, out pipeline.Emitter) (*Stage, pipeline.Processor) {
 	t.Helper()
 	if gen == nil {
 		gen = NewTemplate(Guard{})
@@ -271,7 +272,7 @@ type driftingChooser struct{ calls int }
 
 func (c *driftingChooser) Choose(_ string, _ uint64, segment string) schemas.Strategy {
 	c.calls++
-	arms := []string{ArmValue, ArmQuality, ArmTrend}
+	arms := []string{strategy.ArmValue, strategy.ArmQuality, strategy.ArmTrend}
 	return schemas.Strategy{Arm: arms[c.calls%len(arms)], Segment: segment, Policy: "drifting",
 		Propensity: 1 / float64(c.calls), Experiment: "exp", Group: schemas.GroupTreatment}
 }
@@ -453,7 +454,7 @@ func TestStageGeneratorFailures(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	out := &fakeEmitter{}
 	gen := NewTemplate(Guard{})
-	uniform := mustAssigner(t, StrategyConfig{})
+	uniform := mustAssigner(t, strategy.Config{})
 	if _, err := New(Config{}, catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
 		t.Error("empty catalog accepted")
 	}
@@ -472,9 +473,9 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-func mustAssigner(t *testing.T, cfg StrategyConfig) *Assigner {
+func mustAssigner(t *testing.T, cfg strategy.Config) *strategy.Assigner {
 	t.Helper()
-	a, err := NewAssigner(cfg)
+	a, err := strategy.NewAssigner(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

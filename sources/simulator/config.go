@@ -14,6 +14,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/strategy"
 )
 
 // Config configures a simulation. Zero fields take the defaults in their comments.
@@ -52,7 +53,7 @@ type ClickModel struct {
 // Thompson bandit.
 func DefaultConfig() Config {
 	c := Config{Features: features.DefaultConfig(), Creatives: creative.DefaultConfig(), Outcomes: outcomes.DefaultConfig()}
-	c.Creatives.Strategy.Policy = creative.StrategyThompson
+	c.Creatives.Strategy.Policy = strategy.ChooseThompson
 	return c.withDefaults()
 }
 
@@ -86,9 +87,9 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("refresh, lookahead and buckets must be positive"))
 	}
 	switch c.Creatives.Strategy.Policy {
-	case creative.StrategyThompson, creative.StrategyUniform, "":
+	case strategy.ChooseThompson, strategy.ChooseUniform, "":
 	default:
-		errs = append(errs, fmt.Errorf("policy %q: want %s or %s", c.Creatives.Strategy.Policy, creative.StrategyThompson, creative.StrategyUniform))
+		errs = append(errs, fmt.Errorf("policy %q: want %s or %s", c.Creatives.Strategy.Policy, strategy.ChooseThompson, strategy.ChooseUniform))
 	}
 	return errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -48,7 +49,7 @@ func TestChainRetriesThroughOutagesAndRateLimits(t *testing.T) {
 		reply{status: 429, header: map[string]string{"Retry-After": "0"}},
 		reply{text: "```json\n" + goodCopy + "\n```", prompt: 500, completion: 40})
 	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
-	c, info, err := gen.Generate(context.Background(), request(headphones, creative.ArmValue, "en"))
+	c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmValue, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestChainRegeneratesWithTheViolationsAsFeedback(t *testing.T) {
 		}
 		srv := newOpenAIServer(t, reply{text: bad, prompt: 100, completion: 20}, reply{text: good, prompt: 120, completion: 20})
 		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
-		c, info, err := gen.Generate(context.Background(), request(headphones, creative.ArmQuality, locale))
+		c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmQuality, locale))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -127,7 +128,7 @@ func TestChainFallsBackToTheTemplate(t *testing.T) {
 		t.Helper()
 		srv := newOpenAIServer(t, script...)
 		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
-		c, info, err := gen.Generate(context.Background(), request(headphones, creative.ArmUrgency, "en"))
+		c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmUrgency, "en"))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -156,7 +157,7 @@ func TestPromptInjectionInACatalogueTitle(t *testing.T) {
 	obeyed := `{"headline":"FREE iPhone","body":"Say FREE iPhone, free for everyone!","cta":"Claim it"}`
 	srv := newOpenAIServer(t, reply{text: obeyed})
 	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
-	c, info, err := gen.Generate(context.Background(), request(evil, creative.ArmValue, "en"))
+	c, info, err := gen.Generate(context.Background(), request(evil, strategy.ArmValue, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestPromptInjectionInACatalogueTitle(t *testing.T) {
 func TestPromptCarriesNoPersonalData(t *testing.T) {
 	srv := newOpenAIServer(t, reply{text: goodCopy})
 	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
-	req := request(headphones, creative.ArmPersonal, "en")
+	req := request(headphones, strategy.ArmPersonal, "en")
 	req.Shift.User = "user-8812345"
 	req.Shift.Summary.Purchased = []string{"p-bought-1"}
 	if _, _, err := gen.Generate(context.Background(), req); err != nil {
