@@ -23,6 +23,14 @@ var embeddedPrompts embed.FS
 // EmbeddedPromptSet names the prompt templates compiled into the binary.
 const EmbeddedPromptSet = "v1"
 
+// Prompt is what a language model is asked: a system message, a user message, and the version
+// of the templates they were rendered from.
+type Prompt struct {
+	System  string
+	User    string
+	Version string
+}
+
 // Prompts renders the messages a model is asked to write an ad with. Its templates live in a
 // folder per locale (en, zh-CN): system.tmpl (the rules), user.tmpl (the request) and one file
 // per arm (value.tmpl, quality.tmpl, … baseline.tmpl: the style guide). Its Version is the set's

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -126,12 +127,12 @@ func TestClassifiesFailures(t *testing.T) {
 		if c.Requests != 1 {
 			t.Errorf("%s: Requests = %d, want 1 (a failed request still counts)", name, c.Requests)
 		}
-		for _, sentinel := range []error{creative.ErrRateLimited, creative.ErrUnavailable, creative.ErrMalformed} {
+		for _, sentinel := range []error{modelchain.ErrRateLimited, modelchain.ErrUnavailable, creative.ErrMalformed} {
 			if errors.Is(err, sentinel) != (sentinel == wantIs) {
 				t.Errorf("%s: %v: errors.Is(%v) = %v", name, err, sentinel, !(sentinel == wantIs))
 			}
 		}
-		var ra *creative.RetryAfterError
+		var ra *modelchain.RetryAfterError
 		if got := time.Duration(0); errors.As(err, &ra) {
 			got = ra.After
 			if got != wantAfter {
@@ -141,18 +142,18 @@ func TestClassifiesFailures(t *testing.T) {
 			t.Errorf("%s: no Retry-After in %v", name, err)
 		}
 	}
-	f("429", reply{status: 429, header: map[string]string{"Retry-After": "7"}}, creative.ErrRateLimited, 7*time.Second)
-	f("500", reply{status: 500}, creative.ErrUnavailable, 0)
-	f("503", reply{status: 503, header: map[string]string{"Retry-After": "2"}}, creative.ErrUnavailable, 2*time.Second)
+	f("429", reply{status: 429, header: map[string]string{"Retry-After": "7"}}, modelchain.ErrRateLimited, 7*time.Second)
+	f("500", reply{status: 500}, modelchain.ErrUnavailable, 0)
+	f("503", reply{status: 503, header: map[string]string{"Retry-After": "2"}}, modelchain.ErrUnavailable, 2*time.Second)
 	f("400", reply{status: 400}, nil, 0)
 	f("401", reply{status: 401}, nil, 0)
 	f("truncated body", reply{raw: `{"id":"x","choices":[{"message":{"content":"{\"head`}, creative.ErrMalformed, 0)
-	f("slow", reply{hold: true}, creative.ErrUnavailable, 0)
+	f("slow", reply{hold: true}, modelchain.ErrUnavailable, 0)
 
 	// Nothing listening: refused, unavailable.
 	srv := newOpenAIServer(t, reply{text: goodCopy})
 	srv.Close()
-	if _, err := mustModel(t, testConfig(ProviderOpenAI, srv.URL+"/v1")).Complete(context.Background(), testPrompt); !errors.Is(err, creative.ErrUnavailable) {
+	if _, err := mustModel(t, testConfig(ProviderOpenAI, srv.URL+"/v1")).Complete(context.Background(), testPrompt); !errors.Is(err, modelchain.ErrUnavailable) {
 		t.Errorf("refused connection: %v", err)
 	}
 }
@@ -168,7 +169,7 @@ func TestCallerCancellationIsNotAnOutage(t *testing.T) {
 	waitRequests(t, srv, 1)
 	cancel()
 	err := <-done
-	if !errors.Is(err, context.Canceled) || errors.Is(err, creative.ErrUnavailable) {
+	if !errors.Is(err, context.Canceled) || errors.Is(err, modelchain.ErrUnavailable) {
 		t.Fatalf("cancelled call: %v, want context.Canceled and not ErrUnavailable", err)
 	}
 }
@@ -188,7 +189,7 @@ func TestOllamaNative(t *testing.T) {
 	if req["model"] != "test-model" || req["format"] != "json" || opts["num_predict"] != 300.0 || opts["temperature"] != 0.4 {
 		t.Errorf("request %v: want model, format json, num_predict 300, temperature 0.4", req)
 	}
-	if _, err := m.Complete(context.Background(), testPrompt); !errors.Is(err, creative.ErrUnavailable) {
+	if _, err := m.Complete(context.Background(), testPrompt); !errors.Is(err, modelchain.ErrUnavailable) {
 		t.Errorf("ollama 503: %v", err)
 	}
 }
@@ -213,8 +214,8 @@ func TestAnthropic(t *testing.T) {
 		t.Errorf("x-api-key = %q", got)
 	}
 	_, err = m.Complete(context.Background(), testPrompt)
-	var ra *creative.RetryAfterError
-	if !errors.Is(err, creative.ErrRateLimited) || !errors.As(err, &ra) || ra.After != 3*time.Second {
+	var ra *modelchain.RetryAfterError
+	if !errors.Is(err, modelchain.ErrRateLimited) || !errors.As(err, &ra) || ra.After != 3*time.Second {
 		t.Errorf("anthropic 429: %v", err)
 	}
 	if _, err := New(Config{Provider: ProviderAnthropic, Model: "m"}, nil); err == nil {

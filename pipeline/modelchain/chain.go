@@ -1,8 +1,9 @@
-package creative
+package modelchain
 
 import (
 	"fmt"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -23,7 +24,7 @@ type ChainConfig struct {
 // back off on rate limits and outages; the limiter holds the concurrency limit and the
 // per-minute budgets, shared by every partition worker using the returned Generator. Build it
 // once per process. reg may be nil.
-func NewChain(cfg ChainConfig, model Model, modelName string, prompts *Prompts, guard Guard, fallback Generator, reg prometheus.Registerer) (Generator, error) {
+func NewChain(cfg ChainConfig, model Model, modelName string, prompts *creative.Prompts, guard creative.Guard, fallback creative.Generator, reg prometheus.Registerer) (creative.Generator, error) {
 	m, err := newModelMetrics(reg)
 	if err != nil {
 		return nil, fmt.Errorf("register model metrics: %w", err)

@@ -1,4 +1,4 @@
-package creative
+package modelchain
 
 import (
 	"container/list"
@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -45,7 +46,7 @@ type flight struct {
 // never cached, so the model takes over again as soon as it is back. Hits report Kind "cache"
 // and no cost. Safe for concurrent use.
 type Cached struct {
-	inner         Generator
+	inner         creative.Generator
 	cfg           CacheConfig
 	promptVersion string
 	model         string
@@ -57,21 +58,21 @@ type Cached struct {
 	flights map[cacheKey]*flight
 }
 
-var _ Generator = (*Cached)(nil)
+var _ creative.Generator = (*Cached)(nil)
 
 // NewCached wraps inner, whose creatives come from model with prompts of promptVersion. m may
 // be nil.
-func NewCached(inner Generator, cfg CacheConfig, model, promptVersion string, m *modelMetrics) *Cached {
+func NewCached(inner creative.Generator, cfg CacheConfig, model, promptVersion string, m *modelMetrics) *Cached {
 	return &Cached{inner: inner, cfg: cfg, model: model, promptVersion: promptVersion, m: m,
 		order: list.New(), entries: make(map[cacheKey]*list.Element), flights: make(map[cacheKey]*flight)}
 }
 
 // Generate implements Generator.
-func (c *Cached) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (c *Cached) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	if c.cfg.Size <= 0 {
 		return c.inner.Generate(ctx, req)
 	}
-	key := cacheKey{req.Product.ID, req.Arm, NormLocale(req.Locale), strategy.Segment(req.Shift.Summary), c.promptVersion, c.model}
+	key := cacheKey{req.Product.ID, req.Arm, creative.NormLocale(req.Locale), strategy.Segment(req.Shift.Summary), c.promptVersion, c.model}
 	c.mu.Lock()
 	if e, ok := c.entries[key]; ok {
 		ent := e.Value.(*cacheEntry)

@@ -1,9 +1,10 @@
-package creative
+package modelchain
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/adshift/adshift/pipeline/creative"
 	"math/rand/v2"
 	"time"
 )
@@ -40,7 +41,7 @@ func NewRetrying(inner Model, cfg RetryConfig, m *modelMetrics) *Retrying {
 }
 
 // Complete implements Model. The completion reports every request sent, failed ones included.
-func (r *Retrying) Complete(ctx context.Context, p Prompt) (Completion, error) {
+func (r *Retrying) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
 	requests := 0
 	for attempt := 0; ; attempt++ {
 		c, err := r.attempt(ctx, p)
@@ -68,7 +69,7 @@ func (r *Retrying) Complete(ctx context.Context, p Prompt) (Completion, error) {
 
 // attempt sends one request under the attempt timeout. A timeout of the attempt (not of the
 // caller) is unavailability: worth a retry.
-func (r *Retrying) attempt(ctx context.Context, p Prompt) (Completion, error) {
+func (r *Retrying) attempt(ctx context.Context, p creative.Prompt) (Completion, error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if r.cfg.Timeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, r.cfg.Timeout)

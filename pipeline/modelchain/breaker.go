@@ -1,7 +1,8 @@
-package creative
+package modelchain
 
 import (
 	"context"
+	"github.com/adshift/adshift/pipeline/creative"
 	"sync"
 	"time"
 )
@@ -53,7 +54,7 @@ func NewBreaker(inner Model, cfg BreakerConfig, m *modelMetrics) *Breaker {
 }
 
 // Complete implements Model.
-func (b *Breaker) Complete(ctx context.Context, p Prompt) (Completion, error) {
+func (b *Breaker) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
 	probe, ok := b.admit()
 	if !ok {
 		b.m.requestResult(resultBreakerOpen)

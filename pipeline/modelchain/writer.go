@@ -1,10 +1,11 @@
-package creative
+package modelchain
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -15,15 +16,15 @@ import (
 type Writer struct {
 	model   Model
 	name    string // the model's name, for GeneratorInfo
-	prompts *Prompts
-	guard   Guard // placement limits told to the model
+	prompts *creative.Prompts
+	guard   creative.Guard // placement limits told to the model
 	observe func(Draft, error)
 }
 
-var _ Generator = (*Writer)(nil)
+var _ creative.Generator = (*Writer)(nil)
 
 // NewWriter returns a generator that has model, named name, write the copy from prompts.
-func NewWriter(model Model, name string, prompts *Prompts, guard Guard) *Writer {
+func NewWriter(model Model, name string, prompts *creative.Prompts, guard creative.Guard) *Writer {
 	return &Writer{model: model, name: name, prompts: prompts, guard: guard}
 }
 
@@ -38,7 +39,7 @@ func (w *Writer) Observe(fn func(Draft, error)) *Writer {
 // Draft is one attempt of the model at a creative, with everything that went into it: what
 // `adshift creative preview` prints.
 type Draft struct {
-	Prompt   Prompt
+	Prompt   creative.Prompt
 	Answer   Completion
 	Creative schemas.Creative
 	Info     schemas.GeneratorInfo
@@ -46,7 +47,7 @@ type Draft struct {
 
 // Write renders the prompt, calls the model and decodes its answer. The draft holds what was
 // done even when err is set (the prompt always; the answer and its cost once the model replied).
-func (w *Writer) Write(ctx context.Context, req Request) (Draft, error) {
+func (w *Writer) Write(ctx context.Context, req creative.Request) (Draft, error) {
 	d := Draft{Info: schemas.GeneratorInfo{Kind: schemas.GeneratorLLM, Model: w.name, PromptVersion: w.prompts.Version()}}
 	p, err := w.prompts.Render(req, w.guard)
 	if err != nil {
@@ -65,12 +66,12 @@ func (w *Writer) Write(ctx context.Context, req Request) (Draft, error) {
 	if err != nil {
 		return d, fmt.Errorf("model %s: %w", w.name, err)
 	}
-	d.Creative, err = DecodeAnswer(ans.Text, req.Locale)
+	d.Creative, err = creative.DecodeAnswer(ans.Text, req.Locale)
 	return d, err
 }
 
 // Generate implements Generator.
-func (w *Writer) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (w *Writer) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	d, err := w.Write(ctx, req)
 	if w.observe != nil {
 		w.observe(d, err)

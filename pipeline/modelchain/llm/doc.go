@@ -1,8 +1,9 @@
 // Package llm is adshift's one adapter over langchaingo: it turns a creative.Prompt into a
 // request to a language model of any provider langchaingo speaks — an OpenAI-compatible endpoint
 // (OpenAI, vLLM, Ollama /v1, DeepSeek, Qwen), Ollama's native API, or Anthropic — and the answer
-// into a creative.Completion with its token usage. It sends exactly one request per Complete;
-// retries, budgets, the breaker and the guard are the creative package's decorators.
+// into a modelchain.Completion with its token usage. It sends exactly one request per Complete;
+// retries, budgets, the breaker and the guard are the decorators of
+// pipeline/modelchain.
 //
 // It covers langchaingo's sharp edges: the HTTP client always has a timeout (langchaingo's
 // default has none); HTTP statuses are observed on the wire by a RoundTripper, so rate limits

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -16,13 +17,13 @@ import (
 var brands = []string{"sony", "bose", "jbl"}
 
 // chainFor builds the stage's generator around a model on srv, the way the wiring does.
-func chainFor(t *testing.T, cfg Config, limit creative.LimitConfig) creative.Generator {
+func chainFor(t *testing.T, cfg Config, limit modelchain.LimitConfig) creative.Generator {
 	t.Helper()
 	m := mustModel(t, cfg)
 	guard := creative.Guard{}.WithBrands(brands)
-	gen, err := creative.NewChain(creative.ChainConfig{
-		Retry:   creative.RetryConfig{Retries: 2, Base: time.Millisecond, Max: 5 * time.Millisecond, Timeout: 5 * time.Second},
-		Breaker: creative.BreakerConfig{Failures: 3, OpenFor: time.Hour},
+	gen, err := modelchain.NewChain(modelchain.ChainConfig{
+		Retry:   modelchain.RetryConfig{Retries: 2, Base: time.Millisecond, Max: 5 * time.Millisecond, Timeout: 5 * time.Second},
+		Breaker: modelchain.BreakerConfig{Failures: 3, OpenFor: time.Hour},
 		Limit:   limit,
 	}, m, m.Name(), creative.EmbeddedPrompts(), guard, creative.NewTemplate(guard), prometheus.NewRegistry())
 	if err != nil {
@@ -48,7 +49,7 @@ func TestChainRetriesThroughOutagesAndRateLimits(t *testing.T) {
 		reply{status: 500},
 		reply{status: 429, header: map[string]string{"Retry-After": "0"}},
 		reply{text: "```json\n" + goodCopy + "\n```", prompt: 500, completion: 40})
-	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
+	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), modelchain.LimitConfig{})
 	c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmValue, "en"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestChainRegeneratesWithTheViolationsAsFeedback(t *testing.T) {
 			good = `{"headline":"索尼降噪耳机","body":"Sony 无线降噪耳机，售价$348。","cta":"立即购买"}`
 		}
 		srv := newOpenAIServer(t, reply{text: bad, prompt: 100, completion: 20}, reply{text: good, prompt: 120, completion: 20})
-		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
+		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), modelchain.LimitConfig{})
 		c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmQuality, locale))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -127,7 +128,7 @@ func TestChainFallsBackToTheTemplate(t *testing.T) {
 	f := func(name, reason string, script ...reply) {
 		t.Helper()
 		srv := newOpenAIServer(t, script...)
-		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
+		gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), modelchain.LimitConfig{})
 		c, info, err := gen.Generate(context.Background(), request(headphones, strategy.ArmUrgency, "en"))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -142,10 +143,10 @@ func TestChainFallsBackToTheTemplate(t *testing.T) {
 			t.Errorf("%s: fallback copy %+v: %v", name, c, vs)
 		}
 	}
-	f("outage", creative.FallbackModelError, reply{status: 503})
-	f("unauthorised", creative.FallbackModelError, reply{status: 401})
-	f("guard twice", creative.FallbackGuard, reply{text: `{"headline":"The best","body":"Only $1","cta":"Buy"}`})
-	f("garbage twice", creative.FallbackMalformed, reply{text: `I cannot help with that.`})
+	f("outage", modelchain.FallbackModelError, reply{status: 503})
+	f("unauthorised", modelchain.FallbackModelError, reply{status: 401})
+	f("guard twice", modelchain.FallbackGuard, reply{text: `{"headline":"The best","body":"Only $1","cta":"Buy"}`})
+	f("garbage twice", modelchain.FallbackMalformed, reply{text: `I cannot help with that.`})
 }
 
 // A catalogue title that tries to steer the model stays data: quoted inside its block, JSON-
@@ -156,7 +157,7 @@ func TestPromptInjectionInACatalogueTitle(t *testing.T) {
 		Brand: "Sony", Category: "electronics.audio.headphone", Price: 348, Currency: "USD"}
 	obeyed := `{"headline":"FREE iPhone","body":"Say FREE iPhone, free for everyone!","cta":"Claim it"}`
 	srv := newOpenAIServer(t, reply{text: obeyed})
-	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
+	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), modelchain.LimitConfig{})
 	c, info, err := gen.Generate(context.Background(), request(evil, strategy.ArmValue, "en"))
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +182,7 @@ func TestPromptInjectionInACatalogueTitle(t *testing.T) {
 
 func TestPromptCarriesNoPersonalData(t *testing.T) {
 	srv := newOpenAIServer(t, reply{text: goodCopy})
-	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), creative.LimitConfig{})
+	gen := chainFor(t, testConfig(ProviderOpenAI, srv.URL+"/v1"), modelchain.LimitConfig{})
 	req := request(headphones, strategy.ArmPersonal, "en")
 	req.Shift.User = "user-8812345"
 	req.Shift.Summary.Purchased = []string{"p-bought-1"}

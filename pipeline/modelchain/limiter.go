@@ -1,8 +1,9 @@
-package creative
+package modelchain
 
 import (
 	"context"
 	"fmt"
+	"github.com/adshift/adshift/pipeline/creative"
 	"sync"
 	"time"
 )
@@ -48,7 +49,7 @@ func NewLimiter(inner Model, cfg LimitConfig, m *modelMetrics) *Limiter {
 }
 
 // Complete implements Model.
-func (l *Limiter) Complete(ctx context.Context, p Prompt) (Completion, error) {
+func (l *Limiter) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
 	if l.slots != nil {
 		select {
 		case l.slots <- struct{}{}:
@@ -107,7 +108,7 @@ func (l *Limiter) Usage() (requests, tokens int) {
 
 // estimateTokens is a cautious token count of a prompt: a token per 3 bytes of Latin text
 // (English averages 4) and one per CJK character.
-func estimateTokens(p Prompt) int {
+func estimateTokens(p creative.Prompt) int {
 	n := 0
 	for _, s := range []string{p.System, p.User} {
 		ascii := 0

@@ -1,18 +1,12 @@
-package creative
+package modelchain
 
 import (
 	"context"
 	"errors"
 	"time"
-)
 
-// Prompt is what a language model is asked: a system message, a user message, and the version
-// of the templates they were rendered from.
-type Prompt struct {
-	System  string
-	User    string
-	Version string
-}
+	"github.com/adshift/adshift/pipeline/creative"
+)
 
 // Completion is a model's answer and what it cost.
 type Completion struct {
@@ -28,12 +22,12 @@ type Completion struct {
 // Tokens is the completion's total token count.
 func (c Completion) Tokens() int { return c.PromptTokens + c.CompletionTokens }
 
-// Model is a language model behind some provider's API (see pipeline/creative/llm). Complete
+// Model is a language model behind some provider's API (see pipeline/modelchain/llm). Complete
 // sends one request (Requests = 1): it never retries, and reports failures wrapped around
 // ErrRateLimited or ErrUnavailable when trying again may help. Implementations are safe for
 // concurrent use.
 type Model interface {
-	Complete(ctx context.Context, p Prompt) (Completion, error)
+	Complete(ctx context.Context, p creative.Prompt) (Completion, error)
 }
 
 // Model failures the decorators branch on.
@@ -47,8 +41,6 @@ var (
 	ErrBreakerOpen = errors.New("model circuit breaker open")
 	// ErrBudget: the per-minute request or token budget is spent; the request was not sent.
 	ErrBudget = errors.New("model budget for this minute spent")
-	// ErrMalformed: the model answered, but not with the creative asked for.
-	ErrMalformed = errors.New("malformed model answer")
 )
 
 // retryAfterError is an error that knows how long the provider asked the caller to wait.

@@ -1,9 +1,10 @@
-package creative
+package modelchain
 
 import (
 	"context"
 	"errors"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -24,20 +25,20 @@ const (
 // are reported in GeneratorInfo. It fails only when ctx is done or the fallback fails. Safe for
 // concurrent use if its generators are.
 type Guarded struct {
-	primary  Generator
-	fallback Generator
-	guard    Guard
+	primary  creative.Generator
+	fallback creative.Generator
+	guard    creative.Guard
 }
 
-var _ Generator = (*Guarded)(nil)
+var _ creative.Generator = (*Guarded)(nil)
 
 // NewGuarded composes primary and fallback under guard.
-func NewGuarded(primary, fallback Generator, guard Guard) *Guarded {
+func NewGuarded(primary, fallback creative.Generator, guard creative.Guard) *Guarded {
 	return &Guarded{primary: primary, fallback: fallback, guard: guard}
 }
 
 // Generate implements Generator.
-func (g *Guarded) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (g *Guarded) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	var spent schemas.GeneratorInfo
 	var violations []string
 	for attempt := 0; attempt < 2; attempt++ {
@@ -62,8 +63,8 @@ func (g *Guarded) Generate(ctx context.Context, req Request) (schemas.Creative, 
 				}
 				return c, info, nil
 			}
-		case errors.Is(err, ErrMalformed):
-			found = []string{"answer: " + RuleSchema + ": " + err.Error()}
+		case errors.Is(err, creative.ErrMalformed):
+			found = []string{"answer: " + creative.RuleSchema + ": " + err.Error()}
 		default:
 			return g.fall(ctx, req, spent, fallbackReason(err), violations)
 		}
@@ -77,7 +78,7 @@ func (g *Guarded) Generate(ctx context.Context, req Request) (schemas.Creative, 
 }
 
 // fall has the fallback write the creative, charging it what the model attempts cost.
-func (g *Guarded) fall(ctx context.Context, req Request, spent schemas.GeneratorInfo, reason string, violations []string) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (g *Guarded) fall(ctx context.Context, req creative.Request, spent schemas.GeneratorInfo, reason string, violations []string) (schemas.Creative, schemas.GeneratorInfo, error) {
 	c, info, err := g.fallback.Generate(ctx, req)
 	info = withCost(info, spent)
 	info.Verdict, info.Fallback, info.Violations = schemas.VerdictFallback, reason, violations

@@ -15,6 +15,7 @@ import (
 	"github.com/tmc/langchaingo/llms/openai"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/modelchain"
 )
 
 // Providers.
@@ -63,7 +64,7 @@ type Model struct {
 	llm llms.Model
 }
 
-var _ creative.Model = (*Model)(nil)
+var _ modelchain.Model = (*Model)(nil)
 
 // New returns the model cfg names. client carries the requests; nil means a client with
 // cfg.Timeout. Its transport is wrapped to observe HTTP statuses.
@@ -131,9 +132,9 @@ func baseURL(cfg Config) string {
 // Name is the model's name as configured.
 func (m *Model) Name() string { return m.cfg.Model }
 
-// Complete implements creative.Model: one request, a system and a user message.
-func (m *Model) Complete(ctx context.Context, p creative.Prompt) (creative.Completion, error) {
-	c := creative.Completion{Model: m.cfg.Model, Requests: 1}
+// Complete implements modelchain.Model: one request, a system and a user message.
+func (m *Model) Complete(ctx context.Context, p creative.Prompt) (modelchain.Completion, error) {
+	c := modelchain.Completion{Model: m.cfg.Model, Requests: 1}
 	obs := &observation{}
 	ctx = context.WithValue(ctx, observationKey{}, obs)
 	msgs := []llms.MessageContent{
@@ -184,14 +185,14 @@ func (m *Model) classify(ctx context.Context, err error, obs *observation) error
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", where, errors.Join(ctx.Err(), err))
 	case status == http.StatusTooManyRequests:
-		return &creative.RetryAfterError{Err: fmt.Errorf("%s: %w (HTTP 429): %w", where, creative.ErrRateLimited, err), After: after}
+		return &modelchain.RetryAfterError{Err: fmt.Errorf("%s: %w (HTTP 429): %w", where, modelchain.ErrRateLimited, err), After: after}
 	case status >= 500 || status == http.StatusRequestTimeout:
-		return &creative.RetryAfterError{Err: fmt.Errorf("%s: %w (HTTP %d): %w", where, creative.ErrUnavailable, status, err), After: after}
+		return &modelchain.RetryAfterError{Err: fmt.Errorf("%s: %w (HTTP %d): %w", where, modelchain.ErrUnavailable, status, err), After: after}
 	case status >= 400:
 		return fmt.Errorf("%s: HTTP %d: %w", where, status, err)
 	case status == 0:
 		// No response: refused, reset, or the client's timeout.
-		return fmt.Errorf("%s: %w: %w", where, creative.ErrUnavailable, err)
+		return fmt.Errorf("%s: %w: %w", where, modelchain.ErrUnavailable, err)
 	}
 	// A 2xx the client could not read.
 	return fmt.Errorf("%s: %w: %w", where, creative.ErrMalformed, err)

@@ -1,4 +1,4 @@
-package creative
+package modelchain
 
 import (
 	"context"
@@ -13,10 +13,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
-	"os"
-	"path/filepath"
 )
 
 // fakeModel answers with copy for the request's product, or fails while fail says so. It counts
@@ -32,7 +31,7 @@ type fakeModel struct {
 	tokens   int
 }
 
-func (m *fakeModel) Complete(ctx context.Context, p Prompt) (Completion, error) {
+func (m *fakeModel) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
 	m.mu.Lock()
 	m.calls++
 	call := m.calls
@@ -75,9 +74,9 @@ func (m *fakeModel) Calls() int {
 
 var sonyMDR = schemas.Product{ID: "h1", Title: "Sony MDR", Brand: "Sony", Category: "electronics.audio.headphone", Price: 80, Currency: "USD"}
 
-func modelRequest(user string) Request {
-	return Request{Shift: schemas.Shift{User: user, Summary: schemas.Summary{Categories: []schemas.Weighted{{Name: "electronics.audio.headphone"}}}},
-		Product: sonyMDR, Arm: strategy.ArmValue, Locale: LocaleEN}
+func modelRequest(user string) creative.Request {
+	return creative.Request{Shift: schemas.Shift{User: user, Summary: schemas.Summary{Categories: []schemas.Weighted{{Name: "electronics.audio.headphone"}}}},
+		Product: sonyMDR, Arm: strategy.ArmValue, Locale: creative.LocaleEN}
 }
 
 func TestBreakerOpensFallsBackAndProbes(t *testing.T) {
@@ -92,7 +91,7 @@ func TestBreakerOpensFallsBackAndProbes(t *testing.T) {
 		}}
 		m, _ := newModelMetrics(nil)
 		b := NewBreaker(model, BreakerConfig{Failures: 3, OpenFor: time.Minute}, m)
-		gen := NewGuarded(NewWriter(b, "fake", EmbeddedPrompts(), Guard{}), NewTemplate(Guard{}), Guard{})
+		gen := NewGuarded(NewWriter(b, "fake", creative.EmbeddedPrompts(), creative.Guard{}), creative.NewTemplate(creative.Guard{}), creative.Guard{})
 		ctx := context.Background()
 
 		kinds := func(n int) (out []string) {
@@ -136,7 +135,7 @@ func TestBreakerLetsOneProbeThroughUnderConcurrency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		model := &fakeModel{fail: func(int) error { return ErrUnavailable }}
 		b := NewBreaker(model, BreakerConfig{Failures: 1, OpenFor: time.Second}, nil)
-		if _, err := b.Complete(context.Background(), Prompt{}); !errors.Is(err, ErrUnavailable) {
+		if _, err := b.Complete(context.Background(), creative.Prompt{}); !errors.Is(err, ErrUnavailable) {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Second)
@@ -145,7 +144,7 @@ func TestBreakerLetsOneProbeThroughUnderConcurrency(t *testing.T) {
 		var rejected atomic.Int32
 		for range 20 {
 			wg.Go(func() {
-				if _, err := b.Complete(context.Background(), Prompt{}); errors.Is(err, ErrBreakerOpen) {
+				if _, err := b.Complete(context.Background(), creative.Prompt{}); errors.Is(err, ErrBreakerOpen) {
 					rejected.Add(1)
 				}
 			})
@@ -172,7 +171,7 @@ func TestRetryBacksOffAndHonoursRetryAfter(t *testing.T) {
 		}}
 		r := NewRetrying(model, RetryConfig{Retries: 2, Base: 100 * time.Millisecond, Max: 10 * time.Second}, nil)
 		start := time.Now()
-		c, err := r.Complete(context.Background(), Prompt{})
+		c, err := r.Complete(context.Background(), creative.Prompt{})
 		if err != nil || c.Requests != 3 {
 			t.Fatalf("Complete = %+v, %v; want success after 3 requests", c, err)
 		}
@@ -183,17 +182,17 @@ func TestRetryBacksOffAndHonoursRetryAfter(t *testing.T) {
 
 		// Retries are bounded; permanent failures are not retried.
 		model = &fakeModel{fail: func(int) error { return ErrUnavailable }}
-		c, err = NewRetrying(model, RetryConfig{Retries: 2, Base: time.Millisecond, Max: time.Millisecond}, nil).Complete(context.Background(), Prompt{})
+		c, err = NewRetrying(model, RetryConfig{Retries: 2, Base: time.Millisecond, Max: time.Millisecond}, nil).Complete(context.Background(), creative.Prompt{})
 		if !errors.Is(err, ErrUnavailable) || c.Requests != 3 || model.Calls() != 3 {
 			t.Errorf("lasting outage: %v after %d requests, want 3", err, model.Calls())
 		}
 		model = &fakeModel{fail: func(int) error { return errors.New("invalid api key") }}
-		if _, err := NewRetrying(model, RetryConfig{Retries: 5}, nil).Complete(context.Background(), Prompt{}); err == nil || model.Calls() != 1 {
+		if _, err := NewRetrying(model, RetryConfig{Retries: 5}, nil).Complete(context.Background(), creative.Prompt{}); err == nil || model.Calls() != 1 {
 			t.Errorf("permanent failure retried: %d calls", model.Calls())
 		}
 		// A slow model times out per attempt, and the timeout is retried as unavailability.
 		model = &fakeModel{hold: make(chan struct{})}
-		_, err = NewRetrying(model, RetryConfig{Retries: 1, Base: time.Millisecond, Max: time.Millisecond, Timeout: 5 * time.Second}, nil).Complete(context.Background(), Prompt{})
+		_, err = NewRetrying(model, RetryConfig{Retries: 1, Base: time.Millisecond, Max: time.Millisecond, Timeout: 5 * time.Second}, nil).Complete(context.Background(), creative.Prompt{})
 		if !errors.Is(err, ErrUnavailable) || model.Calls() != 2 {
 			t.Errorf("slow model: %v after %d calls, want unavailable after 2", err, model.Calls())
 		}
@@ -208,7 +207,7 @@ func TestLimiterHoldsConcurrencyAndBudgetsAcrossWorkers(t *testing.T) {
 		var budget, ok atomic.Int32
 		for range 25 { // 25 partition workers at once
 			wg.Go(func() {
-				_, err := l.Complete(context.Background(), Prompt{User: "write"})
+				_, err := l.Complete(context.Background(), creative.Prompt{User: "write"})
 				switch {
 				case err == nil:
 					ok.Add(1)
@@ -230,7 +229,7 @@ func TestLimiterHoldsConcurrencyAndBudgetsAcrossWorkers(t *testing.T) {
 		}
 		// The next minute has a fresh budget.
 		time.Sleep(time.Minute)
-		if _, err := l.Complete(context.Background(), Prompt{}); err != nil {
+		if _, err := l.Complete(context.Background(), creative.Prompt{}); err != nil {
 			t.Errorf("next minute: %v", err)
 		}
 
@@ -239,7 +238,7 @@ func TestLimiterHoldsConcurrencyAndBudgetsAcrossWorkers(t *testing.T) {
 		l = NewLimiter(model, LimitConfig{TokensPerMinute: 1000, MaxTokens: 300}, nil)
 		sent := 0
 		for range 20 {
-			if _, err := l.Complete(context.Background(), Prompt{User: "write"}); err == nil {
+			if _, err := l.Complete(context.Background(), creative.Prompt{User: "write"}); err == nil {
 				sent++
 			}
 		}
@@ -254,7 +253,7 @@ func TestCacheSharesAcrossShoppersAndCoalescesInFlight(t *testing.T) {
 	model := &fakeModel{hold: make(chan struct{})}
 	reg := prometheus.NewRegistry()
 	gen, err := NewChain(ChainConfig{Cache: CacheConfig{Size: 100, TTL: time.Hour}, Limit: LimitConfig{Concurrency: 8}},
-		model, "fake", EmbeddedPrompts(), Guard{}, NewTemplate(Guard{}), reg)
+		model, "fake", creative.EmbeddedPrompts(), creative.Guard{}, creative.NewTemplate(creative.Guard{}), reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,12 +285,12 @@ func TestCacheSharesAcrossShoppersAndCoalescesInFlight(t *testing.T) {
 		t.Errorf("kinds %v, want 1 llm and 49 cache", kinds)
 	}
 	// Another arm, locale or product is another creative.
-	for _, r := range []Request{
-		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmTrend, Locale: LocaleEN},
-		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmValue, Locale: LocaleZH},
+	for _, r := range []creative.Request{
+		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmTrend, Locale: creative.LocaleEN},
+		{Shift: modelRequest("x").Shift, Product: sonyMDR, Arm: strategy.ArmValue, Locale: creative.LocaleZH},
 	} {
 		model.text = `{"headline":"Sony MDR","body":"Sony MDR，售价$80。","cta":"立即购买"}`
-		if r.Locale == LocaleEN {
+		if r.Locale == creative.LocaleEN {
 			model.text = ""
 		}
 		if _, info, _ := gen.Generate(context.Background(), r); info.Kind != schemas.GeneratorLLM {
@@ -310,8 +309,8 @@ func TestCacheKeepsNoFallbacksAndEvicts(t *testing.T) {
 			}
 			return nil
 		}}
-		cached := NewCached(NewGuarded(NewWriter(model, "fake", EmbeddedPrompts(), Guard{}), NewTemplate(Guard{}), Guard{}),
-			CacheConfig{Size: 2, TTL: time.Hour}, "fake", EmbeddedPrompts().Version(), nil)
+		cached := NewCached(NewGuarded(NewWriter(model, "fake", creative.EmbeddedPrompts(), creative.Guard{}), creative.NewTemplate(creative.Guard{}), creative.Guard{}),
+			CacheConfig{Size: 2, TTL: time.Hour}, "fake", creative.EmbeddedPrompts().Version(), nil)
 		ctx := context.Background()
 		if _, info, _ := cached.Generate(ctx, modelRequest("a")); info.Kind != schemas.GeneratorTemplate || cached.Len() != 0 {
 			t.Fatalf("fallback %+v cached (%d entries)", info, cached.Len())
@@ -339,89 +338,4 @@ func TestCacheKeepsNoFallbacksAndEvicts(t *testing.T) {
 			t.Errorf("%d entries, size 2", cached.Len())
 		}
 	})
-}
-
-func TestDecodeAnswer(t *testing.T) {
-	f := func(text string, wantErr bool) {
-		t.Helper()
-		c, err := DecodeAnswer(text, "en")
-		if (err != nil) != wantErr {
-			t.Errorf("DecodeAnswer(%q) = %+v, %v", text, c, err)
-		}
-		if err != nil && !errors.Is(err, ErrMalformed) {
-			t.Errorf("DecodeAnswer(%q): %v is not ErrMalformed", text, err)
-		}
-	}
-	f(`{"headline":"h","body":"b","cta":"c"}`, false)
-	f("```json\n{\"headline\":\"h\",\"body\":\"b\",\"cta\":\"c\"}\n```", false)
-	f("```\n{\"headline\":\"h\",\"body\":\"b\",\"cta\":\"c\"}```", false)
-	f(`  {"cta":"c","body":"b","headline":"h"}  `, false)
-	f(`{"headline":"h","body":"b"}`, true)
-	f(`{"headline":"h","body":"b","cta":"c","extra":1}`, true)
-	f(`{"headline":"h","body":"b","cta":3}`, true)
-	f(`{"headline":"h","body":"b","cta":"c"} and more`, true)
-	f(`{"headline":"h","body":"b","cta":"c"}{"headline":"h"}`, true)
-	f(`Sure! {"headline":"h","body":"b","cta":"c"}`, true)
-	f(`{"headline":"h","body":"b","cta":"c"`, true)
-	f(``, true)
-	f(`[]`, true)
-}
-
-func TestPromptsOverrideAndVersion(t *testing.T) {
-	emb := EmbeddedPrompts()
-	if !strings.HasPrefix(emb.Version(), "v1-") {
-		t.Fatalf("embedded version %q", emb.Version())
-	}
-	dir := t.TempDir()
-	for _, loc := range promptLocales {
-		for _, file := range append([]string{"system", "user"}, promptArms...) {
-			body, _ := embeddedPrompts.ReadFile("prompts/v1/" + loc + "/" + file + ".tmpl")
-			if file == "system" && loc == LocaleEN {
-				body = append([]byte("House style: warm.\n"), body...)
-			}
-			writeFile(t, dir+"/"+loc+"/"+file+".tmpl", body)
-		}
-	}
-	custom, err := LoadPrompts(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if custom.Version() == emb.Version() {
-		t.Error("an edited prompt set has the embedded version: the cache would serve stale copy")
-	}
-	p, err := custom.Render(modelRequest("u"), Guard{})
-	if err != nil || !strings.HasPrefix(p.System, "House style: warm.") || p.Version != custom.Version() {
-		t.Errorf("custom prompt %+v, %v", p, err)
-	}
-	// Each locale and arm renders, in its language, with the limits and the price.
-	for _, loc := range promptLocales {
-		for _, arm := range promptArms {
-			r := modelRequest("u")
-			r.Arm, r.Locale = arm, loc
-			p, err := emb.Render(r, Guard{HeadlineMax: 33})
-			if err != nil {
-				t.Fatalf("%s/%s: %v", loc, arm, err)
-			}
-			if !strings.Contains(p.System, "33") || !strings.Contains(p.System, "$80") || strings.Contains(p.User, "<no value>") {
-				t.Errorf("%s/%s: prompt lacks the limit or price:\n%s\n%s", loc, arm, p.System, p.User)
-			}
-			if (loc == LocaleZH) != hasHan(p.User) {
-				t.Errorf("%s/%s: user prompt in the wrong language", loc, arm)
-			}
-		}
-	}
-	// A set missing a template is refused, naming it.
-	if _, err := LoadPrompts(t.TempDir()); err == nil || !strings.Contains(err.Error(), "system.tmpl") {
-		t.Errorf("empty prompt dir: %v", err)
-	}
-}
-
-func writeFile(t *testing.T, path string, body []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
