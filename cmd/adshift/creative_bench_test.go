@@ -12,6 +12,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
@@ -68,7 +69,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 			b.Fatal(err)
 		}
 		chooser, _ := strategy.NewAssigner(cfg.Creatives.Strategy)
-		st, err := creative.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
+		st, err := creatives.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/kafka"
@@ -142,7 +143,7 @@ func TestCreativesStageThroughKafkaSurvivesAModelOutage(t *testing.T) {
 	}
 	defer broker.Close()
 	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = broker.Addrs(), false
-	stop := startRun(t, a, []string{creative.Name})
+	stop := startRun(t, a, []string{creatives.Name})
 	defer stop()
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(broker.Addrs()...), kgo.ConsumeTopics(a.cfg.Topics.Ads.Name),

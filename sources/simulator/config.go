@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/strategy"
@@ -33,9 +33,9 @@ type Config struct {
 	// Buckets is how many equal spans of event time the report divides the run into; default 10.
 	Buckets int
 
-	Features  features.Config // the features stage, as configured for the pipeline
-	Creatives creative.Config // the creatives stage; Strategy.Policy picks the bandit or uniform
-	Outcomes  outcomes.Config // attribution windows
+	Features  features.Config  // the features stage, as configured for the pipeline
+	Creatives creatives.Config // the creatives stage; Strategy.Policy picks the bandit or uniform
+	Outcomes  outcomes.Config  // attribution windows
 }
 
 // ClickModel grades how well an ad's product matches what the shopper does after seeing it: the
@@ -52,7 +52,7 @@ type ClickModel struct {
 // DefaultConfig returns the defaults, with the pipeline's default stage configurations and the
 // Thompson bandit.
 func DefaultConfig() Config {
-	c := Config{Features: features.DefaultConfig(), Creatives: creative.DefaultConfig(), Outcomes: outcomes.DefaultConfig()}
+	c := Config{Features: features.DefaultConfig(), Creatives: creatives.DefaultConfig(), Outcomes: outcomes.DefaultConfig()}
 	c.Creatives.Strategy.Policy = strategy.ChooseThompson
 	return c.withDefaults()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/strategy"
@@ -100,7 +101,7 @@ func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*s
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
-	cs, err := creative.New(cc, cat, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
+	cs, err := creatives.New(cc, cat, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}

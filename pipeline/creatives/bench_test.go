@@ -1,4 +1,4 @@
-package creative
+package creatives
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -23,10 +24,10 @@ func (discardEmitter) Emit(context.Context, []pipeline.Record) error { return ni
 // no price in its copy, so the benchmark measures the stage around the generator.
 type fixedCopy struct{}
 
-func (fixedCopy) Generate(_ context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
-	c := schemas.Creative{Headline: "Take a look", Body: "Something new in your favourite aisle.", CTA: "See more", Locale: LocaleEN}
-	if NormLocale(req.Locale) == LocaleZH {
-		c = schemas.Creative{Headline: "看看新品", Body: "你常逛的品类有新品了。", CTA: "去看看", Locale: LocaleZH}
+func (fixedCopy) Generate(_ context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+	c := schemas.Creative{Headline: "Take a look", Body: "Something new in your favourite aisle.", CTA: "See more", Locale: creative.LocaleEN}
+	if creative.NormLocale(req.Locale) == creative.LocaleZH {
+		c = schemas.Creative{Headline: "看看新品", Body: "你常逛的品类有新品了。", CTA: "去看看", Locale: creative.LocaleZH}
 	}
 	return c, schemas.GeneratorInfo{Kind: schemas.GeneratorTemplate, PromptVersion: "fixed"}, nil
 }
@@ -53,8 +54,8 @@ func BenchmarkStage(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		gen  Generator
-	}{{"fixed-copy", fixedCopy{}}, {"template", NewTemplate(Guard{}.WithBrands(cat.Brands()))}} {
+		gen  creative.Generator
+	}{{"fixed-copy", fixedCopy{}}, {"template", creative.NewTemplate(creative.Guard{}.WithBrands(cat.Brands()))}} {
 		b.Run(bc.name, func(b *testing.B) {
 			a, _ := strategy.NewAssigner(strategy.Config{Salt: "bench"})
 			s, err := New(Config{}, cat, bc.gen, a, discardEmitter{}, nil, nil)

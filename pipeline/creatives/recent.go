@@ -1,4 +1,4 @@
-package creative
+package creatives
 
 import "container/list"
 

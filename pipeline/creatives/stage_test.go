@@ -1,4 +1,4 @@
-package creative
+package creatives
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -39,7 +40,7 @@ type fakeGenerator struct {
 	err      error
 }
 
-func (g fakeGenerator) Generate(ctx context.Context, _ Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (g fakeGenerator) Generate(ctx context.Context, _ creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	if g.err != nil {
 		return schemas.Creative{}, schemas.GeneratorInfo{}, g.err
 	}
@@ -74,15 +75,15 @@ func rawRecord(offset int64, value string) pipeline.Record {
 	return pipeline.Record{Topic: "adshift.shifts", Partition: 2, Offset: offset, Key: []byte("k"), Value: []byte(value)}
 }
 
-func newTestStage(t *testing.T, gen Generator, out pipeline.Emitter) (*Stage, pipeline.Processor) {
+func newTestStage(t *testing.T, gen creative.Generator, out pipeline.Emitter) (*Stage, pipeline.Processor) {
 	t.Helper()
 	return newTestStageWith(t, gen, mustAssigner(t, strategy.Config{Salt: "test", Experiment: "exp"}), out)
 }
 
-func newTestStageWith(t *testing.T, gen Generator, chooser strategy.Chooser, out pipeline.Emitter) (*Stage, pipeline.Processor) {
+func newTestStageWith(t *testing.T, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter) (*Stage, pipeline.Processor) {
 	t.Helper()
 	if gen == nil {
-		gen = NewTemplate(Guard{})
+		gen = creative.NewTemplate(creative.Guard{})
 	}
 	s, err := New(Config{}, testCatalog(), gen, chooser, out, nil, prometheus.NewRegistry())
 	if err != nil {
@@ -169,11 +170,11 @@ func TestStageProcess(t *testing.T) {
 	if u1.Strategy.Segment != "electronics" || u1.Strategy.Experiment != "exp" || u1.Generator.Kind != schemas.GeneratorTemplate {
 		t.Errorf("u1: strategy %+v generator %+v", u1.Strategy, u1.Generator)
 	}
-	if u1.Creative.Locale != LocaleEN || got["u2"].Creative.Locale != LocaleZH {
+	if u1.Creative.Locale != creative.LocaleEN || got["u2"].Creative.Locale != creative.LocaleZH {
 		t.Errorf("locales %s and %s, want the default en and u2's zh-CN", u1.Creative.Locale, got["u2"].Creative.Locale)
 	}
 	for _, ad := range got {
-		if vs := (Guard{}).Check(ad.Creative, ad.Product); len(vs) > 0 {
+		if vs := (creative.Guard{}).Check(ad.Creative, ad.Product); len(vs) > 0 {
 			t.Errorf("published creative breaks the guard: %v", vs)
 		}
 	}
@@ -281,17 +282,17 @@ func (c *driftingChooser) Choose(_ string, _ uint64, segment string) schemas.Str
 // (or an expired cache) may; fail, if set, decides which calls fail instead.
 type driftingGenerator struct {
 	calls int
-	fail  func(ctx context.Context, req Request) error
+	fail  func(ctx context.Context, req creative.Request) error
 }
 
-func (g *driftingGenerator) Generate(ctx context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+func (g *driftingGenerator) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	g.calls++
 	if g.fail != nil {
 		if err := g.fail(ctx, req); err != nil {
 			return schemas.Creative{}, schemas.GeneratorInfo{}, err
 		}
 	}
-	c, info, err := NewTemplate(Guard{}).Generate(ctx, req)
+	c, info, err := creative.NewTemplate(creative.Guard{}).Generate(ctx, req)
 	c.CTA = []string{"Shop now", "Take a look", "See it"}[g.calls%3]
 	info.LatencyMS = int64(g.calls)
 	return c, info, err
@@ -367,7 +368,7 @@ func TestStageModelFailuresMidBatch(t *testing.T) {
 
 	// A model that fails for one shopper costs that shopper's ad, not the batch.
 	out := &flakyEmitter{}
-	gen := &driftingGenerator{fail: func(_ context.Context, req Request) error {
+	gen := &driftingGenerator{fail: func(_ context.Context, req creative.Request) error {
 		if req.Shift.User == "u2" {
 			return errors.New("model unavailable")
 		}
@@ -385,7 +386,7 @@ func TestStageModelFailuresMidBatch(t *testing.T) {
 	// the retry builds all of it, and picks the products it would have picked.
 	out = &flakyEmitter{}
 	ctx, cancel := context.WithCancel(context.Background())
-	gen = &driftingGenerator{fail: func(_ context.Context, req Request) error {
+	gen = &driftingGenerator{fail: func(_ context.Context, req creative.Request) error {
 		if req.Shift.User == "u2" {
 			cancel()
 			return context.Canceled
@@ -423,7 +424,7 @@ func TestStageNeverPublishesWhatTheGuardRejects(t *testing.T) {
 	if count(s, resultGuardRejected) != 1 {
 		t.Errorf("guard_rejected = %v", count(s, resultGuardRejected))
 	}
-	for rule, want := range map[string]float64{RuleClaim: 2, RuleExclaim: 1, RulePrice: 1} {
+	for rule, want := range map[string]float64{creative.RuleClaim: 2, creative.RuleExclaim: 1, creative.RulePrice: 1} {
 		if got := value(s.metrics.violations.WithLabelValues(rule)); got != want {
 			t.Errorf("violations{%s} = %v, want %v", rule, got, want)
 		}
@@ -453,7 +454,7 @@ func TestStageGeneratorFailures(t *testing.T) {
 
 func TestNewValidates(t *testing.T) {
 	out := &fakeEmitter{}
-	gen := NewTemplate(Guard{})
+	gen := creative.NewTemplate(creative.Guard{})
 	uniform := mustAssigner(t, strategy.Config{})
 	if _, err := New(Config{}, catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
 		t.Error("empty catalog accepted")

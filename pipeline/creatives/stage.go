@@ -1,4 +1,4 @@
-package creative
+package creatives
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -29,14 +30,14 @@ type Config struct {
 	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
 	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
 	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
-	Guard         Guard           `mapstructure:"guard"`           // placement limits every published creative is held to
+	Guard         creative.Guard  `mapstructure:"guard"`           // placement limits every published creative is held to
 }
 
 // DefaultConfig returns the defaults, spelled out.
 func DefaultConfig() Config {
 	c := Config{
 		Strategy: strategy.DefaultConfig(),
-		Guard:    Guard{HeadlineMax: DefaultHeadlineMax, BodyMax: DefaultBodyMax, CTAMax: DefaultCTAMax},
+		Guard:    creative.Guard{HeadlineMax: creative.DefaultHeadlineMax, BodyMax: creative.DefaultBodyMax, CTAMax: creative.DefaultCTAMax},
 	}
 	return c.withDefaults()
 }
@@ -55,7 +56,7 @@ func (c Config) withDefaults() Config {
 		c.AdTTL = 24 * time.Hour
 	}
 	if c.Locale == "" {
-		c.Locale = LocaleEN
+		c.Locale = creative.LocaleEN
 	}
 	if c.RecentPerUser == 0 {
 		c.RecentPerUser = 5
@@ -70,12 +71,12 @@ func (c Config) withDefaults() Config {
 type Stage struct {
 	cfg     Config
 	catalog *catalog.Catalog
-	gen     Generator
+	gen     creative.Generator
 	chooser strategy.Chooser
 	out     pipeline.Emitter
 	log     *slog.Logger
 	metrics *metrics
-	guard   Guard // cfg.Guard, grounded in the catalogue's brands
+	guard   creative.Guard // cfg.Guard, grounded in the catalogue's brands
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -83,7 +84,7 @@ var _ pipeline.Stage = (*Stage)(nil)
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
 // discard logs and metrics.
-func New(cfg Config, cat *catalog.Catalog, gen Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cat == nil || cat.Len() == 0:
@@ -240,7 +241,7 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 	if locale == "" {
 		locale = s.cfg.Locale
 	}
-	creative, info, err := s.gen.Generate(ctx, Request{Shift: sh, Product: product, Arm: strategy.Arm, Locale: locale})
+	creative, info, err := s.gen.Generate(ctx, creative.Request{Shift: sh, Product: product, Arm: strategy.Arm, Locale: locale})
 	if err != nil {
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
