@@ -58,7 +58,7 @@ type Guard struct {
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
-// advertised product's own (the catalogue's brands, see Catalog.Brands).
+// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands).
 func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
 	return g
