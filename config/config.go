@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline/archive"
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
@@ -19,7 +19,7 @@ type Config struct {
 	Topics     Topics            `mapstructure:"topics"`
 	ClickHouse clickhouse.Config `mapstructure:"clickhouse"`
 	Features   features.Config   `mapstructure:"features"`
-	Creatives  creative.Config   `mapstructure:"creatives"`
+	Creatives  creatives.Config  `mapstructure:"creatives"`
 	Outcomes   outcomes.Config   `mapstructure:"outcomes"`
 	Archive    Archive           `mapstructure:"archive"`
 	Catalog    Catalog           `mapstructure:"catalog"`
@@ -164,7 +164,7 @@ func Default() Config {
 		},
 		ClickHouse: clickhouse.DefaultConfig(),
 		Features:   features.DefaultConfig(),
-		Creatives:  creative.DefaultConfig(),
+		Creatives:  creatives.DefaultConfig(),
 		Outcomes:   outcomes.DefaultConfig(),
 		Archive:    defaultArchive(),
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},

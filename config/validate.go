@@ -3,12 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"slices"
 	"strings"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
 )
 
 // Providers are the llm.provider values adshift speaks; empty means the template generator.
@@ -65,14 +65,15 @@ func (c Config) Validate() error {
 			bad(section.key, "%v", section.err)
 		}
 	}
-	if st := c.Creatives.Strategy; !slices.Contains([]string{creative.StrategyUniform, creative.StrategyThompson}, st.Policy) {
-		bad("creatives.strategy.policy", "%q is not one of %s, %s", st.Policy, creative.StrategyUniform, creative.StrategyThompson)
+	if st := c.Creatives.Strategy; !slices.Contains([]string{strategy.ChooseUniform, strategy.ChooseThompson}, st.Policy) {
+		bad("creatives.strategy.policy", "%q is not one of %s, %s", st.Policy, strategy.ChooseUniform, strategy.ChooseThompson)
 	}
 	if c.Creatives.Strategy.RefreshInterval <= 0 {
 		bad("creatives.strategy.refresh_interval", "%v must be positive", c.Creatives.Strategy.RefreshInterval)
 	}
-	if p := c.Creatives.Strategy.PriorStrength; !(p > 0) || math.IsInf(p, 0) {
-		bad("creatives.strategy.prior_strength", "%v must be a positive number of impressions", p)
+	var key *strategy.KeyError
+	if err := c.Creatives.Strategy.Validate(); errors.As(err, &key) {
+		bad("creatives.strategy."+key.Key, "%v", key.Err)
 	}
 	if !slices.Contains(providers, c.LLM.Provider) {
 		bad("llm.provider", "%q is not one of %s (empty = template generator)", c.LLM.Provider, strings.Join(providers[1:], ", "))

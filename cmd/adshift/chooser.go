@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 )
 
@@ -13,17 +12,14 @@ import (
 // assigner, or the Thompson bandit with a goroutine refreshing its posteriors from ClickHouse
 // every refresh_interval. The returned stop ends that goroutine, waits for it and closes its
 // ClickHouse client; run calls it after the creatives group has stopped.
-func (a *app) chooser(ctx context.Context, cfg creative.StrategyConfig) (creative.Chooser, func(context.Context) error, error) {
-	if cfg.Policy != creative.StrategyThompson {
-		c, err := creative.NewAssigner(cfg)
-		if err != nil {
-			return nil, nil, fmt.Errorf("creatives.strategy: %w", err)
-		}
-		return c, func(context.Context) error { return nil }, nil
-	}
-	th, err := strategy.New(cfg, a.log, a.reg)
+func (a *app) chooser(ctx context.Context, cfg strategy.Config) (strategy.Chooser, func(context.Context) error, error) {
+	c, err := strategy.New(cfg, a.log, a.reg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creatives.strategy: %w", err)
+	}
+	th, ok := c.(*strategy.Thompson)
+	if !ok {
+		return c, func(context.Context) error { return nil }, nil
 	}
 	ch, err := a.clickhouse(ctx)
 	if err != nil {

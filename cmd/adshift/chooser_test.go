@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sinks/clickhouse"
@@ -18,7 +17,7 @@ func TestChooserFollowsThePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.(*creative.Assigner); !ok {
+	if _, ok := c.(*strategy.Assigner); !ok {
 		t.Fatalf("policy %q built a %T", a.cfg.Creatives.Strategy.Policy, c)
 	}
 	if err := stop(t.Context()); err != nil {
@@ -67,7 +66,7 @@ func TestThompsonLearnsFromClickHouse(t *testing.T) {
 	}
 
 	sc := a.cfg.Creatives.Strategy
-	sc.Policy, sc.Arms, sc.HoldoutShare, sc.RefreshInterval = creative.StrategyThompson, []string{"value", "personal"}, -1, time.Hour
+	sc.Policy, sc.Arms, sc.HoldoutShare, sc.RefreshInterval = strategy.ChooseThompson, []string{"value", "personal"}, -1, time.Hour
 	c, stop, err := a.chooser(ctx, sc)
 	if err != nil {
 		t.Fatal(err)

@@ -13,9 +13,12 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
-	"github.com/adshift/adshift/pipeline/creative/llm"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/modelchain"
+	"github.com/adshift/adshift/pipeline/modelchain/llm"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -28,13 +31,13 @@ func llmConfig(c config.LLM) llm.Config {
 }
 
 // chainConfig is the llm section as the creative package's model chain takes it.
-func chainConfig(c config.LLM) creative.ChainConfig {
-	return creative.ChainConfig{
-		Retry:   creative.RetryConfig{Retries: c.Retries, Base: c.RetryBackoff, Max: c.RetryMaxBackoff, Timeout: c.Timeout},
-		Breaker: creative.BreakerConfig{Failures: c.Breaker.Failures, OpenFor: c.Breaker.OpenFor},
-		Limit: creative.LimitConfig{Concurrency: c.Concurrency, RequestsPerMinute: c.RequestsPerMin,
+func chainConfig(c config.LLM) modelchain.ChainConfig {
+	return modelchain.ChainConfig{
+		Retry:   modelchain.RetryConfig{Retries: c.Retries, Base: c.RetryBackoff, Max: c.RetryMaxBackoff, Timeout: c.Timeout},
+		Breaker: modelchain.BreakerConfig{Failures: c.Breaker.Failures, OpenFor: c.Breaker.OpenFor},
+		Limit: modelchain.LimitConfig{Concurrency: c.Concurrency, RequestsPerMinute: c.RequestsPerMin,
 			TokensPerMinute: c.TokensPerMin, MaxTokens: c.MaxTokens},
-		Cache: creative.CacheConfig{Size: c.Cache.Size, TTL: c.Cache.TTL},
+		Cache: modelchain.CacheConfig{Size: c.Cache.Size, TTL: c.Cache.TTL},
 	}
 }
 
@@ -55,11 +58,11 @@ func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
 	}
 	a.log.Info("ads written by a language model, templates as fallback", "provider", a.cfg.LLM.Provider,
 		"model", a.cfg.LLM.Model, "prompts", prompts.Version())
-	return creative.NewChain(chainConfig(a.cfg.LLM), m, m.Name(), prompts, guard, tmpl, a.reg)
+	return modelchain.NewChain(chainConfig(a.cfg.LLM), m, m.Name(), prompts, guard, tmpl, a.reg)
 }
 
 // catalog loads the configured catalogue.
-func (a *app) catalog() (*creative.Catalog, error) {
+func (a *app) catalog() (*catalog.Catalog, error) {
 	products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -68,7 +71,7 @@ func (a *app) catalog() (*creative.Catalog, error) {
 		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
 	}
 	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
-	return creative.NewCatalog(products), nil
+	return catalog.NewCatalog(products), nil
 }
 
 func newCreativeCmd(a *app) *cobra.Command {
@@ -92,7 +95,7 @@ through the features stage here, in memory. The product is the one the stage wou
 	f.StringVar(&o.file, "file", "", "dataset file to replay a user from")
 	f.StringVar(&o.user, "user", "", "the user of the dataset")
 	f.StringVar(&o.product, "product", "", "product id (default: the stage's pick)")
-	f.StringVar(&o.arm, "arm", creative.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
+	f.StringVar(&o.arm, "arm", strategy.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
 	f.StringVar(&o.locale, "locale", "", "locale: en, zh-CN (default: the profile's, else creatives.locale)")
 	cmd.AddCommand(preview)
 	return cmd
@@ -133,7 +136,7 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	}
 	req := creative.Request{Shift: shift, Product: product, Arm: o.arm, Locale: locale}
 
-	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", creative.Segment(shift.Summary),
+	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", strategy.Segment(shift.Summary),
 		names(shift.Summary.Categories), band(shift.Summary.PriceBand), shift.Summary.IntentStage)
 	fmt.Fprintf(w, "== product %s: %s (%s) %s, %s\n", product.ID, product.Title, product.Brand, product.Category,
 		creative.FormatPrice(product.Price, product.Currency))
@@ -151,8 +154,8 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 			return fmt.Errorf("llm.prompts_dir: %w", err)
 		}
 		cc := chainConfig(a.cfg.LLM)
-		model := creative.Model(creative.NewRetrying(m, cc.Retry, nil))
-		writer := creative.NewWriter(model, m.Name(), prompts, guard).Observe(func(d creative.Draft, err error) {
+		model := modelchain.Model(modelchain.NewRetrying(m, cc.Retry, nil))
+		writer := modelchain.NewWriter(model, m.Name(), prompts, guard).Observe(func(d modelchain.Draft, err error) {
 			fmt.Fprintf(w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", d.Prompt.Version, d.Prompt.System, d.Prompt.User)
 			fmt.Fprintf(w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
 				d.Info.ModelCalls, d.Info.PromptTokens, d.Info.CompletionTokens, d.Info.LatencyMS, d.Answer.Text)
@@ -160,7 +163,7 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 				fmt.Fprintf(w, "== error: %v\n", err)
 			}
 		})
-		gen = creative.NewGuarded(writer, tmpl, guard)
+		gen = modelchain.NewGuarded(writer, tmpl, guard)
 	}
 	c, info, err := gen.Generate(ctx, req)
 	if err != nil {

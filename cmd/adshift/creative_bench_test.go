@@ -10,7 +10,11 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
+	"github.com/adshift/adshift/pipeline/modelchain"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -20,14 +24,14 @@ type countingModel struct{ calls atomic.Int64 }
 
 var promptPrice = regexp.MustCompile(`The only price you may show is (.*?)\.(?:\s|$)`)
 
-func (m *countingModel) Complete(_ context.Context, p creative.Prompt) (creative.Completion, error) {
+func (m *countingModel) Complete(_ context.Context, p creative.Prompt) (modelchain.Completion, error) {
 	m.calls.Add(1)
 	price := "?"
 	if mm := promptPrice.FindStringSubmatch(p.System); mm != nil {
 		price = mm[1]
 	}
 	b, _ := json.Marshal(map[string]string{"headline": "A fresh pick for you", "body": "Yours for " + price + ".", "cta": "Shop now"})
-	return creative.Completion{Text: string(b), PromptTokens: 600, CompletionTokens: 30, Requests: 1}, nil
+	return modelchain.Completion{Text: string(b), PromptTokens: 600, CompletionTokens: 30, Requests: 1}, nil
 }
 
 type nopEmitter struct{}
@@ -54,18 +58,18 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat := creative.NewCatalog(products)
+	cat := catalog.NewCatalog(products)
 	const partitions = 6
 
-	run := func(b *testing.B, batchSize int, cache creative.CacheConfig) float64 {
+	run := func(b *testing.B, batchSize int, cache modelchain.CacheConfig) float64 {
 		model := &countingModel{}
 		guard := cfg.Creatives.Guard.WithBrands(cat.Brands())
-		gen, err := creative.NewChain(creative.ChainConfig{Cache: cache}, model, "counting", creative.EmbeddedPrompts(), guard, creative.NewTemplate(guard), nil)
+		gen, err := modelchain.NewChain(modelchain.ChainConfig{Cache: cache}, model, "counting", creative.EmbeddedPrompts(), guard, creative.NewTemplate(guard), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		chooser, _ := creative.NewAssigner(cfg.Creatives.Strategy)
-		st, err := creative.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
+		chooser, _ := strategy.NewAssigner(cfg.Creatives.Strategy)
+		st, err := creatives.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,9 +102,9 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	}
 	var none, coalesced, cached float64
 	for b.Loop() {
-		none = run(b, 1, creative.CacheConfig{})
-		coalesced = run(b, 100, creative.CacheConfig{})
-		cached = run(b, 100, creative.CacheConfig{Size: cfg.LLM.Cache.Size, TTL: cfg.LLM.Cache.TTL})
+		none = run(b, 1, modelchain.CacheConfig{})
+		coalesced = run(b, 100, modelchain.CacheConfig{})
+		cached = run(b, 100, modelchain.CacheConfig{Size: cfg.LLM.Cache.Size, TTL: cfg.LLM.Cache.TTL})
 	}
 	b.ReportMetric(float64(len(shifts)), "shifts")
 	b.ReportMetric(none, "calls/1k-shifts-plain")

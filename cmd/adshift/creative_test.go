@@ -21,6 +21,8 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/kafka"
 )
@@ -141,7 +143,7 @@ func TestCreativesStageThroughKafkaSurvivesAModelOutage(t *testing.T) {
 	}
 	defer broker.Close()
 	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = broker.Addrs(), false
-	stop := startRun(t, a, []string{creative.Name})
+	stop := startRun(t, a, []string{creatives.Name})
 	defer stop()
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(broker.Addrs()...), kgo.ConsumeTopics(a.cfg.Topics.Ads.Name),
@@ -210,7 +212,7 @@ func TestCreativePreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := a.preview(t.Context(), previewOptions{profile: profile, arm: creative.ArmUrgency}, &out); err != nil {
+	if err := a.preview(t.Context(), previewOptions{profile: profile, arm: strategy.ArmUrgency}, &out); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -232,7 +234,7 @@ func TestCreativePreview(t *testing.T) {
 		t.Fatalf("replay: %v, first shifted user %q", err, user)
 	}
 	out.Reset()
-	if err := a.preview(t.Context(), previewOptions{format: "rees46", file: rees46File, user: user, arm: creative.ArmValue, locale: "en"}, &out); err != nil {
+	if err := a.preview(t.Context(), previewOptions{format: "rees46", file: rees46File, user: user, arm: strategy.ArmValue, locale: "en"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if got := out.String(); !strings.Contains(got, "== guard verdict: pass") || !strings.Contains(got, `"headline": "A fresh pick for you"`) {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
@@ -25,7 +25,7 @@ import (
 	"github.com/adshift/adshift/sources/kafka"
 )
 
-var allStages = []string{features.Name, creative.Name, outcomes.Name, archive.Name}
+var allStages = []string{features.Name, creatives.Name, outcomes.Name, archive.Name}
 
 func newRunCmd(a *app) *cobra.Command {
 	var stages []string
@@ -134,7 +134,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		}
 		st, err := features.New(a.cfg.Features, out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
-	case creative.Name:
+	case creatives.Name:
 		cat, err := a.catalog()
 		if err != nil {
 			return nil, nil, err
@@ -148,7 +148,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := creative.New(cfg, cat, gen, chooser, out, a.log, a.reg)
+		st, err := creatives.New(cfg, cat, gen, chooser, out, a.log, a.reg)
 		if err != nil {
 			return nil, nil, errors.Join(err, stopChooser(ctx))
 		}

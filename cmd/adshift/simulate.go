@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/sources/simulator"
 )
 
@@ -61,7 +61,7 @@ next to the true lift. The same flags and seed always print the same result.`,
 	f.StringVar(&sc.File, "file", "", "dataset file; its distinct products are the catalogue")
 	f.Uint64Var(&sc.Seed, "seed", 1, "seeds the shoppers' clicks and the strategy's hashes")
 	f.StringVar(&effects, "arm-effect", "", `per-arm click multipliers, the truth to find, e.g. "personal=1.5,value=1.2" (others 1)`)
-	f.StringVar(&policy, "policy", creative.StrategyThompson, "strategy: thompson or uniform")
+	f.StringVar(&policy, "policy", strategy.ChooseThompson, "strategy: thompson or uniform")
 	f.DurationVar(&sc.Refresh, "refresh", sc.Refresh, "event time between posterior refreshes")
 	f.IntVar(&sc.Buckets, "buckets", sc.Buckets, "spans the regret and arm-share table splits the run into")
 	f.Float64Var(&sc.Click.Product, "ctr-product", sc.Click.Product, "click probability when the shopper goes on to the advertised product")

@@ -1,6 +1,7 @@
 package creative
 
 import (
+	"github.com/adshift/adshift/pipeline/catalog"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,7 +20,7 @@ type brandSet struct {
 func newBrandSet(brands []string) *brandSet {
 	s := &brandSet{names: make(map[string]bool)}
 	for _, b := range brands {
-		b = strings.Join(strings.Fields(normName(b)), " ")
+		b = strings.Join(strings.Fields(catalog.NormName(b)), " ")
 		if utf8.RuneCountInString(b) < 2 || copyWords[b] || stopWords[b] {
 			continue
 		}

@@ -12,6 +12,9 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
+// ErrMalformed means a model answered, but not with the creative asked for.
+var ErrMalformed = errors.New("malformed model answer")
+
 // answer is the only shape a model may answer in.
 type answer struct {
 	Headline *string `json:"headline"`

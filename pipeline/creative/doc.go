@@ -1,19 +1,13 @@
-// Package creative is the creatives stage: it reads profile shifts from adshift.shifts, picks a
-// catalogue product the shopper now wants, assigns a strategy arm (or the persistent holdout),
-// has a Generator write the copy, holds every creative to the Guard, and publishes the Ad on
-// ads.ready, keyed by user.
+// Package creative is copywriting: what an ad says and the rules it is held to. A Generator
+// turns a Request (the shopper's shift, the product, the arm, the locale) into a Creative. The
+// Template writes grounded copy with no model from a copy book per arm and locale (copy.go); the
+// Guard holds every creative, whoever wrote it, to length per placement (Width: CJK counts
+// double), editorial rules, banned absolute claims, prices and brands grounded in the catalogue
+// record, and no personal data. For a language model it renders the Prompts (the embedded
+// prompts/v1/<locale>/{system,user,<arm>}.tmpl, overridable) and reads the answer back strictly
+// (DecodeAnswer); the model chain that asks the model is pipeline/modelchain, and the stage that
+// publishes ads is pipeline/creatives.
 //
-// Generators compose. The template generator writes grounded copy with no model. With a language
-// model (a Model, see pipeline/creative/llm) NewChain builds
-// Cached → Guarded(Writer → Breaker → Retrying → Limiter → model, template): a cache with
-// in-flight coalescing, the guard with one regeneration and the template fallback, a circuit
-// breaker, bounded jittered retries, and one shared concurrency limit with per-minute request
-// and token budgets. Whatever writes the copy, the stage checks it once more before publishing.
-//
-// Concurrency: Catalog, Template, Guard, Prompts and Assigner are immutable once built; the
-// chain's decorators lock what they share; all are safe for concurrent use, and one chain is
-// shared by every partition worker. The Stage hands each assigned partition its own processor,
-// which owns that partition's state (the products recently advertised per user, and the records
-// of a batch not yet acknowledged, which a retry emits again) and is never called concurrently,
-// so it needs no locks.
+// Concurrency: Template, Guard and Prompts are immutable once built and safe for concurrent use;
+// one of each is shared by every partition worker.
 package creative

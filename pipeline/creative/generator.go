@@ -6,20 +6,6 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// Arms are the creative styles a strategy chooses between. ArmBaseline is the holdout's
-// non-personalised copy, never an arm of the experiment.
-const (
-	ArmValue    = "value"
-	ArmQuality  = "quality"
-	ArmTrend    = "trend"
-	ArmUrgency  = "urgency"
-	ArmPersonal = "personal"
-	ArmBaseline = "baseline"
-)
-
-// defaultArms are the arms of the experiment when none are configured.
-var defaultArms = []string{ArmValue, ArmQuality, ArmTrend, ArmUrgency, ArmPersonal}
-
 // Locales the built-in copy is written in.
 const (
 	LocaleEN = "en"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -57,7 +58,7 @@ type Guard struct {
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
-// advertised product's own (the catalogue's brands, see Catalog.Brands).
+// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands).
 func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
 	return g
@@ -365,7 +366,7 @@ func (g Guard) brandViolations(field, text string, p schemas.Product) []Violatio
 	}
 	var vs []Violation
 	for _, b := range g.brands.in(text) {
-		own := normName(p.Brand)
+		own := catalog.NormName(p.Brand)
 		if b == own || strings.Contains(strings.ToLower(p.Title), b) || strings.Contains(strings.ToLower(p.Category), b) {
 			continue
 		}

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +22,14 @@ var embeddedPrompts embed.FS
 
 // EmbeddedPromptSet names the prompt templates compiled into the binary.
 const EmbeddedPromptSet = "v1"
+
+// Prompt is what a language model is asked: a system message, a user message, and the version
+// of the templates they were rendered from.
+type Prompt struct {
+	System  string
+	User    string
+	Version string
+}
 
 // Prompts renders the messages a model is asked to write an ad with. Its templates live in a
 // folder per locale (en, zh-CN): system.tmpl (the rules), user.tmpl (the request) and one file
@@ -60,7 +70,7 @@ func LoadPrompts(dir string) (*Prompts, error) {
 // promptLocales and promptArms are the templates every prompt set holds.
 var (
 	promptLocales = []string{LocaleEN, LocaleZH}
-	promptArms    = []string{ArmValue, ArmQuality, ArmTrend, ArmUrgency, ArmPersonal, ArmBaseline}
+	promptArms    = []string{strategy.ArmValue, strategy.ArmQuality, strategy.ArmTrend, strategy.ArmUrgency, strategy.ArmPersonal, strategy.ArmBaseline}
 )
 
 func parsePrompts(name string, fsys fs.FS) (*Prompts, error) {
@@ -133,7 +143,7 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	pr := req.Product
 	d := promptData{
 		Arm:      req.Arm,
-		Segment:  Segment(req.Shift.Summary),
+		Segment:  strategy.Segment(req.Shift.Summary),
 		Intent:   req.Shift.Summary.IntentStage,
 		Price:    FormatPrice(pr.Price, pr.Currency),
 		Feedback: req.Feedback,
@@ -151,7 +161,7 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	}
 	var in interestsView
 	for _, c := range req.Shift.Summary.Categories {
-		in.Categories = append(in.Categories, Leaf(c.Name))
+		in.Categories = append(in.Categories, catalog.Leaf(c.Name))
 	}
 	for _, b := range req.Shift.Summary.Brands {
 		in.Brands = append(in.Brands, b.Name)

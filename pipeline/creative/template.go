@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -88,10 +89,10 @@ func brandAddsToName(brand, name string) bool {
 // then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), then a generic
 // phrase for categories with no readable name (a bare category id).
 func leaves(p schemas.Product, locale string) []string {
-	path := levels(strings.TrimSpace(p.Category))
+	path := catalog.Levels(strings.TrimSpace(p.Category))
 	var out []string
 	for i := len(path) - 1; i >= 0; i-- {
-		if l := Leaf(path[i]); l != "" && !slices.Contains(out, l) && len(textViolations("", l, p)) == 0 && !hasDigits(l) {
+		if l := catalog.Leaf(path[i]); l != "" && !slices.Contains(out, l) && len(textViolations("", l, p)) == 0 && !hasDigits(l) {
 			out = append(out, l)
 		}
 	}
@@ -112,9 +113,9 @@ func (t *Template) names(p schemas.Product, locale string) []string {
 	}
 	add(p.Title)
 	if p.Brand != "" {
-		add(p.Brand + " " + Leaf(p.Category))
+		add(p.Brand + " " + catalog.Leaf(p.Category))
 	}
-	add(Leaf(p.Category))
+	add(catalog.Leaf(p.Category))
 	return append(out, genericName[locale])
 }
 

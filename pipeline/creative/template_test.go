@@ -6,14 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
-var allArms = append(append([]string(nil), defaultArms...), ArmBaseline)
+var allArms = append(append([]string(nil), strategy.DefaultConfig().Arms...), strategy.ArmBaseline)
 
 func TestTemplateRealProductsPassGuardAndShowOnlyTheRealPrice(t *testing.T) {
-	products := realProducts(t, 500)
+	products := catalogtest.RealProducts(t, 500)
 	gen := NewTemplate(Guard{})
 	titled := 0
 	for _, p := range products {
@@ -110,14 +113,14 @@ func TestTemplateNoCopyWhenNothingFits(t *testing.T) {
 	// A placement too small for any structure.
 	gen := NewTemplate(Guard{HeadlineMax: 5})
 	p := schemas.Product{ID: "p3", Title: "Kettle", Category: "kitchen.kettle", Price: 20, Currency: "GBP"}
-	if _, _, err := gen.Generate(context.Background(), Request{Product: p, Arm: ArmValue}); !errors.Is(err, ErrNoCopy) {
+	if _, _, err := gen.Generate(context.Background(), Request{Product: p, Arm: strategy.ArmValue}); !errors.Is(err, ErrNoCopy) {
 		t.Fatalf("err = %v, want ErrNoCopy", err)
 	}
 }
 
 func TestBaselineCopyIsNotPersonalised(t *testing.T) {
 	for locale, arms := range copyBook {
-		for _, s := range arms[ArmBaseline] {
+		for _, s := range arms[strategy.ArmBaseline] {
 			text := strings.ToLower(s.headline + " " + s.body + " " + s.cta)
 			for _, w := range []string{"you", "your", "你", "为你"} {
 				if strings.Contains(text, w) {
@@ -171,7 +174,7 @@ func TestTemplateWritesForEveryProductOfTheDemoCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := NewCatalog(products)
+	cat := catalog.NewCatalog(products)
 	guard := Guard{}.WithBrands(cat.Brands())
 	gen := NewTemplate(guard)
 	for _, p := range products {

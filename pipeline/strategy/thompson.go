@@ -11,19 +11,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
 )
 
 // PolicyThompson is the policy recorded on the ads the bandit chooses.
 const PolicyThompson = "thompson-v1"
 
-// DefaultPriorStrength is the prior's weight in impressions when the configuration leaves it 0.
-const DefaultPriorStrength = 100
-
 // Thompson chooses arms by Thompson sampling per (segment, arm). See the package documentation.
 type Thompson struct {
-	holdout    *creative.Assigner
+	holdout    *Assigner
 	arms       []string
 	salt       string
 	experiment string
@@ -35,22 +31,19 @@ type Thompson struct {
 	gen  atomic.Uint64
 }
 
-var _ creative.Chooser = (*Thompson)(nil)
+var _ Chooser = (*Thompson)(nil)
 
-// New returns a bandit over cfg's arms, holdout, salt and experiment, starting from the prior
-// alone (every arm equally likely) until the first Refresh. logger and reg may be nil to discard
-// logs and metrics.
-func New(cfg creative.StrategyConfig, logger *slog.Logger, reg prometheus.Registerer) (*Thompson, error) {
-	holdout, err := creative.NewAssigner(cfg)
+// NewThompson returns a bandit over cfg's arms, holdout, salt and experiment, starting from the
+// prior alone (every arm equally likely) until the first Refresh. logger and reg may be nil to
+// discard logs and metrics.
+func NewThompson(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Thompson, error) {
+	holdout, err := NewAssigner(cfg) // validates cfg
 	if err != nil {
 		return nil, err
 	}
 	strength := cfg.PriorStrength
-	switch {
-	case strength == 0:
+	if strength == 0 {
 		strength = DefaultPriorStrength
-	case !(strength > 0) || strength > 1e12:
-		return nil, fmt.Errorf("strategy: prior strength %g is not a positive number of impressions", strength)
 	}
 	m, err := newMetrics(reg)
 	if err != nil {
@@ -68,7 +61,7 @@ func New(cfg creative.StrategyConfig, logger *slog.Logger, reg prometheus.Regist
 // Arms returns the arms the bandit chooses between.
 func (t *Thompson) Arms() []string { return t.holdout.Arms() }
 
-// Choose implements creative.Chooser. A held-out shopper gets the baseline; any other gets the
+// Choose implements Chooser. A held-out shopper gets the baseline; any other gets the
 // arm whose posterior draw, seeded by (user, version, salt), is largest, with that arm's
 // propensity in the segment.
 func (t *Thompson) Choose(user string, version uint64, segment string) schemas.Strategy {

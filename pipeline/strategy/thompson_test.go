@@ -12,18 +12,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
 )
 
 var testArms = []string{"value", "quality", "trend", "urgency", "personal"}
 
-func newThompson(t *testing.T, cfg creative.StrategyConfig) *Thompson {
+func newThompson(t *testing.T, cfg Config) *Thompson {
 	t.Helper()
 	if cfg.Arms == nil {
 		cfg.Arms = testArms
 	}
-	th, err := New(cfg, nil, nil)
+	th, err := NewThompson(cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,9 +60,9 @@ func TestBetaDrawMoments(t *testing.T) {
 }
 
 func TestChooseIsReproducibleAndKeepsTheAssignersHoldout(t *testing.T) {
-	cfg := creative.StrategyConfig{Arms: testArms, HoldoutShare: 0.2, Salt: "s", Experiment: "exp"}
+	cfg := Config{Arms: testArms, HoldoutShare: 0.2, Salt: "s", Experiment: "exp"}
 	th := newThompson(t, cfg)
-	uniform, err := creative.NewAssigner(cfg)
+	uniform, err := NewAssigner(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +82,7 @@ func TestChooseIsReproducibleAndKeepsTheAssignersHoldout(t *testing.T) {
 		}
 		if s.Group == schemas.GroupHoldout {
 			held++
-			if s.Arm != creative.ArmBaseline || s.Propensity != 1 {
+			if s.Arm != ArmBaseline || s.Propensity != 1 {
 				t.Fatalf("holdout strategy %+v", s)
 			}
 			continue
@@ -119,7 +118,7 @@ func (f *fixedStats) ArmStats(context.Context, string) ([]ArmStat, error) {
 }
 
 func TestChooseFavoursTheBetterArmWithMatchingPropensities(t *testing.T) {
-	th := newThompson(t, creative.StrategyConfig{HoldoutShare: -1, Salt: "s"})
+	th := newThompson(t, Config{HoldoutShare: -1, Salt: "s"})
 	ctr := map[string]float64{"value": 0.05, "quality": 0.05, "trend": 0.05, "urgency": 0.05, "personal": 0.065}
 	src := &fixedStats{stats: stats("electronics", 2000, ctr)}
 	if err := th.Refresh(context.Background(), src); err != nil {
@@ -172,7 +171,7 @@ func armIndex(t *testing.T, arm string) int {
 }
 
 func TestEmpiricalBayesPrior(t *testing.T) {
-	th := newThompson(t, creative.StrategyConfig{HoldoutShare: -1, PriorStrength: 20})
+	th := newThompson(t, Config{HoldoutShare: -1, PriorStrength: 20})
 	ctr := map[string]float64{"value": 0.02, "quality": 0.02, "trend": 0.02, "urgency": 0.02, "personal": 0.04}
 	st := stats("electronics", 10_000, ctr)
 	// A small segment whose shoppers click three times as much: three impressions per arm.
@@ -208,7 +207,7 @@ func TestEmpiricalBayesPrior(t *testing.T) {
 
 func TestRefreshErrorKeepsPosteriors(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	th, err := New(creative.StrategyConfig{Arms: testArms, HoldoutShare: -1}, nil, reg)
+	th, err := NewThompson(Config{Arms: testArms, HoldoutShare: -1}, nil, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +235,7 @@ func TestRefreshErrorKeepsPosteriors(t *testing.T) {
 
 func TestRunRefreshesOnTheInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		th := newThompson(t, creative.StrategyConfig{})
+		th := newThompson(t, Config{})
 		src := &fixedStats{stats: stats("electronics", 100, nil)}
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -270,12 +269,12 @@ func TestRunRefreshesOnTheInterval(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
-	for name, cfg := range map[string]creative.StrategyConfig{
-		"baseline arm":   {Arms: []string{"value", creative.ArmBaseline}},
+	for name, cfg := range map[string]Config{
+		"baseline arm":   {Arms: []string{"value", ArmBaseline}},
 		"negative prior": {PriorStrength: -1},
 		"NaN prior":      {PriorStrength: math.NaN()},
 	} {
-		if _, err := New(cfg, nil, nil); err == nil {
+		if _, err := NewThompson(cfg, nil, nil); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -289,7 +288,7 @@ func TestTally(t *testing.T) {
 	tl.Add(treat("b", "value"), 1, 1)
 	tl.Add(treat("a", "trend"), 2, 0)
 	tl.Add(treat("b", "value"), 1, 0)
-	tl.Add(schemas.Strategy{Segment: "a", Arm: creative.ArmBaseline, Experiment: "e", Group: schemas.GroupHoldout}, 5, 1)
+	tl.Add(schemas.Strategy{Segment: "a", Arm: ArmBaseline, Experiment: "e", Group: schemas.GroupHoldout}, 5, 1)
 	tl.Add(schemas.Strategy{Segment: "a", Arm: "trend", Experiment: "other", Group: schemas.GroupTreatment}, 7, 7)
 	got, _ := tl.ArmStats(context.Background(), "e")
 	want := []ArmStat{{Segment: "a", Arm: "trend", Impressions: 2}, {Segment: "b", Arm: "value", Impressions: 2, Clicks: 1}}

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/strategy"
 )
 
 // Config configures a simulation. Zero fields take the defaults in their comments.
@@ -32,9 +33,9 @@ type Config struct {
 	// Buckets is how many equal spans of event time the report divides the run into; default 10.
 	Buckets int
 
-	Features  features.Config // the features stage, as configured for the pipeline
-	Creatives creative.Config // the creatives stage; Strategy.Policy picks the bandit or uniform
-	Outcomes  outcomes.Config // attribution windows
+	Features  features.Config  // the features stage, as configured for the pipeline
+	Creatives creatives.Config // the creatives stage; Strategy.Policy picks the bandit or uniform
+	Outcomes  outcomes.Config  // attribution windows
 }
 
 // ClickModel grades how well an ad's product matches what the shopper does after seeing it: the
@@ -51,8 +52,8 @@ type ClickModel struct {
 // DefaultConfig returns the defaults, with the pipeline's default stage configurations and the
 // Thompson bandit.
 func DefaultConfig() Config {
-	c := Config{Features: features.DefaultConfig(), Creatives: creative.DefaultConfig(), Outcomes: outcomes.DefaultConfig()}
-	c.Creatives.Strategy.Policy = creative.StrategyThompson
+	c := Config{Features: features.DefaultConfig(), Creatives: creatives.DefaultConfig(), Outcomes: outcomes.DefaultConfig()}
+	c.Creatives.Strategy.Policy = strategy.ChooseThompson
 	return c.withDefaults()
 }
 
@@ -86,9 +87,9 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("refresh, lookahead and buckets must be positive"))
 	}
 	switch c.Creatives.Strategy.Policy {
-	case creative.StrategyThompson, creative.StrategyUniform, "":
+	case strategy.ChooseThompson, strategy.ChooseUniform, "":
 	default:
-		errs = append(errs, fmt.Errorf("policy %q: want %s or %s", c.Creatives.Strategy.Policy, creative.StrategyThompson, creative.StrategyUniform))
+		errs = append(errs, fmt.Errorf("policy %q: want %s or %s", c.Creatives.Strategy.Policy, strategy.ChooseThompson, strategy.ChooseUniform))
 	}
 	return errors.Join(errs...)
 }

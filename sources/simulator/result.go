@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -84,7 +84,7 @@ func (s *sim) result() Result {
 		Shifts: s.shiftsCount, Ads: s.adsCount, Refreshes: s.refreshes,
 	}
 	if r.Policy == "" {
-		r.Policy = creative.StrategyThompson
+		r.Policy = strategy.ChooseThompson
 	}
 	if r.Effects == nil {
 		r.Effects = map[string]float64{}

@@ -9,7 +9,9 @@ import (
 	"strconv"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/strategy"
@@ -64,7 +66,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("simulate: catalogue: %w", err)
 	}
-	s, err := newSim(ctx, cfg, w, creative.NewCatalog(products))
+	s, err := newSim(ctx, cfg, w, catalog.NewCatalog(products))
 	if err != nil {
 		return Result{}, err
 	}
@@ -74,24 +76,23 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return s.result(), nil
 }
 
-func newSim(ctx context.Context, cfg Config, w *world, catalog *creative.Catalog) (*sim, error) {
+func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*sim, error) {
 	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), shifts: &capture{}, ads: &capture{}, rows: &rowSink{},
 		pending: map[string]schemas.Ad{}, offsets: map[string]int64{}}
 	sc := cfg.Creatives.Strategy
 	sc.Salt += "/seed-" + strconv.FormatUint(cfg.Seed, 10)
-	var chooser creative.Chooser
-	if sc.Policy == creative.StrategyUniform {
-		a, err := creative.NewAssigner(sc)
-		if err != nil {
-			return nil, fmt.Errorf("simulate: %w", err)
-		}
-		chooser, s.arms = a, a.Arms()
-	} else {
-		th, err := strategy.New(sc, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("simulate: %w", err)
-		}
-		chooser, s.arms, s.thompson = th, th.Arms(), th
+	if sc.Policy == "" {
+		sc.Policy = strategy.ChooseThompson // the simulator's default
+	}
+	chooser, err := strategy.New(sc, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: %w", err)
+	}
+	switch c := chooser.(type) {
+	case *strategy.Thompson:
+		s.arms, s.thompson = c.Arms(), c
+	case *strategy.Assigner:
+		s.arms = c.Arms()
 	}
 	cc := cfg.Creatives
 	cc.Strategy = sc
@@ -100,7 +101,7 @@ func newSim(ctx context.Context, cfg Config, w *world, catalog *creative.Catalog
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
-	cs, err := creative.New(cc, catalog, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
+	cs, err := creatives.New(cc, cat, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
@@ -207,7 +208,7 @@ func (s *sim) visit(ctx context.Context, i int) error {
 func (s *sim) show(ctx context.Context, i int, ad schemas.Ad) error {
 	base := s.cfg.Click.base(s.world.match(i, ad.Product, s.cfg.Click.Lookahead))
 	p := func(arm string) float64 { return min(1, base*s.cfg.effect(arm)) }
-	imp := impression{index: i, ad: ad, p: p(ad.Strategy.Arm), base: p(creative.ArmBaseline)}
+	imp := impression{index: i, ad: ad, p: p(ad.Strategy.Arm), base: p(strategy.ArmBaseline)}
 	for _, a := range s.arms {
 		imp.best = max(imp.best, p(a))
 		imp.mean += p(a) / float64(len(s.arms))

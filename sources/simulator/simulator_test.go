@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
 )
 
 const rees46 = "../../../shared/data/rees46/2019-Oct_head17434.csv"
@@ -33,8 +33,8 @@ func encode(t *testing.T, r Result) []byte {
 
 func TestSameSeedSameResult(t *testing.T) {
 	effects := map[string]float64{"personal": 1.5, "value": 1.2}
-	a := run(t, 7, creative.StrategyThompson, effects)
-	b := run(t, 7, creative.StrategyThompson, effects)
+	a := run(t, 7, strategy.ChooseThompson, effects)
+	b := run(t, 7, strategy.ChooseThompson, effects)
 	if !bytes.Equal(encode(t, a), encode(t, b)) {
 		t.Fatalf("two runs with seed 7 differ:\n%s\n%s", encode(t, a), encode(t, b))
 	}
@@ -42,7 +42,7 @@ func TestSameSeedSameResult(t *testing.T) {
 		t.Fatalf("the run did not play: %d impressions, %d clicks, %d refreshes, %d buckets", a.Impressions, a.Clicks, a.Refreshes, len(a.Buckets))
 	}
 	// The seed matters: another draws other clicks (and another holdout).
-	if c := run(t, 8, creative.StrategyThompson, effects); c.Clicks == a.Clicks && c.Lift.Measured == a.Lift.Measured {
+	if c := run(t, 8, strategy.ChooseThompson, effects); c.Clicks == a.Clicks && c.Lift.Measured == a.Lift.Measured {
 		t.Fatal("seeds 7 and 8 gave the same clicks and lift")
 	}
 }
@@ -52,7 +52,7 @@ func TestBanditFindsTheFavouredArm(t *testing.T) {
 	covered := 0
 	seeds := []uint64{1, 2, 3}
 	for _, seed := range seeds {
-		r := run(t, seed, creative.StrategyThompson, effects)
+		r := run(t, seed, strategy.ChooseThompson, effects)
 		if r.BestArm != "personal" {
 			t.Fatalf("best arm %s", r.BestArm)
 		}
@@ -89,7 +89,7 @@ func TestBanditFindsTheFavouredArm(t *testing.T) {
 }
 
 func TestUniformPolicyIsTheYardstick(t *testing.T) {
-	r := run(t, 1, creative.StrategyUniform, map[string]float64{"personal": 3})
+	r := run(t, 1, strategy.ChooseUniform, map[string]float64{"personal": 3})
 	last := r.Buckets[len(r.Buckets)-1]
 	// Uniform choice: the regret is what the yardstick says it is in expectation (within noise
 	// of the matches), and no arm dominates.

@@ -1,0 +1,77 @@
+package creative
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/adshift/adshift/pipeline/strategy"
+	"github.com/adshift/adshift/schemas"
+)
+
+var sonyMDR = schemas.Product{ID: "h1", Title: "Sony MDR", Brand: "Sony", Category: "electronics.audio.headphone", Price: 80, Currency: "USD"}
+
+func modelRequest(user string) Request {
+	return Request{Shift: schemas.Shift{User: user, Summary: schemas.Summary{Categories: []schemas.Weighted{{Name: "electronics.audio.headphone"}}}},
+		Product: sonyMDR, Arm: strategy.ArmValue, Locale: LocaleEN}
+}
+
+func TestPromptsOverrideAndVersion(t *testing.T) {
+	emb := EmbeddedPrompts()
+	if !strings.HasPrefix(emb.Version(), "v1-") {
+		t.Fatalf("embedded version %q", emb.Version())
+	}
+	dir := t.TempDir()
+	for _, loc := range promptLocales {
+		for _, file := range append([]string{"system", "user"}, promptArms...) {
+			body, _ := embeddedPrompts.ReadFile("prompts/v1/" + loc + "/" + file + ".tmpl")
+			if file == "system" && loc == LocaleEN {
+				body = append([]byte("House style: warm.\n"), body...)
+			}
+			writeFile(t, dir+"/"+loc+"/"+file+".tmpl", body)
+		}
+	}
+	custom, err := LoadPrompts(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if custom.Version() == emb.Version() {
+		t.Error("an edited prompt set has the embedded version: the cache would serve stale copy")
+	}
+	p, err := custom.Render(modelRequest("u"), Guard{})
+	if err != nil || !strings.HasPrefix(p.System, "House style: warm.") || p.Version != custom.Version() {
+		t.Errorf("custom prompt %+v, %v", p, err)
+	}
+	// Each locale and arm renders, in its language, with the limits and the price.
+	for _, loc := range promptLocales {
+		for _, arm := range promptArms {
+			r := modelRequest("u")
+			r.Arm, r.Locale = arm, loc
+			p, err := emb.Render(r, Guard{HeadlineMax: 33})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", loc, arm, err)
+			}
+			if !strings.Contains(p.System, "33") || !strings.Contains(p.System, "$80") || strings.Contains(p.User, "<no value>") {
+				t.Errorf("%s/%s: prompt lacks the limit or price:\n%s\n%s", loc, arm, p.System, p.User)
+			}
+			if (loc == LocaleZH) != hasHan(p.User) {
+				t.Errorf("%s/%s: user prompt in the wrong language", loc, arm)
+			}
+		}
+	}
+	// A set missing a template is refused, naming it.
+	if _, err := LoadPrompts(t.TempDir()); err == nil || !strings.Contains(err.Error(), "system.tmpl") {
+		t.Errorf("empty prompt dir: %v", err)
+	}
+}
+
+func writeFile(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

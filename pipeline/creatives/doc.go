@@ -1,0 +1,12 @@
+// Package creatives is the creatives stage: it reads profile shifts from adshift.shifts, picks a
+// catalogue product the shopper now wants (pipeline/catalog), asks a strategy.Chooser for the arm
+// (or the persistent holdout), has a creative.Generator write the copy (the template, or the
+// model chain of pipeline/modelchain), holds every creative to the Guard once more, and
+// publishes the Ad on ads.ready, keyed by user, under a deterministic ad id (AdID).
+//
+// Concurrency: the Stage hands each assigned partition its own processor, which owns that
+// partition's state (the products recently advertised per user, and the records of a batch not
+// yet acknowledged, which a retry emits again) and is never called concurrently, so it needs no
+// locks. The catalogue, chooser and generator it is given are shared by every partition worker
+// and must be safe for concurrent use.
+package creatives

@@ -1,0 +1,88 @@
+package creatives
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// What became of a shift, as counted in adshift_creatives_shifts_total{result}.
+const (
+	resultAd            = "ad"             // published on ads.ready
+	resultCoalesced     = "coalesced"      // superseded by a newer shift of the user in the batch
+	resultNoProduct     = "no_product"     // nothing in the catalogue to advertise
+	resultGenerateError = "generate_error" // the generator wrote nothing
+	resultGuardRejected = "guard_rejected" // the creative broke a guard rule
+	resultDeadLettered  = "dead_lettered"  // undecodable, sent to the DLQ
+)
+
+type metrics struct {
+	shifts     *prometheus.CounterVec // by result
+	violations *prometheus.CounterVec // by rule
+	ads        *prometheus.CounterVec // by generator, verdict, fallback
+	tokens     prometheus.Counter
+	latency    *prometheus.HistogramVec // by generator
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		shifts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "shifts_total",
+			Help: "Profile shifts read by the creatives stage, by what became of them.",
+		}, []string{"result"}),
+		violations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "guard_violations_total",
+			Help: "Guard rules broken by generated creatives, by rule.",
+		}, []string{"rule"}),
+		ads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "ads_total",
+			Help: "Ads published, by what wrote them (llm, cache, template), guard verdict and fallback reason.",
+		}, []string{"generator", "verdict", "fallback"}),
+		tokens: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "ad_tokens_total",
+			Help: "Model tokens spent on published ads, failed and rejected attempts included.",
+		}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "generate_seconds",
+			Help:    "Time to write a published ad's creative, by what wrote it.",
+			Buckets: []float64{0.001, 0.01, 0.1, 0.5, 1, 2, 4, 8, 16, 32},
+		}, []string{"generator"}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	var err error
+	if m.shifts, err = pipeline.Register(reg, m.shifts); err != nil {
+		return nil, err
+	}
+	if m.violations, err = pipeline.Register(reg, m.violations); err != nil {
+		return nil, err
+	}
+	if m.ads, err = pipeline.Register(reg, m.ads); err != nil {
+		return nil, err
+	}
+	if m.tokens, err = pipeline.Register(reg, m.tokens); err != nil {
+		return nil, err
+	}
+	m.latency, err = pipeline.Register(reg, m.latency)
+	return m, err
+}
+
+// ad counts a published ad's generator, verdict and cost.
+func (m *metrics) ad(info schemas.GeneratorInfo) {
+	m.ads.WithLabelValues(info.Kind, info.Verdict, info.Fallback).Inc()
+	m.tokens.Add(float64(info.Tokens))
+	m.latency.WithLabelValues(info.Kind).Observe(float64(info.LatencyMS) / 1000)
+}
+
+// ruleOf reads the rule out of a violation written as "field: rule: detail".
+func ruleOf(v string) string {
+	parts := strings.SplitN(v, ": ", 3)
+	if len(parts) < 2 {
+		return "unknown"
+	}
+	return parts[1]
+}

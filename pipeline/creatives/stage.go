@@ -1,0 +1,295 @@
+package creatives
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/strategy"
+	"github.com/adshift/adshift/schemas"
+)
+
+// Name is the stage's name; its consumer group is adshift-creatives.
+const Name = "creatives"
+
+// Config configures the creatives stage. Zero fields take the defaults in their comments.
+type Config struct {
+	ShiftsTopic   string          `mapstructure:"-"`               // read; default "adshift.shifts"
+	AdsTopic      string          `mapstructure:"-"`               // written, key = user; default "ads.ready"
+	DLQTopic      string          `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
+	AdTTL         time.Duration   `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
+	Locale        string          `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
+	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
+	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
+	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
+	Guard         creative.Guard  `mapstructure:"guard"`           // placement limits every published creative is held to
+}
+
+// DefaultConfig returns the defaults, spelled out.
+func DefaultConfig() Config {
+	c := Config{
+		Strategy: strategy.DefaultConfig(),
+		Guard:    creative.Guard{HeadlineMax: creative.DefaultHeadlineMax, BodyMax: creative.DefaultBodyMax, CTAMax: creative.DefaultCTAMax},
+	}
+	return c.withDefaults()
+}
+
+func (c Config) withDefaults() Config {
+	if c.ShiftsTopic == "" {
+		c.ShiftsTopic = "adshift.shifts"
+	}
+	if c.AdsTopic == "" {
+		c.AdsTopic = "ads.ready"
+	}
+	if c.DLQTopic == "" {
+		c.DLQTopic = "clickstream.dlq"
+	}
+	if c.AdTTL == 0 {
+		c.AdTTL = 24 * time.Hour
+	}
+	if c.Locale == "" {
+		c.Locale = creative.LocaleEN
+	}
+	if c.RecentPerUser == 0 {
+		c.RecentPerUser = 5
+	}
+	if c.RecentUsers == 0 {
+		c.RecentUsers = 100_000
+	}
+	return c
+}
+
+// Stage turns profile shifts into published ads. See the package documentation.
+type Stage struct {
+	cfg     Config
+	catalog *catalog.Catalog
+	gen     creative.Generator
+	chooser strategy.Chooser
+	out     pipeline.Emitter
+	log     *slog.Logger
+	metrics *metrics
+	guard   creative.Guard // cfg.Guard, grounded in the catalogue's brands
+}
+
+var _ pipeline.Stage = (*Stage)(nil)
+
+// New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
+// propensity); it publishes ads and dead letters through out; logger and reg may be nil to
+// discard logs and metrics.
+func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+	cfg = cfg.withDefaults()
+	switch {
+	case cat == nil || cat.Len() == 0:
+		return nil, errors.New("creatives: the catalog has no products to advertise")
+	case gen == nil:
+		return nil, errors.New("creatives: no generator")
+	case chooser == nil:
+		return nil, errors.New("creatives: no strategy chooser")
+	case out == nil:
+		return nil, errors.New("creatives: no emitter")
+	case cfg.AdTTL < 0:
+		return nil, fmt.Errorf("creatives: negative ad ttl %s", cfg.AdTTL)
+	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
+		return nil, errors.New("creatives: negative recent-products memory")
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, fmt.Errorf("creatives: register metrics: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Stage{cfg: cfg, catalog: cat, gen: gen, chooser: chooser, out: out,
+		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(cat.Brands())}, nil
+}
+
+// Name implements pipeline.Stage.
+func (s *Stage) Name() string { return Name }
+
+// Topics implements pipeline.Stage: the shifts topic.
+func (s *Stage) Topics() []string { return []string{s.cfg.ShiftsTopic} }
+
+// Open implements pipeline.Stage. A partition starts with no memory of recent ads: it is a
+// preference for variety, not state that must survive a rebalance.
+func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, error) {
+	return &processor{stage: s, recent: newRecent(s.cfg.RecentPerUser, s.cfg.RecentUsers)}, nil
+}
+
+// processor owns one partition of the shifts topic.
+type processor struct {
+	stage  *Stage
+	recent *recent
+
+	// applied is the offset after the last shift turned into records, pending those records
+	// (ads and dead letters) until Emit acknowledges them, and shown the ads among them. A
+	// retried batch emits pending again instead of choosing an arm and writing copy a second
+	// time: the bandit's posteriors, the model or the cache may answer differently by then, and
+	// the failed Emit may have delivered part of the first attempt already.
+	applied int64
+	pending []pipeline.Record
+	shown   []shown
+}
+
+// shown is an ad in pending: remembered and counted once it is acknowledged.
+type shown struct {
+	user, product string
+	info          schemas.GeneratorInfo
+}
+
+// Process publishes one ad for the newest shift of every shopper in the batch, and dead-letters
+// the shifts it cannot read, in a single Emit. Ads of older shifts of the same shopper would be
+// stale before delivery, so they are coalesced away. Shifts below the applied offset are not
+// read again: a retried batch re-emits exactly the records of the first attempt. The products
+// advertised are remembered only once the Emit succeeded, so a batch whose ads were never built
+// (ctx ended while writing them) picks the same products next time.
+func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	s := p.stage
+	i := 0
+	for i < len(batch) && batch[i].Offset < p.applied {
+		i++
+	}
+	if fresh := batch[i:]; len(fresh) > 0 {
+		out, ads, err := p.build(ctx, fresh)
+		if err != nil {
+			return err // nothing of fresh was applied or emitted: the retry builds it anew
+		}
+		p.pending = append(p.pending, out...)
+		p.shown = append(p.shown, ads...)
+		p.applied = fresh[len(fresh)-1].Offset + 1
+	}
+	if len(p.pending) == 0 {
+		return nil
+	}
+	if err := s.out.Emit(ctx, p.pending); err != nil {
+		return fmt.Errorf("emit %d ads and dead letters: %w", len(p.pending), err)
+	}
+	for _, a := range p.shown {
+		p.recent.add(a.user, a.product)
+		s.metrics.ad(a.info)
+	}
+	s.metrics.shifts.WithLabelValues(resultAd).Add(float64(len(p.shown)))
+	p.pending, p.shown = nil, nil // the emitter may keep what it was given
+	return nil
+}
+
+// build turns shifts into the records to emit: dead letters for the unreadable ones and an ad
+// for the newest shift of each shopper. It fails only when ctx is done (or an ad cannot be
+// encoded), and then applies nothing.
+func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipeline.Record, []shown, error) {
+	s := p.stage
+	var out []pipeline.Record
+	var shifts []schemas.Shift
+	at := make(map[string]int) // user -> index in shifts
+	for _, rec := range batch {
+		sh, err := schemas.DecodeShift(rec.Value)
+		if err != nil {
+			f, _ := schemas.AsFailure(err)
+			out = append(out, pipeline.DeadLetter(s.cfg.DLQTopic, Name, rec, f))
+			s.metrics.shifts.WithLabelValues(resultDeadLettered).Inc()
+			s.log.Warn("dead-lettered a shift", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "failure", f)
+			continue
+		}
+		if i, seen := at[sh.User]; seen {
+			s.metrics.shifts.WithLabelValues(resultCoalesced).Inc()
+			if !older(sh, shifts[i]) {
+				shifts[i] = sh
+			}
+			continue
+		}
+		at[sh.User] = len(shifts)
+		shifts = append(shifts, sh)
+	}
+
+	var ads []shown
+	for _, sh := range shifts {
+		ad, ok, err := p.adFor(ctx, sh)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue
+		}
+		value, err := json.Marshal(ad)
+		if err != nil {
+			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
+		}
+		out = append(out, pipeline.Record{Topic: s.cfg.AdsTopic, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
+		ads = append(ads, shown{ad.User, ad.Product.ID, ad.Generator})
+	}
+	return out, ads, nil
+}
+
+// adFor builds the ad for one shift. It reports false for a shift that gets no ad (nothing to
+// advertise, no copy, or copy the guard rejects) and fails only when ctx is done.
+func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bool, error) {
+	s := p.stage
+	product, ok := s.catalog.Pick(sh.Summary, p.recent.get(sh.User))
+	if !ok {
+		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
+		return schemas.Ad{}, false, nil
+	}
+	strategy := s.chooser.Choose(sh.User, sh.ProfileVersion, strategy.Segment(sh.Summary))
+	locale := sh.Summary.Locale
+	if locale == "" {
+		locale = s.cfg.Locale
+	}
+	creative, info, err := s.gen.Generate(ctx, creative.Request{Shift: sh, Product: product, Arm: strategy.Arm, Locale: locale})
+	if err != nil {
+		if ctx.Err() != nil {
+			return schemas.Ad{}, false, ctx.Err()
+		}
+		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
+		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm, "err", err)
+		return schemas.Ad{}, false, nil
+	}
+	// Rules broken by drafts a Guarded generator rejected on the way count too.
+	for _, v := range info.Violations {
+		s.metrics.violations.WithLabelValues(ruleOf(v)).Inc()
+	}
+	// The last gate, whoever wrote the copy: nothing reaches ads.ready without passing it.
+	if vs := s.guard.Check(creative, product); len(vs) > 0 {
+		s.metrics.shifts.WithLabelValues(resultGuardRejected).Inc()
+		for _, v := range vs {
+			s.metrics.violations.WithLabelValues(v.Rule).Inc()
+		}
+		s.log.Warn("guard rejected a creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm,
+			"generator", info.Kind, "violation", vs[0].String())
+		return schemas.Ad{}, false, nil
+	}
+	if info.Verdict == "" {
+		info.Verdict = schemas.VerdictPass
+	}
+	created := sh.EventTime.UTC()
+	return schemas.Ad{
+		AdID:           AdID(sh.User, sh.ProfileVersion, strategy.Arm),
+		User:           sh.User,
+		ProfileVersion: sh.ProfileVersion,
+		Product:        product,
+		Creative:       creative,
+		Strategy:       strategy,
+		Generator:      info,
+		Reason:         sh.Reason,
+		CreatedAt:      created,
+		ExpiresAt:      created.Add(s.cfg.AdTTL),
+	}, true, nil
+}
+
+// Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped, and
+// so are pending records: their batch was not committed and comes again to the next owner.
+func (p *processor) Close(context.Context) error { return nil }
+
+// older reports whether shift a precedes shift b of the same shopper.
+func older(a, b schemas.Shift) bool {
+	if a.ProfileVersion != b.ProfileVersion {
+		return a.ProfileVersion < b.ProfileVersion
+	}
+	return a.EventTime.Before(b.EventTime)
+}
