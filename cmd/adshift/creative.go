@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/config"
-	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creative/llm"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -222,71 +223,15 @@ func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift
 	return schemas.Shift{}, errors.New("name a shopper: --profile FILE, or --format, --file and --user")
 }
 
-// replayShifts runs the events of a dataset's users that keep accepts through an in-memory
+// replayShifts runs the events of a dataset's users that keep accepts through the in-memory
 // features stage, and calls fn with every profile shift, in order.
 func replayShifts(ctx context.Context, cfg features.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return err
 	}
-	out := &shiftCollector{topic: cfg.ShiftsTopic, fn: fn}
-	st, err := features.New(cfg, out, nil, nil)
-	if err != nil {
-		return err
-	}
-	proc, err := st.Open(ctx, cfg.ClickstreamTopic, 0)
-	if err != nil {
-		return err
-	}
-	defer proc.Close(ctx)
-	var batch []pipeline.Record
-	offset := int64(0)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := proc.Process(ctx, batch)
-		batch = batch[:0]
-		return err
-	}
-	for _, ev := range events {
-		if !keep(ev.User()) {
-			continue
-		}
-		value, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("encode event %s: %w", ev.MessageID, err)
-		}
-		batch = append(batch, pipeline.Record{Topic: cfg.ClickstreamTopic, Offset: offset, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp})
-		offset++
-		if len(batch) == 500 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return flush()
-}
-
-// shiftCollector is the Emitter of an in-memory features stage: it hands shifts to fn and drops
-// the changelog and dead letters.
-type shiftCollector struct {
-	topic string
-	fn    func(schemas.Shift)
-}
-
-func (c *shiftCollector) Emit(_ context.Context, recs []pipeline.Record) error {
-	for _, r := range recs {
-		if r.Topic != c.topic {
-			continue
-		}
-		sh, err := schemas.DecodeShift(r.Value)
-		if err != nil {
-			return err
-		}
-		c.fn(sh)
-	}
-	return nil
+	events = slices.DeleteFunc(events, func(ev schemas.Event) bool { return !keep(ev.User()) })
+	return runner.Shifts(ctx, cfg, events, fn)
 }
 
 func names(ws []schemas.Weighted) string {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/profileeval"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
@@ -52,25 +52,25 @@ per active shopper per day.`,
 }
 
 // profileEval reads the whole dataset in event-time order and evaluates it.
-func (a *app) profileEval(ctx context.Context, format, file string, confirm int) (features.EvalReport, error) {
+func (a *app) profileEval(ctx context.Context, format, file string, confirm int) (profileeval.Report, error) {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
-		return features.EvalReport{}, err
+		return profileeval.Report{}, err
 	}
 
-	ev, err := features.NewEvaluator(ctx, a.cfg.Features, confirm)
+	ev, err := profileeval.NewEvaluator(ctx, a.cfg.Features, confirm)
 	if err != nil {
-		return features.EvalReport{}, err
+		return profileeval.Report{}, err
 	}
 	for i := range events {
 		if err := ev.Add(ctx, events[i]); err != nil {
-			return features.EvalReport{}, err
+			return profileeval.Report{}, err
 		}
 	}
 	return ev.Report(), nil
 }
 
-func printProfileEval(w io.Writer, format, file string, r features.EvalReport) error {
+func printProfileEval(w io.Writer, format, file string, r profileeval.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
 	p("profile-eval %s %s\n", format, file)
@@ -88,7 +88,7 @@ func printProfileEval(w io.Writer, format, file string, r features.EvalReport) e
 		p("%s\t%.3f\t%.3f\n", h.Predictor, h.At1, h.At3)
 	}
 	p("\nshift precision (next %d events)\ttriggers\tscored\tconfirmed\tprecision\n", r.ConfirmEvents)
-	row := func(s features.ShiftScore) {
+	row := func(s profileeval.ShiftScore) {
 		p("%s\t%d\t%d\t%d\t%.3f\n", s.Name, s.Triggers, s.Scored, s.Confirmed, s.Precision)
 	}
 	row(r.Shifts)
