@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/sources/delivery"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
@@ -31,9 +31,9 @@ ad at all arrives within --first-wait.`,
 				return err
 			}
 			defer func() { _ = out.Close(context.WithoutCancel(ctx)) }()
-			cfg := delivery.DefaultConfig()
+			cfg := simulation.DefaultDeliveryConfig()
 			cfg.AdsTopic, cfg.ClickstreamTopic, cfg.Seed = a.cfg.Topics.Ads.Name, a.cfg.Topics.Clickstream.Name, seed
-			d := delivery.New(cfg, out)
+			d := simulation.NewDelivery(cfg, out)
 			g, err := kafka.NewGroup(a.group(brokers, d.Name()), d, a.log, a.reg)
 			if err != nil {
 				return err

@@ -13,14 +13,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/pipeline/creative"
-	"github.com/adshift/adshift/sources/simulator"
+	"github.com/adshift/adshift/pipeline/simulation"
+	"github.com/adshift/adshift/sources/dataset"
 )
 
 func newSimulateCmd(a *app) *cobra.Command {
 	var (
 		effects, policy string
 		asJSON          bool
-		sc              = simulator.DefaultConfig()
+		sc              = simulation.DefaultConfig()
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate --format rees46|taobao --file F [--seed N] [--arm-effect personal=1.5,value=1.2] [--json]",
@@ -34,7 +35,7 @@ are refreshed from the simulation's own tally every --refresh of event time. It 
 regret against the best arm over time, its arm shares, and the lift the report's statistics measure
 next to the true lift. The same flags and seed always print the same result.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			eff, err := simulator.ParseEffects(effects)
+			eff, err := simulation.ParseEffects(effects)
 			if err != nil {
 				return fmt.Errorf("--arm-effect: %w", err)
 			}
@@ -42,8 +43,12 @@ next to the true lift. The same flags and seed always print the same result.`,
 			cfg.Effects = eff
 			cfg.Features, cfg.Creatives, cfg.Outcomes = a.cfg.Features, a.cfg.Creatives, a.cfg.Outcomes
 			cfg.Creatives.Strategy.Policy = policy
+			data, err := readSimulation(cfg.Format, cfg.File)
+			if err != nil {
+				return err
+			}
 			start := time.Now()
-			res, err := simulator.Run(cmd.Context(), cfg)
+			res, err := simulation.Run(cmd.Context(), cfg, data)
 			if err != nil {
 				return err
 			}
@@ -74,7 +79,20 @@ next to the true lift. The same flags and seed always print the same result.`,
 	return cmd
 }
 
-func printSimulation(w io.Writer, r simulator.Result) error {
+// readSimulation reads the dataset a simulation plays, and its catalogue.
+func readSimulation(format, file string) (simulation.Data, error) {
+	events, skips, err := dataset.ReadAll(format, file)
+	if err != nil {
+		return simulation.Data{}, fmt.Errorf("simulate %s: %w", file, err)
+	}
+	products, _, err := dataset.LoadCatalog(format, file)
+	if err != nil {
+		return simulation.Data{}, fmt.Errorf("simulate: catalogue: %w", err)
+	}
+	return simulation.Data{Events: events, BadRows: skips, Products: products}, nil
+}
+
+func printSimulation(w io.Writer, r simulation.Result) error {
 	var eff []string
 	for _, arm := range slices.Sorted(maps.Keys(r.Effects)) {
 		eff = append(eff, fmt.Sprintf("%s=%g", arm, r.Effects[arm]))

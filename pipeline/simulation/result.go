@@ -1,4 +1,4 @@
-package simulator
+package simulation
 
 import (
 	"errors"
@@ -139,7 +139,7 @@ func (s *sim) buckets() []Bucket {
 // ads — into per-arm CTRs with Wilson intervals and the per-shopper delta-method lift.
 func (s *sim) measure() ([]ArmResult, LiftResult) {
 	ads := map[string]schemas.Ad{}
-	for _, ad := range s.rows.rows.Ads {
+	for _, ad := range s.pipeline.Rows().Ads {
 		ads[ad.AdID] = ad
 	}
 	type key struct{ arm, group string }
@@ -150,7 +150,7 @@ func (s *sim) measure() ([]ArmResult, LiftResult) {
 	}
 	users := map[string]*unit{}
 	seen := map[string]bool{}
-	for _, e := range s.rows.rows.Events {
+	for _, e := range s.pipeline.Rows().Events {
 		ad, ok := ads[e.AdID]
 		if !ok || seen[e.EventID] {
 			continue
