@@ -1,13 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,9 +18,11 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/pipeline/modelchain/llm"
+	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -44,6 +49,11 @@ func chainConfig(c config.LLM) modelchain.ChainConfig {
 // generator builds the creatives' generator: the template alone with no llm.provider, else the
 // model chain with the template as its fallback. guard must be grounded in the catalogue.
 func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
+	return a.observedGenerator(guard, nil)
+}
+
+// observedGenerator is generator with the language model wrapped by observe, when not nil.
+func (a *app) observedGenerator(guard creative.Guard, observe func(modelchain.Model) modelchain.Model) (creative.Generator, error) {
 	tmpl := creative.NewTemplate(guard)
 	if a.cfg.LLM.Provider == "" {
 		return tmpl, nil
@@ -58,7 +68,11 @@ func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
 	}
 	a.log.Info("ads written by a language model, templates as fallback", "provider", a.cfg.LLM.Provider,
 		"model", a.cfg.LLM.Model, "prompts", prompts.Version())
-	return modelchain.NewChain(chainConfig(a.cfg.LLM), m, m.Name(), prompts, guard, tmpl, a.reg)
+	var model modelchain.Model = m
+	if observe != nil {
+		model = observe(m)
+	}
+	return modelchain.NewChain(chainConfig(a.cfg.LLM), model, m.Name(), prompts, guard, tmpl, a.reg)
 }
 
 // catalog loads the configured catalogue.
@@ -105,6 +119,9 @@ type previewOptions struct {
 	profile, format, file, user, product, arm, locale string
 }
 
+// preview writes the ad the creatives stage would publish for one shopper, with the production
+// generator and the stage's own assembly (creative.Stage.Compose), and prints every prompt and
+// raw answer on the way, the guard's verdict and the creative.
 func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error {
 	shift, err := a.previewShift(ctx, o)
 	if err != nil {
@@ -114,7 +131,6 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	if err != nil {
 		return err
 	}
-	guard := a.cfg.Creatives.Guard.WithBrands(cat.Brands())
 	var product schemas.Product
 	if o.product != "" {
 		p, ok := cat.Product(o.product)
@@ -127,53 +143,39 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	} else {
 		return fmt.Errorf("the catalogue has nothing for this profile's interests %v: pass --product", shift.Summary.Categories)
 	}
-	locale := o.locale
-	if locale == "" {
-		locale = shift.Summary.Locale
+	guard := a.cfg.Creatives.Guard.WithBrands(cat.Brands())
+	gen, err := a.observedGenerator(guard, func(m modelchain.Model) modelchain.Model { return printedModel{m, w} })
+	if err != nil {
+		return err
 	}
-	if locale == "" {
-		locale = a.cfg.Creatives.Locale
+	// The stage's chooser is never asked: the preview names the arm.
+	chooser, err := strategy.NewAssigner(a.cfg.Creatives.Strategy)
+	if err != nil {
+		return fmt.Errorf("creatives.strategy: %w", err)
 	}
-	req := creative.Request{Shift: shift, Product: product, Arm: o.arm, Locale: locale}
+	st, err := creatives.New(a.cfg.Creatives, cat, gen, chooser, discard{}, a.log, nil)
+	if err != nil {
+		return err
+	}
+	locale := cmp.Or(o.locale, st.Locale(shift))
 
 	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", strategy.Segment(shift.Summary),
 		names(shift.Summary.Categories), band(shift.Summary.PriceBand), shift.Summary.IntentStage)
 	fmt.Fprintf(w, "== product %s: %s (%s) %s, %s\n", product.ID, product.Title, product.Brand, product.Category,
 		creative.FormatPrice(product.Price, product.Currency))
 	fmt.Fprintf(w, "== arm %s, locale %s\n", o.arm, creative.NormLocale(locale))
-
-	tmpl := creative.NewTemplate(guard)
-	var gen creative.Generator = tmpl
-	if a.cfg.LLM.Provider != "" {
-		m, err := llm.New(llmConfig(a.cfg.LLM), nil)
-		if err != nil {
-			return fmt.Errorf("llm: %w", err)
-		}
-		prompts, err := creative.LoadPrompts(a.cfg.LLM.PromptsDir)
-		if err != nil {
-			return fmt.Errorf("llm.prompts_dir: %w", err)
-		}
-		cc := chainConfig(a.cfg.LLM)
-		model := modelchain.Model(modelchain.NewRetrying(m, cc.Retry, nil))
-		writer := modelchain.NewWriter(model, m.Name(), prompts, guard).Observe(func(d modelchain.Draft, err error) {
-			fmt.Fprintf(w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", d.Prompt.Version, d.Prompt.System, d.Prompt.User)
-			fmt.Fprintf(w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
-				d.Info.ModelCalls, d.Info.PromptTokens, d.Info.CompletionTokens, d.Info.LatencyMS, d.Answer.Text)
-			if err != nil {
-				fmt.Fprintf(w, "== error: %v\n", err)
-			}
-		})
-		gen = modelchain.NewGuarded(writer, tmpl, guard)
-	}
-	c, info, err := gen.Generate(ctx, req)
+	ad, vs, err := st.Compose(ctx, shift, product, schemas.Strategy{Arm: o.arm}, locale)
 	if err != nil {
 		return err
 	}
+	return printPreview(w, ad, vs)
+}
+
+// printPreview prints the guard's verdict on an ad and its creative.
+func printPreview(w io.Writer, ad schemas.Ad, vs []creative.Violation) error {
+	info := ad.Generator
 	verdict := info.Verdict
-	if verdict == "" {
-		verdict = schemas.VerdictPass
-	}
-	if vs := guard.Check(c, product); len(vs) > 0 {
+	if len(vs) > 0 {
 		verdict = "rejected"
 		for _, v := range vs {
 			info.Violations = append(info.Violations, v.String())
@@ -191,8 +193,31 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(c)
+	return enc.Encode(ad.Creative)
 }
+
+// printedModel prints every prompt sent to the model and every raw answer or failure.
+type printedModel struct {
+	m modelchain.Model
+	w io.Writer
+}
+
+func (p printedModel) Complete(ctx context.Context, pr creative.Prompt) (modelchain.Completion, error) {
+	fmt.Fprintf(p.w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", pr.Version, pr.System, pr.User)
+	start := time.Now()
+	c, err := p.m.Complete(ctx, pr)
+	fmt.Fprintf(p.w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
+		c.Requests, c.PromptTokens, c.CompletionTokens, time.Since(start).Milliseconds(), c.Text)
+	if err != nil {
+		fmt.Fprintf(p.w, "== error: %v\n", err)
+	}
+	return c, err
+}
+
+// discard is the emitter of a stage that only composes ads.
+type discard struct{}
+
+func (discard) Emit(context.Context, []pipeline.Record) error { return nil }
 
 // previewShift is the shift a preview writes for: a profile file, or the newest shift of a
 // dataset user replayed through the features stage.
@@ -225,71 +250,15 @@ func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift
 	return schemas.Shift{}, errors.New("name a shopper: --profile FILE, or --format, --file and --user")
 }
 
-// replayShifts runs the events of a dataset's users that keep accepts through an in-memory
+// replayShifts runs the events of a dataset's users that keep accepts through the in-memory
 // features stage, and calls fn with every profile shift, in order.
 func replayShifts(ctx context.Context, cfg features.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return err
 	}
-	out := &shiftCollector{topic: cfg.ShiftsTopic, fn: fn}
-	st, err := features.New(cfg, out, nil, nil)
-	if err != nil {
-		return err
-	}
-	proc, err := st.Open(ctx, cfg.ClickstreamTopic, 0)
-	if err != nil {
-		return err
-	}
-	defer proc.Close(ctx)
-	var batch []pipeline.Record
-	offset := int64(0)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := proc.Process(ctx, batch)
-		batch = batch[:0]
-		return err
-	}
-	for _, ev := range events {
-		if !keep(ev.User()) {
-			continue
-		}
-		value, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("encode event %s: %w", ev.MessageID, err)
-		}
-		batch = append(batch, pipeline.Record{Topic: cfg.ClickstreamTopic, Offset: offset, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp})
-		offset++
-		if len(batch) == 500 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return flush()
-}
-
-// shiftCollector is the Emitter of an in-memory features stage: it hands shifts to fn and drops
-// the changelog and dead letters.
-type shiftCollector struct {
-	topic string
-	fn    func(schemas.Shift)
-}
-
-func (c *shiftCollector) Emit(_ context.Context, recs []pipeline.Record) error {
-	for _, r := range recs {
-		if r.Topic != c.topic {
-			continue
-		}
-		sh, err := schemas.DecodeShift(r.Value)
-		if err != nil {
-			return err
-		}
-		c.fn(sh)
-	}
-	return nil
+	events = slices.DeleteFunc(events, func(ev schemas.Event) bool { return !keep(ev.User()) })
+	return runner.Shifts(ctx, cfg, events, fn)
 }
 
 func names(ws []schemas.Weighted) string {

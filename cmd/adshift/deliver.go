@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/sources/delivery"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
@@ -31,39 +31,28 @@ ad at all arrives within --first-wait.`,
 				return err
 			}
 			defer func() { _ = out.Close(context.WithoutCancel(ctx)) }()
-			cfg := delivery.DefaultConfig()
+			cfg := simulation.DefaultDeliveryConfig()
 			cfg.AdsTopic, cfg.ClickstreamTopic, cfg.Seed = a.cfg.Topics.Ads.Name, a.cfg.Topics.Clickstream.Name, seed
-			d := delivery.New(cfg, out)
+			d := simulation.NewDelivery(cfg, out)
 			g, err := kafka.NewGroup(a.group(brokers, d.Name()), d, a.log, a.reg)
 			if err != nil {
 				return err
 			}
 			runCtx, stop := context.WithCancel(ctx)
 			defer stop()
+			waitCtx, quit := context.WithCancel(ctx)
 			done := make(chan error, 1)
-			go func() { done <- g.Run(runCtx) }()
-			start := time.Now()
-			tick := time.NewTicker(250 * time.Millisecond)
-			defer tick.Stop()
-			for waiting := true; waiting; {
-				select {
-				case err := <-done:
-					return err
-				case <-tick.C:
-					last := d.LastAd()
-					if last.IsZero() && time.Since(start) > firstWait {
-						stop()
-						<-done
-						return fmt.Errorf("no ad arrived on %s within %s: is \"adshift run\" running and fed?", cfg.AdsTopic, firstWait)
-					}
-					if !last.IsZero() && time.Since(last) > idle {
-						waiting = false
-					}
-				}
-			}
+			go func() { err := g.Run(runCtx); quit(); done <- err }()
+			waited := d.Idle(waitCtx, firstWait, idle)
 			stop()
-			if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-				return err
+			ran := <-done
+			switch {
+			case errors.Is(waited, simulation.ErrNoAds):
+				return fmt.Errorf("no ad arrived on %s within %s: is \"adshift run\" running and fed?", cfg.AdsTopic, firstWait)
+			case waited != nil: // the group ended first, or a signal came
+				return ran
+			case ran != nil && !errors.Is(ran, context.Canceled):
+				return ran
 			}
 			c := d.Counts()
 			fmt.Fprintf(cmd.OutOrStdout(), "delivered ads=%d impressions=%d clicks=%d orders=%d\n", c.Ads, c.Impressions, c.Clicks, c.Orders)

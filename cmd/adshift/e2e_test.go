@@ -24,9 +24,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/config"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
-	"github.com/adshift/adshift/sources/delivery"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
@@ -280,7 +280,7 @@ func TestEndToEndOnRealRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close(context.Background())
-	d := delivery.New(delivery.DefaultConfig(), p)
+	d := simulation.NewDelivery(simulation.DefaultDeliveryConfig(), p)
 	g, err := kafka.NewGroup(a.group(brokers, d.Name()), d, a.log, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -3,16 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"maps"
-	"slices"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/profileeval"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
@@ -39,7 +33,7 @@ per active shopper per day.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(r)
 			}
-			return printProfileEval(cmd.OutOrStdout(), format, file, r)
+			return profileeval.WriteText(cmd.OutOrStdout(), format, file, r)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "dataset format: rees46, taobao, online-retail, segment")
@@ -52,51 +46,20 @@ per active shopper per day.`,
 }
 
 // profileEval reads the whole dataset in event-time order and evaluates it.
-func (a *app) profileEval(ctx context.Context, format, file string, confirm int) (features.EvalReport, error) {
+func (a *app) profileEval(ctx context.Context, format, file string, confirm int) (profileeval.Report, error) {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
-		return features.EvalReport{}, err
+		return profileeval.Report{}, err
 	}
 
-	ev, err := features.NewEvaluator(ctx, a.cfg.Features, confirm)
+	ev, err := profileeval.NewEvaluator(ctx, a.cfg.Features, confirm)
 	if err != nil {
-		return features.EvalReport{}, err
+		return profileeval.Report{}, err
 	}
 	for i := range events {
 		if err := ev.Add(ctx, events[i]); err != nil {
-			return features.EvalReport{}, err
+			return profileeval.Report{}, err
 		}
 	}
 	return ev.Report(), nil
-}
-
-func printProfileEval(w io.Writer, format, file string, r features.EvalReport) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
-	p("profile-eval %s %s\n", format, file)
-	p("events %d, shoppers with categories %d, without category %d, scored (shopper seen before) %d\n",
-		r.Events, r.Users, r.NoCategory, r.ScoredEvents)
-	if len(r.DeadLetters) > 0 {
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(r.DeadLetters)) {
-			parts = append(parts, fmt.Sprintf("%s=%d", k, r.DeadLetters[k]))
-		}
-		p("dead letters: %s\n", strings.Join(parts, ", "))
-	}
-	p("\nnext-event category\thit@1\thit@3\n")
-	for _, h := range r.HitRates {
-		p("%s\t%.3f\t%.3f\n", h.Predictor, h.At1, h.At3)
-	}
-	p("\nshift precision (next %d events)\ttriggers\tscored\tconfirmed\tprecision\n", r.ConfirmEvents)
-	row := func(s features.ShiftScore) {
-		p("%s\t%d\t%d\t%d\t%.3f\n", s.Name, s.Triggers, s.Scored, s.Confirmed, s.Precision)
-	}
-	row(r.Shifts)
-	for _, s := range r.ShiftsByKind {
-		s.Name = "  " + s.Name
-		row(s)
-	}
-	row(r.Naive)
-	p("\nshifts per active shopper per day\t%.3f\t(%d shifts over %d shopper-days)\n", r.ShiftsPerDay, r.Shifts.Triggers, r.UserDays)
-	return tw.Flush()
 }

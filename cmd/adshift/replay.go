@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -16,14 +14,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 	"github.com/adshift/adshift/sources/parquet"
+	"github.com/adshift/adshift/sources/replay"
 )
-
-// replayBatch is how many events go out in one produce call at full speed.
-const replayBatch = 1000
 
 func newReplayCmd(a *app) *cobra.Command {
 	var format, file, archiveDir, speed string
@@ -59,27 +54,6 @@ kafka.brokers, or the embedded broker of a running "adshift run".`,
 	return cmd
 }
 
-// replaySource yields the records a replay produces, with the timestamp that paces them. Next
-// returns io.EOF after the last, and a *dataset.RowError for input it skips.
-type replaySource interface {
-	Next() (pipeline.Record, error)
-}
-
-// datasetSource maps a dataset's rows to Segment events keyed by user.
-type datasetSource struct{ r dataset.Reader }
-
-func (s datasetSource) Next() (pipeline.Record, error) {
-	ev, err := s.r.Next()
-	if err != nil {
-		return pipeline.Record{}, err
-	}
-	value, err := json.Marshal(ev)
-	if err != nil {
-		return pipeline.Record{}, fmt.Errorf("encode event %s: %w", ev.MessageID, err)
-	}
-	return pipeline.Record{Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp}, nil
-}
-
 // clientBrokers are the brokers a client command talks to: the configured ones, else the embedded
 // broker that a running "adshift run" serves.
 func (a *app) clientBrokers() []string {
@@ -95,7 +69,7 @@ func (a *app) replay(ctx context.Context, format, file string, speed dataset.Spe
 		return err
 	}
 	defer r.Close()
-	return a.replayFrom(ctx, datasetSource{r}, format, file, speed, stdout)
+	return a.replayFrom(ctx, replay.Events(r), format, file, speed, stdout)
 }
 
 // replayParquet replays the clickstream archived under dir.
@@ -110,7 +84,7 @@ func (a *app) replayParquet(ctx context.Context, dir string, speed dataset.Speed
 
 // replayFrom produces what src yields into the clickstream topic; what and from name it in the
 // progress bar and the summary.
-func (a *app) replayFrom(ctx context.Context, src replaySource, what, from string, speed dataset.Speed, stdout io.Writer) error {
+func (a *app) replayFrom(ctx context.Context, src replay.Source, what, from string, speed dataset.Speed, stdout io.Writer) error {
 	brokers := a.clientBrokers()
 	out, err := a.producer(ctx, brokers, a.cfg.Kafka.ClientID+"-replay")
 	if err != nil {
@@ -130,69 +104,23 @@ func (a *app) replayFrom(ctx context.Context, src replaySource, what, from strin
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))),
 	)
-	pacer := dataset.NewPacer(speed, 0)
 	topic := a.cfg.Topics.Clickstream.Name
-	start := time.Now()
-	var sent int
-	bad := map[string]int{}
-	batch := make([]pipeline.Record, 0, replayBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := out.Emit(ctx, batch); err != nil {
-			return fmt.Errorf("replay after %d events: %w", sent, err)
-		}
-		sent += len(batch)
-		_ = bar.Add(len(batch))
-		batch = batch[:0]
-		return nil
-	}
-	for {
-		rec, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			bad[rowErr.Reason]++
-			continue
-		}
-		if err != nil {
-			return errors.Join(err, flush())
-		}
-		if !speed.Max() && pacer.Delay(time.Now(), rec.Timestamp) > 0 {
-			if err := flush(); err != nil {
-				return err
-			}
-			if err := pacer.Wait(ctx, rec.Timestamp); err != nil {
-				return fmt.Errorf("replay stopped after %d events: %w", sent, err)
-			}
-		}
-		// Partitioned by key, as the original was; where it came from is not where it goes.
-		batch = append(batch, pipeline.Record{Topic: topic, Key: rec.Key, Value: rec.Value, Headers: rec.Headers, Timestamp: rec.Timestamp})
-		if len(batch) == replayBatch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
+	sum, err := replay.Run(ctx, src, out, replay.Config{Topic: topic, Speed: speed, Progress: func(n int) { _ = bar.Add(n) }})
+	if err != nil {
 		return err
 	}
 	_ = bar.Finish()
-	took := time.Since(start)
 	fmt.Fprintf(stdout, "replayed %d events from %s into %s on %s in %s (%.0f events/s)\n",
-		sent, from, topic, strings.Join(brokers, ","), took.Round(time.Millisecond), float64(sent)/took.Seconds())
-	if len(bad) == 0 {
+		sum.Sent, from, topic, strings.Join(brokers, ","), sum.Took.Round(time.Millisecond), float64(sum.Sent)/sum.Took.Seconds())
+	if len(sum.Bad) == 0 {
 		fmt.Fprintln(stdout, "bad rows: none")
 		return nil
 	}
 	total := 0
 	var parts []string
-	for _, reason := range slices.Sorted(maps.Keys(bad)) {
-		total += bad[reason]
-		parts = append(parts, fmt.Sprintf("%s=%d", reason, bad[reason]))
+	for _, reason := range slices.Sorted(maps.Keys(sum.Bad)) {
+		total += sum.Bad[reason]
+		parts = append(parts, fmt.Sprintf("%s=%d", reason, sum.Bad[reason]))
 	}
 	fmt.Fprintf(stdout, "bad rows: %d (%s), skipped\n", total, strings.Join(parts, ", "))
 	return nil

@@ -236,50 +236,67 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
 		return schemas.Ad{}, false, nil
 	}
-	strategy := s.chooser.Choose(sh.User, sh.ProfileVersion, strategy.Segment(sh.Summary))
-	locale := sh.Summary.Locale
-	if locale == "" {
-		locale = s.cfg.Locale
-	}
-	creative, info, err := s.gen.Generate(ctx, creative.Request{Shift: sh, Product: product, Arm: strategy.Arm, Locale: locale})
+	arm := s.chooser.Choose(sh.User, sh.ProfileVersion, strategy.Segment(sh.Summary))
+	ad, vs, err := s.Compose(ctx, sh, product, arm, s.Locale(sh))
 	if err != nil {
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
 		}
 		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
-		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm, "err", err)
+		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", arm.Arm, "err", err)
 		return schemas.Ad{}, false, nil
 	}
 	// Rules broken by drafts a Guarded generator rejected on the way count too.
-	for _, v := range info.Violations {
+	for _, v := range ad.Generator.Violations {
 		s.metrics.violations.WithLabelValues(ruleOf(v)).Inc()
 	}
-	// The last gate, whoever wrote the copy: nothing reaches ads.ready without passing it.
-	if vs := s.guard.Check(creative, product); len(vs) > 0 {
+	if len(vs) > 0 {
 		s.metrics.shifts.WithLabelValues(resultGuardRejected).Inc()
 		for _, v := range vs {
 			s.metrics.violations.WithLabelValues(v.Rule).Inc()
 		}
-		s.log.Warn("guard rejected a creative", "user", sh.User, "product", product.ID, "arm", strategy.Arm,
-			"generator", info.Kind, "violation", vs[0].String())
+		s.log.Warn("guard rejected a creative", "user", sh.User, "product", product.ID, "arm", arm.Arm,
+			"generator", ad.Generator.Kind, "violation", vs[0].String())
 		return schemas.Ad{}, false, nil
 	}
-	if info.Verdict == "" {
+	return ad, true, nil
+}
+
+// Locale is the locale the stage writes a shift's copy in: the shopper's, else the configured one.
+func (s *Stage) Locale(sh schemas.Shift) string {
+	if sh.Summary.Locale != "" {
+		return sh.Summary.Locale
+	}
+	return s.cfg.Locale
+}
+
+// Compose assembles the ad for sh of product under the strategy st, its copy written in locale by the
+// stage's generator and held to the stage's guard, the last gate whoever wrote the copy. It
+// returns the guard's violations beside the ad: the stage publishes only an ad with none, whose
+// verdict is then pass unless the generator gave one. It fails when the generator does.
+// `adshift creative preview` calls it to show the ad the stage would publish.
+func (s *Stage) Compose(ctx context.Context, sh schemas.Shift, product schemas.Product, st schemas.Strategy, locale string) (schemas.Ad, []creative.Violation, error) {
+	cr, info, err := s.gen.Generate(ctx, creative.Request{Shift: sh, Product: product, Arm: st.Arm, Locale: locale})
+	if err != nil {
+		return schemas.Ad{}, nil, err
+	}
+	vs := s.guard.Check(cr, product)
+	if len(vs) == 0 && info.Verdict == "" {
 		info.Verdict = schemas.VerdictPass
 	}
 	created := sh.EventTime.UTC()
 	return schemas.Ad{
-		AdID:           AdID(sh.User, sh.ProfileVersion, strategy.Arm),
+		AdID:           AdID(sh.User, sh.ProfileVersion, st.Arm),
 		User:           sh.User,
 		ProfileVersion: sh.ProfileVersion,
 		Product:        product,
-		Creative:       creative,
-		Strategy:       strategy,
+		Creative:       cr,
+		Strategy:       st,
 		Generator:      info,
 		Reason:         sh.Reason,
 		CreatedAt:      created,
 		ExpiresAt:      created.Add(s.cfg.AdTTL),
-	}, true, nil
+	}, vs, nil
 }
 
 // Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped, and

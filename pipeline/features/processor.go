@@ -60,11 +60,8 @@ var ErrClosed = errors.New("features: processor closed")
 // it vouches for. A failed Emit is returned, so the batch is not committed; when the batch comes
 // again, records already applied are not applied twice and what they produced is emitted again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
-	if err := ctx.Err(); err != nil {
+	if err := p.ready(ctx); err != nil {
 		return err
-	}
-	if p.closed {
-		return ErrClosed
 	}
 	lim := p.stage.limits()
 	for i := range batch {
@@ -77,6 +74,17 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 		p.applied = batch[i].Offset + 1
 	}
 	return p.flush(ctx)
+}
+
+// ready reports why the processor cannot take a batch now: ctx is done, or it was closed.
+func (p *processor) ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.closed {
+		return ErrClosed
+	}
+	return nil
 }
 
 // flush emits what is pending, then the changelog writes and the progress marker.
@@ -131,17 +139,27 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
-	s := p.stage
 	ev := &p.ev
-	err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep)
-	if err != nil {
-		f, ok := schemas.AsFailure(err)
-		if !ok {
-			return fmt.Errorf("decode %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
-		}
-		p.deadLetter(in, f)
-		return nil
+	if err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep); err != nil {
+		return p.rejected(in, err)
 	}
+	return p.apply(in, ev)
+}
+
+// rejected dead-letters the record of an event that failed decoding or its checks; an error that
+// is no *schemas.Failure is returned.
+func (p *processor) rejected(in *pipeline.Record, err error) error {
+	f, ok := schemas.AsFailure(err)
+	if !ok {
+		return fmt.Errorf("decode %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
+	}
+	p.deadLetter(in, f)
+	return nil
+}
+
+// apply applies the event of one input record, decoded and checked, queueing what it produced.
+func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
+	s := p.stage
 	s.metrics.event(ev.Event)
 	k, interest := s.kinds[ev.Event]
 	switch {
@@ -164,7 +182,7 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 	t := ev.Timestamp.UnixMilli()
 	late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
 	sweep := p.wm.observe(t)
-	err = p.update(in, ev, k, user, late)
+	err := p.update(in, ev, k, user, late)
 	if sweep {
 		// After the event, so a shopper coming back just as the sweep runs keeps the profile.
 		p.expire()

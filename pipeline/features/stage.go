@@ -94,6 +94,15 @@ func (s *Stage) Topics() []string { return []string{s.cfg.ClickstreamTopic} }
 // Open returns the processor of one clickstream partition, its profiles and progress restored
 // from the changelog partition of the same number.
 func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
+	p, err := s.open(ctx, topic, partition)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// open returns the processor of one partition, restored from the changelog.
+func (s *Stage) open(ctx context.Context, topic string, partition int32) (*processor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open %s partition %d: %w", topic, partition, err)
 	}

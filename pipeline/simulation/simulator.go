@@ -1,22 +1,17 @@
-package simulator
+package simulation
 
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"strconv"
 
-	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
-	"github.com/adshift/adshift/pipeline/creatives"
-	"github.com/adshift/adshift/pipeline/features"
-	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
-	"github.com/adshift/adshift/sources/dataset"
 )
 
 // impression is one ad shown, with the click probability it had under every arm: what the
@@ -40,33 +35,36 @@ type sim struct {
 	thompson *strategy.Thompson // nil under the uniform policy
 	tally    *strategy.Tally
 
-	features, creatives, adsOut, clicksOut pipeline.Processor
-	shifts, ads                            *capture
-	rows                                   *rowSink
+	pipeline *runner.Runner
 
 	pending     map[string]schemas.Ad // per shopper, the newest ad not yet shown
 	shown       []impression
-	offsets     map[string]int64 // next offset per simulated topic
 	refreshes   int
 	shiftsCount int
 	adsCount    int
 }
 
-// Run simulates cfg's dataset and returns what the report would show next to the truth.
-func Run(ctx context.Context, cfg Config) (Result, error) {
+// Data is the dataset a simulation plays, read by the caller: its events in event-time order
+// (file order breaking ties), the rows its reader could not map by reason, and its distinct
+// products, the catalogue.
+type Data struct {
+	Events   []schemas.Event
+	BadRows  map[string]int
+	Products []schemas.Product
+}
+
+// Run simulates data, the dataset cfg names, and returns what the report would show next to the
+// truth.
+func Run(ctx context.Context, cfg Config, data Data) (Result, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return Result{}, fmt.Errorf("simulate: %w", err)
 	}
-	w, err := load(cfg.Format, cfg.File)
+	w, err := newWorld(data.Events, data.BadRows)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("simulate %s: %w", cfg.File, err)
 	}
-	products, _, err := dataset.LoadCatalog(cfg.Format, cfg.File)
-	if err != nil {
-		return Result{}, fmt.Errorf("simulate: catalogue: %w", err)
-	}
-	s, err := newSim(ctx, cfg, w, catalog.NewCatalog(products))
+	s, err := newSim(ctx, cfg, w, catalog.NewCatalog(data.Products))
 	if err != nil {
 		return Result{}, err
 	}
@@ -77,8 +75,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 }
 
 func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*sim, error) {
-	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), shifts: &capture{}, ads: &capture{}, rows: &rowSink{},
-		pending: map[string]schemas.Ad{}, offsets: map[string]int64{}}
+	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), pending: map[string]schemas.Ad{}}
 	sc := cfg.Creatives.Strategy
 	sc.Salt += "/seed-" + strconv.FormatUint(cfg.Seed, 10)
 	if sc.Policy == "" {
@@ -96,30 +93,13 @@ func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*s
 	}
 	cc := cfg.Creatives
 	cc.Strategy = sc
-
-	fs, err := features.New(cfg.Features, s.shifts, nil, nil)
+	s.pipeline, err = runner.New(ctx, runner.Config{
+		Features:  cfg.Features,
+		Creatives: &runner.Creatives{Config: cc, Catalog: cat, Generator: creative.NewTemplate(cc.Guard), Chooser: chooser},
+		Outcomes:  &cfg.Outcomes,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
-	}
-	cs, err := creatives.New(cc, cat, creative.NewTemplate(cc.Guard), chooser, s.ads, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("simulate: %w", err)
-	}
-	os, err := outcomes.New(cfg.Outcomes, s.rows, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("simulate: %w", err)
-	}
-	if s.features, err = fs.Open(ctx, cfg.Features.ClickstreamTopic, 0); err != nil {
-		return nil, err
-	}
-	if s.creatives, err = cs.Open(ctx, cc.ShiftsTopic, 0); err != nil {
-		return nil, err
-	}
-	if s.adsOut, err = os.Open(ctx, cfg.Outcomes.AdsTopic, 0); err != nil {
-		return nil, err
-	}
-	if s.clicksOut, err = os.Open(ctx, cfg.Outcomes.ClickstreamTopic, 0); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
@@ -165,40 +145,20 @@ func (s *sim) refresh(ctx context.Context) error {
 	return s.thompson.Refresh(ctx, s.tally)
 }
 
-// visit feeds event i to the features stage, any shift it causes to the creatives stage, and the
-// ads made to the outcomes stage; an order also goes to the outcomes stage for attribution.
+// visit feeds event i to the pipeline — the features stage, any shift it causes to the
+// creatives stage, and the ads made to the outcomes stage; an order also goes to the outcomes
+// stage for attribution.
 func (s *sim) visit(ctx context.Context, i int) error {
-	ev := &s.world.events[i]
-	rec, err := s.record(s.cfg.Features.ClickstreamTopic, ev.User(), ev)
+	step, err := s.pipeline.Run(ctx, s.world.events[i:i+1])
 	if err != nil {
-		return err
+		return fmt.Errorf("simulate: %w", err)
 	}
-	if err := s.features.Process(ctx, []pipeline.Record{rec}); err != nil {
-		return fmt.Errorf("simulate: features: %w", err)
+	s.shiftsCount += len(step.Shifts)
+	for _, ad := range step.Ads {
+		s.adsCount++
+		s.pending[ad.User] = ad
 	}
-	shifts := s.shifts.take(s.cfg.Features.ShiftsTopic)
-	if len(shifts) > 0 {
-		s.shiftsCount += len(shifts)
-		for j := range shifts {
-			shifts[j].Offset = s.next("shifts")
-		}
-		if err := s.creatives.Process(ctx, shifts); err != nil {
-			return fmt.Errorf("simulate: creatives: %w", err)
-		}
-		for _, r := range s.ads.take(s.cfg.Creatives.AdsTopic) {
-			ad, err := schemas.DecodeAd(r.Value)
-			if err != nil {
-				return fmt.Errorf("simulate: the creatives stage published an unreadable ad: %w", err)
-			}
-			s.adsCount++
-			s.pending[ad.User] = ad
-			r.Offset = s.next(s.cfg.Outcomes.AdsTopic)
-			if err := s.adsOut.Process(ctx, []pipeline.Record{r}); err != nil {
-				return fmt.Errorf("simulate: outcomes: %w", err)
-			}
-		}
-	}
-	if ev.Event == schemas.OrderCompleted {
+	if ev := &s.world.events[i]; ev.Event == schemas.OrderCompleted {
 		return s.outcome(ctx, ev)
 	}
 	return nil
@@ -239,35 +199,15 @@ func (s *sim) show(ctx context.Context, i int, ad schemas.Ad) error {
 
 // outcome feeds one clickstream event to the outcomes stage.
 func (s *sim) outcome(ctx context.Context, ev *schemas.Event) error {
-	rec, err := s.record(s.cfg.Outcomes.ClickstreamTopic, ev.User(), ev)
-	if err != nil {
-		return err
-	}
-	if err := s.clicksOut.Process(ctx, []pipeline.Record{rec}); err != nil {
-		return fmt.Errorf("simulate: outcomes: %w", err)
+	if err := s.pipeline.Outcome(ctx, ev); err != nil {
+		return fmt.Errorf("simulate: %w", err)
 	}
 	return nil
 }
 
-func (s *sim) record(topic, key string, ev *schemas.Event) (pipeline.Record, error) {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return pipeline.Record{}, fmt.Errorf("simulate: encode %s: %w", ev.Event, err)
-	}
-	return pipeline.Record{Topic: topic, Offset: s.next(topic + "/in"), Key: []byte(key), Value: b, Timestamp: ev.Timestamp}, nil
-}
-
-func (s *sim) next(topic string) int64 {
-	o := s.offsets[topic]
-	s.offsets[topic] = o + 1
-	return o
-}
-
 func (s *sim) close(ctx context.Context) error {
-	for _, p := range []pipeline.Processor{s.features, s.creatives, s.adsOut, s.clicksOut} {
-		if err := p.Close(ctx); err != nil {
-			return fmt.Errorf("simulate: close: %w", err)
-		}
+	if err := s.pipeline.Close(ctx); err != nil {
+		return fmt.Errorf("simulate: %w", err)
 	}
 	return nil
 }
@@ -300,38 +240,3 @@ func (m ClickModel) base(grade int) float64 {
 	}
 	return m.Other
 }
-
-// capture is an Emitter that keeps what it is given.
-type capture struct{ recs []pipeline.Record }
-
-func (c *capture) Emit(_ context.Context, recs []pipeline.Record) error {
-	c.recs = append(c.recs, recs...)
-	return nil
-}
-
-// take returns and forgets the records kept for topic, dropping the rest (dead letters).
-func (c *capture) take(topic string) []pipeline.Record {
-	var out []pipeline.Record
-	for _, r := range c.recs {
-		if r.Topic == topic {
-			out = append(out, r)
-		}
-	}
-	c.recs = c.recs[:0]
-	return out
-}
-
-// rowSink is a RowWriter that keeps the rows, as ClickHouse would.
-type rowSink struct{ rows schemas.Rows }
-
-func (w *rowSink) Write(_ context.Context, rows schemas.Rows) error {
-	w.rows.Ads = append(w.rows.Ads, rows.Ads...)
-	w.rows.Events = append(w.rows.Events, rows.Events...)
-	w.rows.Failures = append(w.rows.Failures, rows.Failures...)
-	return nil
-}
-
-var (
-	_ pipeline.Emitter   = (*capture)(nil)
-	_ pipeline.RowWriter = (*rowSink)(nil)
-)

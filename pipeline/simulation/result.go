@@ -1,4 +1,4 @@
-package simulator
+package simulation
 
 import (
 	"errors"
@@ -138,25 +138,49 @@ func (s *sim) buckets() []Bucket {
 // measure reads the outcome rows the outcomes stage wrote — distinct event ids, joined to their
 // ads — into per-arm CTRs with Wilson intervals and the per-shopper delta-method lift.
 func (s *sim) measure() ([]ArmResult, LiftResult) {
+	arms, users := s.countRows()
+	trueSum := map[armKey]float64{}
+	var treatP, treatBase float64
+	for _, imp := range s.shown {
+		g := imp.ad.Strategy.Group
+		k := armKey{imp.ad.Strategy.Arm, g}
+		trueSum[k] += imp.p
+		if a := arms[k]; a != nil && imp.ordered {
+			a.Conversions++
+		}
+		if g == schemas.GroupTreatment {
+			treatP += imp.p
+			treatBase += imp.base
+		}
+	}
+	return armResults(arms, trueSum), measureLift(users, treatP, treatBase)
+}
+
+// armKey is an arm of one group.
+type armKey struct{ arm, group string }
+
+// shopperUnit is one shopper's impressions and clicks, the lift's unit.
+type shopperUnit struct {
+	group        string
+	imps, clicks float64
+}
+
+// countRows counts the outcome rows per arm and per shopper, each event id once.
+func (s *sim) countRows() (map[armKey]*ArmResult, map[string]*shopperUnit) {
 	ads := map[string]schemas.Ad{}
-	for _, ad := range s.rows.rows.Ads {
+	for _, ad := range s.pipeline.Rows().Ads {
 		ads[ad.AdID] = ad
 	}
-	type key struct{ arm, group string }
-	arms := map[key]*ArmResult{}
-	type unit struct {
-		group        string
-		imps, clicks float64
-	}
-	users := map[string]*unit{}
+	arms := map[armKey]*ArmResult{}
+	users := map[string]*shopperUnit{}
 	seen := map[string]bool{}
-	for _, e := range s.rows.rows.Events {
+	for _, e := range s.pipeline.Rows().Events {
 		ad, ok := ads[e.AdID]
 		if !ok || seen[e.EventID] {
 			continue
 		}
 		seen[e.EventID] = true
-		k := key{ad.Strategy.Arm, ad.Strategy.Group}
+		k := armKey{ad.Strategy.Arm, ad.Strategy.Group}
 		a := arms[k]
 		if a == nil {
 			a = &ArmResult{Arm: k.arm, Group: k.group}
@@ -164,7 +188,7 @@ func (s *sim) measure() ([]ArmResult, LiftResult) {
 		}
 		u := users[e.User]
 		if u == nil {
-			u = &unit{group: ad.Strategy.Group}
+			u = &shopperUnit{group: ad.Strategy.Group}
 			users[e.User] = u
 		}
 		switch e.Kind {
@@ -178,22 +202,14 @@ func (s *sim) measure() ([]ArmResult, LiftResult) {
 			a.Attributed++
 		}
 	}
-	trueSum := map[key]float64{}
-	var treatP, treatBase float64
-	for _, imp := range s.shown {
-		g := imp.ad.Strategy.Group
-		k := key{imp.ad.Strategy.Arm, g}
-		trueSum[k] += imp.p
-		if a := arms[k]; a != nil && imp.ordered {
-			a.Conversions++
-		}
-		if g == schemas.GroupTreatment {
-			treatP += imp.p
-			treatBase += imp.base
-		}
-	}
+	return arms, users
+}
+
+// armResults finishes the arms' counts with their rates, intervals and true CTRs (trueSum: the
+// click probabilities of their impressions), treatment before holdout.
+func armResults(arms map[armKey]*ArmResult, trueSum map[armKey]float64) []ArmResult {
 	var out []ArmResult
-	for _, k := range slices.SortedFunc(maps.Keys(arms), func(a, b key) int {
+	for _, k := range slices.SortedFunc(maps.Keys(arms), func(a, b armKey) int {
 		if a.group != b.group { // treatment before holdout
 			return strings.Compare(b.group, a.group)
 		}
@@ -207,7 +223,13 @@ func (s *sim) measure() ([]ArmResult, LiftResult) {
 		a.CI = stats.Wilson(min(a.Clicks, a.Impressions), a.Impressions, confidence)
 		out = append(out, *a)
 	}
+	return out
+}
 
+// measureLift measures the lift of treatment over holdout CTR over the shoppers, beside the true
+// lift: treatP over treatBase, the treatment impressions' click probabilities with their arm and
+// with the baseline.
+func measureLift(users map[string]*shopperUnit, treatP, treatBase float64) LiftResult {
 	var treat, hold []stats.Unit
 	for _, name := range slices.Sorted(maps.Keys(users)) {
 		u := users[name]
@@ -229,14 +251,14 @@ func (s *sim) measure() ([]ArmResult, LiftResult) {
 	rc, errC := stats.RatioOf(hold)
 	if err := errors.Join(errT, errC); err != nil {
 		lift.Error = err.Error()
-		return out, lift
+		return lift
 	}
 	l, err := stats.RelativeLift(rt, rc, confidence)
 	lift.Measured = l
 	if err != nil {
 		lift.Error = err.Error()
-		return out, lift
+		return lift
 	}
 	lift.Covered = l.CI.Contains(lift.True)
-	return out, lift
+	return lift
 }

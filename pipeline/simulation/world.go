@@ -1,12 +1,11 @@
-package simulator
+package simulation
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/adshift/adshift/schemas"
-	"github.com/adshift/adshift/sources/dataset"
 )
 
 // world is the dataset as the simulated shoppers live it: every event in event-time order, and
@@ -18,14 +17,10 @@ type world struct {
 	badRows map[string]int   // rows the reader could not map, by reason
 }
 
-// load reads a dataset and orders its events by event time, file order breaking ties.
-func load(format, file string) (*world, error) {
-	events, skips, err := dataset.ReadAll(format, file)
-	if err != nil {
-		return nil, fmt.Errorf("simulate %s: %w", file, err)
-	}
+// newWorld indexes a dataset's events, in event-time order, by shopper.
+func newWorld(events []schemas.Event, skips map[string]int) (*world, error) {
 	if len(events) == 0 {
-		return nil, fmt.Errorf("simulate %s: no events", file)
+		return nil, errors.New("no events")
 	}
 	w := &world{events: events, byUser: map[string][]int{}, badRows: skips}
 	w.pos = make([]int, len(w.events))

@@ -1,4 +1,4 @@
-package delivery
+package simulation
 
 import (
 	"context"
@@ -41,11 +41,11 @@ func ads(n int, arm string) []pipeline.Record {
 // What shoppers do follows the configured rates per arm, is written back as valid Segment events
 // keyed by user, and is the same on a redelivery.
 func TestDeliveryReactsPerArmAndRepeatably(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := DefaultDeliveryConfig()
 	cfg.ClickRate = map[string]float64{"personal": 0.5, "value": 0.05}
-	run := func() ([]pipeline.Record, Counts) {
+	run := func() ([]pipeline.Record, DeliveryCounts) {
 		out := &recorder{}
-		d := New(cfg, out)
+		d := NewDelivery(cfg, out)
 		batch := append(ads(2000, "personal"), ads(2000, "value")...)
 		batch = append(batch, pipeline.Record{Topic: "ads.ready", Value: []byte("not an ad")})
 		if err := d.Process(t.Context(), batch); err != nil {

@@ -1,14 +1,4 @@
-// Package delivery plays the delivery system that sits outside adshift, for the demo and the
-// end-to-end tests: it reads ready ads, "shows" each one to its shopper and writes what the
-// shopper did back into the clickstream as Segment events — Promotion Viewed for the impression,
-// Promotion Clicked with a probability set per arm, and sometimes an Order Completed for the
-// advertised product after a click. Promotion events carry the ad's product as product_id, as a
-// delivery system must for the outcomes stage to credit an order of that product to the click.
-//
-// It is a pipeline.Stage, so it runs on the same consumer-group machinery as adshift's own
-// stages. Outcomes are drawn from a hash of (seed, ad_id), so a redelivered ad yields the same
-// events with the same message ids, and a run is reproducible.
-package delivery
+package simulation
 
 import (
 	"context"
@@ -23,8 +13,8 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// Config sets the simulated shoppers' behaviour.
-type Config struct {
+// DeliveryConfig sets the behaviour of the shoppers a Delivery shows ads to.
+type DeliveryConfig struct {
 	AdsTopic         string             // read from
 	ClickstreamTopic string             // write to
 	ViewRate         float64            // share of ads that get shown
@@ -35,9 +25,9 @@ type Config struct {
 	Seed             uint64
 }
 
-// DefaultConfig favours the personal and value arms, so the report has something to show.
-func DefaultConfig() Config {
-	return Config{
+// DefaultDeliveryConfig favours the personal and value arms, so the report has something to show.
+func DefaultDeliveryConfig() DeliveryConfig {
+	return DeliveryConfig{
 		AdsTopic:         "ads.ready",
 		ClickstreamTopic: "clickstream",
 		ViewRate:         0.9,
@@ -49,15 +39,16 @@ func DefaultConfig() Config {
 	}
 }
 
-// Counts is what a Delivery has done so far. Unreadable counts records on the ads topic that are
+// DeliveryCounts is what a Delivery has done so far. Unreadable counts records on the ads topic that are
 // no ad; they are shown to no one.
-type Counts struct {
+type DeliveryCounts struct {
 	Ads, Impressions, Clicks, Orders, Unreadable int64
 }
 
-// Delivery is the simulated delivery system. Its counters are safe to read while it runs.
+// Delivery is the simulated delivery system the demo and the end-to-end tests run: a
+// pipeline.Stage on the ads topic, described in the package documentation. Its counters are safe to read while it runs.
 type Delivery struct {
-	cfg                        Config
+	cfg                        DeliveryConfig
 	out                        pipeline.Emitter
 	ads, views, clicks, orders atomic.Int64
 	unreadable                 atomic.Int64
@@ -66,8 +57,8 @@ type Delivery struct {
 
 var _ pipeline.Stage = (*Delivery)(nil)
 
-// New returns a Delivery that writes shoppers' reactions through out.
-func New(cfg Config, out pipeline.Emitter) *Delivery {
+// NewDelivery returns a Delivery that writes shoppers' reactions through out.
+func NewDelivery(cfg DeliveryConfig, out pipeline.Emitter) *Delivery {
 	return &Delivery{cfg: cfg, out: out}
 }
 
@@ -84,8 +75,8 @@ func (d *Delivery) Open(context.Context, string, int32) (pipeline.Processor, err
 func (d *Delivery) Close(context.Context) error { return nil }
 
 // Counts returns what was delivered so far.
-func (d *Delivery) Counts() Counts {
-	return Counts{Ads: d.ads.Load(), Impressions: d.views.Load(), Clicks: d.clicks.Load(), Orders: d.orders.Load(), Unreadable: d.unreadable.Load()}
+func (d *Delivery) Counts() DeliveryCounts {
+	return DeliveryCounts{Ads: d.ads.Load(), Impressions: d.views.Load(), Clicks: d.clicks.Load(), Orders: d.orders.Load(), Unreadable: d.unreadable.Load()}
 }
 
 // LastAd returns the wall time the last ad was handled, zero before the first.

@@ -1,4 +1,4 @@
-package simulator
+package simulation
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/adshift/adshift/pipeline/strategy"
+	"github.com/adshift/adshift/sources/dataset"
 )
 
 const rees46 = "../../../shared/data/rees46/2019-Oct_head17434.csv"
@@ -15,11 +16,25 @@ func run(t *testing.T, seed uint64, policy string, effects map[string]float64) R
 	cfg := DefaultConfig()
 	cfg.Format, cfg.File, cfg.Seed, cfg.Effects = "rees46", rees46, seed, effects
 	cfg.Creatives.Strategy.Policy = policy
-	r, err := Run(t.Context(), cfg)
+	r, err := Run(t.Context(), cfg, read(t, cfg.Format, cfg.File))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// read reads a dataset as `adshift simulate` does.
+func read(t *testing.T, format, file string) Data {
+	t.Helper()
+	events, skips, err := dataset.ReadAll(format, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	products, _, err := dataset.LoadCatalog(format, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Data{Events: events, BadRows: skips, Products: products}
 }
 
 func encode(t *testing.T, r Result) []byte {
