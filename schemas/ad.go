@@ -89,3 +89,26 @@ type GeneratorInfo struct {
 	// breaker_open, budget, guard, malformed.
 	Fallback string `json:"fallback,omitempty"`
 }
+
+// DecodeAd decodes and checks a record of ads.ready. Every rejection is a *Failure.
+func DecodeAd(data []byte) (Ad, error) {
+	var a Ad
+	if f := decodeRecord(data, &a); f != nil {
+		return Ad{}, f
+	}
+	switch {
+	case a.AdID == "":
+		return Ad{}, Failf(SchemaViolation, "ad_id", "missing")
+	case a.User == "":
+		return Ad{}, Failf(SchemaViolation, "user", "missing")
+	case a.Product.ID == "":
+		return Ad{}, Failf(SchemaViolation, "product.id", "missing")
+	case a.Product.Price < 0:
+		return Ad{}, Failf(SchemaViolation, "product.price", "must be non-negative, got %g", a.Product.Price)
+	case a.Strategy.Group != GroupTreatment && a.Strategy.Group != GroupHoldout:
+		return Ad{}, Failf(SchemaViolation, "strategy.group", "must be %q or %q, got %q", GroupTreatment, GroupHoldout, clip(a.Strategy.Group))
+	case a.CreatedAt.IsZero():
+		return Ad{}, Failf(SchemaViolation, "created_at", "missing")
+	}
+	return a, nil
+}

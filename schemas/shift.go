@@ -44,3 +44,22 @@ type PriceBand struct {
 	Max      float64 `json:"max"`
 	Currency string  `json:"currency"`
 }
+
+// DecodeShift decodes and checks a record of adshift.shifts. Every rejection is a *Failure.
+func DecodeShift(data []byte) (Shift, error) {
+	var s Shift
+	if f := decodeRecord(data, &s); f != nil {
+		return Shift{}, f
+	}
+	switch {
+	case s.User == "":
+		return Shift{}, Failf(SchemaViolation, "user", "missing")
+	case s.EventTime.IsZero():
+		return Shift{}, Failf(SchemaViolation, "event_time", "missing")
+	case s.Reason != ReasonFirstProfile && s.Reason != ReasonNewInterest && s.Reason != ReasonIntentEscalation:
+		return Shift{}, Failf(SchemaViolation, "reason", "unknown reason %q", clip(s.Reason))
+	case s.Distance < 0:
+		return Shift{}, Failf(SchemaViolation, "distance", "must be non-negative, got %g", s.Distance)
+	}
+	return s, nil
+}
