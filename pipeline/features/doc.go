@@ -3,7 +3,8 @@
 //
 // Every clickstream record is decoded and validated by schemas.DecodeEventInto, into one reused
 // event whose strings are copied into a per-batch slab, so decoding allocates nothing per event;
-// shifts are encoded by hand into the batch's arena (byte for byte what encoding/json writes),
+// shifts are encoded by schemas.AppendShift into the batch's arena (byte for byte what
+// encoding/json writes),
 // so the update path allocates nothing either beyond new shoppers. Bad input goes to the
 // dead-letter topic with its original bytes and a header naming the failure; events that carry no
 // interest (other call types, unknown names, the ad outcome events) and repeats of a shopper's
