@@ -1,6 +1,9 @@
 package schemas
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Groups of the persistent holdout.
 const (
@@ -88,6 +91,11 @@ type GeneratorInfo struct {
 	// Fallback says why the template wrote the copy instead of the model: model_error,
 	// breaker_open, budget, guard, malformed.
 	Fallback string `json:"fallback,omitempty"`
+}
+
+// EncodeAd encodes a as its ads.ready record, the JSON DecodeAd reads back.
+func EncodeAd(a *Ad) ([]byte, error) {
+	return json.Marshal(a)
 }
 
 // DecodeAd decodes and checks a record of ads.ready. Every rejection is a *Failure.

@@ -2,7 +2,6 @@ package creative
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -216,7 +215,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		if !ok {
 			continue
 		}
-		value, err := json.Marshal(ad)
+		value, err := schemas.EncodeAd(&ad)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
 		}
