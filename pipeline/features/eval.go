@@ -404,7 +404,7 @@ func (o *evalEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
 			}
 			o.shifts = append(o.shifts, sh)
 		case o.dlqTopic:
-			o.failures = append(o.failures, string(r.Header(pipeline.HeaderFailure)))
+			o.failures = append(o.failures, string(r.Header(schemas.HeaderFailure)))
 		}
 	}
 	return nil
