@@ -28,6 +28,10 @@ func constant(b []byte) (string, bool) {
 		return TypeIdentify, true
 	case TypeScreen:
 		return TypeScreen, true
+	case TypeGroup:
+		return TypeGroup, true
+	case TypeAlias:
+		return TypeAlias, true
 	case ProductViewed:
 		return ProductViewed, true
 	case ProductClicked:
