@@ -45,34 +45,42 @@ func parseTime(b []byte) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	offset := 0
-	switch zone := b[i:]; {
-	case len(zone) == 0, string(zone) == "Z", string(zone) == "z", string(zone) == "UTC":
-	case zone[0] == '+' || zone[0] == '-':
-		var hh, mm int
-		okh, okm := false, true
-		switch {
-		case len(zone) == 3:
-			hh, okh = atoiFixed(zone[1:3])
-		case len(zone) == 5:
-			hh, okh = atoiFixed(zone[1:3])
-			mm, okm = atoiFixed(zone[3:5])
-		case len(zone) == 6 && zone[3] == ':':
-			hh, okh = atoiFixed(zone[1:3])
-			mm, okm = atoiFixed(zone[4:6])
-		}
-		if !okh || !okm || hh > 23 || mm > 59 {
-			return time.Time{}, false
-		}
-		offset = hh*3600 + mm*60
-		if zone[0] == '-' {
-			offset = -offset
-		}
-	default:
+	offset, ok := zoneOffset(b[i:])
+	if !ok {
 		return time.Time{}, false
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	return t.Add(-time.Duration(offset) * time.Second), true
+}
+
+// zoneOffset reads a zone as parseTime accepts it and returns its offset from UTC in seconds.
+func zoneOffset(zone []byte) (int, bool) {
+	switch {
+	case len(zone) == 0, string(zone) == "Z", string(zone) == "z", string(zone) == "UTC":
+		return 0, true
+	case zone[0] != '+' && zone[0] != '-':
+		return 0, false
+	}
+	var hh, mm int
+	okh, okm := false, true
+	switch {
+	case len(zone) == 3:
+		hh, okh = atoiFixed(zone[1:3])
+	case len(zone) == 5:
+		hh, okh = atoiFixed(zone[1:3])
+		mm, okm = atoiFixed(zone[3:5])
+	case len(zone) == 6 && zone[3] == ':':
+		hh, okh = atoiFixed(zone[1:3])
+		mm, okm = atoiFixed(zone[4:6])
+	}
+	if !okh || !okm || hh > 23 || mm > 59 {
+		return 0, false
+	}
+	offset := hh*3600 + mm*60
+	if zone[0] == '-' {
+		offset = -offset
+	}
+	return offset, true
 }
 
 func atoiFixed(b []byte) (int, bool) {
