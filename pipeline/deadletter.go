@@ -1,61 +1,21 @@
 package pipeline
 
-import (
-	"strconv"
-	"time"
-
-	"github.com/adshift/adshift/schemas"
-)
-
-// Dead-letter headers: every record on the DLQ topic carries the original key and bytes plus these.
-const (
-	HeaderFailure   = "adshift.failure"   // the schemas.FailureKind
-	HeaderDetail    = "adshift.detail"    // human-readable reason
-	HeaderStage     = "adshift.stage"     // the stage that rejected it
-	HeaderTopic     = "adshift.topic"     // where the input was read
-	HeaderPartition = "adshift.partition" // decimal
-	HeaderOffset    = "adshift.offset"    // decimal
-)
+import "github.com/adshift/adshift/schemas"
 
 // DeadLetter returns the record that carries rejected input in to the dead-letter topic: the
-// original key, value and headers, plus headers naming the failure and where the input came from.
+// original key, value and headers, plus the headers of schemas.DeadLetter naming the failure and
+// where the input came from.
 func DeadLetter(dlqTopic, stage string, in Record, f *schemas.Failure) Record {
-	hs := make([]Header, 0, len(in.Headers)+6)
+	hs := make([]Header, 0, len(in.Headers)+schemas.DeadLetterHeaders)
 	hs = append(hs, in.Headers...)
-	hs = append(hs,
-		Header{Key: HeaderFailure, Value: []byte(f.Kind)},
-		Header{Key: HeaderDetail, Value: []byte(f.Error())},
-		Header{Key: HeaderStage, Value: []byte(stage)},
-		Header{Key: HeaderTopic, Value: []byte(in.Topic)},
-		Header{Key: HeaderPartition, Value: strconv.AppendInt(nil, int64(in.Partition), 10)},
-		Header{Key: HeaderOffset, Value: strconv.AppendInt(nil, in.Offset, 10)},
-	)
+	schemas.NewDeadLetter(stage, in.Topic, in.Partition, in.Offset, f).EachHeader(func(key string, value []byte) {
+		hs = append(hs, Header{Key: key, Value: value})
+	})
 	return Record{Topic: dlqTopic, Key: in.Key, Value: in.Value, Headers: hs, Timestamp: in.Timestamp}
 }
 
 // FailedEvent reads a dead-letter record back into its failed_events row. payloadMax bounds the
 // original bytes kept.
 func FailedEvent(dl Record, payloadMax int) schemas.FailedEvent {
-	partition, _ := strconv.ParseInt(string(dl.Header(HeaderPartition)), 10, 32)
-	offset, _ := strconv.ParseInt(string(dl.Header(HeaderOffset)), 10, 64)
-	topic := string(dl.Header(HeaderTopic))
-	payload := dl.Value
-	if len(payload) > payloadMax {
-		payload = payload[:payloadMax]
-	}
-	failedAt := dl.Timestamp
-	if failedAt.IsZero() {
-		failedAt = time.Unix(0, 0).UTC()
-	}
-	return schemas.FailedEvent{
-		FailureID: topic + "/" + strconv.FormatInt(partition, 10) + "/" + strconv.FormatInt(offset, 10),
-		Kind:      schemas.FailureKind(dl.Header(HeaderFailure)),
-		Detail:    string(dl.Header(HeaderDetail)),
-		Stage:     string(dl.Header(HeaderStage)),
-		Topic:     topic,
-		Partition: int32(partition),
-		Offset:    offset,
-		Payload:   string(payload),
-		FailedAt:  failedAt.UTC(),
-	}
+	return schemas.ReadDeadLetter(dl.Header).FailedEvent(dl.Value, dl.Timestamp, payloadMax)
 }

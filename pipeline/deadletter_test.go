@@ -28,11 +28,11 @@ func TestDeadLetterRoundTrip(t *testing.T) {
 			t.Errorf("header %s = %q, want %q", key, got, want)
 		}
 	}
-	f(HeaderFailure, "malformed_json")
-	f(HeaderStage, "features")
-	f(HeaderTopic, "clickstream")
-	f(HeaderPartition, "4")
-	f(HeaderOffset, "1234")
+	f(schemas.HeaderFailure, "malformed_json")
+	f(schemas.HeaderStage, "features")
+	f(schemas.HeaderTopic, "clickstream")
+	f(schemas.HeaderPartition, "4")
+	f(schemas.HeaderOffset, "1234")
 
 	row := FailedEvent(dl, 4)
 	want := schemas.FailedEvent{FailureID: "clickstream/4/1234", Kind: schemas.MalformedJSON, Detail: "malformed_json: unexpected end of JSON input",

@@ -1,6 +1,9 @@
 package schemas
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Groups of the persistent holdout.
 const (
@@ -88,4 +91,32 @@ type GeneratorInfo struct {
 	// Fallback says why the template wrote the copy instead of the model: model_error,
 	// breaker_open, budget, guard, malformed.
 	Fallback string `json:"fallback,omitempty"`
+}
+
+// EncodeAd encodes a as its ads.ready record, the JSON DecodeAd reads back.
+func EncodeAd(a *Ad) ([]byte, error) {
+	return json.Marshal(a)
+}
+
+// DecodeAd decodes and checks a record of ads.ready. Every rejection is a *Failure.
+func DecodeAd(data []byte) (Ad, error) {
+	var a Ad
+	if f := decodeRecord(data, &a); f != nil {
+		return Ad{}, f
+	}
+	switch {
+	case a.AdID == "":
+		return Ad{}, Failf(SchemaViolation, "ad_id", "missing")
+	case a.User == "":
+		return Ad{}, Failf(SchemaViolation, "user", "missing")
+	case a.Product.ID == "":
+		return Ad{}, Failf(SchemaViolation, "product.id", "missing")
+	case a.Product.Price < 0:
+		return Ad{}, Failf(SchemaViolation, "product.price", "must be non-negative, got %g", a.Product.Price)
+	case a.Strategy.Group != GroupTreatment && a.Strategy.Group != GroupHoldout:
+		return Ad{}, Failf(SchemaViolation, "strategy.group", "must be %q or %q, got %q", GroupTreatment, GroupHoldout, clip(a.Strategy.Group))
+	case a.CreatedAt.IsZero():
+		return Ad{}, Failf(SchemaViolation, "created_at", "missing")
+	}
+	return a, nil
 }

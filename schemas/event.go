@@ -16,6 +16,17 @@ const (
 	PromotionClicked     = "Promotion Clicked"
 )
 
+// Segment call types. Only track calls carry e-commerce events; the others decode with an empty
+// Event so stages can count and skip them.
+const (
+	TypeTrack    = "track"
+	TypePage     = "page"
+	TypeScreen   = "screen"
+	TypeIdentify = "identify"
+	TypeGroup    = "group"
+	TypeAlias    = "alias"
+)
+
 // Event is one Segment e-commerce spec v2 "track" call, decoded, validated and normalised.
 // Encoding it with encoding/json gives the spec's wire shape.
 type Event struct {

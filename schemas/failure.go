@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // FailureKind names why an input was rejected. It travels in the dead-letter header
@@ -46,4 +47,13 @@ func AsFailure(err error) (*Failure, bool) {
 	var f *Failure
 	ok := errors.As(err, &f)
 	return f, ok
+}
+
+// clip bounds what of the input a failure detail repeats.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
 }

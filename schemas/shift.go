@@ -1,6 +1,10 @@
 package schemas
 
-import "time"
+import (
+	"errors"
+	"strconv"
+	"time"
+)
 
 // Shift reasons.
 const (
@@ -43,4 +47,101 @@ type PriceBand struct {
 	Min      float64 `json:"min"`
 	Max      float64 `json:"max"`
 	Currency string  `json:"currency"`
+}
+
+// DecodeShift decodes and checks a record of adshift.shifts. Every rejection is a *Failure.
+func DecodeShift(data []byte) (Shift, error) {
+	var s Shift
+	if f := decodeRecord(data, &s); f != nil {
+		return Shift{}, f
+	}
+	switch {
+	case s.User == "":
+		return Shift{}, Failf(SchemaViolation, "user", "missing")
+	case s.EventTime.IsZero():
+		return Shift{}, Failf(SchemaViolation, "event_time", "missing")
+	case s.Reason != ReasonFirstProfile && s.Reason != ReasonNewInterest && s.Reason != ReasonIntentEscalation:
+		return Shift{}, Failf(SchemaViolation, "reason", "unknown reason %q", clip(s.Reason))
+	case s.Distance < 0:
+		return Shift{}, Failf(SchemaViolation, "distance", "must be non-negative, got %g", s.Distance)
+	}
+	return s, nil
+}
+
+// AppendShift appends sh as encoding/json marshals it, byte for byte, without reflection or
+// allocation: a shift is written for every few events, and json.Marshal cost more than the
+// profile update that caused it. DecodeShift reads it back.
+func AppendShift(b []byte, sh *Shift) ([]byte, error) {
+	if !finite(sh.Distance) {
+		return b, errors.New("json: unsupported value: distance " + strconv.FormatFloat(sh.Distance, 'g', -1, 64))
+	}
+	if y := sh.EventTime.Year(); y < 0 || y > 9999 {
+		return b, errors.New("json: event_time year outside of range [0,9999]")
+	}
+	s := &sh.Summary
+	b = append(b, `{"user":`...)
+	b = appendJSONString(b, sh.User)
+	b = append(b, `,"profile_version":`...)
+	b = strconv.AppendUint(b, sh.ProfileVersion, 10)
+	b = append(b, `,"event_time":"`...)
+	b = sh.EventTime.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","reason":`...)
+	b = appendJSONString(b, sh.Reason)
+	b = append(b, `,"distance":`...)
+	b = appendJSONFloat(b, sh.Distance)
+	b = append(b, `,"summary":{"categories":`...)
+	b = appendWeighted(b, s.Categories)
+	b = append(b, `,"brands":`...)
+	b = appendWeighted(b, s.Brands)
+	b = append(b, `,"price_band":{"min":`...)
+	b = appendJSONFloat(b, s.PriceBand.Min)
+	b = append(b, `,"max":`...)
+	b = appendJSONFloat(b, s.PriceBand.Max)
+	b = append(b, `,"currency":`...)
+	b = appendJSONString(b, s.PriceBand.Currency)
+	b = append(b, `},"intent_stage":`...)
+	b = appendJSONString(b, s.IntentStage)
+	b = append(b, `,"locale":`...)
+	b = appendJSONString(b, s.Locale)
+	if len(s.Purchased) > 0 {
+		b = append(b, `,"purchased":[`...)
+		for i, p := range s.Purchased {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, p)
+		}
+		b = append(b, ']')
+	}
+	if !finite(s.PriceBand.Min) || !finite(s.PriceBand.Max) {
+		return b, errors.New("json: unsupported value: price band")
+	}
+	for _, w := range [][]Weighted{s.Categories, s.Brands} {
+		for _, e := range w {
+			if !finite(e.Weight) {
+				return b, errors.New("json: unsupported value: weight")
+			}
+		}
+	}
+	return append(b, "}}"...), nil
+}
+
+// appendWeighted appends ws as a JSON array, or null when it is empty: a summary's lists are
+// nil when empty, and reused arrays must read the same.
+func appendWeighted(b []byte, ws []Weighted) []byte {
+	if len(ws) == 0 {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendJSONString(b, w.Name)
+		b = append(b, `,"weight":`...)
+		b = appendJSONFloat(b, w.Weight)
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }

@@ -22,7 +22,7 @@ var decodeLimits = schemas.Limits{MaxBytes: math.MaxInt32}
 
 // row turns a record into its archive row: the record as it is, plus the event time it is filed
 // under, read from the value when it decodes (a Segment event on the clickstream and outcomes
-// topics, an ad on the ads topic).
+// topics, of which only the time is read, an ad on the ads topic).
 func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 	var at time.Time
 	switch kind {
@@ -31,8 +31,8 @@ func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 			at = ad.CreatedAt
 		}
 	default:
-		if ev, err := schemas.DecodeEvent(rec.Value, decodeLimits); err == nil {
-			at = ev.Timestamp
+		if t, err := schemas.EventTime(rec.Value, decodeLimits); err == nil {
+			at = t
 		}
 	}
 	r := schemas.ArchiveRow{

@@ -2,7 +2,6 @@ package creatives
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -217,7 +216,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		if !ok {
 			continue
 		}
-		value, err := json.Marshal(ad)
+		value, err := schemas.EncodeAd(&ad)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
 		}

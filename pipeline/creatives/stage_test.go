@@ -183,9 +183,9 @@ func TestStageProcess(t *testing.T) {
 	var kinds []string
 	for _, r := range out.calls[0] {
 		if r.Topic == "clickstream.dlq" {
-			kinds = append(kinds, fmt.Sprintf("%s:%s", r.Header(pipeline.HeaderOffset), r.Header(pipeline.HeaderFailure)))
-			if string(r.Header(pipeline.HeaderStage)) != "creatives" {
-				t.Errorf("dead letter from stage %q", r.Header(pipeline.HeaderStage))
+			kinds = append(kinds, fmt.Sprintf("%s:%s", r.Header(schemas.HeaderOffset), r.Header(schemas.HeaderFailure)))
+			if string(r.Header(schemas.HeaderStage)) != "creatives" {
+				t.Errorf("dead letter from stage %q", r.Header(schemas.HeaderStage))
 			}
 		}
 	}

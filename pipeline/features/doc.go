@@ -3,15 +3,15 @@
 //
 // Every clickstream record is decoded and validated by schemas.DecodeEventInto, into one reused
 // event whose strings are copied into a per-batch slab, so decoding allocates nothing per event;
-// shifts are encoded by hand into the batch's arena (byte for byte what encoding/json writes),
-// so the update path allocates nothing either beyond new shoppers. Bad input goes to the
-// dead-letter topic with its original bytes and a header naming the failure; events that carry no
-// interest (other call types, unknown names, the ad outcome events) and repeats of a shopper's
-// recent messageIds are skipped and counted. Interest events update the shopper's profile in event
-// time: weights on a short and a long horizon decay with half-lives measured on event timestamps,
-// a per-partition watermark (latest event time minus the allowed lateness) dead-letters late
-// events, and idle profiles expire after a TTL of event time, so a replay of old data builds the
-// same profiles that live traffic did. After each event the shift detector (package shift)
+// shifts are encoded by schemas.AppendShift into the batch's arena (byte for byte what
+// encoding/json writes), so the update path allocates nothing either beyond new shoppers. Bad input
+// goes to the dead-letter topic with its original bytes and a header naming the failure; events
+// that carry no interest (other call types, unknown names, the ad outcome events) and repeats of a
+// shopper's recent messageIds are skipped and counted. Interest events update the shopper's profile
+// in event time: weights on a short and a long horizon decay with half-lives measured on event
+// timestamps, a per-partition watermark (latest event time minus the allowed lateness) dead-letters
+// late events, and idle profiles expire after a TTL of event time, so a replay of old data builds
+// the same profiles that live traffic did. After each event the shift detector (package shift)
 // decides whether the profile moved enough to be worth a new ad.
 //
 // A profile is one fixed-size value (bounded top-K slots over interned names, no maps, no

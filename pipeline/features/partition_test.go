@@ -69,9 +69,9 @@ func TestProcessEventsMatchesProcess(t *testing.T) {
 	kinds := map[string]int{}
 	for i := range want {
 		w, g := want[i], got[i]
-		kind := string(w.Header(pipeline.HeaderFailure))
-		if w.Topic != g.Topic || !bytes.Equal(w.Key, g.Key) || kind != string(g.Header(pipeline.HeaderFailure)) {
-			t.Fatalf("record %d: got %s %q %q, want %s %q %q", i, g.Topic, g.Key, g.Header(pipeline.HeaderFailure), w.Topic, w.Key, kind)
+		kind := string(w.Header(schemas.HeaderFailure))
+		if w.Topic != g.Topic || !bytes.Equal(w.Key, g.Key) || kind != string(g.Header(schemas.HeaderFailure)) {
+			t.Fatalf("record %d: got %s %q %q, want %s %q %q", i, g.Topic, g.Key, g.Header(schemas.HeaderFailure), w.Topic, w.Key, kind)
 		}
 		if kind != "" {
 			kinds[kind]++

@@ -238,7 +238,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	p.arena = append(p.arena, user...)
 	mid := len(p.arena)
 	var err error
-	if p.arena, err = appendShift(p.arena, sh); err != nil {
+	if p.arena, err = schemas.AppendShift(p.arena, sh); err != nil {
 		p.arena = p.arena[:start]
 		return fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}

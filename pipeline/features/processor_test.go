@@ -49,10 +49,10 @@ func TestProcessDeadLetters(t *testing.T) {
 		if !bytes.Equal(r.Value, in.Value) || !bytes.Equal(r.Key, in.Key) {
 			t.Errorf("dead letter %q/%q does not carry the original %q/%q", r.Key, r.Value, in.Key, in.Value)
 		}
-		if got := schemas.FailureKind(r.Header(pipeline.HeaderFailure)); got != kind {
+		if got := schemas.FailureKind(r.Header(schemas.HeaderFailure)); got != kind {
 			t.Errorf("failure header = %q, want %q", got, kind)
 		}
-		if got := string(r.Header(pipeline.HeaderStage)); got != "features" {
+		if got := string(r.Header(schemas.HeaderStage)); got != "features" {
 			t.Errorf("stage header = %q, want features", got)
 		}
 		for _, hd := range in.Headers {
@@ -105,8 +105,8 @@ func TestProcessFailureKinds(t *testing.T) {
 			t.Errorf("%s: emitted %+v, want one dead letter", tc.name, recs)
 			continue
 		}
-		if got := schemas.FailureKind(recs[0].Header(pipeline.HeaderFailure)); got != tc.want {
-			t.Errorf("%s: failure %q (%s), want %q", tc.name, got, recs[0].Header(pipeline.HeaderDetail), tc.want)
+		if got := schemas.FailureKind(recs[0].Header(schemas.HeaderFailure)); got != tc.want {
+			t.Errorf("%s: failure %q (%s), want %q", tc.name, got, recs[0].Header(schemas.HeaderDetail), tc.want)
 		}
 	}
 	// Within the skew is fine.

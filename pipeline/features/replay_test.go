@@ -155,7 +155,7 @@ func testReplay(t *testing.T, n int, wantReasons ...string) {
 	}
 	for _, r := range out {
 		if r.Topic == cfg.DLQTopic {
-			t.Errorf("dead letter %s: real data should all decode", r.Header(pipeline.HeaderDetail))
+			t.Errorf("dead letter %s: real data should all decode", r.Header(schemas.HeaderDetail))
 		}
 	}
 	for id, u := range users {

@@ -220,7 +220,7 @@ func TestLateEvents(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.process(view("u1", 3*time.Hour, "a"), view("u2", 2*time.Hour+time.Minute, "b"), view("u2", time.Hour+59*time.Minute, "b"))
 	recs := h.out.outputs()
-	if len(recs) != 1 || schemas.FailureKind(recs[0].Header(pipeline.HeaderFailure)) != schemas.LateEvent {
+	if len(recs) != 1 || schemas.FailureKind(recs[0].Header(schemas.HeaderFailure)) != schemas.LateEvent {
 		t.Fatalf("emitted %+v, want one late_event dead letter", recs)
 	}
 	if got := pipeline.FailedEvent(recs[0], 0).Offset; got != 2 {
@@ -307,7 +307,7 @@ func TestReservedUserKey(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.process(track("\x00adshift.features.progress", schemas.ProductViewed, 0, schemas.Properties{ProductID: "1"}))
 	recs := h.out.outputs()
-	if len(recs) != 1 || schemas.FailureKind(recs[0].Header(pipeline.HeaderFailure)) != schemas.SchemaViolation {
+	if len(recs) != 1 || schemas.FailureKind(recs[0].Header(schemas.HeaderFailure)) != schemas.SchemaViolation {
 		t.Errorf("emitted %+v, want one schema_violation dead letter", recs)
 	}
 }

@@ -121,8 +121,19 @@ func (p *processor) add(rec pipeline.Record) {
 		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, s.cfg.PayloadMax))
 		p.tally[resultFailure]++
 	case s.cfg.ClickstreamTopic:
-		e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+		// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
+		// would), and only promotions and orders are decoded whole.
+		head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
 		if err != nil {
+			p.tally[resultUndecodable]++
+			return
+		}
+		if head.Event != schemas.OrderCompleted && head.Event != schemas.PromotionViewed && head.Event != schemas.PromotionClicked {
+			p.tally[resultIgnored]++
+			return
+		}
+		e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+		if err != nil { // cannot happen: the head decoded
 			p.tally[resultUndecodable]++
 			return
 		}

@@ -28,7 +28,7 @@ func (c *capture) Emit(_ context.Context, recs []pipeline.Record) error {
 		case c.ads != "" && r.Topic == c.ads:
 			c.adRecs = append(c.adRecs, r)
 		default:
-			if kind := r.Header(pipeline.HeaderFailure); kind != nil {
+			if kind := r.Header(schemas.HeaderFailure); kind != nil {
 				c.failures = append(c.failures, string(kind))
 			}
 		}

@@ -1,0 +1,271 @@
+package schemas
+
+import (
+	"time"
+)
+
+// Limits bound what DecodeEvent accepts.
+type Limits struct {
+	MaxBytes int       // larger payloads fail as TooLarge; 0 means 64 KiB
+	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means 2000-01-01
+	MaxTime  time.Time // later timestamps fail as TimestampOutOfRange; zero means no upper bound
+}
+
+const defaultMaxBytes = 64 << 10
+
+var defaultMinTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// DecodeEvent decodes, validates and normalises one Segment e-commerce event. Every rejection is
+// a *Failure: TooLarge, MalformedJSON, SchemaViolation, MissingUser or TimestampOutOfRange.
+//
+// It reads the payload in one pass without reflection. Strings in the Event never alias data.
+// Spec inconsistencies are normalised: ids, prices, quantities and positions as strings or
+// numbers; an order's value as revenue, else total, else value; sku standing in for a missing
+// product_id; currency upper-cased; timestamps in RFC 3339 or the variants trackers send,
+// converted to UTC, falling back to originalTimestamp.
+func DecodeEvent(data []byte, lim Limits) (Event, error) {
+	var ev Event
+	if err := DecodeEventInto(&ev, data, lim, nil); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// DecodeEventInto is DecodeEvent into dst, for a caller that decodes many events and keeps none:
+// it overwrites all of dst, reusing the array of dst.Properties.Products, and takes every string
+// it keeps (ids, names, categories, brands, …) from intern, which gets the decoded bytes, valid
+// only during the call, and must return their string — typically one it holds already, so a
+// known name costs no allocation. A nil intern copies each string, as DecodeEvent does. Event
+// names, call types and common currencies are constants either way. On failure dst holds no
+// useful event.
+func DecodeEventInto(dst *Event, data []byte, lim Limits, intern func([]byte) string) error {
+	items := dst.Properties.Products[:0]
+	*dst = Event{}
+	maxBytes := lim.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = defaultMaxBytes
+	}
+	if len(data) > maxBytes {
+		return Failf(TooLarge, "", "%d bytes, limit %d", len(data), maxBytes)
+	}
+	d := decoder{data: data, keep: intern}
+	w := wireEvent{ev: dst, items: items}
+	d.envelope(&w)
+	if d.err != nil {
+		return d.err
+	}
+	if err := w.finish(lim); err != nil {
+		return err
+	}
+	return nil
+}
+
+// wireEvent is an event as read, before the checks that need all of it.
+type wireEvent struct {
+	ev     *Event
+	items  []LineItem // an array for the line items to reuse
+	ts     stamp
+	origTS stamp
+	env    check // first type error in the envelope
+	props  check // first type error in properties: it only matters for track calls
+}
+
+// stamp is a timestamp field as read.
+type stamp struct {
+	t   time.Time
+	set bool   // present and not null
+	bad string // why it is unusable; empty when t is valid
+}
+
+// check keeps the first schema violation found while reading, so that a later syntax error
+// still wins: a payload that is not JSON is MalformedJSON whatever else is wrong with it.
+type check struct{ f *Failure }
+
+func (c *check) fail(field, format string, args ...any) {
+	if c.f == nil {
+		c.f = Failf(SchemaViolation, field, format, args...)
+	}
+}
+
+func (d *decoder) envelope(w *wireEvent) {
+	if d.peek() != '{' {
+		d.syntax("payload is not a JSON object")
+		return
+	}
+	e := w.ev
+	d.object(func(key []byte) {
+		switch string(key) {
+		case "type":
+			e.Type = d.name(&w.env, "type")
+		case "event":
+			e.Event = d.name(&w.env, "event")
+		case "userId":
+			e.UserID = d.id(&w.env, "userId")
+		case "anonymousId":
+			e.AnonymousID = d.id(&w.env, "anonymousId")
+		case "messageId":
+			e.MessageID = d.id(&w.env, "messageId")
+		case "timestamp":
+			w.ts = d.stamp()
+		case "originalTimestamp":
+			w.origTS = d.stamp()
+		case "context":
+			d.context(&w.env, &e.Context)
+		case "properties":
+			d.properties(&w.props, &e.Properties, w.items)
+		default:
+			d.skip()
+		}
+	})
+	if d.err == nil {
+		d.skipSpace()
+		if d.pos < len(d.data) {
+			d.syntax("data after the JSON object")
+		}
+	}
+}
+
+func (d *decoder) context(c *check, ctx *Context) {
+	switch d.peek() {
+	case '{':
+		d.object(func(key []byte) {
+			if string(key) == "locale" {
+				ctx.Locale = d.text(c, "context.locale")
+				return
+			}
+			d.skip()
+		})
+	case 'n':
+		d.literal("null")
+	default:
+		d.skip()
+		c.fail("context", "must be an object")
+	}
+}
+
+// Ranks of the fields an order's value may come in: revenue beats total beats value.
+const (
+	rankValue = iota + 1
+	rankTotal
+	rankRevenue
+)
+
+// properties reads the properties object into p, appending line items to items[:0].
+func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
+	switch d.peek() {
+	case '{':
+	case 'n':
+		d.literal("null")
+		return
+	default:
+		d.skip()
+		c.fail("properties", "must be an object")
+		return
+	}
+	// A repeated properties key replaces the first: the last wins, as for any key.
+	*p = Properties{Products: items[:0]}
+	revenueRank := 0
+	orderValue := func(rank int, field string) {
+		v, ok := d.amount(c, field)
+		if ok && rank >= revenueRank {
+			p.Revenue, revenueRank = v, rank
+		}
+	}
+	d.object(func(key []byte) {
+		switch string(key) {
+		case "product_id":
+			p.ProductID = d.id(c, "properties.product_id")
+		case "sku":
+			p.SKU = d.id(c, "properties.sku")
+		case "name":
+			p.Name = d.text(c, "properties.name")
+		case "brand":
+			p.Brand = d.text(c, "properties.brand")
+		case "category":
+			p.Category = d.text(c, "properties.category")
+		case "price":
+			p.Price, _ = d.amount(c, "properties.price")
+		case "currency":
+			p.Currency = d.currency(c, "properties.currency")
+		case "quantity":
+			p.Quantity = d.count(c, "properties.quantity", false)
+		case "position":
+			p.Position = d.count(c, "properties.position", true)
+		case "url":
+			p.URL = d.text(c, "properties.url")
+		case "query":
+			p.Query = d.text(c, "properties.query")
+		case "list_id":
+			p.ListID = d.id(c, "properties.list_id")
+		case "order_id":
+			p.OrderID = d.id(c, "properties.order_id")
+		case "revenue":
+			orderValue(rankRevenue, "properties.revenue")
+		case "total":
+			orderValue(rankTotal, "properties.total")
+		case "value":
+			orderValue(rankValue, "properties.value")
+		case "products":
+			d.lineItems(c, &p.Products)
+		case "promotion_id":
+			p.PromotionID = d.id(c, "properties.promotion_id")
+		case "creative":
+			p.Creative = d.text(c, "properties.creative")
+		default:
+			d.skip()
+		}
+	})
+	if p.ProductID == "" {
+		p.ProductID = p.SKU
+	}
+}
+
+func (d *decoder) lineItems(c *check, items *[]LineItem) {
+	switch d.peek() {
+	case '[':
+	case 'n':
+		d.literal("null")
+		return
+	default:
+		d.skip()
+		c.fail("properties.products", "must be an array")
+		return
+	}
+	d.array(func() {
+		switch d.peek() {
+		case '{':
+		case 'n':
+			d.literal("null")
+			return
+		default:
+			d.skip()
+			c.fail("properties.products", "items must be objects")
+			return
+		}
+		var it LineItem
+		d.object(func(key []byte) {
+			switch string(key) {
+			case "product_id":
+				it.ProductID = d.id(c, "properties.products.product_id")
+			case "sku":
+				it.SKU = d.id(c, "properties.products.sku")
+			case "name":
+				it.Name = d.text(c, "properties.products.name")
+			case "brand":
+				it.Brand = d.text(c, "properties.products.brand")
+			case "category":
+				it.Category = d.text(c, "properties.products.category")
+			case "price":
+				it.Price, _ = d.amount(c, "properties.products.price")
+			case "quantity":
+				it.Quantity = d.count(c, "properties.products.quantity", false)
+			default:
+				d.skip()
+			}
+		})
+		if it.ProductID == "" {
+			it.ProductID = it.SKU
+		}
+		*items = append(*items, it)
+	})
+}
