@@ -20,15 +20,15 @@ const (
 // DeadLetter returns the record that carries rejected input in to the dead-letter topic: the
 // original key, value and headers, plus headers naming the failure and where the input came from.
 func DeadLetter(dlqTopic, stage string, in Record, f *schemas.Failure) Record {
-	hs := make([]Header, 0, len(in.Headers)+6)
+	hs := make([]schemas.Header, 0, len(in.Headers)+6)
 	hs = append(hs, in.Headers...)
 	hs = append(hs,
-		Header{Key: HeaderFailure, Value: []byte(f.Kind)},
-		Header{Key: HeaderDetail, Value: []byte(f.Error())},
-		Header{Key: HeaderStage, Value: []byte(stage)},
-		Header{Key: HeaderTopic, Value: []byte(in.Topic)},
-		Header{Key: HeaderPartition, Value: strconv.AppendInt(nil, int64(in.Partition), 10)},
-		Header{Key: HeaderOffset, Value: strconv.AppendInt(nil, in.Offset, 10)},
+		schemas.Header{Key: HeaderFailure, Value: []byte(f.Kind)},
+		schemas.Header{Key: HeaderDetail, Value: []byte(f.Error())},
+		schemas.Header{Key: HeaderStage, Value: []byte(stage)},
+		schemas.Header{Key: HeaderTopic, Value: []byte(in.Topic)},
+		schemas.Header{Key: HeaderPartition, Value: strconv.AppendInt(nil, int64(in.Partition), 10)},
+		schemas.Header{Key: HeaderOffset, Value: strconv.AppendInt(nil, in.Offset, 10)},
 	)
 	return Record{Topic: dlqTopic, Key: in.Key, Value: in.Value, Headers: hs, Timestamp: in.Timestamp}
 }

@@ -41,13 +41,8 @@ func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 		Value:     rec.Value,
 		Partition: rec.Partition,
 		Offset:    rec.Offset,
+		Headers:   rec.Headers,
 		Timestamp: rec.Timestamp,
-	}
-	if len(rec.Headers) > 0 {
-		r.Headers = make([]schemas.ArchiveHeader, len(rec.Headers))
-		for i, h := range rec.Headers {
-			r.Headers[i] = schemas.ArchiveHeader{Key: h.Key, Value: h.Value}
-		}
 	}
 	return r
 }

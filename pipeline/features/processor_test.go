@@ -26,7 +26,7 @@ func TestProcessDeadLetters(t *testing.T) {
 		view("u1", 2*time.Minute, "a"),
 	)
 	batch[1].Key = []byte("u1")
-	batch[1].Headers = []pipeline.Header{{Key: "trace", Value: []byte("t-1")}}
+	batch[1].Headers = []schemas.Header{{Key: "trace", Value: []byte("t-1")}}
 	if err := h.proc.Process(t.Context(), batch); err != nil {
 		t.Fatalf("Process: %v", err)
 	}

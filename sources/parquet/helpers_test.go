@@ -13,6 +13,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
+	"github.com/adshift/adshift/schemas"
 	sinkparquet "github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -63,7 +64,7 @@ func topicRecords(tb testing.TB, format, file string, partitions int32) [][]pipe
 			Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp.Truncate(time.Millisecond),
 		}
 		if i%500 == 0 {
-			rec.Headers = []pipeline.Header{{Key: "tracker", Value: []byte("rudderstack")}}
+			rec.Headers = []schemas.Header{{Key: "tracker", Value: []byte("rudderstack")}}
 		}
 		out[p] = append(out[p], rec)
 	}
@@ -134,7 +135,7 @@ func byPartition(recs []pipeline.Record, partitions int32) [][]pipeline.Record {
 func sameRecord(a, b pipeline.Record) bool {
 	return a.Partition == b.Partition && a.Offset == b.Offset && string(a.Key) == string(b.Key) &&
 		string(a.Value) == string(b.Value) && a.Timestamp.Equal(b.Timestamp) &&
-		slices.EqualFunc(a.Headers, b.Headers, func(x, y pipeline.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
+		slices.EqualFunc(a.Headers, b.Headers, func(x, y schemas.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
 }
 
 // recorder is an Emitter that keeps everything emitted.
