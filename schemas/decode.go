@@ -16,13 +16,11 @@ import (
 // Limits bound what DecodeEvent accepts.
 type Limits struct {
 	MaxBytes int       // larger payloads fail as TooLarge; 0 means 64 KiB
-	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means 2000-01-01
+	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means MinEventTime
 	MaxTime  time.Time // later timestamps fail as TimestampOutOfRange; zero means no upper bound
 }
 
 const defaultMaxBytes = 64 << 10
-
-var defaultMinTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Segment call types. Only track calls carry e-commerce events; the others decode with an empty
 // Event so stages can count and skip them.
@@ -177,7 +175,7 @@ func (w *wireEvent) finish(lim Limits) *Failure {
 	}
 	minTime := lim.MinTime
 	if minTime.IsZero() {
-		minTime = defaultMinTime
+		minTime = MinEventTime
 	}
 	if ts.t.Before(minTime) {
 		return Failf(TimestampOutOfRange, field, "%s is before %s", ts.t.Format(time.RFC3339Nano), minTime.Format(time.RFC3339))

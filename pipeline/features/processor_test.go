@@ -272,7 +272,7 @@ func TestProcessLimits(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	lim := s.limits()
-	want := schemas.Limits{MaxBytes: 64 << 10, MinTime: minEventTime, MaxTime: now.Add(time.Hour)}
+	want := schemas.Limits{MaxBytes: 64 << 10, MinTime: schemas.MinEventTime, MaxTime: now.Add(time.Hour)}
 	if lim != want {
 		t.Errorf("limits = %+v, want %+v", lim, want)
 	}
