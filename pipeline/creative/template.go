@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -47,7 +48,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
 	}
 	p := req.Product
-	start := int(hash64(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
+	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
 	for _, name := range t.names(p, locale) {
 		for _, leaf := range leaves(p, locale) {
 			facts := map[string]string{
