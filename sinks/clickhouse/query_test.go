@@ -10,7 +10,7 @@ import (
 func TestSummaryOnFixture(t *testing.T) {
 	cfg := testConfig()
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	rows := schemas.Rows{

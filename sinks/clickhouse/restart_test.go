@@ -138,7 +138,7 @@ func TestClickHouseRestartMidStreamKeepsCountsExact(t *testing.T) {
 	if _, err := c.Migrate(ctx, false, nil); err != nil {
 		t.Fatal(err)
 	}
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(context.Background())
 
 	const partitions = 3

@@ -26,7 +26,7 @@ func TestWriterGroupCommitsConcurrentWrites(t *testing.T) {
 	cfg.FlushInterval, cfg.Linger = time.Hour, time.Hour
 	c := migratedTest(t, cfg)
 	reg := prometheus.NewRegistry()
-	w := NewWriter(c, cfg, nil, reg)
+	w := newWriter(t, c, cfg, reg)
 
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines*rounds)
@@ -85,7 +85,7 @@ func TestWriterLingerFlushesWhenWritersWait(t *testing.T) {
 	cfg := testConfig()
 	cfg.BatchRows, cfg.FlushInterval, cfg.Linger = 1_000_000, time.Hour, 5*time.Millisecond
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 	for round := range 3 {
 		ad := fmt.Sprint("ad-", round)
@@ -102,7 +102,7 @@ func TestWriterRedeliveryKeepsCountsExact(t *testing.T) {
 	cfg := testConfig()
 	cfg.FlushInterval = 10 * time.Millisecond
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	rows := schemas.Rows{
@@ -137,7 +137,7 @@ func TestWriterPermanentErrorFailsWrite(t *testing.T) {
 	cfg := testConfig()
 	cfg.FlushInterval = time.Millisecond
 	c := openTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	err := w.Write(t.Context(), schemas.Rows{Events: []schemas.AdEvent{testEvent("e1", schemas.Click, "a1", 0)}})
@@ -155,7 +155,7 @@ func TestWriterPermanentErrorFailsWrite(t *testing.T) {
 func TestWriterClosed(t *testing.T) {
 	cfg := testConfig()
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	if err := w.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestWriterCloseFlushesPending(t *testing.T) {
 	cfg := testConfig()
 	cfg.FlushInterval = time.Hour
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	ctx, cancel := context.WithCancel(t.Context())
 	written := make(chan error, 1)
 	go func() {
@@ -243,7 +243,7 @@ func TestWriterRetriesThroughOutage(t *testing.T) {
 	cfg.FlushInterval = time.Millisecond
 	cfg.MaxRetries = 1000
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	p.setUp(false)
@@ -273,7 +273,7 @@ func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
 	cfg.FlushInterval = time.Millisecond
 	cfg.MaxRetries = 1000
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 
 	p.setUp(false)
 	written := make(chan error, 1)
@@ -303,7 +303,7 @@ func TestWriterBackpressure(t *testing.T) {
 	cfg.FlushInterval = time.Millisecond
 	cfg.MaxRetries = 1000
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	p.setUp(false)
@@ -340,7 +340,7 @@ func BenchmarkWriter(b *testing.B) {
 	cfg := testConfig()
 	cfg.FlushInterval = 50 * time.Millisecond
 	c := migratedTest(b, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(b, c, cfg, nil)
 	defer w.Close(b.Context())
 
 	b.ReportAllocs()
