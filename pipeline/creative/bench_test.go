@@ -8,13 +8,9 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
-
-// discardEmitter acknowledges everything.
-type discardEmitter struct{}
-
-func (discardEmitter) Emit(context.Context, []pipeline.Record) error { return nil }
 
 // fixedCopy is the baseline generator: one creative that passes the guard for any product with
 // no price in its copy, so the benchmark measures the stage around the generator.
@@ -54,7 +50,7 @@ func BenchmarkStage(b *testing.B) {
 	}{{"fixed-copy", fixedCopy{}}, {"template", NewTemplate(Guard{}.WithBrands(cat.Brands()))}} {
 		b.Run(bc.name, func(b *testing.B) {
 			a, _ := NewAssigner(StrategyConfig{Salt: "bench"})
-			s, err := New(Config{}, cat, bc.gen, a, discardEmitter{}, nil, nil)
+			s, err := New(Config{}, cat, bc.gen, a, pipelinetest.Discard{}, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

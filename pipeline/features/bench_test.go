@@ -1,7 +1,6 @@
 package features
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -10,17 +9,13 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
-// discard acknowledges everything at once, like a broker with no latency.
-type discard struct{}
-
-func (discard) Emit(context.Context, []pipeline.Record) error { return nil }
-
 func benchProcessor(b *testing.B) *processor {
 	b.Helper()
-	s, err := New(DefaultConfig(), discard{}, nil, nil)
+	s, err := New(DefaultConfig(), pipelinetest.Discard{}, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

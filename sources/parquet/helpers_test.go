@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"io"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -136,17 +135,4 @@ func sameRecord(a, b pipeline.Record) bool {
 	return a.Partition == b.Partition && a.Offset == b.Offset && string(a.Key) == string(b.Key) &&
 		string(a.Value) == string(b.Value) && a.Timestamp.Equal(b.Timestamp) &&
 		slices.EqualFunc(a.Headers, b.Headers, func(x, y schemas.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
-}
-
-// recorder is an Emitter that keeps everything emitted.
-type recorder struct {
-	mu   sync.Mutex
-	recs []pipeline.Record
-}
-
-func (r *recorder) Emit(_ context.Context, recs []pipeline.Record) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.recs = append(r.recs, slices.Clone(recs)...)
-	return nil
 }
