@@ -127,9 +127,9 @@ type processor struct {
 	stage  *Stage
 	recent *recent
 
-	// retry keeps the offset turned into records, pending those records (ads and dead letters)
-	// until Emit acknowledges them, and shown the ads among them. A retried batch emits pending
-	// again instead of choosing an arm and writing copy a second time.
+	// retry keeps how far the partition was turned into records; pending holds those records
+	// (ads and dead letters) until Emit acknowledges them, and shown the ads among them. A
+	// retried batch emits pending again instead of choosing an arm and writing copy a second time.
 	retry   pipeline.Retry
 	pending []pipeline.Record
 	shown   []shown

@@ -65,9 +65,9 @@ type processor struct {
 	stage *Stage
 	attr  *attributor
 
-	// retry keeps the offset turned into rows, and pending the rows (and their tally) not yet
-	// acknowledged: a retried batch writes pending again instead of attributing its orders a
-	// second time.
+	// retry keeps how far the partition was turned into rows; pending holds the rows (and tally
+	// their counts) not yet acknowledged: a retried batch writes pending again instead of
+	// attributing its orders a second time.
 	retry   pipeline.Retry
 	pending schemas.Rows
 	tally   map[string]int
