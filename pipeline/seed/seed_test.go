@@ -64,3 +64,10 @@ func TestRandIsReproducible(t *testing.T) {
 		t.Error("different parts gave the same draw")
 	}
 }
+
+func BenchmarkHash(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Hash("user-123456", "product-98765", "personal")
+	}
+}
