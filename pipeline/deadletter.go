@@ -6,10 +6,10 @@ import "github.com/adshift/adshift/schemas"
 // original key, value and headers, plus the headers of schemas.DeadLetter naming the failure and
 // where the input came from.
 func DeadLetter(dlqTopic, stage string, in Record, f *schemas.Failure) Record {
-	hs := make([]Header, 0, len(in.Headers)+schemas.DeadLetterHeaders)
+	hs := make([]schemas.Header, 0, len(in.Headers)+schemas.DeadLetterHeaders)
 	hs = append(hs, in.Headers...)
 	schemas.NewDeadLetter(stage, in.Topic, in.Partition, in.Offset, f).EachHeader(func(key string, value []byte) {
-		hs = append(hs, Header{Key: key, Value: value})
+		hs = append(hs, schemas.Header{Key: key, Value: value})
 	})
 	return Record{Topic: dlqTopic, Key: in.Key, Value: in.Value, Headers: hs, Timestamp: in.Timestamp}
 }

@@ -13,7 +13,7 @@ import (
 func TestDeadLetterRoundTrip(t *testing.T) {
 	at := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
 	in := Record{Topic: "clickstream", Partition: 4, Offset: 1234, Key: []byte("u1"), Value: []byte(`{"broken`),
-		Headers: []Header{{Key: "trace", Value: []byte("abc")}}, Timestamp: at}
+		Headers: []schemas.Header{{Key: "trace", Value: []byte("abc")}}, Timestamp: at}
 	dl := DeadLetter("clickstream.dlq", "features", in, schemas.Failf(schemas.MalformedJSON, "", "unexpected end of JSON input"))
 
 	if dl.Topic != "clickstream.dlq" || string(dl.Key) != "u1" || string(dl.Value) != `{"broken` || !dl.Timestamp.Equal(at) {

@@ -30,3 +30,27 @@ func TestRegisterReusesTheRegisteredCollector(t *testing.T) {
 		t.Errorf("nil registry: %v, %v", c, err)
 	}
 }
+
+func TestRegistrationKeepsTheFirstError(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	counter := prometheus.NewCounter(prometheus.CounterOpts{Name: "adshift_test_total", Help: "test"})
+	r := NewRegistration(reg)
+	if got := Add(r, counter); got != counter || r.Err() != nil {
+		t.Fatalf("first registration: %v, %v", got, r.Err())
+	}
+	Add(r, prometheus.NewGauge(prometheus.GaugeOpts{Name: "adshift_test_total", Help: "test"}))
+	first := r.Err()
+	if first == nil {
+		t.Fatal("a gauge registered under a counter's name")
+	}
+	Add(r, prometheus.NewGauge(prometheus.GaugeOpts{Name: "adshift_other", Help: "test"}))
+	if r.Err() != first {
+		t.Errorf("error %v replaced the first, %v", r.Err(), first)
+	}
+	if n, _ := reg.Gather(); len(n) != 1 {
+		t.Errorf("%d metric families registered after an error, want 1", len(n))
+	}
+	if r := NewRegistration(nil); Add(r, counter) != counter || r.Err() != nil {
+		t.Error("a nil registry did not register nothing")
+	}
+}

@@ -3,13 +3,9 @@ package pipeline
 import (
 	"context"
 	"time"
-)
 
-// Header is one Kafka-style record header.
-type Header struct {
-	Key   string
-	Value []byte
-}
+	"github.com/adshift/adshift/schemas"
+)
 
 // Record is one message as the domain sees it: read from a topic, or to be written to one.
 // Partition and Offset are set on records read from a source. On records emitted, Offset is
@@ -22,7 +18,7 @@ type Record struct {
 	Offset    int64
 	Key       []byte
 	Value     []byte
-	Headers   []Header
+	Headers   []schemas.Header
 	Timestamp time.Time
 }
 

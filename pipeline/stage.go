@@ -18,7 +18,8 @@ type Stage interface {
 // partition's records, never concurrently; when it returns nil, everything the batch caused is
 // durable and its offsets may be committed. On an error the batch is not committed and the same
 // batch is offered to the same processor again (with backoff) until it succeeds, so Process must
-// make a retry safe: state a batch already changed must not change twice.
+// make a retry safe: state a batch already changed must not change twice. Retry keeps that
+// protocol for a processor.
 type Processor interface {
 	Process(ctx context.Context, batch []Record) error
 	// Close flushes partition state when the partition is revoked or the stage stops.

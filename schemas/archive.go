@@ -26,19 +26,13 @@ var ArchiveKinds = []ArchiveKind{ArchiveClickstream, ArchiveAds, ArchiveOutcomes
 // archive replays the topic. EventTime is the time the row is filed under, read from the value
 // when it decodes (a Segment event's timestamp, an ad's created_at).
 type ArchiveRow struct {
-	EventTime time.Time       `parquet:"event_time,timestamp(microsecond),delta"`
-	Key       []byte          `parquet:"key,optional,dict"`
-	Value     []byte          `parquet:"value,optional"`
-	Headers   []ArchiveHeader `parquet:"headers,list"`
-	Partition int32           `parquet:"partition"`
-	Offset    int64           `parquet:"offset,delta"`
-	Timestamp time.Time       `parquet:"timestamp,timestamp(millisecond),delta"` // Kafka's, in ms as Kafka keeps it
-}
-
-// ArchiveHeader is one Kafka record header of an ArchiveRow.
-type ArchiveHeader struct {
-	Key   string `parquet:"key"`
-	Value []byte `parquet:"value,optional"`
+	EventTime time.Time `parquet:"event_time,timestamp(microsecond),delta"`
+	Key       []byte    `parquet:"key,optional,dict"`
+	Value     []byte    `parquet:"value,optional"`
+	Headers   []Header  `parquet:"headers,list"`
+	Partition int32     `parquet:"partition"`
+	Offset    int64     `parquet:"offset,delta"`
+	Timestamp time.Time `parquet:"timestamp,timestamp(millisecond),delta"` // Kafka's, in ms as Kafka keeps it
 }
 
 // ArchiveFile names one archive file: the records of one partition of one topic whose event time

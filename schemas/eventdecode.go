@@ -7,13 +7,11 @@ import (
 // Limits bound what DecodeEvent accepts.
 type Limits struct {
 	MaxBytes int       // larger payloads fail as TooLarge; 0 means 64 KiB
-	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means 2000-01-01
+	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means MinEventTime
 	MaxTime  time.Time // later timestamps fail as TimestampOutOfRange; zero means no upper bound
 }
 
 const defaultMaxBytes = 64 << 10
-
-var defaultMinTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // DecodeEvent decodes, validates and normalises one Segment e-commerce event. Every rejection is
 // a *Failure: TooLarge, MalformedJSON, SchemaViolation, MissingUser or TimestampOutOfRange.

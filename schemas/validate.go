@@ -36,7 +36,7 @@ func (w *wireEvent) finish(lim Limits) *Failure {
 	}
 	minTime := lim.MinTime
 	if minTime.IsZero() {
-		minTime = defaultMinTime
+		minTime = MinEventTime
 	}
 	if ts.t.Before(minTime) {
 		return Failf(TimestampOutOfRange, field, "%s is before %s", ts.t.Format(time.RFC3339Nano), minTime.Format(time.RFC3339))

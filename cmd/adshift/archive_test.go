@@ -145,7 +145,7 @@ func TestReplayParquetRestoresTheClickstream(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := pipeline.Record{Topic: a.cfg.Topics.Clickstream.Name, Key: []byte("bad-1"), Value: []byte(`{"type":"track","event"`),
-		Headers: []pipeline.Header{{Key: "tracker", Value: []byte("rudderstack")}}, Timestamp: time.Now()}
+		Headers: []schemas.Header{{Key: "tracker", Value: []byte("rudderstack")}}, Timestamp: time.Now()}
 	if err := p.Emit(t.Context(), []pipeline.Record{bad}); err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,10 @@ func TestThompsonLearnsFromClickHouse(t *testing.T) {
 			rows.Events = append(rows.Events, schemas.AdEvent{EventID: "clk:" + id, Kind: schemas.Click, AdID: id, User: "u" + strconv.Itoa(i), EventTime: at})
 		}
 	}
-	w := clickhouse.NewWriter(ch, a.cfg.ClickHouse, nil, nil)
+	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Write(ctx, rows); err != nil {
 		t.Fatal(err)
 	}

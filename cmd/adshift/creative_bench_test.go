@@ -14,6 +14,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/modelchain"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -33,10 +34,6 @@ func (m *countingModel) Complete(_ context.Context, p creative.Prompt) (modelcha
 	b, _ := json.Marshal(map[string]string{"headline": "A fresh pick for you", "body": "Yours for " + price + ".", "cta": "Shop now"})
 	return modelchain.Completion{Text: string(b), PromptTokens: 600, CompletionTokens: 30, Requests: 1}, nil
 }
-
-type nopEmitter struct{}
-
-func (nopEmitter) Emit(context.Context, []pipeline.Record) error { return nil }
 
 // BenchmarkModelCallsOnRealReplay replays the REES46 sample through the features stage, then
 // runs every shift through the creatives stage with a counting model, and reports the model
@@ -69,7 +66,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 			b.Fatal(err)
 		}
 		chooser, _ := strategy.NewAssigner(cfg.Creatives.Strategy)
-		st, err := creatives.New(cfg.Creatives, cat, gen, chooser, nopEmitter{}, nil, nil)
+		st, err := creatives.New(cfg.Creatives, cat, gen, chooser, pipelinetest.Discard{}, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/config"
+	"github.com/adshift/adshift/pipeline"
 )
 
 // app is what every subcommand shares: the effective configuration, the logger and the
@@ -64,7 +65,12 @@ func (a *app) load(cmd *cobra.Command) error {
 	a.cfg = cfg
 	a.log = newLogger(cmd.ErrOrStderr(), cfg.Log)
 	a.reg = prometheus.NewRegistry()
-	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	r := pipeline.NewRegistration(a.reg)
+	pipeline.Add(r, collectors.NewGoCollector())
+	pipeline.Add(r, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("register runtime metrics: %w", err)
+	}
 	return nil
 }
 

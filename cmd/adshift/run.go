@@ -158,7 +158,10 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		w := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
+		w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
+		if err != nil {
+			return nil, nil, errors.Join(err, ch.Close())
+		}
 		st, err := outcomes.New(a.cfg.Outcomes, w, a.log, a.reg)
 		closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -35,20 +36,20 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Record bytes in segments not yet published, held in memory (encoded) and not yet committed.",
 		}),
 	}
+	r := pipeline.NewRegistration(reg)
+	m.records = pipeline.Add(r, m.records)
+	m.files = pipeline.Add(r, m.files)
+	m.publishErrors = pipeline.Add(r, m.publishErrors)
+	m.held = pipeline.Add(r, m.held)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("register archive metrics: %w", err)
+	}
 	// Resolve every series up front: dashboards see zeros rather than gaps.
 	for _, k := range schemas.ArchiveKinds {
 		m.records.WithLabelValues(string(k))
 		m.publishErrors.WithLabelValues(string(k))
 		for _, c := range cuts {
 			m.files.WithLabelValues(string(k), c)
-		}
-	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.records, m.files, m.publishErrors, m.held} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register archive metrics: %w", err)
 		}
 	}
 	return m, nil

@@ -69,7 +69,7 @@ func TestSegmentCutBySize(t *testing.T) {
 	h := newHarness(t, cfg, newFakeFiles())
 	big := func(offset int64) pipeline.Record {
 		r := event(offset, time.Duration(offset)*time.Second, "a")
-		r.Headers = []pipeline.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 300<<10)}}
+		r.Headers = []schemas.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 300<<10)}}
 		return r
 	}
 	h.process(big(0), big(1), big(2), big(3), big(4))
@@ -153,7 +153,7 @@ func records(n int) []pipeline.Record {
 		}
 		r := event(int64(i), at, string(rune('a'+i%5)))
 		// Padding, so that segments are also cut by size.
-		r.Headers = []pipeline.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 8<<10)}}
+		r.Headers = []schemas.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 8<<10)}}
 		out = append(out, r)
 	}
 	return out
@@ -171,7 +171,7 @@ func TestRedeliveryAfterACrashRebuildsTheSameFiles(t *testing.T) {
 		// A size cut lands just before a straggler of hour 0 while hour 1 is under way: the next
 		// segment belongs to hour 0 and is cut again at 01:05, whatever came before it.
 		pad := func(r pipeline.Record) pipeline.Record {
-			r.Headers = []pipeline.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 300<<10)}}
+			r.Headers = []schemas.Header{{Key: "pad", Value: bytes.Repeat([]byte{'x'}, 300<<10)}}
 			return r
 		}
 		recs := []pipeline.Record{
@@ -255,7 +255,7 @@ func TestRowsOfEachKind(t *testing.T) {
 		t.Errorf("ad row = at %v offset %d; want %v offset 9 with its bytes", r.EventTime, r.Offset, at)
 	}
 	bad := row(schemas.ArchiveClickstream, &pipeline.Record{Value: []byte(`{"broken`), Timestamp: kafka,
-		Headers: []pipeline.Header{{Key: "h", Value: []byte("v")}}})
+		Headers: []schemas.Header{{Key: "h", Value: []byte("v")}}})
 	if !bad.EventTime.Equal(kafka) || string(bad.Value) != `{"broken` || len(bad.Headers) != 1 || bad.Headers[0].Key != "h" {
 		t.Errorf("undecodable row = %+v; want its bytes and headers, filed at the Kafka timestamp %v", bad, kafka)
 	}

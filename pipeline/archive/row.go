@@ -8,14 +8,11 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// Event times the archive files a record under, when its value carries one, must be plausible;
-// otherwise the record's Kafka timestamp is used. Both bounds depend on the record alone, so a
-// redelivery files it in the same hour.
-var (
-	minEventTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	// maxAhead is how far past its Kafka timestamp an event time may lie.
-	maxAhead = time.Hour
-)
+// maxAhead is how far past its Kafka timestamp an event time the archive files a record under
+// may lie; an event time must also be no earlier than schemas.MinEventTime, or the record's Kafka
+// timestamp is used. Both bounds depend on the record alone, so a redelivery files it in the
+// same hour.
+const maxAhead = time.Hour
 
 // decodeLimits lets every size through: the archive keeps what flowed, however large.
 var decodeLimits = schemas.Limits{MaxBytes: math.MaxInt32}
@@ -41,13 +38,8 @@ func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 		Value:     rec.Value,
 		Partition: rec.Partition,
 		Offset:    rec.Offset,
+		Headers:   rec.Headers,
 		Timestamp: rec.Timestamp,
-	}
-	if len(rec.Headers) > 0 {
-		r.Headers = make([]schemas.ArchiveHeader, len(rec.Headers))
-		for i, h := range rec.Headers {
-			r.Headers[i] = schemas.ArchiveHeader{Key: h.Key, Value: h.Value}
-		}
 	}
 	return r
 }
@@ -55,8 +47,8 @@ func row(kind schemas.ArchiveKind, rec *pipeline.Record) schemas.ArchiveRow {
 // eventTime is the value's event time at when it is plausible, else the Kafka timestamp, in UTC.
 // A record with no usable Kafka timestamp (before 2000) only needs at to be from 2000 on.
 func eventTime(at, kafka time.Time) time.Time {
-	noKafka := kafka.Before(minEventTime)
-	if !at.Before(minEventTime) && (noKafka || !at.After(kafka.Add(maxAhead))) {
+	noKafka := kafka.Before(schemas.MinEventTime)
+	if !at.Before(schemas.MinEventTime) && (noKafka || !at.After(kafka.Add(maxAhead))) {
 		return at.UTC()
 	}
 	return kafka.UTC()

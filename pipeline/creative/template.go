@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -48,7 +49,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
 	}
 	p := req.Product
-	start := int(hash64(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
+	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
 	for _, name := range t.names(p, locale) {
 		for _, leaf := range leaves(p, locale) {
 			facts := map[string]string{

@@ -11,14 +11,10 @@ import (
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
-
-// discardEmitter acknowledges everything.
-type discardEmitter struct{}
-
-func (discardEmitter) Emit(context.Context, []pipeline.Record) error { return nil }
 
 // fixedCopy is the baseline generator: one creative that passes the guard for any product with
 // no price in its copy, so the benchmark measures the stage around the generator.
@@ -58,7 +54,7 @@ func BenchmarkStage(b *testing.B) {
 	}{{"fixed-copy", fixedCopy{}}, {"template", creative.NewTemplate(creative.Guard{}.WithBrands(cat.Brands()))}} {
 		b.Run(bc.name, func(b *testing.B) {
 			a, _ := strategy.NewAssigner(strategy.Config{Salt: "bench"})
-			s, err := New(Config{}, cat, bc.gen, a, discardEmitter{}, nil, nil)
+			s, err := New(Config{}, cat, bc.gen, a, pipelinetest.Discard{}, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -51,24 +51,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: []float64{0.001, 0.01, 0.1, 0.5, 1, 2, 4, 8, 16, 32},
 		}, []string{"generator"}),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	var err error
-	if m.shifts, err = pipeline.Register(reg, m.shifts); err != nil {
+	r := pipeline.NewRegistration(reg)
+	m.shifts = pipeline.Add(r, m.shifts)
+	m.violations = pipeline.Add(r, m.violations)
+	m.ads = pipeline.Add(r, m.ads)
+	m.tokens = pipeline.Add(r, m.tokens)
+	m.latency = pipeline.Add(r, m.latency)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if m.violations, err = pipeline.Register(reg, m.violations); err != nil {
-		return nil, err
-	}
-	if m.ads, err = pipeline.Register(reg, m.ads); err != nil {
-		return nil, err
-	}
-	if m.tokens, err = pipeline.Register(reg, m.tokens); err != nil {
-		return nil, err
-	}
-	m.latency, err = pipeline.Register(reg, m.latency)
-	return m, err
+	return m, nil
 }
 
 // ad counts a published ad's generator, verdict and cost.

@@ -127,12 +127,10 @@ type processor struct {
 	stage  *Stage
 	recent *recent
 
-	// applied is the offset after the last shift turned into records, pending those records
+	// retry keeps how far the partition was turned into records; pending holds those records
 	// (ads and dead letters) until Emit acknowledges them, and shown the ads among them. A
-	// retried batch emits pending again instead of choosing an arm and writing copy a second
-	// time: the bandit's posteriors, the model or the cache may answer differently by then, and
-	// the failed Emit may have delivered part of the first attempt already.
-	applied int64
+	// retried batch emits pending again instead of choosing an arm and writing copy a second time.
+	retry   pipeline.Retry
 	pending []pipeline.Record
 	shown   []shown
 }
@@ -150,20 +148,20 @@ type shown struct {
 // advertised are remembered only once the Emit succeeded, so a batch whose ads were never built
 // (ctx ended while writing them) picks the same products next time.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
-	s := p.stage
-	i := 0
-	for i < len(batch) && batch[i].Offset < p.applied {
-		i++
-	}
-	if fresh := batch[i:]; len(fresh) > 0 {
+	return p.retry.Process(ctx, batch, func(fresh []pipeline.Record) (int, error) {
 		out, ads, err := p.build(ctx, fresh)
 		if err != nil {
-			return err // nothing of fresh was applied or emitted: the retry builds it anew
+			return 0, err // nothing of fresh was applied or emitted: the retry builds it anew
 		}
 		p.pending = append(p.pending, out...)
 		p.shown = append(p.shown, ads...)
-		p.applied = fresh[len(fresh)-1].Offset + 1
-	}
+		return len(fresh), nil
+	}, p.send)
+}
+
+// send emits the pending ads and dead letters, then remembers and counts the ads shown.
+func (p *processor) send(ctx context.Context) error {
+	s := p.stage
 	if len(p.pending) == 0 {
 		return nil
 	}

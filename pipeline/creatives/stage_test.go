@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -16,23 +15,10 @@ import (
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/catalog/catalogtest"
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
-
-// fakeEmitter records every Emit call and fails while err is set.
-type fakeEmitter struct {
-	calls [][]pipeline.Record
-	err   error
-}
-
-func (e *fakeEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
-	if e.err != nil {
-		return e.err
-	}
-	e.calls = append(e.calls, recs)
-	return nil
-}
 
 // fakeGenerator returns fixed copy, or an error.
 type fakeGenerator struct {
@@ -131,7 +117,7 @@ func value(c prometheus.Counter) float64 {
 }
 
 func TestStageProcess(t *testing.T) {
-	out := &fakeEmitter{}
+	out := &pipelinetest.Emitter{}
 	s, p := newTestStage(t, nil, out)
 	if s.Name() != "creatives" || len(s.Topics()) != 1 || s.Topics()[0] != "adshift.shifts" {
 		t.Fatalf("Name %q Topics %v", s.Name(), s.Topics())
@@ -148,10 +134,10 @@ func TestStageProcess(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.calls) != 1 {
-		t.Fatalf("%d Emit calls, want one per batch", len(out.calls))
+	if len(out.Acked) != 1 {
+		t.Fatalf("%d Emit calls, want one per batch", len(out.Acked))
 	}
-	got := ads(t, out.calls[0])
+	got := ads(t, out.Acked[0])
 	if len(got) != 2 {
 		t.Fatalf("ads for %d users, want u1 and u2: %v", len(got), got)
 	}
@@ -181,7 +167,7 @@ func TestStageProcess(t *testing.T) {
 
 	// The two unreadable shifts went to the DLQ, with their failure kinds.
 	var kinds []string
-	for _, r := range out.calls[0] {
+	for _, r := range out.Acked[0] {
 		if r.Topic == "clickstream.dlq" {
 			kinds = append(kinds, fmt.Sprintf("%s:%s", r.Header(schemas.HeaderOffset), r.Header(schemas.HeaderFailure)))
 			if string(r.Header(schemas.HeaderStage)) != "creatives" {
@@ -207,12 +193,12 @@ func TestStageAdsAreStableAcrossRuns(t *testing.T) {
 	}
 	var runs [2][]pipeline.Record
 	for i := range runs {
-		out := &fakeEmitter{}
+		out := &pipelinetest.Emitter{}
 		_, p := newTestStage(t, nil, out)
 		if err := p.Process(context.Background(), batch); err != nil {
 			t.Fatal(err)
 		}
-		runs[i] = out.calls[0]
+		runs[i] = out.Acked[0]
 	}
 	for i := range runs[0] {
 		if string(runs[0][i].Value) != string(runs[1][i].Value) {
@@ -222,7 +208,7 @@ func TestStageAdsAreStableAcrossRuns(t *testing.T) {
 }
 
 func TestStageVariesProductsAndRetriesIdempotently(t *testing.T) {
-	out := &fakeEmitter{}
+	out := &pipelinetest.Emitter{}
 	_, p := newTestStage(t, nil, out)
 	ctx := context.Background()
 	first := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
@@ -232,18 +218,18 @@ func TestStageVariesProductsAndRetriesIdempotently(t *testing.T) {
 
 	// The next shift's batch fails to publish, and is redelivered.
 	second := []pipeline.Record{shiftRecord(t, 2, "u1", 2, "electronics.audio.headphone", "sony", "")}
-	out.err = errors.New("broker unavailable")
-	if err := p.Process(ctx, second); !errors.Is(err, out.err) {
+	out.Err = errors.New("broker unavailable")
+	if err := p.Process(ctx, second); !errors.Is(err, out.Err) {
 		t.Fatalf("Process with a failing emitter = %v, want the emit error", err)
 	}
-	out.err = nil
+	out.Err = nil
 	if err := p.Process(ctx, second); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.calls) != 2 {
-		t.Fatalf("%d successful emits, want 2", len(out.calls))
+	if len(out.Acked) != 2 {
+		t.Fatalf("%d successful emits, want 2", len(out.Acked))
 	}
-	a, b := ads(t, out.calls[0])["u1"], ads(t, out.calls[1])["u1"]
+	a, b := ads(t, out.Acked[0])["u1"], ads(t, out.Acked[1])["u1"]
 	if a.Product.ID == b.Product.ID {
 		t.Errorf("u1 was shown %s twice in a row", a.Product.ID)
 	}
@@ -251,20 +237,6 @@ func TestStageVariesProductsAndRetriesIdempotently(t *testing.T) {
 	if a.Product.ID != "h1" || b.Product.ID != "h3" {
 		t.Errorf("products %s then %s, want h1 then h3", a.Product.ID, b.Product.ID)
 	}
-}
-
-// flakyEmitter fails its first fails calls, keeping a copy of what every call was given.
-type flakyEmitter struct {
-	fails    int
-	attempts [][]pipeline.Record
-}
-
-func (e *flakyEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
-	e.attempts = append(e.attempts, slices.Clone(recs))
-	if len(e.attempts) <= e.fails {
-		return errors.New("broker unavailable")
-	}
-	return nil
 }
 
 // driftingChooser answers with the next arm on every call, as a bandit whose posteriors were
@@ -299,7 +271,7 @@ func (g *driftingGenerator) Generate(ctx context.Context, req creative.Request) 
 }
 
 func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
-	out := &flakyEmitter{fails: 2}
+	out := &pipelinetest.Emitter{Fail: 2}
 	chooser, gen := &driftingChooser{}, &driftingGenerator{}
 	s, p := newTestStageWith(t, gen, chooser, out)
 	ctx := context.Background()
@@ -314,16 +286,16 @@ func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
 		if err == nil {
 			break
 		}
-		if attempt > out.fails {
+		if attempt > out.Fail {
 			t.Fatalf("attempt %d: %v", attempt, err)
 		}
 	}
-	if len(out.attempts) != 3 {
-		t.Fatalf("%d Emit calls, want 3", len(out.attempts))
+	if len(out.Calls) != 3 {
+		t.Fatalf("%d Emit calls, want 3", len(out.Calls))
 	}
 	// What finally went out is what the first attempt may already have delivered in part.
-	first := out.attempts[0]
-	for i, recs := range out.attempts[1:] {
+	first := out.Calls[0]
+	for i, recs := range out.Calls[1:] {
 		if len(recs) != len(first) {
 			t.Fatalf("attempt %d emitted %d records, the first %d", i+2, len(recs), len(first))
 		}
@@ -333,7 +305,7 @@ func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
 			}
 		}
 	}
-	got := ads(t, out.attempts[2])
+	got := ads(t, out.Calls[2])
 	if len(got) != 2 || got["u1"].ProfileVersion != 2 {
 		t.Fatalf("published %v, want u2's ad and u1's for version 2", got)
 	}
@@ -353,9 +325,9 @@ func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
 	if err := p.Process(ctx, next); err != nil {
 		t.Fatal(err)
 	}
-	last := ads(t, out.attempts[3])
-	if len(out.attempts[3]) != 1 || last["u1"].ProfileVersion != 3 || last["u1"].Product.ID == got["u1"].Product.ID {
-		t.Errorf("next batch emitted %d records, u1 %+v after %s", len(out.attempts[3]), last["u1"].Product, got["u1"].Product.ID)
+	last := ads(t, out.Calls[3])
+	if len(out.Calls[3]) != 1 || last["u1"].ProfileVersion != 3 || last["u1"].Product.ID == got["u1"].Product.ID {
+		t.Errorf("next batch emitted %d records, u1 %+v after %s", len(out.Calls[3]), last["u1"].Product, got["u1"].Product.ID)
 	}
 }
 
@@ -367,7 +339,7 @@ func TestStageModelFailuresMidBatch(t *testing.T) {
 	}
 
 	// A model that fails for one shopper costs that shopper's ad, not the batch.
-	out := &flakyEmitter{}
+	out := &pipelinetest.Emitter{}
 	gen := &driftingGenerator{fail: func(_ context.Context, req creative.Request) error {
 		if req.Shift.User == "u2" {
 			return errors.New("model unavailable")
@@ -378,13 +350,13 @@ func TestStageModelFailuresMidBatch(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatalf("a model failure stopped the partition: %v", err)
 	}
-	if got := ads(t, out.attempts[0]); len(got) != 2 || count(s, resultGenerateError) != 1 {
+	if got := ads(t, out.Calls[0]); len(got) != 2 || count(s, resultGenerateError) != 1 {
 		t.Errorf("published %d ads, generate_error %v, want u1's and u3's and one error", len(got), count(s, resultGenerateError))
 	}
 
 	// The context ending mid-batch fails the batch before anything is emitted or remembered, so
 	// the retry builds all of it, and picks the products it would have picked.
-	out = &flakyEmitter{}
+	out = &pipelinetest.Emitter{}
 	ctx, cancel := context.WithCancel(context.Background())
 	gen = &driftingGenerator{fail: func(_ context.Context, req creative.Request) error {
 		if req.Shift.User == "u2" {
@@ -397,29 +369,29 @@ func TestStageModelFailuresMidBatch(t *testing.T) {
 	if err := p.Process(ctx, batch); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Process when the context ends mid-batch = %v, want context.Canceled", err)
 	}
-	if len(out.attempts) != 0 {
-		t.Fatalf("emitted %d times from an unfinished batch", len(out.attempts))
+	if len(out.Calls) != 0 {
+		t.Fatalf("emitted %d times from an unfinished batch", len(out.Calls))
 	}
 	gen.fail = nil
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	got := ads(t, out.attempts[0])
+	got := ads(t, out.Calls[0])
 	if len(got) != 3 || got["u1"].Product.ID != "h1" {
 		t.Errorf("retry published %d ads, u1 %s, want 3 and u1's first choice h1", len(got), got["u1"].Product.ID)
 	}
 }
 
 func TestStageNeverPublishesWhatTheGuardRejects(t *testing.T) {
-	out := &fakeEmitter{}
+	out := &pipelinetest.Emitter{}
 	bad := schemas.Creative{Headline: "The best headphones!", Body: "Only $9.99, guaranteed.", CTA: "Buy", Locale: "en"}
 	s, p := newTestStage(t, fakeGenerator{creative: bad}, out)
 	batch := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.calls) != 0 {
-		t.Fatalf("published %v", out.calls)
+	if len(out.Acked) != 0 {
+		t.Fatalf("published %v", out.Acked)
 	}
 	if count(s, resultGuardRejected) != 1 {
 		t.Errorf("guard_rejected = %v", count(s, resultGuardRejected))
@@ -434,26 +406,26 @@ func TestStageNeverPublishesWhatTheGuardRejects(t *testing.T) {
 func TestStageGeneratorFailures(t *testing.T) {
 	batch := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
 
-	out := &fakeEmitter{}
+	out := &pipelinetest.Emitter{}
 	s, p := newTestStage(t, fakeGenerator{err: errors.New("model refused")}, out)
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatalf("a generator failure stopped the partition: %v", err)
 	}
-	if len(out.calls) != 0 || count(s, resultGenerateError) != 1 {
-		t.Errorf("emits %d, generate_error %v", len(out.calls), count(s, resultGenerateError))
+	if len(out.Acked) != 0 || count(s, resultGenerateError) != 1 {
+		t.Errorf("emits %d, generate_error %v", len(out.Acked), count(s, resultGenerateError))
 	}
 
 	// A cancelled context is not a generator failure: the batch must not be committed.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, p = newTestStage(t, fakeGenerator{creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c"}}, &fakeEmitter{})
+	_, p = newTestStage(t, fakeGenerator{creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c"}}, &pipelinetest.Emitter{})
 	if err := p.Process(ctx, batch); !errors.Is(err, context.Canceled) {
 		t.Errorf("Process under a cancelled context = %v", err)
 	}
 }
 
 func TestNewValidates(t *testing.T) {
-	out := &fakeEmitter{}
+	out := &pipelinetest.Emitter{}
 	gen := creative.NewTemplate(creative.Guard{})
 	uniform := mustAssigner(t, strategy.Config{})
 	if _, err := New(Config{}, catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {

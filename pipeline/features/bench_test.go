@@ -1,7 +1,6 @@
 package features
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -10,17 +9,13 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
-// discard acknowledges everything at once, like a broker with no latency.
-type discard struct{}
-
-func (discard) Emit(context.Context, []pipeline.Record) error { return nil }
-
 func benchProcessor(b *testing.B) *processor {
 	b.Helper()
-	s, err := New(DefaultConfig(), discard{}, nil, nil)
+	s, err := New(DefaultConfig(), pipelinetest.Discard{}, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -142,7 +137,7 @@ func updateAll(b *testing.B, p *processor, evs []schemas.Event) {
 	for start := 0; start < len(evs); start += 500 {
 		for i := start; i < min(start+500, len(evs)); i++ {
 			ev := &evs[i]
-			in.Offset = p.applied
+			in.Offset = p.retry.Applied
 			t := ev.Timestamp.UnixMilli()
 			late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
 			if p.wm.observe(t) {
@@ -151,7 +146,7 @@ func updateAll(b *testing.B, p *processor, evs []schemas.Event) {
 			if err := p.update(&in, ev, s.kinds[ev.Event], ev.User(), late); err != nil {
 				b.Fatal(err)
 			}
-			p.applied++
+			p.retry.Applied++
 		}
 		if err := p.flush(b.Context()); err != nil {
 			b.Fatal(err)
@@ -217,11 +212,11 @@ func bytesPerUser(b *testing.B, users int) float64 {
 				ev.Properties.Products = []schemas.LineItem{{ProductID: ev.Properties.ProductID, Category: c, Price: ev.Properties.Price}}
 				ev.Properties.ProductID, ev.Properties.Category, ev.Properties.Price = "", "", 0
 			}
-			in.Offset = p.applied
+			in.Offset = p.retry.Applied
 			if err := p.update(&in, &ev, s.kinds[name], ev.User(), false); err != nil {
 				b.Fatal(err)
 			}
-			p.applied++
+			p.retry.Applied++
 		}
 		if u%10_000 == 0 {
 			// Outputs are written per batch in the stage; here they are simply dropped.

@@ -1,8 +1,6 @@
 package features
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -12,28 +10,16 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
-// fakeEmitter records every Emit call; err, when set, fails them.
-type fakeEmitter struct {
-	calls [][]pipeline.Record
-	err   error
-}
+// fakeEmitter records every Emit call; Err, when set, fails them.
+type fakeEmitter struct{ pipelinetest.Emitter }
 
-func (f *fakeEmitter) Emit(_ context.Context, recs []pipeline.Record) error {
-	// The caller may reuse the records' bytes once Emit returns.
-	recs = slices.Clone(recs)
-	for i := range recs {
-		recs[i].Key, recs[i].Value = bytes.Clone(recs[i].Key), bytes.Clone(recs[i].Value)
-	}
-	f.calls = append(f.calls, recs)
-	return f.err
-}
-
-// records returns everything emitted, in order.
+// records returns everything emitted, acknowledged or not, in order.
 func (f *fakeEmitter) records() []pipeline.Record {
-	return slices.Concat(f.calls...)
+	return slices.Concat(f.Calls...)
 }
 
 // shifts decodes the emitted records of the shifts topic.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -40,9 +41,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		Help: "Profile shifts published, by reason.",
 	}, []string{"reason"})
 	m := &metrics{
-		events:  resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked),
-		skipped: resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup),
-		shifts:  resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "adshift_features_failures_total",
 			Help: "Clickstream records sent to the dead-letter topic, by failure kind.",
@@ -64,16 +62,24 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Changelog values skipped on restore because they did not decode.",
 		}),
 	}
+	r := pipeline.NewRegistration(reg)
+	events = pipeline.Add(r, events)
+	skipped = pipeline.Add(r, skipped)
+	shifts = pipeline.Add(r, shifts)
+	m.failures = pipeline.Add(r, m.failures)
+	m.profiles = pipeline.Add(r, m.profiles)
+	m.expired = pipeline.Add(r, m.expired)
+	m.restored = pipeline.Add(r, m.restored)
+	m.corrupt = pipeline.Add(r, m.corrupt)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("register features metrics: %w", err)
+	}
+	// Resolved from the registered vectors, which a second stage on the registry shares.
+	m.events = resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked)
+	m.skipped = resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup)
+	m.shifts = resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest)
 	for name := range interestKinds(Weights{}) {
 		m.events[name] = events.WithLabelValues(name)
-	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{events, skipped, shifts, m.failures, m.profiles, m.expired, m.restored, m.corrupt} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register features metrics: %w", err)
-		}
 	}
 	return m, nil
 }

@@ -41,25 +41,27 @@ func (pt *Partition) ProcessEvents(ctx context.Context, offset int64, events []s
 	if err := p.ready(ctx); err != nil {
 		return err
 	}
-	lim := p.stage.limits()
+	recs := make([]pipeline.Record, len(events))
 	for i := range events {
-		ev := events[i] // the checks normalise it; the caller's stays as it was
-		in := pipeline.Record{Topic: p.topic, Partition: p.partition, Offset: offset + int64(i), Key: []byte(ev.User()), Timestamp: ev.Timestamp}
-		if in.Offset < p.applied {
-			continue
-		}
-		var err error
-		if cerr := schemas.CheckEvent(&ev, lim); cerr != nil {
-			err = p.rejected(&in, cerr)
-		} else {
-			err = p.apply(&in, &ev)
-		}
-		if err != nil {
-			return err
-		}
-		p.applied = in.Offset + 1
+		recs[i] = pipeline.Record{Topic: p.topic, Partition: p.partition, Offset: offset + int64(i),
+			Key: []byte(events[i].User()), Timestamp: events[i].Timestamp}
 	}
-	return p.flush(ctx)
+	lim := p.stage.limits()
+	return p.retry.Process(ctx, recs, func(fresh []pipeline.Record) (int, error) {
+		for i := range fresh {
+			ev := events[fresh[i].Offset-offset] // the checks normalise it; the caller's stays as it was
+			var err error
+			if cerr := schemas.CheckEvent(&ev, lim); cerr != nil {
+				err = p.rejected(&fresh[i], cerr)
+			} else {
+				err = p.apply(&fresh[i], &ev)
+			}
+			if err != nil {
+				return i, err
+			}
+		}
+		return len(fresh), nil
+	}, p.flush)
 }
 
 // Events is how many events user's profile has applied; 0 for a shopper with none.

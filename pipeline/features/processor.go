@@ -23,14 +23,12 @@ type processor struct {
 	wm        watermark
 	closed    bool
 
-	// applied is the offset after the last record applied. Records before it are skipped: on a
-	// retried batch they were applied already, and after a restore the previous owner processed
-	// them and everything they caused is durable.
-	applied int64
+	// retry keeps the offset applied up to (set by a restore too), so a retried batch re-emits
+	// what is unacknowledged instead of applying records twice.
+	retry pipeline.Retry
 	// pending is what the records applied produced that is not yet acknowledged: shifts and
 	// dead letters. changes are the changelog writes not yet acknowledged: dirty profiles,
-	// tombstones and the progress marker. A retried batch re-emits both instead of applying
-	// records twice.
+	// tombstones and the progress marker.
 	pending []pipeline.Record
 	changes []pipeline.Record
 	// marked is the progress last acknowledged on the changelog.
@@ -63,17 +61,18 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	if err := p.ready(ctx); err != nil {
 		return err
 	}
+	return p.retry.Process(ctx, batch, p.processAll, p.flush)
+}
+
+// processAll processes records not applied before, in order, and reports how many it applied.
+func (p *processor) processAll(fresh []pipeline.Record) (int, error) {
 	lim := p.stage.limits()
-	for i := range batch {
-		if batch[i].Offset < p.applied {
-			continue
+	for i := range fresh {
+		if err := p.process(&fresh[i], lim); err != nil {
+			return i, err
 		}
-		if err := p.process(&batch[i], lim); err != nil {
-			return err
-		}
-		p.applied = batch[i].Offset + 1
 	}
-	return p.flush(ctx)
+	return len(fresh), nil
 }
 
 // ready reports why the processor cannot take a batch now: ctx is done, or it was closed.
@@ -112,7 +111,7 @@ func (p *processor) flush(ctx context.Context) error {
 	}
 	clear(p.dirty)
 	p.dirty = p.dirty[:0]
-	now := progress{offset: p.applied, max: p.wm.max}
+	now := progress{offset: p.retry.Applied, max: p.wm.max}
 	if now != p.marked && (len(p.changes) == 0 || string(p.changes[len(p.changes)-1].Key) != progressKey) {
 		start := len(p.arena)
 		p.arena = appendProgress(append(p.arena, progressKey...), now)
@@ -328,12 +327,12 @@ func (p *processor) restore(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("restore %s partition %d from %s: %w", p.topic, p.partition, s.cfg.ProfilesTopic, err)
 	}
-	p.applied = p.marked.offset
+	p.retry.Applied = p.marked.offset
 	p.wm.restored(p.marked.max)
 	s.metrics.restored.Add(float64(len(p.profiles)))
 	s.metrics.corrupt.Add(float64(corrupt))
 	s.metrics.profiles.Add(float64(len(p.profiles)))
 	s.log.Info("partition restored", "topic", p.topic, "partition", p.partition, "profiles", len(p.profiles),
-		"records", restored, "corrupt", corrupt, "from_offset", p.applied, "took", time.Since(start).Round(time.Millisecond))
+		"records", restored, "corrupt", corrupt, "from_offset", p.retry.Applied, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -26,15 +26,15 @@ func TestProcessDeadLetters(t *testing.T) {
 		view("u1", 2*time.Minute, "a"),
 	)
 	batch[1].Key = []byte("u1")
-	batch[1].Headers = []pipeline.Header{{Key: "trace", Value: []byte("t-1")}}
+	batch[1].Headers = []schemas.Header{{Key: "trace", Value: []byte("t-1")}}
 	if err := h.proc.Process(t.Context(), batch); err != nil {
 		t.Fatalf("Process: %v", err)
 	}
 
-	if len(h.out.calls) != 2 {
-		t.Fatalf("Emit called %d times, want twice per batch: outputs, then the progress marker", len(h.out.calls))
+	if len(h.out.Calls) != 2 {
+		t.Fatalf("Emit called %d times, want twice per batch: outputs, then the progress marker", len(h.out.Calls))
 	}
-	recs := h.out.calls[0]
+	recs := h.out.Calls[0]
 	var dead []pipeline.Record
 	for _, r := range recs {
 		if r.Topic == "clickstream.dlq" {
@@ -98,7 +98,7 @@ func TestProcessFailureKinds(t *testing.T) {
 		{"beyond future_skew", track("u1", schemas.ProductViewed, future.Sub(t0), schemas.Properties{ProductID: "1"}), schemas.TimestampOutOfRange},
 	}
 	for _, tc := range tests {
-		h.out.calls = nil
+		h.out.Calls = nil
 		h.process(tc.value)
 		recs := h.out.outputs()
 		if len(recs) != 1 || recs[0].Topic != cfg.DLQTopic {
@@ -110,7 +110,7 @@ func TestProcessFailureKinds(t *testing.T) {
 		}
 	}
 	// Within the skew is fine.
-	h.out.calls = nil
+	h.out.Calls = nil
 	h.process(track("u1", schemas.ProductViewed, future.Add(-2*time.Second).Sub(t0), schemas.Properties{ProductID: "1"}))
 	if recs := h.out.outputs(); len(recs) != 0 {
 		t.Errorf("an event within future_skew was rejected: %+v", recs)
@@ -167,14 +167,14 @@ func TestProcessEmitsOutputsThenChangelog(t *testing.T) {
 	}
 	batch = append(batch, []byte("not json"))
 	h.process(batch...)
-	if len(h.out.calls) != 2 {
-		t.Fatalf("Emit called %d times, want 2", len(h.out.calls))
+	if len(h.out.Calls) != 2 {
+		t.Fatalf("Emit called %d times, want 2", len(h.out.Calls))
 	}
-	if got, want := topics(h.out.calls[0]), []string{"adshift.shifts", "adshift.shifts", "adshift.shifts", "clickstream.dlq"}; !slices.Equal(got, want) {
+	if got, want := topics(h.out.Calls[0]), []string{"adshift.shifts", "adshift.shifts", "adshift.shifts", "clickstream.dlq"}; !slices.Equal(got, want) {
 		t.Errorf("first Emit topics %q, want %q: the outputs alone", got, want)
 	}
 	var keys []string
-	for _, r := range h.out.calls[1] {
+	for _, r := range h.out.Calls[1] {
 		keys = append(keys, string(r.Key))
 		if r.Topic != "adshift.profiles" || r.Partition != 0 {
 			t.Errorf("changelog record %q to %s partition %d, want adshift.profiles partition 0", r.Key, r.Topic, r.Partition)
@@ -184,13 +184,13 @@ func TestProcessEmitsOutputsThenChangelog(t *testing.T) {
 		t.Errorf("second Emit keys %q, want %q: each changed profile once, the progress marker last", keys, want)
 	}
 
-	h.out.err = errors.New("broker down")
-	calls := len(h.out.calls)
+	h.out.Err = errors.New("broker down")
+	calls := len(h.out.Calls)
 	err := h.proc.Process(t.Context(), h.batch(views("u4", "a", 0, 1, 2)...))
-	if !errors.Is(err, h.out.err) {
+	if !errors.Is(err, h.out.Err) {
 		t.Errorf("Process with a failing emitter = %v, want the emit error", err)
 	}
-	for _, call := range h.out.calls[calls:] {
+	for _, call := range h.out.Calls[calls:] {
 		if slices.Contains(topics(call), "adshift.profiles") {
 			t.Errorf("a changelog write was attempted while the outputs were not acknowledged: %q", topics(call))
 		}
@@ -216,26 +216,26 @@ func TestRetriedBatchIsAppliedOnce(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	h.process(views("u1", "a", 0, 1, 2)...)
 	retry := h.batch(second...)
-	h.out.err = errors.New("broker down")
-	acked := len(h.out.calls)
+	h.out.Err = errors.New("broker down")
+	acked := len(h.out.Calls)
 	for range 3 {
-		if err := h.proc.Process(t.Context(), retry); !errors.Is(err, h.out.err) {
+		if err := h.proc.Process(t.Context(), retry); !errors.Is(err, h.out.Err) {
 			t.Fatalf("Process with a failing emitter = %v, want the emit error", err)
 		}
 	}
-	h.out.err = nil
-	h.out.calls = h.out.calls[:acked] // only acknowledged records reached the topic
+	h.out.Err = nil
+	h.out.Calls = h.out.Calls[:acked] // only acknowledged records reached the topic
 	if err := h.proc.Process(t.Context(), retry); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	h.process(third...)
 	var want, got []string
-	for _, call := range clean.out.calls {
+	for _, call := range clean.out.Calls {
 		for _, r := range call {
 			want = append(want, string(r.Value))
 		}
 	}
-	for _, call := range h.out.calls {
+	for _, call := range h.out.Calls {
 		for _, r := range call {
 			got = append(got, string(r.Value))
 		}
@@ -272,7 +272,7 @@ func TestProcessLimits(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	lim := s.limits()
-	want := schemas.Limits{MaxBytes: 64 << 10, MinTime: minEventTime, MaxTime: now.Add(time.Hour)}
+	want := schemas.Limits{MaxBytes: 64 << 10, MinTime: schemas.MinEventTime, MaxTime: now.Add(time.Hour)}
 	if lim != want {
 		t.Errorf("limits = %+v, want %+v", lim, want)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -145,7 +146,7 @@ func testReplay(t *testing.T, n int, wantReasons ...string) {
 	}
 
 	cfg := DefaultConfig()
-	h := &fakeEmitter{calls: [][]pipeline.Record{out}}
+	h := &fakeEmitter{Emitter: pipelinetest.Emitter{Calls: [][]pipeline.Record{out}}}
 	byUser := map[string][]schemas.Shift{}
 	reasons := map[string]int{}
 	for _, s := range h.shifts(t) {

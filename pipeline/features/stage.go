@@ -17,9 +17,6 @@ import (
 // Name names the stage in its consumer group (adshift-features) and in dead-letter headers.
 const Name = "features"
 
-// minEventTime is the earliest event timestamp accepted: older ones are clock bugs, not history.
-var minEventTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
 // Stage is the features stage: it reads the clickstream and publishes profile shifts, dead
 // letters and the profile changelog through its Emitter.
 type Stage struct {
@@ -127,7 +124,7 @@ func (s *Stage) open(ctx context.Context, topic string, partition int32) (*proce
 func (s *Stage) limits() schemas.Limits {
 	return schemas.Limits{
 		MaxBytes: s.cfg.MaxEventBytes,
-		MinTime:  minEventTime,
+		MinTime:  schemas.MinEventTime,
 		MaxTime:  s.now().Add(s.cfg.FutureSkew),
 	}
 }

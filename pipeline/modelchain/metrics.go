@@ -52,24 +52,16 @@ func newModelMetrics(reg prometheus.Registerer) (*modelMetrics, error) {
 			Help: "Creative cache lookups: hit, miss (the model was asked), shared (waited on an identical request in flight).",
 		}, []string{"result"}),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	var err error
-	if m.requests, err = pipeline.Register(reg, m.requests); err != nil {
+	r := pipeline.NewRegistration(reg)
+	m.requests = pipeline.Add(r, m.requests)
+	m.tokens = pipeline.Add(r, m.tokens)
+	m.latency = pipeline.Add(r, m.latency)
+	m.breaker = pipeline.Add(r, m.breaker)
+	m.cache = pipeline.Add(r, m.cache)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if m.tokens, err = pipeline.Register(reg, m.tokens); err != nil {
-		return nil, err
-	}
-	if m.latency, err = pipeline.Register(reg, m.latency); err != nil {
-		return nil, err
-	}
-	if m.breaker, err = pipeline.Register(reg, m.breaker); err != nil {
-		return nil, err
-	}
-	m.cache, err = pipeline.Register(reg, m.cache)
-	return m, err
+	return m, nil
 }
 
 func (m *modelMetrics) request(err error) {

@@ -33,8 +33,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		Help: "Records read by the outcomes stage, by what became of them.",
 	}, []string{"result"})
 	// Two stages built on one registry share the counter.
-	records, err := pipeline.Register(reg, records)
-	if err != nil {
+	r := pipeline.NewRegistration(reg)
+	records = pipeline.Add(r, records)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return &metrics{records: records}, nil

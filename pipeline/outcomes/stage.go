@@ -65,10 +65,10 @@ type processor struct {
 	stage *Stage
 	attr  *attributor
 
-	// applied is the offset after the last record turned into rows, and pending the rows (and
-	// their tally) not yet acknowledged: a retried batch writes pending again instead of
+	// retry keeps how far the partition was turned into rows; pending holds the rows (and tally
+	// their counts) not yet acknowledged: a retried batch writes pending again instead of
 	// attributing its orders a second time.
-	applied int64
+	retry   pipeline.Retry
 	pending schemas.Rows
 	tally   map[string]int
 }
@@ -78,19 +78,24 @@ type processor struct {
 // the partition's contents, never on where batches happen to be cut: a redelivery writes the
 // same rows again. A write error is returned: the batch is not committed and comes again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
-	s := p.stage
 	if p.tally == nil {
 		p.tally = make(map[string]int)
 	}
-	for _, rec := range batch {
-		if rec.Offset < p.applied {
-			continue
-		}
-		p.applied = rec.Offset + 1
+	return p.retry.Process(ctx, batch, p.apply, p.send)
+}
+
+// apply turns records into pending rows; it cannot fail.
+func (p *processor) apply(fresh []pipeline.Record) (int, error) {
+	for _, rec := range fresh {
 		p.add(rec)
 	}
 	p.attr.prune()
+	return len(fresh), nil
+}
 
+// send writes the pending rows and then counts them.
+func (p *processor) send(ctx context.Context) error {
+	s := p.stage
 	if p.pending.Len() > 0 {
 		if err := s.w.Write(ctx, p.pending); err != nil {
 			return fmt.Errorf("write %d outcome rows: %w", p.pending.Len(), err)
@@ -104,57 +109,67 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 	return nil
 }
 
-// add turns one record into its row, if any, and tallies what it was.
+// add turns one record into its row, if any, and tallies what it was: a dispatch on the topic.
 func (p *processor) add(rec pipeline.Record) {
-	s := p.stage
 	switch rec.Topic {
-	case s.cfg.AdsTopic:
-		ad, err := schemas.DecodeAd(rec.Value)
-		if err != nil {
-			p.tally[resultUndecodable]++
-			s.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
-			return
-		}
-		p.pending.Ads = append(p.pending.Ads, ad)
-		p.tally[resultAd]++
-	case s.cfg.DLQTopic:
-		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, s.cfg.PayloadMax))
+	case p.stage.cfg.AdsTopic:
+		p.ad(rec)
+	case p.stage.cfg.DLQTopic:
+		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, p.stage.cfg.PayloadMax))
 		p.tally[resultFailure]++
-	case s.cfg.ClickstreamTopic:
-		// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
-		// would), and only promotions and orders are decoded whole.
-		head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
-		if err != nil {
-			p.tally[resultUndecodable]++
-			return
-		}
-		if head.Event != schemas.OrderCompleted && head.Event != schemas.PromotionViewed && head.Event != schemas.PromotionClicked {
-			p.tally[resultIgnored]++
-			return
-		}
-		e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
-		if err != nil { // cannot happen: the head decoded
-			p.tally[resultUndecodable]++
-			return
-		}
-		if e.Event == schemas.OrderCompleted {
-			row, result := p.conversion(e)
-			p.tally[result]++
-			if result == resultConversion {
-				p.pending.Events = append(p.pending.Events, row)
-			}
-			return
-		}
-		row, ok := p.touch(e, rec)
-		if !ok {
-			p.tally[resultIgnored]++
-			return
-		}
-		p.pending.Events = append(p.pending.Events, row)
-		p.tally[row.Kind]++
+	case p.stage.cfg.ClickstreamTopic:
+		p.event(rec)
 	default:
 		p.tally[resultIgnored]++
 	}
+}
+
+// ad lands a published ad.
+func (p *processor) ad(rec pipeline.Record) {
+	ad, err := schemas.DecodeAd(rec.Value)
+	if err != nil {
+		p.tally[resultUndecodable]++
+		p.stage.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
+		return
+	}
+	p.pending.Ads = append(p.pending.Ads, ad)
+	p.tally[resultAd]++
+}
+
+// event lands a clickstream event that is an outcome: an attributed order, an impression or a
+// click.
+func (p *processor) event(rec pipeline.Record) {
+	// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
+	// would), and only promotions and orders are decoded whole.
+	head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
+	if err != nil {
+		p.tally[resultUndecodable]++
+		return
+	}
+	if head.Event != schemas.OrderCompleted && head.Event != schemas.PromotionViewed && head.Event != schemas.PromotionClicked {
+		p.tally[resultIgnored]++
+		return
+	}
+	e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+	if err != nil { // cannot happen: the head decoded
+		p.tally[resultUndecodable]++
+		return
+	}
+	if e.Event == schemas.OrderCompleted {
+		row, result := p.conversion(e)
+		p.tally[result]++
+		if result == resultConversion {
+			p.pending.Events = append(p.pending.Events, row)
+		}
+		return
+	}
+	row, ok := p.touch(e, rec)
+	if !ok {
+		p.tally[resultIgnored]++
+		return
+	}
+	p.pending.Events = append(p.pending.Events, row)
+	p.tally[row.Kind]++
 }
 
 // touch records an impression or click and returns its row; false for any other event. The

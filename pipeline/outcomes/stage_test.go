@@ -14,22 +14,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
-
-// fakeWriter records every Write call and fails while err is set.
-type fakeWriter struct {
-	writes []schemas.Rows
-	err    error
-}
-
-func (w *fakeWriter) Write(_ context.Context, rows schemas.Rows) error {
-	if w.err != nil {
-		return w.err
-	}
-	w.writes = append(w.writes, rows)
-	return nil
-}
 
 var t0 = time.Date(2019, 10, 1, 12, 0, 0, 0, time.UTC)
 
@@ -94,14 +81,14 @@ func describe(e schemas.AdEvent) string {
 }
 
 func TestStageTopics(t *testing.T) {
-	s, _ := newTestStage(t, &fakeWriter{})
+	s, _ := newTestStage(t, &pipelinetest.RowWriter{})
 	if s.Name() != "outcomes" || !slices.Equal(s.Topics(), []string{"ads.ready", "clickstream", "clickstream.dlq"}) {
 		t.Fatalf("Name %q Topics %v", s.Name(), s.Topics())
 	}
 }
 
 func TestStageMapsOutcomesToRows(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	s, p := newTestStage(t, w)
 	batch := []pipeline.Record{
 		viewed(1, "u1", "m1", "ad-1", t0),
@@ -119,11 +106,11 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.writes) != 1 {
-		t.Fatalf("%d writes, want one per batch", len(w.writes))
+	if len(w.Writes) != 1 {
+		t.Fatalf("%d writes, want one per batch", len(w.Writes))
 	}
 	var got []string
-	for _, e := range w.writes[0].Events {
+	for _, e := range w.Writes[0].Events {
 		got = append(got, describe(e))
 	}
 	want := []string{
@@ -137,7 +124,7 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	conv := w.writes[0].Events[2]
+	conv := w.Writes[0].Events[2]
 	if conv.User != "u1" || conv.OrderID != "o-1" || !conv.EventTime.Equal(t0.Add(3*24*time.Hour)) {
 		t.Errorf("conversion %+v", conv)
 	}
@@ -151,7 +138,7 @@ func TestStageMapsOutcomesToRows(t *testing.T) {
 }
 
 func TestStageAttributionWindowsAndOrder(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	_, p := newTestStage(t, w)
 	ctx := context.Background()
 	// A click 8 days before the order is out of its window; a later view within a day wins.
@@ -169,7 +156,7 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var conv []string
-	for _, e := range w.writes[1].Events {
+	for _, e := range w.Writes[1].Events {
 		if e.Kind == schemas.Conversion {
 			conv = append(conv, describe(e))
 		}
@@ -188,7 +175,7 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 		ordered(5, "u9", "m5", "o-10", 7, t0.Add(2*time.Hour), "ad-9"),
 	}
 	rowsOf := func(batches ...[]pipeline.Record) []string {
-		w := &fakeWriter{}
+		w := &pipelinetest.RowWriter{}
 		_, p := newTestStage(t, w)
 		for _, b := range batches {
 			if err := p.Process(ctx, b); err != nil {
@@ -196,7 +183,7 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 			}
 		}
 		var out []string
-		for _, rows := range w.writes {
+		for _, rows := range w.Writes {
 			for _, e := range rows.Events {
 				out = append(out, describe(e))
 			}
@@ -222,7 +209,7 @@ func TestStageAttributionWindowsAndOrder(t *testing.T) {
 }
 
 func TestStageAdsAndDeadLetters(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	s, p := newTestStage(t, w)
 	ad := schemas.Ad{AdID: "ad-1", User: "u1", ProfileVersion: 4, Product: schemas.Product{ID: "p1", Price: 9.5, Currency: "USD"},
 		Creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c", Locale: "en"}, Strategy: schemas.Strategy{Arm: "value", Group: schemas.GroupTreatment, Propensity: 0.2}, CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
@@ -238,7 +225,7 @@ func TestStageAdsAndDeadLetters(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	rows := w.writes[0]
+	rows := w.Writes[0]
 	if len(rows.Ads) != 1 || rows.Ads[0].AdID != "ad-1" || rows.Ads[0].Product.ID != "p1" || !rows.Ads[0].CreatedAt.Equal(t0) {
 		t.Errorf("ads %+v", rows.Ads)
 	}
@@ -255,24 +242,24 @@ func TestStageAdsAndDeadLetters(t *testing.T) {
 }
 
 func TestStageWriteErrorFailsTheBatchAndRetryWritesTheSameRows(t *testing.T) {
-	w := &fakeWriter{err: errors.New("clickhouse: connection refused")}
+	w := &pipelinetest.RowWriter{Err: errors.New("clickhouse: connection refused")}
 	s, p := newTestStage(t, w)
 	batch := []pipeline.Record{
 		viewed(1, "u1", "m1", "ad-1", t0),
 		ordered(2, "u1", "m2", "o-1", 12, t0.Add(time.Hour)),
 	}
-	if err := p.Process(context.Background(), batch); !errors.Is(err, w.err) {
+	if err := p.Process(context.Background(), batch); !errors.Is(err, w.Err) {
 		t.Fatalf("Process with a failing writer = %v, want the write error", err)
 	}
 	if count(s, resultImpression) != 0 {
 		t.Error("rows of a failed batch were counted")
 	}
-	w.err = nil
+	w.Err = nil
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, e := range w.writes[0].Events {
+	for _, e := range w.Writes[0].Events {
 		got = append(got, describe(e))
 	}
 	want := []string{"impression imp:m1 ad=ad-1 imp= 0", "conversion conv:o-1 ad=ad-1 p-ad-1 imp=imp:m1 last_view 12USD"}
@@ -282,14 +269,14 @@ func TestStageWriteErrorFailsTheBatchAndRetryWritesTheSameRows(t *testing.T) {
 }
 
 func TestStageSkipsEmptyWrites(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	_, p := newTestStage(t, w)
 	batch := []pipeline.Record{event(1, schemas.ProductViewed, "u1", "m1", t0, map[string]any{"product_id": "p"})}
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.writes) != 0 {
-		t.Errorf("wrote %v for a batch with no outcomes", w.writes)
+	if len(w.Writes) != 0 {
+		t.Errorf("wrote %v for a batch with no outcomes", w.Writes)
 	}
 }
 
@@ -297,19 +284,19 @@ func TestNewValidates(t *testing.T) {
 	if _, err := New(Config{}, nil, nil, nil); err == nil {
 		t.Error("nil writer accepted")
 	}
-	if _, err := New(Config{DLQTopic: "clickstream"}, &fakeWriter{}, nil, nil); err == nil {
+	if _, err := New(Config{DLQTopic: "clickstream"}, &pipelinetest.RowWriter{}, nil, nil); err == nil {
 		t.Error("clickstream as the DLQ accepted")
 	}
 	reg := prometheus.NewRegistry()
 	for range 2 {
-		if _, err := New(Config{}, &fakeWriter{}, nil, reg); err != nil {
+		if _, err := New(Config{}, &pipelinetest.RowWriter{}, nil, reg); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
 func TestStageAnOrderConvertsOnce(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	// The tracker retried the order with a new message id: both rows carry the order's id, so the
 	// store keeps one.
 	// Between the two, a click on another ad the order also contains: the retry must not move
@@ -327,7 +314,7 @@ func TestStageAnOrderConvertsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var conv []string
-	for _, e := range w.writes[0].Events {
+	for _, e := range w.Writes[0].Events {
 		if e.Kind == schemas.Conversion {
 			conv = append(conv, describe(e))
 		}
@@ -341,7 +328,7 @@ func TestStageAnOrderConvertsOnce(t *testing.T) {
 }
 
 func TestStageCountsClicksThatCannotEarnCredit(t *testing.T) {
-	w := &fakeWriter{}
+	w := &pipelinetest.RowWriter{}
 	s, p := newTestStage(t, w)
 	noProduct := event(3, schemas.PromotionClicked, "u2", "m3", t0.Add(time.Minute), map[string]any{"promotion_id": "ad-2"})
 	batch := []pipeline.Record{
@@ -354,7 +341,7 @@ func TestStageCountsClicksThatCannotEarnCredit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, e := range w.writes[0].Events {
+	for _, e := range w.Writes[0].Events {
 		got = append(got, describe(e))
 	}
 	// Both clicks land (ClickHouse counts the orphan apart and leaves it out of CTR); neither is

@@ -2,14 +2,14 @@ package simulation
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -166,12 +166,5 @@ func (d *Delivery) react(ad schemas.Ad) []schemas.Event {
 
 // draw returns a uniform number in [0,1) fixed by (seed, ad id, what).
 func (d *Delivery) draw(adID, what string) float64 {
-	h := fnv.New64a()
-	var seed [8]byte
-	binary.LittleEndian.PutUint64(seed[:], d.cfg.Seed)
-	h.Write(seed[:])
-	h.Write([]byte(adID))
-	h.Write([]byte{0})
-	h.Write([]byte(what))
-	return float64(h.Sum64()>>11) / (1 << 53)
+	return seed.Unit(strconv.FormatUint(d.cfg.Seed, 10), adID, what)
 }

@@ -1,7 +1,6 @@
 package simulation
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,15 +8,9 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
-
-type recorder struct{ recs []pipeline.Record }
-
-func (r *recorder) Emit(_ context.Context, recs []pipeline.Record) error {
-	r.recs = append(r.recs, recs...)
-	return nil
-}
 
 func ads(n int, arm string) []pipeline.Record {
 	var out []pipeline.Record
@@ -44,14 +37,14 @@ func TestDeliveryReactsPerArmAndRepeatably(t *testing.T) {
 	cfg := DefaultDeliveryConfig()
 	cfg.ClickRate = map[string]float64{"personal": 0.5, "value": 0.05}
 	run := func() ([]pipeline.Record, DeliveryCounts) {
-		out := &recorder{}
+		out := &pipelinetest.Emitter{}
 		d := NewDelivery(cfg, out)
 		batch := append(ads(2000, "personal"), ads(2000, "value")...)
 		batch = append(batch, pipeline.Record{Topic: "ads.ready", Value: []byte("not an ad")})
 		if err := d.Process(t.Context(), batch); err != nil {
 			t.Fatal(err)
 		}
-		return out.recs, d.Counts()
+		return out.Records(), d.Counts()
 	}
 	recs, counts := run()
 	if counts.Ads != 4000 || counts.Unreadable != 1 {

@@ -2,14 +2,13 @@ package simulation
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/runner"
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
@@ -214,18 +213,7 @@ func (s *sim) close(ctx context.Context) error {
 
 // draw is a uniform number in [0, 1) fixed by (seed, ad id, what).
 func (s *sim) draw(adID, what string) float64 {
-	h := fnv.New64a()
-	var seed [8]byte
-	binary.LittleEndian.PutUint64(seed[:], s.cfg.Seed)
-	h.Write(seed[:])
-	h.Write([]byte(adID))
-	h.Write([]byte{0})
-	h.Write([]byte(what))
-	x := h.Sum64()
-	x ^= x >> 31 // FNV leaves the high bits of short inputs poorly mixed
-	x *= 0x94d049bb133111eb
-	x ^= x >> 29
-	return float64(x>>11) / (1 << 53)
+	return seed.Unit(strconv.FormatUint(s.cfg.Seed, 10), adID, what)
 }
 
 // base is the click probability of a match grade before the arm's effect.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -60,7 +61,7 @@ func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
 	if s, held := a.Holdout(user); held {
 		return s
 	}
-	i := hash64(user, strconv.FormatUint(version, 10), a.salt) % uint64(len(a.arms))
+	i := seed.Hash(user, strconv.FormatUint(version, 10), a.salt) % uint64(len(a.arms))
 	return schemas.Strategy{Arm: a.arms[i], Policy: PolicyUniform, Propensity: 1 / float64(len(a.arms)),
 		Experiment: a.experiment, Group: schemas.GroupTreatment}
 }
@@ -69,7 +70,7 @@ func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
 // and if so the strategy of their ads: the baseline copy with propensity 1. Other policies reuse
 // it so every policy holds out the same shoppers.
 func (a *Assigner) Holdout(user string) (schemas.Strategy, bool) {
-	if unit(hash64(user, a.salt)) < a.share {
+	if seed.Unit(user, a.salt) < a.share {
 		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
 			Experiment: a.experiment, Group: schemas.GroupHoldout}, true
 	}

@@ -1,6 +1,10 @@
 package strategy
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
+)
 
 type metrics struct {
 	refreshes *prometheus.CounterVec
@@ -19,12 +23,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Segments with their own posteriors after the last refresh.",
 		}),
 	}
-	if reg != nil {
-		for _, c := range []prometheus.Collector{m.refreshes, m.segments} {
-			if err := reg.Register(c); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return m, nil
+	r := pipeline.NewRegistration(reg)
+	m.refreshes = pipeline.Add(r, m.refreshes)
+	m.segments = pipeline.Add(r, m.segments)
+	return m, r.Err()
 }

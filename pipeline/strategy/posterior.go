@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/adshift/adshift/pipeline/seed"
 )
 
 // propensityDraws is how many Thompson draws estimate a segment's propensities: the standard
@@ -170,7 +172,7 @@ func (s *snapshot) propensities(name string) []float64 {
 			p[i] = 1 / float64(k)
 		}
 	} else {
-		r := newRand("propensity", s.salt, name, strconv.FormatUint(s.generation, 10))
+		r := seed.Rand("propensity", s.salt, name, strconv.FormatUint(s.generation, 10))
 		wins := make([]int, k)
 		for range propensityDraws {
 			wins[seg.draw(func(a, b float64) float64 { return betaDraw(r, a, b) })]++

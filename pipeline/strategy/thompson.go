@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -70,7 +71,7 @@ func (t *Thompson) Choose(user string, version uint64, segment string) schemas.S
 		return s
 	}
 	snap := t.snap.Load()
-	r := newRand("thompson", t.salt, user, strconv.FormatUint(version, 10))
+	r := seed.Rand("thompson", t.salt, user, strconv.FormatUint(version, 10))
 	i := snap.segment(segment).draw(func(a, b float64) float64 { return betaDraw(r, a, b) })
 	return schemas.Strategy{
 		Segment:    segment,

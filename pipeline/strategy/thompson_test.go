@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/adshift/adshift/pipeline/seed"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -32,7 +33,7 @@ func newThompson(t *testing.T, cfg Config) *Thompson {
 func TestBetaDrawMoments(t *testing.T) {
 	f := func(a, b float64) {
 		t.Helper()
-		r := newRand("moments", strconv.FormatFloat(a, 'g', -1, 64), strconv.FormatFloat(b, 'g', -1, 64))
+		r := seed.Rand("moments", strconv.FormatFloat(a, 'g', -1, 64), strconv.FormatFloat(b, 'g', -1, 64))
 		const n = 40_000
 		var sum, sq float64
 		for range n {

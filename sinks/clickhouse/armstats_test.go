@@ -11,7 +11,7 @@ import (
 func TestArmStats(t *testing.T) {
 	cfg := testConfig()
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	other := testAd("x1", "value", schemas.GeneratorLLM, schemas.GroupTreatment)

@@ -104,7 +104,7 @@ func TestMigrateUpgradesAnExistingDatabase(t *testing.T) {
 	if len(applied) != len(ms)-4 || applied[0] != "0005_ad_events_product" {
 		t.Errorf("upgrade applied %v", applied)
 	}
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(ctx)
 	e := testEvent("imp:new", schemas.Impression, "a1", 0)
 	e.ProductID = "p1"

@@ -158,3 +158,22 @@ GROUP BY segment, arm, propensity, clicked`,
 	}
 	return out, rows.Err()
 }
+
+// distinctBy counts distinct ids of table per value of column.
+func (c *Client) distinctBy(ctx context.Context, table, id, column string) (map[string]uint64, error) {
+	rows, err := c.conn.Query(ctx, "SELECT "+column+", uniqExact("+id+") FROM "+c.table(table)+" GROUP BY "+column)
+	if err != nil {
+		return nil, fmt.Errorf("count %s by %s: %w", table, column, err)
+	}
+	defer rows.Close()
+	out := map[string]uint64{}
+	for rows.Next() {
+		var v string
+		var n uint64
+		if err := rows.Scan(&v, &n); err != nil {
+			return nil, fmt.Errorf("count %s by %s: %w", table, column, err)
+		}
+		out[v] = n
+	}
+	return out, rows.Err()
+}

@@ -14,7 +14,7 @@ import (
 func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	cfg := testConfig()
 	c := migratedTest(t, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
 	h1 := testAd("h1", "baseline", schemas.GeneratorTemplate, schemas.GroupHoldout)

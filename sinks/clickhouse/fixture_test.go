@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 
 	"github.com/adshift/adshift/schemas"
@@ -30,6 +31,16 @@ func testConfig() Config {
 	cfg.Addr = testAddr()
 	cfg.Database = fmt.Sprintf("adshift_test_%d", rand.Uint64())
 	return cfg
+}
+
+// newWriter starts a Writer on c, stopped by the test's own Close or deferred Close.
+func newWriter(t testing.TB, c *Client, cfg Config, reg prometheus.Registerer) *Writer {
+	t.Helper()
+	w, err := NewWriter(c, cfg, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // openTest opens cfg's database, failing (never skipping) when no server answers, and drops the

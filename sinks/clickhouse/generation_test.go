@@ -11,7 +11,7 @@ import (
 // template stood in — lands with the ad, so evaluation can split outcomes by it.
 func TestAdsKeepTheGenerationVerdict(t *testing.T) {
 	c := migratedTest(t, testConfig())
-	w := NewWriter(c, testConfig(), nil, nil)
+	w := newWriter(t, c, testConfig(), nil)
 	defer w.Close(t.Context())
 	regenerated := testAd("ad-1", "value", schemas.GeneratorLLM, schemas.GroupTreatment)
 	regenerated.Generator.PromptTokens, regenerated.Generator.CompletionTokens, regenerated.Generator.ModelCalls = 812, 64, 2

@@ -35,7 +35,7 @@ func benchmarkLanding(b *testing.B, batchRows int) {
 	cfg := testConfig()
 	cfg.BatchRows = batchRows
 	c := migratedTest(b, cfg)
-	w := NewWriter(c, cfg, nil, nil)
+	w := newWriter(b, c, cfg, nil)
 	defer w.Close(b.Context())
 	port := strings.TrimPrefix(testAddr(), "127.0.0.1:")
 
@@ -112,7 +112,7 @@ func benchmarkLanding(b *testing.B, batchRows int) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	n, err := c.Counts(b.Context())
+	n, err := distinctCounts(b.Context(), c)
 	if err != nil {
 		b.Fatal(err)
 	}

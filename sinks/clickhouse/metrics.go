@@ -1,6 +1,8 @@
 package clickhouse
 
 import (
+	"fmt"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline"
@@ -13,7 +15,7 @@ type metrics struct {
 	errors   *prometheus.CounterVec // failed insert attempts, per table and retryable
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "adshift_clickhouse_rows_written_total",
@@ -29,20 +31,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Failed batch inserts, per table and whether they were retried.",
 		}, []string{"table", "retryable"}),
 	}
-	if reg != nil {
-		m.rows = register(reg, m.rows)
-		m.duration = register(reg, m.duration)
-		m.errors = register(reg, m.errors)
+	// Two Writers on one registry share the series.
+	r := pipeline.NewRegistration(reg)
+	m.rows = pipeline.Add(r, m.rows)
+	m.duration = pipeline.Add(r, m.duration)
+	m.errors = pipeline.Add(r, m.errors)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("register clickhouse metrics: %w", err)
 	}
-	return m
-}
-
-// register registers c as pipeline.Register does, so two Writers can share a registry. A clash
-// with a collector of another kind is a programming error.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	c, err := pipeline.Register(reg, c)
-	if err != nil {
-		panic("clickhouse: register metrics: " + err.Error())
-	}
-	return c
+	return m, nil
 }

@@ -74,10 +74,14 @@ type batch struct {
 
 // NewWriter starts a Writer's flush goroutine; stop it with Close. A nil logger discards; a nil
 // registerer registers no metrics.
-func NewWriter(client *Client, cfg Config, logger *slog.Logger, reg prometheus.Registerer) *Writer {
+func NewWriter(client *Client, cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Writer, error) {
 	cfg = cfg.withDefaults()
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
 	}
 	w := &Writer{
 		client:     client,
@@ -88,7 +92,7 @@ func NewWriter(client *Client, cfg Config, logger *slog.Logger, reg prometheus.R
 		flushes:    cfg.Flushes,
 		maxPending: (cfg.Flushes + 1) * cfg.BatchRows,
 		log:        logger,
-		metrics:    newMetrics(reg),
+		metrics:    m,
 		inFlight:   map[*batch]struct{}{},
 		room:       make(chan struct{}),
 		kick:       make(chan struct{}, 1),
@@ -99,7 +103,7 @@ func NewWriter(client *Client, cfg Config, logger *slog.Logger, reg prometheus.R
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	go w.run(ctx)
-	return w
+	return w, nil
 }
 
 // Write adds rows to the pending batch and waits until that batch is acknowledged. If ctx ends

@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
 )
 
 func startBroker(t *testing.T, partitions int32, topics ...string) []string {
@@ -67,7 +68,7 @@ func shiftRecords(n int) []pipeline.Record {
 			Topic:     "adshift.shifts",
 			Key:       fmt.Appendf(nil, "user-%d", i%5),
 			Value:     fmt.Appendf(nil, "shift-%d", i),
-			Headers:   []pipeline.Header{{Key: "reason", Value: []byte("new_interest")}, {Key: "seq", Value: fmt.Appendf(nil, "%d", i)}},
+			Headers:   []schemas.Header{{Key: "reason", Value: []byte("new_interest")}, {Key: "seq", Value: fmt.Appendf(nil, "%d", i)}},
 			Timestamp: base.Add(time.Duration(i) * time.Second),
 		}
 	}
@@ -164,7 +165,7 @@ func TestKcatReadsWhatProducerWrites(t *testing.T) {
 		key, value := fmt.Sprintf("user-%d", i%3), fmt.Sprintf(`{"ad_id":"ad-%d"}`, i)
 		recs = append(recs, pipeline.Record{
 			Topic: "ads.ready", Key: []byte(key), Value: []byte(value),
-			Headers: []pipeline.Header{{Key: "generator", Value: []byte("template")}},
+			Headers: []schemas.Header{{Key: "generator", Value: []byte("template")}},
 		})
 		want = append(want, key+"|"+value+"|generator=template")
 	}

@@ -84,7 +84,7 @@ func TestFileRoundTrip(t *testing.T) {
 	at := time.Date(2019, 10, 1, 0, 59, 59, 123_000_000, time.UTC)
 	want := []schemas.ArchiveRow{
 		{EventTime: at.Add(456 * time.Microsecond), Key: []byte("u1"), Value: []byte(`{"x":"ü"}`), Partition: 3, Offset: 40, Timestamp: at,
-			Headers: []schemas.ArchiveHeader{{Key: "trace", Value: []byte{0, 1, 2}}, {Key: "empty", Value: []byte{}}, {Key: "null"}}},
+			Headers: []schemas.Header{{Key: "trace", Value: []byte{0, 1, 2}}, {Key: "empty", Value: []byte{}}, {Key: "null"}}},
 		{EventTime: at, Key: nil, Value: []byte{}, Partition: 3, Offset: 41, Timestamp: at},
 		{EventTime: at, Key: []byte{}, Value: nil, Partition: 3, Offset: 43, Timestamp: at.Add(time.Millisecond)},
 		{EventTime: at, Key: []byte{0xff, 0xfe}, Value: bytes.Repeat([]byte("v"), 100_000), Partition: 3, Offset: 44, Timestamp: at},
@@ -104,7 +104,7 @@ func TestFileRoundTrip(t *testing.T) {
 				g, w := got[i], want[i]
 				if !g.EventTime.Equal(w.EventTime) || !g.Timestamp.Equal(w.Timestamp) ||
 					g.Partition != w.Partition || g.Offset != w.Offset || !sameBytes(g.Key, w.Key) || !sameBytes(g.Value, w.Value) ||
-					!slices.EqualFunc(g.Headers, w.Headers, func(a, b schemas.ArchiveHeader) bool { return a.Key == b.Key && sameBytes(a.Value, b.Value) }) {
+					!slices.EqualFunc(g.Headers, w.Headers, func(a, b schemas.Header) bool { return a.Key == b.Key && sameBytes(a.Value, b.Value) }) {
 					t.Errorf("row %d:\n got %+v\nwant %+v", i, brief(g), brief(w))
 				}
 			}

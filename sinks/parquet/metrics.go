@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/adshift/adshift/pipeline"
 )
 
 type metrics struct {
@@ -28,13 +30,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
 		}),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.written, m.pruned, m.seconds} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register parquet archive metrics: %w", err)
-		}
+	r := pipeline.NewRegistration(reg)
+	m.written = pipeline.Add(r, m.written)
+	m.pruned = pipeline.Add(r, m.pruned)
+	m.seconds = pipeline.Add(r, m.seconds)
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("register parquet archive metrics: %w", err)
 	}
 	return m, nil
 }

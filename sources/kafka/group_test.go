@@ -14,6 +14,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
 )
 
 func counterValue(t testing.TB, c prometheus.Counter) float64 {
@@ -86,7 +87,7 @@ func TestGroupProcessesEveryRecordOnceInOrderAndCommits(t *testing.T) {
 				Topic: topic, Partition: p, Offset: int64(i),
 				Key:     fmt.Appendf(nil, "k%d", i),
 				Value:   fmt.Appendf(nil, "%s/%d/%d", topic, p, i),
-				Headers: []pipeline.Header{{Key: "seq", Value: fmt.Appendf(nil, "%d", i)}},
+				Headers: []schemas.Header{{Key: "seq", Value: fmt.Appendf(nil, "%d", i)}},
 			}
 			if string(r.Key) != string(want.Key) || string(r.Value) != string(want.Value) ||
 				string(r.Header("seq")) != string(want.Headers[0].Value) || !r.Timestamp.Equal(recordTime(i)) {

@@ -52,24 +52,14 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 	if reg == nil {
 		return m, nil
 	}
-	reg = prometheus.WrapRegistererWith(prometheus.Labels{"group": group}, reg)
-	var err error
-	m.records = register(reg, m.records, &err)
-	m.batches = register(reg, m.batches, &err)
-	m.errors = register(reg, m.errors, &err)
-	m.openErrors = register(reg, m.openErrors, &err)
-	m.seconds = register(reg, m.seconds, &err)
-	m.assigned = register(reg, m.assigned, &err)
-	m.lag = register(reg, m.lag, &err)
-	return m, err
-}
-
-// register registers c as pipeline.Register does, so a group that is rebuilt in the same process
-// keeps counting on the same series, and keeps the first error in errp.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C, errp *error) C {
-	c, err := pipeline.Register(reg, c)
-	if err != nil && *errp == nil {
-		*errp = err
-	}
-	return c
+	// A group rebuilt in the same process keeps counting on the same series.
+	r := pipeline.NewRegistration(prometheus.WrapRegistererWith(prometheus.Labels{"group": group}, reg))
+	m.records = pipeline.Add(r, m.records)
+	m.batches = pipeline.Add(r, m.batches)
+	m.errors = pipeline.Add(r, m.errors)
+	m.openErrors = pipeline.Add(r, m.openErrors)
+	m.seconds = pipeline.Add(r, m.seconds)
+	m.assigned = pipeline.Add(r, m.assigned)
+	m.lag = pipeline.Add(r, m.lag)
+	return m, r.Err()
 }

@@ -4,17 +4,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
 )
 
 // toPipeline converts fetched records into the domain's records.
 func toPipeline(recs []*kgo.Record) []pipeline.Record {
 	out := make([]pipeline.Record, len(recs))
 	for i, r := range recs {
-		var headers []pipeline.Header
+		var headers []schemas.Header
 		if len(r.Headers) > 0 {
-			headers = make([]pipeline.Header, len(r.Headers))
+			headers = make([]schemas.Header, len(r.Headers))
 			for j, h := range r.Headers {
-				headers[j] = pipeline.Header{Key: h.Key, Value: h.Value}
+				headers[j] = schemas.Header{Key: h.Key, Value: h.Value}
 			}
 		}
 		out[i] = pipeline.Record{

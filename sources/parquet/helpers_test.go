@@ -7,12 +7,12 @@ import (
 	"hash/fnv"
 	"io"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
+	"github.com/adshift/adshift/schemas"
 	sinkparquet "github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -63,7 +63,7 @@ func topicRecords(tb testing.TB, format, file string, partitions int32) [][]pipe
 			Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp.Truncate(time.Millisecond),
 		}
 		if i%500 == 0 {
-			rec.Headers = []pipeline.Header{{Key: "tracker", Value: []byte("rudderstack")}}
+			rec.Headers = []schemas.Header{{Key: "tracker", Value: []byte("rudderstack")}}
 		}
 		out[p] = append(out[p], rec)
 	}
@@ -134,18 +134,5 @@ func byPartition(recs []pipeline.Record, partitions int32) [][]pipeline.Record {
 func sameRecord(a, b pipeline.Record) bool {
 	return a.Partition == b.Partition && a.Offset == b.Offset && string(a.Key) == string(b.Key) &&
 		string(a.Value) == string(b.Value) && a.Timestamp.Equal(b.Timestamp) &&
-		slices.EqualFunc(a.Headers, b.Headers, func(x, y pipeline.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
-}
-
-// recorder is an Emitter that keeps everything emitted.
-type recorder struct {
-	mu   sync.Mutex
-	recs []pipeline.Record
-}
-
-func (r *recorder) Emit(_ context.Context, recs []pipeline.Record) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.recs = append(r.recs, slices.Clone(recs)...)
-	return nil
+		slices.EqualFunc(a.Headers, b.Headers, func(x, y schemas.Header) bool { return x.Key == y.Key && string(x.Value) == string(y.Value) })
 }

@@ -65,13 +65,8 @@ func (r *Reader) Next() (pipeline.Record, error) {
 		Offset:    row.Offset,
 		Key:       row.Key,
 		Value:     row.Value,
+		Headers:   row.Headers,
 		Timestamp: row.Timestamp,
-	}
-	if len(row.Headers) > 0 {
-		rec.Headers = make([]pipeline.Header, len(row.Headers))
-		for i, h := range row.Headers {
-			rec.Headers[i] = pipeline.Header{Key: h.Key, Value: h.Value}
-		}
 	}
 	return rec, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -16,7 +17,7 @@ func runFeatures(t *testing.T, parts [][]pipeline.Record, batch int) [][]pipelin
 	t.Helper()
 	out := make([][]pipeline.Record, len(parts))
 	for p, recs := range parts {
-		em := &recorder{}
+		em := &pipelinetest.Emitter{}
 		st, err := features.New(features.DefaultConfig(), em, nil, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -33,7 +34,7 @@ func runFeatures(t *testing.T, parts [][]pipeline.Record, batch int) [][]pipelin
 		if err := proc.Close(context.WithoutCancel(t.Context())); err != nil {
 			t.Fatal(err)
 		}
-		out[p] = em.recs
+		out[p] = em.Records()
 	}
 	return out
 }
