@@ -5,7 +5,7 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test demo bench lint deps clickhouse-up clickhouse-down clean
+.PHONY: help build test demo bench bench-compare lint deps clickhouse-up clickhouse-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ demo: deps build clickhouse-up ## run the whole flow end to end on the embedded 
 
 bench: deps clickhouse-up ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
+
+bench-compare: deps clickhouse-up ## benchmarks of BASE=<rev> and HEAD side by side, run in turn (ROUNDS=4)
+	@scripts/bench-compare.sh $(BASE) HEAD $(or $(ROUNDS),4)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
