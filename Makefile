@@ -26,7 +26,7 @@ bench: deps clickhouse-up ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
 
 bench-compare: deps clickhouse-up ## benchmarks of BASE=<rev> and HEAD side by side, run in turn (ROUNDS=4)
-	@scripts/bench-compare.sh $(BASE) HEAD $(or $(ROUNDS),4)
+	@$(if $(BASE),,$(error make bench-compare needs BASE=<revision>, e.g. BASE=HEAD~3))scripts/bench-compare.sh $(BASE) HEAD $(or $(ROUNDS),4)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
