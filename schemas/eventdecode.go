@@ -159,7 +159,7 @@ const (
 )
 
 // itemFields names the product fields that properties and line items share, as a failure
-// names them.
+// names them, in the order product_id, sku, name, brand, category, price, quantity.
 type itemFields struct {
 	productID, sku, name, brand, category, price, quantity string
 }
@@ -171,15 +171,8 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 	}
 	// A repeated properties key replaces the first: the last wins, as for any key.
 	*p = Properties{Products: items[:0]}
-	fields := itemFields{
-		productID: "properties.product_id",
-		sku:       "properties.sku",
-		name:      "properties.name",
-		brand:     "properties.brand",
-		category:  "properties.category",
-		price:     "properties.price",
-		quantity:  "properties.quantity",
-	}
+	fields := itemFields{"properties.product_id", "properties.sku", "properties.name",
+		"properties.brand", "properties.category", "properties.price", "properties.quantity"}
 	var product LineItem // the fields properties shares with a line item
 	revenueRank := 0
 	orderValue := func(rank int, field string) {
@@ -229,15 +222,8 @@ func (d *decoder) lineItems(c *check, items *[]LineItem) {
 	if !d.opens(c, '[', "properties.products", "must be an array") {
 		return
 	}
-	fields := itemFields{
-		productID: "properties.products.product_id",
-		sku:       "properties.products.sku",
-		name:      "properties.products.name",
-		brand:     "properties.products.brand",
-		category:  "properties.products.category",
-		price:     "properties.products.price",
-		quantity:  "properties.products.quantity",
-	}
+	fields := itemFields{"properties.products.product_id", "properties.products.sku", "properties.products.name",
+		"properties.products.brand", "properties.products.category", "properties.products.price", "properties.products.quantity"}
 	d.array(func() {
 		if !d.opens(c, '{', "properties.products", "items must be objects") {
 			return
