@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // ChangelogConfig configures a Changelog.
@@ -58,7 +59,7 @@ func (c *Changelog) Restore(ctx context.Context, partition int32, fn func(key, v
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.cfg.Brokers...),
 		kgo.ClientID(c.cfg.ClientID),
-		kgo.WithLogger(kgoLogger{c.log}),
+		kgo.WithLogger(franz.Logger(c.log)),
 		// Control records take offsets too; seeing them tells when the end is reached.
 		kgo.KeepControlRecords(),
 	}
