@@ -440,14 +440,10 @@ func TestDecodeEventRoundTrip(t *testing.T) {
 	}
 }
 
-// assertRoundTrip checks that an accepted payload's Event, encoded with encoding/json, is read
-// back equal by both DecodeEvent and encoding/json.
-func assertRoundTrip(t *testing.T, payload []byte) {
+// assertReencodes checks that e, encoded with encoding/json, decodes back equal, and returns
+// the encoding.
+func assertReencodes(t *testing.T, e Event) []byte {
 	t.Helper()
-	e, err := DecodeEvent(payload, Limits{})
-	if err != nil {
-		t.Fatalf("DecodeEvent(%q): %v", payload, err)
-	}
 	enc, err := json.Marshal(e)
 	if err != nil {
 		t.Fatalf("encode %+v: %v", e, err)
@@ -459,6 +455,18 @@ func assertRoundTrip(t *testing.T, payload []byte) {
 	if !reflect.DeepEqual(again, e) {
 		t.Fatalf("round trip through %s changed the event:\n got %+v\nwant %+v", enc, again, e)
 	}
+	return enc
+}
+
+// assertRoundTrip checks that an accepted payload's Event, encoded with encoding/json, is read
+// back equal by both DecodeEvent and encoding/json.
+func assertRoundTrip(t *testing.T, payload []byte) {
+	t.Helper()
+	e, err := DecodeEvent(payload, Limits{})
+	if err != nil {
+		t.Fatalf("DecodeEvent(%q): %v", payload, err)
+	}
+	enc := assertReencodes(t, e)
 	var std Event
 	if err := json.Unmarshal(enc, &std); err != nil {
 		t.Fatalf("encoding/json rejects %s: %v", enc, err)

@@ -124,21 +124,31 @@ func (d *decoder) envelope(w *wireEvent) {
 }
 
 func (d *decoder) context(c *check, ctx *Context) {
+	if !d.opens(c, '{', "context", "must be an object") {
+		return
+	}
+	d.object(func(key []byte) {
+		if string(key) == "locale" {
+			ctx.Locale = d.text(c, "context.locale")
+			return
+		}
+		d.skip()
+	})
+}
+
+// opens reports whether the value at d.pos starts with kind ('{' or '['), so the caller reads
+// it. Otherwise it consumes the value: null reads as absent, anything else fails field as must.
+func (d *decoder) opens(c *check, kind byte, field, must string) bool {
 	switch d.peek() {
-	case '{':
-		d.object(func(key []byte) {
-			if string(key) == "locale" {
-				ctx.Locale = d.text(c, "context.locale")
-				return
-			}
-			d.skip()
-		})
+	case kind:
+		return true
 	case 'n':
 		d.literal("null")
 	default:
 		d.skip()
-		c.fail("context", "must be an object")
+		c.fail(field, "%s", must)
 	}
+	return false
 }
 
 // Ranks of the fields an order's value may come in: revenue beats total beats value.
@@ -148,20 +158,22 @@ const (
 	rankRevenue
 )
 
+// itemFields names the product fields that properties and line items share, as a failure
+// names them, in the order product_id, sku, name, brand, category, price, quantity.
+type itemFields struct {
+	productID, sku, name, brand, category, price, quantity string
+}
+
 // properties reads the properties object into p, appending line items to items[:0].
 func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
-	switch d.peek() {
-	case '{':
-	case 'n':
-		d.literal("null")
-		return
-	default:
-		d.skip()
-		c.fail("properties", "must be an object")
+	if !d.opens(c, '{', "properties", "must be an object") {
 		return
 	}
 	// A repeated properties key replaces the first: the last wins, as for any key.
 	*p = Properties{Products: items[:0]}
+	fields := itemFields{"properties.product_id", "properties.sku", "properties.name",
+		"properties.brand", "properties.category", "properties.price", "properties.quantity"}
+	var product LineItem // the fields properties shares with a line item
 	revenueRank := 0
 	orderValue := func(rank int, field string) {
 		v, ok := d.amount(c, field)
@@ -171,22 +183,8 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 	}
 	d.object(func(key []byte) {
 		switch string(key) {
-		case "product_id":
-			p.ProductID = d.id(c, "properties.product_id")
-		case "sku":
-			p.SKU = d.id(c, "properties.sku")
-		case "name":
-			p.Name = d.text(c, "properties.name")
-		case "brand":
-			p.Brand = d.text(c, "properties.brand")
-		case "category":
-			p.Category = d.text(c, "properties.category")
-		case "price":
-			p.Price, _ = d.amount(c, "properties.price")
 		case "currency":
 			p.Currency = d.currency(c, "properties.currency")
-		case "quantity":
-			p.Quantity = d.count(c, "properties.quantity", false)
 		case "position":
 			p.Position = d.count(c, "properties.position", true)
 		case "url":
@@ -210,60 +208,55 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 		case "creative":
 			p.Creative = d.text(c, "properties.creative")
 		default:
-			d.skip()
+			d.itemField(c, key, &product, &fields)
 		}
 	})
+	p.ProductID, p.SKU, p.Name, p.Brand = product.ProductID, product.SKU, product.Name, product.Brand
+	p.Category, p.Price, p.Quantity = product.Category, product.Price, product.Quantity
 	if p.ProductID == "" {
 		p.ProductID = p.SKU
 	}
 }
 
 func (d *decoder) lineItems(c *check, items *[]LineItem) {
-	switch d.peek() {
-	case '[':
-	case 'n':
-		d.literal("null")
-		return
-	default:
-		d.skip()
-		c.fail("properties.products", "must be an array")
+	if !d.opens(c, '[', "properties.products", "must be an array") {
 		return
 	}
+	fields := itemFields{"properties.products.product_id", "properties.products.sku", "properties.products.name",
+		"properties.products.brand", "properties.products.category", "properties.products.price", "properties.products.quantity"}
 	d.array(func() {
-		switch d.peek() {
-		case '{':
-		case 'n':
-			d.literal("null")
-			return
-		default:
-			d.skip()
-			c.fail("properties.products", "items must be objects")
+		if !d.opens(c, '{', "properties.products", "items must be objects") {
 			return
 		}
 		var it LineItem
 		d.object(func(key []byte) {
-			switch string(key) {
-			case "product_id":
-				it.ProductID = d.id(c, "properties.products.product_id")
-			case "sku":
-				it.SKU = d.id(c, "properties.products.sku")
-			case "name":
-				it.Name = d.text(c, "properties.products.name")
-			case "brand":
-				it.Brand = d.text(c, "properties.products.brand")
-			case "category":
-				it.Category = d.text(c, "properties.products.category")
-			case "price":
-				it.Price, _ = d.amount(c, "properties.products.price")
-			case "quantity":
-				it.Quantity = d.count(c, "properties.products.quantity", false)
-			default:
-				d.skip()
-			}
+			d.itemField(c, key, &it, &fields)
 		})
 		if it.ProductID == "" {
 			it.ProductID = it.SKU
 		}
 		*items = append(*items, it)
 	})
+}
+
+// itemField reads the value of key into the product field it names, or skips it.
+func (d *decoder) itemField(c *check, key []byte, it *LineItem, f *itemFields) {
+	switch string(key) {
+	case "product_id":
+		it.ProductID = d.id(c, f.productID)
+	case "sku":
+		it.SKU = d.id(c, f.sku)
+	case "name":
+		it.Name = d.text(c, f.name)
+	case "brand":
+		it.Brand = d.text(c, f.brand)
+	case "category":
+		it.Category = d.text(c, f.category)
+	case "price":
+		it.Price, _ = d.amount(c, f.price)
+	case "quantity":
+		it.Quantity = d.count(c, f.quantity, false)
+	default:
+		d.skip()
+	}
 }

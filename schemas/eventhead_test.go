@@ -104,11 +104,7 @@ func FuzzDecodeEventHead(f *testing.F) {
 // BenchmarkDecodeEventHead is BenchmarkDecodeEvent for a stage that needs only the head: the
 // archive, filing records by event time.
 func BenchmarkDecodeEventHead(b *testing.B) {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, readTestdata(b, "product_viewed.json")); err != nil {
-		b.Fatal(err)
-	}
-	payload := buf.Bytes()
+	payload := browserPayload(b)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(payload)))
 	for b.Loop() {

@@ -77,30 +77,32 @@ func (d *decoder) string(b []byte) string {
 
 // text reads a string.
 func (d *decoder) text(c *check, field string) string {
-	switch d.peek() {
-	case '"':
-		return d.string(d.str())
-	case 'n':
-		d.literal("null")
-		return ""
+	if b, ok := d.quoted(c, field); ok {
+		return d.string(b)
 	}
-	d.skip()
-	c.fail(field, "must be a string")
 	return ""
 }
 
 // name reads a string that is usually one of a few constants.
 func (d *decoder) name(c *check, field string) string {
+	if b, ok := d.quoted(c, field); ok {
+		return d.intern(b)
+	}
+	return ""
+}
+
+// quoted reads a string's bytes, valid until the next read; ok is false when it is absent.
+func (d *decoder) quoted(c *check, field string) (b []byte, ok bool) {
 	switch d.peek() {
 	case '"':
-		return d.intern(d.str())
+		return d.str(), true
 	case 'n':
 		d.literal("null")
-		return ""
+		return nil, false
 	}
 	d.skip()
 	c.fail(field, "must be a string")
-	return ""
+	return nil, false
 }
 
 // currency reads a currency code, upper-cased.

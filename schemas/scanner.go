@@ -265,6 +265,10 @@ var plainASCII = func() (t [256]bool) {
 
 // unquote decodes the string starting at start into d.scratch the way encoding/json does:
 // invalid UTF-8 bytes and unpaired surrogates become U+FFFD.
+//
+// It is one loop over the bytes on purpose: every string of every event passes through it, and
+// moving the escape cases into a function of their own costs a call per escape and keeps the
+// compiler from holding i and b in registers.
 func (d *decoder) unquote(start int) []byte {
 	data, b := d.data, d.scratch[:0]
 	for i := start; i < len(data); {

@@ -38,16 +38,39 @@ func (c *Client) outcomes() string {
 
 type cellKey struct{ segment, arm, generator, group string }
 
-func (c *Client) cells(ctx context.Context) ([]evaluation.Cell, error) {
-	byKey := map[cellKey]*evaluation.Cell{}
-	cell := func(k cellKey) *evaluation.Cell {
-		x := byKey[k]
-		if x == nil {
-			x = &evaluation.Cell{Segment: k.segment, Arm: k.arm, Generator: k.generator, Group: k.group}
-			byKey[k] = x
-		}
-		return x
+// cellTable gathers the report's cells by key as the queries fill them in.
+type cellTable map[cellKey]*evaluation.Cell
+
+func (t cellTable) cell(k cellKey) *evaluation.Cell {
+	x := t[k]
+	if x == nil {
+		x = &evaluation.Cell{Segment: k.segment, Arm: k.arm, Generator: k.generator, Group: k.group}
+		t[k] = x
 	}
+	return x
+}
+
+func (t cellTable) list() []evaluation.Cell {
+	out := make([]evaluation.Cell, 0, len(t))
+	for _, x := range t {
+		out = append(out, *x)
+	}
+	return out
+}
+
+func (c *Client) cells(ctx context.Context) ([]evaluation.Cell, error) {
+	t := cellTable{}
+	if err := c.adCells(ctx, t); err != nil {
+		return nil, err
+	}
+	if err := c.eventCells(ctx, t); err != nil {
+		return nil, err
+	}
+	return t.list(), nil
+}
+
+// adCells fills in each cell's distinct ads and the tokens their generation took.
+func (c *Client) adCells(ctx context.Context, t cellTable) error {
 	ads, err := c.conn.Query(ctx, `
 SELECT segment_, arm_, kind_, group_, count(), sum(tokens_)
 FROM (SELECT ad_id, any(segment) AS segment_, any(arm) AS arm_, any(generator_kind) AS kind_,
@@ -55,21 +78,26 @@ FROM (SELECT ad_id, any(segment) AS segment_, any(arm) AS arm_, any(generator_ki
       FROM `+c.table(TableAds)+` GROUP BY ad_id)
 GROUP BY segment_, arm_, kind_, group_`)
 	if err != nil {
-		return nil, fmt.Errorf("evaluation: ads: %w", err)
+		return fmt.Errorf("evaluation: ads: %w", err)
 	}
 	defer ads.Close()
 	for ads.Next() {
 		var k cellKey
 		var n, tokens uint64
 		if err := ads.Scan(&k.segment, &k.arm, &k.generator, &k.group, &n, &tokens); err != nil {
-			return nil, fmt.Errorf("evaluation: ads: %w", err)
+			return fmt.Errorf("evaluation: ads: %w", err)
 		}
-		x := cell(k)
+		x := t.cell(k)
 		x.Ads, x.Tokens = n, tokens
 	}
 	if err := ads.Err(); err != nil {
-		return nil, fmt.Errorf("evaluation: ads: %w", err)
+		return fmt.Errorf("evaluation: ads: %w", err)
 	}
+	return nil
+}
+
+// eventCells fills in each cell's impressions, clicks, conversions and revenue.
+func (c *Client) eventCells(ctx context.Context, t cellTable) error {
 	events, err := c.conn.Query(ctx, `
 SELECT segment, arm, generator_kind, `+"`group`"+`,
        countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ? AND NOT shown),
@@ -79,7 +107,7 @@ GROUP BY segment, arm, generator_kind, `+"`group`",
 		schemas.Impression, schemas.Click, schemas.Click,
 		schemas.Conversion, schemas.AttributionClick, schemas.Conversion, schemas.AttributionView, schemas.Conversion)
 	if err != nil {
-		return nil, fmt.Errorf("evaluation: events: %w", err)
+		return fmt.Errorf("evaluation: events: %w", err)
 	}
 	defer events.Close()
 	for events.Next() {
@@ -87,19 +115,15 @@ GROUP BY segment, arm, generator_kind, `+"`group`",
 		var imp, clk, orphan, cc, vc uint64
 		var rev float64
 		if err := events.Scan(&k.segment, &k.arm, &k.generator, &k.group, &imp, &clk, &orphan, &cc, &vc, &rev); err != nil {
-			return nil, fmt.Errorf("evaluation: events: %w", err)
+			return fmt.Errorf("evaluation: events: %w", err)
 		}
-		x := cell(k)
+		x := t.cell(k)
 		x.Impressions, x.Clicks, x.OrphanClicks, x.ClickConversions, x.ViewConversions, x.Revenue = imp, clk, orphan, cc, vc, rev
 	}
 	if err := events.Err(); err != nil {
-		return nil, fmt.Errorf("evaluation: events: %w", err)
+		return fmt.Errorf("evaluation: events: %w", err)
 	}
-	out := make([]evaluation.Cell, 0, len(byKey))
-	for _, x := range byKey {
-		out = append(out, *x)
-	}
-	return out, nil
+	return nil
 }
 
 func (c *Client) activity(ctx context.Context) ([]evaluation.Activity, error) {

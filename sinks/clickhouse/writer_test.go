@@ -238,14 +238,22 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// TestWriterRetriesThroughOutage cuts the network under a Write: the Write waits through the
-// retries and succeeds once the server is reachable again, landing its rows exactly once.
-func TestWriterRetriesThroughOutage(t *testing.T) {
+// proxiedConfig is the test configuration reaching the server through a proxy the test can cut,
+// flushing at once and retrying a failed flush for as long as the test lasts.
+func proxiedConfig(t *testing.T) (*proxy, Config) {
+	t.Helper()
 	p := newProxy(t, testAddr())
 	cfg := testConfig()
 	cfg.Addr = p.addr()
 	cfg.FlushInterval = time.Millisecond
 	cfg.MaxRetries = 1000
+	return p, cfg
+}
+
+// TestWriterRetriesThroughOutage cuts the network under a Write: the Write waits through the
+// retries and succeeds once the server is reachable again, landing its rows exactly once.
+func TestWriterRetriesThroughOutage(t *testing.T) {
+	p, cfg := proxiedConfig(t)
 	c := migratedTest(t, cfg)
 	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
@@ -271,11 +279,7 @@ func TestWriterRetriesThroughOutage(t *testing.T) {
 // TestWriterCloseAbandonsFailingFlush: Close with an ended context stops retrying and fails the
 // writers waiting on that flush instead of hanging.
 func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
-	p := newProxy(t, testAddr())
-	cfg := testConfig()
-	cfg.Addr = p.addr()
-	cfg.FlushInterval = time.Millisecond
-	cfg.MaxRetries = 1000
+	p, cfg := proxiedConfig(t)
 	c := migratedTest(t, cfg)
 	w := newWriter(t, c, cfg, nil)
 
@@ -300,12 +304,8 @@ func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
 // further writers wait for room instead of growing the buffer; all land once the server is back.
 func TestWriterBackpressure(t *testing.T) {
 	const writers = 10
-	p := newProxy(t, testAddr())
-	cfg := testConfig()
-	cfg.Addr = p.addr()
+	p, cfg := proxiedConfig(t)
 	cfg.BatchRows = 2
-	cfg.FlushInterval = time.Millisecond
-	cfg.MaxRetries = 1000
 	c := migratedTest(t, cfg)
 	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())

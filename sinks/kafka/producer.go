@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/plugin/kprom"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 var _ pipeline.Emitter = (*Producer)(nil)
@@ -83,7 +84,7 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
 		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
 		kgo.RecordPartitioner(newExplicitPartitioner(cfg.ExplicitPartitions)),
-		kgo.WithLogger(kgoLogger{logger.With("component", "kafka-producer")}),
+		kgo.WithLogger(franz.Logger(logger.With("component", "kafka-producer"))),
 	}
 	if cfg.Dialer != nil {
 		opts = append(opts, kgo.Dialer(cfg.Dialer))
@@ -111,19 +112,12 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 	}
 	out := make([]*kgo.Record, len(recs))
 	for i, r := range recs {
-		var headers []kgo.RecordHeader
-		if len(r.Headers) > 0 {
-			headers = make([]kgo.RecordHeader, len(r.Headers))
-			for j, h := range r.Headers {
-				headers[j] = kgo.RecordHeader{Key: h.Key, Value: h.Value}
-			}
-		}
 		out[i] = &kgo.Record{
 			Topic:     r.Topic,
 			Partition: r.Partition, // used only for ExplicitPartitions topics
 			Key:       r.Key,
 			Value:     r.Value,
-			Headers:   headers,
+			Headers:   franz.RecordHeaders(r.Headers),
 			Timestamp: r.Timestamp, // zero means "now", set by the client
 		}
 	}

@@ -2,54 +2,26 @@ package parquet
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
-	"github.com/adshift/adshift/sources/dataset"
+	"github.com/adshift/adshift/sources/dataset/datasettest"
 )
 
 // loadTopic reads a real dataset into clickstream records on six partitions, keyed by user, as
-// `adshift replay` would have produced them.
+// `adshift replay` would have produced them, and counts them and their keys' and values' bytes.
 func loadTopic(b *testing.B, format, file string) (parts [][]pipeline.Record, events int, size int64) {
 	b.Helper()
-	r, err := dataset.Open(format, file)
-	if err != nil {
-		b.Fatalf("open real data: %v", err)
-	}
-	defer r.Close()
-	parts = make([][]pipeline.Record, 6)
-	for {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	parts = datasettest.Clickstream(b, format, file, 6, nil)
+	for _, recs := range parts {
+		for _, r := range recs {
+			events++
+			size += int64(len(r.Key) + len(r.Value))
 		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		value, err := json.Marshal(ev)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h := fnv.New32a()
-		h.Write([]byte(ev.User()))
-		p := h.Sum32() % 6
-		parts[p] = append(parts[p], pipeline.Record{Topic: "clickstream", Partition: int32(p), Offset: int64(len(parts[p])),
-			Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp.Truncate(time.Millisecond)})
-		events++
-		size += int64(len(ev.User()) + len(value))
 	}
 	return parts, events, size
 }

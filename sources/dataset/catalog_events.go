@@ -1,9 +1,7 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,22 +18,9 @@ func catalogFromEvents(format, path string) ([]schemas.Product, Skips, error) {
 	}
 	defer r.Close()
 
-	skips := Skips{}
 	index := map[string]int{}
 	var products []schemas.Product
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var rowErr *RowError
-		if errors.As(err, &rowErr) {
-			skips[rowErr.Reason]++
-			continue
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("load %s catalogue: %w", format, err)
-		}
+	skips, err := each(r, func(e schemas.Event) {
 		for _, it := range lineItems(e) {
 			i, ok := index[it.ProductID]
 			if !ok {
@@ -49,6 +34,9 @@ func catalogFromEvents(format, path string) ([]schemas.Product, Skips, error) {
 				p.Price, p.Currency = it.Price, e.Properties.Currency
 			}
 		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s catalogue: %w", format, err)
 	}
 
 	kept := products[:0]

@@ -19,11 +19,22 @@ func ReadAll(format, path string) ([]schemas.Event, Skips, error) {
 	}
 	defer r.Close()
 	var events []schemas.Event
+	skips, err := each(r, func(ev schemas.Event) { events = append(events, ev) })
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortStableFunc(events, func(a, b schemas.Event) int { return a.Timestamp.Compare(b.Timestamp) })
+	return events, skips, nil
+}
+
+// each reads r to its end, calling fn with every event, and counts by reason the rows it could
+// not map.
+func each(r Reader, fn func(schemas.Event)) (Skips, error) {
 	skips := Skips{}
 	for {
 		ev, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return skips, nil
 		}
 		var rowErr *RowError
 		if errors.As(err, &rowErr) {
@@ -31,10 +42,8 @@ func ReadAll(format, path string) ([]schemas.Event, Skips, error) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		events = append(events, ev)
+		fn(ev)
 	}
-	slices.SortStableFunc(events, func(a, b schemas.Event) int { return a.Timestamp.Compare(b.Timestamp) })
-	return events, skips, nil
 }

@@ -29,26 +29,16 @@ func rees46Event(rec []string, p pos) (schemas.Event, error) {
 	eventTime, eventType, productID, categoryID, categoryCode, brand, price, userID, session :=
 		rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], rec[8]
 
-	var name string
-	switch eventType {
-	case "view":
-		name = schemas.ProductViewed
-	case "cart":
-		name = schemas.ProductAdded
-	case "purchase":
-		name = schemas.OrderCompleted
-	default:
+	name, ok := rees46Name(eventType)
+	if !ok {
 		return schemas.Event{}, rowErrorf(p, ReasonUnknownEvent, "event_type %q", eventType)
 	}
 	ts, err := time.Parse(rees46Time, eventTime)
 	if err != nil {
 		return schemas.Event{}, rowErrorf(p, ReasonBadTimestamp, "event_time %q", eventTime)
 	}
-	if userID == "" {
-		return schemas.Event{}, rowErrorf(p, ReasonMissingUser, "empty user_id")
-	}
-	if productID == "" {
-		return schemas.Event{}, rowErrorf(p, ReasonMissingProduct, "empty product_id")
+	if err := requireIDs(p, userID, productID, "product_id"); err != nil {
+		return schemas.Event{}, err
 	}
 	amount, ok := parsePrice(price)
 	if !ok {
@@ -58,35 +48,30 @@ func rees46Event(rec []string, p pos) (schemas.Event, error) {
 	if category == "" {
 		category = "category_id:" + categoryID
 	}
-
-	e := schemas.Event{
-		Type:      "track",
-		Event:     name,
-		UserID:    userID,
-		MessageID: messageID(FormatREES46, p.file, p.line),
-		Timestamp: ts,
-	}
 	currency := ""
 	if amount > 0 { // 0.00 is how the store says it did not know the price
 		currency = "USD"
 	}
-	switch name {
-	case schemas.OrderCompleted:
-		e.Properties = schemas.Properties{
-			OrderID:  shortHash(16, session, productID, eventTime),
-			Revenue:  amount,
-			Currency: currency,
-			Products: []schemas.LineItem{{
-				ProductID: productID, Brand: brand, Category: category, Price: amount, Quantity: 1,
-			}},
-		}
-	default:
-		e.Properties = schemas.Properties{
-			ProductID: productID, Brand: brand, Category: category, Price: amount, Currency: currency,
-		}
-		if name == schemas.ProductAdded {
-			e.Properties.Quantity = 1
-		}
+	item := schemas.LineItem{ProductID: productID, Brand: brand, Category: category, Price: amount}
+	return schemas.Event{
+		Type:       "track",
+		Event:      name,
+		UserID:     userID,
+		MessageID:  messageID(FormatREES46, p.file, p.line),
+		Timestamp:  ts,
+		Properties: rowProperties(name, item, currency, session, productID, eventTime),
+	}, nil
+}
+
+// rees46Name is the event a REES46 event_type stands for.
+func rees46Name(eventType string) (string, bool) {
+	switch eventType {
+	case "view":
+		return schemas.ProductViewed, true
+	case "cart":
+		return schemas.ProductAdded, true
+	case "purchase":
+		return schemas.OrderCompleted, true
 	}
-	return e, nil
+	return "", false
 }

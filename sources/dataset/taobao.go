@@ -28,49 +28,40 @@ func (r *taobaoReader) Close() error { return r.rows.Close() }
 func taobaoEvent(rec []string, p pos) (schemas.Event, error) {
 	userID, itemID, categoryID, behavior, unixTS := rec[0], rec[1], rec[2], rec[3], rec[4]
 
-	var name string
-	switch behavior {
-	case "pv":
-		name = schemas.ProductViewed
-	case "fav":
-		name = schemas.ProductAddedWishlist
-	case "cart":
-		name = schemas.ProductAdded
-	case "buy":
-		name = schemas.OrderCompleted
-	default:
+	name, ok := taobaoName(behavior)
+	if !ok {
 		return schemas.Event{}, rowErrorf(p, ReasonUnknownEvent, "behavior %q", behavior)
 	}
 	secs, err := strconv.ParseInt(unixTS, 10, 64)
 	if err != nil {
 		return schemas.Event{}, rowErrorf(p, ReasonBadTimestamp, "unix timestamp %q", unixTS)
 	}
-	if userID == "" {
-		return schemas.Event{}, rowErrorf(p, ReasonMissingUser, "empty user_id")
+	if err := requireIDs(p, userID, itemID, "item_id"); err != nil {
+		return schemas.Event{}, err
 	}
-	if itemID == "" {
-		return schemas.Event{}, rowErrorf(p, ReasonMissingProduct, "empty item_id")
-	}
-	category := "taobao:" + categoryID
+	item := schemas.LineItem{ProductID: itemID, Category: "taobao:" + categoryID}
+	return schemas.Event{
+		Type:       "track",
+		Event:      name,
+		UserID:     userID,
+		MessageID:  messageID(FormatTaobao, p.file, p.line),
+		Timestamp:  time.Unix(secs, 0).UTC(),
+		Context:    schemas.Context{Locale: "zh-CN"},
+		Properties: rowProperties(name, item, "", userID, itemID, unixTS),
+	}, nil
+}
 
-	e := schemas.Event{
-		Type:      "track",
-		Event:     name,
-		UserID:    userID,
-		MessageID: messageID(FormatTaobao, p.file, p.line),
-		Timestamp: time.Unix(secs, 0).UTC(),
-		Context:   schemas.Context{Locale: "zh-CN"},
+// taobaoName is the event a Tianchi behavior stands for.
+func taobaoName(behavior string) (string, bool) {
+	switch behavior {
+	case "pv":
+		return schemas.ProductViewed, true
+	case "fav":
+		return schemas.ProductAddedWishlist, true
+	case "cart":
+		return schemas.ProductAdded, true
+	case "buy":
+		return schemas.OrderCompleted, true
 	}
-	switch name {
-	case schemas.OrderCompleted:
-		e.Properties = schemas.Properties{
-			OrderID:  shortHash(16, userID, itemID, unixTS),
-			Products: []schemas.LineItem{{ProductID: itemID, Category: category, Quantity: 1}},
-		}
-	case schemas.ProductAdded:
-		e.Properties = schemas.Properties{ProductID: itemID, Category: category, Quantity: 1}
-	default:
-		e.Properties = schemas.Properties{ProductID: itemID, Category: category}
-	}
-	return e, nil
+	return "", false
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // ChangelogConfig configures a Changelog.
@@ -55,19 +56,34 @@ func NewChangelog(cfg ChangelogConfig, logger *slog.Logger) (*Changelog, error) 
 // at the time of the call, in order. Records written after the call started are not read: the
 // caller owns the partition, so nobody else writes them.
 func (c *Changelog) Restore(ctx context.Context, partition int32, fn func(key, value []byte) error) error {
+	opts := c.clientOpts()
+	start, end, err := c.offsets(ctx, opts, partition)
+	if err != nil || end <= start {
+		return err
+	}
+	return c.read(ctx, opts, partition, start, end, fn)
+}
+
+// clientOpts are the options of a restore's clients.
+func (c *Changelog) clientOpts() []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.cfg.Brokers...),
 		kgo.ClientID(c.cfg.ClientID),
-		kgo.WithLogger(kgoLogger{c.log}),
+		kgo.WithLogger(franz.Logger(c.log)),
 		// Control records take offsets too; seeing them tells when the end is reached.
 		kgo.KeepControlRecords(),
 	}
 	if c.cfg.Dialer != nil {
 		opts = append(opts, kgo.Dialer(c.cfg.Dialer))
 	}
+	return opts
+}
+
+// offsets returns the partition's start and end offsets, read with a client of its own.
+func (c *Changelog) offsets(ctx context.Context, opts []kgo.Opt, partition int32) (start, end int64, err error) {
 	admCl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return fmt.Errorf("changelog %s partition %d: %w", c.cfg.Topic, partition, err)
+		return 0, 0, fmt.Errorf("changelog %s partition %d: %w", c.cfg.Topic, partition, err)
 	}
 	defer admCl.Close()
 	adm := kadm.NewClient(admCl)
@@ -76,44 +92,45 @@ func (c *Changelog) Restore(ctx context.Context, partition int32, fn func(key, v
 		err = starts.Error()
 	}
 	if err != nil {
-		return fmt.Errorf("changelog %s partition %d: start offset: %w", c.cfg.Topic, partition, err)
+		return 0, 0, fmt.Errorf("changelog %s partition %d: start offset: %w", c.cfg.Topic, partition, err)
 	}
 	ends, err := adm.ListEndOffsets(ctx, c.cfg.Topic)
 	if err == nil {
 		err = ends.Error()
 	}
 	if err != nil {
-		return fmt.Errorf("changelog %s partition %d: end offset: %w", c.cfg.Topic, partition, err)
+		return 0, 0, fmt.Errorf("changelog %s partition %d: end offset: %w", c.cfg.Topic, partition, err)
 	}
-	start, okStart := starts.Lookup(c.cfg.Topic, partition)
-	end, okEnd := ends.Lookup(c.cfg.Topic, partition)
+	s, okStart := starts.Lookup(c.cfg.Topic, partition)
+	e, okEnd := ends.Lookup(c.cfg.Topic, partition)
 	if !okStart || !okEnd {
-		return fmt.Errorf("changelog %s has no partition %d: it must have as many partitions as the input", c.cfg.Topic, partition)
+		return 0, 0, fmt.Errorf("changelog %s has no partition %d: it must have as many partitions as the input", c.cfg.Topic, partition)
 	}
-	if end.Offset <= start.Offset {
-		return nil
-	}
+	return s.Offset, e.Offset, nil
+}
 
+// read calls fn with the records of the partition in [start, end), skipping control records.
+func (c *Changelog) read(ctx context.Context, opts []kgo.Opt, partition int32, start, end int64, fn func(key, value []byte) error) error {
 	cl, err := kgo.NewClient(append(opts, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{
-		c.cfg.Topic: {partition: kgo.NewOffset().At(start.Offset)},
+		c.cfg.Topic: {partition: kgo.NewOffset().At(start)},
 	}))...)
 	if err != nil {
 		return fmt.Errorf("changelog %s partition %d: %w", c.cfg.Topic, partition, err)
 	}
 	defer cl.Close()
-	for next := start.Offset; next < end.Offset; {
+	for next := start; next < end; {
 		fetches := cl.PollFetches(ctx)
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("changelog %s partition %d: restore stopped at offset %d of %d: %w", c.cfg.Topic, partition, next, end.Offset, err)
+			return fmt.Errorf("changelog %s partition %d: restore stopped at offset %d of %d: %w", c.cfg.Topic, partition, next, end, err)
 		}
 		var ferr error
 		fetches.EachError(func(_ string, _ int32, err error) { ferr = errors.Join(ferr, err) })
 		if ferr != nil {
 			return fmt.Errorf("changelog %s partition %d: fetch: %w", c.cfg.Topic, partition, ferr)
 		}
-		for it := fetches.RecordIter(); !it.Done() && next < end.Offset; {
+		for it := fetches.RecordIter(); !it.Done() && next < end; {
 			r := it.Next()
-			if r.Offset >= end.Offset {
+			if r.Offset >= end {
 				break
 			}
 			next = r.Offset + 1

@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/plugin/kprom"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // GroupConfig configures a consumer group. Zero durations and counts take the defaults noted.
@@ -217,7 +218,7 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 			g.log.Warn("partitions lost", "partitions", lost)
 			a.stop(lost)
 		}),
-		kgo.WithLogger(kgoLogger{g.log}),
+		kgo.WithLogger(franz.Logger(g.log)),
 	}
 	if g.cfg.Dialer != nil {
 		opts = append(opts, kgo.Dialer(g.cfg.Dialer))

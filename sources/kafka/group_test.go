@@ -70,12 +70,7 @@ func TestGroupProcessesEveryRecordOnceInOrderAndCommits(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewGroup: %v", err)
 	}
-	stop := runGroup(t, g, stage)
-	stage.waitFor(t, "every record", func() bool { return stage.count() == partitions*perPartition })
-	if err := stop(); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	stage.checkNoProblems(t)
+	runUntilProcessed(t, g, stage, partitions*perPartition)
 
 	for p := range int32(partitions) {
 		tp := topicPartition{topic, p}
@@ -138,12 +133,7 @@ func TestGroupRetriesFailingBatchAndCommitsOnlyAfterSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewGroup: %v", err)
 	}
-	stop := runGroup(t, g, stage)
-	stage.waitFor(t, "every record", func() bool { return stage.count() == records })
-	if err := stop(); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	stage.checkNoProblems(t)
+	runUntilProcessed(t, g, stage, records)
 
 	tp := topicPartition{topic, 0}
 	attempts := stage.attempts[tp]

@@ -106,6 +106,18 @@ func runGroup(t *testing.T, g *Group, stage *fakeStage) (stop func() error) {
 	return stop
 }
 
+// runUntilProcessed runs g until stage has processed records records, stops it, and checks that
+// the stage saw nothing wrong.
+func runUntilProcessed(t *testing.T, g *Group, stage *fakeStage, records int) {
+	t.Helper()
+	stop := runGroup(t, g, stage)
+	stage.waitFor(t, "every record", func() bool { return stage.count() == records })
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	stage.checkNoProblems(t)
+}
+
 func testConfig(addrs []string, group string) GroupConfig {
 	return GroupConfig{
 		Brokers:            addrs,

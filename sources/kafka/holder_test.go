@@ -72,12 +72,7 @@ func TestGroupCommitsOnlyWhatAHolderReleased(t *testing.T) {
 		if err != nil {
 			t.Fatalf("NewGroup: %v", err)
 		}
-		stop := runGroup(t, g, stage.fakeStage)
-		stage.waitFor(t, "every record", func() bool { return stage.count() == records })
-		if err := stop(); err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-		stage.checkNoProblems(t)
+		runUntilProcessed(t, g, stage.fakeStage, records)
 	}
 
 	run("adshift-holder-closed", nil)

@@ -79,12 +79,7 @@ func TestGroupRetriesOpenBeforeProcessing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewGroup: %v", err)
 	}
-	stop := runGroup(t, g, stage.fakeStage)
-	stage.waitFor(t, "every record", func() bool { return stage.count() == records })
-	if err := stop(); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	stage.checkNoProblems(t)
+	runUntilProcessed(t, g, stage.fakeStage, records)
 	if got := stage.offsets(topicPartition{topic, 0}); !slices.Equal(got, wantOffsets(0, records)) {
 		t.Errorf("processed offsets %v, want 0..%d once each", got, records-1)
 	}

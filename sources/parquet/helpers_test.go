@@ -2,19 +2,16 @@ package parquet
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"io"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/schemas"
 	sinkparquet "github.com/adshift/adshift/sinks/parquet"
-	"github.com/adshift/adshift/sources/dataset"
+	"github.com/adshift/adshift/sources/dataset/datasettest"
 )
 
 // Real shop traffic: a night of REES46 Open CDP and nine days of Alibaba's Taobao UserBehavior;
@@ -24,50 +21,19 @@ const (
 	taobaoFile = "../../../shared/data/taobao/UserBehavior_first815users.csv"
 )
 
-// topicRecords reads a dataset and returns its events as the clickstream topic would hold them:
-// Segment JSON keyed by user, spread over partitions by key, numbered per partition, with the
-// event time as Kafka timestamp (to the millisecond, as Kafka keeps it). Every 500th record gets
-// a header, and every 997th is replaced by broken JSON, as trackers sometimes send.
+// topicRecords reads a dataset and returns its events as the clickstream topic would hold them
+// (see datasettest.Clickstream). Every 500th record gets a header, and every 997th is replaced by
+// broken JSON, as trackers sometimes send.
 func topicRecords(tb testing.TB, format, file string, partitions int32) [][]pipeline.Record {
 	tb.Helper()
-	r, err := dataset.Open(format, file)
-	if err != nil {
-		tb.Fatalf("open real data: %v", err)
-	}
-	defer r.Close()
-	out := make([][]pipeline.Record, partitions)
-	for i := 0; ; i++ {
-		ev, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rowErr *dataset.RowError
-		if errors.As(err, &rowErr) {
-			continue
-		}
-		if err != nil {
-			tb.Fatalf("read real data: %v", err)
-		}
-		value, err := json.Marshal(ev)
-		if err != nil {
-			tb.Fatal(err)
-		}
+	return datasettest.Clickstream(tb, format, file, partitions, func(i int, rec *pipeline.Record) {
 		if i%997 == 996 {
-			value = value[:len(value)/2]
-		}
-		h := fnv.New32a()
-		h.Write([]byte(ev.User()))
-		p := int32(h.Sum32() % uint32(partitions))
-		rec := pipeline.Record{
-			Topic: "clickstream", Partition: p, Offset: int64(len(out[p])),
-			Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp.Truncate(time.Millisecond),
+			rec.Value = rec.Value[:len(rec.Value)/2]
 		}
 		if i%500 == 0 {
 			rec.Headers = []schemas.Header{{Key: "tracker", Value: []byte("rudderstack")}}
 		}
-		out[p] = append(out[p], rec)
-	}
-	return out
+	})
 }
 
 // archiveRecords archives each partition's records through an archive stage and the Parquet sink
