@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,20 +20,7 @@ func newReportCmd(a *app) *cobra.Command {
 		Use:   "report [--json] [--html FILE]",
 		Short: "Report outcomes per arm, segment and generator with intervals, lift, mSPRT p-value and off-policy estimates",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
-			if err != nil {
-				return err
-			}
-			defer ch.Close()
-			data, err := ch.Evaluation(ctx)
-			if err != nil {
-				return err
-			}
-			o := a.cfg.Outcomes
-			r, err := evaluation.Build(data, evaluation.Options{
-				Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
-			})
+			r, err := a.report(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -58,6 +46,23 @@ func newReportCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of tables")
 	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the report with charts to this HTML file")
 	return cmd
+}
+
+// report reads the outcomes from ClickHouse and builds the evaluation report.
+func (a *app) report(ctx context.Context) (evaluation.Report, error) {
+	ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
+	if err != nil {
+		return evaluation.Report{}, err
+	}
+	defer ch.Close()
+	data, err := ch.Evaluation(ctx)
+	if err != nil {
+		return evaluation.Report{}, err
+	}
+	o := a.cfg.Outcomes
+	return evaluation.Build(data, evaluation.Options{
+		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
+	})
 }
 
 // writeHTML writes the page to a temporary file beside path and renames it, so a browser never

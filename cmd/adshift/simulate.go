@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,40 +40,51 @@ next to the true lift. The same flags and seed always print the same result.`,
 			cfg.Effects = eff
 			cfg.Features, cfg.Creatives, cfg.Outcomes = a.cfg.Features, a.cfg.Creatives, a.cfg.Outcomes
 			cfg.Creatives.Strategy.Policy = policy
-			data, err := readSimulation(cfg.Format, cfg.File)
-			if err != nil {
-				return err
-			}
-			start := time.Now()
-			res, err := simulation.Run(cmd.Context(), cfg, data)
-			if err != nil {
-				return err
-			}
-			a.log.Debug("simulation done", "took", time.Since(start))
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(res)
-			}
-			return simulation.WriteText(cmd.OutOrStdout(), res)
+			return a.simulate(cmd.Context(), cfg, asJSON, cmd.OutOrStdout())
 		},
 	}
+	simulationFlags(cmd, &sc)
+	f := cmd.Flags()
+	f.StringVar(&effects, "arm-effect", "", `per-arm click multipliers, the truth to find, e.g. "personal=1.5,value=1.2" (others 1)`)
+	f.StringVar(&policy, "policy", strategy.ChooseThompson, "strategy: thompson or uniform")
+	f.BoolVar(&asJSON, "json", false, "print JSON instead of tables")
+	_ = cmd.MarkFlagRequired("format")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+// simulationFlags binds cmd's flags that set the simulated world of sc.
+func simulationFlags(cmd *cobra.Command, sc *simulation.Config) {
 	f := cmd.Flags()
 	f.StringVar(&sc.Format, "format", "", "dataset format: rees46 or taobao")
 	f.StringVar(&sc.File, "file", "", "dataset file; its distinct products are the catalogue")
 	f.Uint64Var(&sc.Seed, "seed", 1, "seeds the shoppers' clicks and the strategy's hashes")
-	f.StringVar(&effects, "arm-effect", "", `per-arm click multipliers, the truth to find, e.g. "personal=1.5,value=1.2" (others 1)`)
-	f.StringVar(&policy, "policy", strategy.ChooseThompson, "strategy: thompson or uniform")
 	f.DurationVar(&sc.Refresh, "refresh", sc.Refresh, "event time between posterior refreshes")
 	f.IntVar(&sc.Buckets, "buckets", sc.Buckets, "spans the regret and arm-share table splits the run into")
 	f.Float64Var(&sc.Click.Product, "ctr-product", sc.Click.Product, "click probability when the shopper goes on to the advertised product")
 	f.Float64Var(&sc.Click.Category, "ctr-category", sc.Click.Category, "… to its category")
 	f.Float64Var(&sc.Click.Segment, "ctr-segment", sc.Click.Segment, "… to its segment (root category)")
 	f.Float64Var(&sc.Click.Other, "ctr-other", sc.Click.Other, "… to none of these")
-	f.BoolVar(&asJSON, "json", false, "print JSON instead of tables")
-	_ = cmd.MarkFlagRequired("format")
-	_ = cmd.MarkFlagRequired("file")
-	return cmd
+}
+
+// simulate runs the simulation cfg sets and writes its result, as JSON or as tables.
+func (a *app) simulate(ctx context.Context, cfg simulation.Config, asJSON bool, w io.Writer) error {
+	data, err := readSimulation(cfg.Format, cfg.File)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := simulation.Run(ctx, cfg, data)
+	if err != nil {
+		return err
+	}
+	a.log.Debug("simulation done", "took", time.Since(start))
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return simulation.WriteText(w, res)
 }
 
 // readSimulation reads the dataset a simulation plays, and its catalogue.

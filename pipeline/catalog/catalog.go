@@ -93,41 +93,35 @@ func (c *Catalog) Pick(summary schemas.Summary, recent []string) (schemas.Produc
 	path := Levels(NormCategory(summary.Categories[0].Name))
 	for j := len(path) - 1; j >= 0; j-- {
 		level := path[j]
-		// The indices are ascending by id, so the first match of each preference is the pick.
 		if brand != "" {
-			first := -1
-			for _, i := range c.byBrand[brand] {
-				if !within(c.category[i], level) || !eligible(i) {
-					continue
-				}
-				if inBand(i) {
-					return c.products[i], true
-				}
-				if first < 0 {
-					first = i
-				}
-			}
-			if first >= 0 {
-				return c.products[first], true
-			}
-		}
-		first := -1
-		for _, i := range c.byLevel[level] {
-			if !eligible(i) {
-				continue
-			}
-			if inBand(i) {
+			ofLevel := func(i int) bool { return within(c.category[i], level) && eligible(i) }
+			if i, ok := pickFrom(c.byBrand[brand], ofLevel, inBand); ok {
 				return c.products[i], true
 			}
-			if first < 0 {
-				first = i
-			}
 		}
-		if first >= 0 {
-			return c.products[first], true
+		if i, ok := pickFrom(c.byLevel[level], eligible, inBand); ok {
+			return c.products[i], true
 		}
 	}
 	return schemas.Product{}, false
+}
+
+// pickFrom returns the first of the ascending indices that may be shown and is in the price
+// band, else the first that may be shown.
+func pickFrom(indices []int, shown, inBand func(int) bool) (int, bool) {
+	first := -1
+	for _, i := range indices {
+		if !shown(i) {
+			continue
+		}
+		if inBand(i) {
+			return i, true
+		}
+		if first < 0 {
+			first = i
+		}
+	}
+	return first, first >= 0
 }
 
 // priceInBand reports whether p's price is inside the band. A band that is unset or in another

@@ -70,7 +70,7 @@ func LoadPrompts(dir string) (*Prompts, error) {
 // promptLocales and promptArms are the templates every prompt set holds.
 var (
 	promptLocales = []string{LocaleEN, LocaleZH}
-	promptArms    = []string{strategy.ArmValue, strategy.ArmQuality, strategy.ArmTrend, strategy.ArmUrgency, strategy.ArmPersonal, strategy.ArmBaseline}
+	promptArms    = strategy.Styles()
 )
 
 func parsePrompts(name string, fsys fs.FS) (*Prompts, error) {

@@ -260,63 +260,21 @@ func series(acts []Activity, step time.Duration, confidence float64) []SeriesPoi
 // end of each bucket, cumulative), and the always-valid p-value over those looks.
 func lift(metric string, acts []Activity, step time.Duration, o Options, unit func(Activity) stats.Unit) (LiftResult, []LiftPoint) {
 	res := LiftResult{Metric: metric, PValue: 1}
-	var buckets []time.Time
-	seen := map[time.Time]bool{}
-	for _, a := range acts {
-		b := a.Bucket.Truncate(step)
-		if !seen[b] {
-			seen[b] = true
-			buckets = append(buckets, b)
-		}
-	}
-	slices.SortFunc(buckets, func(a, b time.Time) int { return a.Compare(b) })
-	type userKey struct{ user, group string }
-	totals := map[userKey]*stats.Unit{}
-	byBucket := map[time.Time][]Activity{}
-	for _, a := range acts {
-		if a.Group != schemas.GroupTreatment && a.Group != schemas.GroupHoldout {
-			continue
-		}
-		b := a.Bucket.Truncate(step)
-		byBucket[b] = append(byBucket[b], a)
-	}
+	buckets, byBucket := bucketed(acts, step)
+	totals := shopperTotals{}
 	var looks []stats.Look
 	var points []LiftPoint
 	var last *stats.Lift
 	var lastErr error = errors.New("no shoppers in both the treatment and the holdout yet")
 	for _, b := range buckets {
-		for _, a := range byBucket[b] {
-			k := userKey{a.User, a.Group}
-			t := totals[k]
-			if t == nil {
-				t = &stats.Unit{}
-				totals[k] = t
-			}
-			u := unit(a)
-			t.Num += u.Num
-			t.Den += u.Den
-		}
-		var tr, ho []stats.Unit
-		for k, u := range totals {
-			if u.Den == 0 {
-				continue
-			}
-			if k.group == schemas.GroupTreatment {
-				tr = append(tr, *u)
-			} else {
-				ho = append(ho, *u)
-			}
-		}
+		totals.add(byBucket[b], unit)
+		tr, ho := totals.byGroup()
 		l, err := liftOf(tr, ho, o.Confidence)
 		if err != nil {
 			lastErr = err
 			continue
 		}
-		look := stats.Look{Effect: l.Relative, Variance: l.SE * l.SE}
-		if l.LogSE > 0 { // the log ratio is closer to normal, as for the interval
-			look = stats.Look{Effect: math.Log1p(l.Relative), Variance: l.LogSE * l.LogSE}
-		}
-		looks = append(looks, look)
+		looks = append(looks, lookOf(l))
 		p, _ := stats.AlwaysValidP(looks, o.MSPRTTau*o.MSPRTTau)
 		points = append(points, LiftPoint{At: b.Add(step), Relative: l.Relative, CI: l.CI, PValue: p})
 		last, lastErr = &l, nil
@@ -331,6 +289,68 @@ func lift(metric string, acts []Activity, step time.Duration, o Options, unit fu
 	res.Lift = last
 	res.PValue = points[len(points)-1].PValue
 	return res, points
+}
+
+// bucketed returns every bucket of step that has activity, in time order, and the treatment and
+// holdout activity in each.
+func bucketed(acts []Activity, step time.Duration) ([]time.Time, map[time.Time][]Activity) {
+	var buckets []time.Time
+	byBucket := map[time.Time][]Activity{}
+	for _, a := range acts {
+		b := a.Bucket.Truncate(step)
+		if _, ok := byBucket[b]; !ok {
+			byBucket[b] = nil
+			buckets = append(buckets, b)
+		}
+		if a.Group == schemas.GroupTreatment || a.Group == schemas.GroupHoldout {
+			byBucket[b] = append(byBucket[b], a)
+		}
+	}
+	slices.SortFunc(buckets, func(a, b time.Time) int { return a.Compare(b) })
+	return buckets, byBucket
+}
+
+// shopperTotals sums each shopper's units so far, per group.
+type shopperTotals map[shopperGroup]*stats.Unit
+
+type shopperGroup struct{ user, group string }
+
+// add sums the units of acts into their shoppers' totals.
+func (s shopperTotals) add(acts []Activity, unit func(Activity) stats.Unit) {
+	for _, a := range acts {
+		k := shopperGroup{a.User, a.Group}
+		t := s[k]
+		if t == nil {
+			t = &stats.Unit{}
+			s[k] = t
+		}
+		u := unit(a)
+		t.Num += u.Num
+		t.Den += u.Den
+	}
+}
+
+// byGroup returns the totals with a denominator, of the treatment and of the holdout.
+func (s shopperTotals) byGroup() (treatment, holdout []stats.Unit) {
+	for k, u := range s {
+		if u.Den == 0 {
+			continue
+		}
+		if k.group == schemas.GroupTreatment {
+			treatment = append(treatment, *u)
+		} else {
+			holdout = append(holdout, *u)
+		}
+	}
+	return treatment, holdout
+}
+
+// lookOf is one look of the sequential test at lift l.
+func lookOf(l stats.Lift) stats.Look {
+	if l.LogSE > 0 { // the log ratio is closer to normal, as for the interval
+		return stats.Look{Effect: math.Log1p(l.Relative), Variance: l.LogSE * l.LogSE}
+	}
+	return stats.Look{Effect: l.Relative, Variance: l.SE * l.SE}
 }
 
 func liftOf(treatment, holdout []stats.Unit, confidence float64) (stats.Lift, error) {

@@ -25,7 +25,15 @@ func WriteText(w io.Writer, r Report) error {
 	if r.Total.OrphanClicks > 0 {
 		fmt.Fprintf(w, "\nclicks without an impression of their ad (left out of CTR): %d\n", r.Total.OrphanClicks)
 	}
+	writeLifts(w, r, conf)
+	if err := writeOffPolicy(w, r.OffPolicy, conf); err != nil {
+		return err
+	}
+	return writeFailures(w, r.Failures)
+}
 
+// writeLifts writes the lift of treatment over holdout on each metric.
+func writeLifts(w io.Writer, r Report, conf string) {
 	fmt.Fprintf(w, "\nlift of treatment over holdout (per-shopper delta method, %s; mSPRT always-valid p over %s looks)\n", conf, r.Bucket)
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
 		if l.Lift == nil {
@@ -37,16 +45,19 @@ func WriteText(w io.Writer, r Report) error {
 			l.Metric, x.Treatment.Value, x.Treatment.Units, x.Control.Value, x.Control.Units,
 			100*x.Relative, 100*x.CI.Lo, 100*x.CI.Hi, l.PValue, l.Looks)
 	}
+}
 
+// writeOffPolicy writes the off-policy estimates of the alternative policies.
+func writeOffPolicy(w io.Writer, policies []Policy, conf string) error {
 	fmt.Fprintf(w, "\noff-policy CTR of alternative policies, from the treatment's logged propensities (%s)\n", conf)
-	if len(r.OffPolicy) == 0 {
+	if len(policies) == 0 {
 		fmt.Fprintln(w, "  none: no treatment ad was shown yet")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	if len(r.OffPolicy) > 0 {
+	if len(policies) > 0 {
 		fmt.Fprintln(tw, "policy\tIPS\tinterval\tSNIPS\tinterval\tmatched\tof\teffective n\t")
 	}
-	for _, p := range r.OffPolicy {
+	for _, p := range policies {
 		if p.Error != "" {
 			fmt.Fprintf(tw, "%s\tn/a\t%s\t\t\t\t\t\t\n", p.Name, p.Error)
 			continue
@@ -54,18 +65,19 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(tw, "%s\t%.4f\t[%.4f, %.4f]\t%.4f\t[%.4f, %.4f]\t%d\t%d\t%.0f\t\n", p.Name, p.IPS, p.IPSCI.Lo, p.IPSCI.Hi,
 			p.SNIPS, p.SNIPSCI.Lo, p.SNIPSCI.Hi, p.Matched, p.N, p.EffectiveN)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	return tw.Flush()
+}
 
+// writeFailures writes the failed events by kind.
+func writeFailures(w io.Writer, failures map[string]uint64) error {
 	fmt.Fprintln(w)
-	if len(r.Failures) == 0 {
+	if len(failures) == 0 {
 		_, err := fmt.Fprintln(w, "failed events: none")
 		return err
 	}
 	fmt.Fprintln(w, "failed events (clickstream.dlq) by kind:")
-	for _, k := range slices.Sorted(maps.Keys(r.Failures)) {
-		fmt.Fprintf(w, "  %-24s %d\n", k, r.Failures[k])
+	for _, k := range slices.Sorted(maps.Keys(failures)) {
+		fmt.Fprintf(w, "  %-24s %d\n", k, failures[k])
 	}
 	return nil
 }

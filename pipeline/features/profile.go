@@ -64,20 +64,7 @@ func (h *horizons) factors(ageMillis int64) (float32, float32) {
 func (p *profile) apply(ev *schemas.Event, k kind, h *horizons, n *names) (newCart bool) {
 	t := ev.Timestamp.UnixMilli()
 	fs, fl := p.advance(t, h)
-	p.events++
-	p.hours.add(t)
-	switch {
-	case t < p.last:
-		p.stage = max(p.stage, k.stage) // an older event of this visit
-	case p.events > 1 && t-p.last > h.session:
-		p.stage = k.stage // a new visit starts over
-	default:
-		p.stage = max(p.stage, k.stage)
-	}
-	if ev.Context.Locale != "" && t >= p.last {
-		p.locale = n.id(ev.Context.Locale)
-	}
-	p.last = max(p.last, t)
+	p.visit(ev, t, k, h, n)
 
 	props := &ev.Properties
 	own := schemas.LineItem{
@@ -93,39 +80,65 @@ func (p *profile) apply(ev *schemas.Event, k kind, h *horizons, n *names) (newCa
 		return false // a search or an empty list: it counts, but names no product
 	}
 	if props.Currency != "" {
-		if cur := n.id(props.Currency); cur != p.currency {
-			// The shopper now shops in another currency: old buckets do not compare.
-			clear(p.prices[:p.nPrices])
-			p.nPrices, p.currency = 0, cur
-		}
+		p.useCurrency(n.id(props.Currency))
 	}
 	// An event's weight is shared by the products it names, so a ten-line order is not ten orders.
 	w := k.weight / float64(items)
 	ws, wl := float32(w)*fs, float32(w)*fl
-	item := func(it *schemas.LineItem) {
-		leaf := p.addCategory(it.Category, ws, wl, n)
-		if it.Brand != "" {
-			addSlot(p.brands[:], &p.nBrands, n.id(it.Brand), ws, wl)
-		}
-		if b := priceBucket(it.Price); b != 0 {
-			addSlot(p.prices[:], &p.nPrices, b, ws, wl)
-		}
-		switch ev.Event {
-		case schemas.ProductAdded:
-			if leaf != 0 && p.addCart(leaf) {
-				newCart = true
-			}
-		case schemas.OrderCompleted:
-			p.addPurchase(it, n)
-		}
-	}
 	if hasOwn {
-		item(&own)
+		newCart = p.addItem(&own, ev.Event, ws, wl, n)
 	}
 	for i := range props.Products {
-		item(&props.Products[i])
+		newCart = p.addItem(&props.Products[i], ev.Event, ws, wl, n) || newCart
 	}
 	return newCart
+}
+
+// visit counts an event at time t into the profile's visit: its hour, its intent stage (a gap
+// longer than a session starts over), its locale and the profile's latest time.
+func (p *profile) visit(ev *schemas.Event, t int64, k kind, h *horizons, n *names) {
+	p.events++
+	p.hours.add(t)
+	switch {
+	case t < p.last:
+		p.stage = max(p.stage, k.stage) // an older event of this visit
+	case p.events > 1 && t-p.last > h.session:
+		p.stage = k.stage // a new visit starts over
+	default:
+		p.stage = max(p.stage, k.stage)
+	}
+	if ev.Context.Locale != "" && t >= p.last {
+		p.locale = n.id(ev.Context.Locale)
+	}
+	p.last = max(p.last, t)
+}
+
+// useCurrency makes cur the price buckets' currency.
+func (p *profile) useCurrency(cur uint32) {
+	if cur != p.currency {
+		// The shopper now shops in another currency: old buckets do not compare.
+		clear(p.prices[:p.nPrices])
+		p.nPrices, p.currency = 0, cur
+	}
+}
+
+// addItem adds one product an event of type event names, with the event's weights, and reports
+// whether it put a leaf category into the cart for the first time.
+func (p *profile) addItem(it *schemas.LineItem, event string, ws, wl float32, n *names) (newCart bool) {
+	leaf := p.addCategory(it.Category, ws, wl, n)
+	if it.Brand != "" {
+		addSlot(p.brands[:], &p.nBrands, n.id(it.Brand), ws, wl)
+	}
+	if b := priceBucket(it.Price); b != 0 {
+		addSlot(p.prices[:], &p.nPrices, b, ws, wl)
+	}
+	switch event {
+	case schemas.ProductAdded:
+		return leaf != 0 && p.addCart(leaf)
+	case schemas.OrderCompleted:
+		p.addPurchase(it, n)
+	}
+	return false
 }
 
 // advance brings the profile's weights to event time t if t is newer, and returns the factors

@@ -142,7 +142,12 @@ func testReplay(t *testing.T, n int, wantReasons ...string) {
 		if r.kind == "cart" {
 			u.carts++
 		}
-		u.from, u.to = minTime(u.from, r.at), maxTime(u.to, r.at)
+		if r.at.Before(u.from) {
+			u.from = r.at
+		}
+		if r.at.After(u.to) {
+			u.to = r.at
+		}
 	}
 
 	cfg := DefaultConfig()
@@ -219,18 +224,4 @@ func checkSummary(t *testing.T, s schemas.Shift, topK int) {
 	if s.Distance < 0 || s.Distance > 1 {
 		t.Errorf("shift of %s: distance %v outside [0, 1]", s.User, s.Distance)
 	}
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

@@ -18,7 +18,6 @@ type Writer struct {
 	name    string // the model's name, for GeneratorInfo
 	prompts *creative.Prompts
 	guard   creative.Guard // placement limits told to the model
-	observe func(Draft, error)
 }
 
 var _ creative.Generator = (*Writer)(nil)
@@ -26,14 +25,6 @@ var _ creative.Generator = (*Writer)(nil)
 // NewWriter returns a generator that has model, named name, write the copy from prompts.
 func NewWriter(model Model, name string, prompts *creative.Prompts, guard creative.Guard) *Writer {
 	return &Writer{model: model, name: name, prompts: prompts, guard: guard}
-}
-
-// Observe returns a copy of w that hands every draft, failed ones included, to fn: how
-// `adshift creative preview` shows the prompts and raw answers.
-func (w *Writer) Observe(fn func(Draft, error)) *Writer {
-	c := *w
-	c.observe = fn
-	return &c
 }
 
 // Draft is one attempt of the model at a creative, with everything that went into it: what
@@ -73,8 +64,5 @@ func (w *Writer) Write(ctx context.Context, req creative.Request) (Draft, error)
 // Generate implements Generator.
 func (w *Writer) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	d, err := w.Write(ctx, req)
-	if w.observe != nil {
-		w.observe(d, err)
-	}
 	return d.Creative, d.Info, err
 }

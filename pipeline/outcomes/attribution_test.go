@@ -91,26 +91,26 @@ func TestAttribution(t *testing.T) {
 		"late", "i1", schemas.AttributionClick)
 }
 
-func TestAttributorForgetsShoppersOutsideTheWindows(t *testing.T) {
+// prunedCrowd is an attributor of 7 days' clicks and a day's views after enough shoppers viewed
+// an ad at t0 to prune (one of them also clicking it), and one more viewed it at fresh.
+func prunedCrowd(fresh time.Time) *attributor {
 	a := newAttributor(7*day, day)
 	for i := range minPruneAt {
 		a.impression("old"+strconv.Itoa(i), touch{eventID: "imp", adID: "ad", productID: "p", at: t0})
 	}
 	a.impression("clicker", touch{eventID: "imp", adID: "ad", productID: "p", at: t0})
 	a.click("clicker", touch{eventID: "clk", adID: "ad", productID: "p", at: t0})
-	a.impression("fresh", touch{eventID: "imp", adID: "ad", productID: "p", at: t0.Add(8 * day)})
+	a.impression("fresh", touch{eventID: "imp", adID: "ad", productID: "p", at: fresh})
 	a.prune()
+	return a
+}
+
+func TestAttributorForgetsShoppersOutsideTheWindows(t *testing.T) {
+	a := prunedCrowd(t0.Add(8 * day))
 	if len(a.users) != 1 {
 		t.Fatalf("%d shoppers tracked after prune, want only the fresh viewer", len(a.users))
 	}
-	a = newAttributor(7*day, day)
-	for i := range minPruneAt {
-		a.impression("old"+strconv.Itoa(i), touch{eventID: "imp", adID: "ad", productID: "p", at: t0})
-	}
-	a.impression("clicker", touch{eventID: "imp", adID: "ad", productID: "p", at: t0})
-	a.click("clicker", touch{eventID: "clk", adID: "ad", productID: "p", at: t0})
-	a.impression("fresh", touch{eventID: "imp", adID: "ad", productID: "p", at: t0.Add(2 * day)})
-	a.prune()
+	a = prunedCrowd(t0.Add(2 * day))
 	if _, rule, ok := a.attribute("clicker", t0.Add(3*day), []string{"p"}); !ok || rule != schemas.AttributionClick {
 		t.Error("pruning lost a click still inside its window")
 	}

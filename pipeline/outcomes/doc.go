@@ -18,6 +18,9 @@
 // ad id, the dead letter's origin), so a redelivered batch writes the same rows and the store
 // dedups them.
 //
+// The in-memory runner (pipeline/runner) holds a clickstream Partition (OpenPartition), whose
+// ProcessEvents lands events decoded already as their records would land, with no re-encoding.
+//
 // Concurrency: the Stage hands each assigned partition its own processor, never called
 // concurrently. A clickstream processor owns the attribution state of its partition's shoppers
 // (the clickstream is keyed by user, so a shopper's touches and orders meet in one partition) and

@@ -57,7 +57,11 @@ func (s *Stage) Topics() []string {
 // Open implements pipeline.Stage. A clickstream partition starts with no touches: an order
 // placed right after a rebalance or restart is attributed only to touches read since.
 func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, error) {
-	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow)}, nil
+	return s.open(), nil
+}
+
+func (s *Stage) open() *processor {
+	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow)}
 }
 
 // processor owns one partition of one of the stage's topics.
@@ -146,7 +150,7 @@ func (p *processor) event(rec pipeline.Record) {
 		p.tally[resultUndecodable]++
 		return
 	}
-	if head.Event != schemas.OrderCompleted && head.Event != schemas.PromotionViewed && head.Event != schemas.PromotionClicked {
+	if !isOutcome(head.Event) {
 		p.tally[resultIgnored]++
 		return
 	}
@@ -155,6 +159,17 @@ func (p *processor) event(rec pipeline.Record) {
 		p.tally[resultUndecodable]++
 		return
 	}
+	p.outcome(e, rec)
+}
+
+// isOutcome reports whether events named name can be outcomes: orders and promotions.
+func isOutcome(name string) bool {
+	return name == schemas.OrderCompleted || name == schemas.PromotionViewed || name == schemas.PromotionClicked
+}
+
+// outcome lands e, read from rec and an order or a promotion: an attributed order, an
+// impression or a click.
+func (p *processor) outcome(e schemas.Event, rec pipeline.Record) {
 	if e.Event == schemas.OrderCompleted {
 		row, result := p.conversion(e)
 		p.tally[result]++

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -43,9 +42,9 @@ type Step struct {
 type Runner struct {
 	cfg       Config
 	features  *features.Partition
-	creatives pipeline.Processor // nil without a creatives stage
-	ads       pipeline.Processor // the outcomes stage's ads partition; nil without it
-	clicks    pipeline.Processor // the outcomes stage's clickstream partition; nil without it
+	creatives pipeline.Processor  // nil without a creatives stage
+	ads       pipeline.Processor  // the outcomes stage's ads partition; nil without it
+	clicks    *outcomes.Partition // the outcomes stage's clickstream partition; nil without it
 	out       *capture
 	rows      *rowSink
 	step      Step
@@ -84,7 +83,7 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 		if r.ads, err = os.Open(ctx, oc.AdsTopic, 0); err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
-		if r.clicks, err = os.Open(ctx, oc.ClickstreamTopic, 0); err != nil {
+		if r.clicks, err = os.OpenPartition(ctx, 0); err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
 	}
@@ -150,18 +149,14 @@ func (r *Runner) deliver(ctx context.Context, ads []pipeline.Record) error {
 }
 
 // Outcome hands one clickstream event to the outcomes stage alone: an impression, a click or an
-// order. The outcomes stage reads records, so the event is encoded for it.
+// order.
 func (r *Runner) Outcome(ctx context.Context, ev *schemas.Event) error {
 	if r.clicks == nil {
 		return errors.New("runner: no outcomes stage")
 	}
-	value, err := json.Marshal(ev)
-	if err != nil {
-		return fmt.Errorf("encode %s %s: %w", ev.Event, ev.MessageID, err)
-	}
-	rec := pipeline.Record{Topic: r.cfg.Outcomes.ClickstreamTopic, Offset: r.clicksAt, Key: []byte(ev.User()), Value: value, Timestamp: ev.Timestamp}
+	err := r.clicks.ProcessEvents(ctx, r.clicksAt, []schemas.Event{*ev})
 	r.clicksAt++
-	if err := r.clicks.Process(ctx, []pipeline.Record{rec}); err != nil {
+	if err != nil {
 		return fmt.Errorf("outcomes: %w", err)
 	}
 	return nil
@@ -173,7 +168,11 @@ func (r *Runner) Rows() schemas.Rows { return r.rows.rows }
 // Close closes every partition, the features one first.
 func (r *Runner) Close(ctx context.Context) error {
 	var errs []error
-	for _, p := range []pipeline.Processor{r.features, r.creatives, r.ads, r.clicks} {
+	ps := []pipeline.Processor{r.features, r.creatives, r.ads}
+	if r.clicks != nil { // a nil *outcomes.Partition is no nil Processor
+		ps = append(ps, r.clicks)
+	}
+	for _, p := range ps {
 		if p == nil {
 			continue
 		}

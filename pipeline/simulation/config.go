@@ -68,6 +68,8 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// validate checks the simulated world's settings; the stages' own settings, the strategy's
+// policy among them, are checked once by the stages' constructors.
 func (c Config) validate() error {
 	var errs []error
 	for _, p := range []struct {
@@ -85,11 +87,6 @@ func (c Config) validate() error {
 	}
 	if c.Refresh <= 0 || c.Click.Lookahead <= 0 || c.Buckets < 1 {
 		errs = append(errs, errors.New("refresh, lookahead and buckets must be positive"))
-	}
-	switch c.Creatives.Strategy.Policy {
-	case strategy.ChooseThompson, strategy.ChooseUniform, "":
-	default:
-		errs = append(errs, fmt.Errorf("policy %q: want %s or %s", c.Creatives.Strategy.Policy, strategy.ChooseThompson, strategy.ChooseUniform))
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,7 @@ package simulation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/adshift/adshift/pipeline/strategy"
@@ -116,6 +117,17 @@ func TestUniformPolicyIsTheYardstick(t *testing.T) {
 	}
 	if r.Refreshes != 0 {
 		t.Errorf("the uniform policy refreshed posteriors %d times", r.Refreshes)
+	}
+}
+
+func TestUnknownPolicyNamesTheKey(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Format, cfg.File, cfg.Seed = "rees46", rees46, 1
+	cfg.Creatives.Strategy.Policy = "greedy"
+	_, err := Run(t.Context(), cfg, read(t, cfg.Format, cfg.File))
+	var ke *strategy.KeyError
+	if !errors.As(err, &ke) || ke.Key != "policy" {
+		t.Fatalf("policy %q: error %v, want one naming the key policy", cfg.Creatives.Strategy.Policy, err)
 	}
 }
 

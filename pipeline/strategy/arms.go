@@ -1,5 +1,7 @@
 package strategy
 
+import "slices"
+
 // Arms are the creative styles a strategy chooses between. ArmBaseline is the holdout's
 // non-personalised copy, never an arm of the experiment.
 const (
@@ -13,3 +15,7 @@ const (
 
 // defaultArms are the arms of the experiment when none are configured.
 var defaultArms = []string{ArmValue, ArmQuality, ArmTrend, ArmUrgency, ArmPersonal}
+
+// Styles are every style a creative is written in: the default arms, then the holdout's
+// baseline. A prompt set holds a template for each.
+func Styles() []string { return append(slices.Clone(defaultArms), ArmBaseline) }

@@ -1,9 +1,9 @@
 // Package strategy decides who gets which arm: the creative styles of the experiment (the arm
-// constants), its configuration (Config, validated once by Config.Validate), the persistent
-// holdout, and the Chooser the creatives stage asks for each ad's strategy. New is the one place
-// that turns Config.Policy into a Chooser: the uniform Assigner, or the Thompson-sampling bandit
-// that learns from the impressions and clicks the outcomes stage landed. Segment names the
-// shopper segment both choose per.
+// constants, and Styles, every style a prompt set writes), its configuration (Config, validated
+// once by Config.Validate), the persistent holdout, and the Chooser the creatives stage asks for
+// each ad's strategy. New is the one place that turns Config.Policy into a Chooser: the uniform
+// Assigner, or the Thompson-sampling bandit that learns from the impressions and clicks the
+// outcomes stage landed. Segment names the shopper segment both choose per.
 //
 // The Assigner's holdout is persistent: hash(user, salt) alone decides it, so a shopper stays in
 // it across profile versions, and the bandit reuses it, so switching policy never moves a shopper

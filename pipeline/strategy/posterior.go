@@ -52,14 +52,49 @@ type segment struct {
 // newSnapshot builds the posteriors from cumulative stats. Stats of arms not in arms (the
 // holdout's baseline, retired arms) are ignored, and clicks are capped at impressions.
 func newSnapshot(generation uint64, arms []string, strength float64, salt string, stats []ArmStat) *snapshot {
+	bySeg, all := tally(arms, stats)
+	pr := newPrior(all, strength)
+	snap := &snapshot{
+		generation: generation,
+		arms:       arms,
+		segments:   make(map[string]*segment, len(bySeg)),
+		fallback:   pr.segment(nil),
+		salt:       salt,
+		props:      map[string][]float64{},
+	}
+	for name, c := range bySeg {
+		snap.segments[name] = pr.segment(c)
+	}
+	return snap
+}
+
+// armCounts are impressions and clicks per arm, in the order of the snapshot's arms, and their
+// totals.
+type armCounts struct {
+	imp, clk       []float64
+	totImp, totClk float64
+}
+
+func newArmCounts(n int) *armCounts {
+	return &armCounts{imp: make([]float64, n), clk: make([]float64, n)}
+}
+
+func (c *armCounts) add(i int, imp, clk float64) {
+	c.imp[i] += imp
+	c.clk[i] += clk
+	c.totImp += imp
+	c.totClk += clk
+}
+
+// tally sums stats per segment and over all segments, ignoring arms not in arms and capping
+// clicks at impressions.
+func tally(arms []string, stats []ArmStat) (bySeg map[string]*armCounts, all *armCounts) {
 	armIndex := make(map[string]int, len(arms))
 	for i, a := range arms {
 		armIndex[a] = i
 	}
-	type counts struct{ imp, clk []float64 }
-	bySeg := map[string]*counts{}
-	armImp, armClk := make([]float64, len(arms)), make([]float64, len(arms))
-	var totImp, totClk float64
+	bySeg = map[string]*armCounts{}
+	all = newArmCounts(len(arms))
 	for _, s := range stats {
 		i, ok := armIndex[s.Arm]
 		if !ok || s.Impressions == 0 {
@@ -68,56 +103,57 @@ func newSnapshot(generation uint64, arms []string, strength float64, salt string
 		imp, clk := float64(s.Impressions), float64(min(s.Clicks, s.Impressions))
 		c := bySeg[s.Segment]
 		if c == nil {
-			c = &counts{imp: make([]float64, len(arms)), clk: make([]float64, len(arms))}
+			c = newArmCounts(len(arms))
 			bySeg[s.Segment] = c
 		}
-		c.imp[i] += imp
-		c.clk[i] += clk
-		armImp[i] += imp
-		armClk[i] += clk
-		totImp += imp
-		totClk += clk
+		c.add(i, imp, clk)
+		all.add(i, imp, clk)
 	}
+	return bySeg, all
+}
 
+// prior shrinks a segment's CTR towards the global one, and scales it per arm by the arm's
+// shrunk CTR relative to the global one.
+type prior struct {
+	global, strength float64
+	ratio            []float64 // per arm
+}
+
+func newPrior(all *armCounts, strength float64) *prior {
 	// The global CTR, with one pseudo-click in two pseudo-impressions so it exists with no data.
-	global := (totClk + 1) / (totImp + 2)
-	shrunk := func(clk, imp float64) float64 { return (clk + strength*global) / (imp + strength) }
-	ratio := make([]float64, len(arms))
-	for i := range arms {
-		ratio[i] = shrunk(armClk[i], armImp[i]) / global
+	pr := &prior{global: (all.totClk + 1) / (all.totImp + 2), strength: strength, ratio: make([]float64, len(all.imp))}
+	for i := range pr.ratio {
+		pr.ratio[i] = pr.shrunk(all.clk[i], all.imp[i]) / pr.global
 	}
-	build := func(c *counts) *segment {
-		var segImp, segClk float64
+	return pr
+}
+
+func (pr *prior) shrunk(clk, imp float64) float64 {
+	return (clk + pr.strength*pr.global) / (imp + pr.strength)
+}
+
+// segment returns the posteriors of a segment with counts c, or of a segment with no data if c
+// is nil.
+func (pr *prior) segment(c *armCounts) *segment {
+	n := len(pr.ratio)
+	var segImp, segClk float64
+	if c != nil {
+		for i := range n {
+			segImp += c.imp[i]
+			segClk += c.clk[i]
+		}
+	}
+	base := pr.shrunk(segClk, segImp)
+	s := &segment{alpha: make([]float64, n), beta: make([]float64, n)}
+	for i := range n {
+		m := min(max(base*pr.ratio[i], minMean), 1-minMean)
+		s.alpha[i], s.beta[i] = pr.strength*m, pr.strength*(1-m)
 		if c != nil {
-			for i := range arms {
-				segImp += c.imp[i]
-				segClk += c.clk[i]
-			}
+			s.alpha[i] += c.clk[i]
+			s.beta[i] += c.imp[i] - c.clk[i]
 		}
-		base := shrunk(segClk, segImp)
-		s := &segment{alpha: make([]float64, len(arms)), beta: make([]float64, len(arms))}
-		for i := range arms {
-			m := min(max(base*ratio[i], minMean), 1-minMean)
-			s.alpha[i], s.beta[i] = strength*m, strength*(1-m)
-			if c != nil {
-				s.alpha[i] += c.clk[i]
-				s.beta[i] += c.imp[i] - c.clk[i]
-			}
-		}
-		return s
 	}
-	snap := &snapshot{
-		generation: generation,
-		arms:       arms,
-		segments:   make(map[string]*segment, len(bySeg)),
-		fallback:   build(nil),
-		salt:       salt,
-		props:      map[string][]float64{},
-	}
-	for name, c := range bySeg {
-		snap.segments[name] = build(c)
-	}
-	return snap
+	return s
 }
 
 // segment returns the posteriors of name, or those of an unseen segment.

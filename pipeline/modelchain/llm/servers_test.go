@@ -79,17 +79,26 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, rep reply, body
 	}
 }
 
-// newOpenAIServer speaks OpenAI's POST /v1/chat/completions, as vLLM, Ollama /v1, DeepSeek and
-// Qwen endpoints do.
-func newOpenAIServer(t *testing.T, script ...reply) *server {
+// newServer serves POST path, answering each request with handle and the script's next reply.
+func newServer(t *testing.T, path string, script []reply, handle func(s *server, w http.ResponseWriter, r *http.Request, rep reply, req map[string]any)) *server {
 	t.Helper()
 	s := &server{script: script}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
+		if r.Method != http.MethodPost || r.URL.Path != path {
 			http.Error(w, "not found: "+r.URL.Path, http.StatusNotFound)
 			return
 		}
 		rep, req := s.next(r)
+		handle(s, w, r, rep, req)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// newOpenAIServer speaks OpenAI's POST /v1/chat/completions, as vLLM, Ollama /v1, DeepSeek and
+// Qwen endpoints do.
+func newOpenAIServer(t *testing.T, script ...reply) *server {
+	return newServer(t, "/v1/chat/completions", script, func(s *server, w http.ResponseWriter, r *http.Request, rep reply, req map[string]any) {
 		s.respond(w, r, rep, func() any {
 			return map[string]any{
 				"id": "chatcmpl-1", "object": "chat.completion", "created": 1700000000, "model": req["model"],
@@ -99,23 +108,14 @@ func newOpenAIServer(t *testing.T, script ...reply) *server {
 					"total_tokens": rep.prompt + rep.completion},
 			}
 		})
-	}))
-	t.Cleanup(s.Close)
-	return s
+	})
 }
 
 // newOllamaServer speaks Ollama's native POST /api/chat. Like Ollama, it streams newline-
 // delimited chunks unless the request says "stream": false, the last chunk carrying done and the
 // token counts.
 func newOllamaServer(t *testing.T, script ...reply) *server {
-	t.Helper()
-	s := &server{script: script}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/api/chat" {
-			http.Error(w, "not found: "+r.URL.Path, http.StatusNotFound)
-			return
-		}
-		rep, req := s.next(r)
+	return newServer(t, "/api/chat", script, func(s *server, w http.ResponseWriter, r *http.Request, rep reply, req map[string]any) {
 		final := func(content string) map[string]any {
 			return map[string]any{
 				"model": req["model"], "created_at": "2024-01-01T00:00:00Z",
@@ -134,21 +134,12 @@ func newOllamaServer(t *testing.T, script ...reply) *server {
 		_ = enc.Encode(map[string]any{"model": req["model"], "message": map[string]any{"role": "assistant", "content": rep.text[:half]}, "done": false})
 		_ = enc.Encode(map[string]any{"model": req["model"], "message": map[string]any{"role": "assistant", "content": rep.text[half:]}, "done": false})
 		_ = enc.Encode(final(""))
-	}))
-	t.Cleanup(s.Close)
-	return s
+	})
 }
 
 // newAnthropicServer speaks Anthropic's POST /v1/messages.
 func newAnthropicServer(t *testing.T, script ...reply) *server {
-	t.Helper()
-	s := &server{script: script}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/v1/messages" {
-			http.Error(w, "not found: "+r.URL.Path, http.StatusNotFound)
-			return
-		}
-		rep, req := s.next(r)
+	return newServer(t, "/v1/messages", script, func(s *server, w http.ResponseWriter, r *http.Request, rep reply, req map[string]any) {
 		s.respond(w, r, rep, func() any {
 			return map[string]any{
 				"id": "msg_1", "type": "message", "role": "assistant", "model": req["model"],
@@ -157,9 +148,7 @@ func newAnthropicServer(t *testing.T, script ...reply) *server {
 				"usage":       map[string]any{"input_tokens": rep.prompt, "output_tokens": rep.completion},
 			}
 		})
-	}))
-	t.Cleanup(s.Close)
-	return s
+	})
 }
 
 // userMessage returns the text of the user message of an OpenAI or Ollama request body.
