@@ -6,6 +6,8 @@ import (
 	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/modelchain"
+	"github.com/adshift/adshift/pipeline/modelchain/llm"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
@@ -98,39 +100,12 @@ type Catalog struct {
 	Path   string `mapstructure:"path"`
 }
 
-// LLM configures the model that writes ads. With no provider the template generator writes them.
+// LLM configures the model that writes ads and the chain around it: one section, two packages'
+// configurations side by side. With no provider the template generator writes ads.
 type LLM struct {
-	Provider        string        `mapstructure:"provider"`
-	BaseURL         string        `mapstructure:"base_url"`
-	Model           string        `mapstructure:"model"`
-	APIKey          string        `mapstructure:"api_key"`
-	Temperature     float64       `mapstructure:"temperature"`
-	MaxTokens       int           `mapstructure:"max_tokens"`
-	Timeout         time.Duration `mapstructure:"timeout"`           // one request, connection to last byte
-	JSONMode        bool          `mapstructure:"json_mode"`         // ask for JSON where the provider can (openai, ollama)
-	LegacyMaxTokens bool          `mapstructure:"legacy_max_tokens"` // send max_tokens, not max_completion_tokens (older vLLM)
-	PromptsDir      string        `mapstructure:"prompts_dir"`       // prompt templates overriding the embedded set
-	Retries         int           `mapstructure:"retries"`           // retries of a rate-limited or failed request
-	RetryBackoff    time.Duration `mapstructure:"retry_backoff"`     // first backoff, doubling, jittered
-	RetryMaxBackoff time.Duration `mapstructure:"retry_max_backoff"` // cap on a backoff and on Retry-After
-	Concurrency     int           `mapstructure:"concurrency"`       // requests in flight, across all partitions
-	RequestsPerMin  int           `mapstructure:"requests_per_minute"`
-	TokensPerMin    int           `mapstructure:"tokens_per_minute"`
-	Breaker         LLMBreaker    `mapstructure:"breaker"`
-	Cache           LLMCache      `mapstructure:"cache"`
-}
-
-// LLMBreaker opens the circuit after consecutive failed requests: templates only until a probe
-// succeeds.
-type LLMBreaker struct {
-	Failures int           `mapstructure:"failures"`
-	OpenFor  time.Duration `mapstructure:"open_for"`
-}
-
-// LLMCache keeps the model's creatives per (product, arm, locale, segment, prompt version, model).
-type LLMCache struct {
-	Size int           `mapstructure:"size"`
-	TTL  time.Duration `mapstructure:"ttl"`
+	llm.Config `mapstructure:",squash"`
+	Chain      modelchain.Config `mapstructure:",squash"`
+	PromptsDir string            `mapstructure:"prompts_dir"` // prompt templates overriding the embedded set
 }
 
 // HTTP serves /metrics and /healthz.
@@ -168,11 +143,13 @@ func Default() Config {
 		Outcomes:   outcomes.DefaultConfig(),
 		Archive:    defaultArchive(),
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
-		LLM: LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true,
-			Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,
-			Concurrency: 8, RequestsPerMin: 600, TokensPerMin: 400_000,
-			Breaker: LLMBreaker{Failures: 5, OpenFor: 30 * time.Second},
-			Cache:   LLMCache{Size: 20_000, TTL: 6 * time.Hour}},
+		LLM: LLM{
+			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true},
+			Chain: modelchain.Config{Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,
+				Concurrency: 8, RequestsPerMin: 600, TokensPerMin: 400_000,
+				Breaker: modelchain.BreakerConfig{Failures: 5, OpenFor: 30 * time.Second},
+				Cache:   modelchain.CacheConfig{Size: 20_000, TTL: 6 * time.Hour}},
+		},
 		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
 		Log:      Log{Level: "info", Format: "text"},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},

@@ -101,7 +101,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	for b.Loop() {
 		none = run(b, 1, modelchain.CacheConfig{})
 		coalesced = run(b, 100, modelchain.CacheConfig{})
-		cached = run(b, 100, modelchain.CacheConfig{Size: cfg.LLM.Cache.Size, TTL: cfg.LLM.Cache.TTL})
+		cached = run(b, 100, cfg.LLM.Chain.Cache)
 	}
 	b.ReportMetric(float64(len(shifts)), "shifts")
 	b.ReportMetric(none, "calls/1k-shifts-plain")

@@ -36,22 +36,24 @@ const (
 	ollamaBaseURL = "http://127.0.0.1:11434"
 )
 
-// Config says which model to call and how.
+// Config says which model to call and how; it is the llm section of adshift's configuration,
+// its fields named by their keys.
 type Config struct {
-	Provider    string
-	BaseURL     string // empty: the provider's public endpoint (Ollama: http://127.0.0.1:11434)
-	Model       string
-	APIKey      string
-	Temperature float64
-	MaxTokens   int
+	// Provider is one of Providers; empty means no model (the template generator writes ads).
+	Provider    string  `mapstructure:"provider"`
+	BaseURL     string  `mapstructure:"base_url"` // empty: the provider's public endpoint (Ollama: http://127.0.0.1:11434)
+	Model       string  `mapstructure:"model"`
+	APIKey      string  `mapstructure:"api_key"`
+	Temperature float64 `mapstructure:"temperature"`
+	MaxTokens   int     `mapstructure:"max_tokens"`
 	// Timeout bounds one request, connection to last byte, in the HTTP client itself.
-	Timeout time.Duration
+	Timeout time.Duration `mapstructure:"timeout"`
 	// JSONMode asks providers that have one (OpenAI-compatible response_format, Ollama format)
 	// for a JSON answer. The answer is decoded strictly either way.
-	JSONMode bool
+	JSONMode bool `mapstructure:"json_mode"`
 	// LegacyMaxTokens sends max_tokens instead of max_completion_tokens to OpenAI-compatible
 	// servers that predate it (older vLLM).
-	LegacyMaxTokens bool
+	LegacyMaxTokens bool `mapstructure:"legacy_max_tokens"`
 }
 
 // keylessToken is sent to OpenAI-compatible servers that need no key (vLLM, Ollama /v1):
