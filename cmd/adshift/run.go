@@ -64,28 +64,11 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	if err != nil {
 		return err
 	}
-	var closers []func(context.Context) error
-	closers = append(closers, out.Close)
+	closers := []func(context.Context) error{out.Close}
 
-	var built []pipeline.Stage
-	for _, name := range stages {
-		st, closer, err := a.stage(ctx, name, brokers, out)
-		if err != nil {
-			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
-		}
-		built = append(built, st)
-		if closer != nil {
-			closers = append(closers, closer)
-		}
-	}
-
-	var groups []*kafka.Group
-	for _, st := range built {
-		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
-		if err != nil {
-			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
-		}
-		groups = append(groups, g)
+	groups, closers, err := a.groups(ctx, stages, brokers, out, closers)
+	if err != nil {
+		return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
 	}
 
 	var running atomic.Int32
@@ -98,19 +81,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		})
 	}
 	if a.cfg.HTTP.Addr != "" {
-		srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(func() bool { return running.Load() == int32(len(groups)) }), ReadHeaderTimeout: 5 * time.Second}
-		eg.Go(func() error {
-			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("http on %s: %w", a.cfg.HTTP.Addr, err)
-			}
-			return nil
-		})
-		eg.Go(func() error {
-			<-egCtx.Done()
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(egCtx), 5*time.Second)
-			defer cancel()
-			return srv.Shutdown(sctx)
-		})
+		a.serveHTTP(egCtx, eg, func() bool { return running.Load() == int32(len(groups)) })
 	}
 	a.log.Info("adshift running", "stages", stages, "brokers", brokers, "http", a.cfg.HTTP.Addr)
 	runErr := eg.Wait()
@@ -122,6 +93,31 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		return errors.Join(runErr, closeErr)
 	}
 	return closeErr
+}
+
+// groups builds the named stages and a consumer group for each, appending to closers what
+// must be closed after the groups stop; on an error, closers holds what was built so far.
+func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline.Emitter, closers []func(context.Context) error) ([]*kafka.Group, []func(context.Context) error, error) {
+	var built []pipeline.Stage
+	for _, name := range stages {
+		st, closer, err := a.stage(ctx, name, brokers, out)
+		if err != nil {
+			return nil, closers, err
+		}
+		built = append(built, st)
+		if closer != nil {
+			closers = append(closers, closer)
+		}
+	}
+	var groups []*kafka.Group
+	for _, st := range built {
+		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
+		if err != nil {
+			return nil, closers, err
+		}
+		groups = append(groups, g)
+	}
+	return groups, closers, nil
 }
 
 // stage builds one named stage, returning what must be closed after its group stops.
@@ -184,6 +180,23 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
+}
+
+// serveHTTP serves /metrics and /healthz on http.addr in eg until ctx ends.
+func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() bool) {
+	srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(healthy), ReadHeaderTimeout: 5 * time.Second}
+	eg.Go(func() error {
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http on %s: %w", a.cfg.HTTP.Addr, err)
+		}
+		return nil
+	})
+	eg.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
 }
 
 func (a *app) httpHandler(healthy func() bool) http.Handler {
