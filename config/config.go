@@ -3,6 +3,7 @@ package config
 import (
 	"time"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
@@ -58,40 +59,17 @@ type Topics struct {
 	Outcomes    Topic `mapstructure:"outcomes"`
 }
 
-// applyTo hands the topic names to the stages that read and write them, so topics are named in
-// one place only.
-func (t Topics) applyTo(c *Config) {
-	c.Features.ClickstreamTopic, c.Features.DLQTopic, c.Features.ShiftsTopic = t.Clickstream.Name, t.DLQ.Name, t.Shifts.Name
-	c.Features.ProfilesTopic = t.Profiles.Name
-	c.Creatives.ShiftsTopic, c.Creatives.AdsTopic, c.Creatives.DLQTopic = t.Shifts.Name, t.Ads.Name, t.DLQ.Name
-	c.Outcomes.AdsTopic, c.Outcomes.ClickstreamTopic, c.Outcomes.DLQTopic = t.Ads.Name, t.Clickstream.Name, t.DLQ.Name
+// Names are the topics' names, as the stages take them.
+func (t Topics) Names() pipeline.Topics {
+	return pipeline.Topics{Clickstream: t.Clickstream.Name, DLQ: t.DLQ.Name, Shifts: t.Shifts.Name,
+		Profiles: t.Profiles.Name, Ads: t.Ads.Name, Outcomes: t.Outcomes.Name}
 }
 
-// Archive configures the archive stage and its Parquet files.
+// Archive configures the archive stage and its Parquet files: one section, two packages'
+// configurations side by side.
 type Archive struct {
-	Dir          string        `mapstructure:"dir"`
-	Compression  string        `mapstructure:"compression"`
-	RollInterval time.Duration `mapstructure:"roll_interval"`
-	Lateness     time.Duration `mapstructure:"lateness"`
-	MaxBytes     int64         `mapstructure:"max_bytes"`
-}
-
-func defaultArchive() Archive {
-	s, f := archive.DefaultConfig(), parquet.DefaultConfig()
-	return Archive{Dir: f.Dir, Compression: f.Compression, RollInterval: s.RollInterval, Lateness: s.Lateness, MaxBytes: s.MaxBytes}
-}
-
-// Stage is the archive stage's configuration, reading the topics t names.
-func (a Archive) Stage(t Topics) archive.Config {
-	return archive.Config{
-		ClickstreamTopic: t.Clickstream.Name, AdsTopic: t.Ads.Name, OutcomesTopic: t.Outcomes.Name,
-		RollInterval: a.RollInterval, Lateness: a.Lateness, MaxBytes: a.MaxBytes,
-	}
-}
-
-// Files is the configuration of the archive's Parquet files.
-func (a Archive) Files() parquet.Config {
-	return parquet.Config{Dir: a.Dir, Compression: a.Compression}
+	Stage archive.Config `mapstructure:",squash"`
+	Files parquet.Config `mapstructure:",squash"`
 }
 
 // Catalog is the product catalogue ads are grounded on.
@@ -141,7 +119,7 @@ func Default() Config {
 		Features:   features.DefaultConfig(),
 		Creatives:  creatives.DefaultConfig(),
 		Outcomes:   outcomes.DefaultConfig(),
-		Archive:    defaultArchive(),
+		Archive:    Archive{Stage: archive.DefaultConfig(), Files: parquet.DefaultConfig()},
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
 		LLM: LLM{
 			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true},
@@ -154,6 +132,5 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},
 	}
-	c.Topics.applyTo(&c)
 	return c
 }

@@ -20,8 +20,8 @@ func (c Config) Validate() error {
 	}{
 		{"clickhouse", c.ClickHouse.Validate()},
 		{"features", c.Features.Validate()},
-		{"archive", c.Archive.Stage(c.Topics).Validate()},
-		{"archive", c.Archive.Files().Validate()},
+		{"archive", c.Archive.Stage.Validate()},
+		{"archive", c.Archive.Files.Validate()},
 		{"outcomes", c.Outcomes.Validate()},
 	} {
 		if section.err != nil {
@@ -81,23 +81,14 @@ func (k Kafka) validate() error {
 	return errors.Join(errs...)
 }
 
-// validate checks each topic, that no two share a name, and that the changelog is
-// co-partitioned with its input.
+// validate checks each topic's name (by pipeline.Topics) and partitions, and that the changelog
+// is co-partitioned with its input.
 func (t Topics) validate() error {
-	var errs []error
-	names := map[string]string{}
+	errs := []error{keyed("topics", t.Names().Validate())}
 	for _, kt := range t.byKey() {
-		key, topic := kt.key, kt.topic
-		if topic.Name == "" {
-			errs = append(errs, fmt.Errorf("%s.name: must not be empty", key))
+		if p := kt.topic.Partitions; p < 1 || p > 10000 {
+			errs = append(errs, fmt.Errorf("%s.partitions: %d is out of range: allowed 1..10000", kt.key, p))
 		}
-		if topic.Partitions < 1 || topic.Partitions > 10000 {
-			errs = append(errs, fmt.Errorf("%s.partitions: %d is out of range: allowed 1..10000", key, topic.Partitions))
-		}
-		if other, dup := names[topic.Name]; dup {
-			errs = append(errs, fmt.Errorf("%s.name: %q is also %s.name: every topic needs its own name", key, topic.Name, other))
-		}
-		names[topic.Name] = key
 	}
 	if t.Clickstream.Partitions != t.Profiles.Partitions {
 		errs = append(errs, fmt.Errorf("topics.profiles.partitions: %d must equal topics.clickstream.partitions (%d): the changelog is co-partitioned with its input",

@@ -134,7 +134,7 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("creatives.strategy: %w", err)
 	}
-	st, err := creatives.New(a.cfg.Creatives, cat, gen, chooser, discard{}, a.log, nil)
+	st, err := creatives.New(a.cfg.Creatives, a.cfg.Topics.Names(), cat, gen, chooser, discard{}, a.log, nil)
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := features.New(a.cfg.Features, out, a.log, a.reg, features.WithChangelog(cl))
+		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
 	case creatives.Name:
 		cat, err := a.catalog()
@@ -144,7 +144,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := creatives.New(cfg, cat, gen, chooser, out, a.log, a.reg)
+		st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
 		if err != nil {
 			return nil, nil, errors.Join(err, stopChooser(ctx))
 		}
@@ -158,14 +158,14 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, errors.Join(err, ch.Close())
 		}
-		st, err := outcomes.New(a.cfg.Outcomes, w, a.log, a.reg)
+		st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg)
 		closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
 		if err != nil {
 			return nil, nil, errors.Join(err, closer(ctx))
 		}
 		return st, closer, nil
 	case archive.Name:
-		fcfg := a.cfg.Archive.Files()
+		fcfg := a.cfg.Archive.Files
 		if a.cfg.Kafka.Embedded() {
 			// The embedded broker starts empty, so its offsets start over every run and a run's
 			// files would take the names of an earlier run's: each run archives in its own folder.
@@ -175,8 +175,8 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", a.cfg.Archive.Compression)
-		st, err := archive.New(a.cfg.Archive.Stage(a.cfg.Topics), files, a.log, a.reg)
+		a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", a.cfg.Archive.Files.Compression)
+		st, err := archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
 		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)

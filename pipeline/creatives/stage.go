@@ -19,11 +19,9 @@ import (
 // Name is the stage's name; its consumer group is adshift-creatives.
 const Name = "creatives"
 
-// Config configures the creatives stage. Zero fields take the defaults in their comments.
+// Config configures the creatives stage. Zero fields take the defaults in their comments. The
+// topics it reads (shifts) and writes (ads, dlq) are pipeline.Topics, given to New beside it.
 type Config struct {
-	ShiftsTopic   string          `mapstructure:"-"`               // read; default "adshift.shifts"
-	AdsTopic      string          `mapstructure:"-"`               // written, key = user; default "ads.ready"
-	DLQTopic      string          `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
 	AdTTL         time.Duration   `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
 	Locale        string          `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
 	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
@@ -42,15 +40,6 @@ func DefaultConfig() Config {
 }
 
 func (c Config) withDefaults() Config {
-	if c.ShiftsTopic == "" {
-		c.ShiftsTopic = "adshift.shifts"
-	}
-	if c.AdsTopic == "" {
-		c.AdsTopic = "ads.ready"
-	}
-	if c.DLQTopic == "" {
-		c.DLQTopic = "clickstream.dlq"
-	}
 	if c.AdTTL == 0 {
 		c.AdTTL = 24 * time.Hour
 	}
@@ -69,6 +58,7 @@ func (c Config) withDefaults() Config {
 // Stage turns profile shifts into published ads. See the package documentation.
 type Stage struct {
 	cfg     Config
+	topics  pipeline.Topics
 	catalog *catalog.Catalog
 	gen     creative.Generator
 	chooser strategy.Chooser
@@ -83,7 +73,7 @@ var _ pipeline.Stage = (*Stage)(nil)
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
 // discard logs and metrics.
-func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cat == nil || cat.Len() == 0:
@@ -99,6 +89,9 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
 		return nil, errors.New("creatives: negative recent-products memory")
 	}
+	if err := topics.Validate(); err != nil {
+		return nil, fmt.Errorf("creatives topics: %w", err)
+	}
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, fmt.Errorf("creatives: register metrics: %w", err)
@@ -106,7 +99,7 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, catalog: cat, gen: gen, chooser: chooser, out: out,
+	return &Stage{cfg: cfg, topics: topics, catalog: cat, gen: gen, chooser: chooser, out: out,
 		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(cat.Brands())}, nil
 }
 
@@ -114,7 +107,7 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 func (s *Stage) Name() string { return Name }
 
 // Topics implements pipeline.Stage: the shifts topic.
-func (s *Stage) Topics() []string { return []string{s.cfg.ShiftsTopic} }
+func (s *Stage) Topics() []string { return []string{s.topics.Shifts} }
 
 // Open implements pipeline.Stage. A partition starts with no memory of recent ads: it is a
 // preference for variety, not state that must survive a rebalance.
@@ -189,7 +182,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		sh, err := schemas.DecodeShift(rec.Value)
 		if err != nil {
 			f, _ := schemas.AsFailure(err)
-			out = append(out, pipeline.DeadLetter(s.cfg.DLQTopic, Name, rec, f))
+			out = append(out, pipeline.DeadLetter(s.topics.DLQ, Name, rec, f))
 			s.metrics.shifts.WithLabelValues(resultDeadLettered).Inc()
 			s.log.Warn("dead-lettered a shift", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "failure", f)
 			continue
@@ -218,7 +211,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
 		}
-		out = append(out, pipeline.Record{Topic: s.cfg.AdsTopic, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
+		out = append(out, pipeline.Record{Topic: s.topics.Ads, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
 		ads = append(ads, shown{ad.User, ad.Product.ID, ad.Generator})
 	}
 	return out, ads, nil

@@ -6,14 +6,12 @@ import (
 	"time"
 )
 
-// Config configures the outcomes stage. Zero fields take the defaults in their comments.
+// Config configures the outcomes stage. Zero fields take the defaults in their comments. The
+// topics it reads (ads, clickstream, dlq) are pipeline.Topics, given to New beside it.
 type Config struct {
-	AdsTopic         string        `mapstructure:"-"`            // published ads; default "ads.ready"
-	ClickstreamTopic string        `mapstructure:"-"`            // shoppers' events; default "clickstream"
-	DLQTopic         string        `mapstructure:"-"`            // dead letters; default "clickstream.dlq"
-	ClickWindow      time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
-	ViewWindow       time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
-	PayloadMax       int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
+	ClickWindow time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
+	ViewWindow  time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
+	PayloadMax  int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
 
 	// How `adshift report` evaluates the outcomes.
 	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
@@ -25,15 +23,6 @@ type Config struct {
 func DefaultConfig() Config { return Config{}.withDefaults() }
 
 func (c Config) withDefaults() Config {
-	if c.AdsTopic == "" {
-		c.AdsTopic = "ads.ready"
-	}
-	if c.ClickstreamTopic == "" {
-		c.ClickstreamTopic = "clickstream"
-	}
-	if c.DLQTopic == "" {
-		c.DLQTopic = "clickstream.dlq"
-	}
 	if c.ClickWindow == 0 {
 		c.ClickWindow = 7 * 24 * time.Hour
 	}
@@ -72,9 +61,6 @@ func (c Config) Validate() error {
 	}
 	if c.CostPer1kTokens < 0 {
 		errs = append(errs, fmt.Errorf("cost_per_1k_tokens %v must not be negative", c.CostPer1kTokens))
-	}
-	if c.AdsTopic != "" && (c.AdsTopic == c.ClickstreamTopic || c.AdsTopic == c.DLQTopic || c.ClickstreamTopic == c.DLQTopic) {
-		errs = append(errs, errors.New("the ads, clickstream and dead-letter topics must differ"))
 	}
 	return errors.Join(errs...)
 }

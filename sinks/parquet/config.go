@@ -13,9 +13,9 @@ import (
 // Config says where the archive lives and how its files are compressed.
 type Config struct {
 	// Dir is the archive's root folder; it is created when missing.
-	Dir string
+	Dir string `mapstructure:"dir"`
 	// Compression is the codec of every column: zstd, snappy, gzip or none.
-	Compression string
+	Compression string `mapstructure:"compression"`
 }
 
 // Compressions lists the codecs Config.Compression accepts. All are read by every common
