@@ -28,7 +28,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: %w", section.key, section.err))
 		}
 	}
-	errs = append(errs, keyed("creatives.strategy", c.Creatives.Strategy.Validate()), keyed("llm", c.LLM.validate()))
+	errs = append(errs, keyed("creatives", c.Creatives.Validate()), keyed("llm", c.LLM.validate()))
 	// The refresh interval is read only by run's posterior refresh, so it is checked here.
 	if c.Creatives.Strategy.RefreshInterval <= 0 {
 		errs = append(errs, fmt.Errorf("creatives.strategy.refresh_interval: %v must be positive", c.Creatives.Strategy.RefreshInterval))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -18,42 +17,6 @@ import (
 
 // Name is the stage's name; its consumer group is adshift-creatives.
 const Name = "creatives"
-
-// Config configures the creatives stage. Zero fields take the defaults in their comments. The
-// topics it reads (shifts) and writes (ads, dlq) are pipeline.Topics, given to New beside it.
-type Config struct {
-	AdTTL         time.Duration   `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
-	Locale        string          `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
-	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
-	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
-	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
-	Guard         creative.Guard  `mapstructure:"guard"`           // placement limits every published creative is held to
-}
-
-// DefaultConfig returns the defaults, spelled out.
-func DefaultConfig() Config {
-	c := Config{
-		Strategy: strategy.DefaultConfig(),
-		Guard:    creative.Guard{HeadlineMax: creative.DefaultHeadlineMax, BodyMax: creative.DefaultBodyMax, CTAMax: creative.DefaultCTAMax},
-	}
-	return c.withDefaults()
-}
-
-func (c Config) withDefaults() Config {
-	if c.AdTTL == 0 {
-		c.AdTTL = 24 * time.Hour
-	}
-	if c.Locale == "" {
-		c.Locale = creative.LocaleEN
-	}
-	if c.RecentPerUser == 0 {
-		c.RecentPerUser = 5
-	}
-	if c.RecentUsers == 0 {
-		c.RecentUsers = 100_000
-	}
-	return c
-}
 
 // Stage turns profile shifts into published ads. See the package documentation.
 type Stage struct {
@@ -84,10 +47,9 @@ func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.
 		return nil, errors.New("creatives: no strategy chooser")
 	case out == nil:
 		return nil, errors.New("creatives: no emitter")
-	case cfg.AdTTL < 0:
-		return nil, fmt.Errorf("creatives: negative ad ttl %s", cfg.AdTTL)
-	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
-		return nil, errors.New("creatives: negative recent-products memory")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("creatives: %w", err)
 	}
 	if err := topics.Validate(); err != nil {
 		return nil, fmt.Errorf("creatives topics: %w", err)
