@@ -1,6 +1,7 @@
 package creatives
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -30,18 +31,10 @@ func DefaultConfig() Config {
 }
 
 func (c Config) withDefaults() Config {
-	if c.AdTTL == 0 {
-		c.AdTTL = 24 * time.Hour
-	}
-	if c.Locale == "" {
-		c.Locale = creative.LocaleEN
-	}
-	if c.RecentPerUser == 0 {
-		c.RecentPerUser = 5
-	}
-	if c.RecentUsers == 0 {
-		c.RecentUsers = 100_000
-	}
+	c.AdTTL = cmp.Or(c.AdTTL, 24*time.Hour)
+	c.Locale = cmp.Or(c.Locale, creative.LocaleEN)
+	c.RecentPerUser = cmp.Or(c.RecentPerUser, 5)
+	c.RecentUsers = cmp.Or(c.RecentUsers, 100_000)
 	return c
 }
 

@@ -1,6 +1,7 @@
 package outcomes
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -23,21 +24,11 @@ type Config struct {
 func DefaultConfig() Config { return Config{}.withDefaults() }
 
 func (c Config) withDefaults() Config {
-	if c.ClickWindow == 0 {
-		c.ClickWindow = 7 * 24 * time.Hour
-	}
-	if c.ViewWindow == 0 {
-		c.ViewWindow = 24 * time.Hour
-	}
-	if c.PayloadMax == 0 {
-		c.PayloadMax = 4096
-	}
-	if c.Confidence == 0 {
-		c.Confidence = 0.95
-	}
-	if c.MSPRTTau == 0 {
-		c.MSPRTTau = 0.1
-	}
+	c.ClickWindow = cmp.Or(c.ClickWindow, 7*24*time.Hour)
+	c.ViewWindow = cmp.Or(c.ViewWindow, 24*time.Hour)
+	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
+	c.Confidence = cmp.Or(c.Confidence, 0.95)
+	c.MSPRTTau = cmp.Or(c.MSPRTTau, 0.1)
 	return c
 }
 
