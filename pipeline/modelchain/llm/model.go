@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,11 +72,8 @@ var _ modelchain.Model = (*Model)(nil)
 // New returns the model cfg names. client carries the requests; nil means a client with
 // cfg.Timeout. Its transport is wrapped to observe HTTP statuses.
 func New(cfg Config, client *http.Client) (*Model, error) {
-	if cfg.Model == "" {
-		return nil, errors.New("llm: no model named")
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("llm: %w", err)
 	}
 	hc := observed(client, cfg.Timeout)
 	var (
@@ -84,13 +82,7 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 	)
 	switch cfg.Provider {
 	case ProviderOpenAI, ProviderGemini:
-		token := cfg.APIKey
-		switch {
-		case token == "" && cfg.Provider == ProviderGemini:
-			return nil, errors.New("llm: gemini needs an api key")
-		case token == "":
-			token = keylessToken
-		}
+		token := cmp.Or(cfg.APIKey, keylessToken) // Validate holds gemini to a key of its own
 		m, err = openai.New(openai.WithModel(cfg.Model), openai.WithToken(token), openai.WithHTTPClient(hc),
 			openai.WithBaseURL(baseURL(cfg)))
 	case ProviderOllama:
@@ -100,16 +92,13 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 		}
 		m, err = ollama.New(ollama.WithModel(cfg.Model), ollama.WithServerURL(base), ollama.WithHTTPClient(hc))
 	case ProviderAnthropic:
-		if cfg.APIKey == "" {
-			return nil, errors.New("llm: anthropic needs an api key")
-		}
 		opts := []anthropic.Option{anthropic.WithModel(cfg.Model), anthropic.WithToken(cfg.APIKey), anthropic.WithHTTPClient(hc)}
 		if cfg.BaseURL != "" {
 			opts = append(opts, anthropic.WithBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")))
 		}
 		m, err = anthropic.New(opts...)
 	default:
-		return nil, fmt.Errorf("llm: unknown provider %q (openai, gemini, ollama, anthropic)", cfg.Provider)
+		return nil, errors.New("llm: no provider named") // Validate rejects any other unknown one
 	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s client: %w", cfg.Provider, err)
