@@ -13,22 +13,20 @@ import (
 // checked in one place: a section's own keys by its package's Validate, which the package's
 // constructors call too; here only what spans sections or belongs to the command itself.
 func (c Config) Validate() error {
-	errs := []error{c.Kafka.validate(), c.Topics.validate()}
+	errs := []error{c.Kafka.validate(), c.Topics.validate(), c.ClickHouse.Validate()} // the ClickHouse errors name their full keys
 	for _, section := range []struct {
 		key string
 		err error
 	}{
-		{"clickhouse", c.ClickHouse.Validate()},
 		{"features", c.Features.Validate()},
+		{"creatives", c.Creatives.Validate()},
+		{"outcomes", c.Outcomes.Validate()},
 		{"archive", c.Archive.Stage.Validate()},
 		{"archive", c.Archive.Files.Validate()},
-		{"outcomes", c.Outcomes.Validate()},
+		{"llm", c.LLM.validate()},
 	} {
-		if section.err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", section.key, section.err))
-		}
+		errs = append(errs, keyed(section.key, section.err))
 	}
-	errs = append(errs, keyed("creatives", c.Creatives.Validate()), keyed("llm", c.LLM.validate()))
 	// The refresh interval is read only by run's posterior refresh, so it is checked here.
 	if c.Creatives.Strategy.RefreshInterval <= 0 {
 		errs = append(errs, fmt.Errorf("creatives.strategy.refresh_interval: %v must be positive", c.Creatives.Strategy.RefreshInterval))

@@ -43,13 +43,10 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	check(c.RollInterval > 0, "roll_interval %v is not positive", c.RollInterval)
-	check(c.Lateness >= 0, "lateness %v is negative", c.Lateness)
-	check(c.MaxBytes >= 1<<20, "max_bytes %d is below 1 MiB", c.MaxBytes)
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("archive config: %w", err)
-	}
-	return nil
+	check(c.RollInterval > 0, "roll_interval: %v is not positive", c.RollInterval)
+	check(c.Lateness >= 0, "lateness: %v is negative", c.Lateness)
+	check(c.MaxBytes >= 1<<20, "max_bytes: %d is below 1 MiB", c.MaxBytes)
+	return errors.Join(errs...)
 }
 
 // Stage is the archive stage: it reads the clickstream, ads and outcomes topics and writes their
@@ -70,7 +67,7 @@ var _ pipeline.Stage = (*Stage)(nil)
 // be nil to discard logs and metrics.
 func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("archive: %w", err)
 	}
 	if err := topics.Validate(); err != nil {
 		return nil, fmt.Errorf("archive topics: %w", err)

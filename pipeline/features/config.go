@@ -83,13 +83,13 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	check(c.ShortHalfLife > 0, "short_half_life %v is not positive", c.ShortHalfLife)
-	check(c.LongHalfLife >= c.ShortHalfLife, "long_half_life %v is shorter than short_half_life %v", c.LongHalfLife, c.ShortHalfLife)
-	check(c.AllowedLateness >= 0, "allowed_lateness %v is negative", c.AllowedLateness)
-	check(c.ProfileTTL > c.AllowedLateness, "profile_ttl %v is not longer than allowed_lateness %v", c.ProfileTTL, c.AllowedLateness)
-	check(c.MaxEventBytes >= 0, "max_event_bytes %d is negative", c.MaxEventBytes)
-	check(c.FutureSkew >= 0, "future_skew %v is negative", c.FutureSkew)
-	check(c.TopK >= 1, "top_k %d is below 1", c.TopK)
+	check(c.ShortHalfLife > 0, "short_half_life: %v is not positive", c.ShortHalfLife)
+	check(c.LongHalfLife >= c.ShortHalfLife, "long_half_life: %v is shorter than short_half_life %v", c.LongHalfLife, c.ShortHalfLife)
+	check(c.AllowedLateness >= 0, "allowed_lateness: %v is negative", c.AllowedLateness)
+	check(c.ProfileTTL > c.AllowedLateness, "profile_ttl: %v is not longer than allowed_lateness %v", c.ProfileTTL, c.AllowedLateness)
+	check(c.MaxEventBytes >= 0, "max_event_bytes: %d is negative", c.MaxEventBytes)
+	check(c.FutureSkew >= 0, "future_skew: %v is negative", c.FutureSkew)
+	check(c.TopK >= 1, "top_k: %d is below 1", c.TopK)
 	for _, w := range []struct {
 		name string
 		v    float64
@@ -98,7 +98,7 @@ func (c Config) Validate() error {
 		{"click", c.Weights.Click}, {"wishlist", c.Weights.Wishlist}, {"add", c.Weights.Add},
 		{"checkout", c.Weights.Checkout}, {"order", c.Weights.Order},
 	} {
-		check(w.v >= 0, "weights.%s %v is negative", w.name, w.v)
+		check(w.v >= 0, "weights.%s: %v is negative", w.name, w.v)
 	}
 	if err := c.Shift.Validate(); err != nil {
 		each := []error{err}
@@ -109,8 +109,5 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("shift.%w", e))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("features config: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }

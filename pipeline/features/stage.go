@@ -47,7 +47,7 @@ func WithChangelog(cl pipeline.Changelog) Option {
 // shift, dead letter and changelog record; logger and reg may be nil to discard logs and metrics.
 func New(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("features: %w", err)
 	}
 	if err := topics.Validate(); err != nil {
 		return nil, fmt.Errorf("features topics: %w", err)

@@ -37,21 +37,21 @@ func (c Config) Validate() error {
 	var errs []error
 	switch {
 	case c.ClickWindow < 0:
-		errs = append(errs, fmt.Errorf("click_window %v must not be negative", c.ClickWindow))
+		errs = append(errs, fmt.Errorf("click_window: %v must not be negative", c.ClickWindow))
 	case c.ViewWindow < 0:
-		errs = append(errs, fmt.Errorf("view_window %v must not be negative", c.ViewWindow))
+		errs = append(errs, fmt.Errorf("view_window: %v must not be negative", c.ViewWindow))
 	}
 	if c.PayloadMax < 0 {
-		errs = append(errs, fmt.Errorf("payload_max %d must not be negative", c.PayloadMax))
+		errs = append(errs, fmt.Errorf("payload_max: %d must not be negative", c.PayloadMax))
 	}
 	if c.Confidence < 0 || c.Confidence >= 1 {
-		errs = append(errs, fmt.Errorf("confidence %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
+		errs = append(errs, fmt.Errorf("confidence: %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
 	}
 	if c.MSPRTTau < 0 {
-		errs = append(errs, fmt.Errorf("msprt_tau %v must be positive", c.MSPRTTau))
+		errs = append(errs, fmt.Errorf("msprt_tau: %v must be positive", c.MSPRTTau))
 	}
 	if c.CostPer1kTokens < 0 {
-		errs = append(errs, fmt.Errorf("cost_per_1k_tokens %v must not be negative", c.CostPer1kTokens))
+		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))
 	}
 	return errors.Join(errs...)
 }

@@ -29,15 +29,12 @@ func DefaultConfig() Config { return Config{Dir: "var/archive", Compression: "zs
 func (c Config) Validate() error {
 	var errs []error
 	if c.Dir == "" {
-		errs = append(errs, errors.New("dir is empty"))
+		errs = append(errs, errors.New("dir: must not be empty"))
 	}
 	if !slices.Contains(Compressions, c.Compression) {
-		errs = append(errs, fmt.Errorf("compression %q is not one of %s", c.Compression, strings.Join(Compressions, ", ")))
+		errs = append(errs, fmt.Errorf("compression: %q is not one of %s", c.Compression, strings.Join(Compressions, ", ")))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("parquet archive config: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (c Config) codec() compress.Codec {
