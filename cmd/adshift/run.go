@@ -131,55 +131,72 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
 	case creatives.Name:
-		cat, err := a.catalog()
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg := a.cfg.Creatives
-		gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
-		if err != nil {
-			return nil, nil, err
-		}
-		chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
-		if err != nil {
-			return nil, nil, err
-		}
-		st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
-		if err != nil {
-			return nil, nil, errors.Join(err, stopChooser(ctx))
-		}
-		return st, stopChooser, nil
+		return a.creativesStage(ctx, out)
 	case outcomes.Name:
-		ch, err := a.clickhouse(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
-		if err != nil {
-			return nil, nil, errors.Join(err, ch.Close())
-		}
-		st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg)
-		closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
-		if err != nil {
-			return nil, nil, errors.Join(err, closer(ctx))
-		}
-		return st, closer, nil
+		return a.outcomesStage(ctx)
 	case archive.Name:
-		fcfg := a.cfg.Archive.Files
-		if a.cfg.Kafka.Embedded() {
-			// The embedded broker starts empty, so its offsets start over every run and a run's
-			// files would take the names of an earlier run's: each run archives in its own folder.
-			fcfg.Dir = filepath.Join(fcfg.Dir, "embedded-"+time.Now().UTC().Format("20060102T150405.000Z"))
-		}
-		files, err := parquet.NewFiles(fcfg, a.log, a.reg)
-		if err != nil {
-			return nil, nil, err
-		}
-		a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", a.cfg.Archive.Files.Compression)
-		st, err := archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
+		st, err := a.archiveStage()
 		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
+}
+
+// creativesStage builds the creatives stage on the catalogue, the generator and the chooser;
+// the returned stop ends the chooser's posterior refresh.
+func (a *app) creativesStage(ctx context.Context, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := a.cfg.Creatives
+	gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
+	if err != nil {
+		return nil, nil, err
+	}
+	chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
+	if err != nil {
+		return nil, nil, errors.Join(err, stopChooser(ctx))
+	}
+	return st, stopChooser, nil
+}
+
+// outcomesStage builds the outcomes stage writing to ClickHouse; the returned closer flushes
+// the writer and closes the client.
+func (a *app) outcomesStage(ctx context.Context) (pipeline.Stage, func(context.Context) error, error) {
+	ch, err := a.clickhouse(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
+	if err != nil {
+		return nil, nil, errors.Join(err, ch.Close())
+	}
+	st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg)
+	closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
+	if err != nil {
+		return nil, nil, errors.Join(err, closer(ctx))
+	}
+	return st, closer, nil
+}
+
+// archiveStage builds the archive stage writing Parquet files under archive.dir.
+func (a *app) archiveStage() (pipeline.Stage, error) {
+	fcfg := a.cfg.Archive.Files
+	if a.cfg.Kafka.Embedded() {
+		// The embedded broker starts empty, so its offsets start over every run and a run's
+		// files would take the names of an earlier run's: each run archives in its own folder.
+		fcfg.Dir = filepath.Join(fcfg.Dir, "embedded-"+time.Now().UTC().Format("20060102T150405.000Z"))
+	}
+	files, err := parquet.NewFiles(fcfg, a.log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", fcfg.Compression)
+	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
 }
 
 // serveHTTP serves /metrics and /healthz on http.addr in eg until ctx ends.
