@@ -3,9 +3,12 @@ package config
 import (
 	"time"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/modelchain"
+	"github.com/adshift/adshift/pipeline/modelchain/llm"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
@@ -56,40 +59,17 @@ type Topics struct {
 	Outcomes    Topic `mapstructure:"outcomes"`
 }
 
-// applyTo hands the topic names to the stages that read and write them, so topics are named in
-// one place only.
-func (t Topics) applyTo(c *Config) {
-	c.Features.ClickstreamTopic, c.Features.DLQTopic, c.Features.ShiftsTopic = t.Clickstream.Name, t.DLQ.Name, t.Shifts.Name
-	c.Features.ProfilesTopic = t.Profiles.Name
-	c.Creatives.ShiftsTopic, c.Creatives.AdsTopic, c.Creatives.DLQTopic = t.Shifts.Name, t.Ads.Name, t.DLQ.Name
-	c.Outcomes.AdsTopic, c.Outcomes.ClickstreamTopic, c.Outcomes.DLQTopic = t.Ads.Name, t.Clickstream.Name, t.DLQ.Name
+// Names are the topics' names, as the stages take them.
+func (t Topics) Names() pipeline.Topics {
+	return pipeline.Topics{Clickstream: t.Clickstream.Name, DLQ: t.DLQ.Name, Shifts: t.Shifts.Name,
+		Profiles: t.Profiles.Name, Ads: t.Ads.Name, Outcomes: t.Outcomes.Name}
 }
 
-// Archive configures the archive stage and its Parquet files.
+// Archive configures the archive stage and its Parquet files: one section, two packages'
+// configurations side by side.
 type Archive struct {
-	Dir          string        `mapstructure:"dir"`
-	Compression  string        `mapstructure:"compression"`
-	RollInterval time.Duration `mapstructure:"roll_interval"`
-	Lateness     time.Duration `mapstructure:"lateness"`
-	MaxBytes     int64         `mapstructure:"max_bytes"`
-}
-
-func defaultArchive() Archive {
-	s, f := archive.DefaultConfig(), parquet.DefaultConfig()
-	return Archive{Dir: f.Dir, Compression: f.Compression, RollInterval: s.RollInterval, Lateness: s.Lateness, MaxBytes: s.MaxBytes}
-}
-
-// Stage is the archive stage's configuration, reading the topics t names.
-func (a Archive) Stage(t Topics) archive.Config {
-	return archive.Config{
-		ClickstreamTopic: t.Clickstream.Name, AdsTopic: t.Ads.Name, OutcomesTopic: t.Outcomes.Name,
-		RollInterval: a.RollInterval, Lateness: a.Lateness, MaxBytes: a.MaxBytes,
-	}
-}
-
-// Files is the configuration of the archive's Parquet files.
-func (a Archive) Files() parquet.Config {
-	return parquet.Config{Dir: a.Dir, Compression: a.Compression}
+	Stage archive.Config `mapstructure:",squash"`
+	Files parquet.Config `mapstructure:",squash"`
 }
 
 // Catalog is the product catalogue ads are grounded on.
@@ -98,39 +78,12 @@ type Catalog struct {
 	Path   string `mapstructure:"path"`
 }
 
-// LLM configures the model that writes ads. With no provider the template generator writes them.
+// LLM configures the model that writes ads and the chain around it: one section, two packages'
+// configurations side by side. With no provider the template generator writes ads.
 type LLM struct {
-	Provider        string        `mapstructure:"provider"`
-	BaseURL         string        `mapstructure:"base_url"`
-	Model           string        `mapstructure:"model"`
-	APIKey          string        `mapstructure:"api_key"`
-	Temperature     float64       `mapstructure:"temperature"`
-	MaxTokens       int           `mapstructure:"max_tokens"`
-	Timeout         time.Duration `mapstructure:"timeout"`           // one request, connection to last byte
-	JSONMode        bool          `mapstructure:"json_mode"`         // ask for JSON where the provider can (openai, ollama)
-	LegacyMaxTokens bool          `mapstructure:"legacy_max_tokens"` // send max_tokens, not max_completion_tokens (older vLLM)
-	PromptsDir      string        `mapstructure:"prompts_dir"`       // prompt templates overriding the embedded set
-	Retries         int           `mapstructure:"retries"`           // retries of a rate-limited or failed request
-	RetryBackoff    time.Duration `mapstructure:"retry_backoff"`     // first backoff, doubling, jittered
-	RetryMaxBackoff time.Duration `mapstructure:"retry_max_backoff"` // cap on a backoff and on Retry-After
-	Concurrency     int           `mapstructure:"concurrency"`       // requests in flight, across all partitions
-	RequestsPerMin  int           `mapstructure:"requests_per_minute"`
-	TokensPerMin    int           `mapstructure:"tokens_per_minute"`
-	Breaker         LLMBreaker    `mapstructure:"breaker"`
-	Cache           LLMCache      `mapstructure:"cache"`
-}
-
-// LLMBreaker opens the circuit after consecutive failed requests: templates only until a probe
-// succeeds.
-type LLMBreaker struct {
-	Failures int           `mapstructure:"failures"`
-	OpenFor  time.Duration `mapstructure:"open_for"`
-}
-
-// LLMCache keeps the model's creatives per (product, arm, locale, segment, prompt version, model).
-type LLMCache struct {
-	Size int           `mapstructure:"size"`
-	TTL  time.Duration `mapstructure:"ttl"`
+	llm.Config `mapstructure:",squash"`
+	Chain      modelchain.Config `mapstructure:",squash"`
+	PromptsDir string            `mapstructure:"prompts_dir"` // prompt templates overriding the embedded set
 }
 
 // HTTP serves /metrics and /healthz.
@@ -166,17 +119,18 @@ func Default() Config {
 		Features:   features.DefaultConfig(),
 		Creatives:  creatives.DefaultConfig(),
 		Outcomes:   outcomes.DefaultConfig(),
-		Archive:    defaultArchive(),
+		Archive:    Archive{Stage: archive.DefaultConfig(), Files: parquet.DefaultConfig()},
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
-		LLM: LLM{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true,
-			Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,
-			Concurrency: 8, RequestsPerMin: 600, TokensPerMin: 400_000,
-			Breaker: LLMBreaker{Failures: 5, OpenFor: 30 * time.Second},
-			Cache:   LLMCache{Size: 20_000, TTL: 6 * time.Hour}},
+		LLM: LLM{
+			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true},
+			Chain: modelchain.Config{Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,
+				Concurrency: 8, RequestsPerMin: 600, TokensPerMin: 400_000,
+				Breaker: modelchain.BreakerConfig{Failures: 5, OpenFor: 30 * time.Second},
+				Cache:   modelchain.CacheConfig{Size: 20_000, TTL: 6 * time.Hour}},
+		},
 		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
 		Log:      Log{Level: "info", Format: "text"},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},
 	}
-	c.Topics.applyTo(&c)
 	return c
 }

@@ -108,6 +108,11 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("creatives:\n  strategy:\n    policy: greedy\n", "creatives.strategy.policy")
 	f("creatives:\n  strategy:\n    refresh_interval: 0s\n", "creatives.strategy.refresh_interval")
 	f("creatives:\n  strategy:\n    prior_strength: -1\n", "creatives.strategy.prior_strength")
+	f("creatives:\n  ad_ttl: -1s\n", "creatives.ad_ttl")
+	f("features:\n  shift:\n    min_events: 0\n", "features.shift.min_events")
+	f("archive:\n  compression: lz\n", "archive.compression")
+	f("llm:\n  breaker:\n    failures: 0\n", "llm.breaker.failures")
+	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
 
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("missing file error = %v", err)

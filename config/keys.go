@@ -15,8 +15,12 @@ func walk(prefix string, v reflect.Value, fn func(key string, v reflect.Value)) 
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
 		if name == "-" {
+			continue
+		}
+		if opts == "squash" {
+			walk(prefix, v.Field(i), fn)
 			continue
 		}
 		if name == "" {

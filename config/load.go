@@ -57,7 +57,6 @@ func Load(path string, fs *pflag.FlagSet) (Config, error) {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	cfg.Kafka.Brokers = compact(cfg.Kafka.Brokers)
-	cfg.Topics.applyTo(&cfg)
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}

@@ -7,4 +7,7 @@
 // never called concurrently, so partition state needs no locks. A failed batch is offered again to
 // the same Processor; the stages keep the retry protocol through a Retry, so a retry re-sends
 // what the first attempt produced and applies nothing twice.
+//
+// A stage's New takes the names of the topics it reads and writes as Topics, beside its own
+// Config: the names are configured once, in the topics section, never per stage.
 package pipeline

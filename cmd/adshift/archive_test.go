@@ -64,8 +64,8 @@ func endOffsets(t *testing.T, brokers []string, topics ...string) int64 {
 // the topics it archives.
 func waitArchived(t *testing.T, a *app, brokers []string) {
 	t.Helper()
-	topics := a.cfg.Archive.Stage(a.cfg.Topics)
-	want := endOffsets(t, brokers, topics.ClickstreamTopic, topics.AdsTopic, topics.OutcomesTopic)
+	topics := a.cfg.Topics.Names()
+	want := endOffsets(t, brokers, topics.Clickstream, topics.Ads, topics.Outcomes)
 	waitFor(t, fmt.Sprintf("the archive stage to take in %d records", want), 60*time.Second, func() bool {
 		return recordsProcessed(t, a, archive.Name) >= float64(want)
 	})
@@ -76,7 +76,7 @@ func waitArchived(t *testing.T, a *app, brokers []string) {
 func checkArchive(t *testing.T, a *app, brokers []string, kind schemas.ArchiveKind, topic string) {
 	t.Helper()
 	onTopic := readAll(t, brokers, topic)
-	r, err := srcparquet.Open(a.cfg.Archive.Dir, kind)
+	r, err := srcparquet.Open(a.cfg.Archive.Files.Dir, kind)
 	if err != nil {
 		t.Fatalf("open the %s archive: %v", kind, err)
 	}
@@ -162,7 +162,7 @@ func TestReplayParquetRestoresTheClickstream(t *testing.T) {
 	b := testApp(t)
 	b.cfg.Kafka.Brokers, b.cfg.Kafka.CreateTopics = second.Addrs(), false
 	out.Reset()
-	if err := b.replayParquet(t.Context(), a.cfg.Archive.Dir, mustSpeed(t, "max"), &out); err != nil {
+	if err := b.replayParquet(t.Context(), a.cfg.Archive.Files.Dir, mustSpeed(t, "max"), &out); err != nil {
 		t.Fatalf("replay --parquet: %v", err)
 	}
 	if !strings.Contains(out.String(), "replayed 2001 events") {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
@@ -28,24 +27,6 @@ import (
 	"github.com/adshift/adshift/sources/dataset"
 )
 
-// llmConfig is the llm section as the adapter takes it.
-func llmConfig(c config.LLM) llm.Config {
-	return llm.Config{Provider: c.Provider, BaseURL: c.BaseURL, Model: c.Model, APIKey: c.APIKey,
-		Temperature: c.Temperature, MaxTokens: c.MaxTokens, Timeout: c.Timeout, JSONMode: c.JSONMode,
-		LegacyMaxTokens: c.LegacyMaxTokens}
-}
-
-// chainConfig is the llm section as the creative package's model chain takes it.
-func chainConfig(c config.LLM) modelchain.ChainConfig {
-	return modelchain.ChainConfig{
-		Retry:   modelchain.RetryConfig{Retries: c.Retries, Base: c.RetryBackoff, Max: c.RetryMaxBackoff, Timeout: c.Timeout},
-		Breaker: modelchain.BreakerConfig{Failures: c.Breaker.Failures, OpenFor: c.Breaker.OpenFor},
-		Limit: modelchain.LimitConfig{Concurrency: c.Concurrency, RequestsPerMinute: c.RequestsPerMin,
-			TokensPerMinute: c.TokensPerMin, MaxTokens: c.MaxTokens},
-		Cache: modelchain.CacheConfig{Size: c.Cache.Size, TTL: c.Cache.TTL},
-	}
-}
-
 // generator builds the creatives' generator: the template alone with no llm.provider, else the
 // model chain with the template as its fallback. guard must be grounded in the catalogue.
 func (a *app) generator(guard creative.Guard) (creative.Generator, error) {
@@ -58,7 +39,7 @@ func (a *app) observedGenerator(guard creative.Guard, observe func(modelchain.Mo
 	if a.cfg.LLM.Provider == "" {
 		return tmpl, nil
 	}
-	m, err := llm.New(llmConfig(a.cfg.LLM), nil)
+	m, err := llm.New(a.cfg.LLM.Config, nil)
 	if err != nil {
 		return nil, fmt.Errorf("llm: %w", err)
 	}
@@ -72,7 +53,7 @@ func (a *app) observedGenerator(guard creative.Guard, observe func(modelchain.Mo
 	if observe != nil {
 		model = observe(m)
 	}
-	return modelchain.NewChain(chainConfig(a.cfg.LLM), model, m.Name(), prompts, guard, tmpl, a.reg)
+	return modelchain.NewChain(a.cfg.LLM.Chain.Chain(a.cfg.LLM.Timeout, a.cfg.LLM.MaxTokens), model, m.Name(), prompts, guard, tmpl, a.reg)
 }
 
 // catalog loads the configured catalogue.
@@ -153,7 +134,7 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("creatives.strategy: %w", err)
 	}
-	st, err := creatives.New(a.cfg.Creatives, cat, gen, chooser, discard{}, a.log, nil)
+	st, err := creatives.New(a.cfg.Creatives, a.cfg.Topics.Names(), cat, gen, chooser, discard{}, a.log, nil)
 	if err != nil {
 		return err
 	}

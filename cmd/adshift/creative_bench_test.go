@@ -66,14 +66,14 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 			b.Fatal(err)
 		}
 		chooser, _ := strategy.NewAssigner(cfg.Creatives.Strategy)
-		st, err := creatives.New(cfg.Creatives, cat, gen, chooser, pipelinetest.Discard{}, nil, nil)
+		st, err := creatives.New(cfg.Creatives, cfg.Topics.Names(), cat, gen, chooser, pipelinetest.Discard{}, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		var procs [partitions]pipeline.Processor
 		var pending [partitions][]pipeline.Record
 		for i := range procs {
-			procs[i], _ = st.Open(context.Background(), cfg.Creatives.ShiftsTopic, int32(i))
+			procs[i], _ = st.Open(context.Background(), cfg.Topics.Shifts.Name, int32(i))
 		}
 		flush := func(p int) {
 			if len(pending[p]) > 0 {
@@ -87,7 +87,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 			h := fnv.New32a()
 			h.Write([]byte(users[i]))
 			p := int(h.Sum32() % partitions)
-			pending[p] = append(pending[p], pipeline.Record{Topic: cfg.Creatives.ShiftsTopic, Partition: int32(p), Offset: int64(i), Key: []byte(users[i]), Value: v})
+			pending[p] = append(pending[p], pipeline.Record{Topic: cfg.Topics.Shifts.Name, Partition: int32(p), Offset: int64(i), Key: []byte(users[i]), Value: v})
 			if len(pending[p]) == batchSize {
 				flush(p)
 			}
@@ -101,7 +101,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	for b.Loop() {
 		none = run(b, 1, modelchain.CacheConfig{})
 		coalesced = run(b, 100, modelchain.CacheConfig{})
-		cached = run(b, 100, modelchain.CacheConfig{Size: cfg.LLM.Cache.Size, TTL: cfg.LLM.Cache.TTL})
+		cached = run(b, 100, cfg.LLM.Chain.Cache)
 	}
 	b.ReportMetric(float64(len(shifts)), "shifts")
 	b.ReportMetric(none, "calls/1k-shifts-plain")

@@ -104,9 +104,9 @@ func creativesApp(t *testing.T, srv *modelServer) *app {
 	cfg.Catalog.Path = "../../data/sample/rees46-sample.csv"
 	cfg.Shutdown.Timeout = 20 * time.Second
 	cfg.LLM.Provider, cfg.LLM.BaseURL, cfg.LLM.Model = "openai", srv.URL+"/v1", "test-model"
-	cfg.LLM.Retries, cfg.LLM.RetryBackoff, cfg.LLM.RetryMaxBackoff = 1, time.Millisecond, 2*time.Millisecond
-	cfg.LLM.Breaker.Failures, cfg.LLM.Breaker.OpenFor = 2, time.Hour
-	cfg.LLM.Cache.Size = 0           // every shift asks the model
+	cfg.LLM.Chain.Retries, cfg.LLM.Chain.RetryBackoff, cfg.LLM.Chain.RetryMaxBackoff = 1, time.Millisecond, 2*time.Millisecond
+	cfg.LLM.Chain.Breaker.Failures, cfg.LLM.Chain.Breaker.OpenFor = 2, time.Hour
+	cfg.LLM.Chain.Cache.Size = 0     // every shift asks the model
 	cfg.Topics.Shifts.Partitions = 1 // one worker: shifts meet the outage in order
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ func testApp(t *testing.T) *app {
 	_, _ = rand.Read(b[:])
 	cfg.ClickHouse.Database = "adshift_e2e_" + hex.EncodeToString(b[:])
 	cfg.ClickHouse.FlushInterval = 200 * time.Millisecond
-	cfg.Archive.Dir = t.TempDir()
+	cfg.Archive.Files.Dir = t.TempDir()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

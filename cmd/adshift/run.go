@@ -64,28 +64,11 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	if err != nil {
 		return err
 	}
-	var closers []func(context.Context) error
-	closers = append(closers, out.Close)
+	closers := []func(context.Context) error{out.Close}
 
-	var built []pipeline.Stage
-	for _, name := range stages {
-		st, closer, err := a.stage(ctx, name, brokers, out)
-		if err != nil {
-			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
-		}
-		built = append(built, st)
-		if closer != nil {
-			closers = append(closers, closer)
-		}
-	}
-
-	var groups []*kafka.Group
-	for _, st := range built {
-		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
-		if err != nil {
-			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
-		}
-		groups = append(groups, g)
+	groups, closers, err := a.groups(ctx, stages, brokers, out, closers)
+	if err != nil {
+		return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
 	}
 
 	var running atomic.Int32
@@ -98,19 +81,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		})
 	}
 	if a.cfg.HTTP.Addr != "" {
-		srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(func() bool { return running.Load() == int32(len(groups)) }), ReadHeaderTimeout: 5 * time.Second}
-		eg.Go(func() error {
-			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("http on %s: %w", a.cfg.HTTP.Addr, err)
-			}
-			return nil
-		})
-		eg.Go(func() error {
-			<-egCtx.Done()
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(egCtx), 5*time.Second)
-			defer cancel()
-			return srv.Shutdown(sctx)
-		})
+		a.serveHTTP(egCtx, eg, func() bool { return running.Load() == int32(len(groups)) })
 	}
 	a.log.Info("adshift running", "stages", stages, "brokers", brokers, "http", a.cfg.HTTP.Addr)
 	runErr := eg.Wait()
@@ -124,6 +95,31 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	return closeErr
 }
 
+// groups builds the named stages and a consumer group for each, appending to closers what
+// must be closed after the groups stop; on an error, closers holds what was built so far.
+func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline.Emitter, closers []func(context.Context) error) ([]*kafka.Group, []func(context.Context) error, error) {
+	var built []pipeline.Stage
+	for _, name := range stages {
+		st, closer, err := a.stage(ctx, name, brokers, out)
+		if err != nil {
+			return nil, closers, err
+		}
+		built = append(built, st)
+		if closer != nil {
+			closers = append(closers, closer)
+		}
+	}
+	var groups []*kafka.Group
+	for _, st := range built {
+		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
+		if err != nil {
+			return nil, closers, err
+		}
+		groups = append(groups, g)
+	}
+	return groups, closers, nil
+}
+
 // stage builds one named stage, returning what must be closed after its group stops.
 func (a *app) stage(ctx context.Context, name string, brokers []string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
 	switch name {
@@ -132,58 +128,92 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := features.New(a.cfg.Features, out, a.log, a.reg, features.WithChangelog(cl))
+		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, features.WithChangelog(cl))
 		return st, nil, err
 	case creatives.Name:
-		cat, err := a.catalog()
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg := a.cfg.Creatives
-		gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
-		if err != nil {
-			return nil, nil, err
-		}
-		chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
-		if err != nil {
-			return nil, nil, err
-		}
-		st, err := creatives.New(cfg, cat, gen, chooser, out, a.log, a.reg)
-		if err != nil {
-			return nil, nil, errors.Join(err, stopChooser(ctx))
-		}
-		return st, stopChooser, nil
+		return a.creativesStage(ctx, out)
 	case outcomes.Name:
-		ch, err := a.clickhouse(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
-		if err != nil {
-			return nil, nil, errors.Join(err, ch.Close())
-		}
-		st, err := outcomes.New(a.cfg.Outcomes, w, a.log, a.reg)
-		closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
-		if err != nil {
-			return nil, nil, errors.Join(err, closer(ctx))
-		}
-		return st, closer, nil
+		return a.outcomesStage(ctx)
 	case archive.Name:
-		fcfg := a.cfg.Archive.Files()
-		if a.cfg.Kafka.Embedded() {
-			// The embedded broker starts empty, so its offsets start over every run and a run's
-			// files would take the names of an earlier run's: each run archives in its own folder.
-			fcfg.Dir = filepath.Join(fcfg.Dir, "embedded-"+time.Now().UTC().Format("20060102T150405.000Z"))
-		}
-		files, err := parquet.NewFiles(fcfg, a.log, a.reg)
-		if err != nil {
-			return nil, nil, err
-		}
-		a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", a.cfg.Archive.Compression)
-		st, err := archive.New(a.cfg.Archive.Stage(a.cfg.Topics), files, a.log, a.reg)
+		st, err := a.archiveStage()
 		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
+}
+
+// creativesStage builds the creatives stage on the catalogue, the generator and the chooser;
+// the returned stop ends the chooser's posterior refresh.
+func (a *app) creativesStage(ctx context.Context, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
+	cat, err := a.catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := a.cfg.Creatives
+	gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
+	if err != nil {
+		return nil, nil, err
+	}
+	chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
+	if err != nil {
+		return nil, nil, errors.Join(err, stopChooser(ctx))
+	}
+	return st, stopChooser, nil
+}
+
+// outcomesStage builds the outcomes stage writing to ClickHouse; the returned closer flushes
+// the writer and closes the client.
+func (a *app) outcomesStage(ctx context.Context) (pipeline.Stage, func(context.Context) error, error) {
+	ch, err := a.clickhouse(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, a.log.With("sink", "clickhouse"), a.reg)
+	if err != nil {
+		return nil, nil, errors.Join(err, ch.Close())
+	}
+	st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg)
+	closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
+	if err != nil {
+		return nil, nil, errors.Join(err, closer(ctx))
+	}
+	return st, closer, nil
+}
+
+// archiveStage builds the archive stage writing Parquet files under archive.dir.
+func (a *app) archiveStage() (pipeline.Stage, error) {
+	fcfg := a.cfg.Archive.Files
+	if a.cfg.Kafka.Embedded() {
+		// The embedded broker starts empty, so its offsets start over every run and a run's
+		// files would take the names of an earlier run's: each run archives in its own folder.
+		fcfg.Dir = filepath.Join(fcfg.Dir, "embedded-"+time.Now().UTC().Format("20060102T150405.000Z"))
+	}
+	files, err := parquet.NewFiles(fcfg, a.log, a.reg)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", fcfg.Compression)
+	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
+}
+
+// serveHTTP serves /metrics and /healthz on http.addr in eg until ctx ends.
+func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() bool) {
+	srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(healthy), ReadHeaderTimeout: 5 * time.Second}
+	eg.Go(func() error {
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http on %s: %w", a.cfg.HTTP.Addr, err)
+		}
+		return nil
+	})
+	eg.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
 }
 
 func (a *app) httpHandler(healthy func() bool) http.Handler {

@@ -119,11 +119,11 @@ type harness struct {
 
 func newHarness(t *testing.T, cfg Config, files *fakeFiles) *harness {
 	t.Helper()
-	s, err := New(cfg, files, nil, nil)
+	s, err := New(cfg, pipeline.DefaultTopics(), files, nil, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	p, err := s.Open(t.Context(), cfg.ClickstreamTopic, 0)
+	p, err := s.Open(t.Context(), pipeline.DefaultTopics().Clickstream, 0)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

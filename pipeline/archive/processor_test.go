@@ -281,19 +281,24 @@ func TestEventTime(t *testing.T) {
 // Config errors name what is wrong; New refuses them.
 func TestConfigValidate(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.AdsTopic = cfg.ClickstreamTopic
 	cfg.RollInterval = 0
 	cfg.MaxBytes = 10
 	err := cfg.Validate()
-	for _, want := range []string{`clickstream and ads are both archived from topic "clickstream"`, "roll_interval", "max_bytes"} {
+	for _, want := range []string{"roll_interval", "max_bytes"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to mention %s", err, want)
 		}
 	}
-	if _, err := New(cfg, newFakeFiles(), nil, nil); err == nil {
+	if _, err := New(cfg, pipeline.DefaultTopics(), newFakeFiles(), nil, nil); err == nil {
 		t.Error("New accepted an invalid config")
 	}
-	s, err := New(DefaultConfig(), newFakeFiles(), nil, nil)
+	topics := pipeline.DefaultTopics()
+	topics.Ads = topics.Clickstream
+	_, err = New(DefaultConfig(), topics, newFakeFiles(), nil, nil)
+	if want := `ads.name: "clickstream" is also clickstream.name`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("New with ads archived from the clickstream = %v, want it to mention %s", err, want)
+	}
+	s, err := New(DefaultConfig(), pipeline.DefaultTopics(), newFakeFiles(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,33 +16,23 @@ import (
 // Name names the stage; its consumer group is adshift-archive.
 const Name = "archive"
 
-// Config configures the archive stage.
+// Config configures the archive stage. The topics it archives (clickstream, ads, outcomes) are
+// pipeline.Topics, given to New beside it.
 type Config struct {
-	ClickstreamTopic string // archived as schemas.ArchiveClickstream
-	AdsTopic         string // archived as schemas.ArchiveAds
-	OutcomesTopic    string // archived as schemas.ArchiveOutcomes
-
 	// RollInterval is the longest a segment stays open in wall time, checked as batches arrive.
-	RollInterval time.Duration
+	RollInterval time.Duration `mapstructure:"roll_interval"`
 	// Lateness is how long past the end of an hour, in event time, a segment waits for that
 	// hour's stragglers before it is cut.
-	Lateness time.Duration
+	Lateness time.Duration `mapstructure:"lateness"`
 	// MaxBytes bounds the record bytes (key, value and headers) of one segment, and so the memory
 	// a partition holds.
-	MaxBytes int64
+	MaxBytes int64 `mapstructure:"max_bytes"`
 }
 
-// DefaultConfig returns the defaults: the standard topics, hourly rolls, five minutes of
-// lateness and segments of at most 256 MiB.
+// DefaultConfig returns the defaults: hourly rolls, five minutes of lateness and segments of
+// at most 256 MiB.
 func DefaultConfig() Config {
-	return Config{
-		ClickstreamTopic: "clickstream",
-		AdsTopic:         "ads.ready",
-		OutcomesTopic:    "ad.outcomes",
-		RollInterval:     time.Hour,
-		Lateness:         5 * time.Minute,
-		MaxBytes:         256 << 20,
-	}
+	return Config{RollInterval: time.Hour, Lateness: 5 * time.Minute, MaxBytes: 256 << 20}
 }
 
 // Validate reports every setting that cannot work.
@@ -53,26 +43,17 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	topics := []string{c.ClickstreamTopic, c.AdsTopic, c.OutcomesTopic}
-	for i, t := range topics {
-		check(t != "", "topic of %s is empty", schemas.ArchiveKinds[i])
-		for j := range i {
-			check(t == "" || t != topics[j], "%s and %s are both archived from topic %q", schemas.ArchiveKinds[j], schemas.ArchiveKinds[i], t)
-		}
-	}
-	check(c.RollInterval > 0, "roll_interval %v is not positive", c.RollInterval)
-	check(c.Lateness >= 0, "lateness %v is negative", c.Lateness)
-	check(c.MaxBytes >= 1<<20, "max_bytes %d is below 1 MiB", c.MaxBytes)
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("archive config: %w", err)
-	}
-	return nil
+	check(c.RollInterval > 0, "roll_interval: %v is not positive", c.RollInterval)
+	check(c.Lateness >= 0, "lateness: %v is negative", c.Lateness)
+	check(c.MaxBytes >= 1<<20, "max_bytes: %d is below 1 MiB", c.MaxBytes)
+	return errors.Join(errs...)
 }
 
 // Stage is the archive stage: it reads the clickstream, ads and outcomes topics and writes their
 // records to hourly files through Files.
 type Stage struct {
 	cfg     Config
+	topics  pipeline.Topics
 	files   Files
 	kinds   map[string]schemas.ArchiveKind // by topic
 	log     *slog.Logger
@@ -82,11 +63,14 @@ type Stage struct {
 
 var _ pipeline.Stage = (*Stage)(nil)
 
-// New returns the archive stage writing through files; logger and reg may be nil to discard logs
-// and metrics.
-func New(cfg Config, files Files, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+// New returns the archive stage archiving the topics named through files; logger and reg may
+// be nil to discard logs and metrics.
+func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if err := topics.Validate(); err != nil {
+		return nil, fmt.Errorf("archive topics: %w", err)
 	}
 	if files == nil {
 		return nil, errors.New("archive: nil files")
@@ -99,12 +83,13 @@ func New(cfg Config, files Files, logger *slog.Logger, reg prometheus.Registerer
 		return nil, fmt.Errorf("archive: register metrics: %w", err)
 	}
 	return &Stage{
-		cfg:   cfg,
-		files: files,
+		cfg:    cfg,
+		topics: topics,
+		files:  files,
 		kinds: map[string]schemas.ArchiveKind{
-			cfg.ClickstreamTopic: schemas.ArchiveClickstream,
-			cfg.AdsTopic:         schemas.ArchiveAds,
-			cfg.OutcomesTopic:    schemas.ArchiveOutcomes,
+			topics.Clickstream: schemas.ArchiveClickstream,
+			topics.Ads:         schemas.ArchiveAds,
+			topics.Outcomes:    schemas.ArchiveOutcomes,
 		},
 		log:     logger.With("stage", Name),
 		metrics: m,
@@ -117,7 +102,7 @@ func (s *Stage) Name() string { return Name }
 
 // Topics returns the clickstream, ads and outcomes topics.
 func (s *Stage) Topics() []string {
-	return []string{s.cfg.ClickstreamTopic, s.cfg.AdsTopic, s.cfg.OutcomesTopic}
+	return []string{s.topics.Clickstream, s.topics.Ads, s.topics.Outcomes}
 }
 
 // Open returns the processor of one partition of one of the stage's topics. It starts with

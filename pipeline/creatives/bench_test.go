@@ -54,7 +54,7 @@ func BenchmarkStage(b *testing.B) {
 	}{{"fixed-copy", fixedCopy{}}, {"template", creative.NewTemplate(creative.Guard{}.WithBrands(cat.Brands()))}} {
 		b.Run(bc.name, func(b *testing.B) {
 			a, _ := strategy.NewAssigner(strategy.Config{Salt: "bench"})
-			s, err := New(Config{}, cat, bc.gen, a, pipelinetest.Discard{}, nil, nil)
+			s, err := New(Config{}, pipeline.DefaultTopics(), cat, bc.gen, a, pipelinetest.Discard{}, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,56 +18,10 @@ import (
 // Name is the stage's name; its consumer group is adshift-creatives.
 const Name = "creatives"
 
-// Config configures the creatives stage. Zero fields take the defaults in their comments.
-type Config struct {
-	ShiftsTopic   string          `mapstructure:"-"`               // read; default "adshift.shifts"
-	AdsTopic      string          `mapstructure:"-"`               // written, key = user; default "ads.ready"
-	DLQTopic      string          `mapstructure:"-"`               // undecodable shifts; default "clickstream.dlq"
-	AdTTL         time.Duration   `mapstructure:"ad_ttl"`          // how long an ad may be delivered after its shift; default 24h
-	Locale        string          `mapstructure:"locale"`          // copy locale for shifts that carry none; default "en"
-	RecentPerUser int             `mapstructure:"recent_per_user"` // products remembered per shopper so ads vary; default 5
-	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
-	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
-	Guard         creative.Guard  `mapstructure:"guard"`           // placement limits every published creative is held to
-}
-
-// DefaultConfig returns the defaults, spelled out.
-func DefaultConfig() Config {
-	c := Config{
-		Strategy: strategy.DefaultConfig(),
-		Guard:    creative.Guard{HeadlineMax: creative.DefaultHeadlineMax, BodyMax: creative.DefaultBodyMax, CTAMax: creative.DefaultCTAMax},
-	}
-	return c.withDefaults()
-}
-
-func (c Config) withDefaults() Config {
-	if c.ShiftsTopic == "" {
-		c.ShiftsTopic = "adshift.shifts"
-	}
-	if c.AdsTopic == "" {
-		c.AdsTopic = "ads.ready"
-	}
-	if c.DLQTopic == "" {
-		c.DLQTopic = "clickstream.dlq"
-	}
-	if c.AdTTL == 0 {
-		c.AdTTL = 24 * time.Hour
-	}
-	if c.Locale == "" {
-		c.Locale = creative.LocaleEN
-	}
-	if c.RecentPerUser == 0 {
-		c.RecentPerUser = 5
-	}
-	if c.RecentUsers == 0 {
-		c.RecentUsers = 100_000
-	}
-	return c
-}
-
 // Stage turns profile shifts into published ads. See the package documentation.
 type Stage struct {
 	cfg     Config
+	topics  pipeline.Topics
 	catalog *catalog.Catalog
 	gen     creative.Generator
 	chooser strategy.Chooser
@@ -83,7 +36,7 @@ var _ pipeline.Stage = (*Stage)(nil)
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
 // discard logs and metrics.
-func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cat == nil || cat.Len() == 0:
@@ -94,10 +47,12 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 		return nil, errors.New("creatives: no strategy chooser")
 	case out == nil:
 		return nil, errors.New("creatives: no emitter")
-	case cfg.AdTTL < 0:
-		return nil, fmt.Errorf("creatives: negative ad ttl %s", cfg.AdTTL)
-	case cfg.RecentPerUser < 0 || cfg.RecentUsers < 0:
-		return nil, errors.New("creatives: negative recent-products memory")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("creatives: %w", err)
+	}
+	if err := topics.Validate(); err != nil {
+		return nil, fmt.Errorf("creatives topics: %w", err)
 	}
 	m, err := newMetrics(reg)
 	if err != nil {
@@ -106,7 +61,7 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, catalog: cat, gen: gen, chooser: chooser, out: out,
+	return &Stage{cfg: cfg, topics: topics, catalog: cat, gen: gen, chooser: chooser, out: out,
 		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(cat.Brands())}, nil
 }
 
@@ -114,7 +69,7 @@ func New(cfg Config, cat *catalog.Catalog, gen creative.Generator, chooser strat
 func (s *Stage) Name() string { return Name }
 
 // Topics implements pipeline.Stage: the shifts topic.
-func (s *Stage) Topics() []string { return []string{s.cfg.ShiftsTopic} }
+func (s *Stage) Topics() []string { return []string{s.topics.Shifts} }
 
 // Open implements pipeline.Stage. A partition starts with no memory of recent ads: it is a
 // preference for variety, not state that must survive a rebalance.
@@ -189,7 +144,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		sh, err := schemas.DecodeShift(rec.Value)
 		if err != nil {
 			f, _ := schemas.AsFailure(err)
-			out = append(out, pipeline.DeadLetter(s.cfg.DLQTopic, Name, rec, f))
+			out = append(out, pipeline.DeadLetter(s.topics.DLQ, Name, rec, f))
 			s.metrics.shifts.WithLabelValues(resultDeadLettered).Inc()
 			s.log.Warn("dead-lettered a shift", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "failure", f)
 			continue
@@ -218,7 +173,7 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode ad %s: %w", ad.AdID, err)
 		}
-		out = append(out, pipeline.Record{Topic: s.cfg.AdsTopic, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
+		out = append(out, pipeline.Record{Topic: s.topics.Ads, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
 		ads = append(ads, shown{ad.User, ad.Product.ID, ad.Generator})
 	}
 	return out, ads, nil

@@ -71,7 +71,7 @@ func newTestStageWith(t *testing.T, gen creative.Generator, chooser strategy.Cho
 	if gen == nil {
 		gen = creative.NewTemplate(creative.Guard{})
 	}
-	s, err := New(Config{}, testCatalog(), gen, chooser, out, nil, prometheus.NewRegistry())
+	s, err := New(Config{}, pipeline.DefaultTopics(), testCatalog(), gen, chooser, out, nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,19 +428,19 @@ func TestNewValidates(t *testing.T) {
 	out := &pipelinetest.Emitter{}
 	gen := creative.NewTemplate(creative.Guard{})
 	uniform := mustAssigner(t, strategy.Config{})
-	if _, err := New(Config{}, catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
+	if _, err := New(Config{}, pipeline.DefaultTopics(), catalog.NewCatalog(nil), gen, uniform, out, nil, nil); err == nil {
 		t.Error("empty catalog accepted")
 	}
-	if _, err := New(Config{}, testCatalog(), nil, uniform, out, nil, nil); err == nil {
+	if _, err := New(Config{}, pipeline.DefaultTopics(), testCatalog(), nil, uniform, out, nil, nil); err == nil {
 		t.Error("nil generator accepted")
 	}
-	if _, err := New(Config{}, testCatalog(), gen, nil, out, nil, nil); err == nil {
+	if _, err := New(Config{}, pipeline.DefaultTopics(), testCatalog(), gen, nil, out, nil, nil); err == nil {
 		t.Error("baseline as an arm accepted")
 	}
 	// Two stages on one registry share their counters rather than failing.
 	reg := prometheus.NewRegistry()
 	for range 2 {
-		if _, err := New(Config{}, testCatalog(), gen, uniform, out, nil, reg); err != nil {
+		if _, err := New(Config{}, pipeline.DefaultTopics(), testCatalog(), gen, uniform, out, nil, reg); err != nil {
 			t.Fatal(err)
 		}
 	}

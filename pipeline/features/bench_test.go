@@ -15,7 +15,7 @@ import (
 
 func benchProcessor(b *testing.B) *processor {
 	b.Helper()
-	s, err := New(DefaultConfig(), pipelinetest.Discard{}, nil, nil)
+	s, err := New(DefaultConfig(), pipeline.DefaultTopics(), pipelinetest.Discard{}, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,13 +8,9 @@ import (
 	"github.com/adshift/adshift/pipeline/shift"
 )
 
-// Config configures the features stage. Durations are in event time.
+// Config configures the features stage. Durations are in event time. The topics it reads
+// (clickstream) and writes (dlq, shifts, profiles) are pipeline.Topics, given to New beside it.
 type Config struct {
-	ClickstreamTopic string `mapstructure:"-"` // read: Segment e-commerce events, key = user
-	DLQTopic         string `mapstructure:"-"` // written: rejected input
-	ShiftsTopic      string `mapstructure:"-"` // written: profile shifts, key = user
-	ProfilesTopic    string `mapstructure:"-"` // written: the compacted profile changelog, key = user
-
 	// ShortHalfLife and LongHalfLife are the two horizons of a profile: the event time after
 	// which an interest weighs half as much. The short horizon is what the shopper wants now
 	// (the shift detector and shift summaries read it); the long one what they keep coming back to.
@@ -53,22 +49,18 @@ type Weights struct {
 	Order    float64 `mapstructure:"order"`     // Order Completed
 }
 
-// DefaultConfig returns the defaults: the standard topics; horizons of 30 minutes and 7 days;
+// DefaultConfig returns the defaults: horizons of 30 minutes and 7 days;
 // an hour of allowed lateness; profiles idle for 14 days expire; 64 KiB events; an hour of
 // future skew; the top 5 categories and brands; intent-graded weights; the shift defaults.
 func DefaultConfig() Config {
 	return Config{
-		ClickstreamTopic: "clickstream",
-		DLQTopic:         "clickstream.dlq",
-		ShiftsTopic:      "adshift.shifts",
-		ProfilesTopic:    "adshift.profiles",
-		ShortHalfLife:    30 * time.Minute,
-		LongHalfLife:     7 * 24 * time.Hour,
-		AllowedLateness:  time.Hour,
-		ProfileTTL:       14 * 24 * time.Hour,
-		MaxEventBytes:    64 << 10,
-		FutureSkew:       time.Hour,
-		TopK:             5,
+		ShortHalfLife:   30 * time.Minute,
+		LongHalfLife:    7 * 24 * time.Hour,
+		AllowedLateness: time.Hour,
+		ProfileTTL:      14 * 24 * time.Hour,
+		MaxEventBytes:   64 << 10,
+		FutureSkew:      time.Hour,
+		TopK:            5,
 		Weights: Weights{
 			View:     1,
 			ListView: 0.5,
@@ -91,17 +83,13 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	check(c.ClickstreamTopic != "", "clickstream_topic is empty")
-	check(c.DLQTopic != "", "dlq_topic is empty")
-	check(c.ShiftsTopic != "", "shifts_topic is empty")
-	check(c.ProfilesTopic != "", "profiles_topic is empty")
-	check(c.ShortHalfLife > 0, "short_half_life %v is not positive", c.ShortHalfLife)
-	check(c.LongHalfLife >= c.ShortHalfLife, "long_half_life %v is shorter than short_half_life %v", c.LongHalfLife, c.ShortHalfLife)
-	check(c.AllowedLateness >= 0, "allowed_lateness %v is negative", c.AllowedLateness)
-	check(c.ProfileTTL > c.AllowedLateness, "profile_ttl %v is not longer than allowed_lateness %v", c.ProfileTTL, c.AllowedLateness)
-	check(c.MaxEventBytes >= 0, "max_event_bytes %d is negative", c.MaxEventBytes)
-	check(c.FutureSkew >= 0, "future_skew %v is negative", c.FutureSkew)
-	check(c.TopK >= 1, "top_k %d is below 1", c.TopK)
+	check(c.ShortHalfLife > 0, "short_half_life: %v is not positive", c.ShortHalfLife)
+	check(c.LongHalfLife >= c.ShortHalfLife, "long_half_life: %v is shorter than short_half_life %v", c.LongHalfLife, c.ShortHalfLife)
+	check(c.AllowedLateness >= 0, "allowed_lateness: %v is negative", c.AllowedLateness)
+	check(c.ProfileTTL > c.AllowedLateness, "profile_ttl: %v is not longer than allowed_lateness %v", c.ProfileTTL, c.AllowedLateness)
+	check(c.MaxEventBytes >= 0, "max_event_bytes: %d is negative", c.MaxEventBytes)
+	check(c.FutureSkew >= 0, "future_skew: %v is negative", c.FutureSkew)
+	check(c.TopK >= 1, "top_k: %d is below 1", c.TopK)
 	for _, w := range []struct {
 		name string
 		v    float64
@@ -110,7 +98,7 @@ func (c Config) Validate() error {
 		{"click", c.Weights.Click}, {"wishlist", c.Weights.Wishlist}, {"add", c.Weights.Add},
 		{"checkout", c.Weights.Checkout}, {"order", c.Weights.Order},
 	} {
-		check(w.v >= 0, "weights.%s %v is negative", w.name, w.v)
+		check(w.v >= 0, "weights.%s: %v is negative", w.name, w.v)
 	}
 	if err := c.Shift.Validate(); err != nil {
 		each := []error{err}
@@ -121,8 +109,5 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("shift.%w", e))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("features config: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }

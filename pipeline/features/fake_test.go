@@ -27,7 +27,7 @@ func (f *fakeEmitter) shifts(t *testing.T) []schemas.Shift {
 	t.Helper()
 	var out []schemas.Shift
 	for _, r := range f.records() {
-		if r.Topic != DefaultConfig().ShiftsTopic {
+		if r.Topic != pipeline.DefaultTopics().Shifts {
 			continue
 		}
 		s, err := schemas.DecodeShift(r.Value)
@@ -54,13 +54,13 @@ type harness struct {
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
 	h := &harness{t: t, out: &fakeEmitter{}, reg: prometheus.NewPedanticRegistry()}
-	s, err := New(cfg, h.out, nil, h.reg)
+	s, err := New(cfg, pipeline.DefaultTopics(), h.out, nil, h.reg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	// Test data is from 2019; pin the wall clock so the future-skew bound does not depend on today.
 	s.now = func() time.Time { return time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC) }
-	h.proc, err = s.Open(t.Context(), cfg.ClickstreamTopic, 0)
+	h.proc, err = s.Open(t.Context(), pipeline.DefaultTopics().Clickstream, 0)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -186,7 +186,7 @@ func topics(recs []pipeline.Record) []string {
 func (f *fakeEmitter) outputs() []pipeline.Record {
 	var out []pipeline.Record
 	for _, r := range f.records() {
-		if r.Topic != DefaultConfig().ProfilesTopic {
+		if r.Topic != pipeline.DefaultTopics().Profiles {
 			out = append(out, r)
 		}
 	}

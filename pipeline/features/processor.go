@@ -133,7 +133,7 @@ func (p *processor) flush(ctx context.Context) error {
 // changelog returns the record that writes key and value to this partition of the changelog;
 // a nil value is a tombstone.
 func (p *processor) changelog(key, value []byte) pipeline.Record {
-	return pipeline.Record{Topic: p.stage.cfg.ProfilesTopic, Partition: p.partition, Key: key, Value: value}
+	return pipeline.Record{Topic: p.stage.topics.Profiles, Partition: p.partition, Key: key, Value: value}
 }
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
@@ -243,7 +243,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	}
 	s.metrics.shifts[sh.Reason].Inc()
 	p.pending = append(p.pending, pipeline.Record{
-		Topic: s.cfg.ShiftsTopic, Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
+		Topic: s.topics.Shifts, Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
 		Timestamp: sh.EventTime,
 	})
 	return nil
@@ -253,7 +253,7 @@ func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
 	s := p.stage
 	s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
 	s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
-	p.pending = append(p.pending, pipeline.DeadLetter(s.cfg.DLQTopic, Name, *in, f))
+	p.pending = append(p.pending, pipeline.DeadLetter(s.topics.DLQ, Name, *in, f))
 }
 
 // keepString returns the string of b for the event being decoded: a copy in the batch strings'
@@ -325,7 +325,7 @@ func (p *processor) restore(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("restore %s partition %d from %s: %w", p.topic, p.partition, s.cfg.ProfilesTopic, err)
+		return fmt.Errorf("restore %s partition %d from %s: %w", p.topic, p.partition, s.topics.Profiles, err)
 	}
 	p.retry.Applied = p.marked.offset
 	p.wm.restored(p.marked.max)

@@ -101,7 +101,7 @@ func TestProcessFailureKinds(t *testing.T) {
 		h.out.Calls = nil
 		h.process(tc.value)
 		recs := h.out.outputs()
-		if len(recs) != 1 || recs[0].Topic != cfg.DLQTopic {
+		if len(recs) != 1 || recs[0].Topic != pipeline.DefaultTopics().DLQ {
 			t.Errorf("%s: emitted %+v, want one dead letter", tc.name, recs)
 			continue
 		}
@@ -265,7 +265,7 @@ func TestProcessAfterClose(t *testing.T) {
 // A timestamp beyond the wall clock plus the allowed skew is rejected, whatever the decoder's
 // own defaults.
 func TestProcessLimits(t *testing.T) {
-	s, err := New(DefaultConfig(), &fakeEmitter{}, nil, nil)
+	s, err := New(DefaultConfig(), pipeline.DefaultTopics(), &fakeEmitter{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,7 +160,7 @@ func testReplay(t *testing.T, n int, wantReasons ...string) {
 		checkSummary(t, s, cfg.TopK)
 	}
 	for _, r := range out {
-		if r.Topic == cfg.DLQTopic {
+		if r.Topic == pipeline.DefaultTopics().DLQ {
 			t.Errorf("dead letter %s: real data should all decode", r.Header(schemas.HeaderDetail))
 		}
 	}

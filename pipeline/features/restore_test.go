@@ -26,7 +26,7 @@ type changelogStore struct {
 }
 
 func newStore() *changelogStore {
-	return &changelogStore{topic: DefaultConfig().ProfilesTopic, log: map[int32][]pipeline.Record{}}
+	return &changelogStore{topic: pipeline.DefaultTopics().Profiles, log: map[int32][]pipeline.Record{}}
 }
 
 func (c *changelogStore) Emit(_ context.Context, recs []pipeline.Record) error {
@@ -86,7 +86,7 @@ func partitionRun(t *testing.T, proc pipeline.Processor, values [][]byte, from, 
 
 func openStage(t *testing.T, store *changelogStore) pipeline.Processor {
 	t.Helper()
-	s, err := New(DefaultConfig(), store, nil, nil, WithChangelog(store))
+	s, err := New(DefaultConfig(), pipeline.DefaultTopics(), store, nil, nil, WithChangelog(store))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestIdleProfilesExpire(t *testing.T) {
 	h.process(view("busy", 14*time.Hour, "a"))
 	var tomb []string
 	for _, r := range h.out.records() {
-		if r.Topic == cfg.ProfilesTopic && r.Value == nil {
+		if r.Topic == pipeline.DefaultTopics().Profiles && r.Value == nil {
 			tomb = append(tomb, string(r.Key))
 		}
 	}

@@ -21,6 +21,7 @@ const Name = "features"
 // letters and the profile changelog through its Emitter.
 type Stage struct {
 	cfg       Config
+	topics    pipeline.Topics
 	out       pipeline.Emitter
 	changelog pipeline.Changelog
 	log       *slog.Logger
@@ -42,11 +43,14 @@ func WithChangelog(cl pipeline.Changelog) Option {
 	return func(s *Stage) { s.changelog = cl }
 }
 
-// New returns the features stage. out receives every shift, dead letter and changelog record;
-// logger and reg may be nil to discard logs and metrics.
-func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
+// New returns the features stage, reading and writing the topics named. out receives every
+// shift, dead letter and changelog record; logger and reg may be nil to discard logs and metrics.
+func New(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	if err := topics.Validate(); err != nil {
+		return nil, fmt.Errorf("features topics: %w", err)
 	}
 	if out == nil {
 		return nil, errors.New("features: nil emitter")
@@ -64,6 +68,7 @@ func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.R
 	}
 	s := &Stage{
 		cfg:     cfg,
+		topics:  topics,
 		out:     out,
 		log:     logger.With("stage", Name),
 		metrics: m,
@@ -86,7 +91,7 @@ func New(cfg Config, out pipeline.Emitter, logger *slog.Logger, reg prometheus.R
 func (s *Stage) Name() string { return Name }
 
 // Topics returns the clickstream topic.
-func (s *Stage) Topics() []string { return []string{s.cfg.ClickstreamTopic} }
+func (s *Stage) Topics() []string { return []string{s.topics.Clickstream} }
 
 // Open returns the processor of one clickstream partition, its profiles and progress restored
 // from the changelog partition of the same number.

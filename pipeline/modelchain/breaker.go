@@ -9,8 +9,8 @@ import (
 
 // BreakerConfig says when the circuit breaker opens and for how long.
 type BreakerConfig struct {
-	Failures int           // consecutive failed requests that open the breaker
-	OpenFor  time.Duration // how long it stays open before one probe request is let through
+	Failures int           `mapstructure:"failures"` // consecutive failed requests that open the breaker
+	OpenFor  time.Duration `mapstructure:"open_for"` // how long it stays open before one probe request is let through
 }
 
 // Breaker states, as exported in adshift_creatives_model_breaker_state.

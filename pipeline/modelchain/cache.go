@@ -13,8 +13,8 @@ import (
 
 // CacheConfig bounds the creative cache.
 type CacheConfig struct {
-	Size int           // creatives kept; 0 disables the cache
-	TTL  time.Duration // how long a creative is served; 0: until evicted
+	Size int           `mapstructure:"size"` // creatives kept; 0 disables the cache
+	TTL  time.Duration `mapstructure:"ttl"`  // how long a creative is served; 0: until evicted
 }
 
 // cacheKey is what makes two requests ask for the same copy. It holds no user: the prompt

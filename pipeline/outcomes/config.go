@@ -1,19 +1,18 @@
 package outcomes
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
 )
 
-// Config configures the outcomes stage. Zero fields take the defaults in their comments.
+// Config configures the outcomes stage. Zero fields take the defaults in their comments. The
+// topics it reads (ads, clickstream, dlq) are pipeline.Topics, given to New beside it.
 type Config struct {
-	AdsTopic         string        `mapstructure:"-"`            // published ads; default "ads.ready"
-	ClickstreamTopic string        `mapstructure:"-"`            // shoppers' events; default "clickstream"
-	DLQTopic         string        `mapstructure:"-"`            // dead letters; default "clickstream.dlq"
-	ClickWindow      time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
-	ViewWindow       time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
-	PayloadMax       int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
+	ClickWindow time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
+	ViewWindow  time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
+	PayloadMax  int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
 
 	// How `adshift report` evaluates the outcomes.
 	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
@@ -25,30 +24,11 @@ type Config struct {
 func DefaultConfig() Config { return Config{}.withDefaults() }
 
 func (c Config) withDefaults() Config {
-	if c.AdsTopic == "" {
-		c.AdsTopic = "ads.ready"
-	}
-	if c.ClickstreamTopic == "" {
-		c.ClickstreamTopic = "clickstream"
-	}
-	if c.DLQTopic == "" {
-		c.DLQTopic = "clickstream.dlq"
-	}
-	if c.ClickWindow == 0 {
-		c.ClickWindow = 7 * 24 * time.Hour
-	}
-	if c.ViewWindow == 0 {
-		c.ViewWindow = 24 * time.Hour
-	}
-	if c.PayloadMax == 0 {
-		c.PayloadMax = 4096
-	}
-	if c.Confidence == 0 {
-		c.Confidence = 0.95
-	}
-	if c.MSPRTTau == 0 {
-		c.MSPRTTau = 0.1
-	}
+	c.ClickWindow = cmp.Or(c.ClickWindow, 7*24*time.Hour)
+	c.ViewWindow = cmp.Or(c.ViewWindow, 24*time.Hour)
+	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
+	c.Confidence = cmp.Or(c.Confidence, 0.95)
+	c.MSPRTTau = cmp.Or(c.MSPRTTau, 0.1)
 	return c
 }
 
@@ -57,24 +37,21 @@ func (c Config) Validate() error {
 	var errs []error
 	switch {
 	case c.ClickWindow < 0:
-		errs = append(errs, fmt.Errorf("click_window %v must not be negative", c.ClickWindow))
+		errs = append(errs, fmt.Errorf("click_window: %v must not be negative", c.ClickWindow))
 	case c.ViewWindow < 0:
-		errs = append(errs, fmt.Errorf("view_window %v must not be negative", c.ViewWindow))
+		errs = append(errs, fmt.Errorf("view_window: %v must not be negative", c.ViewWindow))
 	}
 	if c.PayloadMax < 0 {
-		errs = append(errs, fmt.Errorf("payload_max %d must not be negative", c.PayloadMax))
+		errs = append(errs, fmt.Errorf("payload_max: %d must not be negative", c.PayloadMax))
 	}
 	if c.Confidence < 0 || c.Confidence >= 1 {
-		errs = append(errs, fmt.Errorf("confidence %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
+		errs = append(errs, fmt.Errorf("confidence: %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
 	}
 	if c.MSPRTTau < 0 {
-		errs = append(errs, fmt.Errorf("msprt_tau %v must be positive", c.MSPRTTau))
+		errs = append(errs, fmt.Errorf("msprt_tau: %v must be positive", c.MSPRTTau))
 	}
 	if c.CostPer1kTokens < 0 {
-		errs = append(errs, fmt.Errorf("cost_per_1k_tokens %v must not be negative", c.CostPer1kTokens))
-	}
-	if c.AdsTopic != "" && (c.AdsTopic == c.ClickstreamTopic || c.AdsTopic == c.DLQTopic || c.ClickstreamTopic == c.DLQTopic) {
-		errs = append(errs, errors.New("the ads, clickstream and dead-letter topics must differ"))
+		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))
 	}
 	return errors.Join(errs...)
 }

@@ -33,7 +33,7 @@ func (pt *Partition) ProcessEvents(ctx context.Context, offset int64, events []s
 	}
 	recs := make([]pipeline.Record, len(events))
 	for i := range events {
-		recs[i] = pipeline.Record{Topic: p.stage.cfg.ClickstreamTopic, Partition: pt.partition, Offset: offset + int64(i)}
+		recs[i] = pipeline.Record{Topic: p.stage.topics.Clickstream, Partition: pt.partition, Offset: offset + int64(i)}
 	}
 	return p.retry.Process(ctx, recs, func(fresh []pipeline.Record) (int, error) {
 		for i := range fresh {

@@ -40,7 +40,7 @@ func TestPartitionLandsDecodedEventsAsTheirRecords(t *testing.T) {
 	}
 	events[len(batch)-1] = schemas.Event{Type: schemas.TypeTrack, Event: schemas.PromotionViewed, UserID: "u1", MessageID: "m8", Timestamp: t0}
 	decoded := &pipelinetest.RowWriter{}
-	ds, err := New(Config{}, decoded, nil, prometheus.NewRegistry())
+	ds, err := New(Config{}, pipeline.DefaultTopics(), decoded, nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ const Name = "outcomes"
 // Stage lands ads and their outcomes as rows. See the package documentation.
 type Stage struct {
 	cfg     Config
+	topics  pipeline.Topics
 	w       pipeline.RowWriter
 	log     *slog.Logger
 	metrics *metrics
@@ -26,15 +27,18 @@ type Stage struct {
 
 var _ pipeline.Stage = (*Stage)(nil)
 
-// New returns the outcomes stage writing through w; logger and reg may be nil to discard logs
-// and metrics.
-func New(cfg Config, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+// New returns the outcomes stage reading the topics named and writing through w; logger and
+// reg may be nil to discard logs and metrics.
+func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	if w == nil {
 		return nil, errors.New("outcomes: no row writer")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	if err := topics.Validate(); err != nil {
+		return nil, fmt.Errorf("outcomes topics: %w", err)
 	}
 	m, err := newMetrics(reg)
 	if err != nil {
@@ -43,7 +47,7 @@ func New(cfg Config, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.R
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, w: w, log: logger.With("stage", Name), metrics: m}, nil
+	return &Stage{cfg: cfg, topics: topics, w: w, log: logger.With("stage", Name), metrics: m}, nil
 }
 
 // Name implements pipeline.Stage.
@@ -51,7 +55,7 @@ func (s *Stage) Name() string { return Name }
 
 // Topics implements pipeline.Stage: ads, clickstream and dead letters.
 func (s *Stage) Topics() []string {
-	return []string{s.cfg.AdsTopic, s.cfg.ClickstreamTopic, s.cfg.DLQTopic}
+	return []string{s.topics.Ads, s.topics.Clickstream, s.topics.DLQ}
 }
 
 // Open implements pipeline.Stage. A clickstream partition starts with no touches: an order
@@ -116,12 +120,12 @@ func (p *processor) send(ctx context.Context) error {
 // add turns one record into its row, if any, and tallies what it was: a dispatch on the topic.
 func (p *processor) add(rec pipeline.Record) {
 	switch rec.Topic {
-	case p.stage.cfg.AdsTopic:
+	case p.stage.topics.Ads:
 		p.ad(rec)
-	case p.stage.cfg.DLQTopic:
+	case p.stage.topics.DLQ:
 		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, p.stage.cfg.PayloadMax))
 		p.tally[resultFailure]++
-	case p.stage.cfg.ClickstreamTopic:
+	case p.stage.topics.Clickstream:
 		p.event(rec)
 	default:
 		p.tally[resultIgnored]++

@@ -52,7 +52,7 @@ func ordered(offset int64, user, msg, order string, revenue float64, at time.Tim
 
 func newTestStage(t *testing.T, w pipeline.RowWriter) (*Stage, pipeline.Processor) {
 	t.Helper()
-	s, err := New(Config{}, w, nil, prometheus.NewRegistry())
+	s, err := New(Config{}, pipeline.DefaultTopics(), w, nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,15 +281,17 @@ func TestStageSkipsEmptyWrites(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	if _, err := New(Config{}, nil, nil, nil); err == nil {
+	sharedDLQ := pipeline.DefaultTopics()
+	sharedDLQ.DLQ = sharedDLQ.Clickstream
+	if _, err := New(Config{}, pipeline.DefaultTopics(), nil, nil, nil); err == nil {
 		t.Error("nil writer accepted")
 	}
-	if _, err := New(Config{DLQTopic: "clickstream"}, &pipelinetest.RowWriter{}, nil, nil); err == nil {
+	if _, err := New(Config{}, sharedDLQ, &pipelinetest.RowWriter{}, nil, nil); err == nil {
 		t.Error("clickstream as the DLQ accepted")
 	}
 	reg := prometheus.NewRegistry()
 	for range 2 {
-		if _, err := New(Config{}, &pipelinetest.RowWriter{}, nil, reg); err != nil {
+		if _, err := New(Config{}, pipeline.DefaultTopics(), &pipelinetest.RowWriter{}, nil, reg); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -41,6 +41,7 @@ type Step struct {
 // Runner is the in-memory pipeline. See the package documentation.
 type Runner struct {
 	cfg       Config
+	topics    pipeline.Topics // in memory only: the standard names
 	features  *features.Partition
 	creatives pipeline.Processor  // nil without a creatives stage
 	ads       pipeline.Processor  // the outcomes stage's ads partition; nil without it
@@ -57,30 +58,31 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	if cfg.Outcomes != nil && cfg.Creatives == nil {
 		return nil, errors.New("runner: an outcomes stage needs a creatives stage to feed it")
 	}
-	r := &Runner{cfg: cfg, out: &capture{shifts: cfg.Features.ShiftsTopic}, rows: &rowSink{}}
-	fs, err := features.New(cfg.Features, r.out, nil, nil)
+	topics := pipeline.DefaultTopics()
+	r := &Runner{cfg: cfg, topics: topics, out: &capture{shifts: topics.Shifts}, rows: &rowSink{}}
+	fs, err := features.New(cfg.Features, topics, r.out, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	if r.features, err = fs.OpenPartition(ctx, cfg.Features.ClickstreamTopic, 0); err != nil {
+	if r.features, err = fs.OpenPartition(ctx, topics.Clickstream, 0); err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
 	if c := cfg.Creatives; c != nil {
-		r.out.ads = c.Config.AdsTopic
-		cs, err := creatives.New(c.Config, c.Catalog, c.Generator, c.Chooser, r.out, nil, nil)
+		r.out.ads = topics.Ads
+		cs, err := creatives.New(c.Config, topics, c.Catalog, c.Generator, c.Chooser, r.out, nil, nil)
 		if err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
-		if r.creatives, err = cs.Open(ctx, c.Config.ShiftsTopic, 0); err != nil {
+		if r.creatives, err = cs.Open(ctx, topics.Shifts, 0); err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
 	}
 	if oc := cfg.Outcomes; oc != nil {
-		os, err := outcomes.New(*oc, r.rows, nil, nil)
+		os, err := outcomes.New(*oc, topics, r.rows, nil, nil)
 		if err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
-		if r.ads, err = os.Open(ctx, oc.AdsTopic, 0); err != nil {
+		if r.ads, err = os.Open(ctx, topics.Ads, 0); err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
 		if r.clicks, err = os.OpenPartition(ctx, 0); err != nil {

@@ -50,12 +50,12 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	check(c.MinEvents >= 1, "min_events %d is below 1", c.MinEvents)
-	check(c.Threshold > 0 && c.Threshold <= 1, "threshold %v is outside (0, 1]", c.Threshold)
-	check(c.Hysteresis >= 0 && c.Hysteresis < c.Threshold, "hysteresis %v is outside [0, threshold)", c.Hysteresis)
-	check(c.MinEvidence >= 1 && c.MinEvidence <= 255, "min_evidence %d is outside 1..255", c.MinEvidence)
-	check(c.Cooldown >= 0, "cooldown %v is negative", c.Cooldown)
-	check(c.DailyCap >= 1 && c.DailyCap <= 255, "daily_cap %d is outside 1..255", c.DailyCap)
+	check(c.MinEvents >= 1, "min_events: %d is below 1", c.MinEvents)
+	check(c.Threshold > 0 && c.Threshold <= 1, "threshold: %v is outside (0, 1]", c.Threshold)
+	check(c.Hysteresis >= 0 && c.Hysteresis < c.Threshold, "hysteresis: %v is outside [0, threshold)", c.Hysteresis)
+	check(c.MinEvidence >= 1 && c.MinEvidence <= 255, "min_evidence: %d is outside 1..255", c.MinEvidence)
+	check(c.Cooldown >= 0, "cooldown: %v is negative", c.Cooldown)
+	check(c.DailyCap >= 1 && c.DailyCap <= 255, "daily_cap: %d is outside 1..255", c.DailyCap)
 	return errors.Join(errs...)
 }
 

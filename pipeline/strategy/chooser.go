@@ -19,11 +19,11 @@ type Chooser interface {
 // starting from its prior, which its owner refreshes (Thompson.Run or Refresh). logger and reg
 // may be nil to discard the bandit's logs and metrics.
 func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (Chooser, error) {
-	switch cfg.Policy {
-	case "", ChooseUniform:
-		return NewAssigner(cfg)
-	case ChooseThompson:
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Policy == ChooseThompson {
 		return NewThompson(cfg, logger, reg)
 	}
-	return nil, keyError("policy", "%q is not one of %s, %s", cfg.Policy, ChooseUniform, ChooseThompson)
+	return NewAssigner(cfg)
 }

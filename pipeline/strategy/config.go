@@ -79,6 +79,9 @@ func (c Config) Validate() error {
 			return keyError("arms", "arm %q listed twice", a)
 		}
 	}
+	if c.Policy != "" && c.Policy != ChooseUniform && c.Policy != ChooseThompson {
+		return keyError("policy", "%q is not one of %s, %s", c.Policy, ChooseUniform, ChooseThompson)
+	}
 	if c.HoldoutShare >= 1 {
 		return keyError("holdout_share", "%g leaves no treatment group", c.HoldoutShare)
 	}

@@ -149,7 +149,7 @@ func TestClickHouseRestartMidStreamKeepsCountsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer emb.Close()
-	stage, err := outcomes.New(outcomes.Config{}, w, nil, nil)
+	stage, err := outcomes.New(outcomes.Config{}, pipeline.DefaultTopics(), w, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func BenchmarkArchive(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					st, err := archive.New(archive.DefaultConfig(), fs, nil, nil)
+					st, err := archive.New(archive.DefaultConfig(), pipeline.DefaultTopics(), fs, nil, nil)
 					if err != nil {
 						b.Fatal(err)
 					}

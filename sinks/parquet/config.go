@@ -13,9 +13,9 @@ import (
 // Config says where the archive lives and how its files are compressed.
 type Config struct {
 	// Dir is the archive's root folder; it is created when missing.
-	Dir string
+	Dir string `mapstructure:"dir"`
 	// Compression is the codec of every column: zstd, snappy, gzip or none.
-	Compression string
+	Compression string `mapstructure:"compression"`
 }
 
 // Compressions lists the codecs Config.Compression accepts. All are read by every common
@@ -29,15 +29,12 @@ func DefaultConfig() Config { return Config{Dir: "var/archive", Compression: "zs
 func (c Config) Validate() error {
 	var errs []error
 	if c.Dir == "" {
-		errs = append(errs, errors.New("dir is empty"))
+		errs = append(errs, errors.New("dir: must not be empty"))
 	}
 	if !slices.Contains(Compressions, c.Compression) {
-		errs = append(errs, fmt.Errorf("compression %q is not one of %s", c.Compression, strings.Join(Compressions, ", ")))
+		errs = append(errs, fmt.Errorf("compression: %q is not one of %s", c.Compression, strings.Join(Compressions, ", ")))
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("parquet archive config: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (c Config) codec() compress.Codec {

@@ -26,7 +26,7 @@ var _ archive.Files = (*Files)(nil)
 // nil to discard logs and metrics.
 func NewFiles(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Files, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parquet archive: %w", err)
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("parquet archive: %w", err)

@@ -112,7 +112,7 @@ func timeStage(b *testing.B, addrs []string, group string, want int) (took, emit
 	out := &timedEmitter{out: prod}
 	// No restore: every run starts from empty profiles, though the changelog topic holds the
 	// earlier runs' (restoring is a cost of assignment, not of throughput).
-	st, err := features.New(features.DefaultConfig(), out, nil, nil)
+	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), out, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func clickstreamRecords(t testing.TB) []*kgo.Record {
 func expectedProfiles(t *testing.T, recs []*kgo.Record) map[int32]map[string]string {
 	t.Helper()
 	out := &stateEmitter{state: map[int32]map[string]string{}}
-	s, err := features.New(features.DefaultConfig(), out, nil, nil)
+	s, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), out, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func startInstance(t *testing.T, addrs []string, name string, emitLimit int, reg
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := features.New(features.DefaultConfig(), in.gate, nil, reg, features.WithChangelog(cl))
+	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), in.gate, nil, reg, features.WithChangelog(cl))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func archiveRecords(tb testing.TB, dir string, parts [][]pipeline.Record, batch 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st, err := archive.New(archive.DefaultConfig(), files, nil, nil)
+	st, err := archive.New(archive.DefaultConfig(), pipeline.DefaultTopics(), files, nil, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

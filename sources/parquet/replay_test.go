@@ -18,7 +18,7 @@ func runFeatures(t *testing.T, parts [][]pipeline.Record, batch int) [][]pipelin
 	out := make([][]pipeline.Record, len(parts))
 	for p, recs := range parts {
 		em := &pipelinetest.Emitter{}
-		st, err := features.New(features.DefaultConfig(), em, nil, nil)
+		st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), em, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,8 +72,7 @@ func TestArchiveReplayReproducesProfilesAndShifts(t *testing.T) {
 			emitted[d.Topic]++
 		}
 	}
-	cfg := features.DefaultConfig()
-	if emitted[cfg.ShiftsTopic] == 0 || emitted[cfg.DLQTopic] == 0 {
+	if emitted[pipeline.DefaultTopics().Shifts] == 0 || emitted[pipeline.DefaultTopics().DLQ] == 0 {
 		t.Fatalf("emitted %v: a replay test needs shifts and dead letters to compare", emitted)
 	}
 	files, err := List(dir, schemas.ArchiveClickstream)

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,22 +37,24 @@ const (
 	ollamaBaseURL = "http://127.0.0.1:11434"
 )
 
-// Config says which model to call and how.
+// Config says which model to call and how; it is the llm section of adshift's configuration,
+// its fields named by their keys.
 type Config struct {
-	Provider    string
-	BaseURL     string // empty: the provider's public endpoint (Ollama: http://127.0.0.1:11434)
-	Model       string
-	APIKey      string
-	Temperature float64
-	MaxTokens   int
+	// Provider is one of Providers; empty means no model (the template generator writes ads).
+	Provider    string  `mapstructure:"provider"`
+	BaseURL     string  `mapstructure:"base_url"` // empty: the provider's public endpoint (Ollama: http://127.0.0.1:11434)
+	Model       string  `mapstructure:"model"`
+	APIKey      string  `mapstructure:"api_key"`
+	Temperature float64 `mapstructure:"temperature"`
+	MaxTokens   int     `mapstructure:"max_tokens"`
 	// Timeout bounds one request, connection to last byte, in the HTTP client itself.
-	Timeout time.Duration
+	Timeout time.Duration `mapstructure:"timeout"`
 	// JSONMode asks providers that have one (OpenAI-compatible response_format, Ollama format)
 	// for a JSON answer. The answer is decoded strictly either way.
-	JSONMode bool
+	JSONMode bool `mapstructure:"json_mode"`
 	// LegacyMaxTokens sends max_tokens instead of max_completion_tokens to OpenAI-compatible
 	// servers that predate it (older vLLM).
-	LegacyMaxTokens bool
+	LegacyMaxTokens bool `mapstructure:"legacy_max_tokens"`
 }
 
 // keylessToken is sent to OpenAI-compatible servers that need no key (vLLM, Ollama /v1):
@@ -69,11 +72,8 @@ var _ modelchain.Model = (*Model)(nil)
 // New returns the model cfg names. client carries the requests; nil means a client with
 // cfg.Timeout. Its transport is wrapped to observe HTTP statuses.
 func New(cfg Config, client *http.Client) (*Model, error) {
-	if cfg.Model == "" {
-		return nil, errors.New("llm: no model named")
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("llm: %w", err)
 	}
 	hc := observed(client, cfg.Timeout)
 	var (
@@ -82,13 +82,7 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 	)
 	switch cfg.Provider {
 	case ProviderOpenAI, ProviderGemini:
-		token := cfg.APIKey
-		switch {
-		case token == "" && cfg.Provider == ProviderGemini:
-			return nil, errors.New("llm: gemini needs an api key")
-		case token == "":
-			token = keylessToken
-		}
+		token := cmp.Or(cfg.APIKey, keylessToken) // Validate holds gemini to a key of its own
 		m, err = openai.New(openai.WithModel(cfg.Model), openai.WithToken(token), openai.WithHTTPClient(hc),
 			openai.WithBaseURL(baseURL(cfg)))
 	case ProviderOllama:
@@ -98,16 +92,13 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 		}
 		m, err = ollama.New(ollama.WithModel(cfg.Model), ollama.WithServerURL(base), ollama.WithHTTPClient(hc))
 	case ProviderAnthropic:
-		if cfg.APIKey == "" {
-			return nil, errors.New("llm: anthropic needs an api key")
-		}
 		opts := []anthropic.Option{anthropic.WithModel(cfg.Model), anthropic.WithToken(cfg.APIKey), anthropic.WithHTTPClient(hc)}
 		if cfg.BaseURL != "" {
 			opts = append(opts, anthropic.WithBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")))
 		}
 		m, err = anthropic.New(opts...)
 	default:
-		return nil, fmt.Errorf("llm: unknown provider %q (openai, gemini, ollama, anthropic)", cfg.Provider)
+		return nil, errors.New("llm: no provider named") // Validate rejects any other unknown one
 	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s client: %w", cfg.Provider, err)

@@ -1,0 +1,36 @@
+package llm
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Validate reports every setting of c that cannot work, each error naming its key. An empty
+// provider is valid: it means no model.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if providers := []string{ProviderOpenAI, ProviderGemini, ProviderOllama, ProviderAnthropic}; c.Provider != "" && !slices.Contains(providers, c.Provider) {
+		bad("provider", "%q is not one of %s (empty = template generator)", c.Provider, strings.Join(providers, ", "))
+	}
+	if (c.Provider == ProviderGemini || c.Provider == ProviderAnthropic) && c.APIKey == "" {
+		bad("api_key", "must be set when provider is %q", c.Provider)
+	}
+	if c.Provider != "" && c.Model == "" {
+		bad("model", "must be set when provider is %q", c.Provider)
+	}
+	if c.Temperature < 0 || c.Temperature > 2 {
+		bad("temperature", "%v is out of range: allowed 0..2", c.Temperature)
+	}
+	if c.MaxTokens < 1 {
+		bad("max_tokens", "%d must be at least 1", c.MaxTokens)
+	}
+	if c.Timeout <= 0 {
+		bad("timeout", "%v must be positive", c.Timeout)
+	}
+	return errors.Join(errs...)
+}
