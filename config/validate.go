@@ -13,11 +13,12 @@ import (
 // checked in one place: a section's own keys by its package's Validate, which the package's
 // constructors call too; here only what spans sections or belongs to the command itself.
 func (c Config) Validate() error {
-	errs := []error{c.Kafka.validate(), c.Topics.validate(), c.ClickHouse.Validate()} // the ClickHouse errors name their full keys
+	errs := []error{c.Kafka.validate(), c.Topics.validate()}
 	for _, section := range []struct {
 		key string
 		err error
 	}{
+		{"clickhouse", c.ClickHouse.Validate()},
 		{"features", c.Features.Validate()},
 		{"creatives", c.Creatives.Validate()},
 		{"outcomes", c.Outcomes.Validate()},

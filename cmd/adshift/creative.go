@@ -90,7 +90,7 @@ through the features stage here, in memory. The product is the one the stage wou
 	f.StringVar(&o.file, "file", "", "dataset file to replay a user from")
 	f.StringVar(&o.user, "user", "", "the user of the dataset")
 	f.StringVar(&o.product, "product", "", "product id (default: the stage's pick)")
-	f.StringVar(&o.arm, "arm", strategy.ArmValue, "arm: value, quality, trend, urgency, personal, baseline")
+	f.StringVar(&o.arm, "arm", strategy.ArmValue, "arm: "+strings.Join(strategy.Styles(), ", "))
 	f.StringVar(&o.locale, "locale", "", "locale: en, zh-CN (default: the profile's, else creatives.locale)")
 	cmd.AddCommand(preview)
 	return cmd
@@ -101,7 +101,7 @@ type previewOptions struct {
 }
 
 // preview writes the ad the creatives stage would publish for one shopper, with the production
-// generator and the stage's own assembly (creative.Stage.Compose), and prints every prompt and
+// generator and the stage's own assembly (creatives.Stage.Compose), and prints every prompt and
 // raw answer on the way, the guard's verdict and the creative.
 func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error {
 	shift, err := a.previewShift(ctx, o)

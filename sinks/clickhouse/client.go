@@ -31,7 +31,7 @@ type Client struct {
 // missing. A nil logger discards.
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("clickhouse config: %w", err)
 	}
 	cfg = cfg.withDefaults()
 	if logger == nil {

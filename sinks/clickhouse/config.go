@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -69,16 +70,18 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports a configuration that cannot work.
+// Validate reports a configuration that cannot work, each error naming its key within the
+// clickhouse section.
 func (c Config) Validate() error {
+	var errs []error
 	if c.Database != "" && !ddl.ValidDatabase(c.Database) {
-		return fmt.Errorf("clickhouse.database %q: want letters, digits and underscores", c.Database)
+		errs = append(errs, fmt.Errorf("database: %q: want letters, digits and underscores", c.Database))
 	}
 	if c.Flushes < 0 {
-		return fmt.Errorf("clickhouse.flushes %d must not be negative", c.Flushes)
+		errs = append(errs, fmt.Errorf("flushes: %d must not be negative", c.Flushes))
 	}
 	if c.Linger < 0 {
-		return fmt.Errorf("clickhouse.linger %v must not be negative", c.Linger)
+		errs = append(errs, fmt.Errorf("linger: %v must not be negative", c.Linger))
 	}
-	return nil
+	return errors.Join(errs...)
 }
