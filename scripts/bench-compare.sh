@@ -33,6 +33,7 @@ PKGS=(
 	"sources/parquet|sources/parquet|."
 	"schemas|schemas|."
 	"sources/dataset|sources/dataset|."
+	"pipeline/seed|pipeline/seed|."
 )
 
 benchstat=$(go env GOPATH)/bin/benchstat
@@ -56,14 +57,17 @@ for spec in "${PKGS[@]}"; do
 	IFS='|' read -r pbase phead pattern <<<"$spec"
 	[[ -n "${ONLY:-}" && "$phead" != *"$ONLY"* ]] && continue
 	name=$(echo "$phead" | tr / _)
-	for side in base head; do
+	sides=()
+	[ -d "$out/base/$pbase" ] && sides+=(base) # a package new at head has no base side
+	[ -d "$out/head/$phead" ] && sides+=(head)
+	for side in "${sides[@]}"; do
 		pkg=$pbase
 		[ "$side" = head ] && pkg=$phead
 		echo "bench-compare: building $side $pkg" >&2
 		(cd "$out/$side" && go test -c -o "$out/$name.$side.test" "./$pkg")
 	done
 	for r in $(seq "$rounds"); do
-		for side in base head; do
+		for side in "${sides[@]}"; do
 			pkg=$pbase
 			[ "$side" = head ] && pkg=$phead
 			echo "bench-compare: round $r/$rounds $side $pkg" >&2
