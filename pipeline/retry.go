@@ -19,9 +19,10 @@ type Retry struct {
 
 // Process runs one attempt at batch. apply is given the records from Applied on, in order (none,
 // on a retry of a batch an earlier attempt applied), keeps what they produce for send, and reports
-// how many of them it applied; Applied moves past those even when apply fails. send then delivers
-// everything applied records produced that is not yet acknowledged, and forgets it once it is;
-// it is called on every attempt, so a failed send is simply tried again with the same output.
+// how many of them it applied; Applied moves past those even when apply fails, and the attempt
+// then fails with apply's error. Otherwise send delivers everything applied records produced that
+// is not yet acknowledged, and forgets it once it is; it is called on every such attempt, a retry
+// that applies nothing included, so a failed send is simply tried again with the same output.
 func (r *Retry) Process(ctx context.Context, batch []Record, apply func(fresh []Record) (int, error), send func(context.Context) error) error {
 	if fresh := r.fresh(batch); len(fresh) > 0 {
 		n, err := apply(fresh)

@@ -69,6 +69,9 @@ func simulationFlags(cmd *cobra.Command, sc *simulation.Config) {
 
 // simulate runs the simulation cfg sets and writes its result, as JSON or as tables.
 func (a *app) simulate(ctx context.Context, cfg simulation.Config, asJSON bool, w io.Writer) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("simulate: %w", err)
+	}
 	data, err := readSimulation(cfg.Format, cfg.File)
 	if err != nil {
 		return err

@@ -27,8 +27,8 @@ func NewWriter(model Model, name string, prompts *creative.Prompts, guard creati
 	return &Writer{model: model, name: name, prompts: prompts, guard: guard}
 }
 
-// Draft is one attempt of the model at a creative, with everything that went into it: what
-// `adshift creative preview` prints.
+// Draft is one attempt of the model at a creative, with everything that went into it: the
+// prompt, the raw answer and the creative read from it.
 type Draft struct {
 	Prompt   creative.Prompt
 	Answer   Completion

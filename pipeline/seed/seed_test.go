@@ -2,6 +2,7 @@ package seed
 
 import (
 	"hash/fnv"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -69,5 +70,28 @@ func BenchmarkHash(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Hash("user-123456", "product-98765", "personal")
+	}
+}
+
+// Rand draws what the bandit drew before this package, from a PCG seeded with the parts' FNV-1a
+// as it is: a posterior draw, and so an arm and its propensity, stays the same across releases
+// for the same (user, version, salt).
+func TestRandDrawsAsTheBanditDid(t *testing.T) {
+	old := func(parts ...string) *rand.Rand {
+		h := fnv.New64a()
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+		s := h.Sum64()
+		return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+	}
+	for _, parts := range [][]string{{"thompson", "adshift", "u1", "7"}, {"moments", "0.5", "2"}, {""}} {
+		got, want := Rand(parts...), old(parts...)
+		for i := range 5 {
+			if g, w := got.Float64(), want.Float64(); g != w {
+				t.Fatalf("Rand(%q) draw %d = %v, want %v", parts, i, g, w)
+			}
+		}
 	}
 }

@@ -68,10 +68,11 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// validate checks the simulated world's settings; the stages' own settings, the strategy's
-// policy among them, are checked once by the stages' constructors.
-func (c Config) validate() error {
-	var errs []error
+// Validate checks the simulated world's settings and the strategy's (by strategy's own Validate),
+// so a bad policy is reported before a dataset is read; the stages' settings are checked by their
+// constructors.
+func (c Config) Validate() error {
+	errs := []error{c.strategy().Validate()}
 	for _, p := range []struct {
 		name string
 		v    float64
@@ -89,6 +90,17 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("refresh, lookahead and buckets must be positive"))
 	}
 	return errors.Join(errs...)
+}
+
+// strategy is the strategy the simulation runs: the configured one, its hashes salted by the seed
+// so seeds draw different assignments, under the bandit unless a policy is named.
+func (c Config) strategy() strategy.Config {
+	sc := c.Creatives.Strategy
+	sc.Salt += "/seed-" + strconv.FormatUint(c.Seed, 10)
+	if sc.Policy == "" {
+		sc.Policy = strategy.ChooseThompson // the simulator's default
+	}
+	return sc
 }
 
 // effect is arm's click multiplier.

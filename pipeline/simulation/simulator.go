@@ -56,7 +56,7 @@ type Data struct {
 // truth.
 func Run(ctx context.Context, cfg Config, data Data) (Result, error) {
 	cfg = cfg.withDefaults()
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return Result{}, fmt.Errorf("simulate: %w", err)
 	}
 	w, err := newWorld(data.Events, data.BadRows)
@@ -75,11 +75,7 @@ func Run(ctx context.Context, cfg Config, data Data) (Result, error) {
 
 func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*sim, error) {
 	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), pending: map[string]schemas.Ad{}}
-	sc := cfg.Creatives.Strategy
-	sc.Salt += "/seed-" + strconv.FormatUint(cfg.Seed, 10)
-	if sc.Policy == "" {
-		sc.Policy = strategy.ChooseThompson // the simulator's default
-	}
+	sc := cfg.strategy()
 	chooser, err := strategy.New(sc, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)

@@ -45,6 +45,11 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 			testEvent("clk:3", schemas.Click, "h1", 0),
 			testEvent("imp:lost", schemas.Impression, "not-landed", 0),
 		},
+		Failures: []schemas.FailedEvent{
+			testFailure("clickstream/0/1", schemas.MalformedJSON),
+			testFailure("clickstream/0/2", schemas.MalformedJSON),
+			testFailure("clickstream/1/9", schemas.MissingUser),
+		},
 	}
 	for range 2 { // a redelivery changes nothing
 		if err := w.Write(t.Context(), rows); err != nil {
@@ -64,6 +69,10 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	}
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Errorf("cells:\n%+v\nwant\n%+v", d.Cells, want)
+	}
+	// Dead letters count once each, by kind, however often they were written.
+	if want := map[string]uint64{"malformed_json": 2, "missing_user": 1}; !reflect.DeepEqual(d.Failures, want) {
+		t.Errorf("failures by kind %v, want %v", d.Failures, want)
 	}
 	sort.Slice(d.Logged, func(i, j int) bool { return d.Logged[i].Action < d.Logged[j].Action })
 	wantLogged := []stats.Logged{

@@ -167,7 +167,7 @@ func (m *Model) callOptions() []llms.CallOption {
 	return opts
 }
 
-// classify wraps err around the creative package's retryable sentinels, from the HTTP status
+// classify wraps err around the model chain's retryable sentinels (modelchain.ErrRateLimited …), from the HTTP status
 // the transport saw, or the kind of transport failure.
 func (m *Model) classify(ctx context.Context, err error, obs *observation) error {
 	status, after := obs.get()

@@ -218,18 +218,26 @@ func TestAnthropic(t *testing.T) {
 	if !errors.Is(err, modelchain.ErrRateLimited) || !errors.As(err, &ra) || ra.After != 3*time.Second {
 		t.Errorf("anthropic 429: %v", err)
 	}
-	if _, err := New(Config{Provider: ProviderAnthropic, Model: "m"}, nil); err == nil {
-		t.Error("anthropic without a key accepted")
+	keyless := testConfig(ProviderAnthropic, srv.URL)
+	keyless.APIKey = ""
+	if _, err := New(keyless, nil); err == nil || !strings.Contains(err.Error(), "api_key") {
+		t.Errorf("anthropic without a key: %v, want an error naming api_key", err)
 	}
 }
 
+// A configuration valid but for one key is refused with an error naming that key.
 func TestNewRejects(t *testing.T) {
-	for name, cfg := range map[string]Config{
-		"no model":         {Provider: ProviderOpenAI},
-		"unknown provider": {Provider: "palm", Model: "m"},
+	for key, spoil := range map[string]func(*Config){
+		"model":    func(c *Config) { c.Model = "" },
+		"provider": func(c *Config) { c.Provider = "palm" },
 	} {
-		if _, err := New(cfg, nil); err == nil {
-			t.Errorf("%s: accepted", name)
+		cfg := testConfig(ProviderOpenAI, "http://127.0.0.1:1/v1")
+		if _, err := New(cfg, nil); err != nil {
+			t.Fatalf("the valid configuration: %v", err)
+		}
+		spoil(&cfg)
+		if _, err := New(cfg, nil); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("bad %s: %v, want an error naming it", key, err)
 		}
 	}
 }
