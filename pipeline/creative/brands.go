@@ -1,10 +1,11 @@
 package creative
 
 import (
-	"github.com/adshift/adshift/pipeline/catalog"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/adshift/adshift/pipeline/catalog"
 )
 
 // brandSet finds the catalogue's brand names in copy, so the guard can hold a creative to the

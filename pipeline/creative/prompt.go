@@ -7,14 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/adshift/adshift/pipeline/catalog"
-	"github.com/adshift/adshift/pipeline/strategy"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"text/template"
+
+	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/strategy"
 )
 
 //go:embed prompts/v1

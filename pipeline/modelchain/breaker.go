@@ -2,9 +2,10 @@ package modelchain
 
 import (
 	"context"
-	"github.com/adshift/adshift/pipeline/creative"
 	"sync"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/creative"
 )
 
 // BreakerConfig says when the circuit breaker opens and for how long.

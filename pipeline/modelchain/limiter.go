@@ -3,9 +3,10 @@ package modelchain
 import (
 	"context"
 	"fmt"
-	"github.com/adshift/adshift/pipeline/creative"
 	"sync"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/creative"
 )
 
 // LimitConfig bounds what the stage asks of the model, across every partition worker.

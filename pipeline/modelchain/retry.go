@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/adshift/adshift/pipeline/creative"
 	"math/rand/v2"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/creative"
 )
 
 // RetryConfig bounds retries of a model request.
