@@ -27,8 +27,8 @@ type evaluator struct {
 	users    map[string]*shopper
 	shoppers []*shopper // in order of first appearance, so resampling is reproducible
 	popular  *counter
-	next     map[string]*counter // category → the categories shoppers moved to after it
-	days     map[userDay]struct{}
+	next     map[string]*counter  // category → the categories shoppers moved to after it
+	days     map[userDay]struct{} // active shopper-days after the guard
 
 	events  int
 	noCat   int
@@ -109,7 +109,9 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	if e.part.Events(user) == before {
 		return nil // dead-lettered, skipped or a repeat: the profile did not see it
 	}
-	e.days[userDay{user, ev.Timestamp.UnixMilli() / dayMillis}] = struct{}{}
+	if scoring {
+		e.days[userDay{user, ev.Timestamp.UnixMilli() / dayMillis}] = struct{}{}
+	}
 	if cat == "" {
 		e.noCat++
 		return nil

@@ -24,7 +24,7 @@ type Data struct {
 	ModelVersion  string         `json:"model_version,omitempty"`
 	Resamples     int            `json:"bootstrap_resamples"`
 	ConfirmEvents int            `json:"confirm_next_events"`
-	UserDays      int            `json:"active_user_days"`
+	UserDays      int            `json:"active_user_days"` // after the guard, as the triggers
 	ShiftsPerDay  float64        `json:"shifts_per_active_user_day"`
 }
 
