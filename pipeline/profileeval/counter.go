@@ -32,23 +32,6 @@ func (c *counter) top(dst []string, k int, exclude func(string) bool) []string {
 	return firstK(dst, c.order, k, exclude)
 }
 
-// recency keeps a shopper's distinct categories, the most recently seen first.
-type recency []string
-
-func (r *recency) see(cat string) {
-	s := *r
-	i := 0
-	for i < len(s) && s[i] != cat {
-		i++
-	}
-	if i == len(s) {
-		s = append(s, "")
-	}
-	copy(s[1:i+1], s[:i])
-	s[0] = cat
-	*r = s
-}
-
 // firstK appends to dst the first k of cats that exclude does not reject.
 func firstK(dst, cats []string, k int, exclude func(string) bool) []string {
 	for _, c := range cats {

@@ -103,5 +103,5 @@ func (s Trigger) done() Trigger {
 	return s
 }
 
-// name is how text output names the timer.
+// timerName is how text output names the timer.
 func (s Trigger) timerName() string { return fmt.Sprintf("every %d events", s.EveryKEvents) }
