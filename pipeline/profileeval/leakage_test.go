@@ -100,6 +100,9 @@ func TestLeakageGuard(t *testing.T) {
 		t.Errorf("scored %d events after the split, want some and fewer than the %d of the whole", nc.Scored, whole.Scored)
 	}
 
+	t.Logf("memoriser hit@1: %.3f on the events it memorised, %.3f on the %d events after its training span",
+		broken.HitAt1, nc.Predictors[modelName].HitAt1, nc.Scored)
+
 	// A model given with its training span's end scores no event before it, by any predictor.
 	last := events[len(events)-1].Timestamp
 	none := eval(Options{Model: &Model{Ranker: all, Until: last}})

@@ -50,12 +50,13 @@ func WriteText(w io.Writer, format, file string, r Report) error {
 				ci(s.HitAt10, s.CI95["hit_at_10"]), ci(s.MRR, s.CI95["mrr"]))
 		}
 		if len(t.ModelVsBest) > 0 {
-			p("model − best baseline")
+			diffs, bests := "model − best baseline", "  best baseline"
 			for _, m := range metricNames {
 				diff := t.ModelVsBest[m]
-				p("\t%s (%s)", ci(diff.Diff, diff.CI95), diff.Baseline)
+				diffs += "\t" + ci(diff.Diff, diff.CI95)
+				bests += "\t" + diff.Baseline
 			}
-			p("\n")
+			p("%s\n%s\n", diffs, bests)
 		}
 	}
 	tr := r.Triggers
