@@ -1,10 +1,8 @@
 package profileeval
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -13,27 +11,30 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// Evaluator runs events through one features partition of the in-memory runner — the same
-// checks, profiles and shift detector as the stage, with no Kafka — and scores what it learns: how well a profile's top
-// categories predict the shopper's next category, against simple baselines, and how often the
-// shifts it fires are confirmed by what the shopper does next, against a naive trigger. Events
-// go in the order they would arrive live (event time); it is not safe for concurrent use.
-type Evaluator struct {
+// evaluator runs events through one features partition of the in-memory runner — the same
+// checks, profiles and shift detector as the stage, with no Kafka — and scores, for every event
+// after the guard, what each predictor expected of it. Events go in the order they would
+// arrive live (event time); it is used by one goroutine.
+type evaluator struct {
 	run     *runner.Runner
 	part    *features.Partition
 	confirm int
+	model   *Model
+	preds   []predictor
+	guard   time.Time // events at or before it are learned from, never scored
+	freeze  bool      // transitions learn only from events at or before guard
 
-	users   map[string]*evalUser
-	popular map[string]int // category → events so far, all users
-	top3    []string       // the most popular categories so far, most popular first
-	days    map[userDay]struct{}
+	users    map[string]*shopper
+	shoppers []*shopper // in order of first appearance, so resampling is reproducible
+	popular  *counter
+	next     map[string]*counter  // category → the categories shoppers moved to after it
+	days     map[userDay]struct{} // active shopper-days after the guard
 
-	hits    [predictors][2]int // [predictor][@1, @3]
-	scored  int
 	events  int
 	noCat   int
 	failure map[string]int
 	shifts  []evalShift
+	buf     []string
 }
 
 type userDay struct {
@@ -41,12 +42,14 @@ type userDay struct {
 	day  int64
 }
 
-// evalUser is one shopper's history as the evaluation needs it.
-type evalUser struct {
-	cats   []string       // categories of the shopper's applied events, in order
-	tops   []string       // the profile's top short-horizon category after each of them
-	counts map[string]int // category → events
-	recent []string       // the last three distinct categories, latest first
+// shopper is one shopper's history as the evaluation needs it.
+type shopper struct {
+	cats     []string // categories of the shopper's applied events, in order
+	tops     []string // the profile's top short-horizon category after each of them
+	from     int      // index in cats of the first event after the guard
+	distinct recency  // distinct categories, the latest first
+	counts   *counter
+	tally    [taskCount][]tally // [task][predictor]
 }
 
 type evalShift struct {
@@ -56,53 +59,44 @@ type evalShift struct {
 	top    string
 }
 
-// Predictors of the next category, in report order.
-const (
-	predShort = iota
-	predLong
-	predLast
-	predFrequent
-	predPopular
-	predictors
-)
-
-var predictorNames = [predictors]string{
-	predShort:    "profile (short horizon)",
-	predLong:     "profile (long horizon)",
-	predLast:     "last categories seen",
-	predFrequent: "user's most frequent",
-	predPopular:  "globally most popular",
-}
-
-// NewEvaluator returns an evaluator of cfg. confirm is how many of a shopper's next events may
-// confirm a shift.
-func NewEvaluator(ctx context.Context, cfg features.Config, confirm int) (*Evaluator, error) {
-	if confirm < 1 {
-		return nil, fmt.Errorf("evaluate: confirm %d is below 1", confirm)
+func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard time.Time, freeze bool) (*evaluator, error) {
+	if opt.Confirm < 1 {
+		return nil, fmt.Errorf("evaluate: confirm %d is below 1", opt.Confirm)
 	}
 	r, err := runner.New(ctx, runner.Config{Features: cfg})
 	if err != nil {
 		return nil, err
 	}
-	return &Evaluator{
+	e := &evaluator{
 		run:     r,
 		part:    r.Features(),
-		confirm: confirm,
-		users:   make(map[string]*evalUser),
-		popular: make(map[string]int),
+		confirm: opt.Confirm,
+		model:   opt.Model,
+		guard:   guard,
+		freeze:  freeze,
+		users:   make(map[string]*shopper),
+		popular: newCounter(),
+		next:    make(map[string]*counter),
 		days:    make(map[userDay]struct{}),
 		failure: make(map[string]int),
-	}, nil
+	}
+	for _, p := range predictors {
+		if p.name != modelName || e.model != nil {
+			e.preds = append(e.preds, p)
+		}
+	}
+	return e, nil
 }
 
-// Add scores the predictions for ev, then runs it through the partition as its next record.
-func (e *Evaluator) Add(ctx context.Context, ev schemas.Event) error {
+// add scores the predictions for ev, then runs it through the partition as its next record.
+func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	e.events++
 	user := ev.User()
 	cat := features.EventCategory(&ev)
 	u := e.users[user]
-	if u != nil && cat != "" && len(u.cats) > 0 {
-		e.predict(user, u, cat)
+	scoring := ev.Timestamp.After(e.guard)
+	if u != nil && cat != "" && len(u.cats) > 0 && scoring {
+		e.score(user, u, cat)
 	}
 	before := e.part.Events(user)
 	step, err := e.run.Run(ctx, []schemas.Event{ev})
@@ -115,22 +109,36 @@ func (e *Evaluator) Add(ctx context.Context, ev schemas.Event) error {
 	if e.part.Events(user) == before {
 		return nil // dead-lettered, skipped or a repeat: the profile did not see it
 	}
-	e.days[userDay{user, ev.Timestamp.UnixMilli() / dayMillis}] = struct{}{}
+	if scoring {
+		e.days[userDay{user, ev.Timestamp.UnixMilli() / dayMillis}] = struct{}{}
+	}
 	if cat == "" {
 		e.noCat++
 		return nil
 	}
 	if u == nil {
-		u = &evalUser{counts: make(map[string]int)}
+		u = &shopper{counts: newCounter()}
+		for t := range u.tally {
+			u.tally[t] = make([]tally, len(e.preds))
+		}
 		e.users[user] = u
+		e.shoppers = append(e.shoppers, u)
+	}
+	if !scoring {
+		u.from = len(u.cats) + 1
+	}
+	if len(u.cats) > 0 && (!scoring || !e.freeze) {
+		last := u.cats[len(u.cats)-1]
+		if e.next[last] == nil {
+			e.next[last] = newCounter()
+		}
+		e.next[last].add(cat)
 	}
 	u.cats = append(u.cats, cat)
-	u.tops = append(u.tops, e.topCategory(user, features.Short))
-	u.counts[cat]++
-	u.recent = slices.DeleteFunc(u.recent, func(c string) bool { return c == cat })
-	u.recent = slices.Insert(u.recent, 0, cat)[:min(3, len(u.recent)+1)]
-	e.popular[cat]++
-	e.updateTop3(cat)
+	u.tops = append(u.tops, e.topCategory(user))
+	u.counts.add(cat)
+	u.distinct.see(cat)
+	e.popular.add(cat)
 	for _, sh := range step.Shifts {
 		top := ""
 		if len(sh.Summary.Categories) > 0 {
@@ -143,57 +151,26 @@ func (e *Evaluator) Add(ctx context.Context, ev schemas.Event) error {
 
 var dayMillis = (24 * time.Hour).Milliseconds()
 
-func (e *Evaluator) predict(user string, u *evalUser, cat string) {
-	e.scored++
-	score := func(pred int, guesses []string) {
-		for i, g := range guesses[:min(3, len(guesses))] {
-			if g == cat {
-				if i == 0 {
-					e.hits[pred][0]++
-				}
-				e.hits[pred][1]++
-				return
-			}
+// score asks every predictor, for every task the event counts in, where it ranks cat.
+func (e *evaluator) score(user string, u *shopper, cat string) {
+	for t, tk := range tasks {
+		latest := u.distinct[:min(tk.skip, len(u.distinct))]
+		if slices.Contains(latest, cat) {
+			continue
+		}
+		q := query{user: user, u: u, k: maxRank, skip: tk.skip,
+			exclude: func(c string) bool { return slices.Contains(latest, c) }}
+		for p, pred := range e.preds {
+			q.dst = e.buf[:0]
+			e.buf = pred.rank(e, q)
+			u.tally[t][p].add(slices.Index(e.buf, cat) + 1)
 		}
 	}
-	score(predShort, e.part.TopCategories(user, 3, features.Short))
-	score(predLong, e.part.TopCategories(user, 3, features.Long))
-	score(predLast, u.recent)
-	score(predFrequent, u.frequent())
-	score(predPopular, e.top3)
 }
 
-// frequent returns the shopper's categories by how many events named them, the most recently
-// seen first among equals.
-func (u *evalUser) frequent() []string {
-	seen := func(c string) int { // recency rank: 0 is the latest
-		if i := slices.Index(u.recent, c); i >= 0 {
-			return i
-		}
-		return len(u.recent)
-	}
-	return slices.SortedFunc(maps.Keys(u.counts), func(a, b string) int {
-		if c := cmp.Compare(u.counts[b], u.counts[a]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(seen(a), seen(b)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-}
-
-func (e *Evaluator) topCategory(user string, h features.Horizon) string {
-	if top := e.part.TopCategories(user, 3, h); len(top) > 0 {
+func (e *evaluator) topCategory(user string) string {
+	if top := e.part.TopCategories(user, 1, features.Short); len(top) > 0 {
 		return top[0]
 	}
 	return ""
-}
-
-func (e *Evaluator) updateTop3(cat string) {
-	if !slices.Contains(e.top3, cat) {
-		e.top3 = append(e.top3, cat)
-	}
-	slices.SortStableFunc(e.top3, func(a, b string) int { return cmp.Compare(e.popular[b], e.popular[a]) })
-	e.top3 = e.top3[:min(3, len(e.top3))]
 }

@@ -1,151 +1,153 @@
 package profileeval
 
 import (
-	"fmt"
 	"maps"
-	"slices"
+	"time"
 )
 
-// Report is what an evaluation found.
+// Report is what an evaluation found. Its JSON shape is relied on by scripts: tasks → task →
+// predictors → predictor → figures and ci95; triggers → trigger → figures.
 type Report struct {
+	Data     Data            `json:"data"`
+	Tasks    map[string]Task `json:"tasks"`
+	Triggers Triggers        `json:"triggers"`
+}
+
+// Data says what was evaluated and how.
+type Data struct {
 	Events        int            `json:"events"`
-	Users         int            `json:"users"`
+	Shoppers      int            `json:"shoppers"` // shoppers with a categorised event
 	NoCategory    int            `json:"events_without_category"`
 	DeadLetters   map[string]int `json:"dead_letters"`
-	ScoredEvents  int            `json:"scored_events"` // events with a category by a shopper seen before
-	HitRates      []HitRate      `json:"next_category_hit_rate"`
-	Shifts        ShiftScore     `json:"shifts"`
-	ShiftsByKind  []ShiftScore   `json:"shifts_by_reason"`
-	Naive         ShiftScore     `json:"naive_trigger"`
-	NaiveEvery    int            `json:"naive_every_k_events"`
+	TrainShare    float64        `json:"train_share"`
+	ScoredAfter   *time.Time     `json:"scored_after,omitempty"` // the leakage guard: no event at or before it is scored
+	ModelVersion  string         `json:"model_version,omitempty"`
+	Resamples     int            `json:"bootstrap_resamples"`
 	ConfirmEvents int            `json:"confirm_next_events"`
-	UserDays      int            `json:"active_user_days"`
+	UserDays      int            `json:"active_user_days"` // after the guard, as the triggers
 	ShiftsPerDay  float64        `json:"shifts_per_active_user_day"`
 }
 
-// HitRate is how often a predictor's first (and first three) guesses named the next category.
-type HitRate struct {
-	Predictor string  `json:"predictor"`
-	At1       float64 `json:"at1"`
-	At3       float64 `json:"at3"`
+// Task is how well each predictor ranked the categories of the events a task scores.
+type Task struct {
+	Scored     int              `json:"scored"`
+	Shoppers   int              `json:"shoppers"` // shoppers with a scored event
+	Predictors map[string]Score `json:"predictors"`
+	// ModelVsBest is, per figure, the model's minus the best baseline's on that figure, when a
+	// model was scored.
+	ModelVsBest map[string]Difference `json:"model_minus_best_baseline,omitempty"`
 }
 
-// ShiftScore counts triggers and how many of them the shopper's next events confirmed: at least
-// half of the next ConfirmEvents events with a category fall in the trigger's top category.
-// Triggers after which the shopper did nothing more are not scored.
-type ShiftScore struct {
-	Name      string  `json:"name"`
-	Triggers  int     `json:"triggers"`
-	Scored    int     `json:"scored"`
-	Confirmed int     `json:"confirmed"`
-	Precision float64 `json:"precision"`
+// Score is one predictor's figures on a task: the share of scored events whose category is its
+// first guess, among its first 3 and first 10, and the mean reciprocal rank within the first 10
+// (0 beyond). CI95 holds the bootstrap 95% interval of each, by figure name.
+type Score struct {
+	HitAt1  float64               `json:"hit_at_1"`
+	HitAt3  float64               `json:"hit_at_3"`
+	HitAt10 float64               `json:"hit_at_10"`
+	MRR     float64               `json:"mrr"`
+	CI95    map[string][2]float64 `json:"ci95"`
 }
 
-// Report scores everything added so far.
-func (e *Evaluator) Report() Report {
+// Difference is the model's figure minus the best baseline's, with its bootstrap interval on
+// the same resamples of shoppers.
+type Difference struct {
+	Baseline string     `json:"baseline"`
+	Diff     float64    `json:"diff"`
+	CI95     [2]float64 `json:"ci95"`
+}
+
+// report scores everything added so far.
+func (e *evaluator) report(resamples int, share float64) Report {
 	r := Report{
-		Events:        e.events,
-		Users:         len(e.users),
-		NoCategory:    e.noCat,
-		DeadLetters:   maps.Clone(e.failure),
-		ScoredEvents:  e.scored,
-		ConfirmEvents: e.confirm,
-		UserDays:      len(e.days),
+		Data: Data{
+			Events:        e.events,
+			Shoppers:      len(e.users),
+			NoCategory:    e.noCat,
+			DeadLetters:   maps.Clone(e.failure),
+			TrainShare:    share,
+			Resamples:     resamples,
+			ConfirmEvents: e.confirm,
+			UserDays:      len(e.days),
+		},
+		Tasks: make(map[string]Task, taskCount),
 	}
-	for pred := range predictors {
-		r.HitRates = append(r.HitRates, HitRate{
-			Predictor: predictorNames[pred],
-			At1:       ratio(e.hits[pred][0], e.scored),
-			At3:       ratio(e.hits[pred][1], e.scored),
-		})
+	if !e.guard.IsZero() {
+		g := e.guard
+		r.Data.ScoredAfter = &g
 	}
-	r.Shifts = ShiftScore{Name: "shifts"}
-	byReason := map[string]*ShiftScore{}
-	for _, sh := range e.shifts {
-		u := e.users[sh.user]
-		scored, ok := e.confirmed(u.cats[sh.at+1:], sh.top)
-		r.Shifts.add(scored, ok)
-		b := byReason[sh.reason]
-		if b == nil {
-			b = &ShiftScore{Name: sh.reason}
-			byReason[sh.reason] = b
+	if e.model != nil {
+		r.Data.ModelVersion = e.model.Version
+	}
+	var scored []*shopper
+	for _, u := range e.shoppers {
+		if len(u.tally[0]) > 0 && u.tally[0][0].n > 0 {
+			scored = append(scored, u)
 		}
-		b.add(scored, ok)
 	}
-	for _, reason := range slices.Sorted(maps.Keys(byReason)) {
-		r.ShiftsByKind = append(r.ShiftsByKind, byReason[reason].done())
+	boot := bootstrap(scored, len(e.preds), resamples)
+	for t, tk := range tasks {
+		r.Tasks[tk.name] = e.task(t, scored, boot[t])
 	}
-	r.Shifts = r.Shifts.done()
-	r.NaiveEvery, r.Naive = e.naive(len(e.shifts))
-	if r.UserDays > 0 {
-		r.ShiftsPerDay = float64(len(e.shifts)) / float64(r.UserDays)
+	r.Triggers = e.triggers()
+	if r.Data.UserDays > 0 {
+		r.Data.ShiftsPerDay = float64(r.Triggers.Shift.Ads) / float64(r.Data.UserDays)
 	}
 	return r
 }
 
-// naive scores a trigger that fires at every k-th event with a category of each shopper and
-// claims the profile's top category then, with k chosen so it fires about as often as the
-// shift detector did.
-func (e *Evaluator) naive(target int) (int, ShiftScore) {
-	count := func(k int) int {
-		n := 0
-		for _, u := range e.users {
-			n += len(u.cats) / k
+func (e *evaluator) task(t int, scored []*shopper, boot [][]figures) Task {
+	out := Task{Predictors: make(map[string]Score, len(e.preds))}
+	point := make([]figures, len(e.preds))
+	for p, pred := range e.preds {
+		var s sums
+		for _, u := range scored {
+			s.add(u.tally[t][p], 1)
 		}
-		return n
+		point[p] = s.figures()
+		if p == 0 {
+			out.Scored = int(s.n)
+		}
+		sc := Score{HitAt1: point[p][0], HitAt3: point[p][1], HitAt10: point[p][2], MRR: point[p][3],
+			CI95: make(map[string][2]float64, metricCount)}
+		for m, name := range metricNames {
+			sc.CI95[name] = interval(column(boot[p], func(f figures) float64 { return f[m] }))
+		}
+		out.Predictors[pred.name] = sc
 	}
-	best, bestDiff := 1, -1
-	for k := 1; k <= 1000; k++ {
-		d := count(k) - target
-		if d < 0 {
-			d = -d
-		}
-		if bestDiff < 0 || d < bestDiff {
-			best, bestDiff = k, d
-		}
-	}
-	s := ShiftScore{Name: fmt.Sprintf("every %d events", best)}
-	for _, u := range e.users {
-		for at := best - 1; at < len(u.cats); at += best {
-			s.add(e.confirmed(u.cats[at+1:], u.tops[at]))
+	for _, u := range scored {
+		if u.tally[t][0].n > 0 {
+			out.Shoppers++
 		}
 	}
-	return best, s.done()
+	if e.model == nil || len(e.preds) < 2 {
+		return out
+	}
+	out.ModelVsBest = make(map[string]Difference, metricCount)
+	for m, name := range metricNames {
+		best := 1 // e.preds[0] is the model
+		for p := 2; p < len(e.preds); p++ {
+			if point[p][m] > point[best][m] {
+				best = p
+			}
+		}
+		diffs := make([]float64, len(boot[0]))
+		for r := range diffs {
+			diffs[r] = boot[0][r][m] - boot[best][r][m]
+		}
+		out.ModelVsBest[name] = Difference{
+			Baseline: e.preds[best].name,
+			Diff:     point[0][m] - point[best][m],
+			CI95:     interval(diffs),
+		}
+	}
+	return out
 }
 
-// confirmed reports whether the next events confirm top, and whether there were any to score.
-func (e *Evaluator) confirmed(next []string, top string) (scored, ok bool) {
-	next = next[:min(e.confirm, len(next))]
-	if len(next) == 0 || top == "" {
-		return false, false
+func column(fs []figures, get func(figures) float64) []float64 {
+	out := make([]float64, len(fs))
+	for i, f := range fs {
+		out[i] = get(f)
 	}
-	in := 0
-	for _, c := range next {
-		if c == top {
-			in++
-		}
-	}
-	return true, 2*in >= len(next)
-}
-
-func (s *ShiftScore) add(scored, ok bool) {
-	s.Triggers++
-	if scored {
-		s.Scored++
-	}
-	if ok {
-		s.Confirmed++
-	}
-}
-
-func (s ShiftScore) done() ShiftScore {
-	s.Precision = ratio(s.Confirmed, s.Scored)
-	return s
-}
-
-func ratio(n, d int) float64 {
-	if d == 0 {
-		return 0
-	}
-	return float64(n) / float64(d)
+	return out
 }

@@ -9,34 +9,66 @@ import (
 	"text/tabwriter"
 )
 
-// WriteText writes an evaluation of the dataset file (of format) as terminal tables.
+// WriteText writes an evaluation of the dataset file (of format) as terminal tables, every
+// figure with its bootstrap 95% interval.
 func WriteText(w io.Writer, format, file string, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	d := r.Data
 	p("profile-eval %s %s\n", format, file)
-	p("events %d, shoppers with categories %d, without category %d, scored (shopper seen before) %d\n",
-		r.Events, r.Users, r.NoCategory, r.ScoredEvents)
-	if len(r.DeadLetters) > 0 {
+	p("events %d, shoppers with categories %d, without category %d\n", d.Events, d.Shoppers, d.NoCategory)
+	if d.ScoredAfter != nil {
+		p("scored: events after %s (train share %g", d.ScoredAfter.UTC().Format("2006-01-02 15:04:05"), d.TrainShare)
+		if d.ModelVersion != "" {
+			p(", model %s", d.ModelVersion)
+		}
+		p(")\n")
+	} else {
+		p("scored: every event of a shopper seen before, prequentially\n")
+	}
+	if len(d.DeadLetters) > 0 {
 		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(r.DeadLetters)) {
-			parts = append(parts, fmt.Sprintf("%s=%d", k, r.DeadLetters[k]))
+		for _, k := range slices.Sorted(maps.Keys(d.DeadLetters)) {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, d.DeadLetters[k]))
 		}
 		p("dead letters: %s\n", strings.Join(parts, ", "))
 	}
-	p("\nnext-event category\thit@1\thit@3\n")
-	for _, h := range r.HitRates {
-		p("%s\t%.3f\t%.3f\n", h.Predictor, h.At1, h.At3)
+	ci := func(x float64, iv [2]float64) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", x, iv[0], iv[1]) }
+	for _, tk := range tasks {
+		t, ok := r.Tasks[tk.name]
+		if !ok {
+			continue
+		}
+		p("\n%s: %d events of %d shoppers, 95%% intervals over %d resamples of shoppers\n", tk.name, t.Scored, t.Shoppers, d.Resamples)
+		p("predictor\thit@1\thit@3\thit@10\tMRR@10\n")
+		for _, pred := range predictors {
+			s, ok := t.Predictors[pred.name]
+			if !ok {
+				continue
+			}
+			p("%s\t%s\t%s\t%s\t%s\n", pred.name, ci(s.HitAt1, s.CI95["hit_at_1"]), ci(s.HitAt3, s.CI95["hit_at_3"]),
+				ci(s.HitAt10, s.CI95["hit_at_10"]), ci(s.MRR, s.CI95["mrr"]))
+		}
+		if len(t.ModelVsBest) > 0 {
+			diffs, bests := "model − best baseline", "  best baseline"
+			for _, m := range metricNames {
+				diff := t.ModelVsBest[m]
+				diffs += "\t" + ci(diff.Diff, diff.CI95)
+				bests += "\t" + diff.Baseline
+			}
+			p("%s\n%s\n", diffs, bests)
+		}
 	}
-	p("\nshift precision (next %d events)\ttriggers\tscored\tconfirmed\tprecision\n", r.ConfirmEvents)
-	row := func(s ShiftScore) {
-		p("%s\t%d\t%d\t%d\t%.3f\n", s.Name, s.Triggers, s.Scored, s.Confirmed, s.Precision)
+	tr := r.Triggers
+	p("\ntrigger precision (next %d events)\tads\tscored\tconfirmed\tprecision\n", d.ConfirmEvents)
+	row := func(name string, s Trigger) {
+		p("%s\t%d\t%d\t%d\t%.3f\n", name, s.Ads, s.Scored, s.Confirmed, s.Precision)
 	}
-	row(r.Shifts)
-	for _, s := range r.ShiftsByKind {
-		s.Name = "  " + s.Name
-		row(s)
+	row("shift", tr.Shift)
+	for _, reason := range slices.Sorted(maps.Keys(tr.Shift.ByReason)) {
+		row("  "+reason, tr.Shift.ByReason[reason])
 	}
-	row(r.Naive)
-	p("\nshifts per active shopper per day\t%.3f\t(%d shifts over %d shopper-days)\n", r.ShiftsPerDay, r.Shifts.Triggers, r.UserDays)
+	row("timer_events ("+tr.TimerEvents.timerName()+")", tr.TimerEvents)
+	p("\nshifts per active shopper per day\t%.3f\t(%d shifts over %d shopper-days)\n", d.ShiftsPerDay, tr.Shift.Ads, d.UserDays)
 	return tw.Flush()
 }

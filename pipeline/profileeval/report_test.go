@@ -1,0 +1,133 @@
+package profileeval
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/schemas"
+)
+
+// repeater is a small stand-in model: the shopper's distinct recent categories, latest first.
+type repeater struct{}
+
+func (repeater) Rank(recent []string, k int, exclude func(string) bool) []Scored {
+	var out []Scored
+	seen := map[string]bool{}
+	for i := len(recent) - 1; i >= 0 && len(out) < k; i-- {
+		c := recent[i]
+		if !seen[c] && !exclude(c) {
+			seen[c] = true
+			out = append(out, Scored{Category: c, Score: float64(i)})
+		}
+	}
+	return out
+}
+
+func TestJSONShape(t *testing.T) {
+	events := read(t, "rees46", rees46)
+	r, err := Evaluate(context.Background(), features.DefaultConfig(), events, Options{
+		Confirm: 5, Resamples: 50, TrainShare: 0.7,
+		Train: func(train []schemas.Event) (Model, error) {
+			return Model{Ranker: repeater{}, Until: train[len(train)-1].Timestamp, Version: "repeater-1"}, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	get := func(v any, path ...string) any {
+		t.Helper()
+		for _, k := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%v: not an object at %q in %s", path, k, b)
+			}
+			if v, ok = m[k]; !ok {
+				t.Fatalf("%v: no %q", path, k)
+			}
+		}
+		return v
+	}
+	number := func(path ...string) float64 {
+		t.Helper()
+		x, ok := get(doc, path...).(float64)
+		if !ok {
+			t.Fatalf("%v is not a number", path)
+		}
+		return x
+	}
+	for _, tk := range tasks {
+		if number("tasks", tk.name, "scored") <= 0 {
+			t.Errorf("%s scored no events", tk.name)
+		}
+		for _, p := range predictors {
+			for _, m := range metricNames {
+				x := number("tasks", tk.name, "predictors", p.name, m)
+				iv, ok := get(doc, "tasks", tk.name, "predictors", p.name, "ci95", m).([]any)
+				if !ok || len(iv) != 2 || x < 0 || x > 1 {
+					t.Errorf("%s %s %s = %v, ci95 %v: want a share and a [lo, hi] pair", tk.name, p.name, m, x, iv)
+				}
+			}
+		}
+		base := get(doc, "tasks", tk.name, "model_minus_best_baseline", "hit_at_3", "baseline")
+		if s, _ := base.(string); s == "" || s == modelName {
+			t.Errorf("%s: model − best baseline is against %v", tk.name, base)
+		}
+	}
+	for _, trig := range []string{"shift", "timer_events"} {
+		if number("triggers", trig, "ads") <= 0 {
+			t.Errorf("trigger %s sent no ads", trig)
+		}
+		number("triggers", trig, "precision")
+	}
+	if v := get(doc, "data", "model_version"); v != "repeater-1" {
+		t.Errorf("model version %v, want the trained model's", v)
+	}
+}
+
+func TestIntervals(t *testing.T) {
+	ctx := context.Background()
+	events := read(t, "taobao", taobao)
+	eval := func(events []schemas.Event) Report {
+		t.Helper()
+		r, err := Evaluate(ctx, features.DefaultConfig(), events, Options{Confirm: 5, Resamples: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	few, many := eval(firstShoppers(events, 80)), eval(events)
+	for _, r := range []Report{few, many} {
+		for name, task := range r.Tasks {
+			for pred, s := range task.Predictors {
+				for m, x := range map[string]float64{"hit_at_1": s.HitAt1, "hit_at_3": s.HitAt3, "hit_at_10": s.HitAt10, "mrr": s.MRR} {
+					if iv := s.CI95[m]; !(iv[0] <= x && x <= iv[1]) {
+						t.Errorf("%d shoppers, %s %s %s: %.4f outside its interval %v", r.Data.Shoppers, name, pred, m, x, iv)
+					}
+				}
+			}
+		}
+	}
+	// Ten times the shoppers should give intervals about three times narrower; ask for
+	// narrower at all, on every figure that is not degenerate.
+	for name, task := range many.Tasks {
+		for pred, s := range task.Predictors {
+			for m, iv := range s.CI95 {
+				small := few.Tasks[name].Predictors[pred].CI95[m]
+				if wide, narrow := small[1]-small[0], iv[1]-iv[0]; wide > 0 && narrow >= wide {
+					t.Errorf("%s %s %s: interval %.4f wide over %d shoppers, %.4f over %d: want narrower with more",
+						name, pred, m, narrow, many.Data.Shoppers, wide, few.Data.Shoppers)
+				}
+			}
+		}
+	}
+}
