@@ -70,7 +70,7 @@ func (d *decoder) uint(what string, limit uint64) uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
+	if n <= 0 || n != len(binary.AppendUvarint(nil, v)) { // one encoding per number: one file per model
 		d.fail("%s: bad varint", what)
 		return 0
 	}
@@ -105,13 +105,23 @@ func (d *decoder) time(what string) time.Time {
 		return time.Time{}
 	}
 	sec, n := binary.Varint(d.b)
-	if n <= 0 {
+	if n <= 0 || n != len(binary.AppendVarint(nil, sec)) {
 		d.fail("%s: bad varint", what)
+		return time.Time{}
+	}
+	if sec < minUnix || sec > maxUnix {
+		d.fail("%s: %d s outside years 1 to 9999", what, sec)
 		return time.Time{}
 	}
 	d.b = d.b[n:]
 	return time.Unix(sec, int64(d.uint(what, 999_999_999))).UTC()
 }
+
+// The times a file may hold: years 1 to 9999, which time.Time represents exactly.
+const (
+	minUnix = -62135596800
+	maxUnix = 253402300799
+)
 
 // maxCount bounds every count, far above any real one, so sums stay exact in a float64.
 const maxCount = 1 << 48
@@ -142,7 +152,10 @@ func decodePayload(b []byte) (*Model, error) {
 	m.names = make([]string, 0, n)
 	seen := make(map[string]bool, n)
 	for range n {
-		l := d.int("name length", len(d.b))
+		l := d.int("name length", maxSetting)
+		if d.err == nil && l > len(d.b) {
+			d.fail("name of %d bytes, %d left", l, len(d.b))
+		}
 		if d.err != nil {
 			break
 		}

@@ -35,23 +35,47 @@ type candidate struct {
 	f  [numFeatures]float64
 }
 
-// candidates is the scratch of one ranking: the candidates, an index by category, the
-// shopper's distinct categories latest first. Reused across events by the trainer.
+// candidates is the scratch of one ranking: the candidates, the shopper's distinct categories
+// latest first, and an index from category id to candidate valid for the current generation
+// (a dense array rather than a map: the ids are small and dense, and a new generation clears
+// it in O(1)). Reused across events by the trainer; pooled by the model.
 type candidates struct {
 	list     []candidate
-	at       map[uint32]int
 	distinct []uint32
 	scores   []float64
+	slot     []int32  // by category id: the candidate's position, when stamp says so
+	stamp    []uint32 // by category id: the generation slot was set in
+	gen      uint32
 }
 
-func newCandidates() *candidates { return &candidates{at: make(map[uint32]int)} }
+// reset empties c for a ranking over ids below n.
+func (c *candidates) reset(n int) {
+	c.list, c.distinct = c.list[:0], c.distinct[:0]
+	if n > len(c.slot) {
+		c.slot = append(c.slot, make([]int32, n-len(c.slot))...)
+		c.stamp = append(c.stamp, make([]uint32, n-len(c.stamp))...)
+	}
+	c.gen++
+	if c.gen == 0 { // wrapped: stamps of 0 must not pass for the current generation
+		clear(c.stamp)
+		c.gen = 1
+	}
+}
+
+// find returns id's position among the candidates.
+func (c *candidates) find(id uint32) (int, bool) {
+	if c.stamp[id] != c.gen {
+		return 0, false
+	}
+	return int(c.slot[id]), true
+}
 
 // get returns id's candidate, adding it.
 func (c *candidates) get(id uint32) *candidate {
-	i, ok := c.at[id]
+	i, ok := c.find(id)
 	if !ok {
 		i = len(c.list)
-		c.at[id] = i
+		c.slot[id], c.stamp[id] = int32(i), c.gen
 		c.list = append(c.list, candidate{id: id})
 	}
 	return &c.list[i]
@@ -59,10 +83,10 @@ func (c *candidates) get(id uint32) *candidate {
 
 // gather fills c with the candidates for a shopper whose latest events are on the categories
 // h (oldest first): the categories of h, the counted successors of its latest distinct ones,
-// and the most popular categories, each with its features.
-func (c *candidates) gather(s *stats, cfg *Config, h []uint32) {
-	c.list, c.distinct = c.list[:0], c.distinct[:0]
-	clear(c.at)
+// and the most popular categories, each with its features. Every id in h is below n, and n is
+// at least the statistics' vocabulary.
+func (c *candidates) gather(s *stats, cfg *Config, h []uint32, n int) {
+	c.reset(n)
 	w := 1.0
 	for j := len(h) - 1; j >= 0; j-- {
 		f := c.get(h[j])

@@ -3,6 +3,7 @@ package interest
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,8 @@ type Model struct {
 	from, until          time.Time
 	trainedIn            time.Duration
 	version              string
+
+	scratch sync.Pool // of *candidates, so that concurrent Rank calls share buffers
 }
 
 // Scored is a category with the model's probability that the shopper engages with it next.
@@ -62,21 +65,33 @@ func (m *Model) Rank(recent []string, k int, exclude func(category string) bool)
 		}
 		h[i] = id
 	}
-	c := newCandidates()
-	c.gather(&m.stats, &m.cfg, h)
+	c, _ := m.scratch.Get().(*candidates)
+	if c == nil {
+		c = &candidates{}
+	}
+	defer m.scratch.Put(c)
+	c.gather(&m.stats, &m.cfg, h, len(m.names)+len(unknown))
 	c.score(&m.w)
-	out := make([]Scored, 0, len(c.list))
+	// The best k by insertion into a sorted prefix: k is small beside the candidates.
+	better := func(a, b Scored) bool {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Category, b.Category)) < 0
+	}
+	out := make([]Scored, 0, min(k, len(c.list)))
 	for i := range c.list {
-		name := m.name(c.list[i].id, unknown)
-		if exclude != nil && exclude(name) {
+		s := Scored{Category: m.name(c.list[i].id, unknown), Score: c.scores[i]}
+		if len(out) == k && !better(s, out[k-1]) || exclude != nil && exclude(s.Category) {
 			continue
 		}
-		out = append(out, Scored{Category: name, Score: c.scores[i]})
+		if len(out) < k {
+			out = append(out, s)
+		} else {
+			out[k-1] = s
+		}
+		for j := len(out) - 1; j > 0 && better(out[j], out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
 	}
-	slices.SortFunc(out, func(a, b Scored) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Category, b.Category))
-	})
-	return out[:min(k, len(out))]
+	return out
 }
 
 // name is the category of id, looking past the vocabulary into unknown.

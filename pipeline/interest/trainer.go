@@ -34,7 +34,7 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 		ids:     make(map[string]uint32),
 		users:   make(map[string][]uint32),
 		w:       initialWeights(),
-		scratch: newCandidates(),
+		scratch: &candidates{},
 		started: time.Now(),
 	}, nil
 }
@@ -70,8 +70,8 @@ func (t *Trainer) Add(user, category string, at time.Time) {
 // candidates (when it is not, no weighting of these features could have ranked it).
 func (t *Trainer) learn(h []uint32, next uint32) {
 	c := t.scratch
-	c.gather(&t.stats, &t.cfg, h)
-	pos, ok := c.at[next]
+	c.gather(&t.stats, &t.cfg, h, len(t.names))
+	pos, ok := c.find(next)
 	if !ok {
 		return
 	}
