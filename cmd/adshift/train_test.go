@@ -30,14 +30,7 @@ func TestTrainWritesModelAndCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(out + ".card.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var card interest.Card
-	if err := json.Unmarshal(raw, &card); err != nil {
-		t.Fatal(err)
-	}
+	card := readCard(t, out+".card.json")
 	if card.Version != m.Version() || card.Events != m.Card().Events || card.Categories != m.Card().Categories {
 		t.Errorf("card %+v for a model of version %s, %d events", card, m.Version(), m.Card().Events)
 	}
@@ -58,18 +51,25 @@ func TestTrainWritesModelAndCard(t *testing.T) {
 	if err := runTrain(t.Context(), trainOptions{format: "rees46", file: rees46File, out: out}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	raw, err = os.ReadFile(out + ".card.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all interest.Card
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
+	all := readCard(t, out+".card.json")
 	if all.Events <= card.Events || !all.Until.After(until) || all.Version == card.Version {
 		t.Errorf("the whole file: %d events until %v, version %s; up to %v: %d events, version %s",
 			all.Events, all.Until, all.Version, until, card.Events, card.Version)
 	}
+}
+
+// readCard reads a model card file.
+func readCard(t *testing.T, path string) interest.Card {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var card interest.Card
+	if err := json.Unmarshal(raw, &card); err != nil {
+		t.Fatal(err)
+	}
+	return card
 }
 
 func TestTrainRejectsAnUnknownFormat(t *testing.T) {
