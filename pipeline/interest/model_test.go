@@ -1,6 +1,7 @@
 package interest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func (h hits) rate3() float64 { return float64(h.at3) / float64(h.n) }
 
 // heldOut trains on the first 70% of events by time and scores the next category of every
 // later event of a shopper with a history, for the model, the popularity ranking of the
-// training span and the shopper's last category.
+// training span and the shopper's own latest distinct categories, latest first.
 func heldOut(t *testing.T, events []event) (model, popular, last hits) {
 	t.Helper()
 	cut := len(events) * 7 / 10
@@ -88,25 +89,40 @@ func heldOut(t *testing.T, events []event) (model, popular, last hits) {
 			}
 			model.add(top, e.category)
 			popular.add(pop, e.category)
-			last.add(h[len(h)-1:], e.category)
+			last.add(latestDistinct(h, 3), e.category)
 		}
 		recent[e.user] = append(h, e.category)
 	}
 	return model, popular, last
 }
 
-func TestModelBeatsPopularityOnLaterEvents(t *testing.T) {
+// latestDistinct returns up to n distinct categories of h, latest first.
+func latestDistinct(h []string, n int) []string {
+	var out []string
+	for j := len(h) - 1; j >= 0 && len(out) < n; j-- {
+		if !slices.Contains(out, h[j]) {
+			out = append(out, h[j])
+		}
+	}
+	return out
+}
+
+func TestModelBeatsBaselinesOnLaterEvents(t *testing.T) {
 	for _, d := range []struct{ format, file string }{{"taobao", taobao}, {"rees46", rees46}} {
 		t.Run(d.format, func(t *testing.T) {
 			model, popular, last := heldOut(t, readEvents(t, d.format, d.file))
-			t.Logf("%d held-out events: model hit@1 %.3f hit@3 %.3f; popular %.3f %.3f; last category %.3f",
-				model.n, model.rate1(), model.rate3(), popular.rate1(), popular.rate3(), last.rate1())
+			t.Logf("%d held-out events: hit@1, hit@3 of the model %.4f %.4f; popular %.4f %.4f; the shopper's latest %.4f %.4f",
+				model.n, model.rate1(), model.rate3(), popular.rate1(), popular.rate3(), last.rate1(), last.rate3())
 			if model.n < 1000 {
 				t.Fatalf("only %d held-out events scored", model.n)
 			}
 			if model.at3 <= popular.at3 || model.at1 <= popular.at1 {
 				t.Errorf("model hit@1 %.3f hit@3 %.3f, not above popularity's %.3f %.3f",
 					model.rate1(), model.rate3(), popular.rate1(), popular.rate3())
+			}
+			// Transitions earn their place in the top 3: above the shopper's own latest three.
+			if model.at3 <= last.at3 {
+				t.Errorf("model hit@3 %.4f, not above the shopper's latest 3 categories' %.4f", model.rate3(), last.rate3())
 			}
 		})
 	}
