@@ -47,6 +47,7 @@ func newRoot() *cobra.Command {
 		newReplayCmd(a),
 		newSimulateCmd(a),
 		newProfileEvalCmd(a),
+		newTrainCmd(a),
 		newMigrateCmd(a),
 		newReportCmd(a),
 		newDeliverCmd(a),

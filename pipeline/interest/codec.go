@@ -1,0 +1,206 @@
+package interest
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+)
+
+// The payload: the config, the span and counts, the weights, the vocabulary, then per category
+// its events, its moves out and its successors (id, count), then the popular ids. Integers are
+// uvarints (times varints), reals IEEE-754 bits; everything in category-id order, and ids in
+// order of first appearance, so the bytes depend only on the events and their order.
+
+func encodePayload(m *Model) []byte {
+	var b []byte
+	u := func(v uint64) { b = binary.AppendUvarint(b, v) }
+	f := func(v float64) { b = binary.BigEndian.AppendUint64(b, math.Float64bits(v)) }
+	t := func(v time.Time) { b = binary.AppendVarint(b, v.Unix()); u(uint64(v.Nanosecond())) }
+	c := m.cfg
+	for _, v := range []int{c.History, c.RecentDistinct, c.Successors, c.SuccessorSlots, c.Popular} {
+		u(uint64(v))
+	}
+	f(c.Decay)
+	f(c.LearningRate)
+	t(m.from)
+	t(m.until)
+	u(uint64(m.events))
+	u(uint64(m.users))
+	u(uint64(m.steps))
+	for _, w := range m.w {
+		f(w)
+	}
+	u(uint64(len(m.names)))
+	for _, n := range m.names {
+		u(uint64(len(n)))
+		b = append(b, n...)
+	}
+	s := &m.stats
+	for i := range m.names {
+		u(uint64(s.pop[i]))
+		u(uint64(s.out[i]))
+		u(uint64(len(s.next[i].ids)))
+		for k, id := range s.next[i].ids {
+			u(uint64(id))
+			u(uint64(s.next[i].counts[k]))
+		}
+	}
+	u(uint64(len(s.popular.ids)))
+	for _, id := range s.popular.ids {
+		u(uint64(id))
+	}
+	return b
+}
+
+// decoder reads a payload, remembering the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (d *decoder) uint(what string, limit uint64) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 || n != len(binary.AppendUvarint(nil, v)) { // one encoding per number: one file per model
+		d.fail("%s: bad varint", what)
+		return 0
+	}
+	d.b = d.b[n:]
+	if v > limit {
+		d.fail("%s: %d above %d", what, v, limit)
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) int(what string, limit int) int { return int(d.uint(what, uint64(limit))) }
+
+func (d *decoder) float(what string) float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.fail("%s: truncated", what)
+		return 0
+	}
+	v := math.Float64frombits(binary.BigEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		d.fail("%s: %v", what, v)
+	}
+	return v
+}
+
+func (d *decoder) time(what string) time.Time {
+	if d.err != nil {
+		return time.Time{}
+	}
+	sec, n := binary.Varint(d.b)
+	if n <= 0 || n != len(binary.AppendVarint(nil, sec)) {
+		d.fail("%s: bad varint", what)
+		return time.Time{}
+	}
+	if sec < minUnix || sec > maxUnix {
+		d.fail("%s: %d s outside years 1 to 9999", what, sec)
+		return time.Time{}
+	}
+	d.b = d.b[n:]
+	return time.Unix(sec, int64(d.uint(what, 999_999_999))).UTC()
+}
+
+// The times a file may hold: years 1 to 9999, which time.Time represents exactly.
+const (
+	minUnix = -62135596800
+	maxUnix = 253402300799
+)
+
+// maxCount bounds every count, far above any real one, so sums stay exact in a float64.
+const maxCount = 1 << 48
+
+func decodePayload(b []byte) (*Model, error) {
+	d := &decoder{b: b}
+	m := &Model{}
+	c := &m.cfg
+	for _, p := range []*int{&c.History, &c.RecentDistinct, &c.Successors, &c.SuccessorSlots, &c.Popular} {
+		*p = d.int("config", maxSetting)
+	}
+	c.Decay = d.float("decay")
+	c.LearningRate = d.float("learning_rate")
+	if d.err == nil {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	m.from, m.until = d.time("from"), d.time("until")
+	m.events = d.int("events", maxCount)
+	m.users = d.int("users", maxCount)
+	m.steps = d.int("steps", maxCount)
+	for i := range m.w {
+		m.w[i] = d.float("weight")
+	}
+	// Every name takes at least one byte, which bounds the vocabulary by the payload.
+	n := d.int("categories", len(d.b))
+	m.names = make([]string, 0, n)
+	seen := make(map[string]bool, n)
+	for range n {
+		l := d.int("name length", maxSetting)
+		if d.err == nil && l > len(d.b) {
+			d.fail("name of %d bytes, %d left", l, len(d.b))
+		}
+		if d.err != nil {
+			break
+		}
+		name := string(d.b[:l])
+		d.b = d.b[l:]
+		if seen[name] {
+			d.fail("category %q twice", name)
+		}
+		seen[name] = true
+		m.names = append(m.names, name)
+	}
+	s := &m.stats
+	s.pop, s.out, s.next = make([]float64, n), make([]float64, n), make([]ranked, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		s.pop[i] = float64(d.uint("events", maxCount))
+		s.total += s.pop[i]
+		s.out[i] = float64(d.uint("moves", maxCount))
+		k := d.int("successors", c.Successors)
+		for range k {
+			id, cnt := d.uint("successor", uint64(n-1)), float64(d.uint("count", maxCount))
+			if r := &s.next[i]; len(r.counts) > 0 && r.counts[len(r.counts)-1] < cnt {
+				d.fail("successors of %d out of order", i)
+			}
+			s.next[i].ids = append(s.next[i].ids, uint32(id))
+			s.next[i].counts = append(s.next[i].counts, cnt)
+		}
+	}
+	k := d.int("popular", c.Popular)
+	for range k {
+		id := d.uint("popular", uint64(max(n-1, 0)))
+		if d.err == nil && n == 0 {
+			d.fail("popular category without a vocabulary")
+		}
+		if d.err != nil {
+			break
+		}
+		s.popular.ids = append(s.popular.ids, uint32(id))
+		s.popular.counts = append(s.popular.counts, s.pop[id])
+	}
+	if d.err == nil && len(d.b) > 0 {
+		d.fail("%d bytes after the payload", len(d.b))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	m.index()
+	return m, nil
+}

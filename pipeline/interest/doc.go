@@ -1,0 +1,59 @@
+// Package interest is adshift's learned interest model: for a shopper's latest categories it
+// gives a ranked distribution over the categories the shopper is likely to engage with next.
+// It is pure domain code with no infrastructure; `adshift train` builds a model from a dataset
+// (Trainer) and writes it as a versioned file (Write, Read).
+//
+// # The model
+//
+// A listwise softmax regression (a conditional logit) over a small candidate set. The
+// candidates for a shopper are the categories of their latest events, the most frequent next
+// categories of their latest distinct ones, and the most popular categories. Each candidate has
+// nine features (features.go): is it the latest category, the shopper's recency-decayed and
+// logarithmic counts of it, 1/its recency rank, P(it | latest category), recency-weighted
+// P(it | each of the latest distinct categories), log popularity, a bias, and whether the
+// shopper has never engaged with it. P(next | category) counts only moves to another category,
+// so transitions say where shoppers go, not that they stay.
+//
+// Why this and not a deep sequence model or embeddings first: on the shared data the shopper's
+// own latest category is already right 42% (Taobao) and 88% (REES46) of the time, and what
+// earns its place is knowing when and where a shopper moves on. A first-order transition table
+// with recency and a popularity prior captures that, learns in one streaming pass, scores in
+// microseconds and explains itself by nine weights on the model card. Measured offline by the
+// lead on a 70/30 time split, this ranker gave Taobao hit@1 0.425 / hit@3 0.609 against the
+// last category's 0.422 / 0.597, and REES46 0.875 / 0.906 against 0.876 / 0.895, with weights
+// fitted over 30 epochs. Learned here in the one streaming pass below, the same split gives
+// Taobao 0.425 / 0.608 and REES46 0.875 / 0.902 (model_test.go logs them), where the global
+// popularity ranking gets 0.053 / 0.130 and 0.237 / 0.317. Co-occurrence embeddings are a
+// later feature.
+//
+// # Training
+//
+// One pass, prequential: each event is first predicted from the statistics so far and the
+// shopper's history, the weights take one gradient step on the listwise log-likelihood of the
+// category that came, and only then is the event counted. So the ranker learns under exactly
+// the conditions it scores under (the same gather code, statistics that have not seen the
+// event), with no leakage inside training. The weights start at "latest category, then decayed
+// history", the strongest simple rule, so early predictions are sane.
+//
+// # Memory
+//
+// Training memory grows with the vocabulary and the shoppers, never with the events: per
+// category its event count and at most SuccessorSlots next-category counters; per shopper the
+// categories of its latest History events. The counters are Space-Saving (Metwally et al.):
+// when a category's slots are full, a new next category takes the lowest counter's place with
+// its count plus one. Unlike a count-min sketch it keeps the identities of the heavy successors
+// (which the candidates need), overestimates a count by at most the evicted count, and keeps
+// every successor seen in more than 1/SuccessorSlots of the moves; with twice as many slots
+// as successors used, the top ones are stable. Unlike periodic pruning it needs no schedule
+// and the same events always give the same counters.
+//
+// # Files and determinism
+//
+// A model file is a magic, a format version, a binary payload and the payload's SHA-256. Ids
+// are assigned in order of first appearance and everything is written in id order, so the same
+// events in the same order give the same bytes; Version is the payload's hash. Read returns
+// ErrFormat for bytes of another kind or format version and ErrCorrupt for a damaged file,
+// never panicking (fuzzed).
+//
+// A Trainer is used by one goroutine at a time; a Model is immutable and safe for any number.
+package interest

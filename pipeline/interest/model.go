@@ -1,0 +1,107 @@
+package interest
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Model is a trained interest model: frozen statistics and the ranker's weights. It is
+// immutable, so one Model serves any number of goroutines.
+type Model struct {
+	cfg   Config
+	names []string
+	ids   map[string]uint32
+	stats stats
+	w     [numFeatures]float64
+
+	events, users, steps int
+	from, until          time.Time
+	trainedIn            time.Duration
+	version              string
+
+	scratch sync.Pool // of *candidates, so that concurrent Rank calls share buffers
+}
+
+// Scored is a category with the model's probability that the shopper engages with it next.
+type Scored struct {
+	Category string
+	Score    float64
+}
+
+// index builds the name lookup and the version from the fields.
+func (m *Model) index() {
+	m.ids = make(map[string]uint32, len(m.names))
+	for i, n := range m.names {
+		m.ids[n] = uint32(i)
+	}
+	m.version = versionOf(encodePayload(m))
+}
+
+// Rank returns up to k categories the shopper is likely to engage with next, best first,
+// skipping those exclude reports true (nil excludes none). recent is the shopper's categories,
+// oldest first (events, not distinct; the model reads what it needs from the end).
+//
+// A score is the ranker's probability over all its candidates, excluded ones included, so
+// scores do not change with what a caller excludes. Categories the model has never seen may
+// be ranked from the shopper's own history; a shopper without one gets the popular categories.
+func (m *Model) Rank(recent []string, k int, exclude func(category string) bool) []Scored {
+	if k <= 0 {
+		return nil
+	}
+	recent = recent[max(0, len(recent)-m.cfg.History):]
+	h := make([]uint32, len(recent))
+	var unknown []string // categories outside the vocabulary, numbered after it
+	for i, name := range recent {
+		id, ok := m.ids[name]
+		if !ok {
+			j := slices.Index(unknown, name)
+			if j < 0 {
+				j = len(unknown)
+				unknown = append(unknown, name)
+			}
+			id = uint32(len(m.names) + j)
+		}
+		h[i] = id
+	}
+	c, _ := m.scratch.Get().(*candidates)
+	if c == nil {
+		c = &candidates{}
+	}
+	defer m.scratch.Put(c)
+	c.gather(&m.stats, &m.cfg, h, len(m.names)+len(unknown))
+	c.score(&m.w)
+	// The best k by insertion into a sorted prefix: k is small beside the candidates.
+	better := func(a, b Scored) bool {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Category, b.Category)) < 0
+	}
+	out := make([]Scored, 0, min(k, len(c.list)))
+	for i := range c.list {
+		s := Scored{Category: m.name(c.list[i].id, unknown), Score: c.scores[i]}
+		if len(out) == k && !better(s, out[k-1]) || exclude != nil && exclude(s.Category) {
+			continue
+		}
+		if len(out) < k {
+			out = append(out, s)
+		} else {
+			out[k-1] = s
+		}
+		for j := len(out) - 1; j > 0 && better(out[j], out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// name is the category of id, looking past the vocabulary into unknown.
+func (m *Model) name(id uint32, unknown []string) string {
+	if int(id) < len(m.names) {
+		return m.names[id]
+	}
+	return unknown[int(id)-len(m.names)]
+}
+
+// Version is the content hash of the model file's payload: two models with the same version
+// rank alike.
+func (m *Model) Version() string { return m.version }

@@ -1,0 +1,129 @@
+package interest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/sources/dataset"
+)
+
+// The shared real data (see ../../../shared/data/README.md for sources and terms).
+const (
+	taobao = "../../../shared/data/taobao/UserBehavior_first815users.csv"
+	rees46 = "../../../shared/data/rees46/2019-Oct_head17434.csv"
+)
+
+// event is one interest event as the trainer takes it.
+type event struct {
+	user, category string
+	at             time.Time
+}
+
+// readEvents reads a dataset's events with a category, in event-time order.
+func readEvents(t testing.TB, format, file string) []event {
+	t.Helper()
+	evs, _, err := dataset.ReadAll(format, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []event
+	for i := range evs {
+		if c := features.EventCategory(&evs[i]); c != "" {
+			out = append(out, event{evs[i].User(), c, evs[i].Timestamp})
+		}
+	}
+	return out
+}
+
+// train trains a model with cfg on events.
+func train(t testing.TB, cfg Config, events []event) *Model {
+	t.Helper()
+	tr, err := NewTrainer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		tr.Add(e.user, e.category, e.at)
+	}
+	return tr.Model()
+}
+
+// hits is how often a predictor's top 1 and top 3 hold the next category.
+type hits struct{ at1, at3, n int }
+
+func (h *hits) add(ranked []string, next string) {
+	h.n++
+	for i, c := range ranked[:min(3, len(ranked))] {
+		if c == next {
+			h.at3++
+			if i == 0 {
+				h.at1++
+			}
+		}
+	}
+}
+
+func (h hits) rate1() float64 { return float64(h.at1) / float64(h.n) }
+func (h hits) rate3() float64 { return float64(h.at3) / float64(h.n) }
+
+// heldOut trains on the first 70% of events by time and scores the next category of every
+// later event of a shopper with a history, for the model, the popularity ranking of the
+// training span and the shopper's own latest distinct categories, latest first.
+func heldOut(t *testing.T, events []event) (model, popular, last hits) {
+	t.Helper()
+	cut := len(events) * 7 / 10
+	m := train(t, DefaultConfig(), events[:cut])
+	var pop []string
+	for _, s := range m.Rank(nil, 3, nil) {
+		pop = append(pop, s.Category)
+	}
+	recent := map[string][]string{}
+	for i, e := range events {
+		h := recent[e.user]
+		if i >= cut && len(h) > 0 {
+			var top []string
+			for _, s := range m.Rank(h, 3, nil) {
+				top = append(top, s.Category)
+			}
+			model.add(top, e.category)
+			popular.add(pop, e.category)
+			last.add(latestDistinct(h, 3), e.category)
+		}
+		recent[e.user] = append(h, e.category)
+	}
+	return model, popular, last
+}
+
+// latestDistinct returns up to n distinct categories of h, latest first.
+func latestDistinct(h []string, n int) []string {
+	var out []string
+	for j := len(h) - 1; j >= 0 && len(out) < n; j-- {
+		if !slices.Contains(out, h[j]) {
+			out = append(out, h[j])
+		}
+	}
+	return out
+}
+
+func TestModelBeatsBaselinesOnLaterEvents(t *testing.T) {
+	for _, d := range []struct{ format, file string }{{"taobao", taobao}, {"rees46", rees46}} {
+		t.Run(d.format, func(t *testing.T) {
+			model, popular, last := heldOut(t, readEvents(t, d.format, d.file))
+			t.Logf("%d held-out events: hit@1, hit@3 of the model %.4f %.4f; popular %.4f %.4f; the shopper's latest %.4f %.4f",
+				model.n, model.rate1(), model.rate3(), popular.rate1(), popular.rate3(), last.rate1(), last.rate3())
+			if model.n < 1000 {
+				t.Fatalf("only %d held-out events scored", model.n)
+			}
+			if model.at3 <= popular.at3 || model.at1 <= popular.at1 {
+				t.Errorf("model hit@1 %.3f hit@3 %.3f, not above popularity's %.3f %.3f",
+					model.rate1(), model.rate3(), popular.rate1(), popular.rate3())
+			}
+			// Transitions earn their place in the top 3: above the shopper's own latest three.
+			if model.at3 <= last.at3 {
+				t.Errorf("model hit@3 %.4f, not above the shopper's latest 3 categories' %.4f", model.rate3(), last.rate3())
+			}
+		})
+	}
+}

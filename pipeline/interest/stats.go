@@ -1,0 +1,92 @@
+package interest
+
+// stats are the counts the features read: how often each category was engaged with, the
+// most popular ones, and per category its most frequent next categories. The trainer updates
+// them after each event; a model holds a frozen copy.
+type stats struct {
+	pop     []float64 // events per category id
+	total   float64   // events
+	popular ranked    // the Config.Popular most engaged categories, exact
+	next    []ranked  // per category id, its next categories (Space-Saving counters)
+	out     []float64 // per category id, the transitions out of it counted
+}
+
+// successors returns the counted next categories of id, highest first; none for ids the
+// statistics do not know.
+func (s *stats) successors(id uint32) *ranked {
+	if int(id) >= len(s.next) {
+		return &ranked{}
+	}
+	return &s.next[id]
+}
+
+// popularity is id's share of the events; 0 for ids the statistics do not know.
+func (s *stats) popularity(id uint32) float64 {
+	if int(id) >= len(s.pop) || s.total == 0 {
+		return 0
+	}
+	return s.pop[id] / s.total
+}
+
+// transition is the estimated P(to | from) among moves to another category, smoothed by 2
+// pseudo-moves so that a category seen leaving once does not claim certainty.
+func (s *stats) transition(from uint32, i int) float64 {
+	return s.next[from].counts[i] / (s.out[from] + 2)
+}
+
+// grow makes room for category id.
+func (s *stats) grow(id uint32) {
+	for int(id) >= len(s.pop) {
+		s.pop = append(s.pop, 0)
+		s.next = append(s.next, ranked{})
+		s.out = append(s.out, 0)
+	}
+}
+
+// engage counts one event on id, keeping the popular list exact: counts only grow by one, so
+// an id enters the list only by passing its lowest entry.
+func (s *stats) engage(id uint32, popular int) {
+	s.pop[id]++
+	s.total++
+	c := s.pop[id]
+	switch i := s.popular.find(id); {
+	case i >= 0:
+		s.popular.set(i, c)
+	case len(s.popular.ids) < popular:
+		s.popular.push(id, c)
+	case c > s.popular.counts[len(s.popular.ids)-1]:
+		s.popular.replaceLast(id, c)
+	}
+}
+
+// move counts one move from one category to another with the Space-Saving algorithm over
+// slots counters: a next category not counted yet takes the lowest counter's place and count
+// plus one, so a count overestimates by at most the evicted count and every category moved to
+// more than out/slots times is kept.
+func (s *stats) move(from, to uint32, slots int) {
+	s.out[from]++
+	r := &s.next[from]
+	switch i := r.find(to); {
+	case i >= 0:
+		r.set(i, r.counts[i]+1)
+	case len(r.ids) < slots:
+		r.push(to, 1)
+	default:
+		r.replaceLast(to, r.counts[len(r.ids)-1]+1)
+	}
+}
+
+// freeze copies the statistics a model scores with: the successors cut to n per category.
+func (s *stats) freeze(n int) stats {
+	f := stats{
+		pop:     append([]float64(nil), s.pop...),
+		total:   s.total,
+		popular: s.popular.clone(len(s.popular.ids)),
+		next:    make([]ranked, len(s.next)),
+		out:     append([]float64(nil), s.out...),
+	}
+	for i := range s.next {
+		f.next[i] = s.next[i].clone(n)
+	}
+	return f
+}

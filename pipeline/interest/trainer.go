@@ -1,0 +1,124 @@
+package interest
+
+import (
+	"fmt"
+	"time"
+)
+
+// Trainer learns a model from interest events in one pass. Each event is first predicted from
+// the statistics so far and the shopper's latest events, the ranker takes a gradient step
+// towards the category that came, and only then do the statistics count it: the ranker never
+// learns from an event it has already counted. A Trainer is used by one goroutine at a time.
+type Trainer struct {
+	cfg     Config
+	names   []string
+	ids     map[string]uint32
+	stats   stats
+	users   map[string][]uint32 // per shopper, the categories of its latest cfg.History events
+	w       [numFeatures]float64
+	scratch *candidates
+	hist    []uint32
+
+	events, steps int
+	from, until   time.Time
+	started       time.Time
+}
+
+// NewTrainer returns a trainer with no events yet.
+func NewTrainer(cfg Config) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("interest model: %w", err)
+	}
+	return &Trainer{
+		cfg:     cfg,
+		ids:     make(map[string]uint32),
+		users:   make(map[string][]uint32),
+		w:       initialWeights(),
+		scratch: &candidates{},
+		started: time.Now(),
+	}, nil
+}
+
+// Add takes one interest event; events come in event-time order. Memory grows with the
+// category vocabulary (and a bounded short history per shopper), never with the event count.
+// An event without a shopper or a category is ignored.
+func (t *Trainer) Add(user, category string, at time.Time) {
+	if user == "" || category == "" {
+		return
+	}
+	id := t.intern(category)
+	h := t.users[user]
+	if len(h) > 0 {
+		t.learn(h, id)
+	}
+	t.stats.engage(id, t.cfg.Popular)
+	if len(h) > 0 && h[len(h)-1] != id {
+		t.stats.move(h[len(h)-1], id, t.cfg.SuccessorSlots)
+	}
+	t.users[user] = remember(h, id, t.cfg.History)
+
+	if t.events == 0 || at.Before(t.from) {
+		t.from = at
+	}
+	if at.After(t.until) {
+		t.until = at
+	}
+	t.events++
+}
+
+// learn predicts the next category for history h and steps towards next, when it is among the
+// candidates (when it is not, no weighting of these features could have ranked it).
+func (t *Trainer) learn(h []uint32, next uint32) {
+	c := t.scratch
+	c.gather(&t.stats, &t.cfg, h, len(t.names))
+	pos, ok := c.find(next)
+	if !ok {
+		return
+	}
+	c.score(&t.w)
+	c.step(&t.w, pos, t.cfg.LearningRate)
+	t.steps++
+}
+
+// remember appends id to a shopper's history, keeping its latest n entries.
+func remember(h []uint32, id uint32, n int) []uint32 {
+	if len(h) < n {
+		if h == nil {
+			h = make([]uint32, 0, min(n, 8))
+		}
+		return append(h, id)
+	}
+	copy(h, h[1:])
+	h[len(h)-1] = id
+	return h
+}
+
+// intern returns category's id, adding it to the vocabulary.
+func (t *Trainer) intern(category string) uint32 {
+	id, ok := t.ids[category]
+	if !ok {
+		id = uint32(len(t.names))
+		t.names = append(t.names, category)
+		t.ids[category] = id
+		t.stats.grow(id)
+	}
+	return id
+}
+
+// Model returns a snapshot of what the trainer has learned so far; the trainer may go on.
+func (t *Trainer) Model() *Model {
+	m := &Model{
+		cfg:    t.cfg,
+		names:  append([]string(nil), t.names...),
+		stats:  t.stats.freeze(t.cfg.Successors),
+		w:      t.w,
+		events: t.events,
+		users:  len(t.users),
+		steps:  t.steps,
+		from:   t.from,
+		until:  t.until,
+	}
+	m.index()
+	m.trainedIn = time.Since(t.started)
+	return m
+}
