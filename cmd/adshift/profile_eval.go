@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,17 +11,6 @@ import (
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
-
-// interestHooks plug an interest model into profile-eval: train fits one on the training span
-// of --train-share, load reads a --model file. Either may be nil; the flag that needs it then
-// says so.
-type interestHooks struct {
-	train func(events []schemas.Event) (profileeval.Model, error)
-	load  func(path string) (profileeval.Model, error)
-}
-
-// errNoModelLoader is returned for --model when no loader is wired.
-var errNoModelLoader = errors.New("--model needs the interest model package, which this build does not wire")
 
 func newProfileEvalCmd(a *app) *cobra.Command {
 	var format, file, modelFile string
@@ -43,16 +32,20 @@ active shopper per day.
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
 scores a model trained elsewhere, never on events at or before the last one it trained on.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: a.interest.train}
-			if modelFile != "" {
-				if a.interest.load == nil {
-					return errNoModelLoader
+			opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
+				m, err := learnInterest(cmd.Context(), train, time.Time{}, cmd.ErrOrStderr())
+				if err != nil {
+					return profileeval.Model{}, err
 				}
-				m, err := a.interest.load(modelFile)
+				return evalModel(m), nil
+			}}
+			if modelFile != "" {
+				m, err := readInterest(modelFile)
 				if err != nil {
 					return err
 				}
-				opt.Model = &m
+				em := evalModel(m)
+				opt.Model = &em
 			}
 			r, err := a.profileEval(cmd.Context(), format, file, opt)
 			if err != nil {

@@ -3,47 +3,30 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline/profileeval"
-	"github.com/adshift/adshift/schemas"
 )
-
-// lastSeen is a stand-in interest model: the shopper's latest category.
-type lastSeen struct{}
-
-func (lastSeen) Rank(recent []string, k int, exclude func(string) bool) []profileeval.Scored {
-	if c := recent[len(recent)-1]; k > 0 && !exclude(c) {
-		return []profileeval.Scored{{Category: c, Score: 1}}
-	}
-	return nil
-}
 
 func runProfileEval(t *testing.T, a *app, args ...string) (string, error) {
 	t.Helper()
 	cmd := newProfileEvalCmd(a)
-	var out bytes.Buffer
+	var out, errOut bytes.Buffer
 	cmd.SetOut(&out)
-	cmd.SetErr(&out)
+	cmd.SetErr(&errOut)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(t.Context())
 	return out.String(), err
 }
 
-func TestProfileEvalModelHooks(t *testing.T) {
+// --train-share trains the interest model on the first share and scores it on the rest only:
+// the model it scored is the one `adshift train --until` the guard's time writes. --model scores
+// such a file; a damaged one is a clear error.
+func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 	a := &app{cfg: config.Default()}
-	if _, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", "m.bin"); !errors.Is(err, errNoModelLoader) {
-		t.Fatalf("--model with no loader wired: %v, want %v", err, errNoModelLoader)
-	}
-
-	var trained int
-	a.interest.train = func(events []schemas.Event) (profileeval.Model, error) {
-		trained = len(events)
-		return profileeval.Model{Ranker: lastSeen{}, Until: events[len(events)-1].Timestamp, Version: "last-seen"}, nil
-	}
 	out, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--train-share", "0.7", "--json")
 	if err != nil {
 		t.Fatal(err)
@@ -52,23 +35,36 @@ func TestProfileEvalModelHooks(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("--json: %v\n%s", err, out)
 	}
-	if trained == 0 || trained >= r.Data.Events {
-		t.Errorf("trained on %d of %d events, want the first share", trained, r.Data.Events)
-	}
-	if _, ok := r.Tasks["next_category"].Predictors["model"]; !ok || r.Data.ModelVersion != "last-seen" {
-		t.Errorf("the trained model is not scored: version %q, predictors %v", r.Data.ModelVersion, r.Tasks["next_category"].Predictors)
+	if _, ok := r.Tasks["next_category"].Predictors["model"]; !ok || r.Data.ModelVersion == "" || r.Data.ScoredAfter == nil {
+		t.Fatalf("the trained model is not scored: version %q, scored after %v, predictors %v",
+			r.Data.ModelVersion, r.Data.ScoredAfter, r.Tasks["next_category"].Predictors)
 	}
 
-	a.interest.load = func(string) (profileeval.Model, error) {
-		return profileeval.Model{Ranker: lastSeen{}, Version: "loaded"}, nil
+	path := filepath.Join(t.TempDir(), "rees46.model")
+	var stdout, stderr bytes.Buffer
+	if err := runTrain(t.Context(), trainOptions{format: "rees46", file: rees46File, out: path, until: *r.Data.ScoredAfter}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
 	}
-	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", "m.bin")
+	m, err := readInterest(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"next_category:", "next_new_category:", "model − best baseline", "timer_events (every"} {
+	if m.Version() != r.Data.ModelVersion {
+		t.Errorf("profile-eval scored model %s; trained up to its guard %v, the model is %s",
+			r.Data.ModelVersion, r.Data.ScoredAfter, m.Version())
+	}
+
+	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"next_category:", "next_new_category:", "model − best baseline", m.Version()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text report lacks %q:\n%s", want, text)
 		}
+	}
+	if _, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", rees46File); err == nil ||
+		!strings.Contains(err.Error(), "interest model") {
+		t.Errorf("--model of a file that is no model: %v, want an interest model error", err)
 	}
 }

@@ -21,7 +21,6 @@ type app struct {
 	cfg        config.Config
 	log        *slog.Logger
 	reg        *prometheus.Registry
-	interest   interestHooks // set where an interest model is wired; empty scores baselines only
 }
 
 func newRoot() *cobra.Command {

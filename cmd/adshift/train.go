@@ -10,9 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/interest"
-	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
@@ -21,9 +19,6 @@ type trainOptions struct {
 	format, file, out string
 	until             time.Time // zero: no limit
 }
-
-// progressEvery is how many events pass between progress lines.
-const progressEvery = 1 << 20
 
 func newTrainCmd(*app) *cobra.Command {
 	var o trainOptions
@@ -65,29 +60,10 @@ func runTrain(ctx context.Context, o trainOptions, out, progress io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tr, err := interest.NewTrainer(interest.DefaultConfig())
+	m, err := learnInterest(ctx, events, o.until, progress)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for i := range events {
-		ev := &events[i]
-		if !o.until.IsZero() && ev.Timestamp.After(o.until) {
-			break
-		}
-		cat := features.EventCategory(ev)
-		if !isInterest(ev) || cat == "" {
-			continue
-		}
-		tr.Add(ev.User(), cat, ev.Timestamp)
-		if n++; n%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("train: %w", err)
-			}
-			fmt.Fprintf(progress, "train: %d of %d events, up to %s\n", n, len(events), ev.Timestamp.Format(time.RFC3339))
-		}
-	}
-	m := tr.Model()
 	if err := writeModel(o.out, m); err != nil {
 		return err
 	}
@@ -95,20 +71,6 @@ func runTrain(ctx context.Context, o trainOptions, out, progress io.Writer) erro
 	_, err = fmt.Fprintf(out, "trained on %d events (%d shoppers, %d categories) at %.0f events/s: model %s written to %s\n",
 		c.Events, c.Users, c.Categories, c.EventsPerSecond, c.Version, o.out)
 	return err
-}
-
-// isInterest reports the events that move a shopper's interest, as the features stage counts
-// them; promotion events and calls other than track do not.
-func isInterest(ev *schemas.Event) bool {
-	if ev.Type != schemas.TypeTrack {
-		return false
-	}
-	switch ev.Event {
-	case schemas.ProductViewed, schemas.ProductListViewed, schemas.ProductsSearched, schemas.ProductClicked,
-		schemas.ProductAddedWishlist, schemas.ProductAdded, schemas.CheckoutStarted, schemas.OrderCompleted:
-		return true
-	}
-	return false
 }
 
 // writeModel writes m to path and its card as JSON to path + ".card.json".

@@ -34,3 +34,23 @@ const (
 	skipOutcome  = "outcome_event" // Promotion Viewed / Clicked: an ad outcome, not an interest
 	skipDup      = "duplicate"     // a messageId the shopper's profile saw recently
 )
+
+// Interest tells the events that move a shopper's interest from the others, as the stage counts
+// them. Offline tools (adshift train, profile-eval's model) read events through it, so a model
+// learns from exactly what the stage profiles.
+type Interest struct{ kinds map[string]kind }
+
+// NewInterest returns the stage's reading of interest events.
+func NewInterest() Interest { return Interest{kinds: interestKinds(Weights{})} }
+
+// Category is the category ev moves its shopper's interest in: that of a track call of an
+// interest event that names one, else "".
+func (in Interest) Category(ev *schemas.Event) string {
+	if ev.Type != schemas.TypeTrack {
+		return ""
+	}
+	if _, ok := in.kinds[ev.Event]; !ok {
+		return ""
+	}
+	return EventCategory(ev)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/interest"
+	"github.com/adshift/adshift/pipeline/profileeval"
+	"github.com/adshift/adshift/schemas"
+)
+
+// progressEvery is how many events pass between progress lines.
+const progressEvery = 1 << 20
+
+// learnInterest trains the interest model on the interest events of events (in event-time
+// order) up to until (zero: all of them), writing a progress line to progress now and then.
+func learnInterest(ctx context.Context, events []schemas.Event, until time.Time, progress io.Writer) (*interest.Model, error) {
+	tr, err := interest.NewTrainer(interest.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	in := features.NewInterest()
+	n := 0
+	for i := range events {
+		ev := &events[i]
+		if !until.IsZero() && ev.Timestamp.After(until) {
+			break
+		}
+		cat := in.Category(ev)
+		if cat == "" {
+			continue
+		}
+		tr.Add(ev.User(), cat, ev.Timestamp)
+		if n++; n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("train: %w", err)
+			}
+			fmt.Fprintf(progress, "train: %d of %d events, up to %s\n", n, len(events), ev.Timestamp.Format(time.RFC3339))
+		}
+	}
+	return tr.Model(), nil
+}
+
+// readInterest reads the interest model file at path.
+func readInterest(path string) (*interest.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("interest model: %w", err)
+	}
+	defer f.Close()
+	m, err := interest.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("interest model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// evalModel is m as profile-eval scores it: never on events at or before the last it learned.
+func evalModel(m *interest.Model) profileeval.Model {
+	return profileeval.Model{Ranker: ranker{m}, Until: m.Card().Until, Version: m.Version()}
+}
+
+// ranker is an interest model seen through profile-eval's Ranker seam.
+type ranker struct{ m *interest.Model }
+
+func (r ranker) Rank(recent []string, k int, exclude func(string) bool) []profileeval.Scored {
+	got := r.m.Rank(recent, k, exclude)
+	out := make([]profileeval.Scored, len(got))
+	for i, s := range got {
+		out[i] = profileeval.Scored{Category: s.Category, Score: s.Score}
+	}
+	return out
+}
