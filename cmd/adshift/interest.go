@@ -39,7 +39,8 @@ func learnInterest(ctx context.Context, events []schemas.Event, until time.Time,
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("train: %w", err)
 			}
-			fmt.Fprintf(progress, "train: %d of %d events, up to %s\n", n, len(events), ev.Timestamp.Format(time.RFC3339))
+			fmt.Fprintf(progress, "train: %d interest events learned, %d of %d events read, up to %s\n",
+				n, i+1, len(events), ev.Timestamp.Format(time.RFC3339))
 		}
 	}
 	return tr.Model(), nil

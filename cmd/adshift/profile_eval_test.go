@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/adshift/adshift/config"
+	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/profileeval"
 )
 
@@ -63,8 +65,7 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", want, text)
 		}
 	}
-	if _, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", rees46File); err == nil ||
-		!strings.Contains(err.Error(), "interest model") {
-		t.Errorf("--model of a file that is no model: %v, want an interest model error", err)
+	if _, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", rees46File); !errors.Is(err, interest.ErrFormat) {
+		t.Errorf("--model of a file that is no model: %v, want %v", err, interest.ErrFormat)
 	}
 }

@@ -35,9 +35,10 @@ const (
 	skipDup      = "duplicate"     // a messageId the shopper's profile saw recently
 )
 
-// Interest tells the events that move a shopper's interest from the others, as the stage counts
-// them. Offline tools (adshift train, profile-eval's model) read events through it, so a model
-// learns from exactly what the stage profiles.
+// Interest tells the events that move a shopper's interest from the others, by the stage's own
+// list of interest events. Offline tools (adshift train, profile-eval's model) read events
+// through it, so a model learns from the kinds of event the stage profiles (it does not drop
+// repeats or dead letters as the stage does).
 type Interest struct{ kinds map[string]kind }
 
 // NewInterest returns the stage's reading of interest events.

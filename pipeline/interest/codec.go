@@ -147,10 +147,12 @@ func decodePayload(b []byte) (*Model, error) {
 	for i := range m.w {
 		m.w[i] = d.float("weight")
 	}
-	// Every name takes at least one byte, which bounds the vocabulary by the payload.
-	n := d.int("categories", len(d.b))
+	// A category takes at least four bytes (its name's length, its events, moves and successor
+	// count), which bounds the vocabulary by the payload, so a length field cannot make Read
+	// allocate more than the file is worth.
+	n := d.int("categories", len(d.b)/4)
 	m.names = make([]string, 0, n)
-	seen := make(map[string]bool, n)
+	seen := make(map[string]bool)
 	for range n {
 		l := d.int("name length", maxSetting)
 		if d.err == nil && l > len(d.b) {
@@ -166,6 +168,9 @@ func decodePayload(b []byte) (*Model, error) {
 		}
 		seen[name] = true
 		m.names = append(m.names, name)
+	}
+	if d.err != nil {
+		return nil, d.err
 	}
 	s := &m.stats
 	s.pop, s.out, s.next = make([]float64, n), make([]float64, n), make([]ranked, n)
