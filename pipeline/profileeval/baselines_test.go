@@ -95,3 +95,38 @@ func check(t *testing.T, task Task, ranks map[string][]int) {
 		}
 	}
 }
+
+// With a split, the baselines that learn (popular, transition) learn from the training span
+// only: on history() split after minute 4, popularity knows A and B alone, so it can never name
+// C, which only scored events show (it would name it at a:C@6 if scored events fed it), and
+// the transitions are A→B and B→A, which name only b:B@8's category (after A).
+func TestBaselinesLearnOnlyFromTheTrainingSpan(t *testing.T) {
+	r, err := Evaluate(context.Background(), features.DefaultConfig(), history(), Options{Confirm: 5, Resamples: 20, TrainShare: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc := r.Tasks["next_category"]
+	if nc.Scored != 4 {
+		t.Fatalf("scored %d events after the split, want the 4 after minute 4", nc.Scored)
+	}
+	if got := nc.Predictors["popular"].HitAt10; got != 0.5 {
+		t.Errorf("popular hit@10 %.3f, want 0.5: b:A@7 and b:B@8 only, C being unknown to the training span", got)
+	}
+	if got := nc.Predictors["transition"].HitAt10; got != 0.25 {
+		t.Errorf("transition hit@10 %.3f, want 0.25: b:B@8 only", got)
+	}
+}
+
+// An event the profile does not take in — a tracker's retry of one it has — is no next event to
+// predict: history() with a:A@4 sent twice scores what history() scores.
+func TestRepeatsAreNotScored(t *testing.T) {
+	h := history()
+	h = append(h[:4], h[3:]...) // a:A@4 twice, the same message id
+	r, err := Evaluate(context.Background(), features.DefaultConfig(), h, Options{Confirm: 5, Resamples: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Tasks["next_category"].Scored; got != 6 {
+		t.Errorf("scored %d events, want history()'s 6: the repeat is not a next event", got)
+	}
+}

@@ -18,8 +18,11 @@ var ErrNoEvents = errors.New("no events")
 // predictor on every task, and the shift trigger against a timer, as opt says. events are
 // sorted by event time first if they are not already (the caller's slice is not modified).
 func Evaluate(ctx context.Context, cfg features.Config, events []schemas.Event, opt Options) (Report, error) {
-	if opt.TrainShare < 0 || opt.TrainShare >= 1 {
+	if !(opt.TrainShare >= 0 && opt.TrainShare < 1) {
 		return Report{}, fmt.Errorf("evaluate: train share %g is outside [0, 1)", opt.TrainShare)
+	}
+	if opt.Resamples < 0 {
+		return Report{}, fmt.Errorf("evaluate: %d bootstrap resamples", opt.Resamples)
 	}
 	if opt.TrainShare > 0 && opt.Model != nil {
 		return Report{}, errors.New("evaluate: give a model or a train share, not both")
@@ -64,6 +67,9 @@ func Evaluate(ctx context.Context, cfg features.Config, events []schemas.Event, 
 		if err := e.add(ctx, events[i]); err != nil {
 			return Report{}, err
 		}
+	}
+	if e.scoredEvents() == 0 {
+		return Report{}, fmt.Errorf("evaluate: nothing after %s to score (the model trained on it): %w", guard.Format(time.RFC3339), ErrNoEvents)
 	}
 	resamples := opt.Resamples
 	if resamples == 0 {

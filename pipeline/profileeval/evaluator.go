@@ -22,7 +22,7 @@ type evaluator struct {
 	model   *Model
 	preds   []predictor
 	guard   time.Time // events at or before it are learned from, never scored
-	freeze  bool      // transitions learn only from events at or before guard
+	freeze  bool      // transitions and popularity learn only from events at or before guard
 
 	users    map[string]*shopper
 	shoppers []*shopper // in order of first appearance, so resampling is reproducible
@@ -35,6 +35,7 @@ type evaluator struct {
 	failure map[string]int
 	shifts  []evalShift
 	buf     []string
+	ranks   []ranked // the current event's ranks, scored once the profile took it in
 }
 
 type userDay struct {
@@ -88,15 +89,18 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 	return e, nil
 }
 
-// add scores the predictions for ev, then runs it through the partition as its next record.
+// add ranks the predictions for ev, runs it through the partition as its next record, and
+// scores them only if the profile took the event in: a repeat, a dead letter or an event the
+// stage skips is no next event to predict.
 func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	e.events++
 	user := ev.User()
 	cat := features.EventCategory(&ev)
 	u := e.users[user]
 	scoring := ev.Timestamp.After(e.guard)
+	e.ranks = e.ranks[:0]
 	if u != nil && cat != "" && len(u.cats) > 0 && scoring {
-		e.score(user, u, cat)
+		e.rank(user, u, cat)
 	}
 	before := e.part.Events(user)
 	step, err := e.run.Run(ctx, []schemas.Event{ev})
@@ -108,6 +112,9 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	}
 	if e.part.Events(user) == before {
 		return nil // dead-lettered, skipped or a repeat: the profile did not see it
+	}
+	for _, r := range e.ranks {
+		u.tally[r.task][r.pred].add(r.rank)
 	}
 	if scoring {
 		e.days[userDay{user, ev.Timestamp.UnixMilli() / dayMillis}] = struct{}{}
@@ -138,7 +145,9 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	u.tops = append(u.tops, e.topCategory(user))
 	u.counts.add(cat)
 	u.distinct.see(cat)
-	e.popular.add(cat)
+	if !scoring || !e.freeze {
+		e.popular.add(cat)
+	}
 	for _, sh := range step.Shifts {
 		top := ""
 		if len(sh.Summary.Categories) > 0 {
@@ -151,8 +160,12 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 
 var dayMillis = (24 * time.Hour).Milliseconds()
 
-// score asks every predictor, for every task the event counts in, where it ranks cat.
-func (e *evaluator) score(user string, u *shopper, cat string) {
+// ranked is where one predictor ranked an event's category in one task (0: not in its top).
+type ranked struct{ task, pred, rank int }
+
+// rank asks every predictor, for every task the event counts in, where it ranks cat, and keeps
+// the answers in e.ranks until the event is known to count.
+func (e *evaluator) rank(user string, u *shopper, cat string) {
 	for t, tk := range tasks {
 		latest := u.distinct[:min(tk.skip, len(u.distinct))]
 		if slices.Contains(latest, cat) {
@@ -163,7 +176,7 @@ func (e *evaluator) score(user string, u *shopper, cat string) {
 		for p, pred := range e.preds {
 			q.dst = e.buf[:0]
 			e.buf = pred.rank(e, q)
-			u.tally[t][p].add(slices.Index(e.buf, cat) + 1)
+			e.ranks = append(e.ranks, ranked{t, p, slices.Index(e.buf, cat) + 1})
 		}
 	}
 }
@@ -173,4 +186,15 @@ func (e *evaluator) topCategory(user string) string {
 		return top[0]
 	}
 	return ""
+}
+
+// scoredEvents is how many events the first task scored.
+func (e *evaluator) scoredEvents() int {
+	n := 0
+	for _, u := range e.shoppers {
+		if len(u.tally[0]) > 0 {
+			n += u.tally[0][0].n
+		}
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package profileeval
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -103,13 +104,11 @@ func TestLeakageGuard(t *testing.T) {
 	t.Logf("memoriser hit@1: %.3f on the events it memorised, %.3f on the %d events after its training span",
 		broken.HitAt1, nc.Predictors[modelName].HitAt1, nc.Scored)
 
-	// A model given with its training span's end scores no event before it, by any predictor.
+	// A model that trained on every event leaves nothing to score, by any predictor: an error,
+	// not a report of zeros.
 	last := events[len(events)-1].Timestamp
-	none := eval(Options{Model: &Model{Ranker: all, Until: last}})
-	for name, task := range none.Tasks {
-		if task.Scored != 0 {
-			t.Errorf("%s: scored %d events at or before the model's training end", name, task.Scored)
-		}
+	if _, err := Evaluate(ctx, cfg, events, Options{Model: &Model{Ranker: all, Until: last}, Confirm: 5, Resamples: 20}); !errors.Is(err, ErrNoEvents) {
+		t.Errorf("a model trained on every event: %v, want %v", err, ErrNoEvents)
 	}
 	half := eval(Options{Model: &Model{Ranker: all, Until: events[len(events)/2].Timestamp.Add(-time.Nanosecond)}})
 	if got := half.Tasks["next_category"].Predictors[modelName].HitAt1; got < 0.95 {

@@ -64,6 +64,6 @@ var predictors = []predictor{
 }
 
 const (
-	modelHistory = 50 // the latest event categories a Ranker sees
+	modelHistory = 64 // the latest event categories a Ranker sees: all the interest model keeps
 	profileDepth = 10 // categories asked of a profile; it holds fewer
 )
