@@ -23,7 +23,7 @@
 // ranks Taobao's next category at hit@1 0.425 and hit@3 0.608 against the last category's 0.422
 // and 0.597 (hit@3 difference +0.011 [0.009, 0.014]), and REES46's at 0.875 and 0.902 against
 // 0.876 and 0.895: hit@3 above every baseline on both, hit@1 level with the last category, 0.1
-// point short on REES46. Categories new to the shopper are where it falls short (hit@3 1.17× the
+// point short on REES46. Categories new to the shopper are where it falls short (hit@3 1.19× the
 // best baseline on Taobao, below the transition table on REES46); co-occurrence embeddings and
 // a ranker fitted to moves are the next features.
 //
