@@ -46,6 +46,8 @@ type userDay struct {
 type shopper struct {
 	cats     []string // categories of the shopper's applied events, in order
 	tops     []string // the profile's top short-horizon category after each of them
+	at       []int64  // the event time of each of them, in Unix milliseconds
+	buy      []bool   // whether each of them was a cart add or an order
 	from     int      // index in cats of the first event after the guard
 	distinct recency  // distinct categories, the latest first
 	counts   *counter
@@ -57,6 +59,7 @@ type evalShift struct {
 	at     int // index in the user's cats of the event that fired it
 	reason string
 	top    string
+	ranks  [][]string // each predictor's first maxRank categories at the shift, when scored
 }
 
 func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard time.Time, freeze bool) (*evaluator, error) {
@@ -136,6 +139,8 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	}
 	u.cats = append(u.cats, cat)
 	u.tops = append(u.tops, e.topCategory(user))
+	u.at = append(u.at, ev.Timestamp.UnixMilli())
+	u.buy = append(u.buy, ev.Event == schemas.ProductAdded || ev.Event == schemas.OrderCompleted)
 	u.counts.add(cat)
 	u.distinct.see(cat)
 	e.popular.add(cat)
@@ -144,7 +149,11 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 		if len(sh.Summary.Categories) > 0 {
 			top = sh.Summary.Categories[0].Name
 		}
-		e.shifts = append(e.shifts, evalShift{user: user, at: len(u.cats) - 1, reason: sh.Reason, top: top})
+		s := evalShift{user: user, at: len(u.cats) - 1, reason: sh.Reason, top: top}
+		if scoring {
+			s.ranks = e.rankAll(user, u)
+		}
+		e.shifts = append(e.shifts, s)
 	}
 	return nil
 }
@@ -154,6 +163,9 @@ var dayMillis = (24 * time.Hour).Milliseconds()
 // score asks every predictor, for every task the event counts in, where it ranks cat.
 func (e *evaluator) score(user string, u *shopper, cat string) {
 	for t, tk := range tasks {
+		if tk.atShifts {
+			continue
+		}
 		latest := u.distinct[:min(tk.skip, len(u.distinct))]
 		if slices.Contains(latest, cat) {
 			continue
