@@ -24,7 +24,7 @@ func (e *evaluator) everyEvents(k int) schedule {
 // shopper's first categorised event at least t minutes after its previous firing (the first
 // firing: after its first event), claiming the profile's top category then. It fires on an
 // event because an ad reaches a shopper only when the shopper is there; the wait from firing
-// to firing never shrinks as t grows, so neither does the count of ads grow.
+// to firing never shrinks as t grows, so over a whole history neither does the count of ads.
 func (e *evaluator) everyMinutes(t int) schedule {
 	s := schedule{}
 	period := int64(t) * 60_000
@@ -44,8 +44,11 @@ func (e *evaluator) everyMinutes(t int) schedule {
 }
 
 // fitTimer is the period, from 1 to most, whose timer sends the number of ads after the guard
-// closest to target (the shorter period on a tie). A longer period never sends more ads, so
-// it is found by bisection: the shortest period sending at most target, or the one before it.
+// closest to target (the shorter period on a tie), found by bisection: the shortest period
+// sending at most target, or the one before it. A longer period never fires more often over a
+// shopper's whole history; after the guard it can, by a firing or two, when a longer period
+// moves a firing from before the guard to after it, so on real data the count falls with the
+// period up to such steps of a few ads, and bisection lands at the crossing of target.
 func fitTimer(target, most int, timer func(period int) schedule) int {
 	p := 1 + sort.Search(most, func(i int) bool { return timer(i+1).count() <= target })
 	if p > most {
