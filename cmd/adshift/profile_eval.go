@@ -25,9 +25,14 @@ and runs them through one features partition — the same decoder, profiles and 
 "adshift run", configured by the features section, with no Kafka. For each shopper's next event it
 scores how well the model (when given), the profile and simple baselines rank its category
 (next_category) and, among categories outside the shopper's last 5, a new one (next_new_category):
-hit@1, hit@3, hit@10 and MRR, each with a bootstrap 95% interval over shoppers. It also reports how
-many shifts the shopper's next events confirm against a timer firing as often, and the shifts per
-active shopper per day.
+hit@1, hit@3, hit@10 and MRR, each with a bootstrap 95% interval over shoppers; and at each shift,
+how well each ranks the categories the shopper adds to the cart or orders in the next 24 h
+(next_purchase_category). It compares the shifts with a timer every K events and one every T
+minutes, K and T fitted to send as many ads: precision (the next --confirm events confirm the ad's
+category), novelty (not advertised to the shopper in the previous 24 h), coverage (the share of new
+interests, 3+ events in a category outside the shopper's last 5, advertised while the shopper is on
+them) and timeliness (how many of the interest's events came before its first ad), with intervals;
+and the shifts per active shopper per day.
 
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
 scores a model trained elsewhere, never on events at or before the last one it trained on.`,

@@ -60,7 +60,8 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"next_category:", "next_new_category:", "model − best baseline", m.Version()} {
+	for _, want := range []string{"next_category:", "next_new_category:", "next_purchase_category:", "model − best baseline",
+		"timer_minutes (every ", "coverage", m.Version()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text report lacks %q:\n%s", want, text)
 		}

@@ -55,14 +55,8 @@ func bootstrap(shoppers []*shopper, preds, resamples int) resampled {
 	if len(shoppers) == 0 {
 		return out
 	}
-	rnd := seed.Rand("profileeval", "bootstrap")
-	w := make([]float64, len(shoppers))
 	acc := make([]sums, taskCount*preds)
-	for r := range resamples {
-		clear(w)
-		for range shoppers {
-			w[rnd.IntN(len(shoppers))]++
-		}
+	resample(len(shoppers), resamples, func(r int, w []float64) {
 		clear(acc)
 		for i, u := range shoppers {
 			if w[i] == 0 {
@@ -79,8 +73,23 @@ func bootstrap(shoppers []*shopper, preds, resamples int) resampled {
 				out[t][p][r] = acc[t*preds+p].figures()
 			}
 		}
-	}
+	})
 	return out
+}
+
+// resample draws n shoppers with replacement resamples times, from a fixed seed, and calls fn
+// with each draw's weights: how many times each shopper was drawn. Every figure resamples the
+// same draws, so a report is reproducible and differences are paired.
+func resample(n, resamples int, fn func(r int, w []float64)) {
+	rnd := seed.Rand("profileeval", "bootstrap")
+	w := make([]float64, n)
+	for r := range resamples {
+		clear(w)
+		for range n {
+			w[rnd.IntN(n)]++
+		}
+		fn(r, w)
+	}
 }
 
 // interval is the central 95% of values: their 2.5th and 97.5th percentiles, interpolated.

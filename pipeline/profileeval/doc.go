@@ -12,7 +12,13 @@
 // scored when it has a category and its shopper had an earlier one. next_new_category scores
 // only events whose category is not among the shopper's last 5 distinct categories, and every
 // predictor ranks only categories outside those 5: what an ad can show that the shopper is not
-// already looking at.
+// already looking at. next_purchase_category is scored at shifts, not events: at each shift
+// after the guard, every predictor's first 10 categories (none left out) are scored against
+// the set of categories the shopper added to the cart (Product Added) or ordered (Order
+// Completed) in the next 24 h of event time; a hit@k is any of the first k in the set, the
+// MRR that of the first in it. A shift with no cart add or order in that day is not scored:
+// nothing it could have advertised would have been bought. It asks what an ad at a shift
+// should show, measured by what the shopper went on to buy rather than view.
 //
 // # Predictors
 //
@@ -48,8 +54,30 @@
 //
 // # Triggers
 //
-// The shift detector's shifts, scored after the guard, are checked against what the shopper
-// does next (precision: at least half of the next Options.Confirm events fall in the profile's
-// top category) and compared with a timer firing every K events of each shopper, with K chosen
-// so it sends about as many ads.
+// Three triggers send ads at equal ad counts, each ad claiming a category: shift (the shift
+// detector's shifts, the shift's top category), timer_events (every K categorised events of a
+// shopper) and timer_minutes (on a shopper's first event at least T minutes of event time
+// after its previous firing, or after its first event), the timers claiming the profile's top
+// category when they fire. K and T are fitted, not tuned: each is the period whose ads after
+// the guard come closest to the shifts' count, found by bisection (over a shopper's whole history a
+// longer period never sends more ads). A timer fires on an event because an ad reaches a shopper who is there.
+//
+// Each trigger is scored on its ads after the guard:
+//   - precision: at least half of the shopper's next Options.Confirm categorised events fall
+//     in the ad's category (ads with no event after them are not scored);
+//   - novelty: the same trigger had not advertised the category to that shopper in the
+//     previous 24 h of event time — ads before the guard count, as they were sent;
+//   - coverage and timeliness_events, against the shoppers' new interests. A new interest is
+//     a maximal run of 3 or more consecutive categorised events of a shopper in one category
+//     that is not among the 5 distinct categories the shopper saw last before the run, and
+//     not the shopper's very first events (those are a first interest, not a change). It is
+//     covered when the trigger sent an ad claiming its category after one of the run's events
+//     — while the shopper was on it; coverage is the share covered, of those starting after
+//     the guard. timeliness_events is, over covered interests, the mean position in the run of
+//     the event the first such ad came after: 1 when it came right after the first event.
+//
+// Precision alone rewards a trigger that fires late into a long run: it is then easily
+// confirmed, but the shopper has long been looking. Coverage and timeliness ask whether it
+// came while the interest was new, novelty whether it repeats itself. Every figure is a ratio
+// of sums over shoppers, with a bootstrap interval on the same resamples as the tasks'.
 package profileeval

@@ -47,6 +47,8 @@ type userDay struct {
 type shopper struct {
 	cats     []string // categories of the shopper's applied events, in order
 	tops     []string // the profile's top short-horizon category after each of them
+	at       []int64  // the event time of each of them, in Unix milliseconds
+	buy      []bool   // whether each of them was a cart add or an order
 	from     int      // index in cats of the first event after the guard
 	distinct recency  // distinct categories, the latest first
 	counts   *counter
@@ -58,6 +60,7 @@ type evalShift struct {
 	at     int // index in the user's cats of the event that fired it
 	reason string
 	top    string
+	ranks  [][]string // each predictor's first maxRank categories at the shift, when scored
 }
 
 func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard time.Time, freeze bool) (*evaluator, error) {
@@ -143,6 +146,8 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	}
 	u.cats = append(u.cats, cat)
 	u.tops = append(u.tops, e.topCategory(user))
+	u.at = append(u.at, ev.Timestamp.UnixMilli())
+	u.buy = append(u.buy, ev.Event == schemas.ProductAdded || ev.Event == schemas.OrderCompleted)
 	u.counts.add(cat)
 	u.distinct.see(cat)
 	if !scoring || !e.freeze {
@@ -153,7 +158,11 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 		if len(sh.Summary.Categories) > 0 {
 			top = sh.Summary.Categories[0].Name
 		}
-		e.shifts = append(e.shifts, evalShift{user: user, at: len(u.cats) - 1, reason: sh.Reason, top: top})
+		s := evalShift{user: user, at: len(u.cats) - 1, reason: sh.Reason, top: top}
+		if scoring {
+			s.ranks = e.rankAll(user, u)
+		}
+		e.shifts = append(e.shifts, s)
 	}
 	return nil
 }
@@ -167,6 +176,9 @@ type ranked struct{ task, pred, rank int }
 // the answers in e.ranks until the event is known to count.
 func (e *evaluator) rank(user string, u *shopper, cat string) {
 	for t, tk := range tasks {
+		if tk.atShifts {
+			continue
+		}
 		latest := u.distinct[:min(tk.skip, len(u.distinct))]
 		if slices.Contains(latest, cat) {
 			continue

@@ -110,6 +110,10 @@ func TestLeakageGuard(t *testing.T) {
 	if _, err := Evaluate(ctx, cfg, events, Options{Model: &Model{Ranker: all, Until: last}, Confirm: 5, Resamples: 20}); !errors.Is(err, ErrNoEvents) {
 		t.Errorf("a model trained on every event: %v, want %v", err, ErrNoEvents)
 	}
+	if tr := none.Triggers; tr.Shift.Ads != 0 || tr.TimerEvents.Ads != 0 || tr.TimerMinutes.Ads != 0 || tr.Shift.Interests != 0 {
+		t.Errorf("triggers scored at or before the model's training end: %d, %d and %d ads, %d new interests",
+			tr.Shift.Ads, tr.TimerEvents.Ads, tr.TimerMinutes.Ads, tr.Shift.Interests)
+	}
 	half := eval(Options{Model: &Model{Ranker: all, Until: events[len(events)/2].Timestamp.Add(-time.Nanosecond)}})
 	if got := half.Tasks["next_category"].Predictors[modelName].HitAt1; got < 0.95 {
 		t.Errorf("a model given honestly is scored on the events after its Until: hit@1 %.3f, want the memoriser's near 1", got)

@@ -79,9 +79,10 @@ func (e *evaluator) report(resamples int, share float64) Report {
 	if e.model != nil {
 		r.Data.ModelVersion = e.model.Version
 	}
+	e.scorePurchases()
 	var scored []*shopper
 	for _, u := range e.shoppers {
-		if len(u.tally[0]) > 0 && u.tally[0][0].n > 0 {
+		if u.scored() {
 			scored = append(scored, u)
 		}
 	}
@@ -89,7 +90,7 @@ func (e *evaluator) report(resamples int, share float64) Report {
 	for t, tk := range tasks {
 		r.Tasks[tk.name] = e.task(t, scored, boot[t])
 	}
-	r.Triggers = e.triggers()
+	r.Triggers = e.triggers(resamples)
 	if r.Data.UserDays > 0 {
 		r.Data.ShiftsPerDay = float64(r.Triggers.Shift.Ads) / float64(r.Data.UserDays)
 	}
@@ -150,4 +151,14 @@ func column(fs []figures, get func(figures) float64) []float64 {
 		out[i] = get(f)
 	}
 	return out
+}
+
+// scored reports whether any task scored any of the shopper's events or shifts.
+func (u *shopper) scored() bool {
+	for t := range u.tally {
+		if len(u.tally[t]) > 0 && u.tally[t][0].n > 0 {
+			return true
+		}
+	}
+	return false
 }

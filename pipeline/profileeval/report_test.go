@@ -3,6 +3,7 @@ package profileeval
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/adshift/adshift/pipeline/features"
@@ -83,11 +84,22 @@ func TestJSONShape(t *testing.T) {
 			t.Errorf("%s: model − best baseline is against %v", tk.name, base)
 		}
 	}
-	for _, trig := range []string{"shift", "timer_events"} {
-		if number("triggers", trig, "ads") <= 0 {
-			t.Errorf("trigger %s sent no ads", trig)
+	shifts := number("triggers", "shift", "ads")
+	for _, trig := range []string{"shift", "timer_events", "timer_minutes"} {
+		// The timers are fitted to the shifts' count: within a few percent of it.
+		if ads := number("triggers", trig, "ads"); ads <= 0 || math.Abs(ads-shifts) > 0.05*shifts {
+			t.Errorf("trigger %s sent %v ads, want about the shifts' %v", trig, ads, shifts)
 		}
-		number("triggers", trig, "precision")
+		for _, m := range triggerMetrics {
+			x := number("triggers", trig, m)
+			iv, ok := get(doc, "triggers", trig, "ci95", m).([]any)
+			if !ok || len(iv) != 2 || x < 0 || (m != "timeliness_events" && x > 1) || (m == "timeliness_events" && x < 1) {
+				t.Errorf("trigger %s %s = %v, ci95 %v", trig, m, x, iv)
+			}
+		}
+	}
+	if number("triggers", "timer_events", "every_k_events") < 1 || number("triggers", "timer_minutes", "every_t_minutes") < 1 {
+		t.Errorf("timers without their period: %s", b)
 	}
 	if v := get(doc, "data", "model_version"); v != "repeater-1" {
 		t.Errorf("model version %v, want the trained model's", v)

@@ -2,18 +2,31 @@ package profileeval
 
 // task is a prediction the evaluation scores: the next event's category, among the categories
 // outside the shopper's latest skip distinct ones, scored only on events whose category is
-// outside them too.
+// outside them too; or, atShifts, the categories a shopper buys in the day after a shift.
 type task struct {
-	name string
-	skip int
+	name     string
+	skip     int
+	atShifts bool
 }
 
 var tasks = [...]task{
-	{"next_category", 0},
-	{"next_new_category", 5},
+	{"next_category", 0, false},
+	{"next_new_category", 5, false},
+	{"next_purchase_category", 0, true},
 }
 
-const taskCount = len(tasks)
+// unit is what a task scores, for text output.
+func (tk task) unit() string {
+	if tk.atShifts {
+		return "shifts"
+	}
+	return "events"
+}
+
+const (
+	taskCount    = len(tasks)
+	purchaseTask = 2 // the index of next_purchase_category in tasks
+)
 
 // tally is one shopper's scored events for one task and predictor: how many, how many the
 // predictor's first 1, 3 and 10 categories named, and the sum of reciprocal ranks within 10.

@@ -39,7 +39,7 @@ func WriteText(w io.Writer, format, file string, r Report) error {
 		if !ok {
 			continue
 		}
-		p("\n%s: %d events of %d shoppers, 95%% intervals over %d resamples of shoppers\n", tk.name, t.Scored, t.Shoppers, d.Resamples)
+		p("\n%s: %d %s of %d shoppers, 95%% intervals over %d resamples of shoppers\n", tk.name, t.Scored, tk.unit(), t.Shoppers, d.Resamples)
 		p("predictor\thit@1\thit@3\thit@10\tMRR@10\n")
 		for _, pred := range predictors {
 			s, ok := t.Predictors[pred.name]
@@ -60,15 +60,21 @@ func WriteText(w io.Writer, format, file string, r Report) error {
 		}
 	}
 	tr := r.Triggers
-	p("\ntrigger precision (next %d events)\tads\tscored\tconfirmed\tprecision\n", d.ConfirmEvents)
+	p("\ntriggers at equal ad counts, 95%% intervals over shoppers; precision: the next %d events confirm; novelty: not advertised in the previous 24 h;\n", d.ConfirmEvents)
+	p("coverage: new interests (%d+ events outside the last %d categories) advertised while on them; timeliness: how many of its events came before its first ad, that one included\n", interestMinRun, interestSkip)
+	p("trigger\tads\tprecision\tnovelty\ttimeliness_events\tcoverage\tnew interests\n")
 	row := func(name string, s Trigger) {
-		p("%s\t%d\t%d\t%d\t%.3f\n", name, s.Ads, s.Scored, s.Confirmed, s.Precision)
+		p("%s\t%d\t%s\t%s\t%s\t%s\t%d\n", name, s.Ads, ci(s.Precision, s.CI95["precision"]), ci(s.Novelty, s.CI95["novelty"]),
+			ci(s.TimelinessEvents, s.CI95["timeliness_events"]), ci(s.Coverage, s.CI95["coverage"]), s.Interests)
 	}
 	row("shift", tr.Shift)
-	for _, reason := range slices.Sorted(maps.Keys(tr.Shift.ByReason)) {
-		row("  "+reason, tr.Shift.ByReason[reason])
-	}
 	row("timer_events ("+tr.TimerEvents.timerName()+")", tr.TimerEvents)
+	row("timer_minutes ("+tr.TimerMinutes.timerName()+")", tr.TimerMinutes)
+	p("\nshift precision by reason\tads\tscored\tconfirmed\tprecision\n")
+	for _, reason := range slices.Sorted(maps.Keys(tr.Shift.ByReason)) {
+		s := tr.Shift.ByReason[reason]
+		p("  %s\t%d\t%d\t%d\t%.3f\n", reason, s.Ads, s.Scored, s.Confirmed, s.Precision)
+	}
 	p("\nshifts per active shopper per day\t%.3f\t(%d shifts over %d shopper-days)\n", d.ShiftsPerDay, tr.Shift.Ads, d.UserDays)
 	return tw.Flush()
 }
