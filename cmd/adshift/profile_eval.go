@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,20 +38,9 @@ and the shifts per active shopper per day.
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
 scores a model trained elsewhere, never on events at or before the last one it trained on.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
-				m, err := learnInterest(cmd.Context(), train, time.Time{}, cmd.ErrOrStderr())
-				if err != nil {
-					return profileeval.Model{}, err
-				}
-				return evalModel(m), nil
-			}}
-			if modelFile != "" {
-				m, err := readInterest(modelFile)
-				if err != nil {
-					return err
-				}
-				em := evalModel(m)
-				opt.Model = &em
+			opt, err := evalOptions(cmd.Context(), confirm, share, modelFile, cmd.ErrOrStderr())
+			if err != nil {
+				return err
 			}
 			r, err := a.profileEval(cmd.Context(), format, file, opt)
 			if err != nil {
@@ -74,6 +64,27 @@ scores a model trained elsewhere, never on events at or before the last one it t
 	_ = cmd.MarkFlagRequired("format")
 	_ = cmd.MarkFlagRequired("file")
 	return cmd
+}
+
+// evalOptions are the evaluation's options: the interest model trained on the first share of the
+// events, when share is set, or read from modelFile, when that is; progress goes to progress.
+func evalOptions(ctx context.Context, confirm int, share float64, modelFile string, progress io.Writer) (profileeval.Options, error) {
+	opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
+		m, err := learnInterest(ctx, train, time.Time{}, progress)
+		if err != nil {
+			return profileeval.Model{}, err
+		}
+		return evalModel(m), nil
+	}}
+	if modelFile != "" {
+		m, err := readInterest(modelFile)
+		if err != nil {
+			return profileeval.Options{}, err
+		}
+		em := evalModel(m)
+		opt.Model = &em
+	}
+	return opt, nil
 }
 
 // profileEval reads the whole dataset and evaluates it.

@@ -129,6 +129,28 @@ const maxCount = 1 << 48
 func decodePayload(b []byte) (*Model, error) {
 	d := &decoder{b: b}
 	m := &Model{}
+	if err := d.settings(m); err != nil {
+		return nil, err
+	}
+	d.names(m)
+	if d.err != nil {
+		return nil, d.err
+	}
+	d.stats(m)
+	d.popular(m)
+	if d.err == nil && len(d.b) > 0 {
+		d.fail("%d bytes after the payload", len(d.b))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	m.index()
+	return m, nil
+}
+
+// settings reads the model's configuration, which must be valid, its span and counts, and the
+// ranker's weights.
+func (d *decoder) settings(m *Model) error {
 	c := &m.cfg
 	for _, p := range []*int{&c.History, &c.RecentDistinct, &c.Successors, &c.SuccessorSlots, &c.Popular} {
 		*p = d.int("config", maxSetting)
@@ -137,7 +159,7 @@ func decodePayload(b []byte) (*Model, error) {
 	c.LearningRate = d.float("learning_rate")
 	if d.err == nil {
 		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("config: %w", err)
+			return fmt.Errorf("config: %w", err)
 		}
 	}
 	m.from, m.until = d.time("from"), d.time("until")
@@ -147,9 +169,13 @@ func decodePayload(b []byte) (*Model, error) {
 	for i := range m.w {
 		m.w[i] = d.float("weight")
 	}
-	// A category takes at least four bytes (its name's length, its events, moves and successor
-	// count), which bounds the vocabulary by the payload, so a length field cannot make Read
-	// allocate more than the file is worth.
+	return nil
+}
+
+// names reads the vocabulary, each name once. A category takes at least four bytes (its name's
+// length, its events, moves and successor count), which bounds the vocabulary by the payload,
+// so a length field cannot make Read allocate more than the file is worth.
+func (d *decoder) names(m *Model) {
 	n := d.int("categories", len(d.b)/4)
 	m.names = make([]string, 0, n)
 	seen := make(map[string]bool)
@@ -159,7 +185,7 @@ func decodePayload(b []byte) (*Model, error) {
 			d.fail("name of %d bytes, %d left", l, len(d.b))
 		}
 		if d.err != nil {
-			break
+			return
 		}
 		name := string(d.b[:l])
 		d.b = d.b[l:]
@@ -169,16 +195,18 @@ func decodePayload(b []byte) (*Model, error) {
 		seen[name] = true
 		m.names = append(m.names, name)
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
+}
+
+// stats reads each category's events, moves and successors, largest count first.
+func (d *decoder) stats(m *Model) {
+	n := len(m.names)
 	s := &m.stats
 	s.pop, s.out, s.next = make([]float64, n), make([]float64, n), make([]ranked, n)
 	for i := 0; i < n && d.err == nil; i++ {
 		s.pop[i] = float64(d.uint("events", maxCount))
 		s.total += s.pop[i]
 		s.out[i] = float64(d.uint("moves", maxCount))
-		k := d.int("successors", c.Successors)
+		k := d.int("successors", m.cfg.Successors)
 		for range k {
 			id, cnt := d.uint("successor", uint64(n-1)), float64(d.uint("count", maxCount))
 			if r := &s.next[i]; len(r.counts) > 0 && r.counts[len(r.counts)-1] < cnt {
@@ -188,24 +216,21 @@ func decodePayload(b []byte) (*Model, error) {
 			s.next[i].counts = append(s.next[i].counts, cnt)
 		}
 	}
-	k := d.int("popular", c.Popular)
+}
+
+// popular reads the most popular categories.
+func (d *decoder) popular(m *Model) {
+	n, s := len(m.names), &m.stats
+	k := d.int("popular", m.cfg.Popular)
 	for range k {
 		id := d.uint("popular", uint64(max(n-1, 0)))
 		if d.err == nil && n == 0 {
 			d.fail("popular category without a vocabulary")
 		}
 		if d.err != nil {
-			break
+			return
 		}
 		s.popular.ids = append(s.popular.ids, uint32(id))
 		s.popular.counts = append(s.popular.counts, s.pop[id])
 	}
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d bytes after the payload", len(d.b))
-	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	m.index()
-	return m, nil
 }
