@@ -105,16 +105,9 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	if u != nil && cat != "" && len(u.cats) > 0 && scoring {
 		e.rank(user, u, cat)
 	}
-	before := e.part.Events(user)
-	step, err := e.run.Run(ctx, []schemas.Event{ev})
-	if err != nil {
-		return fmt.Errorf("evaluate: %w", err)
-	}
-	for _, kind := range step.Failures {
-		e.failure[kind]++
-	}
-	if e.part.Events(user) == before {
-		return nil // dead-lettered, skipped or a repeat: the profile did not see it
+	step, took, err := e.apply(ctx, user, ev)
+	if err != nil || !took {
+		return err
 	}
 	for _, r := range e.ranks {
 		u.tally[r.task][r.pred].add(r.rank)
@@ -127,33 +120,69 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 		return nil
 	}
 	if u == nil {
-		u = &shopper{counts: newCounter()}
-		for t := range u.tally {
-			u.tally[t] = make([]tally, len(e.preds))
-		}
-		e.users[user] = u
-		e.shoppers = append(e.shoppers, u)
+		u = e.newShopper(user)
 	}
 	if !scoring {
 		u.from = len(u.cats) + 1
 	}
-	if len(u.cats) > 0 && (!scoring || !e.freeze) {
+	if !scoring || !e.freeze {
+		e.learn(u, cat)
+	}
+	e.remember(u, user, cat, ev)
+	e.recordShifts(user, u, step.Shifts, scoring)
+	return nil
+}
+
+// apply runs ev through the partition, counting failures, and reports whether the profile took it in.
+func (e *evaluator) apply(ctx context.Context, user string, ev schemas.Event) (runner.Step, bool, error) {
+	before := e.part.Events(user)
+	step, err := e.run.Run(ctx, []schemas.Event{ev})
+	if err != nil {
+		return step, false, fmt.Errorf("evaluate: %w", err)
+	}
+	for _, kind := range step.Failures {
+		e.failure[kind]++
+	}
+	// Dead-lettered, skipped or a repeat: the profile did not see it.
+	return step, e.part.Events(user) != before, nil
+}
+
+// newShopper starts the history of a shopper's first categorised event.
+func (e *evaluator) newShopper(user string) *shopper {
+	u := &shopper{counts: newCounter()}
+	for t := range u.tally {
+		u.tally[t] = make([]tally, len(e.preds))
+	}
+	e.users[user] = u
+	e.shoppers = append(e.shoppers, u)
+	return u
+}
+
+// learn counts cat in popularity and as the move from the shopper's previous category.
+func (e *evaluator) learn(u *shopper, cat string) {
+	if len(u.cats) > 0 {
 		last := u.cats[len(u.cats)-1]
 		if e.next[last] == nil {
 			e.next[last] = newCounter()
 		}
 		e.next[last].add(cat)
 	}
+	e.popular.add(cat)
+}
+
+// remember appends the event, and the profile's top category after it, to the shopper's history.
+func (e *evaluator) remember(u *shopper, user, cat string, ev schemas.Event) {
 	u.cats = append(u.cats, cat)
 	u.tops = append(u.tops, e.topCategory(user))
 	u.at = append(u.at, ev.Timestamp.UnixMilli())
 	u.buy = append(u.buy, ev.Event == schemas.ProductAdded || ev.Event == schemas.OrderCompleted)
 	u.counts.add(cat)
 	u.distinct.see(cat)
-	if !scoring || !e.freeze {
-		e.popular.add(cat)
-	}
-	for _, sh := range step.Shifts {
+}
+
+// recordShifts keeps the shifts the shopper's latest event fired, ranked when it is scored.
+func (e *evaluator) recordShifts(user string, u *shopper, shifts []schemas.Shift, scoring bool) {
+	for _, sh := range shifts {
 		top := ""
 		if len(sh.Summary.Categories) > 0 {
 			top = sh.Summary.Categories[0].Name
@@ -164,7 +193,6 @@ func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 		}
 		e.shifts = append(e.shifts, s)
 	}
-	return nil
 }
 
 var dayMillis = (24 * time.Hour).Milliseconds()

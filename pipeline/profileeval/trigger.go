@@ -120,40 +120,9 @@ func (e *evaluator) scoreTrigger(s schedule, resamples int) Trigger {
 	var total ratios
 	for i, u := range e.shoppers {
 		ads := s[u]
-		r := &tallies[i]
-		for j, a := range ads {
-			if a.at < u.from {
-				continue
-			}
-			out.Ads++
-			if scored, ok := e.confirmed(u.cats[a.at+1:], a.cat); scored {
-				r[0][1]++
-				if ok {
-					r[0][0]++
-				}
-			}
-			if a.cat != "" {
-				r[1][1]++
-				if !advertised(u, ads[:j], a) {
-					r[1][0]++
-				}
-			}
-		}
-		for _, in := range newInterests(u.cats) {
-			if in.start < u.from {
-				continue
-			}
-			r[3][1]++
-			for _, a := range ads {
-				if a.cat == in.cat && in.start <= a.at && a.at < in.end {
-					r[3][0]++
-					r[2][0] += float64(a.at - in.start + 1)
-					r[2][1]++
-					break
-				}
-			}
-		}
-		total.add(*r, 1)
+		out.Ads += e.tallyAds(&tallies[i], u, ads)
+		tallyInterests(&tallies[i], u, ads)
+		total.add(tallies[i], 1)
 	}
 	out.Scored, out.Confirmed = int(total[0][1]), int(total[0][0])
 	out.Interests, out.Covered = int(total[3][1]), int(total[3][0])
@@ -162,11 +131,59 @@ func (e *evaluator) scoreTrigger(s schedule, resamples int) Trigger {
 	if resamples == 0 || len(e.shoppers) == 0 {
 		return out
 	}
+	out.CI95 = triggerIntervals(tallies, resamples)
+	return out
+}
+
+// tallyAds adds the shopper's scored ads to r's precision and novelty and returns how many there were.
+func (e *evaluator) tallyAds(r *ratios, u *shopper, ads []ad) int {
+	n := 0
+	for j, a := range ads {
+		if a.at < u.from {
+			continue
+		}
+		n++
+		if scored, ok := e.confirmed(u.cats[a.at+1:], a.cat); scored {
+			r[0][1]++
+			if ok {
+				r[0][0]++
+			}
+		}
+		if a.cat != "" {
+			r[1][1]++
+			if !advertised(u, ads[:j], a) {
+				r[1][0]++
+			}
+		}
+	}
+	return n
+}
+
+// tallyInterests adds the shopper's new interests after the guard to r's coverage and timeliness.
+func tallyInterests(r *ratios, u *shopper, ads []ad) {
+	for _, in := range newInterests(u.cats) {
+		if in.start < u.from {
+			continue
+		}
+		r[3][1]++
+		for _, a := range ads {
+			if a.cat == in.cat && in.start <= a.at && a.at < in.end {
+				r[3][0]++
+				r[2][0] += float64(a.at - in.start + 1)
+				r[2][1]++
+				break
+			}
+		}
+	}
+}
+
+// triggerIntervals is each trigger figure's bootstrap 95% interval over resamples of the shoppers' tallies.
+func triggerIntervals(tallies []ratios, resamples int) map[string][2]float64 {
 	boot := make([][]float64, len(triggerMetrics))
 	for m := range boot {
 		boot[m] = make([]float64, resamples)
 	}
-	resample(len(e.shoppers), resamples, func(r int, w []float64) {
+	resample(len(tallies), resamples, func(r int, w []float64) {
 		var acc ratios
 		for i := range tallies {
 			if w[i] > 0 {
@@ -177,11 +194,11 @@ func (e *evaluator) scoreTrigger(s schedule, resamples int) Trigger {
 			boot[m][r] = acc.figure(m)
 		}
 	})
-	out.CI95 = make(map[string][2]float64, len(triggerMetrics))
+	ci := make(map[string][2]float64, len(triggerMetrics))
 	for m, name := range triggerMetrics {
-		out.CI95[name] = interval(boot[m])
+		ci[name] = interval(boot[m])
 	}
-	return out
+	return ci
 }
 
 // advertised reports whether one of the earlier ads claimed a's category within the day of
