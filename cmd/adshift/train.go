@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,6 +79,9 @@ func writeModel(path string, m *interest.Model) error {
 	card, err := json.MarshalIndent(m.Card(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode model card: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write model: %w", err)
 	}
 	f, err := os.Create(path)
 	if err != nil {
