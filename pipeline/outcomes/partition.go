@@ -28,9 +28,6 @@ func (s *Stage) OpenPartition(_ context.Context, partition int32) (*Partition, e
 // and the same write. The events are not modified.
 func (pt *Partition) ProcessEvents(ctx context.Context, offset int64, events []schemas.Event) error {
 	p := pt.processor
-	if p.tally == nil {
-		p.tally = make(map[string]int)
-	}
 	recs := make([]pipeline.Record, len(events))
 	for i := range events {
 		recs[i] = pipeline.Record{Topic: p.stage.topics.Clickstream, Partition: pt.partition, Offset: offset + int64(i)}

@@ -65,7 +65,7 @@ func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, 
 }
 
 func (s *Stage) open() *processor {
-	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow)}
+	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow), tally: make(map[string]int)}
 }
 
 // processor owns one partition of one of the stage's topics.
@@ -86,9 +86,6 @@ type processor struct {
 // the partition's contents, never on where batches happen to be cut: a redelivery writes the
 // same rows again. A write error is returned: the batch is not committed and comes again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
-	if p.tally == nil {
-		p.tally = make(map[string]int)
-	}
 	return p.retry.Process(ctx, batch, p.apply, p.send)
 }
 
