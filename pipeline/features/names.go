@@ -31,11 +31,5 @@ func (n *names) id(s string) uint32 {
 	return id
 }
 
-// lookup returns the id of s without interning it, and whether it is known.
-func (n *names) lookup(s string) (uint32, bool) {
-	id, ok := n.ids[s]
-	return id, ok
-}
-
 // name returns the string of id.
 func (n *names) name(id uint32) string { return n.strs[id] }
