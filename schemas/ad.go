@@ -25,12 +25,25 @@ type Ad struct {
 	User           string        `json:"user"`
 	ProfileVersion uint64        `json:"profile_version"`
 	Product        Product       `json:"product"`
+	Match          Match         `json:"match"`
 	Creative       Creative      `json:"creative"`
 	Strategy       Strategy      `json:"strategy"`
 	Generator      GeneratorInfo `json:"generator"`
 	Reason         string        `json:"reason"`
 	CreatedAt      time.Time     `json:"created_at"`
 	ExpiresAt      time.Time     `json:"expires_at"`
+	// InterestModel is the version of the interest model behind the shift, empty when the
+	// profile alone predicted the shopper's interest.
+	InterestModel string `json:"interest_model,omitempty"`
+}
+
+// Match records why the product was chosen for the shopper: its rank among the catalogue
+// products scored for them (1 is the best), its score (higher is closer), and the interest it
+// serves.
+type Match struct {
+	Rank     int     `json:"rank"`
+	Score    float64 `json:"score"`
+	Interest string  `json:"interest,omitempty"`
 }
 
 // Product is a catalogue record an ad is grounded on.

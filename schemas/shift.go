@@ -23,6 +23,12 @@ type Shift struct {
 	Reason         string    `json:"reason"`
 	Distance       float64   `json:"distance"`
 	Summary        Summary   `json:"summary"`
+	// InterestModel is the version of the interest model that predicted the shopper's interest,
+	// empty when the profile alone did.
+	InterestModel string `json:"interest_model,omitempty"`
+	// Predicted is what the interest model expects the shopper to engage with next: categories
+	// with the model's probability, best first. Empty without a model.
+	Predicted []Weighted `json:"predicted,omitempty"`
 }
 
 // Summary is the profile as a creative writer sees it.
@@ -113,17 +119,26 @@ func AppendShift(b []byte, sh *Shift) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	b = append(b, '}')
+	if sh.InterestModel != "" {
+		b = append(b, `,"interest_model":`...)
+		b = appendJSONString(b, sh.InterestModel)
+	}
+	if len(sh.Predicted) > 0 {
+		b = append(b, `,"predicted":`...)
+		b = appendWeighted(b, sh.Predicted)
+	}
 	if !finite(s.PriceBand.Min) || !finite(s.PriceBand.Max) {
 		return b, errors.New("json: unsupported value: price band")
 	}
-	for _, w := range [][]Weighted{s.Categories, s.Brands} {
+	for _, w := range [][]Weighted{s.Categories, s.Brands, sh.Predicted} {
 		for _, e := range w {
 			if !finite(e.Weight) {
 				return b, errors.New("json: unsupported value: weight")
 			}
 		}
 	}
-	return append(b, "}}"...), nil
+	return append(b, '}'), nil
 }
 
 // appendWeighted appends ws as a JSON array, or null when it is empty: a summary's lists are

@@ -40,6 +40,9 @@ func nullEmpty(s Shift) Shift {
 	if len(s.Summary.Purchased) == 0 {
 		s.Summary.Purchased = nil
 	}
+	if len(s.Predicted) == 0 {
+		s.Predicted = nil
+	}
 	return s
 }
 
@@ -61,6 +64,8 @@ func FuzzDecodeShift(f *testing.F) {
 		``, `null`, `{}`, `[]`, ` {"user":"u"} `,
 		`{"user":"u","event_time":"2019-10-01T02:00:00+02:00","reason":"first_profile","distance":-0,"summary":{"categories":[],"brands":null,"purchased":[]}}`,
 		`{"user":"<&>\u2028","event_time":"0000-01-01T00:00:00+01:00","reason":"new_interest","distance":1e21}`,
+		`{"user":"u","event_time":"2019-10-01T00:00:00Z","reason":"new_interest","interest_model":"im1-ab","predicted":[]}`,
+		`{"user":"u","event_time":"2019-10-01T00:00:00Z","reason":"new_interest","interest_model":"","predicted":[{"name":"a.b","weight":0.5}]}`,
 	} {
 		f.Add([]byte(p))
 	}
@@ -111,6 +116,10 @@ func FuzzAppendShift(f *testing.F) {
 		}
 		if purchased != "" {
 			sh.Summary.Purchased = []string{purchased, category}
+		}
+		if locale != "" {
+			sh.InterestModel = locale + brand
+			sh.Predicted = []Weighted{{Name: category, Weight: wc}, {Name: purchased, Weight: distance}}
 		}
 		got, err := AppendShift([]byte("x"), &sh)
 		want, errStd := json.Marshal(sh)
