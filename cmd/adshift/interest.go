@@ -62,7 +62,7 @@ func readInterest(path string) (*interest.Model, error) {
 
 // evalModel is m as profile-eval scores it: never on events at or before the last it learned.
 func evalModel(m *interest.Model) profileeval.Model {
-	return profileeval.Model{Ranker: ranker{m}, Until: m.Card().Until, Version: m.Version()}
+	return profileeval.Model{Ranker: ranker{m}, Until: m.Card().Until, Version: m.Version(), Interest: m}
 }
 
 // ranker is an interest model seen through profile-eval's Ranker seam.
@@ -75,4 +75,21 @@ func (r ranker) Rank(recent []string, k int, exclude func(string) bool) []profil
 		out[i] = profileeval.Scored{Category: s.Category, Score: s.Score}
 	}
 	return out
+}
+
+// interestModel reads the model file features.model names, logging what it loaded; nil when
+// none is configured.
+func (a *app) interestModel() (*interest.Model, error) {
+	path := a.cfg.Features.Model
+	if path == "" {
+		return nil, nil
+	}
+	m, err := readInterest(path)
+	if err != nil {
+		return nil, fmt.Errorf("features.model: %w", err)
+	}
+	c := m.Card()
+	a.log.Info("interest model loaded", "path", path, "version", m.Version(), "categories", m.Vocabulary(),
+		"trained_on_events", c.Events, "data_from", c.From, "data_until", c.Until)
+	return m, nil
 }

@@ -128,7 +128,13 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, features.WithChangelog(cl))
+		opts := []features.Option{features.WithChangelog(cl)}
+		if m, err := a.interestModel(); err != nil {
+			return nil, nil, err
+		} else if m != nil {
+			opts = append(opts, features.WithModel(m))
+		}
+		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
 		return st, nil, err
 	case creatives.Name:
 		return a.creativesStage(ctx, out)

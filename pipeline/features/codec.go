@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/shift"
 )
 
@@ -25,8 +26,9 @@ const progressKey = "\x00adshift.features.progress"
 // errCorrupt is returned for a changelog value that does not decode.
 var errCorrupt = errors.New("corrupt changelog value")
 
-// appendProfile appends the changelog encoding of p to b.
-func appendProfile(b []byte, p *profile, n *names) []byte {
+// appendProfile appends the changelog encoding of p to b; pr names the categories of the
+// interest model's state (nil: the stage has no model, and the state is empty).
+func appendProfile(b []byte, p *profile, n *names, pr *predictor) []byte {
 	b = append(b, profileVersion)
 	b = binary.AppendVarint(b, p.last)
 	b = binary.AppendVarint(b, p.offset)
@@ -59,6 +61,22 @@ func appendProfile(b []byte, p *profile, n *names) []byte {
 	for _, e := range st.Ref[:st.N] {
 		b = appendName(b, n, e.ID)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(e.W))
+	}
+	return appendModelState(b, &p.model, n, pr)
+}
+
+// appendModelState appends the interest model's state of a profile: its categories by name, so
+// that a restart, or another model, reads them back whatever the ids.
+func appendModelState(b []byte, st *interest.State, n *names, pr *predictor) []byte {
+	if pr == nil || st.Len() == 0 {
+		return append(b, 0)
+	}
+	b = append(b, byte(st.Len()))
+	for i := range st.Len() {
+		id, decayed, count := st.Entry(i)
+		b = appendName(b, n, pr.nameID(n, id))
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(decayed))
+		b = append(b, count)
 	}
 	return b
 }
@@ -174,8 +192,10 @@ func (r *reader) count(limit int) uint8 {
 	return c
 }
 
-// decodeProfile decodes a changelog value written by appendProfile, interning its names in n.
-func decodeProfile(b []byte, n *names) (*profile, error) {
+// decodeProfile decodes a changelog value written by appendProfile, interning its names in n;
+// the interest model's state is read into pr's ids, or dropped when pr is nil. A value written
+// before profiles had a model state reads with an empty one.
+func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	r := &reader{b: b}
 	if r.byte() != profileVersion {
 		return nil, fmt.Errorf("%w: not a profile (version byte %q)", errCorrupt, b[:min(1, len(b))])
@@ -223,6 +243,9 @@ func decodeProfile(b []byte, n *names) (*profile, error) {
 	for i := range st.Ref[:st.N] {
 		st.Ref[i] = shift.Entry{ID: r.name(n), W: r.float()}
 	}
+	if len(r.b) > 0 {
+		r.modelState(&p.model, n, pr)
+	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("trailing bytes")
 	}
@@ -230,6 +253,21 @@ func decodeProfile(b []byte, n *names) (*profile, error) {
 		return nil, r.err
 	}
 	return p, nil
+}
+
+// modelState reads what appendModelState wrote into st.
+func (r *reader) modelState(st *interest.State, n *names, pr *predictor) {
+	c := r.count(interest.StateSize)
+	for range c {
+		name := r.name(n)
+		decayed, count := r.float(), r.byte()
+		if !(decayed >= 0 && decayed <= math.MaxUint16) || count == 0 {
+			r.fail("interest state counts")
+		}
+		if pr != nil && r.err == nil {
+			st.Append(pr.modelID(n, name), decayed, count)
+		}
+	}
 }
 
 func (r *reader) slots(n *names, s []slot, leaves bool) uint8 {

@@ -33,28 +33,28 @@ func sampleProfile(n *names) *profile {
 // decodes encodes to a value that decodes to the same profile, so restore loses nothing.
 func FuzzDecodeProfile(f *testing.F) {
 	n := newNames()
-	enc := appendProfile(nil, sampleProfile(&n), &n)
+	enc := appendProfile(nil, sampleProfile(&n), &n, nil)
 	f.Add(enc)
-	f.Add(appendProfile(nil, &profile{}, &n))
+	f.Add(appendProfile(nil, &profile{}, &n, nil))
 	f.Add(enc[:len(enc)/2])
 	f.Add(appendProgress(nil, progress{offset: 1, max: t0.UnixMilli()}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := newNames()
-		p, err := decodeProfile(data, &n)
+		p, err := decodeProfile(data, &n, nil)
 		if err != nil {
 			if !errors.Is(err, errCorrupt) {
 				t.Fatalf("error %v is not errCorrupt", err)
 			}
 			return
 		}
-		enc := appendProfile(nil, p, &n)
+		enc := appendProfile(nil, p, &n, nil)
 		other := newNames()
-		again, err := decodeProfile(enc, &other)
+		again, err := decodeProfile(enc, &other, nil)
 		if err != nil {
 			t.Fatalf("re-encoded profile does not decode: %v", err)
 		}
-		if b := appendProfile(nil, again, &other); !bytes.Equal(b, enc) {
+		if b := appendProfile(nil, again, &other, nil); !bytes.Equal(b, enc) {
 			t.Fatalf("profile changed in a round trip:\n%x\n%x", enc, b)
 		}
 	})
@@ -83,11 +83,11 @@ func TestSampleProfileRoundTrip(t *testing.T) {
 	n := newNames()
 	p := sampleProfile(&n)
 	other := newNames()
-	dec, err := decodeProfile(appendProfile(nil, p, &n), &other)
+	dec, err := decodeProfile(appendProfile(nil, p, &n, nil), &other, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := appendProfile(nil, dec, &other), appendProfile(nil, p, &n); !bytes.Equal(got, want) {
+	if got, want := appendProfile(nil, dec, &other, nil), appendProfile(nil, p, &n, nil); !bytes.Equal(got, want) {
 		t.Fatalf("round trip changed the profile:\n%x\n%x", got, want)
 	}
 	if dec.events != p.events || other.name(dec.purchased[1]) != "日本" || !dec.cats[1].leaf() {

@@ -35,6 +35,10 @@ type Config struct {
 	Weights Weights `mapstructure:"weights"`
 	// Shift holds the shift detector's knobs.
 	Shift shift.Config `mapstructure:"shift"`
+	// Model is the path of an interest model file written by `adshift train`; empty: the
+	// decayed profile predicts each shopper's interest. adshift reads it at start, and a
+	// missing, corrupt or foreign file stops it there.
+	Model string `mapstructure:"model"`
 }
 
 // Weights is the interest one event of each kind adds, before decay.

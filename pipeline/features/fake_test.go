@@ -51,10 +51,10 @@ type harness struct {
 	next int64 // offset of the next input record
 }
 
-func newHarness(t *testing.T, cfg Config) *harness {
+func newHarness(t *testing.T, cfg Config, opts ...Option) *harness {
 	t.Helper()
 	h := &harness{t: t, out: &fakeEmitter{}, reg: prometheus.NewPedanticRegistry()}
-	s, err := New(cfg, pipeline.DefaultTopics(), h.out, nil, h.reg)
+	s, err := New(cfg, pipeline.DefaultTopics(), h.out, nil, h.reg, opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

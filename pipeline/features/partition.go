@@ -86,6 +86,20 @@ func (pt *Partition) TopCategories(user string, n int, h Horizon) []string {
 	return out
 }
 
+// Predicted returns the interest model's top n categories for user, best first: what a shift
+// of the shopper would carry now. None without a model or a profile.
+func (pt *Partition) Predicted(user string, n int) []string {
+	prof, pr := pt.p.profiles[user], pt.p.predictor
+	if prof == nil || pr == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range pr.predicted(nil, &prof.model, &pt.p.names, n, false) {
+		out = append(out, w.Name)
+	}
+	return out
+}
+
 // EventCategory is the leaf category an event names: its own, else its first product's,
 // cleaned as a profile reads it.
 func EventCategory(ev *schemas.Event) string {

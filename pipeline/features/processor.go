@@ -37,6 +37,8 @@ type processor struct {
 	dirty    []string // users whose profile changed since the last changelog write
 	arena    []byte   // keys and values of pending and changes; reused once all are acknowledged
 	interest []shift.Entry
+	// predictor is the stage's interest model as this partition uses it; nil without one.
+	predictor *predictor
 
 	ev    schemas.Event       // the event being applied, decoded into again for every record
 	shift schemas.Shift       // the shift being encoded, its summary's arrays reused
@@ -106,7 +108,7 @@ func (p *processor) flush(ctx context.Context) error {
 		start := len(p.arena)
 		p.arena = append(p.arena, user...)
 		mid := len(p.arena)
-		p.arena = appendProfile(p.arena, prof, &p.names)
+		p.arena = appendProfile(p.arena, prof, &p.names, p.predictor)
 		p.changes = append(p.changes, p.changelog(p.arena[start:mid:mid], p.arena[mid:len(p.arena):len(p.arena)]))
 	}
 	clear(p.dirty)
@@ -218,8 +220,17 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		p.dirty = append(p.dirty, user)
 	}
 
-	p.interest = prof.interest(p.interest[:0])
-	sev := shift.Event{Now: prof.last, Events: int(prof.events), Current: p.interest, NewCart: newCart}
+	sev := shift.Event{Now: prof.last, Events: int(prof.events), NewCart: newCart}
+	if p.predictor != nil {
+		// An event that names no category tells the model nothing new.
+		sev.Repeat = true
+		if cat := EventCategory(ev); cat != "" {
+			sev.Repeat = p.predictor.observe(&prof.model, &p.names, p.names.id(cat))
+		}
+	}
+	if s.detector.Reads(&prof.shift, sev) {
+		sev.Current = p.current(prof)
+	}
 	reason, distance := s.detector.Check(&prof.shift, sev)
 	if reason == shift.None {
 		return nil
@@ -232,6 +243,12 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	sh.Reason = reason.String()
 	sh.Distance = distance
 	prof.summary(&sh.Summary, s.cfg.TopK, &p.names)
+	sh.InterestModel, sh.Predicted = "", sh.Predicted[:0]
+	if p.predictor != nil {
+		sh.InterestModel = s.model.Version()
+		fresh := sev.Current != nil && s.cfg.TopK == shift.RefSize // ranked for the detector just now
+		sh.Predicted = p.predictor.predicted(sh.Predicted, &prof.model, &p.names, s.cfg.TopK, fresh)
+	}
 	// Key and value go into the batch arena, like the changelog's.
 	start := len(p.arena)
 	p.arena = append(p.arena, user...)
@@ -247,6 +264,17 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		Timestamp: sh.EventTime,
 	})
 	return nil
+}
+
+// current is the interest vector the shift detector compares for prof: the interest model's top
+// predictions when the stage has a model, else the profile's short-horizon mix.
+func (p *processor) current(prof *profile) []shift.Entry {
+	if p.predictor != nil {
+		p.interest = p.predictor.interest(p.interest[:0], &prof.model, &p.names, shift.RefSize)
+	} else {
+		p.interest = prof.interest(p.interest[:0])
+	}
+	return p.interest
 }
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
@@ -314,7 +342,7 @@ func (p *processor) restore(ctx context.Context) error {
 			delete(p.profiles, string(key))
 			return nil
 		}
-		prof, err := decodeProfile(value, &p.names)
+		prof, err := decodeProfile(value, &p.names, p.predictor)
 		if err != nil {
 			corrupt++
 			s.log.Warn("skipping a changelog value that does not decode", "partition", p.partition, "user", string(key), "err", err)

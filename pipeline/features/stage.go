@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/shift"
 	"github.com/adshift/adshift/schemas"
 )
@@ -29,6 +30,7 @@ type Stage struct {
 	kinds     map[string]kind
 	horizons  horizons
 	detector  *shift.Detector
+	model     *interest.Model  // nil: the decayed profile predicts
 	now       func() time.Time // the wall clock bounding future timestamps
 }
 
@@ -116,6 +118,9 @@ func (s *Stage) open(ctx context.Context, topic string, partition int32) (*proce
 		profiles:  make(map[string]*profile),
 	}
 	p.keep = p.keepString
+	if s.model != nil {
+		p.predictor = newPredictor(s.model)
+	}
 	if s.changelog != nil {
 		if err := p.restore(ctx); err != nil {
 			return nil, err

@@ -18,7 +18,7 @@ func encodePayload(m *Model) []byte {
 	f := func(v float64) { b = binary.BigEndian.AppendUint64(b, math.Float64bits(v)) }
 	t := func(v time.Time) { b = binary.AppendVarint(b, v.Unix()); u(uint64(v.Nanosecond())) }
 	c := m.cfg
-	for _, v := range []int{c.History, c.RecentDistinct, c.Successors, c.SuccessorSlots, c.Popular} {
+	for _, v := range []int{c.RecentDistinct, c.Successors, c.SuccessorSlots, c.Popular} {
 		u(uint64(v))
 	}
 	f(c.Decay)
@@ -152,7 +152,7 @@ func decodePayload(b []byte) (*Model, error) {
 // ranker's weights.
 func (d *decoder) settings(m *Model) error {
 	c := &m.cfg
-	for _, p := range []*int{&c.History, &c.RecentDistinct, &c.Successors, &c.SuccessorSlots, &c.Popular} {
+	for _, p := range []*int{&c.RecentDistinct, &c.Successors, &c.SuccessorSlots, &c.Popular} {
 		*p = d.int("config", maxSetting)
 	}
 	c.Decay = d.float("decay")

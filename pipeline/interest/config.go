@@ -10,11 +10,8 @@ import (
 // the ranker weighs and how fast it learns; they are written into the model file, so a model
 // always scores with the settings it was trained with.
 type Config struct {
-	// History is how many of a shopper's latest events the model reads (and the trainer keeps
-	// per shopper). At the default decay an event History back weighs 0.7^64 ≈ 1e-10.
-	History int `mapstructure:"history" json:"history"`
-	// RecentDistinct is how many of the shopper's latest distinct categories contribute their
-	// successors as candidates, the latest weighing most.
+	// RecentDistinct is how many of the shopper's latest distinct categories (at most
+	// StateSize) contribute their successors as candidates, the latest weighing most.
 	RecentDistinct int `mapstructure:"recent_distinct" json:"recent_distinct"`
 	// Successors is how many of a category's most frequent next categories are candidates.
 	Successors int `mapstructure:"successors" json:"successors"`
@@ -23,19 +20,18 @@ type Config struct {
 	SuccessorSlots int `mapstructure:"successor_slots" json:"successor_slots"`
 	// Popular is how many of the most viewed categories are always candidates (the cold start).
 	Popular int `mapstructure:"popular" json:"popular"`
-	// Decay is the weight one event loses per later event of the same shopper, in (0, 1).
+	// Decay is the weight one event keeps per later event of the same shopper, in (0, 15/16].
 	Decay float64 `mapstructure:"decay" json:"decay"`
 	// LearningRate is the step of the ranker's online gradient ascent on the listwise
 	// log-likelihood.
 	LearningRate float64 `mapstructure:"learning_rate" json:"learning_rate"`
 }
 
-// DefaultConfig returns the defaults: the latest 64 events per shopper, the successors of the
-// latest 5 distinct categories, 30 successors of 64 counted per category, the 30 most popular
+// DefaultConfig returns the defaults: the successors of the shopper's latest 5 distinct
+// categories, 30 successors of 64 counted per category, the 30 most popular
 // categories, a decay of 0.7 per event and a learning rate of 0.01.
 func DefaultConfig() Config {
 	return Config{
-		History:        64,
 		RecentDistinct: 5,
 		Successors:     30,
 		SuccessorSlots: 64,
@@ -44,6 +40,9 @@ func DefaultConfig() Config {
 		LearningRate:   0.01,
 	}
 }
+
+// maxDecay is the slowest decay a State's fixed-point counts hold: they sum to at most 16.
+const maxDecay = 15.0 / 16
 
 // maxSetting bounds every count setting, so that a model file cannot ask for absurd buffers.
 const maxSetting = 1 << 16
@@ -60,13 +59,14 @@ func (c Config) Validate() error {
 		key string
 		v   int
 	}{
-		{"history", c.History}, {"recent_distinct", c.RecentDistinct}, {"successors", c.Successors},
+		{"recent_distinct", c.RecentDistinct}, {"successors", c.Successors},
 		{"successor_slots", c.SuccessorSlots}, {"popular", c.Popular},
 	} {
 		check(s.v >= 1 && s.v <= maxSetting, "%s: %d is not in [1, %d]", s.key, s.v, maxSetting)
 	}
+	check(c.RecentDistinct <= StateSize, "recent_distinct: %d is above the %d categories a shopper's state holds", c.RecentDistinct, StateSize)
 	check(c.SuccessorSlots >= c.Successors, "successor_slots: %d is below successors %d", c.SuccessorSlots, c.Successors)
-	check(c.Decay > 0 && c.Decay < 1, "decay: %v is not in (0, 1)", c.Decay)
+	check(c.Decay > 0 && c.Decay <= maxDecay, "decay: %v is not in (0, %v]", c.Decay, maxDecay)
 	check(c.LearningRate >= 0 && !math.IsInf(c.LearningRate, 0), "learning_rate: %v is not a finite non-negative number", c.LearningRate)
 	return errors.Join(errs...)
 }

@@ -21,8 +21,8 @@ func TestConfigValidate(t *testing.T) {
 			t.Errorf("NewTrainer took a config invalid on %s", key)
 		}
 	}
-	f(func(c *Config) { c.History = 0 }, "history")
 	f(func(c *Config) { c.RecentDistinct = -1 }, "recent_distinct")
+	f(func(c *Config) { c.RecentDistinct = StateSize + 1 }, "recent_distinct")
 	f(func(c *Config) { c.Successors, c.SuccessorSlots = 1<<17, 1<<17 }, "successors")
 	f(func(c *Config) { c.SuccessorSlots = c.Successors - 1 }, "successor_slots")
 	f(func(c *Config) { c.Popular = 0 }, "popular")

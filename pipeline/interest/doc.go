@@ -39,8 +39,8 @@
 // # Memory
 //
 // Training memory grows with the vocabulary and the shoppers, never with the events: per
-// category its event count and at most SuccessorSlots next-category counters; per shopper the
-// categories of its latest History events. The counters are Space-Saving (Metwally et al.):
+// category its event count and at most SuccessorSlots next-category counters; per shopper one
+// fixed-size State (its latest StateSize distinct categories with their counts). The counters are Space-Saving (Metwally et al.):
 // when a category's slots are full, a new next category takes the lowest counter's place with
 // its count plus one. Unlike a count-min sketch it keeps the identities of the heavy successors
 // (which the candidates need), overestimates a count by at most the evicted count, and keeps

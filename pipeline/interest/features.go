@@ -7,7 +7,7 @@ import "math"
 const (
 	fLast       = iota // 1 for the shopper's latest category
 	fDecayed           // the shopper's events on it, each weighing Decay^(events since)
-	fLogCount          // log(1 + the shopper's events on it)
+	fLogCount          // log(1 + the shopper's events on it, since it entered their State)
 	fRecency           // 1 / its rank among the shopper's distinct categories, latest first
 	fTransition        // P(it | the latest category)
 	fRecentMove        // Σ 0.5^i P(it | the i-th latest distinct category), i < RecentDistinct
@@ -35,8 +35,8 @@ type candidate struct {
 	f  [numFeatures]float64
 }
 
-// candidates is the scratch of one ranking: the candidates, the shopper's distinct categories
-// latest first, and an index from category id to candidate valid for the current generation
+// candidates is the scratch of one ranking: the candidates, the shopper's categories latest
+// first, and an index from category id to candidate valid for the current generation
 // (a dense array rather than a map: the ids are small and dense, and a new generation clears
 // it in O(1)). Reused across events by the trainer; pooled by the model.
 type candidates struct {
@@ -81,25 +81,21 @@ func (c *candidates) get(id uint32) *candidate {
 	return &c.list[i]
 }
 
-// gather fills c with the candidates for a shopper whose latest events are on the categories
-// h (oldest first): the categories of h, the counted successors of its latest distinct ones,
-// and the most popular categories, each with its features. Every id in h is below n, and n is
-// at least the statistics' vocabulary.
-func (c *candidates) gather(s *stats, cfg *Config, h []uint32, n int) {
+// gather fills c with the candidates for a shopper in state st: the categories of st, the
+// counted successors of its latest RecentDistinct ones, and the most popular categories, each
+// with its features. Every id in st is below n, and n is at least the statistics' vocabulary.
+func (c *candidates) gather(s *stats, cfg *Config, st *State, n int) {
 	c.reset(n)
-	w := 1.0
-	for j := len(h) - 1; j >= 0; j-- {
-		f := c.get(h[j])
-		if f.f[fLogCount] == 0 {
-			c.distinct = append(c.distinct, h[j])
-			f.f[fRecency] = 1 / float64(len(c.distinct))
-		}
-		f.f[fDecayed] += w
-		f.f[fLogCount]++
-		w *= cfg.Decay
+	for i := range st.Len() {
+		id, decayed, count := st.Entry(i)
+		c.distinct = append(c.distinct, id)
+		f := c.get(id)
+		f.f[fRecency] = 1 / float64(i+1)
+		f.f[fDecayed] = float64(decayed)
+		f.f[fLogCount] = float64(count)
 	}
-	if len(h) > 0 {
-		c.get(h[len(h)-1]).f[fLast] = 1
+	if st.Len() > 0 {
+		c.list[0].f[fLast] = 1
 	}
 	wr := 1.0
 	for i, r := range c.distinct[:min(len(c.distinct), cfg.RecentDistinct)] {
@@ -121,9 +117,10 @@ func (c *candidates) gather(s *stats, cfg *Config, h []uint32, n int) {
 		f := &c.list[i].f
 		if f[fLogCount] == 0 {
 			f[fUnseen] = 1
+		} else {
+			f[fLogCount] = math.Log1p(f[fLogCount])
 		}
-		f[fLogCount] = math.Log1p(f[fLogCount])
-		f[fPopularity] = math.Log(s.popularity(c.list[i].id) + 1e-6)
+		f[fPopularity] = s.logPopularity(c.list[i].id)
 		f[fBias] = 1
 	}
 }

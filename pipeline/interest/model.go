@@ -37,11 +37,12 @@ func (m *Model) index() {
 		m.ids[n] = uint32(i)
 	}
 	m.version = versionOf(encodePayload(m))
+	m.stats.index()
 }
 
 // Rank returns up to k categories the shopper is likely to engage with next, best first,
 // skipping those exclude reports true (nil excludes none). recent is the shopper's categories,
-// oldest first (events, not distinct; the model reads what it needs from the end).
+// oldest first (events, not distinct): Rank observes them into a State as a live stage would.
 //
 // A score is the ranker's probability over all its candidates, excluded ones included, so
 // scores do not change with what a caller excludes. Categories the model has never seen may
@@ -50,10 +51,9 @@ func (m *Model) Rank(recent []string, k int, exclude func(category string) bool)
 	if k <= 0 {
 		return nil
 	}
-	recent = recent[max(0, len(recent)-m.cfg.History):]
-	h := make([]uint32, len(recent))
+	var st State
 	var unknown []string // categories outside the vocabulary, numbered after it
-	for i, name := range recent {
+	for _, name := range recent {
 		id, ok := m.ids[name]
 		if !ok {
 			j := slices.Index(unknown, name)
@@ -63,14 +63,14 @@ func (m *Model) Rank(recent []string, k int, exclude func(category string) bool)
 			}
 			id = uint32(len(m.names) + j)
 		}
-		h[i] = id
+		st.Observe(id, m.Decay())
 	}
 	c, _ := m.scratch.Get().(*candidates)
 	if c == nil {
 		c = &candidates{}
 	}
 	defer m.scratch.Put(c)
-	c.gather(&m.stats, &m.cfg, h, len(m.names)+len(unknown))
+	c.gather(&m.stats, &m.cfg, &st, len(m.names)+len(unknown))
 	c.score(&m.w)
 	// The best k by insertion into a sorted prefix: k is small beside the candidates.
 	better := func(a, b Scored) bool {
@@ -101,6 +101,21 @@ func (m *Model) name(id uint32, unknown []string) string {
 	}
 	return unknown[int(id)-len(m.names)]
 }
+
+// Vocabulary is how many categories the model knows: their ids are 0 to Vocabulary()-1.
+func (m *Model) Vocabulary() int { return len(m.names) }
+
+// ID returns the model's id of category, and false for a category it does not know.
+func (m *Model) ID(category string) (uint32, bool) {
+	id, ok := m.ids[category]
+	return id, ok
+}
+
+// Category returns the category of id, which must be below Vocabulary().
+func (m *Model) Category(id uint32) string { return m.names[id] }
+
+// Decay is the factor a State's decayed counts lose per event, for State.Observe.
+func (m *Model) Decay() float32 { return float32(m.cfg.Decay) }
 
 // Version is the content hash of the model file's payload: two models with the same version
 // rank alike.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
 
@@ -30,11 +30,26 @@ func readEvents(t testing.TB, format, file string) []event {
 	}
 	var out []event
 	for i := range evs {
-		if c := features.EventCategory(&evs[i]); c != "" {
+		if c := category(&evs[i]); c != "" {
 			out = append(out, event{evs[i].User(), c, evs[i].Timestamp})
 		}
 	}
 	return out
+}
+
+// category is the event's own category, else its first product's: what the features stage
+// reads (the shared datasets' paths need no cleaning). The stage's own function cannot be
+// called here, since the stage imports this package.
+func category(ev *schemas.Event) string {
+	if ev.Properties.Category != "" {
+		return ev.Properties.Category
+	}
+	for _, it := range ev.Properties.Products {
+		if it.Category != "" {
+			return it.Category
+		}
+	}
+	return ""
 }
 
 // train trains a model with cfg on events.

@@ -1,5 +1,7 @@
 package interest
 
+import "math"
+
 // stats are the counts the features read: how often each category was engaged with, the
 // most popular ones, and per category its most frequent next categories. The trainer updates
 // them after each event; a model holds a frozen copy.
@@ -9,6 +11,17 @@ type stats struct {
 	popular ranked    // the Config.Popular most engaged categories, exact
 	next    []ranked  // per category id, its next categories (Space-Saving counters)
 	out     []float64 // per category id, the transitions out of it counted
+	// logPop is, for a frozen copy, log(popularity + 1e-6) per category id: the feature a
+	// ranking reads for every candidate, computed once. Nil while training.
+	logPop []float64
+}
+
+// logPopularity is the popularity feature of id: log of its share of the events, floored.
+func (s *stats) logPopularity(id uint32) float64 {
+	if int(id) < len(s.logPop) {
+		return s.logPop[id]
+	}
+	return math.Log(s.popularity(id) + 1e-6)
 }
 
 // successors returns the counted next categories of id, highest first; none for ids the
@@ -89,4 +102,12 @@ func (s *stats) freeze(n int) stats {
 		f.next[i] = s.next[i].clone(n)
 	}
 	return f
+}
+
+// index computes what a frozen copy reads per ranking from its counts.
+func (s *stats) index() {
+	s.logPop = make([]float64, len(s.pop))
+	for i := range s.pop {
+		s.logPop[i] = math.Log(s.popularity(uint32(i)) + 1e-6)
+	}
 }

@@ -14,10 +14,9 @@ type Trainer struct {
 	names   []string
 	ids     map[string]uint32
 	stats   stats
-	users   map[string][]uint32 // per shopper, the categories of its latest cfg.History events
+	users   map[string]*State
 	w       [numFeatures]float64
 	scratch *candidates
-	hist    []uint32
 
 	events, steps int
 	from, until   time.Time
@@ -32,7 +31,7 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 	return &Trainer{
 		cfg:     cfg,
 		ids:     make(map[string]uint32),
-		users:   make(map[string][]uint32),
+		users:   make(map[string]*State),
 		w:       initialWeights(),
 		scratch: &candidates{},
 		started: time.Now(),
@@ -40,22 +39,27 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 }
 
 // Add takes one interest event; events come in event-time order. Memory grows with the
-// category vocabulary (and a bounded short history per shopper), never with the event count.
+// category vocabulary (and a fixed-size State per shopper), never with the event count.
 // An event without a shopper or a category is ignored.
 func (t *Trainer) Add(user, category string, at time.Time) {
 	if user == "" || category == "" {
 		return
 	}
 	id := t.intern(category)
-	h := t.users[user]
-	if len(h) > 0 {
-		t.learn(h, id)
+	st := t.users[user]
+	if st == nil {
+		st = new(State)
+		t.users[user] = st
+	}
+	last, seen := st.Last()
+	if seen {
+		t.learn(st, id)
 	}
 	t.stats.engage(id, t.cfg.Popular)
-	if len(h) > 0 && h[len(h)-1] != id {
-		t.stats.move(h[len(h)-1], id, t.cfg.SuccessorSlots)
+	if seen && last != id {
+		t.stats.move(last, id, t.cfg.SuccessorSlots)
 	}
-	t.users[user] = remember(h, id, t.cfg.History)
+	st.Observe(id, float32(t.cfg.Decay))
 
 	if t.events == 0 || at.Before(t.from) {
 		t.from = at
@@ -66,11 +70,11 @@ func (t *Trainer) Add(user, category string, at time.Time) {
 	t.events++
 }
 
-// learn predicts the next category for history h and steps towards next, when it is among the
-// candidates (when it is not, no weighting of these features could have ranked it).
-func (t *Trainer) learn(h []uint32, next uint32) {
+// learn predicts the next category for a shopper in state st and steps towards next, when it
+// is among the candidates (when it is not, no weighting of these features could have ranked it).
+func (t *Trainer) learn(st *State, next uint32) {
 	c := t.scratch
-	c.gather(&t.stats, &t.cfg, h, len(t.names))
+	c.gather(&t.stats, &t.cfg, st, len(t.names))
 	pos, ok := c.find(next)
 	if !ok {
 		return
@@ -78,19 +82,6 @@ func (t *Trainer) learn(h []uint32, next uint32) {
 	c.score(&t.w)
 	c.step(&t.w, pos, t.cfg.LearningRate)
 	t.steps++
-}
-
-// remember appends id to a shopper's history, keeping its latest n entries.
-func remember(h []uint32, id uint32, n int) []uint32 {
-	if len(h) < n {
-		if h == nil {
-			h = make([]uint32, 0, min(n, 8))
-		}
-		return append(h, id)
-	}
-	copy(h, h[1:])
-	h[len(h)-1] = id
-	return h
 }
 
 // intern returns category's id, adding it to the vocabulary.

@@ -67,7 +67,11 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 	if opt.Confirm < 1 {
 		return nil, fmt.Errorf("evaluate: confirm %d is below 1", opt.Confirm)
 	}
-	r, err := runner.New(ctx, runner.Config{Features: cfg})
+	rc := runner.Config{Features: cfg}
+	if opt.Model != nil {
+		rc.Model = opt.Model.Interest
+	}
+	r, err := runner.New(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +188,10 @@ func (e *evaluator) remember(u *shopper, user, cat string, ev schemas.Event) {
 func (e *evaluator) recordShifts(user string, u *shopper, shifts []schemas.Shift, scoring bool) {
 	for _, sh := range shifts {
 		top := ""
-		if len(sh.Summary.Categories) > 0 {
+		switch {
+		case len(sh.Predicted) > 0:
+			top = sh.Predicted[0].Name // what the creatives stage advertises
+		case len(sh.Summary.Categories) > 0:
 			top = sh.Summary.Categories[0].Name
 		}
 		s := evalShift{user: user, at: len(u.cats) - 1, reason: sh.Reason, top: top}
@@ -221,7 +228,15 @@ func (e *evaluator) rank(user string, u *shopper, cat string) {
 	}
 }
 
+// topCategory is the category an ad for user would claim now: the interest model's top when the
+// features stage has one, else the profile's strongest short-horizon leaf.
 func (e *evaluator) topCategory(user string) string {
+	if e.model != nil && e.model.Interest != nil {
+		if top := e.part.Predicted(user, 1); len(top) > 0 {
+			return top[0]
+		}
+		return ""
+	}
 	if top := e.part.TopCategories(user, 1, features.Short); len(top) > 0 {
 		return top[0]
 	}

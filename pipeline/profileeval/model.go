@@ -3,6 +3,7 @@ package profileeval
 import (
 	"time"
 
+	interestmodel "github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -27,6 +28,9 @@ type Model struct {
 	Ranker  Ranker
 	Until   time.Time
 	Version string
+	// Interest, when set, is the interest model the features stage predicts with: shifts then
+	// come from the model, and every trigger's ad claims the model's top category.
+	Interest *interestmodel.Model
 }
 
 // Options say what an evaluation scores beyond the baselines, and on which events.

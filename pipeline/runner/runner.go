@@ -10,6 +10,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
@@ -18,7 +19,10 @@ import (
 // Config is what a Runner runs: the features stage, and optionally the creatives stage after it
 // and the outcomes stage after that.
 type Config struct {
-	Features  features.Config
+	Features features.Config
+	// Model is the interest model the features stage predicts with; nil: the profile does.
+	// Features.Model, a path, is not read here: the caller reads the file.
+	Model     *interest.Model
 	Creatives *Creatives       // nil: shifts are only handed back
 	Outcomes  *outcomes.Config // nil: ads are only handed back; needs Creatives
 }
@@ -60,7 +64,11 @@ func New(ctx context.Context, cfg Config) (*Runner, error) {
 	}
 	topics := pipeline.DefaultTopics()
 	r := &Runner{cfg: cfg, topics: topics, out: &capture{shifts: topics.Shifts}, rows: &rowSink{}}
-	fs, err := features.New(cfg.Features, topics, r.out, nil, nil)
+	var opts []features.Option
+	if cfg.Model != nil {
+		opts = append(opts, features.WithModel(cfg.Model))
+	}
+	fs, err := features.New(cfg.Features, topics, r.out, nil, nil, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}

@@ -88,8 +88,12 @@ func New(cfg Config) (*Detector, error) {
 type Event struct {
 	Now     int64   // the profile's event time after the event, Unix milliseconds
 	Events  int     // interest events the profile has seen
-	Current []Entry // the short-horizon interest vector, any scale
+	Current []Entry // the interest vector, any scale; only read when Reads says so
 	NewCart bool    // a cart add into a category the shopper never carted before
+	// Repeat says the event is on the category the shopper was already on and its predictor
+	// expects nothing new of it: evidence of a new interest may go on through it but does not
+	// start on it. A predictor that moves with every event (the decayed profile) leaves it false.
+	Repeat bool
 }
 
 const dayMillis = 24 * 60 * 60 * 1000
@@ -104,21 +108,19 @@ const dayMillis = 24 * 60 * 60 * 1000
 //   - intent_escalation: a first cart add into a category; it ignores the cooldown, because a
 //     cart is the moment an ad matters most.
 //   - new_interest: past the cooldown, MinEvidence events in a row at a distance of at least
-//     Threshold (kept above Threshold-Hysteresis), all with the same id leading the mix.
+//     Threshold (kept above Threshold-Hysteresis), all with the same id leading the mix; a
+//     Repeat event carries evidence on but does not start it.
 func (d *Detector) Check(st *State, ev Event) (Reason, float64) {
-	switch {
-	case st.Version == 0:
-		if ev.Events < d.cfg.MinEvents {
-			return None, 0
-		}
-		return FirstProfile, d.distance(st, ev)
-	case st.capped(ev.Now, d.cfg.DailyCap):
+	if st.Version > 0 && st.capped(ev.Now, d.cfg.DailyCap) {
 		st.Evidence = 0
 		return None, 0
-	case ev.NewCart:
-		return IntentEscalation, d.distance(st, ev)
-	case ev.Now-st.At < d.cfg.Cooldown.Milliseconds():
+	}
+	r, reads := d.rule(st, ev)
+	switch {
+	case !reads:
 		return None, 0 // the distance is not even computed: nothing could fire
+	case r != NewInterest:
+		return r, d.distance(st, ev)
 	}
 	cur, ref := topOf(ev.Current), st.ref()
 	dist := jensenShannon(&cur, &ref)
@@ -139,6 +141,33 @@ func (d *Detector) Check(st *State, ev Event) (Reason, float64) {
 		return NewInterest, dist
 	}
 	return None, dist
+}
+
+// Reads reports whether Check would read ev.Current, so a caller whose interest vector is
+// costly computes it only then: not before the first profile, past the daily cap, inside the
+// cooldown, or on a Repeat with no evidence gathering.
+func (d *Detector) Reads(st *State, ev Event) bool {
+	if st.Version > 0 && st.capped(ev.Now, d.cfg.DailyCap) {
+		return false
+	}
+	_, reads := d.rule(st, ev)
+	return reads
+}
+
+// rule returns the rule that decides ev before any distance, and whether deciding (or
+// reporting) it reads the current mix. new_interest is then decided on the distance.
+func (d *Detector) rule(st *State, ev Event) (Reason, bool) {
+	switch {
+	case st.Version == 0:
+		return FirstProfile, ev.Events >= d.cfg.MinEvents
+	case ev.NewCart:
+		return IntentEscalation, true
+	case ev.Now-st.At < d.cfg.Cooldown.Milliseconds():
+		return None, false
+	case ev.Repeat && st.Evidence == 0:
+		return None, false
+	}
+	return NewInterest, true
 }
 
 func (d *Detector) distance(st *State, ev Event) float64 {

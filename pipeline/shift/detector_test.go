@@ -9,9 +9,10 @@ import (
 
 // step is one interest event: its minute, the mix then, and whether it was a first cart add.
 type step struct {
-	min  int64
-	mix  []Entry
-	cart bool
+	min    int64
+	mix    []Entry
+	cart   bool
+	repeat bool
 }
 
 var (
@@ -30,7 +31,13 @@ func run(t *testing.T, cfg Config, steps []step) []Reason {
 	var st State
 	var got []Reason
 	for i, s := range steps {
-		ev := Event{Now: s.min * 60_000, Events: i + 1, Current: s.mix, NewCart: s.cart}
+		ev := Event{Now: s.min * 60_000, Events: i + 1, Current: s.mix, NewCart: s.cart, Repeat: s.repeat}
+		reads := d.Reads(&st, ev)
+		// Check must decide the same without the mix whenever Reads says it will not read it.
+		blind := ev
+		blind.Current = []Entry{{ID: 99, W: 1}}
+		before := st
+		rb, _ := d.Check(&before, blind)
 		if r, _ := d.Check(&st, ev); r != None {
 			d.Commit(&st, r, ev)
 			got = append(got, r)
@@ -38,8 +45,20 @@ func run(t *testing.T, cfg Config, steps []step) []Reason {
 				t.Fatalf("version %d after %d shifts", st.Version, len(got))
 			}
 		}
+		if !reads && (rb != None || before != st) {
+			t.Fatalf("step %d: Reads said the mix is not read, yet it changed the outcome", i)
+		}
 	}
 	return got
+}
+
+// repeats are steps on mix marked Repeat.
+func repeats(mix []Entry, minutes ...int64) []step {
+	out := at(mix, minutes...)
+	for i := range out {
+		out[i].repeat = true
+	}
+	return out
 }
 
 func at(mix []Entry, minutes ...int64) []step {
@@ -77,6 +96,14 @@ func TestRules(t *testing.T) {
 			slices.Concat(at(a, 0, 1, 2), at(b, 20), at(ab, 21), at(b, 22)), []Reason{FirstProfile, NewInterest}},
 		{"without hysteresis the same wobble resets it", func(c *Config) { c.Threshold = 0.6; c.Hysteresis = 0 },
 			slices.Concat(at(a, 0, 1, 2), at(b, 20), at(ab, 21), at(b, 22)), []Reason{FirstProfile}},
+		{"evidence does not start on a repeat", nil,
+			slices.Concat(at(a, 0, 1, 2), repeats(b, 20, 21, 22)), []Reason{FirstProfile}},
+		{"evidence goes on through repeats once started", nil,
+			slices.Concat(at(a, 0, 1, 2), at(b, 20), repeats(b, 21, 22)), []Reason{FirstProfile, NewInterest}},
+		{"a repeat still counts towards the first profile", nil,
+			slices.Concat(at(a, 0), repeats(a, 1, 2)), []Reason{FirstProfile}},
+		{"a repeat cart add still escalates", nil,
+			slices.Concat(at(a, 0, 1, 2), []step{{min: 3, mix: a, cart: true, repeat: true}}), []Reason{FirstProfile, IntentEscalation}},
 		{"the daily cap stops further shifts that day", func(c *Config) { c.DailyCap = 1 },
 			slices.Concat(at(a, 0, 1, 2), []step{{min: 3, mix: a, cart: true}, {min: 4, mix: b, cart: true}}),
 			[]Reason{FirstProfile, IntentEscalation}},
