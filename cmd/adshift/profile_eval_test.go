@@ -61,7 +61,7 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"next_category:", "next_new_category:", "next_purchase_category:", "model − best baseline",
-		"timer_minutes (every ", "coverage", m.Version()} {
+		"timer_minutes (every ", "coverage", "shift − best timer", m.Version()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text report lacks %q:\n%s", want, text)
 		}

@@ -80,4 +80,8 @@
 // confirmed, but the shopper has long been looking. Coverage and timeliness ask whether it
 // came while the interest was new, novelty whether it repeats itself. Every figure is a ratio
 // of sums over shoppers, with a bootstrap interval on the same resamples as the tasks'.
+// The shift's precision and coverage minus the best timer's on each (best by point estimate)
+// carry a paired interval: every trigger is tallied per shopper, and each resample weighs the
+// shift's and the timer's tallies of the same shoppers alike, as the model's difference from
+// the best baseline is.
 package profileeval

@@ -98,6 +98,18 @@ func TestJSONShape(t *testing.T) {
 			}
 		}
 	}
+	for _, m := range []string{"precision", "coverage"} {
+		d := number("triggers", "shift", "vs_best_timer", m, "diff")
+		best, _ := get(doc, "triggers", "shift", "vs_best_timer", m, "baseline").(string)
+		iv, ok := get(doc, "triggers", "shift", "vs_best_timer", m, "ci95").([]any)
+		if best != "timer_events" && best != "timer_minutes" || !ok || len(iv) != 2 || iv[0].(float64) > d || iv[1].(float64) < d {
+			t.Errorf("shift − best timer on %s: %v against %q, ci95 %v", m, d, best, iv)
+		}
+		want := number("triggers", "shift", m) - number("triggers", best, m)
+		if math.Abs(d-want) > 1e-9 {
+			t.Errorf("shift − best timer on %s is %v, want the shift's minus %s's: %v", m, d, best, want)
+		}
+	}
 	if number("triggers", "timer_events", "every_k_events") < 1 || number("triggers", "timer_minutes", "every_t_minutes") < 1 {
 		t.Errorf("timers without their period: %s", b)
 	}

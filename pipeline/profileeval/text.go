@@ -89,6 +89,11 @@ func writeTriggers(p printf, d Data, tr Triggers) {
 	row("shift", tr.Shift)
 	row("timer_events ("+tr.TimerEvents.timerName()+")", tr.TimerEvents)
 	row("timer_minutes ("+tr.TimerMinutes.timerName()+")", tr.TimerMinutes)
+	if vs := tr.Shift.VsBestTimer; len(vs) > 0 {
+		prec, cov := vs["precision"], vs["coverage"]
+		p("shift − best timer\t\t%s\t\t\t%s\t\n", withCI(prec.Diff, prec.CI95), withCI(cov.Diff, cov.CI95))
+		p("  best timer\t\t%s\t\t\t%s\t\n", prec.Baseline, cov.Baseline)
+	}
 	p("\nshift precision by reason\tads\tscored\tconfirmed\tprecision\n")
 	for _, reason := range slices.Sorted(maps.Keys(tr.Shift.ByReason)) {
 		s := tr.Shift.ByReason[reason]
