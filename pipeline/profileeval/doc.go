@@ -33,6 +33,8 @@
 // therefore ranks as last_category does). popular and the shoppers' own statistics grow
 // prequentially — from what came before each event, never after it. transition does too
 // without a split; with one, it learns on the training span only, as the model does.
+// Options.Baselines narrows the baselines to those named (adshift train scores its holdout
+// against last_category alone), and Options.TasksOnly leaves out the triggers.
 //
 // # The leakage guard
 //
