@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -70,7 +69,7 @@ scores a model trained elsewhere, never on events at or before the last one it t
 // events, when share is set, or read from modelFile, when that is; progress goes to progress.
 func evalOptions(ctx context.Context, confirm int, share float64, modelFile string, progress io.Writer) (profileeval.Options, error) {
 	opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
-		m, err := learnInterest(ctx, train, time.Time{}, progress)
+		m, err := learnInterest(ctx, train, progress)
 		if err != nil {
 			return profileeval.Model{}, err
 		}

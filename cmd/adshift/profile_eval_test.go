@@ -44,7 +44,7 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "rees46.model")
 	var stdout, stderr bytes.Buffer
-	if err := runTrain(t.Context(), trainOptions{format: "rees46", file: rees46File, out: path, until: *r.Data.ScoredAfter}, &stdout, &stderr); err != nil {
+	if err := runTrain(t.Context(), a.cfg.Features, trainOptions{format: "rees46", file: rees46File, out: path, until: *r.Data.ScoredAfter}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	m, err := readInterest(path)
