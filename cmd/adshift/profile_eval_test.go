@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,9 +57,19 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 			r.Data.ModelVersion, r.Data.ScoredAfter, m.Version())
 	}
 
-	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", path)
+	page := filepath.Join(t.TempDir(), "eval.html")
+	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", path, "--html", page)
 	if err != nil {
 		t.Fatal(err)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatalf("--html: %v", err)
+	}
+	for _, want := range []string{"<svg ", "model − best baseline", "shift − best timer", m.Version()} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("--html page lacks %q", want)
+		}
 	}
 	for _, want := range []string{"next_category:", "next_new_category:", "next_purchase_category:", "model − best baseline",
 		"timer_minutes (every ", "coverage", "shift − best timer", m.Version()} {
