@@ -16,34 +16,79 @@ import (
 // progressEvery is how many events pass between progress lines.
 const progressEvery = 1 << 20
 
-// learnInterest trains the interest model on the interest events of events (in event-time
-// order) up to until (zero: all of them), writing a progress line to progress now and then.
-func learnInterest(ctx context.Context, events []schemas.Event, until time.Time, progress io.Writer) (*interest.Model, error) {
+// learner trains the interest model on events in event-time order, over as many calls as its
+// caller needs (adshift train scores a holdout between two), and times the learning alone.
+type learner struct {
+	tr       *interest.Trainer
+	in       features.Interest
+	progress io.Writer
+	learned  int           // interest events learned
+	read     int           // events read
+	took     time.Duration // spent learning and taking models
+}
+
+func newLearner(progress io.Writer) (*learner, error) {
 	tr, err := interest.NewTrainer(interest.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
-	in := features.NewInterest()
-	n := 0
+	return &learner{tr: tr, in: features.NewInterest(), progress: progress}, nil
+}
+
+// learn learns from the interest events of events, which come after every event learned from
+// before, writing a progress line to progress now and then.
+func (l *learner) learn(ctx context.Context, events []schemas.Event) error {
+	start := time.Now()
+	defer func() { l.took += time.Since(start) }()
 	for i := range events {
 		ev := &events[i]
-		if !until.IsZero() && ev.Timestamp.After(until) {
-			break
-		}
-		cat := in.Category(ev)
+		l.read++
+		cat := l.in.Category(ev)
 		if cat == "" {
 			continue
 		}
-		tr.Add(ev.User(), cat, ev.Timestamp)
-		if n++; n%progressEvery == 0 {
+		l.tr.Add(ev.User(), cat, ev.Timestamp)
+		if l.learned++; l.learned%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("train: %w", err)
+				return fmt.Errorf("train: %w", err)
 			}
-			fmt.Fprintf(progress, "train: %d interest events learned, %d of %d events read, up to %s\n",
-				n, i+1, len(events), ev.Timestamp.Format(time.RFC3339))
+			fmt.Fprintf(l.progress, "train: %d interest events learned of %d events read, up to %s\n",
+				l.learned, l.read, ev.Timestamp.Format(time.RFC3339))
 		}
 	}
-	return tr.Model(), nil
+	return nil
+}
+
+// model is what has been learned so far.
+func (l *learner) model() *interest.Model {
+	start := time.Now()
+	m := l.tr.Model()
+	l.took += time.Since(start)
+	return m
+}
+
+// card is m's card with the time spent learning: not the trainer's since it started, which
+// would count a holdout's scoring too.
+func (l *learner) card(m *interest.Model) interest.Card {
+	c := m.Card()
+	c.TrainedIn, c.EventsPerSecond = l.took, 0
+	if l.took > 0 {
+		c.EventsPerSecond = float64(c.Events) / l.took.Seconds()
+	}
+	return c
+}
+
+// learnInterest trains the interest model on the interest events of events (in event-time
+// order), writing a progress line to progress now and then.
+func learnInterest(ctx context.Context, events []schemas.Event, progress io.Writer) (*interest.Model, error) {
+	l, err := newLearner(progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.learn(ctx, events); err != nil {
+		return nil, err
+	}
+	return l.model(), nil
 }
 
 // readInterest reads the interest model file at path.

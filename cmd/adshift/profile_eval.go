@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
-	"time"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -14,12 +16,12 @@ import (
 )
 
 func newProfileEvalCmd(a *app) *cobra.Command {
-	var format, file, modelFile string
+	var format, file, modelFile, htmlFile string
 	var asJSON bool
 	var confirm int
 	var share float64
 	cmd := &cobra.Command{
-		Use:   "profile-eval --format rees46|taobao --file F [--train-share 0.7 | --model FILE] [--json]",
+		Use:   "profile-eval --format rees46|taobao --file F [--train-share 0.7 | --model FILE] [--json] [--html FILE]",
 		Short: "Score interest predictors and shifts on a dataset, offline, with the features stage's own code",
 		Long: `profile-eval reads a dataset, orders its events by event time (as they would arrive live),
 and runs them through one features partition — the same decoder, profiles and shift detector as
@@ -33,10 +35,12 @@ minutes, K and T fitted to send as many ads: precision (the next --confirm event
 category), novelty (not advertised to the shopper in the previous 24 h), coverage (the share of new
 interests, 3+ events in a category outside the shopper's last 5, advertised while the shopper is on
 them) and timeliness (how many of the interest's events came before its first ad), with intervals;
-and the shifts per active shopper per day.
+and the shifts per active shopper per day. The shift's precision and coverage minus the best
+timer's on each come with a paired interval over the same resamples of shoppers.
 
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
-scores a model trained elsewhere, never on events at or before the last one it trained on.`,
+scores a model trained elsewhere, never on events at or before the last one it trained on.
+--html FILE also writes the report as one self-contained HTML page, the intervals drawn as bars.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opt, err := evalOptions(cmd.Context(), confirm, share, modelFile, cmd.ErrOrStderr())
 			if err != nil {
@@ -45,6 +49,11 @@ scores a model trained elsewhere, never on events at or before the last one it t
 			r, err := a.profileEval(cmd.Context(), format, file, opt)
 			if err != nil {
 				return err
+			}
+			if htmlFile != "" {
+				if err := writePage(htmlFile, func(w io.Writer) error { return profileeval.WriteHTML(w, format, file, r) }); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
@@ -57,6 +66,7 @@ scores a model trained elsewhere, never on events at or before the last one it t
 	cmd.Flags().StringVar(&format, "format", "", "dataset format: rees46, taobao, online-retail, segment")
 	cmd.Flags().StringVar(&file, "file", "", "dataset file")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the report as a self-contained HTML page to this file")
 	cmd.Flags().IntVar(&confirm, "confirm", 5, "how many of a shopper's next events may confirm a shift")
 	cmd.Flags().Float64Var(&share, "train-share", 0, "train on this first share of events by event time, score the rest (0: score all, prequentially)")
 	cmd.Flags().StringVar(&modelFile, "model", "", "score this interest model file, on events after its training span")
@@ -70,7 +80,7 @@ scores a model trained elsewhere, never on events at or before the last one it t
 // events, when share is set, or read from modelFile, when that is; progress goes to progress.
 func evalOptions(ctx context.Context, confirm int, share float64, modelFile string, progress io.Writer) (profileeval.Options, error) {
 	opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
-		m, err := learnInterest(ctx, train, time.Time{}, progress)
+		m, err := learnInterest(ctx, train, progress)
 		if err != nil {
 			return profileeval.Model{}, err
 		}
@@ -94,4 +104,28 @@ func (a *app) profileEval(ctx context.Context, format, file string, opt profilee
 		return profileeval.Report{}, err
 	}
 	return profileeval.Evaluate(ctx, a.cfg.Features, events, opt)
+}
+
+// writePage writes a page with write to a temporary file beside path and renames it over path,
+// so a browser never sees half a page.
+func writePage(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".profile-eval-*.html")
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	return nil
 }

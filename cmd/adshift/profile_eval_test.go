@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "rees46.model")
 	var stdout, stderr bytes.Buffer
-	if err := runTrain(t.Context(), trainOptions{format: "rees46", file: rees46File, out: path, until: *r.Data.ScoredAfter}, &stdout, &stderr); err != nil {
+	if err := runTrain(t.Context(), a.cfg.Features, trainOptions{format: "rees46", file: rees46File, out: path, until: *r.Data.ScoredAfter}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	m, err := readInterest(path)
@@ -56,12 +57,22 @@ func TestProfileEvalScoresTheInterestModel(t *testing.T) {
 			r.Data.ModelVersion, r.Data.ScoredAfter, m.Version())
 	}
 
-	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", path)
+	page := filepath.Join(t.TempDir(), "eval.html")
+	text, err := runProfileEval(t, a, "--format", "rees46", "--file", rees46File, "--model", path, "--html", page)
 	if err != nil {
 		t.Fatal(err)
 	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatalf("--html: %v", err)
+	}
+	for _, want := range []string{"<svg ", "model − best baseline", "shift − best timer", m.Version()} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("--html page lacks %q", want)
+		}
+	}
 	for _, want := range []string{"next_category:", "next_new_category:", "next_purchase_category:", "model − best baseline",
-		"timer_minutes (every ", "coverage", m.Version()} {
+		"timer_minutes (every ", "coverage", "shift − best timer", m.Version()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text report lacks %q:\n%s", want, text)
 		}

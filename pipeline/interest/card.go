@@ -18,11 +18,52 @@ type Card struct {
 	Config Config `json:"config"`
 	// Weights are the ranker's weights by feature name.
 	Weights map[string]float64 `json:"weights"`
-	// TrainedIn is the wall time from NewTrainer to Model, and EventsPerSecond the events over
+	// TrainedIn is the wall time from NewTrainer to Model (adshift train counts only the time
+	// spent learning, leaving its holdout's scoring out), and EventsPerSecond the events over
 	// it. They are not in the model file (its bytes depend only on the input): for a model
 	// read back they are zero, and the card file written at training keeps them.
 	TrainedIn       time.Duration `json:"trained_in_ns"`
 	EventsPerSecond float64       `json:"events_per_second"`
+	// Holdout is how the model scored on a time split, as adshift train measures it before it
+	// goes on to learn the held-out events too; nil when it did not (and for a model read
+	// back: it is not in the model file either).
+	Holdout *Holdout `json:"holdout,omitempty"`
+}
+
+// Holdout is a model's scores on the last share of its training events by event time, made by
+// the model as trained on the events before them.
+type Holdout struct {
+	// Share is the share of the events held out; SplitAt the time of the last event before
+	// them: only events after it were scored.
+	Share   float64   `json:"share"`
+	SplitAt time.Time `json:"split_at"`
+	// Task is what was scored (next_category), Scored how many events of how many Shoppers.
+	Task     string `json:"task"`
+	Scored   int    `json:"scored"`
+	Shoppers int    `json:"shoppers"`
+	// Scores are the figures of the model and of the baseline it is compared with, by name.
+	Scores map[string]HoldoutScore `json:"scores"`
+	// Baseline is the predictor the model is compared with, and ModelMinusBaseline, per
+	// figure, the model's minus the baseline's with the bootstrap interval of the difference
+	// over shoppers (paired: the same resamples for both).
+	Baseline           string                       `json:"baseline"`
+	ModelMinusBaseline map[string]HoldoutDifference `json:"model_minus_baseline"`
+}
+
+// HoldoutScore is one predictor's figures on the holdout: hit@1, hit@3, hit@10 and MRR (cut at
+// 10), each with its bootstrap 95% interval over shoppers by figure name.
+type HoldoutScore struct {
+	HitAt1  float64               `json:"hit_at_1"`
+	HitAt3  float64               `json:"hit_at_3"`
+	HitAt10 float64               `json:"hit_at_10"`
+	MRR     float64               `json:"mrr"`
+	CI95    map[string][2]float64 `json:"ci95"`
+}
+
+// HoldoutDifference is a figure's difference and its bootstrap 95% interval.
+type HoldoutDifference struct {
+	Diff float64    `json:"diff"`
+	CI95 [2]float64 `json:"ci95"`
 }
 
 // Card returns the model's card.

@@ -33,6 +33,8 @@
 // therefore ranks as last_category does). popular and the shoppers' own statistics grow
 // prequentially — from what came before each event, never after it. transition does too
 // without a split; with one, it learns on the training span only, as the model does.
+// Options.Baselines narrows the baselines to those named (adshift train scores its holdout
+// against last_category alone), and Options.TasksOnly leaves out the triggers.
 //
 // # The leakage guard
 //
@@ -80,4 +82,8 @@
 // confirmed, but the shopper has long been looking. Coverage and timeliness ask whether it
 // came while the interest was new, novelty whether it repeats itself. Every figure is a ratio
 // of sums over shoppers, with a bootstrap interval on the same resamples as the tasks'.
+// The shift's precision and coverage minus the best timer's on each (best by point estimate)
+// carry a paired interval: every trigger is tallied per shopper, and each resample weighs the
+// shift's and the timer's tallies of the same shoppers alike, as the model's difference from
+// the best baseline is.
 package profileeval

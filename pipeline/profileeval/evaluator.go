@@ -23,6 +23,7 @@ type evaluator struct {
 	preds   []predictor
 	guard   time.Time // events at or before it are learned from, never scored
 	freeze  bool      // transitions and popularity learn only from events at or before guard
+	noTrig  bool      // score the tasks alone
 
 	users    map[string]*shopper
 	shoppers []*shopper // in order of first appearance, so resampling is reproducible
@@ -82,14 +83,23 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 		model:   opt.Model,
 		guard:   guard,
 		freeze:  freeze,
+		noTrig:  opt.TasksOnly,
 		users:   make(map[string]*shopper),
 		popular: newCounter(),
 		next:    make(map[string]*counter),
 		days:    make(map[userDay]struct{}),
 		failure: make(map[string]int),
 	}
+	for _, name := range opt.Baselines {
+		if name == modelName || !slices.ContainsFunc(predictors, func(p predictor) bool { return p.name == name }) {
+			return nil, fmt.Errorf("evaluate: %q is no baseline", name)
+		}
+	}
 	for _, p := range predictors {
-		if p.name != modelName || e.model != nil {
+		switch {
+		case p.name == modelName && e.model == nil:
+		case p.name != modelName && opt.Baselines != nil && !slices.Contains(opt.Baselines, p.name):
+		default:
 			e.preds = append(e.preds, p)
 		}
 	}

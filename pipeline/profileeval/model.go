@@ -49,4 +49,9 @@ type Options struct {
 	Model *Model
 	// Resamples is how many bootstrap resamples of shoppers give each interval; 0 means 1000.
 	Resamples int
+	// Baselines, when not nil, names the baselines scored beside the model, so the model's
+	// difference is from the best of them; nil scores every baseline.
+	Baselines []string
+	// TasksOnly scores the tasks alone: Report.Triggers is left zero.
+	TasksOnly bool
 }

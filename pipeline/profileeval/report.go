@@ -90,7 +90,9 @@ func (e *evaluator) report(resamples int, share float64) Report {
 	for t, tk := range tasks {
 		r.Tasks[tk.name] = e.task(t, scored, boot[t])
 	}
-	r.Triggers = e.triggers(resamples)
+	if !e.noTrig {
+		r.Triggers = e.triggers(resamples)
+	}
 	if r.Data.UserDays > 0 {
 		r.Data.ShiftsPerDay = float64(r.Triggers.Shift.Ads) / float64(r.Data.UserDays)
 	}

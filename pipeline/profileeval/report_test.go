@@ -98,6 +98,18 @@ func TestJSONShape(t *testing.T) {
 			}
 		}
 	}
+	for _, m := range []string{"precision", "coverage"} {
+		d := number("triggers", "shift", "vs_best_timer", m, "diff")
+		best, _ := get(doc, "triggers", "shift", "vs_best_timer", m, "baseline").(string)
+		iv, ok := get(doc, "triggers", "shift", "vs_best_timer", m, "ci95").([]any)
+		if best != "timer_events" && best != "timer_minutes" || !ok || len(iv) != 2 || iv[0].(float64) > d || iv[1].(float64) < d {
+			t.Errorf("shift − best timer on %s: %v against %q, ci95 %v", m, d, best, iv)
+		}
+		want := number("triggers", "shift", m) - number("triggers", best, m)
+		if math.Abs(d-want) > 1e-9 {
+			t.Errorf("shift − best timer on %s is %v, want the shift's minus %s's: %v", m, d, best, want)
+		}
+	}
 	if number("triggers", "timer_events", "every_k_events") < 1 || number("triggers", "timer_minutes", "every_t_minutes") < 1 {
 		t.Errorf("timers without their period: %s", b)
 	}
@@ -141,5 +153,46 @@ func TestIntervals(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Naming the baselines scores those beside the model, with the same figures and intervals as
+// in a full evaluation, and the model's difference from them; TasksOnly leaves out the triggers.
+func TestChosenBaselines(t *testing.T) {
+	events := read(t, "rees46", rees46)
+	opt := Options{Confirm: 5, Resamples: 50, TrainShare: 0.7,
+		Train: func(train []schemas.Event) (Model, error) {
+			return Model{Ranker: repeater{}, Until: train[len(train)-1].Timestamp, Version: "repeater-1"}, nil
+		},
+	}
+	all, err := Evaluate(context.Background(), features.DefaultConfig(), events, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Baselines, opt.TasksOnly = []string{"last_category"}, true
+	few, err := Evaluate(context.Background(), features.DefaultConfig(), events, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tk := range few.Tasks {
+		if len(tk.Predictors) != 2 || tk.Scored != all.Tasks[name].Scored {
+			t.Errorf("%s: %d events scored by %v, want %d by the model and last_category", name, tk.Scored, tk.Predictors, all.Tasks[name].Scored)
+		}
+		for _, p := range []string{modelName, "last_category"} {
+			if got, want := tk.Predictors[p], all.Tasks[name].Predictors[p]; got.HitAt3 != want.HitAt3 || got.MRR != want.MRR {
+				t.Errorf("%s %s: %+v alone, %+v among all", name, p, got, want)
+			}
+		}
+		d := tk.ModelVsBest["hit_at_1"]
+		if want := tk.Predictors[modelName].HitAt1 - tk.Predictors["last_category"].HitAt1; d.Baseline != "last_category" || math.Abs(d.Diff-want) > 1e-12 {
+			t.Errorf("%s: model − best baseline %+v, want %.4f against last_category", name, d, want)
+		}
+	}
+	if few.Triggers.Shift.Ads != 0 || few.Triggers.TimerEvents.EveryKEvents != 0 {
+		t.Errorf("triggers scored with TasksOnly: %+v", few.Triggers)
+	}
+	opt.Baselines = []string{"last_category", "lastcategory"}
+	if _, err := Evaluate(context.Background(), features.DefaultConfig(), events, opt); err == nil {
+		t.Error("an unknown baseline was accepted")
 	}
 }

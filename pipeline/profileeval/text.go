@@ -56,7 +56,7 @@ func writeData(p printf, format, file string, d Data) {
 
 // writeTask writes a task's table of predictors and, when a model was scored, its lead over the best baseline.
 func writeTask(p printf, tk task, t Task, resamples int) {
-	p("\n%s: %d %s of %d shoppers, 95%% intervals over %d resamples of shoppers\n", tk.name, t.Scored, tk.unit(), t.Shoppers, resamples)
+	p("\n%s\n", taskTitle(tk, t, resamples))
 	p("predictor\thit@1\thit@3\thit@10\tMRR@10\n")
 	for _, pred := range predictors {
 		s, ok := t.Predictors[pred.name]
@@ -77,10 +77,23 @@ func writeTask(p printf, tk task, t Task, resamples int) {
 	}
 }
 
+// triggerNotes say how the triggers are scored, in two lines.
+func triggerNotes(confirm int) [2]string {
+	return [2]string{
+		fmt.Sprintf("triggers at equal ad counts, 95%% intervals over shoppers; precision: the next %d events confirm; novelty: not advertised in the previous 24 h", confirm),
+		fmt.Sprintf("coverage: new interests (%d+ events outside the last %d categories) advertised while on them; timeliness: how many of its events came before its first ad, that one included", interestMinRun, interestSkip),
+	}
+}
+
+// taskTitle is the line that opens a task's table.
+func taskTitle(tk task, t Task, resamples int) string {
+	return fmt.Sprintf("%s: %d %s of %d shoppers, 95%% intervals over %d resamples of shoppers", tk.name, t.Scored, tk.unit(), t.Shoppers, resamples)
+}
+
 // writeTriggers writes the triggers' table, the shift precision by reason and the shift rate.
 func writeTriggers(p printf, d Data, tr Triggers) {
-	p("\ntriggers at equal ad counts, 95%% intervals over shoppers; precision: the next %d events confirm; novelty: not advertised in the previous 24 h;\n", d.ConfirmEvents)
-	p("coverage: new interests (%d+ events outside the last %d categories) advertised while on them; timeliness: how many of its events came before its first ad, that one included\n", interestMinRun, interestSkip)
+	notes := triggerNotes(d.ConfirmEvents)
+	p("\n%s;\n%s\n", notes[0], notes[1])
 	p("trigger\tads\tprecision\tnovelty\ttimeliness_events\tcoverage\tnew interests\n")
 	row := func(name string, s Trigger) {
 		p("%s\t%d\t%s\t%s\t%s\t%s\t%d\n", name, s.Ads, withCI(s.Precision, s.CI95["precision"]), withCI(s.Novelty, s.CI95["novelty"]),
@@ -89,6 +102,11 @@ func writeTriggers(p printf, d Data, tr Triggers) {
 	row("shift", tr.Shift)
 	row("timer_events ("+tr.TimerEvents.timerName()+")", tr.TimerEvents)
 	row("timer_minutes ("+tr.TimerMinutes.timerName()+")", tr.TimerMinutes)
+	if vs := tr.Shift.VsBestTimer; len(vs) > 0 {
+		prec, cov := vs["precision"], vs["coverage"]
+		p("shift − best timer\t\t%s\t\t\t%s\t\n", withCI(prec.Diff, prec.CI95), withCI(cov.Diff, cov.CI95))
+		p("  best timer\t\t%s\t\t\t%s\t\n", prec.Baseline, cov.Baseline)
+	}
 	p("\nshift precision by reason\tads\tscored\tconfirmed\tprecision\n")
 	for _, reason := range slices.Sorted(maps.Keys(tr.Shift.ByReason)) {
 		s := tr.Shift.ByReason[reason]

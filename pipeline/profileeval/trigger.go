@@ -40,6 +40,10 @@ type Trigger struct {
 	EveryKEvents     int                   `json:"every_k_events,omitempty"`
 	EveryTMinutes    int                   `json:"every_t_minutes,omitempty"`
 	ByReason         map[string]Trigger    `json:"by_reason,omitempty"`
+	// VsBestTimer is, on the shift only, its precision and coverage minus the best timer's on
+	// each (best by point estimate), with the bootstrap interval of the difference on the same
+	// resamples of shoppers.
+	VsBestTimer map[string]Difference `json:"vs_best_timer,omitempty"`
 }
 
 // ad is one ad a trigger sends: after the shopper's event at, claiming cat.
@@ -99,22 +103,27 @@ func (e *evaluator) triggers(resamples int) Triggers {
 	target := shifts.count()
 	k := fitTimer(target, maxTimerEvents, e.everyEvents)
 	t := fitTimer(target, maxTimerMinutes, e.everyMinutes)
-	out := Triggers{
-		Shift:        e.scoreTrigger(shifts, resamples),
-		TimerEvents:  e.scoreTrigger(e.everyEvents(k), resamples),
-		TimerMinutes: e.scoreTrigger(e.everyMinutes(t), resamples),
+	var shiftT, eventsT, minutesT []ratios
+	out := Triggers{}
+	out.Shift, shiftT = e.scoreTrigger(shifts, resamples)
+	out.TimerEvents, eventsT = e.scoreTrigger(e.everyEvents(k), resamples)
+	out.TimerMinutes, minutesT = e.scoreTrigger(e.everyMinutes(t), resamples)
+	if resamples > 0 && len(e.shoppers) > 0 {
+		out.Shift.VsBestTimer = vsBestTimer(shiftT, []timerTallies{
+			{"timer_events", out.TimerEvents, eventsT}, {"timer_minutes", out.TimerMinutes, minutesT}}, resamples)
 	}
 	out.TimerEvents.EveryKEvents = k
 	out.TimerMinutes.EveryTMinutes = t
 	out.Shift.ByReason = make(map[string]Trigger, len(byReason))
 	for reason, s := range byReason {
-		out.Shift.ByReason[reason] = e.scoreTrigger(s, 0)
+		out.Shift.ByReason[reason], _ = e.scoreTrigger(s, 0)
 	}
 	return out
 }
 
-// scoreTrigger scores a schedule of ads, with intervals from resamples of shoppers (none at 0).
-func (e *evaluator) scoreTrigger(s schedule, resamples int) Trigger {
+// scoreTrigger scores a schedule of ads, with intervals from resamples of shoppers (none at 0),
+// and returns each shopper's tally beside it, in the order of e.shoppers.
+func (e *evaluator) scoreTrigger(s schedule, resamples int) (Trigger, []ratios) {
 	var out Trigger
 	tallies := make([]ratios, len(e.shoppers))
 	var total ratios
@@ -129,10 +138,10 @@ func (e *evaluator) scoreTrigger(s schedule, resamples int) Trigger {
 	out.Precision, out.Novelty = total.figure(0), total.figure(1)
 	out.TimelinessEvents, out.Coverage = total.figure(2), total.figure(3)
 	if resamples == 0 || len(e.shoppers) == 0 {
-		return out
+		return out, tallies
 	}
 	out.CI95 = triggerIntervals(tallies, resamples)
-	return out
+	return out, tallies
 }
 
 // tallyAds adds the shopper's scored ads to r's precision and novelty and returns how many there were.

@@ -30,7 +30,7 @@ func TestTriggerFiguresByHand(t *testing.T) {
 	//   C@7: C A D D D no; C@8: A D D D no. 1 of 6.
 	// novelty: B@4 follows B@2 by 2 h, C@8 follows C@7 by 1 h; B@6 is 26 h after B@4. 4 of 6.
 	// coverage: B first advertised at its event 1 (B@2), C at its event 2 (C@7), D never.
-	got := e.scoreTrigger(ads, 50)
+	got, _ := e.scoreTrigger(ads, 50)
 	want := Trigger{Ads: 6, Scored: 6, Confirmed: 1, Precision: 1.0 / 6, Novelty: 4.0 / 6,
 		TimelinessEvents: 1.5, Coverage: 2.0 / 3, Interests: 3, Covered: 2}
 	checkTrigger(t, "all scored", got, want)
@@ -38,7 +38,7 @@ func TestTriggerFiguresByHand(t *testing.T) {
 	// After a guard at event 3, ads and interests before it are not scored, but an ad before
 	// it was still sent: B@4 is not novel.
 	u.from = 3
-	got = e.scoreTrigger(ads, 50)
+	got, _ = e.scoreTrigger(ads, 50)
 	want = Trigger{Ads: 4, Scored: 4, Confirmed: 0, Precision: 0, Novelty: 2.0 / 4,
 		TimelinessEvents: 2, Coverage: 1.0 / 2, Interests: 2, Covered: 1}
 	checkTrigger(t, "guard at event 3", got, want)
@@ -99,4 +99,44 @@ func TestTimerMinutesByHand(t *testing.T) {
 	f(3, 1)
 	f(2, 2)
 	f(1, 32)
+}
+
+// The shift's difference from the best timer is paired: against a timer sending the very same
+// ads it is 0 on every resample, so its interval is [0, 0]; each figure is compared with the
+// timer best on it.
+func TestShiftVsBestTimer(t *testing.T) {
+	// Two shoppers with a new interest each (B at 2–4; D at 3–5).
+	u := handShopper("A C B B B C", 0, 1, 2, 3, 4, 5)
+	v := handShopper("A B C D D D", 0, 1, 2, 3, 4, 5)
+	e := &evaluator{confirm: 2, shoppers: []*shopper{u, v}}
+	shift := schedule{u: {{2, "B"}}, v: {{3, "D"}}} // both confirmed, both interests covered
+	late := schedule{u: {{4, "B"}}, v: {{0, "A"}}}  // B@4 covers B but is not confirmed; A@0 neither
+	sharp := schedule{u: {{0, "A"}}, v: {{3, "D"}}} // A@0 no (next C B), D@3 both
+	same := schedule{u: {{2, "B"}}, v: {{3, "D"}}}  // the shift's own ads
+	score := func(s schedule) (Trigger, []ratios) { return e.scoreTrigger(s, 200) }
+	sh, shT := score(shift)
+	timer := func(name string, s schedule) timerTallies {
+		tr, tl := score(s)
+		return timerTallies{name, tr, tl}
+	}
+
+	got := vsBestTimer(shT, []timerTallies{timer("timer_events", same), timer("timer_minutes", late)}, 200)
+	for _, m := range []string{"precision", "coverage"} {
+		d := got[m]
+		if d.Baseline != "timer_events" || d.Diff != 0 || d.CI95 != [2]float64{} {
+			t.Errorf("%s against the same ads: %+v, want 0 [0, 0] against timer_events", m, d)
+		}
+	}
+	if _, ok := got["novelty"]; ok {
+		t.Error("novelty compared, want precision and coverage only")
+	}
+
+	// late covers half the interests and confirms none; sharp confirms half and covers one of two.
+	got = vsBestTimer(shT, []timerTallies{timer("timer_events", late), timer("timer_minutes", sharp)}, 200)
+	if d := got["precision"]; d.Baseline != "timer_minutes" || math.Abs(d.Diff-(sh.Precision-0.5)) > 1e-9 {
+		t.Errorf("precision: %+v, want the shift's %.3f minus timer_minutes' 0.5", d, sh.Precision)
+	}
+	if d := got["coverage"]; d.Baseline != "timer_events" || math.Abs(d.Diff-0.5) > 1e-9 || d.CI95[0] > d.Diff || d.CI95[1] < d.Diff {
+		t.Errorf("coverage: %+v, want 1 − 0.5 against timer_events, inside its interval", d)
+	}
 }
