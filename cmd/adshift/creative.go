@@ -18,7 +18,6 @@ import (
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creatives"
-	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/pipeline/modelchain/llm"
 	"github.com/adshift/adshift/pipeline/runner"
@@ -218,7 +217,11 @@ func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift
 		return schemas.Shift{User: "preview", ProfileVersion: 1, Reason: schemas.ReasonNewInterest, Summary: s}, nil
 	case o.format != "" && o.file != "" && o.user != "":
 		var last *schemas.Shift
-		err := replayShifts(ctx, a.cfg.Features, o.format, o.file, func(user string) bool { return user == o.user },
+		m, err := a.interestModel()
+		if err != nil {
+			return schemas.Shift{}, err
+		}
+		err = replayShifts(ctx, runner.Config{Features: a.cfg.Features, Model: m}, o.format, o.file, func(user string) bool { return user == o.user },
 			func(sh schemas.Shift) { last = &sh })
 		if err != nil {
 			return schemas.Shift{}, err
@@ -233,7 +236,7 @@ func (a *app) previewShift(ctx context.Context, o previewOptions) (schemas.Shift
 
 // replayShifts runs the events of a dataset's users that keep accepts through the in-memory
 // features stage, and calls fn with every profile shift, in order.
-func replayShifts(ctx context.Context, cfg features.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
+func replayShifts(ctx context.Context, cfg runner.Config, format, file string, keep func(user string) bool, fn func(schemas.Shift)) error {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/pipeline/pipelinetest"
+	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -44,7 +45,7 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	cfg := config.Default()
 	var shifts [][]byte
 	var users []string
-	err := replayShifts(context.Background(), cfg.Features, "rees46", rees46File, func(string) bool { return true }, func(sh schemas.Shift) {
+	err := replayShifts(context.Background(), runner.Config{Features: cfg.Features}, "rees46", rees46File, func(string) bool { return true }, func(sh schemas.Shift) {
 		v, _ := json.Marshal(sh)
 		shifts, users = append(shifts, v), append(users, sh.User)
 	})

@@ -22,6 +22,7 @@ import (
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/creatives"
+	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/kafka"
@@ -225,7 +226,7 @@ func TestCreativePreview(t *testing.T) {
 
 	// A shopper of a real replay: the first one the features stage publishes a shift for.
 	var user string
-	if err := replayShifts(t.Context(), a.cfg.Features, "rees46", rees46File, func(string) bool { return true },
+	if err := replayShifts(t.Context(), runner.Config{Features: a.cfg.Features}, "rees46", rees46File, func(string) bool { return true },
 		func(sh schemas.Shift) {
 			if user == "" {
 				user = sh.User

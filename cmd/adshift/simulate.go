@@ -40,6 +40,9 @@ next to the true lift. The same flags and seed always print the same result.`,
 			cfg.Effects = eff
 			cfg.Features, cfg.Creatives, cfg.Outcomes = a.cfg.Features, a.cfg.Creatives, a.cfg.Outcomes
 			cfg.Creatives.Strategy.Policy = policy
+			if cfg.Model, err = a.interestModel(); err != nil {
+				return err
+			}
 			return a.simulate(cmd.Context(), cfg, asJSON, cmd.OutOrStdout())
 		},
 	}

@@ -3,7 +3,7 @@ package interest
 import "math"
 
 // StateSize is how many distinct categories a State remembers.
-const StateSize = 5
+const StateSize = 8
 
 // decayedScale is the fixed point of a State's decayed counts: a count d is kept as
 // round(d·decayedScale) in 16 bits, so up to 16 (the most a decay of 15/16 sums to) at a

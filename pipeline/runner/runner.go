@@ -199,10 +199,10 @@ func (r *Runner) Close(ctx context.Context) error {
 // shiftsBatch is how many events Shifts applies per batch.
 const shiftsBatch = 500
 
-// Shifts runs events through a features partition of cfg and calls fn with every shift it
-// publishes, in order.
-func Shifts(ctx context.Context, cfg features.Config, events []schemas.Event, fn func(schemas.Shift)) error {
-	r, err := New(ctx, Config{Features: cfg})
+// Shifts runs events through a features partition of cfg (its creatives and outcomes are not
+// run) and calls fn with every shift it publishes, in order.
+func Shifts(ctx context.Context, cfg Config, events []schemas.Event, fn func(schemas.Shift)) error {
+	r, err := New(ctx, Config{Features: cfg.Features, Model: cfg.Model})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/strategy"
 )
@@ -34,6 +35,7 @@ type Config struct {
 	Buckets int
 
 	Features  features.Config  // the features stage, as configured for the pipeline
+	Model     *interest.Model  // the interest model the features stage predicts with; nil: none
 	Creatives creatives.Config // the creatives stage; Strategy.Policy picks the bandit or uniform
 	Outcomes  outcomes.Config  // attribution windows
 }

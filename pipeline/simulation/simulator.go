@@ -90,6 +90,7 @@ func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*s
 	cc.Strategy = sc
 	s.pipeline, err = runner.New(ctx, runner.Config{
 		Features:  cfg.Features,
+		Model:     cfg.Model,
 		Creatives: &runner.Creatives{Config: cc, Catalog: cat, Generator: creative.NewTemplate(cc.Guard), Chooser: chooser},
 		Outcomes:  &cfg.Outcomes,
 	})
