@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole flow end to end on embedded defaults.
 #   1. a fresh ClickHouse database, migrated
-#   2. adshift run: all three stages on the embedded Kafka broker
+#   2. adshift train: the interest model, learnt from the sample (its card scores a time split)
+#      adshift run: all three stages on the embedded Kafka broker, predicting with that model
 #   3. adshift replay: a real REES46 sample into the clickstream, plus two bad events sent with kcat
 #   4. adshift deliver: a simulated delivery system shows the ads and writes views and clicks back
 #   5. adshift report: rates with intervals per arm, segment and generator, lift with its interval and
@@ -26,7 +27,11 @@ step "fresh ClickHouse database $db"
 ch "DROP DATABASE IF EXISTS $db"
 $bin migrate
 
-step "adshift run (embedded Kafka on $broker; log in $work/run.log)"
+step "adshift train: the interest model, from $sample"
+$bin train --format rees46 --file "$sample" --out "$work/interest.model"
+export ADSHIFT_FEATURES_MODEL=$work/interest.model
+
+step "adshift run (embedded Kafka on $broker, the interest model in $work/interest.model; log in $work/run.log)"
 $bin run >"$work/run.log" 2>&1 &
 run_pid=$!
 stop_run() { kill -TERM "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null || true; }
@@ -67,6 +72,7 @@ cat <<MSG
 
 Where to look next:
   $work/run.log                       what the pipeline logged
+  $work/interest.model.card.json      the interest model's card: data span, weights, time-split scores
   $work/report.html                   the report with charts: CTR by arm over time, lift with its interval
   bin/adshift report --json           the same numbers for scripts
   clickhouse-client -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
