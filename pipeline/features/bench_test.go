@@ -236,17 +236,26 @@ func recordsOf(values [][]byte, first, batch int) [][]pipeline.Record {
 // BenchmarkBytesPerUser measures the heap a partition holds per tracked shopper in steady state:
 // every shopper with a full profile (three category paths, brands, prices, a cart, a purchase,
 // a shift), from heap statistics after a GC, the profile map and interned names included.
+// With a model, each profile holds its interest state too; the model itself is shared and
+// built before the measurement starts.
 func BenchmarkBytesPerUser(b *testing.B) {
+	values, _ := readRees46(b, 17434)
+	model := benchModel(b, values)
 	for _, users := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
 			for b.Loop() {
 				b.ReportMetric(bytesPerUser(b, users), "bytes/user")
 			}
 		})
+		b.Run(fmt.Sprintf("users=%d/model", users), func(b *testing.B) {
+			for b.Loop() {
+				b.ReportMetric(bytesPerUser(b, users, WithModel(model)), "bytes/user")
+			}
+		})
 	}
 }
 
-func bytesPerUser(b *testing.B, users int) float64 {
+func bytesPerUser(b *testing.B, users int, opts ...Option) float64 {
 	b.Helper()
 	cats := []string{"electronics.audio.headphone", "electronics.smartphone", "appliances.kitchen.refrigerators",
 		"apparel.shoes", "furniture.living_room.sofa", "computers.notebook", "kids.toys", "sport.bicycle"}
@@ -255,7 +264,7 @@ func bytesPerUser(b *testing.B, users int) float64 {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	before := ms.HeapAlloc
-	p := benchProcessor(b)
+	p := benchProcessor(b, opts...)
 	s := p.stage
 	in := pipeline.Record{Topic: "clickstream"}
 	at := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)

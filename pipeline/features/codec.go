@@ -62,15 +62,15 @@ func appendProfile(b []byte, p *profile, n *names, pr *predictor) []byte {
 		b = appendName(b, n, e.ID)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(e.W))
 	}
-	return appendModelState(b, &p.model, n, pr)
+	if pr == nil || p.state == 0 {
+		return append(b, 0)
+	}
+	return appendModelState(b, pr.peek(p), n, pr)
 }
 
 // appendModelState appends the interest model's state of a profile: its categories by name, so
 // that a restart, or another model, reads them back whatever the ids.
 func appendModelState(b []byte, st *interest.State, n *names, pr *predictor) []byte {
-	if pr == nil || st.Len() == 0 {
-		return append(b, 0)
-	}
 	b = append(b, byte(st.Len()))
 	for i := range st.Len() {
 		id, decayed, count := st.Entry(i)
@@ -243,14 +243,18 @@ func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	for i := range st.Ref[:st.N] {
 		st.Ref[i] = shift.Entry{ID: r.name(n), W: r.float()}
 	}
+	var ms interest.State
 	if len(r.b) > 0 {
-		r.modelState(&p.model, n, pr)
+		r.modelState(&ms, n, pr)
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("trailing bytes")
 	}
 	if r.err != nil {
 		return nil, r.err
+	}
+	if ms.Len() > 0 {
+		*pr.state(p) = ms // only once the value decoded: a corrupt one takes no slot
 	}
 	return p, nil
 }

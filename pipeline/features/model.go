@@ -24,6 +24,53 @@ type predictor struct {
 	byName  []uint32 // by name id: model id + 1; 0 not looked up yet
 	byModel []uint32 // by model id below the vocabulary: name id + 1; 0 not interned yet
 	top     []interest.Ranked
+	// The shoppers' interest states, kept here rather than in the profiles, so that a stage
+	// without a model pays nothing for them: a slab of fixed-size chunks (it never moves a
+	// state) and the slots that expired profiles gave back.
+	chunks [][]interest.State
+	used   uint32
+	free   []uint32
+	empty  interest.State // what peek reads for a profile without a state
+}
+
+// stateChunk is how many states one chunk of the slab holds.
+const stateChunk = 4096
+
+// state returns prof's interest state, giving it an empty one on first use.
+func (p *predictor) state(prof *profile) *interest.State {
+	if prof.state == 0 {
+		var slot uint32
+		if n := len(p.free); n > 0 {
+			slot, p.free = p.free[n-1], p.free[:n-1]
+		} else {
+			if p.used == uint32(len(p.chunks))*stateChunk {
+				p.chunks = append(p.chunks, make([]interest.State, stateChunk))
+			}
+			slot = p.used
+			p.used++
+		}
+		prof.state = slot + 1
+	}
+	return &p.chunks[(prof.state-1)/stateChunk][(prof.state-1)%stateChunk]
+}
+
+// peek returns prof's interest state to read: an empty one, not a slot, while it has none.
+func (p *predictor) peek(prof *profile) *interest.State {
+	if prof.state == 0 {
+		p.empty = interest.State{}
+		return &p.empty
+	}
+	return p.state(prof)
+}
+
+// release gives prof's state slot back, emptied, when prof goes.
+func (p *predictor) release(prof *profile) {
+	if p == nil || prof == nil || prof.state == 0 {
+		return
+	}
+	*p.state(prof) = interest.State{}
+	p.free = append(p.free, prof.state-1)
+	prof.state = 0
 }
 
 func newPredictor(m *interest.Model) *predictor {

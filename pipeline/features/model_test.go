@@ -124,7 +124,7 @@ func TestModelStateRestore(t *testing.T) {
 	p := h.proc.(*processor)
 	checked := 0
 	for user, prof := range p.profiles {
-		if prof.model.Len() == 0 {
+		if prof.state == 0 {
 			continue
 		}
 		checked++
@@ -157,16 +157,17 @@ func TestModelStateRestore(t *testing.T) {
 	n := newNames()
 	old := appendProfile(nil, sampleProfile(&n), &n, nil)
 	dec, err := decodeProfile(old[:len(old)-1], &n, newPredictor(m))
-	if err != nil || dec.model.Len() != 0 {
-		t.Fatalf("a value without a state: %v, state of %d", err, dec.model.Len())
+	if err != nil || dec.state != 0 {
+		t.Fatalf("a value without a state: %v, state slot %d", err, dec.state)
 	}
 }
 
 // stateNames are the categories of prof's interest state, latest first.
 func stateNames(prof *profile, n *names, pr *predictor) []string {
 	var out []string
-	for i := range prof.model.Len() {
-		id, _, _ := prof.model.Entry(i)
+	st := pr.peek(prof)
+	for i := range st.Len() {
+		id, _, _ := st.Entry(i)
 		out = append(out, n.name(pr.nameID(n, id)))
 	}
 	return out
@@ -183,4 +184,31 @@ func trackEvent(t *testing.T, user, id, category string, at time.Time) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A profile that goes gives its state slot back, emptied, and the next shopper takes it: the
+// slab grows with the shoppers held, not with every shopper ever seen.
+func TestModelStateSlots(t *testing.T) {
+	values, _ := readRees46(t, 1000)
+	pr := newPredictor(trainOn(t, values))
+	a, b, c := new(profile), new(profile), new(profile)
+	pr.state(a).Observe(1, 0.5)
+	pr.state(b).Observe(2, 0.5)
+	if a.state == b.state || pr.peek(c).Len() != 0 || c.state != 0 {
+		t.Fatalf("slots a=%d b=%d; peek gave c slot %d", a.state, b.state, c.state)
+	}
+	slot := a.state
+	pr.release(a)
+	if a.state != 0 {
+		t.Fatalf("released profile still holds slot %d", a.state)
+	}
+	if st := pr.state(c); c.state != slot || st.Len() != 0 {
+		t.Fatalf("the next shopper got slot %d (want %d) holding %d categories", c.state, slot, st.Len())
+	}
+	if id, _ := pr.state(b).Last(); id != 2 {
+		t.Fatalf("b's state changed: last %d", id)
+	}
+	if pr.used != 2 {
+		t.Fatalf("%d slots used for 2 shoppers", pr.used)
+	}
 }

@@ -94,7 +94,7 @@ func (pt *Partition) Predicted(user string, n int) []string {
 		return nil
 	}
 	var out []string
-	for _, w := range pr.predicted(nil, &prof.model, &pt.p.names, n, false) {
+	for _, w := range pr.predicted(nil, pr.peek(prof), &pt.p.names, n, false) {
 		out = append(out, w.Name)
 	}
 	return out

@@ -225,7 +225,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		// An event that names no category tells the model nothing new.
 		sev.Repeat = true
 		if cat := EventCategory(ev); cat != "" {
-			sev.Repeat = p.predictor.observe(&prof.model, &p.names, p.names.id(cat))
+			sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
 		}
 	}
 	if s.detector.Reads(&prof.shift, sev) {
@@ -247,7 +247,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if p.predictor != nil {
 		sh.InterestModel = s.model.Version()
 		fresh := sev.Current != nil && s.cfg.TopK == shift.RefSize // ranked for the detector just now
-		sh.Predicted = p.predictor.predicted(sh.Predicted, &prof.model, &p.names, s.cfg.TopK, fresh)
+		sh.Predicted = p.predictor.predicted(sh.Predicted, p.predictor.peek(prof), &p.names, s.cfg.TopK, fresh)
 	}
 	// Key and value go into the batch arena, like the changelog's.
 	start := len(p.arena)
@@ -270,7 +270,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 // predictions when the stage has a model, else the profile's short-horizon mix.
 func (p *processor) current(prof *profile) []shift.Entry {
 	if p.predictor != nil {
-		p.interest = p.predictor.interest(p.interest[:0], &prof.model, &p.names, shift.RefSize)
+		p.interest = p.predictor.interest(p.interest[:0], p.predictor.peek(prof), &p.names, shift.RefSize)
 	} else {
 		p.interest = prof.interest(p.interest[:0])
 	}
@@ -339,6 +339,7 @@ func (p *processor) restore(ctx context.Context) error {
 			return nil
 		}
 		if value == nil {
+			p.predictor.release(p.profiles[string(key)])
 			delete(p.profiles, string(key))
 			return nil
 		}
@@ -348,6 +349,7 @@ func (p *processor) restore(ctx context.Context) error {
 			s.log.Warn("skipping a changelog value that does not decode", "partition", p.partition, "user", string(key), "err", err)
 			return nil
 		}
+		p.predictor.release(p.profiles[string(key)]) // an older value of the same key
 		p.profiles[string(key)] = prof
 		restored++
 		return nil

@@ -3,7 +3,6 @@ package features
 import (
 	"math"
 
-	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/shift"
 	"github.com/adshift/adshift/schemas"
 )
@@ -45,7 +44,7 @@ type profile struct {
 	carted                          [maxCarted]uint32    // leaf category ids put in a cart, oldest first
 	purchased                       [maxPurchased]uint32 // product ids bought, newest first
 	recent                          [4]uint32            // hashes of the latest messageIds, to drop repeats
-	model                           interest.State       // the interest model's view, when the stage has one
+	state                           uint32               // 1 + its interest state's slot in the partition's predictor; 0: none
 	shift                           shift.State
 }
 

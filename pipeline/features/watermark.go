@@ -53,6 +53,7 @@ func (p *processor) expire() {
 	}
 	slices.Sort(gone)
 	for _, user := range gone {
+		p.predictor.release(p.profiles[user])
 		delete(p.profiles, user)
 		p.changes = append(p.changes, p.changelog([]byte(user), nil))
 	}
