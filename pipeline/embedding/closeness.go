@@ -3,6 +3,7 @@ package embedding
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -11,8 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
+	"github.com/adshift/adshift/pipeline/modelchain"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -32,7 +33,8 @@ type ClosenessConfig struct {
 // product's (ProductText), below zero taken as zero. When a fallback is given (the taxonomy),
 // the score is the larger of the two, so a product of exactly the interest's category still
 // scores 1; and whenever a vector is missing (a product not embedded, the model down, an
-// interest still being embedded after Timeout) the score is the fallback's alone, or 0 with none.
+// interest still being embedded after Timeout) the score is the fallback's alone. With no
+// fallback given, the fallback is the share of category levels the two paths have in common.
 type Closeness struct {
 	emb      Embedder
 	fallback catalog.Closeness
@@ -61,7 +63,8 @@ type interest struct {
 var _ catalog.Closeness = (*Closeness)(nil)
 
 // NewCloseness returns a Closeness asking emb (a Cache over Batched over Guarded, as
-// cmd/adshift builds it) for vectors. fallback may be nil; logger and reg may be nil.
+// cmd/adshift builds it) for vectors. fallback may be nil (levelOverlap); logger and reg may
+// be nil.
 func NewCloseness(emb Embedder, fallback catalog.Closeness, cfg ClosenessConfig, logger *slog.Logger, reg prometheus.Registerer) (*Closeness, error) {
 	if emb == nil {
 		return nil, fmt.Errorf("embedding closeness: no embedder")
@@ -84,12 +87,16 @@ func NewCloseness(emb Embedder, fallback catalog.Closeness, cfg ClosenessConfig,
 }
 
 // Index embeds products (by ProductText) in batches of batch, calling progress after each
-// with the products done so far. A failed batch is logged and its products left to the
-// fallback; Index returns how many products have vectors, and an error only when ctx ends.
+// with the products done so far. A batch over the minute's budget (modelchain.ErrBudget)
+// waits for the next minute, once; any other failed batch is left to the fallback, and the
+// failures are logged once, at the end. Index returns how many products have vectors, and an
+// error only when ctx ends.
 func (c *Closeness) Index(ctx context.Context, products []schemas.Product, batch int, progress func(done, total int)) (int, error) {
 	batch = max(batch, 1)
-	indexed := 0
-	for start := 0; start < len(products); start += batch {
+	indexed, failed := 0, 0
+	var lastErr error
+	waited := false // for this batch: a batch over budget in a fresh minute never fits
+	for start := 0; start < len(products); {
 		part := products[start:min(start+batch, len(products))]
 		texts := make([]string, len(part))
 		for i := range part {
@@ -99,9 +106,23 @@ func (c *Closeness) Index(ctx context.Context, products []schemas.Product, batch
 		if ctx.Err() != nil {
 			return indexed, fmt.Errorf("embed the catalogue: %w", ctx.Err())
 		}
+		if errors.Is(err, modelchain.ErrBudget) && !waited {
+			waited = true
+			next := time.Now().Truncate(time.Minute).Add(time.Minute)
+			c.log.Info("embedding budget for this minute spent; the catalogue continues next minute", "done", start, "total", len(products))
+			t := time.NewTimer(time.Until(next))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return indexed, fmt.Errorf("embed the catalogue: %w", ctx.Err())
+			case <-t.C:
+			}
+			continue
+		}
 		if err != nil {
-			c.log.Warn("catalogue products not embedded; they are ranked by category alone",
-				"products", len(part), "from", start, "err", err)
+			failed += len(part)
+			lastErr = err
+			c.log.Debug("catalogue products not embedded", "products", len(part), "from", start, "err", err)
 		} else {
 			c.mu.Lock()
 			for i := range part {
@@ -112,9 +133,15 @@ func (c *Closeness) Index(ctx context.Context, products []schemas.Product, batch
 			}
 			c.mu.Unlock()
 		}
+		start += len(part)
+		waited = false
 		if progress != nil {
-			progress(min(start+batch, len(products)), len(products))
+			progress(start, len(products))
 		}
+	}
+	if failed > 0 {
+		c.log.Warn("catalogue products not embedded; they are ranked by category alone", "products", failed,
+			"of", len(products), "err", lastErr)
 	}
 	return indexed, nil
 }
@@ -172,9 +199,11 @@ func (c *Closeness) embedInterests(ctx context.Context, batch []*interest) {
 
 // Closeness implements catalog.Closeness.
 func (c *Closeness) Closeness(category string, p *schemas.Product) float64 {
-	fb := 0.0
+	var fb float64
 	if c.fallback != nil {
 		fb = c.fallback.Closeness(category, p)
+	} else {
+		fb = levelOverlap(category, p.Category)
 	}
 	c.mu.RLock()
 	pv, ok := c.products[p.ID]
@@ -247,32 +276,5 @@ func (c *Closeness) request(category string) *interest {
 		return in
 	default:
 		return nil
-	}
-}
-
-// Results of a Closeness lookup, as counted in adshift_embedding_closeness_total{result}.
-const (
-	resultEmbedded   = "embedded"    // scored by the vectors
-	resultNoProduct  = "no_product"  // the product has no vector: fallback
-	resultNoInterest = "no_interest" // the interest has no vector (yet): fallback
-)
-
-type closenessMetrics struct {
-	lookups *prometheus.CounterVec
-}
-
-func newClosenessMetrics(reg prometheus.Registerer) (*closenessMetrics, error) {
-	m := &closenessMetrics{lookups: prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "adshift", Subsystem: "embedding", Name: "closeness_total",
-		Help: "Products scored for an interest: embedded (by vectors), no_product or no_interest (no vector: scored by the category taxonomy).",
-	}, []string{"result"})}
-	r := pipeline.NewRegistration(reg)
-	m.lookups = pipeline.Add(r, m.lookups)
-	return m, r.Err()
-}
-
-func (m *closenessMetrics) result(r string) {
-	if m != nil {
-		m.lookups.WithLabelValues(r).Inc()
 	}
 }

@@ -118,3 +118,18 @@ func TestASlowModelNeverHoldsRankingPastTheTimeout(t *testing.T) {
 		t.Errorf("the model saw %v, want one request for the interest, given up at the timeout", h.errs)
 	}
 }
+
+func TestLevelOverlap(t *testing.T) {
+	f := func(a, b string, want float64) {
+		t.Helper()
+		if got := levelOverlap(a, b); math.Abs(got-want) > 1e-9 {
+			t.Errorf("levelOverlap(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	}
+	f("electronics.audio", "electronics.audio", 1)
+	f("Electronics. Audio", "electronics.audio", 1)
+	f("electronics.audio", "electronics.video", 0.5)
+	f("electronics", "electronics.audio.headphone", 1.0/3)
+	f("grocery.coffee", "electronics.audio", 0)
+	f("", "electronics", 0)
+}
