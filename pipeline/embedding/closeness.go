@@ -126,8 +126,8 @@ func (c *Closeness) Index(ctx context.Context, products []schemas.Product, batch
 		} else {
 			c.mu.Lock()
 			for i := range part {
-				if len(vecs[i]) > 0 {
-					c.products[part[i].ID] = vecs[i]
+				if u := unit(vecs[i]); u != nil {
+					c.products[part[i].ID] = u
 					indexed++
 				}
 			}
@@ -186,11 +186,15 @@ func (c *Closeness) embedInterests(ctx context.Context, batch []*interest) {
 	now := time.Now()
 	c.mu.Lock()
 	for i, in := range batch {
-		if err != nil || len(vecs[i]) == 0 {
-			in.err = cmp.Or(err, fmt.Errorf("empty vector"))
+		var u []float32
+		if err == nil {
+			u = unit(vecs[i])
+		}
+		if u == nil {
+			in.err = cmp.Or(err, errors.New("empty vector"))
 			in.failedAt = now
 		} else {
-			in.vec = vecs[i]
+			in.vec = u
 		}
 		close(in.done)
 	}
@@ -218,7 +222,7 @@ func (c *Closeness) Closeness(category string, p *schemas.Product) float64 {
 		return fb
 	}
 	c.m.result(resultEmbedded)
-	return math.Max(fb, max(0, Cosine(iv, pv)))
+	return math.Max(fb, max(0, dot(iv, pv))) // both of length 1: the cosine
 }
 
 // interest returns category's vector, asking Run for it when it is new (or failed more than

@@ -11,8 +11,7 @@
 // hash of model and text, so a restart asks for nothing already known; requests carry at most
 // llm.embedding_batch texts; and every request goes through a modelchain.Breaker and
 // modelchain.Limiter configured as the chat model's, so an embedding outage opens a breaker
-// and ranking falls back to the taxonomy instead of failing the stage. Embeddings never decide
-// whether an ad is written, only how well a product fits.
+// and ranking falls back to the taxonomy instead of failing the stage.
 //
 // Concurrency: every type is safe for concurrent use. Closeness embeds interests first seen at
 // run time on its own goroutine (Run, owned by the caller); a ranking waits for such an

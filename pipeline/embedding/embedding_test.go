@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -132,4 +134,43 @@ func TestLevelOverlap(t *testing.T) {
 	f("electronics", "electronics.audio.headphone", 1.0/3)
 	f("grocery.coffee", "electronics.audio", 0)
 	f("", "electronics", 0)
+}
+
+// fixed is an embedding model answering every text with a vector of dim its bytes spread.
+type fixed struct{ dim int }
+
+func (f fixed) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v := make([]float32, f.dim)
+		for j := range len(t) {
+			v[(j*31+int(t[j]))%f.dim] += float32(t[j])
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// BenchmarkCloseness is one product scored for an interest already embedded, at a common
+// embedding size (768), as ranking calls it per candidate.
+func BenchmarkCloseness(b *testing.B) {
+	c, err := NewCloseness(fixed{dim: 768}, nil, ClosenessConfig{Timeout: time.Second}, nil, prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := schemas.Product{ID: "s", Title: "Argan oil shampoo", Category: "beauty.hair_care"}
+	if _, err := c.Index(context.Background(), []schemas.Product{p}, 1, nil); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	if c.Closeness("Beauty & Hygiene/Hair Care", &p) == levelOverlap("Beauty & Hygiene/Hair Care", p.Category) {
+		b.Fatal("the interest was not embedded")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Closeness("Beauty & Hygiene/Hair Care", &p)
+	}
 }

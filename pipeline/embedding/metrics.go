@@ -14,7 +14,8 @@ const (
 )
 
 type closenessMetrics struct {
-	lookups *prometheus.CounterVec
+	lookups  *prometheus.CounterVec
+	byResult map[string]prometheus.Counter // resolved once: lookups are on ranking's hot path
 }
 
 func newClosenessMetrics(reg prometheus.Registerer) (*closenessMetrics, error) {
@@ -24,11 +25,18 @@ func newClosenessMetrics(reg prometheus.Registerer) (*closenessMetrics, error) {
 	}, []string{"result"})}
 	r := pipeline.NewRegistration(reg)
 	m.lookups = pipeline.Add(r, m.lookups)
-	return m, r.Err()
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	m.byResult = map[string]prometheus.Counter{}
+	for _, res := range []string{resultEmbedded, resultNoProduct, resultNoInterest} {
+		m.byResult[res] = m.lookups.WithLabelValues(res)
+	}
+	return m, nil
 }
 
 func (m *closenessMetrics) result(r string) {
 	if m != nil {
-		m.lookups.WithLabelValues(r).Inc()
+		m.byResult[r].Inc()
 	}
 }
