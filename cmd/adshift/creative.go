@@ -57,6 +57,15 @@ func (a *app) observedGenerator(guard creative.Guard, observe func(modelchain.Mo
 
 // catalog loads the configured catalogue.
 func (a *app) catalog() (*catalog.Catalog, error) {
+	products, err := a.catalogProducts()
+	if err != nil {
+		return nil, err
+	}
+	return catalog.NewCatalog(products), nil
+}
+
+// catalogProducts loads the configured catalogue's products.
+func (a *app) catalogProducts() ([]schemas.Product, error) {
 	products, skipped, err := dataset.LoadCatalog(a.cfg.Catalog.Format, a.cfg.Catalog.Path)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -65,7 +74,7 @@ func (a *app) catalog() (*catalog.Catalog, error) {
 		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
 	}
 	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
-	return catalog.NewCatalog(products), nil
+	return products, nil
 }
 
 func newCreativeCmd(a *app) *cobra.Command {

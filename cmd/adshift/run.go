@@ -17,6 +17,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/archive"
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
@@ -147,27 +148,37 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
 }
 
-// creativesStage builds the creatives stage on the catalogue, the generator and the chooser;
-// the returned stop ends the chooser's posterior refresh.
+// creativesStage builds the creatives stage on the catalogue, the generator, the chooser and,
+// with llm.embedding_model, the closeness by meaning; the returned stop ends the chooser's
+// posterior refresh and the interests' embedding.
 func (a *app) creativesStage(ctx context.Context, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
-	cat, err := a.catalog()
+	products, err := a.catalogProducts()
 	if err != nil {
 		return nil, nil, err
 	}
+	cat := catalog.NewCatalog(products)
 	cfg := a.cfg.Creatives
 	gen, err := a.generator(cfg.Guard.WithBrands(cat.Brands()))
 	if err != nil {
 		return nil, nil, err
 	}
-	chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
+	closeness, stopCloseness, err := a.closeness(ctx, products, cfg.Closeness)
 	if err != nil {
 		return nil, nil, err
 	}
+	if closeness != nil {
+		cfg.Closeness = closeness
+	}
+	chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
+	if err != nil {
+		return nil, nil, errors.Join(err, stopCloseness(ctx))
+	}
+	stop := func(ctx context.Context) error { return errors.Join(stopChooser(ctx), stopCloseness(ctx)) }
 	st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
 	if err != nil {
-		return nil, nil, errors.Join(err, stopChooser(ctx))
+		return nil, nil, errors.Join(err, stop(ctx))
 	}
-	return st, stopChooser, nil
+	return st, stop, nil
 }
 
 // outcomesStage builds the outcomes stage writing to ClickHouse; the returned closer flushes

@@ -41,7 +41,7 @@ type Breaker struct {
 
 var _ Model = (*Breaker)(nil)
 
-// NewBreaker wraps inner. m may be nil.
+// NewBreaker wraps inner (nil for a Breaker used only through Do). m may be nil.
 func NewBreaker(inner Model, cfg BreakerConfig, m *modelMetrics) *Breaker {
 	if cfg.Failures <= 0 {
 		cfg.Failures = 5
@@ -56,19 +56,32 @@ func NewBreaker(inner Model, cfg BreakerConfig, m *modelMetrics) *Breaker {
 
 // Complete implements Model.
 func (b *Breaker) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
+	var c Completion
+	err := b.Do(ctx, func(ctx context.Context) error {
+		var err error
+		c, err = b.inner.Complete(ctx, p)
+		return err
+	})
+	return c, err
+}
+
+// Do runs call, a request to the model's provider of any kind (an embedding request too),
+// under the breaker: ErrBreakerOpen at once while it is open, else call's error, counted as
+// Complete counts it. b's inner model is not used.
+func (b *Breaker) Do(ctx context.Context, call func(context.Context) error) error {
 	probe, ok := b.admit()
 	if !ok {
 		b.m.requestResult(resultBreakerOpen)
-		return Completion{}, ErrBreakerOpen
+		return ErrBreakerOpen
 	}
-	c, err := b.inner.Complete(ctx, p)
+	err := call(ctx)
 	if err != nil && ctx.Err() != nil && !retryable(err) {
 		// The caller gave up: that says nothing about the model.
 		b.release(probe)
-		return c, err
+		return err
 	}
 	b.record(probe, err == nil || !retryable(err))
-	return c, err
+	return err
 }
 
 // admit decides whether a request may go through, and whether it is the half-open probe.

@@ -40,7 +40,7 @@ type Limiter struct {
 
 var _ Model = (*Limiter)(nil)
 
-// NewLimiter wraps inner. m may be nil.
+// NewLimiter wraps inner (nil for a Limiter used only through Do). m may be nil.
 func NewLimiter(inner Model, cfg LimitConfig, m *modelMetrics) *Limiter {
 	l := &Limiter{inner: inner, cfg: cfg, m: m}
 	if cfg.Concurrency > 0 {
@@ -51,23 +51,36 @@ func NewLimiter(inner Model, cfg LimitConfig, m *modelMetrics) *Limiter {
 
 // Complete implements Model.
 func (l *Limiter) Complete(ctx context.Context, p creative.Prompt) (Completion, error) {
+	var c Completion
+	err := l.Do(ctx, estimateTokens(p)+l.cfg.MaxTokens, func(ctx context.Context) (int, error) {
+		var err error
+		c, err = l.inner.Complete(ctx, p)
+		return c.Tokens(), err
+	})
+	return c, err
+}
+
+// Do runs call, a request to the model's provider of any kind (an embedding request too),
+// under the limiter: it waits for a slot, reserves tokens against this minute's budget (failing
+// at once with ErrBudget when spent) and settles the reservation to the tokens call reports
+// it used. l's inner model is not used.
+func (l *Limiter) Do(ctx context.Context, tokens int, call func(context.Context) (used int, err error)) error {
 	if l.slots != nil {
 		select {
 		case l.slots <- struct{}{}:
 			defer func() { <-l.slots }()
 		case <-ctx.Done():
-			return Completion{}, fmt.Errorf("waiting for a model slot: %w", ctx.Err())
+			return fmt.Errorf("waiting for a model slot: %w", ctx.Err())
 		}
 	}
-	reserved := estimateTokens(p) + l.cfg.MaxTokens
-	window, err := l.reserve(reserved)
+	window, err := l.reserve(tokens)
 	if err != nil {
 		l.m.requestResult(resultBudget)
-		return Completion{}, err
+		return err
 	}
-	c, err := l.inner.Complete(ctx, p)
-	l.settle(window, reserved, c.Tokens())
-	return c, err
+	used, err := call(ctx)
+	l.settle(window, tokens, used)
+	return err
 }
 
 func (l *Limiter) reserve(tokens int) (time.Time, error) {

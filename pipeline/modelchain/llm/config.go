@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// maxEmbeddingBatch is the most inputs OpenAI's embeddings endpoint takes in one request.
+const maxEmbeddingBatch = 2048
+
 // Validate reports every setting of c that cannot work, each error naming its key. An empty
 // provider is valid: it means no model.
 func (c Config) Validate() error {
@@ -28,6 +31,18 @@ func (c Config) Validate() error {
 	}
 	if c.MaxTokens < 1 {
 		bad("max_tokens", "%d must be at least 1", c.MaxTokens)
+	}
+	if c.EmbeddingModel != "" {
+		switch c.Provider {
+		case ProviderOpenAI, ProviderGemini, ProviderOllama:
+		case "":
+			bad("embedding_model", "%q needs a provider (openai, gemini or ollama)", c.EmbeddingModel)
+		default:
+			bad("embedding_model", "provider %q has no embeddings: use openai, gemini or ollama", c.Provider)
+		}
+		if c.EmbeddingBatch < 1 || c.EmbeddingBatch > maxEmbeddingBatch {
+			bad("embedding_batch", "%d is out of range: allowed 1..%d", c.EmbeddingBatch, maxEmbeddingBatch)
+		}
 	}
 	if c.Timeout <= 0 {
 		bad("timeout", "%v must be positive", c.Timeout)

@@ -55,6 +55,14 @@ type Config struct {
 	// LegacyMaxTokens sends max_tokens instead of max_completion_tokens to OpenAI-compatible
 	// servers that predate it (older vLLM).
 	LegacyMaxTokens bool `mapstructure:"legacy_max_tokens"`
+	// EmbeddingModel, when set, embeds catalogue products and interest categories on the same
+	// provider (openai, gemini or ollama), so products are matched to interests by meaning;
+	// empty: off, products are matched by the category taxonomy alone.
+	EmbeddingModel string `mapstructure:"embedding_model"`
+	EmbeddingBatch int    `mapstructure:"embedding_batch"` // texts per embedding request
+	// EmbeddingCache is the folder vectors are kept in, by content hash; empty: the user's
+	// cache folder (os.UserCacheDir)/adshift/embeddings.
+	EmbeddingCache string `mapstructure:"embedding_cache"`
 }
 
 // keylessToken is sent to OpenAI-compatible servers that need no key (vLLM, Ollama /v1):
@@ -170,8 +178,12 @@ func (m *Model) callOptions() []llms.CallOption {
 // classify wraps err around the model chain's retryable sentinels (modelchain.ErrRateLimited …), from the HTTP status
 // the transport saw, or the kind of transport failure.
 func (m *Model) classify(ctx context.Context, err error, obs *observation) error {
+	return classify(ctx, m.cfg.Provider+" "+m.cfg.Model, err, obs)
+}
+
+// classify is Model.classify for a request to where (provider and model).
+func classify(ctx context.Context, where string, err error, obs *observation) error {
 	status, after := obs.get()
-	where := m.cfg.Provider + " " + m.cfg.Model
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", where, errors.Join(ctx.Err(), err))
