@@ -14,6 +14,18 @@
 // the same profiles that live traffic did. After each event the shift detector (package shift)
 // decides whether the profile moved enough to be worth a new ad.
 //
+// With an interest model (WithModel, features.model), each shopper also has an interest.State,
+// kept in a per-partition slab rather than the profile, so a stage without a model pays nothing
+// for it. The detector then compares the head of the model's prediction (its top 5, renormalised)
+// with the head at the last shift instead of the decayed profile, and a shift carries the model's
+// version and its top predictions as probabilities. The prediction is ranked only when the
+// detector would read it: not inside the cooldown or past the daily cap, and not on a Repeat —
+// an event that names no category, or one more event on a category the shopper has stayed on
+// for settleEvents events, where the prediction has settled and evidence of a new interest
+// cannot start. Categories the model never saw are numbered after its vocabulary and ranked
+// from the shopper's own events; the changelog writes a state by category name, so a restart,
+// or a newer model, reads it back.
+//
 // A profile is one fixed-size value (bounded top-K slots over interned names, no maps, no
 // strings). Every changed profile is written once per batch to the compacted changelog, in the
 // partition of the same number as its input, followed by a progress marker (the offset processed
