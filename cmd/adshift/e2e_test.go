@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -265,7 +266,7 @@ func TestEndToEndOnRealRows(t *testing.T) {
 
 	// Real rows in, and the bad inputs, sent by a real non-Go client.
 	var out bytes.Buffer
-	if err := a.replay(t.Context(), "rees46", realRows(t, 3000), mustSpeed(t, "max"), &out); err != nil {
+	if err := a.replay(t.Context(), "rees46", realRows(t, 3000), mustSpeed(t, "max"), &out, io.Discard); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	if !strings.Contains(out.String(), "replayed 3000 events") || !strings.Contains(out.String(), "bad rows: none") {
