@@ -24,6 +24,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 ch() { clickhouse-client --host 127.0.0.1 --port "${ADSHIFT_CH_PORT:-9000}" --query "$1"; }
 
 step "fresh ClickHouse database $db"
+# The drop below only ever hits the server clickhouse.sh started, or one reused on request.
+scripts/clickhouse.sh up
 ch "DROP DATABASE IF EXISTS $db"
 $bin migrate
 
