@@ -23,12 +23,16 @@ func newReplayCmd(a *app) *cobra.Command {
 		Use:   "replay (--format rees46|taobao|online-retail|segment --file F | --parquet DIR) [--speed max|100x]",
 		Short: "Replay a dataset or a Parquet archive into the clickstream topic, keyed by user",
 		Long: `Replay maps each row of a dataset to a Segment e-commerce event and produces it into the
-clickstream topic keyed by user. With --parquet it replays the clickstream an archive stage wrote
+clickstream topic keyed by user, in event-time order: a file that is not in that order (the Taobao
+sample is sorted by user) is read once to find out and sorted in memory, and replay says so;
+otherwise the pipeline would dead-letter most of it as late_event. A file none of whose rows can
+be read as --format is an error. With --parquet it replays the clickstream an archive stage wrote
 under DIR (its archive.dir) instead: every record once, with its original key, bytes, headers and
 timestamp, each partition in its original order, so the pipeline rebuilds the same profiles and
 shifts. --speed max sends as fast as the broker takes them; --speed 100x keeps the event-time gaps
 divided by 100 (long tracking gaps are cut to a few seconds). It needs a running broker:
-kafka.brokers, or the embedded broker of a running "adshift run".`,
+kafka.brokers, or the embedded broker of a running "adshift run". Progress goes to stderr: a bar
+on a terminal, else a line every 10 seconds.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := dataset.ParseSpeed(speed)
 			if err != nil {
