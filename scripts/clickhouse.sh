@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Starts and stops the local ClickHouse server that the demo, the tests and CI use.
 #
-#   scripts/clickhouse.sh up     install when missing (root on Debian/Ubuntu), start, wait until it answers
-#   scripts/clickhouse.sh down   stop it
+#   scripts/clickhouse.sh up [--reuse]  install when missing (root on Debian/Ubuntu), start, wait until it answers
+#   scripts/clickhouse.sh down          stop it
 #   scripts/clickhouse.sh status
 #
 # Data and logs live under var/clickhouse (ADSHIFT_CH_DIR to move them). The server binds
 # 127.0.0.1 only; the native port is ADSHIFT_CH_PORT (default 9000) and the HTTP port
 # ADSHIFT_CH_HTTP_PORT (default 8123). Every command is idempotent.
+#
+# The script only ever uses a server it started itself: `up` refuses a port that something else
+# holds, because the demo drops and recreates its database on the server it is given. A
+# ClickHouse someone else started is used only when asked: `up --reuse` or ADSHIFT_CH_REUSE=1.
+# `down` stops only the server this script started.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,8 +95,36 @@ running() {
 }
 
 answers() {
+	# A listener that is not ClickHouse would keep the client waiting for its hello.
 	# shellcheck disable=SC2046
-	$(client_cmd) --host 127.0.0.1 --port "$port" --query 'SELECT 1' >/dev/null 2>&1
+	timeout 10 $(client_cmd) --host 127.0.0.1 --port "$port" --query 'SELECT 1' >/dev/null 2>&1
+}
+
+# listening succeeds when something accepts connections on 127.0.0.1:$1.
+listening() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# refuse_foreign exits when a server this script did not start holds one of its ports, unless a
+# ClickHouse on the native port is to be reused (--reuse, ADSHIFT_CH_REUSE=1): then it succeeds.
+refuse_foreign() {
+	if answers; then
+		if [ "$reuse" = 1 ]; then
+			log "reusing the ClickHouse that answers on 127.0.0.1:$port, not started by this script, as asked (--reuse or ADSHIFT_CH_REUSE=1); make demo drops and recreates its database there"
+			exit 0
+		fi
+		log "another ClickHouse, not started by this script, already answers on 127.0.0.1:$port; refusing to use it, since make demo drops and recreates its database on the server it uses"
+		log "to use it anyway: scripts/clickhouse.sh up --reuse, or ADSHIFT_CH_REUSE=1 (ADSHIFT_CH_REUSE=1 make test); to start this script's own server beside it: ADSHIFT_CH_PORT=<free port> ADSHIFT_CH_HTTP_PORT=<free port>"
+		exit 1
+	fi
+	if listening "$port"; then
+		log "something that is not ClickHouse listens on 127.0.0.1:$port; pick a free port: ADSHIFT_CH_PORT=<port> (the tests and the demo follow it)"
+		exit 1
+	fi
+	if listening "$http_port"; then
+		log "something not started by this script listens on the HTTP port 127.0.0.1:$http_port; pick a free one: ADSHIFT_CH_HTTP_PORT=<port>"
+		exit 1
+	fi
 }
 
 write_config() {
@@ -175,10 +208,7 @@ up() {
 		log "pid $(server_pid) runs but does not answer on 127.0.0.1:$port; see $dir/log"
 		exit 1
 	fi
-	if answers; then
-		log "another ClickHouse already answers on 127.0.0.1:$port; using it"
-		return 0
-	fi
+	refuse_foreign
 	write_config
 	log "starting on 127.0.0.1:$port, data under $dir"
 	# shellcheck disable=SC2046
@@ -197,7 +227,11 @@ down() {
 	local pid
 	pid=$(server_pid)
 	if [ -z "$pid" ]; then
-		log "not running"
+		if answers; then
+			log "not running; the ClickHouse on 127.0.0.1:$port was not started by this script and is left alone"
+		else
+			log "not running"
+		fi
 		return 0
 	fi
 	kill "$pid"
@@ -210,7 +244,18 @@ down() {
 	rm -f "$pidfile"
 }
 
-case "${1:-}" in
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+reuse=0
+case "${ADSHIFT_CH_REUSE:-}" in 1 | true | yes) reuse=1 ;; esac
+for arg in "$@"; do
+	case "$arg" in
+	--reuse) reuse=1 ;;
+	*) echo "usage: $0 up [--reuse] | down | status" >&2; exit 2 ;;
+	esac
+done
+
+case "$cmd" in
 up) up ;;
 down) down ;;
 status)
@@ -223,5 +268,5 @@ status)
 		exit 1
 	fi
 	;;
-*) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+*) echo "usage: $0 up [--reuse] | down | status" >&2; exit 2 ;;
 esac

@@ -14,6 +14,8 @@ bin=bin/adshift
 work=var/demo
 mkdir -p "$work"
 export ADSHIFT_CLICKHOUSE_DATABASE=${ADSHIFT_CLICKHOUSE_DATABASE:-adshift_demo}
+# adshift talks to the server clickhouse.sh runs, on its port.
+export ADSHIFT_CLICKHOUSE_ADDR=${ADSHIFT_CLICKHOUSE_ADDR:-127.0.0.1:${ADSHIFT_CH_PORT:-9000}}
 export ADSHIFT_HTTP_ADDR=${ADSHIFT_HTTP_ADDR:-127.0.0.1:9464}
 export ADSHIFT_KAFKA_EMBEDDED_ADDR=${ADSHIFT_KAFKA_EMBEDDED_ADDR:-127.0.0.1:9092}
 broker=$ADSHIFT_KAFKA_EMBEDDED_ADDR
@@ -24,6 +26,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 ch() { clickhouse-client --host 127.0.0.1 --port "${ADSHIFT_CH_PORT:-9000}" --query "$1"; }
 
 step "fresh ClickHouse database $db"
+# The drop below only ever hits the server clickhouse.sh started, or one reused on request.
+scripts/clickhouse.sh up
 ch "DROP DATABASE IF EXISTS $db"
 $bin migrate
 

@@ -137,7 +137,7 @@ func TestReplayParquetRestoresTheClickstream(t *testing.T) {
 
 	stop := startRun(t, a, []string{archive.Name})
 	var out bytes.Buffer
-	if err := a.replay(t.Context(), "rees46", realRows(t, 2000), mustSpeed(t, "max"), &out); err != nil {
+	if err := a.replay(t.Context(), "rees46", realRows(t, 2000), mustSpeed(t, "max"), &out, io.Discard); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	p, err := a.producer(t.Context(), first.Addrs(), "archive-test")
@@ -162,7 +162,7 @@ func TestReplayParquetRestoresTheClickstream(t *testing.T) {
 	b := testApp(t)
 	b.cfg.Kafka.Brokers, b.cfg.Kafka.CreateTopics = second.Addrs(), false
 	out.Reset()
-	if err := b.replayParquet(t.Context(), a.cfg.Archive.Files.Dir, mustSpeed(t, "max"), &out); err != nil {
+	if err := b.replayParquet(t.Context(), a.cfg.Archive.Files.Dir, mustSpeed(t, "max"), &out, io.Discard); err != nil {
 		t.Fatalf("replay --parquet: %v", err)
 	}
 	if !strings.Contains(out.String(), "replayed 2001 events") {

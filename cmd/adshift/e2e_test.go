@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -46,6 +47,18 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// testClickHouseAddr is the server the tests use: ADSHIFT_CLICKHOUSE_ADDR, else 127.0.0.1 on
+// ADSHIFT_CH_PORT (the port scripts/clickhouse.sh starts its server on), else 127.0.0.1:9000.
+func testClickHouseAddr() string {
+	if addr := os.Getenv("ADSHIFT_CLICKHOUSE_ADDR"); addr != "" {
+		return addr
+	}
+	if port := os.Getenv("ADSHIFT_CH_PORT"); port != "" {
+		return "127.0.0.1:" + port
+	}
+	return config.Default().ClickHouse.Addr
+}
+
 // testApp returns an app on a fresh ClickHouse database (dropped when the test ends) and free
 // ports, logging to the test.
 func testApp(t *testing.T) *app {
@@ -57,6 +70,7 @@ func testApp(t *testing.T) *app {
 	cfg.Shutdown.Timeout = 20 * time.Second
 	var b [4]byte
 	_, _ = rand.Read(b[:])
+	cfg.ClickHouse.Addr = testClickHouseAddr()
 	cfg.ClickHouse.Database = "adshift_e2e_" + hex.EncodeToString(b[:])
 	cfg.ClickHouse.FlushInterval = 200 * time.Millisecond
 	cfg.Archive.Files.Dir = t.TempDir()
@@ -265,7 +279,7 @@ func TestEndToEndOnRealRows(t *testing.T) {
 
 	// Real rows in, and the bad inputs, sent by a real non-Go client.
 	var out bytes.Buffer
-	if err := a.replay(t.Context(), "rees46", realRows(t, 3000), mustSpeed(t, "max"), &out); err != nil {
+	if err := a.replay(t.Context(), "rees46", realRows(t, 3000), mustSpeed(t, "max"), &out, io.Discard); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	if !strings.Contains(out.String(), "replayed 3000 events") || !strings.Contains(out.String(), "bad rows: none") {

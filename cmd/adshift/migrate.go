@@ -26,7 +26,12 @@ func newMigrateCmd(a *app) *cobra.Command {
 // migrate applies the pending migrations, or with dryRun writes their DDL to stdout, and says
 // what it did.
 func (a *app) migrate(ctx context.Context, dryRun bool, stdout, stderr io.Writer) error {
-	ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
+	// A dry run creates nothing, not even the database.
+	open := clickhouse.Open
+	if dryRun {
+		open = clickhouse.Connect
+	}
+	ch, err := open(ctx, a.cfg.ClickHouse, a.log)
 	if err != nil {
 		return err
 	}
@@ -37,7 +42,7 @@ func (a *app) migrate(ctx context.Context, dryRun bool, stdout, stderr io.Writer
 	}
 	switch {
 	case dryRun:
-		fmt.Fprintf(stderr, "-- %d migration(s) pending on %s (ClickHouse %s); nothing applied\n", len(applied), ch.Database(), ch.ServerVersion())
+		fmt.Fprintf(stderr, "-- %d migration(s) pending on %s (ClickHouse %s); nothing applied, nothing created\n", len(applied), ch.Database(), ch.ServerVersion())
 	case len(applied) == 0:
 		fmt.Fprintf(stdout, "database %s is up to date (ClickHouse %s)\n", ch.Database(), ch.ServerVersion())
 	default:

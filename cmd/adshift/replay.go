@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -26,21 +23,25 @@ func newReplayCmd(a *app) *cobra.Command {
 		Use:   "replay (--format rees46|taobao|online-retail|segment --file F | --parquet DIR) [--speed max|100x]",
 		Short: "Replay a dataset or a Parquet archive into the clickstream topic, keyed by user",
 		Long: `Replay maps each row of a dataset to a Segment e-commerce event and produces it into the
-clickstream topic keyed by user. With --parquet it replays the clickstream an archive stage wrote
+clickstream topic keyed by user, in event-time order: a file that is not in that order (the Taobao
+sample is sorted by user) is read once to find out and sorted in memory, and replay says so;
+otherwise the pipeline would dead-letter most of it as late_event. A file none of whose rows can
+be read as --format is an error. With --parquet it replays the clickstream an archive stage wrote
 under DIR (its archive.dir) instead: every record once, with its original key, bytes, headers and
 timestamp, each partition in its original order, so the pipeline rebuilds the same profiles and
 shifts. --speed max sends as fast as the broker takes them; --speed 100x keeps the event-time gaps
 divided by 100 (long tracking gaps are cut to a few seconds). It needs a running broker:
-kafka.brokers, or the embedded broker of a running "adshift run".`,
+kafka.brokers, or the embedded broker of a running "adshift run". Progress goes to stderr: a bar
+on a terminal, else a line every 10 seconds.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := dataset.ParseSpeed(speed)
 			if err != nil {
 				return fmt.Errorf("--speed: %w", err)
 			}
 			if archiveDir != "" {
-				return a.replayParquet(cmd.Context(), archiveDir, sp, cmd.OutOrStdout())
+				return a.replayParquet(cmd.Context(), archiveDir, sp, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
-			return a.replay(cmd.Context(), format, file, sp, cmd.OutOrStdout())
+			return a.replay(cmd.Context(), format, file, sp, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "dataset format: rees46, taobao, online-retail, segment")
@@ -63,28 +64,64 @@ func (a *app) clientBrokers() []string {
 	return a.cfg.Kafka.Brokers
 }
 
-func (a *app) replay(ctx context.Context, format, file string, speed dataset.Speed, stdout io.Writer) error {
-	r, err := dataset.Open(format, file)
+func (a *app) replay(ctx context.Context, format, file string, speed dataset.Speed, stdout, stderr io.Writer) error {
+	open := func() (replay.Source, func() error, error) {
+		r, err := dataset.Open(format, file)
+		if err != nil {
+			return nil, nil, err
+		}
+		return replay.Events(r), r.Close, nil
+	}
+	start := time.Now()
+	src, err := replay.Order(open)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	return a.replayFrom(ctx, replay.Events(r), format, file, speed, stdout)
+	defer src.Close()
+	if src.Records == 0 {
+		return noRowsError(format, file, src.Skipped)
+	}
+	if src.Sorted {
+		fmt.Fprintf(stderr, "replay: %s is not in event-time order; sorted its %d events by event time in memory (%s)\n",
+			file, src.Records, time.Since(start).Round(time.Millisecond))
+	}
+	return a.replayFrom(ctx, src.Source, src.Records, format, file, speed, stdout, stderr)
+}
+
+// noRowsError says why a dataset gave nothing to replay.
+func noRowsError(format, file string, skipped map[string]int) error {
+	if len(skipped) == 0 {
+		return fmt.Errorf("%s has no rows to replay", file)
+	}
+	total, reasons := badRows(skipped)
+	return fmt.Errorf("no row of %s could be read as %s: %d bad rows (%s); is --format right? (%s, %s, %s or %s)",
+		file, format, total, reasons, dataset.FormatREES46, dataset.FormatTaobao, dataset.FormatOnlineRetail, dataset.FormatSegment)
+}
+
+// badRows is the total of rows skipped and "reason=count, ..." by reason.
+func badRows(bad map[string]int) (int, string) {
+	total := 0
+	var parts []string
+	for _, reason := range slices.Sorted(maps.Keys(bad)) {
+		total += bad[reason]
+		parts = append(parts, fmt.Sprintf("%s=%d", reason, bad[reason]))
+	}
+	return total, strings.Join(parts, ", ")
 }
 
 // replayParquet replays the clickstream archived under dir.
-func (a *app) replayParquet(ctx context.Context, dir string, speed dataset.Speed, stdout io.Writer) error {
+func (a *app) replayParquet(ctx context.Context, dir string, speed dataset.Speed, stdout, stderr io.Writer) error {
 	r, err := parquet.Open(dir, schemas.ArchiveClickstream)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	return a.replayFrom(ctx, r, "parquet", fmt.Sprintf("%s (%d files)", dir, r.Files()), speed, stdout)
+	return a.replayFrom(ctx, r, -1, "parquet", fmt.Sprintf("%s (%d files)", dir, r.Files()), speed, stdout, stderr)
 }
 
-// replayFrom produces what src yields into the clickstream topic; what and from name it in the
-// progress bar and the summary.
-func (a *app) replayFrom(ctx context.Context, src replay.Source, what, from string, speed dataset.Speed, stdout io.Writer) error {
+// replayFrom produces what src yields, total records when known (else -1), into the clickstream
+// topic; what and from name it in the progress and the summary.
+func (a *app) replayFrom(ctx context.Context, src replay.Source, total int, what, from string, speed dataset.Speed, stdout, stderr io.Writer) error {
 	brokers := a.clientBrokers()
 	out, err := a.producer(ctx, brokers, a.cfg.Kafka.ClientID+"-replay")
 	if err != nil {
@@ -95,33 +132,23 @@ func (a *app) replayFrom(ctx context.Context, src replay.Source, what, from stri
 	}
 	defer func() { _ = out.Close(context.WithoutCancel(ctx)) }()
 
-	bar := progressbar.NewOptions64(-1,
-		progressbar.OptionSetDescription("replay "+what),
-		progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("events"),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))),
-	)
+	progress := newReplayProgress(what, total, stderr)
 	topic := a.cfg.Topics.Clickstream.Name
-	sum, err := replay.Run(ctx, src, out, replay.Config{Topic: topic, Speed: speed, Progress: func(n int) { _ = bar.Add(n) }})
+	sum, err := replay.Run(ctx, src, out, replay.Config{Topic: topic, Speed: speed, Progress: progress.add})
 	if err != nil {
 		return err
 	}
-	_ = bar.Finish()
+	progress.finish()
 	fmt.Fprintf(stdout, "replayed %d events from %s into %s on %s in %s (%.0f events/s)\n",
 		sum.Sent, from, topic, strings.Join(brokers, ","), sum.Took.Round(time.Millisecond), float64(sum.Sent)/sum.Took.Seconds())
 	if len(sum.Bad) == 0 {
 		fmt.Fprintln(stdout, "bad rows: none")
-		return nil
+	} else {
+		n, reasons := badRows(sum.Bad)
+		fmt.Fprintf(stdout, "bad rows: %d (%s), skipped\n", n, reasons)
 	}
-	total := 0
-	var parts []string
-	for _, reason := range slices.Sorted(maps.Keys(sum.Bad)) {
-		total += sum.Bad[reason]
-		parts = append(parts, fmt.Sprintf("%s=%d", reason, sum.Bad[reason]))
+	if sum.Sent == 0 {
+		return fmt.Errorf("nothing replayed from %s", from)
 	}
-	fmt.Fprintf(stdout, "bad rows: %d (%s), skipped\n", total, strings.Join(parts, ", "))
 	return nil
 }

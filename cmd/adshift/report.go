@@ -50,11 +50,15 @@ func newReportCmd(a *app) *cobra.Command {
 
 // report reads the outcomes from ClickHouse and builds the evaluation report.
 func (a *app) report(ctx context.Context) (evaluation.Report, error) {
-	ch, err := clickhouse.Open(ctx, a.cfg.ClickHouse, a.log)
+	// A report only reads: it creates no database, and says which one is missing and what to run.
+	ch, err := clickhouse.Connect(ctx, a.cfg.ClickHouse, a.log)
 	if err != nil {
 		return evaluation.Report{}, err
 	}
 	defer ch.Close()
+	if err := ch.RequireDatabase(ctx); err != nil {
+		return evaluation.Report{}, err
+	}
 	data, err := ch.Evaluation(ctx)
 	if err != nil {
 		return evaluation.Report{}, err

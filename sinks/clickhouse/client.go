@@ -21,15 +21,31 @@ var ErrUnreachable = errors.New("clickhouse unreachable")
 // Client is a connection pool to one ClickHouse server and database. It is safe for concurrent use.
 type Client struct {
 	conn     driver.Conn
+	addr     string
 	database string
 	caps     ddl.Capabilities
 	version  string
 	log      *slog.Logger
 }
 
-// Open connects to the server at cfg.Addr, detects its capabilities and creates cfg.Database when
-// missing. A nil logger discards.
+// Open connects like Connect and creates cfg.Database when missing: for the commands that write
+// (run, migrate). A nil logger discards.
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error) {
+	c, err := Connect(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+c.database+"`"); err != nil {
+		c.conn.Close()
+		return nil, fmt.Errorf("create database %s: %w", c.database, err)
+	}
+	return c, nil
+}
+
+// Connect connects to the server at cfg.Addr and detects its capabilities. It creates nothing,
+// so the commands that only read (report, migrate --dry-run) leave a server as they found it;
+// cfg.Database may not exist yet (DatabaseExists). A nil logger discards.
+func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("clickhouse config: %w", err)
 	}
@@ -66,18 +82,36 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error)
 	}
 	c := &Client{
 		conn:     conn,
+		addr:     cfg.Addr,
 		database: cfg.Database,
 		caps:     ddl.CapabilitiesOf(sv.Version.Major, sv.Version.Minor),
 		version:  fmt.Sprintf("%d.%d.%d", sv.Version.Major, sv.Version.Minor, sv.Version.Patch),
 		log:      logger,
 	}
-	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+cfg.Database+"`"); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
-	}
 	logger.Info("clickhouse connected", "addr", cfg.Addr, "version", c.version, "database", cfg.Database,
 		"low_cardinality", c.caps.LowCardinality, "ttl", c.caps.TTL, "insert_dedup_token", c.caps.InsertDedupToken)
 	return c, nil
+}
+
+// DatabaseExists reports whether the client's database is on the server.
+func (c *Client) DatabaseExists(ctx context.Context) (bool, error) {
+	var n uint64
+	if err := c.conn.QueryRow(ctx, "SELECT count() FROM system.databases WHERE name = ?", c.database).Scan(&n); err != nil {
+		return false, fmt.Errorf("look for database %s: %w", c.database, err)
+	}
+	return n > 0, nil
+}
+
+// RequireDatabase returns a *MissingError when the client's database is not on the server.
+func (c *Client) RequireDatabase(ctx context.Context) error {
+	ok, err := c.DatabaseExists(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &MissingError{Addr: c.addr, Database: c.database}
+	}
+	return nil
 }
 
 // Database is the database the client reads and writes.
@@ -94,11 +128,23 @@ func (c *Client) table(name string) string { return "`" + c.database + "`." + na
 
 // Migrate applies the migrations the database lacks, in order, and returns the names of those it
 // applied ("0002_ads"). It is idempotent: a second run applies nothing. With dryRun it applies
-// nothing and prints the DDL it would run to out instead.
+// nothing and prints the DDL it would run to out instead, beginning with the database's creation
+// when it does not exist yet (a Client from Connect).
 func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (applied []string, err error) {
 	ms, err := ddl.Render(c.database, c.caps)
 	if err != nil {
 		return nil, err
+	}
+	if dryRun {
+		exists, err := c.DatabaseExists(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			if _, err := fmt.Fprintf(out, "-- database %s does not exist yet\nCREATE DATABASE IF NOT EXISTS `%s`;\n\n", c.database, c.database); err != nil {
+				return nil, err
+			}
+		}
 	}
 	done, err := c.appliedVersions(ctx)
 	if err != nil {

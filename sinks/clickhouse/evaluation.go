@@ -13,9 +13,10 @@ import (
 // Evaluation reads what the report is built from. Every count is of distinct ids (the
 // ad_outcomes view reduces ad_events to one row per event id and joins its ad), clicks count only
 // on ads that were shown, and conversions are split by attribution rule.
-func (c *Client) Evaluation(ctx context.Context) (evaluation.Data, error) {
-	d := evaluation.Data{Database: c.database}
-	var err error
+// A database or table that is not there is a *MissingError.
+func (c *Client) Evaluation(ctx context.Context) (d evaluation.Data, err error) {
+	defer func() { err = c.explain(err) }()
+	d = evaluation.Data{Database: c.database}
 	if d.Cells, err = c.cells(ctx); err != nil {
 		return d, err
 	}

@@ -41,10 +41,10 @@ const DefaultBatch = 1000
 
 // Config configures a replay.
 type Config struct {
-	Topic    string         // written
-	Speed    dataset.Speed  // max, or event time sped up
-	Batch    int            // records per Emit at full speed; 0 means DefaultBatch
-	Progress func(sent int) // told of every batch acknowledged, with its size; may be nil
+	Topic    string                       // written
+	Speed    dataset.Speed                // max, or event time sped up
+	Batch    int                          // records per Emit at full speed; 0 means DefaultBatch
+	Progress func(sent int, at time.Time) // told of every batch acknowledged: its size, its last event time; may be nil
 }
 
 // Summary is what a replay did.
@@ -72,7 +72,7 @@ func Run(ctx context.Context, src Source, out pipeline.Emitter, cfg Config) (Sum
 		}
 		sum.Sent += len(batch)
 		if cfg.Progress != nil {
-			cfg.Progress(len(batch))
+			cfg.Progress(len(batch), batch[len(batch)-1].Timestamp)
 		}
 		batch = batch[:0]
 		return nil

@@ -48,7 +48,7 @@ func TestRunBatchesAndCountsSkips(t *testing.T) {
 	}
 	out := &emitter{}
 	progress := 0
-	sum, err := Run(t.Context(), &source{n: 12}, out, Config{Topic: "clickstream", Speed: full, Batch: 4, Progress: func(n int) { progress += n }})
+	sum, err := Run(t.Context(), &source{n: 12}, out, Config{Topic: "clickstream", Speed: full, Batch: 4, Progress: func(n int, _ time.Time) { progress += n }})
 	if err != nil {
 		t.Fatal(err)
 	}
