@@ -154,6 +154,14 @@ func TestExampleFileDocumentsEveryKeyWithItsDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The caller's own ADSHIFT_ variables (a test run pointed at its ClickHouse) are not the
+	// example's: they are cleared for this test.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ADSHIFT_") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
 	for _, k := range Keys() {
 		last := k[strings.LastIndexByte(k, '.')+1:]
 		if !strings.Contains(string(raw), last+":") {
