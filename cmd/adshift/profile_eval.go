@@ -39,9 +39,13 @@ and the shifts per active shopper per day. The shift's precision and coverage mi
 timer's on each come with a paired interval over the same resamples of shoppers.
 
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
-scores a model trained elsewhere, never on events at or before the last one it trained on.
+scores a model trained elsewhere, never on events at or before the last one it trained on; with
+neither, the model features.model names (the one run predicts with), if any, is scored so.
 --html FILE also writes the report as one self-contained HTML page, the intervals drawn as bars.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if modelFile == "" && share == 0 {
+				modelFile = a.cfg.Features.Model
+			}
 			opt, err := evalOptions(cmd.Context(), confirm, share, modelFile, cmd.ErrOrStderr())
 			if err != nil {
 				return err

@@ -14,8 +14,11 @@ import (
 // length-prefixed strings (ids are partition-local and never persisted), weights as float32 bits
 // (the in-memory precision, so a restored profile is bit-for-bit the one that was written).
 // The progress marker (see progress) has its own version byte.
+// Version 'Q' added the shift detector's settled flag and the interest model's state; values
+// of version 'P', written before, still read (without either).
 const (
-	profileVersion  = 'P'
+	profileVersion  = 'Q'
+	profileV1       = 'P'
 	progressVersion = 'M'
 )
 
@@ -57,7 +60,11 @@ func appendProfile(b []byte, p *profile, n *names, pr *predictor) []byte {
 	b = binary.AppendUvarint(b, uint64(st.Version))
 	b = appendName(b, n, st.Lead)
 	b = binary.AppendUvarint(b, uint64(st.Day))
-	b = append(b, st.DayCount, st.Evidence, st.N)
+	settled := byte(0)
+	if st.Settled {
+		settled = 1
+	}
+	b = append(b, st.DayCount, st.Evidence, settled, st.N)
 	for _, e := range st.Ref[:st.N] {
 		b = appendName(b, n, e.ID)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(e.W))
@@ -197,7 +204,8 @@ func (r *reader) count(limit int) uint8 {
 // before profiles had a model state reads with an empty one.
 func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	r := &reader{b: b}
-	if r.byte() != profileVersion {
+	version := r.byte()
+	if version != profileVersion && version != profileV1 {
 		return nil, fmt.Errorf("%w: not a profile (version byte %q)", errCorrupt, b[:min(1, len(b))])
 	}
 	p := new(profile)
@@ -239,12 +247,21 @@ func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	st.Lead = r.name(n)
 	st.Day = uint16(r.uvarint(math.MaxUint16))
 	st.DayCount, st.Evidence = r.byte(), r.byte()
+	if version == profileVersion {
+		switch r.byte() {
+		case 0:
+		case 1:
+			st.Settled = true
+		default:
+			r.fail("settled flag")
+		}
+	}
 	st.N = r.count(shift.RefSize)
 	for i := range st.Ref[:st.N] {
 		st.Ref[i] = shift.Entry{ID: r.name(n), W: r.float()}
 	}
 	var ms interest.State
-	if len(r.b) > 0 {
+	if version == profileVersion {
 		r.modelState(&ms, n, pr)
 	}
 	if r.err == nil && len(r.b) != 0 {
@@ -265,11 +282,11 @@ func (r *reader) modelState(st *interest.State, n *names, pr *predictor) {
 	for range c {
 		name := r.name(n)
 		decayed, count := r.float(), r.byte()
-		if !(decayed >= 0 && decayed <= math.MaxUint16) || count == 0 {
+		if !(decayed >= 0 && decayed <= interest.MaxDecayed) || count == 0 {
 			r.fail("interest state counts")
 		}
-		if pr != nil && r.err == nil {
-			st.Append(pr.modelID(n, name), decayed, count)
+		if pr != nil && r.err == nil && !st.Append(pr.modelID(n, name), decayed, count) {
+			r.fail("interest state repeats a category")
 		}
 	}
 }

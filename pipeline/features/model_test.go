@@ -153,12 +153,20 @@ func TestModelStateRestore(t *testing.T) {
 	if checked < 100 {
 		t.Fatalf("only %d profiles with a state", checked)
 	}
-	// A value from before: the profile codec's sample without the trailing state count.
+	// A value of version 'P', from before: no settled flag, no state. Of the sample with no
+	// reference mix, the current encoding ends in the settled flag, the mix's length 0 and
+	// the state's length 0; the old one in the mix's length alone.
 	n := newNames()
-	old := appendProfile(nil, sampleProfile(&n), &n, nil)
-	dec, err := decodeProfile(old[:len(old)-1], &n, newPredictor(m))
-	if err != nil || dec.state != 0 {
-		t.Fatalf("a value without a state: %v, state slot %d", err, dec.state)
+	prof := sampleProfile(&n)
+	prof.shift.N = 0
+	enc := appendProfile(nil, prof, &n, nil)
+	old := append(append([]byte{profileV1}, enc[1:len(enc)-3]...), 0)
+	dec, err := decodeProfile(old, &n, newPredictor(m))
+	if err != nil {
+		t.Fatalf("a value of version P: %v", err)
+	}
+	if dec.state != 0 || !bytes.Equal(appendProfile(nil, dec, &n, nil), enc) {
+		t.Fatalf("a value of version P read as another profile (state slot %d)", dec.state)
 	}
 }
 

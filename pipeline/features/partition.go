@@ -87,11 +87,11 @@ func (pt *Partition) TopCategories(user string, n int, h Horizon) []string {
 }
 
 // Predicted returns the interest model's top n categories for user, best first: what a shift
-// of the shopper would carry now. None without a model or a profile.
+// of the shopper would carry now. None without a model, or for a shopper who named no category.
 func (pt *Partition) Predicted(user string, n int) []string {
 	prof, pr := pt.p.profiles[user], pt.p.predictor
-	if prof == nil || pr == nil {
-		return nil
+	if prof == nil || pr == nil || prof.state == 0 {
+		return nil // no model, or a shopper who never named a category
 	}
 	var out []string
 	for _, w := range pr.predicted(nil, pr.peek(prof), &pt.p.names, n, false) {

@@ -1,7 +1,6 @@
 package interest
 
 import (
-	"cmp"
 	"slices"
 	"sync"
 	"time"
@@ -72,24 +71,28 @@ func (m *Model) Rank(recent []string, k int, exclude func(category string) bool)
 	defer m.scratch.Put(c)
 	c.gather(&m.stats, &m.cfg, &st, len(m.names)+len(unknown))
 	c.score(&m.w)
-	// The best k by insertion into a sorted prefix: k is small beside the candidates.
-	better := func(a, b Scored) bool {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Category, b.Category)) < 0
+	// The best k by insertion into a sorted prefix: k is small beside the candidates. Ties go
+	// to the lower id, as Ranker.Top breaks them, so both rank alike.
+	better := func(i, j int) bool {
+		return c.scores[i] > c.scores[j] || c.scores[i] == c.scores[j] && c.list[i].id < c.list[j].id
 	}
-	out := make([]Scored, 0, min(k, len(c.list)))
+	best := make([]int, 0, min(k, len(c.list)))
 	for i := range c.list {
-		s := Scored{Category: m.name(c.list[i].id, unknown), Score: c.scores[i]}
-		if len(out) == k && !better(s, out[k-1]) || exclude != nil && exclude(s.Category) {
+		if len(best) == k && !better(i, best[k-1]) || exclude != nil && exclude(m.name(c.list[i].id, unknown)) {
 			continue
 		}
-		if len(out) < k {
-			out = append(out, s)
+		if len(best) < k {
+			best = append(best, i)
 		} else {
-			out[k-1] = s
+			best[k-1] = i
 		}
-		for j := len(out) - 1; j > 0 && better(out[j], out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+		for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
+			best[j], best[j-1] = best[j-1], best[j]
 		}
+	}
+	out := make([]Scored, len(best))
+	for j, i := range best {
+		out[j] = Scored{Category: m.name(c.list[i].id, unknown), Score: c.scores[i]}
 	}
 	return out
 }

@@ -5,6 +5,9 @@ import "math"
 // StateSize is how many distinct categories a State remembers.
 const StateSize = 8
 
+// MaxDecayed is the largest decayed count a State holds.
+const MaxDecayed = float32(math.MaxUint16) / decayedScale
+
 // decayedScale is the fixed point of a State's decayed counts: a count d is kept as
 // round(d·decayedScale) in 16 bits, so up to 16 (the most a decay of 15/16 sums to) at a
 // resolution of 1/4096, in half the bytes of a float.
@@ -66,19 +69,18 @@ func (s *State) Entry(i int) (id uint32, decayed float32, count uint8) {
 }
 
 // Append adds a category after the ones held, as the least recent: how a stage restores a
-// state it wrote out entry by entry. It reports false, changing nothing, when the state is full.
+// state it wrote out entry by entry. It reports false, changing nothing, when the state is full
+// or holds id already.
 func (s *State) Append(id uint32, decayed float32, count uint8) bool {
 	if s.n == StateSize {
 		return false
 	}
+	for _, x := range s.ids[:s.n] {
+		if x == id {
+			return false
+		}
+	}
 	s.ids[s.n], s.decayed[s.n], s.counts[s.n] = id, fixed(decayed*decayedScale), count
 	s.n++
 	return true
-}
-
-// Map rewrites every id through f: how a stage moves states to another model's ids.
-func (s *State) Map(f func(uint32) uint32) {
-	for i := range s.ids[:s.n] {
-		s.ids[i] = f(s.ids[i])
-	}
 }

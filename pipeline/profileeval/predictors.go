@@ -64,6 +64,9 @@ var predictors = []predictor{
 }
 
 const (
-	modelHistory = 64 // the latest event categories a Ranker sees: all the interest model keeps
+	// modelHistory is how many of the latest event categories a Ranker sees: as good as all of
+	// them to the interest model, whose state a category 1024 events back no longer moves
+	// (0.7^1024 of a count), and whose counts stop at 255.
+	modelHistory = 1024
 	profileDepth = 10 // categories asked of a profile; it holds fewer
 )

@@ -67,7 +67,10 @@ type State struct {
 	Day      uint16 // UTC day (days since 1970-01-01) that DayCount counts
 	DayCount uint8  // shifts after the first profile on Day
 	Evidence uint8  // interest events in a row supporting a new interest
-	N        uint8  // entries in Ref
+	// Settled says the mix was last read, past the cooldown and the cap, after the latest
+	// event that could move it, and gave no evidence: a Repeat can change nothing then.
+	Settled bool
+	N       uint8 // entries in Ref
 	Ref      [RefSize]Entry
 }
 
@@ -90,9 +93,10 @@ type Event struct {
 	Events  int     // interest events the profile has seen
 	Current []Entry // the interest vector, any scale; only read when Reads says so
 	NewCart bool    // a cart add into a category the shopper never carted before
-	// Repeat says the event is on the category the shopper was already on and its predictor
-	// expects nothing new of it: evidence of a new interest may go on through it but does not
-	// start on it. A predictor that moves with every event (the decayed profile) leaves it false.
+	// Repeat says the event leaves the interest vector (all but) where it was: one more event
+	// on a category the prediction has settled on. Once a reading of the vector after the latest
+	// non-Repeat event found no evidence, a Repeat is not read: it could not start any. A
+	// predictor that moves with every event (the decayed profile) leaves it false.
 	Repeat bool
 }
 
@@ -108,9 +112,12 @@ const dayMillis = 24 * 60 * 60 * 1000
 //   - intent_escalation: a first cart add into a category; it ignores the cooldown, because a
 //     cart is the moment an ad matters most.
 //   - new_interest: past the cooldown, MinEvidence events in a row at a distance of at least
-//     Threshold (kept above Threshold-Hysteresis), all with the same id leading the mix; a
-//     Repeat event carries evidence on but does not start it.
+//     Threshold (kept above Threshold-Hysteresis), all with the same id leading the mix. A
+//     Repeat after a reading (since the latest non-Repeat) that found no evidence is not read.
 func (d *Detector) Check(st *State, ev Event) (Reason, float64) {
+	if !ev.Repeat {
+		st.Settled = false // the vector may have moved since it was last read
+	}
 	if st.Version > 0 && st.capped(ev.Now, d.cfg.DailyCap) {
 		st.Evidence = 0
 		return None, 0
@@ -137,6 +144,7 @@ func (d *Detector) Check(st *State, ev Event) (Reason, float64) {
 		// Evidence starts over behind a new leader.
 		st.Evidence, st.Lead = 1, lead
 	}
+	st.Settled = st.Evidence == 0
 	if int(st.Evidence) >= d.cfg.MinEvidence {
 		return NewInterest, dist
 	}
@@ -145,7 +153,7 @@ func (d *Detector) Check(st *State, ev Event) (Reason, float64) {
 
 // Reads reports whether Check would read ev.Current, so a caller whose interest vector is
 // costly computes it only then: not before the first profile, past the daily cap, inside the
-// cooldown, or on a Repeat with no evidence gathering.
+// cooldown, or on a Repeat once a reading since the vector last moved found no evidence.
 func (d *Detector) Reads(st *State, ev Event) bool {
 	if st.Version > 0 && st.capped(ev.Now, d.cfg.DailyCap) {
 		return false
@@ -164,7 +172,7 @@ func (d *Detector) rule(st *State, ev Event) (Reason, bool) {
 		return IntentEscalation, true
 	case ev.Now-st.At < d.cfg.Cooldown.Milliseconds():
 		return None, false
-	case ev.Repeat && st.Evidence == 0:
+	case ev.Repeat && st.Evidence == 0 && st.Settled:
 		return None, false
 	}
 	return NewInterest, true
@@ -180,7 +188,7 @@ func (d *Detector) distance(st *State, ev Event) float64 {
 func (d *Detector) Commit(st *State, r Reason, ev Event) {
 	st.Version++
 	st.At = ev.Now
-	st.Evidence, st.Lead = 0, 0
+	st.Evidence, st.Lead, st.Settled = 0, 0, false
 	if r != FirstProfile {
 		day := uint16(ev.Now / dayMillis)
 		if day != st.Day {
