@@ -71,7 +71,7 @@ type State struct {
 	// event that could move it, and gave no evidence: a Repeat can change nothing then.
 	Settled bool
 	N       uint8 // entries in Ref
-	Ref      [RefSize]Entry
+	Ref     [RefSize]Entry
 }
 
 // Detector applies the shift rules of a Config.
