@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
@@ -63,14 +64,6 @@ func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
 	return g
 }
-
-// bannedEnglish are absolute claims no ad may make; matched case-insensitively as whole words
-// (or literally, for the ones made of symbols).
-var bannedEnglish = regexp.MustCompile(`(?i)\b(?:best|cheapest|guaranteed|guarantee|lowest[ -]price|number one|unbeatable|world'?s (?:first|finest))\b|#\s?1\b|\b100\s?%`)
-
-// bannedChinese are the absolute claims China's advertising law (article 9) names and the usual
-// ways around them; matched as substrings.
-var bannedChinese = []string{"最", "第一", "最佳", "国家级", "顶级", "极品", "唯一", "首选", "绝对", "万能", "全网"}
 
 var (
 	// repeatedPunct is a punctuation mark doubled ("!!", "??", "...", "？！").
@@ -143,9 +136,17 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 // uses them to vet the names it may call a product by.
 func textViolations(field, text string, p schemas.Product) []Violation {
 	var vs []Violation
+	if !utf8.ValidString(text) {
+		vs = append(vs, Violation{RuleSchema, field, "invalid UTF-8"})
+	}
+	if r := hiddenCharacter(text); r >= 0 {
+		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("hidden character %U", r)})
+	}
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) }) >= 0 {
 		vs = append(vs, Violation{RuleSchema, field, "control characters or line breaks"})
 	}
+	// Every word rule reads the folded text, so spelling cannot hide a word.
+	text = foldCopy(text)
 	digits := 0
 	for i := 0; i < len(text); i++ {
 		if '0' <= text[i] && text[i] <= '9' {
@@ -156,7 +157,7 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if m := markup.FindString(text); strings.ContainsAny(text, "<*_]:w") && m != "" {
 		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("markup or link %q", m)})
 	}
-	vs = append(vs, claims(field, text)...)
+	vs = append(vs, claims(field, text, p)...)
 	for _, w := range latinWord.FindAllString(text, -1) {
 		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) && !(len(w) <= 3 && titleWord(w, p.Title)) {
 			vs = append(vs, Violation{RuleCaps, field, fmt.Sprintf("all-caps word %q", w)})
@@ -198,42 +199,6 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 		vs = append(vs, Violation{RulePII, field, "phone number"})
 	}
 	return vs
-}
-
-// claims returns a violation for every banned absolute claim in text.
-func claims(field, text string) []Violation {
-	var vs []Violation
-	if !mayClaim(text) {
-		return claimsChinese(field, text)
-	}
-	for _, m := range bannedEnglish.FindAllString(text, -1) {
-		vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", m)})
-	}
-	return append(vs, claimsChinese(field, text)...)
-}
-
-func claimsChinese(field, text string) []Violation {
-	var vs []Violation
-	for _, w := range bannedChinese {
-		if strings.Contains(text, w) {
-			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", w)})
-		}
-	}
-	return vs
-}
-
-// claimStems are in every English claim bannedEnglish matches, lower-cased.
-var claimStems = []string{"best", "cheapest", "guarantee", "lowest", "number one", "unbeatable", "world", "#", "100"}
-
-// mayClaim reports whether text may hold an English claim, before the regular expression runs.
-func mayClaim(text string) bool {
-	lower := strings.ToLower(text)
-	for _, s := range claimStems {
-		if strings.Contains(lower, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // brandWord reports whether w is one of the words of the brand, written as the brand writes

@@ -45,11 +45,13 @@ func TestGuardCheck(t *testing.T) {
 	f(phone, "The best Galaxy yet", "ok", "Shop now", "headline/banned_claim")
 	f(phone, "Galaxy A50", "The #1 phone, guaranteed.", "Shop now", "body/banned_claim", "body/banned_claim")
 	f(phone, "Galaxy A50", "100% genuine. Cheapest anywhere.", "Shop now", "body/banned_claim", "body/banned_claim")
-	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now") // not the word "best"
+	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now", "body/banned_claim") // best-selling, unproven
+	f(phone, "Galaxy A50", "Better battery, from Samsung.", "Shop now")
 	f(tea, "最好的绿茶", "ok", "立即购买", "headline/banned_claim")
 	f(tea, "绿茶", "销量第一的绿茶", "立即购买", "body/banned_claim")
 	f(tea, "绿茶", "ok", "国家级好茶", "cta/banned_claim")
-	f(tea, "最佳绿茶", "ok", "立即购买", "headline/banned_claim", "headline/banned_claim") // 最 and 最佳
+	f(tea, "最佳绿茶", "ok", "立即购买", "headline/banned_claim")
+	f(tea, "最新款绿茶", "第一次喝也顺口", "立即购买") // 最新, 第一次 claim nothing
 
 	// No exclamation in the headline, ASCII or fullwidth; the body may have one.
 	f(phone, "Galaxy A50!", "Yes!", "Shop now", "headline/exclamation")
@@ -127,4 +129,26 @@ func TestFormatPrice(t *testing.T) {
 	f(199, "CNY", "¥199")
 	f(35.5, "CHF", "CHF 35.50")
 	f(12, "", "12")
+}
+
+func TestFoldCopy(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := foldCopy(in); got != want {
+			t.Errorf("foldCopy(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("Shop now", "Shop now")
+	f("be\u200bst", "best")
+	f("be\u00adst", "best")
+	f("\u202etseb", "tseb")
+	f("bеst", "best")         // Cyrillic е
+	f("Привет", "Привет")     // a Russian word keeps its letters
+	f("ｂｅｓｔ ＄９９", "best $99") // full-width
+	f("b e s t buy", "best buy")
+	f("F.R.E.E", "FREE")
+	f("a b", "a b")
+	f("最 佳", "最佳")
+	f("頂級", "顶级")
+	f("bad\xffutf8", "badutf8")
 }
