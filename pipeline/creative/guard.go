@@ -71,10 +71,8 @@ var (
 	email         = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}`)
 	// phone matches international, grouped and Chinese mobile numbers: seven or more digits
 	// joined by spaces, dashes or brackets, or a bare run of ten or more.
-	phone  = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
-	markup = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
-	// percent is a percentage, or a discount written as 折 (8折 = 20% off).
-	percent   = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?[%％]|(\d(?:\.\d)?)\s?折`)
+	phone     = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
+	markup    = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
 	latinWord = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
 )
 
@@ -169,26 +167,8 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if w := thrice(text); w != "" {
 		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("%q three times", w)})
 	}
-	if digits > 0 {
-		for _, shown := range priceMentions(text) {
-			switch {
-			case !samePrice(shown.amount, p.Price):
-				vs = append(vs, Violation{RulePrice, field,
-					fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
-			case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
-				vs = append(vs, Violation{RulePrice, field,
-					fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
-			}
-		}
-		for _, m := range percent.FindAllStringSubmatch(text, -1) {
-			if m[1] == "100" {
-				continue // an absolute claim, flagged above
-			}
-			if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
-				vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
-			}
-		}
-	}
+	vs = append(vs, priceViolations(field, text, p)...)
+	vs = append(vs, discountViolations(field, text, p)...)
 	if strings.IndexByte(text, '@') >= 0 && email.MatchString(text) {
 		vs = append(vs, Violation{RulePII, field, "e-mail address"})
 	}
@@ -252,45 +232,6 @@ func thrice(text string) string {
 		}
 	}
 	return ""
-}
-
-// discountShown reads a percentage match as the share taken off the price: "20%" -> 0.20,
-// "8折" -> 0.20.
-func discountShown(m []string) (float64, bool) {
-	var v float64
-	if m[1] != "" {
-		if _, err := fmt.Sscanf(m[1], "%g", &v); err != nil {
-			return 0, false
-		}
-		return v / 100, true
-	}
-	if _, err := fmt.Sscanf(m[2], "%g", &v); err != nil {
-		return 0, false
-	}
-	return 1 - v/10, true
-}
-
-// Discount is the share of the list price the product's price takes off, 0 when the record has
-// no list price above the price.
-func Discount(p schemas.Product) float64 {
-	if p.ListPrice <= p.Price || p.ListPrice <= 0 {
-		return 0
-	}
-	return 1 - p.Price/p.ListPrice
-}
-
-// sameDiscount reports whether a discount stated in copy is the record's, to the whole percent
-// (copy rounds "23.4%" to "23%"; 折 to the tenth).
-func sameDiscount(off float64, p schemas.Product) bool {
-	d := Discount(p)
-	return d > 0 && (int(off*100+0.5) == int(d*100+0.5) || int(off*100+0.5) == int(d*100))
-}
-
-func discountText(p schemas.Product) string {
-	if d := Discount(p); d > 0 {
-		return fmt.Sprintf("%.0f%% off", d*100)
-	}
-	return "no discount"
 }
 
 // inRecord reports whether s appears in the product's title, so a model number that looks like

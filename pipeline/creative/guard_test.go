@@ -63,6 +63,24 @@ func TestGuardCheck(t *testing.T) {
 	f(phone, "Galaxy A50", "Only 1,199 USD.", "Shop now", "body/ungrounded_price")
 	f(tea, "绿茶", "仅售99元", "立即购买", "body/ungrounded_price")
 	f(tea, "绿茶 ¥ 19.9", "ok", "立即购买", "headline/ungrounded_price")
+
+	// In every number form: bare after a price word, a currency's name, full-width, in words.
+	f(phone, "Galaxy A50", "Only 1199.50 today.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Yours for 999 dollars.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Yours for nine hundred dollars.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50 for ＄９９９", "ok", "Shop now", "headline/ungrounded_price")
+	f(phone, "Galaxy A50 for ＄１,２９９.５０", "ok", "Shop now")
+	f(phone, "Galaxy A50", "Just 2 left in blue.", "Shop now") // a count, not a price
+	f(tea, "绿茶", "仅需九十九元", "立即购买", "body/ungrounded_price")
+	f(tea, "绿茶", "只要一百九十九元", "立即购买")
+	// Discounts and offers the record does not state.
+	f(phone, "Galaxy A50", "Half price this week.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Free shipping on every order.", "Shop now", "body/ungrounded_price")
+	f(tea, "绿茶五折", "ok", "立即购买", "headline/ungrounded_price")
+	f(tea, "绿茶", "第二件半价，全国包邮", "立即购买", "body/ungrounded_price", "body/ungrounded_price")
+	sale := schemas.Product{ID: "s", Title: "Linen Shirt, Free Shipping", Category: "apparel.shirt", Price: 40, ListPrice: 80, Currency: "USD"}
+	f(sale, "Linen Shirt, half price", "Was $80, now $40: save $40. Free shipping.", "Shop now")
+	f(sale, "亚麻衬衫五折", "包邮", "立即购买")
 }
 
 func TestGuardLimitsAreConfigurable(t *testing.T) {
