@@ -43,10 +43,39 @@ func discountViolations(field, text string, p schemas.Product) []Violation {
 			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m, discountText(p))})
 		}
 	}
-	if m := promotions.FindString(text); m != "" && !strings.Contains(strings.ToLower(foldCopy(p.Title)), strings.ToLower(m)) {
+	if m := promotions.FindString(text); m != "" && !offerInRecord(m, p) {
 		vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("offer %q the record does not state", m)})
 	}
 	return vs
+}
+
+// offerInRecord reports whether the record's title states the offer copy makes, in either
+// language: "Free Shipping" in the title grounds 包邮 in the copy.
+func offerInRecord(offer string, p schemas.Product) bool {
+	title := strings.ToLower(foldCopy(p.Title))
+	kind := offerKind(offer)
+	for _, m := range promotions.FindAllString(title, -1) {
+		if m == strings.ToLower(offer) || kind != "" && offerKind(m) == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// offerKind names what an offer gives, so the same offer matches across languages; "" for an
+// offer only its own words state.
+func offerKind(offer string) string {
+	o := strings.ToLower(offer)
+	switch {
+	case strings.Contains(o, "ship"), strings.Contains(o, "deliver"), strings.Contains(o, "postage"),
+		strings.Contains(o, "邮"), strings.Contains(o, "运费"):
+		return "free shipping"
+	case strings.Contains(o, "bogo"), strings.Contains(o, "get"), strings.Contains(o, "买一"), strings.Contains(o, "2"):
+		return "buy one get one"
+	case strings.Contains(o, "gift"), strings.Contains(o, "赠品"):
+		return "free gift"
+	}
+	return ""
 }
 
 // discountShown reads a percentage match as the share taken off the price: "20%" -> 0.20,
