@@ -7,7 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -55,7 +54,7 @@ type Guard struct {
 	BodyMax     int `mapstructure:"body_max"`     // columns; default 125
 	CTAMax      int `mapstructure:"cta_max"`      // columns; default 20
 
-	brands *brandSet // the catalogue's brands, for grounding; nil: brands are not checked
+	brands *brandSet // the catalogue's brands and the well-known marks; nil: the marks alone
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
@@ -116,8 +115,10 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 		if w := Width(f.text); w > f.max {
 			vs = append(vs, Violation{RuleLength, f.name, fmt.Sprintf("%d columns, limit %d", w, f.max)})
 		}
-		vs = append(vs, textViolations(f.name, f.text, p)...)
-		vs = append(vs, g.brandViolations(f.name, f.text, p)...)
+		folded := foldCopy(f.text)
+		vs = append(vs, rawViolations(f.name, f.text)...)
+		vs = append(vs, wordViolations(f.name, folded, p)...)
+		vs = append(vs, g.brandViolations(f.name, folded, p)...)
 		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
 	if strings.ContainsAny(c.Headline, "!！") {
@@ -133,6 +134,12 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 // is grounded on: markup, claims, shouting, repetition, prices and personal data. The template
 // uses them to vet the names it may call a product by.
 func textViolations(field, text string, p schemas.Product) []Violation {
+	return append(rawViolations(field, text), wordViolations(field, foldCopy(text), p)...)
+}
+
+// rawViolations are the characters copy may not hold as written: invalid UTF-8, format
+// characters that hide words from the rules, control characters and line breaks.
+func rawViolations(field, text string) []Violation {
 	var vs []Violation
 	if !utf8.ValidString(text) {
 		vs = append(vs, Violation{RuleSchema, field, "invalid UTF-8"})
@@ -143,8 +150,12 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) }) >= 0 {
 		vs = append(vs, Violation{RuleSchema, field, "control characters or line breaks"})
 	}
-	// Every word rule reads the folded text, so spelling cannot hide a word.
-	text = foldCopy(text)
+	return vs
+}
+
+// wordViolations are the rules folded copy (see foldCopy) can break on its own.
+func wordViolations(field, text string, p schemas.Product) []Violation {
+	var vs []Violation
 	digits := 0
 	for i := 0; i < len(text); i++ {
 		if '0' <= text[i] && text[i] <= '9' {
@@ -265,20 +276,47 @@ func hasHan(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
 
-// brandViolations flags the catalogue brands text names besides the product's own.
+// brandViolations flags every brand text names but the product's own (its family: iPhone and
+// 苹果 are Apple's) and the ones its title or category names, and the own brand misspelt.
 func (g Guard) brandViolations(field, text string, p schemas.Product) []Violation {
-	if g.brands == nil {
-		return nil
+	set := g.brands
+	if set == nil {
+		set = wellKnownSet
 	}
 	var vs []Violation
-	for _, b := range g.brands.in(text) {
-		own := catalog.NormName(p.Brand)
-		if b == own || strings.Contains(strings.ToLower(p.Title), b) || strings.Contains(strings.ToLower(p.Category), b) {
-			continue
+	own := familyOf(p.Brand)
+	record := strings.ToLower(foldCopy(p.Title + " | " + p.Category + " | " + p.Brand))
+	for _, b := range set.in(text) {
+		switch {
+		case b.family == own && b.misspelt && p.Brand != "":
+			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("misspells the brand %q as %q", p.Brand, b.written)})
+		case b.family == own && p.Brand != "", strings.Contains(record, b.written), plainWord(b, p):
+		default:
+			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b.name, p.Brand)})
 		}
-		vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b, p.Brand)})
 	}
 	return vs
+}
+
+// plainWord reports whether a mark's name is an everyday word for the product: 苹果 or apple in
+// a food category, or any name of the mark in the record.
+func plainWord(b brandMention, p schemas.Product) bool {
+	m, ok := markOf(b.family)
+	if !ok {
+		return false
+	}
+	record := strings.ToLower(p.Title + " " + p.Category)
+	for _, w := range m.plain {
+		if strings.Contains(record, w) {
+			return true
+		}
+	}
+	for _, n := range m.names {
+		if strings.Contains(record, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func or(v, def int) int {

@@ -170,3 +170,34 @@ func TestFoldCopy(t *testing.T) {
 	f("頂級", "顶级")
 	f("bad\xffutf8", "badutf8")
 }
+
+func TestGuardBrands(t *testing.T) {
+	g := Guard{}.WithBrands([]string{"Samsung", "Logitech", "Huawei", "Anker"})
+	phone := schemas.Product{ID: "p", Title: "Galaxy A50", Brand: "Samsung", Category: "electronics.smartphone", Price: 199, Currency: "USD"}
+	f := func(p schemas.Product, body string, want int) {
+		t.Helper()
+		var got []Violation
+		for _, v := range g.Check(schemas.Creative{Headline: "Shop", Body: body, CTA: "Shop now"}, p) {
+			if v.Rule == RuleBrand {
+				got = append(got, v)
+			}
+		}
+		if len(got) != want {
+			t.Errorf("%q: %d brand violations %v, want %d", body, len(got), got, want)
+		}
+	}
+	f(phone, "The Galaxy A50 from Samsung, or SAMSUNG, or samsung.", 0)
+	f(phone, "三星出品。", 0) // Samsung's own name in Chinese
+	f(phone, "Faster than huawei.", 1)
+	f(phone, "Faster than the iPhone.", 1)
+	f(phone, "比苹果更快。", 1)
+	f(phone, "From Samsnug.", 1)       // the own brand misspelt
+	f(phone, "Pairs with Logitec.", 1) // another brand misspelt
+	f(phone, "Ample storage for every photo.", 0)
+	f(schemas.Product{ID: "c", Title: "Clear Case for iPhone 15", Category: "electronics.case", Price: 9, Currency: "USD"}, "Made for the iPhone 15.", 0)
+	f(schemas.Product{ID: "j", Title: "Fuji Apple Juice", Category: "food.juice", Price: 3, Currency: "USD"}, "鲜榨苹果汁。", 0)
+	f(schemas.Product{ID: "m", Title: "小米 1kg", Category: "food.grain", Price: 3, Currency: "CNY"}, "黄小米，熬粥香。", 0)
+	if vs := (Guard{}).Check(schemas.Creative{Headline: "Shop", Body: "Better than an iPhone.", CTA: "Go"}, phone); len(vs) != 1 || vs[0].Rule != RuleBrand {
+		t.Errorf("a guard with no catalogue brands still knows the well-known marks: %v", vs)
+	}
+}
