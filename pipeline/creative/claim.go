@@ -18,7 +18,7 @@ var englishClaims = regexp.MustCompile(`(?i)\b(?:` +
 	`cheapest|lowest[- ]pric(?:e[ds]?|es)|lowest ever|` +
 	`guarantee[sd]?|guaranteeing|finest|greatest|` +
 	`top[- ]?(?:rated|selling|sellers?|ranked|1|one)|highest[- ]rated|` +
-	`number\s?(?:one|1)|num\.?\s?(?:one|1)|no\.?\s?(?:one|1)|n°\s?1|` +
+	`number\s?(?:one|1)|num\.?\s?(?:one|1)|no\.\s?(?:one|1)|no\s?1|n°\s?1|` +
 	`unbeatable|unbeaten|unmatched|unrivall?ed|unparalleled|` +
 	`risk[- ]?free|world'?s (?:first|finest|leading|greatest)|(?:industry|market)[- ]leading|` +
 	`first[- ]choice|most (?:popular|trusted|advanced|powerful|comfortable|loved|reliable|affordable)` +
