@@ -135,10 +135,19 @@ type brandMention struct {
 func (s *brandSet) in(text string) []brandMention {
 	var out []brandMention
 	words := latinWord.FindAllString(text, -1)
+	for i, w := range words {
+		words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	}
 	for i := 0; i < len(words); i++ {
 		found := false
-		for n := min(s.maxWords, len(words)-i); n >= 1; n-- {
+		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
 			cand := strings.ToLower(strings.Join(words[i:i+n], " "))
+			if n > 1 && len(cand) <= 12 {
+				// "i Phone", "Sam sung": a name split to hide it.
+				if name := strings.ReplaceAll(cand, " ", ""); s.names[name] != "" && !strings.Contains(name, " ") {
+					cand = name
+				}
+			}
 			if f, ok := s.names[cand]; ok {
 				out = append(out, brandMention{name: cand, family: f, written: cand})
 				i += n - 1

@@ -20,14 +20,15 @@ var englishClaims = regexp.MustCompile(`(?i)\b(?:` +
 	`top[- ]?(?:rated|selling|sellers?|ranked|1|one)|highest[- ]rated|` +
 	`number\s?(?:one|1)|num\.?\s?(?:one|1)|no\.\s?(?:one|1)|no\s?1|n°\s?1|` +
 	`unbeatable|unbeaten|unmatched|unrivall?ed|unparalleled|` +
-	`risk[- ]?free|world'?s (?:first|finest|leading|greatest)|(?:industry|market)[- ]leading|` +
+	`risk[- ]?free|world'?s (?:first|finest|leading|greatest)|worlds? ?(?:first|finest|leading|greatest|class)|world[- ]class|(?:industry|market)[- ]leading|` +
+	`second to none|unsurpassed|peerless|one hundred (?:percent|per cent)|` +
 	`first[- ]choice|most (?:popular|trusted|advanced|powerful|comfortable|loved|reliable|affordable)` +
-	`)\b|#\s?1\b|\b100\s?(?:%|percent\b|per cent\b)`)
+	`)\b|#\s?(?:1|one)\b|\b100\s?(?:%|percent\b|per cent\b)`)
 
 // claimStems are in every English claim englishClaims matches, lower-cased: a cheap test first.
 var claimStems = []string{"best", "cheap", "lowest", "guarant", "finest", "greatest", "top", "highest",
 	"num", "no", "n°", "unbeat", "unmatch", "unrival", "unparallel", "risk", "world", "leading",
-	"first", "most", "#", "100"}
+	"first", "most", "#", "100", "second", "unsurpass", "peerless", "hundred", "class"}
 
 // chineseClaims are the absolute terms China's Advertising Law (article 9) bans, with the usual
 // ways around them, in simplified characters (copy is folded first, so traditional forms match).
@@ -36,13 +37,14 @@ var chineseClaims = []string{
 	"唯一", "首选", "首个", "首家", "绝对", "万能", "全网", "保证", "百分百", "百分之百", "遥遥领先", "领先",
 	"领导品牌", "领袖品牌", "销冠", "冠军", "之王", "王牌", "无敌", "独家", "独一无二", "史无前例", "前所未有",
 	"绝无仅有", "空前", "巅峰", "永久", "零风险", "无风险", "驰名", "特供", "专供", "一流", "金牌",
+	"国际级", "全球首", "全国首", "首款", "王者", "霸主", "无与伦比", "绝佳",
 }
 
 // chineseAllowed are everyday words that contain a banned term and claim nothing: 最新 (newest,
 // of a product line), 最近 (recently), 第一次 (the first time), 全网通 (all-network phones) …
 var chineseAllowed = []string{
 	"最新", "最近", "最后", "最初", "最终", "最多", "最少", "最小", "最大功率", "最大容量", "最高温度",
-	"第一次", "第一步", "第一天", "第一眼", "第一口", "第一件", "第一时间", "第1次", "第1天", "第1步",
+	"第一次", "第一步", "第一天", "第一眼", "第一口", "第一件", "第一时间", "第1次", "第1天", "第1步", "第一代", "第1代",
 	"全网通",
 }
 
@@ -50,17 +52,22 @@ var chineseAllowed = []string{
 // phrases the product's own record carries, which are facts ("100% cotton" in the title).
 func claims(field, text string, p schemas.Product) []Violation {
 	var vs []Violation
-	if mayClaim(text) {
-		record := ""
-		for _, loc := range englishClaims.FindAllStringIndex(text, -1) {
+	record := ""
+	seen := map[string]bool{}
+	for _, t := range []string{text, squeeze(text)} {
+		if !mayClaim(t) || (len(seen) > 0 && t == text) {
+			continue
+		}
+		for _, loc := range englishClaims.FindAllStringIndex(t, -1) {
 			if record == "" {
 				record = strings.ToLower(foldCopy(p.Title + " | " + p.Brand))
 			}
-			phrase := strings.ToLower(text[loc[0]:loc[1]] + nextWord(text[loc[1]:]))
-			if strings.Contains(record, phrase) {
+			claim := t[loc[0]:loc[1]]
+			if strings.Contains(record, strings.ToLower(claim+nextWord(t[loc[1]:]))) || seen[strings.ToLower(claim)] {
 				continue
 			}
-			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", text[loc[0]:loc[1]])})
+			seen[strings.ToLower(claim)] = true
+			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", claim)})
 		}
 	}
 	if !hasHan(text) && !strings.Contains(text, "1") {
@@ -130,4 +137,34 @@ func nextWord(s string) string {
 		return ""
 	}
 	return s[:len(s)-len(rest)] + rest[:end]
+}
+
+// leet are the digits and signs written for letters inside a word ("b3st", "gu@rantee").
+var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i', '|': 'l'}
+
+// squeeze is folded text with the signs inside words dropped ("guar-anteed", "be.st") and the
+// digits and signs written for letters read as letters ("b3st"), for the English claims;
+// text itself when there is nothing to squeeze.
+func squeeze(text string) string {
+	rs := []rune(text)
+	changed := false
+	out := rs[:0:0]
+	for i, r := range rs {
+		between := i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1])
+		if between {
+			switch r {
+			case '-', '.', '\'', '’', '_', '*', '·':
+				changed = true
+				continue
+			}
+			if l, ok := leet[r]; ok {
+				r, changed = l, true
+			}
+		}
+		out = append(out, r)
+	}
+	if !changed {
+		return text
+	}
+	return string(out)
 }

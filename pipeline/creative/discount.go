@@ -18,7 +18,7 @@ var (
 	// halfPrice is a discount of a half, in words.
 	halfPrice = regexp.MustCompile(`(?i)\bhalf[- ]?(?:price|off)\b|\b50/50\b|半价|对折`)
 	// promotions are offers a record must state for copy to make them.
-	promotions = regexp.MustCompile(`(?i)\bfree[- ](?:shipping|delivery|postage|gift|returns)\b|\bships? (?:for )?free\b|\bbogo\b|\bbuy (?:one|1),? get (?:one|1)\b|\b2[- ]for[- ]1\b|包邮|免运费|免邮|买一送一|买一赠一|满\d+减\d+|送赠品|赠品`)
+	promotions = regexp.MustCompile(`(?i)\bfree[- ](?:shipping|delivery|postage|gift|returns)\b|\bships? (?:for )?free\b|\bbogo\b|\bbuy (?:one|1),? get (?:one|1)\b|\b2[- ]for[- ]1\b|\b(?:for free|at no cost|costs nothing)\b|包邮|免运费|免邮|买一送一|买一赠一|满\d+减\d+|送赠品|赠品|免费送|免费领`)
 )
 
 // discountViolations flags every discount and offer the record does not imply: percentages and

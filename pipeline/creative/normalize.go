@@ -29,6 +29,7 @@ func foldCopy(s string) string {
 		return r
 	}, s)
 	s = width.Fold.String(norm.NFKC.String(s))
+	s = stripLatinMarks(s)
 	s = foldConfusables(s)
 	s = strings.Map(func(r rune) rune {
 		if t, ok := traditional[r]; ok {
@@ -129,18 +130,37 @@ func foldConfusables(s string) string {
 	return b.String()
 }
 
-// joinHan drops the spaces between two Chinese characters ("最 佳" -> "最佳"): Chinese is written
-// without them, so they only split a word.
+// stripLatinMarks drops the accents of Latin letters ("bést" -> "best"), which only disguise a
+// word from the English rules; other scripts keep their marks.
+func stripLatinMarks(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xC0 && r < 0x250 }) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	prevLatin := false
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) && prevLatin {
+			continue
+		}
+		prevLatin = unicode.Is(unicode.Latin, r)
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// joinHan drops the spaces and separators between two Chinese characters ("最 佳", "顶·级"):
+// Chinese is written without them, so they only split a word.
 func joinHan(s string) string {
-	if !strings.Contains(s, " ") {
+	if !strings.ContainsFunc(s, hanSpacer) {
 		return s
 	}
 	rs := []rune(s)
 	out := rs[:0:0]
 	for i, r := range rs {
-		if unicode.IsSpace(r) && len(out) > 0 && unicode.Is(unicode.Han, out[len(out)-1]) {
+		if hanSpacer(r) && len(out) > 0 && unicode.Is(unicode.Han, out[len(out)-1]) {
 			j := i
-			for j < len(rs) && unicode.IsSpace(rs[j]) {
+			for j < len(rs) && hanSpacer(rs[j]) {
 				j++
 			}
 			if j < len(rs) && unicode.Is(unicode.Han, rs[j]) {
@@ -150,6 +170,12 @@ func joinHan(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// hanSpacer is what splits a Chinese word: spaces and the dots, stars and dashes put between
+// its characters ("顶·级").
+func hanSpacer(r rune) bool {
+	return unicode.IsSpace(r) || r == '·' || r == '・' || r == '*' || r == '-' || r == '_' || r == '.' || r == '|' || r == '/'
 }
 
 // joinSpacedLetters joins three or more single letters (or digits after a letter) written apart
@@ -166,14 +192,21 @@ func joinSpacedLetters(s string) string {
 		if single(rs, i) {
 			// Collect the run of single letters joined by one separator each.
 			j, n := i, 1
-			for j+2 < len(rs) && isSpacer(rs[j+1]) && single(rs, j+2) {
-				j += 2
+			letters := []rune{rs[i]}
+			for {
+				k := j + 1
+				for k < len(rs) && k-j <= 2 && isSpacer(rs[k]) {
+					k++
+				}
+				if k == j+1 || k-j > 3 || k >= len(rs) || !single(rs, k) {
+					break
+				}
+				j = k
+				letters = append(letters, rs[k])
 				n++
 			}
 			if n >= 3 {
-				for k := i; k <= j; k += 2 {
-					b.WriteRune(rs[k])
-				}
+				b.WriteString(string(letters))
 				i = j + 1
 				continue
 			}

@@ -63,9 +63,9 @@ const amount = `(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)`
 var (
 	amountLike   = regexp.MustCompile(amount)
 	markerBefore = regexp.MustCompile(`(?i)(?:([$€£¥₹￥])|\b(US\$|USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|Rs\.?))\s?$`)
-	markerAfter  = regexp.MustCompile(`(?i)^\s?(?:(USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD)\b|(dollars?|bucks|euros?|rupees?|yuan)\b|(元|块钱|块|美元|美金|欧元|英镑|卢比|人民币|日元))`)
+	markerAfter  = regexp.MustCompile(`(?i)^\s?(?:(USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|[$€£¥₹￥])|(dollars?|bucks|euros?|rupees?|yuan)\b|(元|块钱|块|美元|美金|欧元|英镑|卢比|人民币|日元))`)
 	// priceWordBefore are the words a bare amount is a price after.
-	priceWordBefore = regexp.MustCompile(`(?i)(?:\b(?:only|just|now|was|were|price[ds]?|priced at|costs?|pay|save|for only|for just|yours for)|售价|价格|价|仅需|仅售|只要|只需|低至|到手|原价|现价|特价|券后|秒杀|只卖|仅|才|立省|省|立减|减|直降|降)\s?[:：]?\s?$`)
+	priceWordBefore = regexp.MustCompile(`(?i)(?:\b(?:only|just|now|was|were|price[ds]?|priced at|costs?|pay|save|for|at|from|under|yours for)|售价|价格|价|仅需|仅售|只要|只需|低至|到手|原价|现价|特价|券后|秒杀|只卖|仅|才|立省|省|立减|减|直降|降)\s?[:：]?\s?$`)
 	// wordCurrencies are the currencies a currency's name after an amount stands for.
 	wordCurrencies = map[string]string{"dollar": "$", "dollars": "$", "bucks": "$", "euro": "€", "euros": "€",
 		"rupee": "₹", "rupees": "₹", "yuan": "元", "美元": "USD", "美金": "USD", "欧元": "EUR", "英镑": "GBP",
