@@ -27,7 +27,7 @@ var englishClaims = regexp.MustCompile(`(?i)\b(?:` +
 
 // claimStems are in every English claim englishClaims matches, lower-cased: a cheap test first.
 var claimStems = []string{"best", "cheap", "lowest", "guarant", "finest", "greatest", "top", "highest",
-	"num", "no", "n°", "unbeat", "unmatch", "unrival", "unparallel", "risk", "world", "leading",
+	"num", "no.", "no1", "no 1", "n°", "unbeat", "unmatch", "unrival", "unparallel", "risk", "world", "leading",
 	"first", "most", "#", "100", "second", "unsurpass", "peerless", "hundred", "class"}
 
 // chineseClaims are the absolute terms China's Advertising Law (article 9) bans, with the usual

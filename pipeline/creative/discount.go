@@ -25,28 +25,51 @@ var (
 // 折 other than the list price's discount, half price, free shipping and the like.
 func discountViolations(field, text string, p schemas.Product) []Violation {
 	var vs []Violation
-	for _, m := range percent.FindAllStringSubmatch(text, -1) {
-		if m[1] == "100" || m[4] == "百" {
-			continue // an absolute claim, flagged as one
-		}
-		if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
-			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
-		}
-	}
-	for _, m := range spelledPercent.FindAllStringSubmatch(text, -1) {
-		if v, ok := englishNumberValue(m[1]); ok && v != 100 && !sameDiscount(v/100, p) {
-			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
-		}
-	}
-	for _, m := range halfPrice.FindAllString(text, -1) {
-		if !sameDiscount(0.5, p) {
-			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m, discountText(p))})
+	lower := strings.ToLower(text)
+	// Cheap tests guard each regular expression: most copy states no discount.
+	if hasDigit(text) || strings.Contains(text, "折") || strings.Contains(text, "百分之") {
+		for _, m := range percent.FindAllStringSubmatch(text, -1) {
+			if m[1] == "100" || m[4] == "百" {
+				continue // an absolute claim, flagged as one
+			}
+			if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
+				vs = append(vs, discountViolation(field, m[0], p))
+			}
 		}
 	}
-	if m := promotions.FindString(text); m != "" && !offerInRecord(m, p) {
-		vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("offer %q the record does not state", m)})
+	if strings.Contains(lower, "per") {
+		for _, m := range spelledPercent.FindAllStringSubmatch(text, -1) {
+			if v, ok := englishNumberValue(m[1]); ok && v != 100 && !sameDiscount(v/100, p) {
+				vs = append(vs, discountViolation(field, m[0], p))
+			}
+		}
+	}
+	if containsAny(lower, "half", "50/50", "半价", "对折") {
+		for _, m := range halfPrice.FindAllString(text, -1) {
+			if !sameDiscount(0.5, p) {
+				vs = append(vs, discountViolation(field, m, p))
+			}
+		}
+	}
+	if containsAny(lower, "free", "ship", "bogo", "buy", "for", "cost", "邮", "运费", "买一", "满", "赠", "免费") {
+		if m := promotions.FindString(text); m != "" && !offerInRecord(m, p) {
+			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("offer %q the record does not state", m)})
+		}
 	}
 	return vs
+}
+
+func discountViolation(field, shown string, p schemas.Product) Violation {
+	return Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", shown, discountText(p))}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // offerInRecord reports whether the record's title states the offer copy makes, in either
@@ -124,4 +147,8 @@ func discountText(p schemas.Product) string {
 		return fmt.Sprintf("%.0f%% off", d*100)
 	}
 	return "no discount"
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return '0' <= r && r <= '9' }) >= 0
 }

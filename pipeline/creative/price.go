@@ -86,8 +86,41 @@ type priceMention struct {
 // words.
 func priceMentions(s string) []priceMention {
 	var out []priceMention
+	if hasDigit(s) {
+		out = digitPrices(s)
+	}
+	lower := strings.ToLower(s)
+	if strings.Contains(lower, "dollar") || strings.Contains(lower, "buck") || strings.Contains(lower, "euro") ||
+		strings.Contains(lower, "rupee") || strings.Contains(lower, "yuan") {
+		for _, m := range spelledPrice.FindAllStringSubmatch(s, -1) {
+			if v, ok := englishNumberValue(m[1]); ok {
+				out = append(out, priceMention{amount: v, currency: wordCurrencies[strings.ToLower(m[2])]})
+			}
+		}
+	}
+	if !strings.Contains(s, "元") && !strings.Contains(s, "块") {
+		return out
+	}
+	for _, m := range chinesePrice.FindAllStringSubmatch(s, -1) {
+		if v, ok := chineseNumber(m[1]); ok {
+			if d, ok := chineseDigits[[]rune(m[3] + "零")[0]]; ok && m[3] != "" {
+				v += d / 10
+			}
+			out = append(out, priceMention{amount: v, currency: wordCurrencies[m[2]] + strings.TrimSuffix(m[2], "块钱")})
+		}
+	}
+	return out
+}
+
+// contextBytes is how much of the copy before and after an amount its marker or price word may
+// take up.
+const contextBytes = 24
+
+// digitPrices are the amounts in digits that s writes as prices.
+func digitPrices(s string) []priceMention {
+	var out []priceMention
 	for _, loc := range amountLike.FindAllStringIndex(s, -1) {
-		before, after := s[:loc[0]], s[loc[1]:]
+		before, after := s[max(0, loc[0]-contextBytes):loc[0]], s[loc[1]:min(len(s), loc[1]+contextBytes)]
 		if loc[0] > 0 && (isWordByte(s[loc[0]-1]) && !currencyLetterEnd(before)) || percentAfter(after) {
 			continue // part of a model number or a percentage
 		}
@@ -114,19 +147,6 @@ func priceMentions(s string) []priceMention {
 		}
 		if ok {
 			out = append(out, priceMention{amount: v, currency: cur})
-		}
-	}
-	for _, m := range spelledPrice.FindAllStringSubmatch(s, -1) {
-		if v, ok := englishNumberValue(m[1]); ok {
-			out = append(out, priceMention{amount: v, currency: wordCurrencies[strings.ToLower(m[2])]})
-		}
-	}
-	for _, m := range chinesePrice.FindAllStringSubmatch(s, -1) {
-		if v, ok := chineseNumber(m[1]); ok {
-			if d, ok := chineseDigits[[]rune(m[3] + "零")[0]]; ok && m[3] != "" {
-				v += d / 10
-			}
-			out = append(out, priceMention{amount: v, currency: wordCurrencies[m[2]] + strings.TrimSuffix(m[2], "块钱")})
 		}
 	}
 	return out
