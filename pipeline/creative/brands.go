@@ -20,8 +20,12 @@ type brandSet struct {
 	maxWords int
 }
 
-// fuzzyMin is the length, in letters, from which a name is also matched at one edit.
-const fuzzyMin = 5
+// fuzzyMin is the length, in letters, from which a name is also matched at one edit; words
+// longer than fuzzyMax are no misspelt brand (and would cost their length squared to try).
+const (
+	fuzzyMin = 5
+	fuzzyMax = 32
+)
 
 // mark is a well-known brand with its product names and its names in Chinese. plain lists the
 // category words under which a name is an everyday word (苹果 is the fruit in food).
@@ -159,7 +163,7 @@ func (s *brandSet) in(text string) []brandMention {
 			continue
 		}
 		w := strings.ToLower(words[i])
-		if utf8.RuneCountInString(w) < fuzzyMin-1 || copyWords[w] || notBrands[w] {
+		if n := utf8.RuneCountInString(w); n < fuzzyMin-1 || n > fuzzyMax || copyWords[w] || notBrands[w] {
 			continue
 		}
 		if name := s.nearName(w); name != "" {

@@ -94,5 +94,8 @@ func englishNumberValue(s string) (float64, bool) {
 			seen = true
 		}
 	}
-	return total + section, seen || total > 0 || section > 1
+	if !seen && total == 0 && section <= 1 {
+		return 0, false // "a" alone is no amount
+	}
+	return total + section, true
 }
