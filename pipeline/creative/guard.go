@@ -13,14 +13,14 @@ import (
 // Guard rules, as named in Violation.Rule and in the guard_violations metric.
 const (
 	RuleEmpty     = "empty"            // a field is blank
-	RuleSchema    = "schema"           // control characters, markup or links in copy
+	RuleSchema    = "schema"           // control or hidden format characters, invalid UTF-8, markup or links
 	RuleLength    = "length"           // wider than the placement allows (CJK counts 2)
 	RuleClaim     = "banned_claim"     // an absolute claim (best, #1, 最 …)
 	RuleExclaim   = "exclamation"      // "!" in the headline, or more than one in the creative
 	RuleCaps      = "all_caps"         // a shouted word that is no acronym
 	RuleRepeat    = "repetition"       // repeated punctuation, or a word three times
-	RulePrice     = "ungrounded_price" // a price or percentage the record does not hold
-	RuleBrand     = "ungrounded_brand" // another catalogue brand than the product's
+	RulePrice     = "ungrounded_price" // a price, discount or offer the record does not hold
+	RuleBrand     = "ungrounded_brand" // another brand than the product's, or its own misspelt
 	RulePII       = "personal_data"    // an e-mail address or a phone number
 	RuleLocale    = "locale"           // copy in another language than its locale
 	fieldHeadline = "headline"
@@ -58,7 +58,8 @@ type Guard struct {
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
-// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands).
+// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands), or naming its
+// own misspelt. The well-known marks (iPhone, 三星, 苹果 …) are checked with or without them.
 func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
 	return g
