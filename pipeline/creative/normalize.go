@@ -178,9 +178,10 @@ func hanSpacer(r rune) bool {
 	return unicode.IsSpace(r) || r == '·' || r == '・' || r == '*' || r == '-' || r == '_' || r == '.' || r == '|' || r == '/'
 }
 
-// joinSpacedLetters joins three or more single letters (or digits after a letter) written apart
-// by spaces, dots, dashes or underscores into one word: "b e s t" and "F.R.E.E" become "best" and
-// "FREE", so a spaced word is judged as the word it spells.
+// joinSpacedLetters joins four or more single letters or digits written apart by spaces, dots,
+// dashes or underscores into one word, three when one is a digit: "b e s t", "F.R.E.E" and
+// "N o 1" become "best", "FREE" and "No1", so a spaced word is judged as the word it spells, while
+// sizes ("S M L") stay apart.
 func joinSpacedLetters(s string) string {
 	if !hasSpacedLetters(s) {
 		return s
@@ -205,7 +206,7 @@ func joinSpacedLetters(s string) string {
 				letters = append(letters, rs[k])
 				n++
 			}
-			if n >= 3 {
+			if n >= 4 || n == 3 && strings.ContainsFunc(string(letters), unicode.IsDigit) {
 				b.WriteString(string(letters))
 				i = j + 1
 				continue
