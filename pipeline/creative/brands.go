@@ -2,61 +2,237 @@ package creative
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/adshift/adshift/pipeline/catalog"
 )
 
-// brandSet finds the catalogue's brand names in copy, so the guard can hold a creative to the
-// one brand its record names. A capitalised run of up to maxWords words is looked up; brands in
-// Chinese are matched as substrings. Brands that are also everyday copy words ("Home",
-// "Fresh") are left out: naming them is no claim about another maker. Immutable once built.
+// brandSet finds brand names in copy, so the guard can hold a creative to the one brand its
+// record names: the catalogue's brands and the well-known marks (wellKnownMarks), matched
+// case-insensitively as runs of up to maxWords words, and, for names of five letters or more,
+// at one edit (a letter added, dropped, changed or two swapped: "Samsnug"). Names in Chinese are
+// matched as substrings. Brands that are also everyday copy words ("Home", "Fresh") are left
+// out: naming them is no claim about another maker. Immutable once built.
 type brandSet struct {
-	names    map[string]bool // lower-cased, single-spaced
-	han      []string        // brands written with Chinese characters
+	names    map[string]string   // lower-cased, single-spaced name -> the brand family it names
+	near     map[string][]string // a long single-word name with one letter deleted -> the names
+	han      []string            // names written with Chinese characters
 	maxWords int
 }
 
+// fuzzyMin is the length, in letters, from which a name is also matched at one edit; words
+// longer than fuzzyMax are no misspelt brand (and would cost their length squared to try).
+const (
+	fuzzyMin = 5
+	fuzzyMax = 32
+)
+
+// mark is a well-known brand with its product names and its names in Chinese. plain lists the
+// category words under which a name is an everyday word (苹果 is the fruit in food).
+type mark struct {
+	names []string
+	plain []string
+}
+
+// wellKnownMarks are competitor marks a model names unprompted, whatever the catalogue holds.
+var wellKnownMarks = []mark{
+	{names: []string{"apple", "iphone", "ipad", "macbook", "airpods", "imac", "苹果"}, plain: []string{"food", "fruit", "grocery", "beverage", "drink", "juice", "snack", "bakery", "produce"}},
+	{names: []string{"samsung", "三星"}},
+	{names: []string{"huawei", "华为"}},
+	{names: []string{"xiaomi", "redmi", "小米"}, plain: []string{"food", "grain", "grocery", "rice", "cereal", "millet"}},
+	{names: []string{"sony", "索尼", "playstation"}},
+	{names: []string{"nike", "耐克"}},
+	{names: []string{"adidas", "阿迪达斯"}},
+	{names: []string{"dyson", "戴森"}},
+	{names: []string{"bose"}},
+	{names: []string{"lenovo", "联想"}},
+	{names: []string{"oppo"}},
+	{names: []string{"vivo"}},
+	{names: []string{"microsoft", "xbox", "微软"}},
+	{names: []string{"nintendo", "任天堂"}},
+	{names: []string{"canon", "佳能"}},
+	{names: []string{"nikon", "尼康"}},
+	{names: []string{"philips", "飞利浦"}},
+	{names: []string{"panasonic", "松下"}},
+	{names: []string{"l'oreal", "loreal", "欧莱雅"}},
+	{names: []string{"starbucks", "星巴克"}},
+	{names: []string{"coca-cola", "可口可乐"}},
+	{names: []string{"pepsi", "百事可乐"}},
+	{names: []string{"amazon", "亚马逊"}},
+	{names: []string{"taobao", "淘宝"}},
+	{names: []string{"tmall", "天猫"}},
+	{names: []string{"pinduoduo", "拼多多"}},
+	{names: []string{"京东"}},
+}
+
+// notBrands are everyday words one edit away from a well-known mark ("ample", "apply" for
+// Apple): never taken for a misspelt brand.
+var notBrands = map[string]bool{"ample": true, "apply": true, "amply": true, "apples": true, "canon": false,
+	"canons": true, "dyson": false, "tidal": true, "brain": true, "sonny": true, "nikes": true}
+
 func newBrandSet(brands []string) *brandSet {
-	s := &brandSet{names: make(map[string]bool)}
+	s := &brandSet{names: make(map[string]string), near: make(map[string][]string)}
+	add := func(name, family string) {
+		name = strings.Join(strings.Fields(catalog.NormName(name)), " ")
+		if utf8.RuneCountInString(name) < 2 || copyWords[name] || stopWords[name] {
+			return
+		}
+		if hasHan(name) {
+			s.han = append(s.han, name)
+			s.names[name] = family
+			return
+		}
+		if _, dup := s.names[name]; dup {
+			return
+		}
+		s.names[name] = family
+		s.maxWords = max(s.maxWords, len(strings.Fields(name)))
+		if !strings.Contains(name, " ") && utf8.RuneCountInString(name) >= fuzzyMin {
+			for _, d := range deletions(name) {
+				s.near[d] = append(s.near[d], name)
+			}
+		}
+	}
+	for _, m := range wellKnownMarks {
+		for _, n := range m.names {
+			add(n, m.names[0])
+		}
+	}
 	for _, b := range brands {
-		b = strings.Join(strings.Fields(catalog.NormName(b)), " ")
-		if utf8.RuneCountInString(b) < 2 || copyWords[b] || stopWords[b] {
-			continue
-		}
-		if hasHan(b) {
-			s.han = append(s.han, b)
-			continue
-		}
-		s.names[b] = true
-		s.maxWords = max(s.maxWords, len(strings.Fields(b)))
+		n := catalog.NormName(b)
+		add(n, familyOf(n))
 	}
 	return s
 }
 
-// in returns the brands text names, lower-cased.
-func (s *brandSet) in(text string) []string {
-	var out []string
+// familyOf is the well-known mark a brand name belongs to, or the name itself.
+func familyOf(name string) string {
+	name = catalog.NormName(name)
+	for _, m := range wellKnownMarks {
+		for _, n := range m.names {
+			if n == name {
+				return m.names[0]
+			}
+		}
+	}
+	return name
+}
+
+// markOf is the well-known mark a family names, if it is one.
+func markOf(family string) (mark, bool) {
+	for _, m := range wellKnownMarks {
+		if m.names[0] == family {
+			return m, true
+		}
+	}
+	return mark{}, false
+}
+
+// brandMention is a brand name found in copy: the name as the set holds it, its family, and
+// whether the copy wrote it at one edit from that name.
+type brandMention struct {
+	name, family, written string
+	misspelt              bool
+}
+
+// in returns the brands folded text names.
+func (s *brandSet) in(text string) []brandMention {
+	var out []brandMention
 	words := latinWord.FindAllString(text, -1)
 	for i, w := range words {
-		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !unicode.IsDigit(r) {
-			continue
-		}
-		for n := min(s.maxWords, len(words)-i); n >= 1; n-- {
+		words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	}
+	for i := 0; i < len(words); i++ {
+		found := false
+		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
 			cand := strings.ToLower(strings.Join(words[i:i+n], " "))
-			if s.names[cand] {
-				out = append(out, cand)
+			if n > 1 && len(cand) <= 12 {
+				// "i Phone", "Sam sung": a name split to hide it.
+				if name := strings.ReplaceAll(cand, " ", ""); s.names[name] != "" && !strings.Contains(name, " ") {
+					cand = name
+				}
+			}
+			if f, ok := s.names[cand]; ok {
+				out = append(out, brandMention{name: cand, family: f, written: cand})
+				i += n - 1
+				found = true
 				break
 			}
+		}
+		if found {
+			continue
+		}
+		w := strings.ToLower(words[i])
+		if n := utf8.RuneCountInString(w); n < fuzzyMin-1 || n > fuzzyMax || copyWords[w] || notBrands[w] {
+			continue
+		}
+		if name := s.nearName(w); name != "" {
+			out = append(out, brandMention{name: name, family: s.names[name], written: w, misspelt: true})
 		}
 	}
 	for _, b := range s.han {
 		if strings.Contains(text, b) {
-			out = append(out, b)
+			out = append(out, brandMention{name: b, family: s.names[b], written: b})
 		}
 	}
 	return out
+}
+
+// nearName returns a name of the set one edit away from w, or "".
+func (s *brandSet) nearName(w string) string {
+	cands := append(s.near[w], []string(nil)...)
+	for _, d := range deletions(w) {
+		if _, ok := s.names[d]; ok && utf8.RuneCountInString(d) >= fuzzyMin {
+			cands = append(cands, d)
+		}
+		cands = append(cands, s.near[d]...)
+	}
+	for _, c := range cands {
+		if c != w && oneEdit(c, w) {
+			return c
+		}
+	}
+	return ""
+}
+
+// deletions are w with one letter left out, each once.
+func deletions(w string) []string {
+	rs := []rune(w)
+	out := make([]string, 0, len(rs))
+	for i := range rs {
+		d := string(rs[:i]) + string(rs[i+1:])
+		if len(out) == 0 || out[len(out)-1] != d {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// oneEdit reports whether a and b differ by exactly one added, dropped or changed letter, or
+// two neighbours swapped.
+func oneEdit(a, b string) bool {
+	x, y := []rune(a), []rune(b)
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	switch len(x) - len(y) {
+	case 0:
+		diff := []int{}
+		for i := range x {
+			if x[i] != y[i] {
+				diff = append(diff, i)
+			}
+		}
+		return len(diff) == 1 || len(diff) == 2 && diff[1] == diff[0]+1 && x[diff[0]] == y[diff[1]] && x[diff[1]] == y[diff[0]]
+	case 1:
+		for i := range y {
+			if x[i] != y[i] {
+				return string(x[i+1:]) == string(y[i:])
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // copyWords are the words of the template copy book: never taken for a brand.
@@ -73,3 +249,7 @@ var copyWords = func() map[string]bool {
 	}
 	return words
 }()
+
+// wellKnownSet is the brand set of the well-known marks alone, for a guard built with no
+// catalogue brands; immutable, like the tables above.
+var wellKnownSet = newBrandSet(nil)

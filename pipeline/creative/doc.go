@@ -2,11 +2,14 @@
 // turns a Request (the shopper's shift, the product, the arm, the locale) into a Creative. The
 // Template writes grounded copy with no model from a copy book per arm and locale (copy.go); the
 // Guard holds every creative, whoever wrote it, to length per placement (Width: CJK counts
-// double), editorial rules, banned absolute claims, prices and brands grounded in the catalogue
-// record, and no personal data. For a language model it renders the Prompts (the embedded
-// prompts/v1/<locale>/{system,user,<arm>}.tmpl, overridable) and reads the answer back strictly
-// (DecodeAnswer); the model chain that asks the model is pipeline/modelchain, and the stage that
-// publishes ads is pipeline/creatives.
+// double), editorial rules, banned absolute claims (claim.go), prices, discounts and offers
+// (price.go, discount.go, numerals.go) and brands (brands.go) grounded in the catalogue record,
+// and no personal data. Its word rules read copy folded first (normalize.go: NFKC, width,
+// look-alike letters, spaced letters, traditional characters), so spelling hides nothing; copy
+// carrying hidden format characters or invalid UTF-8 is rejected, never published. For a
+// language model it renders the Prompts (the embedded prompts/v1/<locale>/{system,user,<arm>}.tmpl,
+// overridable) and reads the answer back strictly (DecodeAnswer); the model chain that asks the
+// model is pipeline/modelchain, and the stage that publishes ads is pipeline/creatives.
 //
 // Concurrency: Template, Guard and Prompts are immutable once built and safe for concurrent use;
 // one of each is shared by every partition worker.

@@ -5,22 +5,22 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
 // Guard rules, as named in Violation.Rule and in the guard_violations metric.
 const (
 	RuleEmpty     = "empty"            // a field is blank
-	RuleSchema    = "schema"           // control characters, markup or links in copy
+	RuleSchema    = "schema"           // control or hidden format characters, invalid UTF-8, markup or links
 	RuleLength    = "length"           // wider than the placement allows (CJK counts 2)
 	RuleClaim     = "banned_claim"     // an absolute claim (best, #1, 最 …)
 	RuleExclaim   = "exclamation"      // "!" in the headline, or more than one in the creative
 	RuleCaps      = "all_caps"         // a shouted word that is no acronym
 	RuleRepeat    = "repetition"       // repeated punctuation, or a word three times
-	RulePrice     = "ungrounded_price" // a price or percentage the record does not hold
-	RuleBrand     = "ungrounded_brand" // another catalogue brand than the product's
+	RulePrice     = "ungrounded_price" // a price, discount or offer the record does not hold
+	RuleBrand     = "ungrounded_brand" // another brand than the product's, or its own misspelt
 	RulePII       = "personal_data"    // an e-mail address or a phone number
 	RuleLocale    = "locale"           // copy in another language than its locale
 	fieldHeadline = "headline"
@@ -54,23 +54,16 @@ type Guard struct {
 	BodyMax     int `mapstructure:"body_max"`     // columns; default 125
 	CTAMax      int `mapstructure:"cta_max"`      // columns; default 20
 
-	brands *brandSet // the catalogue's brands, for grounding; nil: brands are not checked
+	brands *brandSet // the catalogue's brands and the well-known marks; nil: the marks alone
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
-// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands).
+// advertised product's own (the catalogue's brands, see catalog.Catalog.Brands), or naming its
+// own misspelt. The well-known marks (iPhone, 三星, 苹果 …) are checked with or without them.
 func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
 	return g
 }
-
-// bannedEnglish are absolute claims no ad may make; matched case-insensitively as whole words
-// (or literally, for the ones made of symbols).
-var bannedEnglish = regexp.MustCompile(`(?i)\b(?:best|cheapest|guaranteed|guarantee|lowest[ -]price|number one|unbeatable|world'?s (?:first|finest))\b|#\s?1\b|\b100\s?%`)
-
-// bannedChinese are the absolute claims China's advertising law (article 9) names and the usual
-// ways around them; matched as substrings.
-var bannedChinese = []string{"最", "第一", "最佳", "国家级", "顶级", "极品", "唯一", "首选", "绝对", "万能", "全网"}
 
 var (
 	// repeatedPunct is a punctuation mark doubled ("!!", "??", "...", "？！").
@@ -78,10 +71,8 @@ var (
 	email         = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}`)
 	// phone matches international, grouped and Chinese mobile numbers: seven or more digits
 	// joined by spaces, dashes or brackets, or a bare run of ten or more.
-	phone  = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
-	markup = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
-	// percent is a percentage, or a discount written as 折 (8折 = 20% off).
-	percent   = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?[%％]|(\d(?:\.\d)?)\s?折`)
+	phone     = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
+	markup    = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
 	latinWord = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
 )
 
@@ -125,8 +116,10 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 		if w := Width(f.text); w > f.max {
 			vs = append(vs, Violation{RuleLength, f.name, fmt.Sprintf("%d columns, limit %d", w, f.max)})
 		}
-		vs = append(vs, textViolations(f.name, f.text, p)...)
-		vs = append(vs, g.brandViolations(f.name, f.text, p)...)
+		folded := foldCopy(f.text)
+		vs = append(vs, rawViolations(f.name, f.text)...)
+		vs = append(vs, wordViolations(f.name, folded, p)...)
+		vs = append(vs, g.brandViolations(f.name, folded, p)...)
 		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
 	if strings.ContainsAny(c.Headline, "!！") {
@@ -142,10 +135,28 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 // is grounded on: markup, claims, shouting, repetition, prices and personal data. The template
 // uses them to vet the names it may call a product by.
 func textViolations(field, text string, p schemas.Product) []Violation {
+	return append(rawViolations(field, text), wordViolations(field, foldCopy(text), p)...)
+}
+
+// rawViolations are the characters copy may not hold as written: invalid UTF-8, format
+// characters that hide words from the rules, control characters and line breaks.
+func rawViolations(field, text string) []Violation {
 	var vs []Violation
+	if !utf8.ValidString(text) {
+		vs = append(vs, Violation{RuleSchema, field, "invalid UTF-8"})
+	}
+	if r := hiddenCharacter(text); r >= 0 {
+		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("hidden character %U", r)})
+	}
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) }) >= 0 {
 		vs = append(vs, Violation{RuleSchema, field, "control characters or line breaks"})
 	}
+	return vs
+}
+
+// wordViolations are the rules folded copy (see foldCopy) can break on its own.
+func wordViolations(field, text string, p schemas.Product) []Violation {
+	var vs []Violation
 	digits := 0
 	for i := 0; i < len(text); i++ {
 		if '0' <= text[i] && text[i] <= '9' {
@@ -156,7 +167,7 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if m := markup.FindString(text); strings.ContainsAny(text, "<*_]:w") && m != "" {
 		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("markup or link %q", m)})
 	}
-	vs = append(vs, claims(field, text)...)
+	vs = append(vs, claims(field, text, p)...)
 	for _, w := range latinWord.FindAllString(text, -1) {
 		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) && !(len(w) <= 3 && titleWord(w, p.Title)) {
 			vs = append(vs, Violation{RuleCaps, field, fmt.Sprintf("all-caps word %q", w)})
@@ -168,26 +179,8 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 	if w := thrice(text); w != "" {
 		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("%q three times", w)})
 	}
-	if digits > 0 {
-		for _, shown := range priceMentions(text) {
-			switch {
-			case !samePrice(shown.amount, p.Price):
-				vs = append(vs, Violation{RulePrice, field,
-					fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
-			case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
-				vs = append(vs, Violation{RulePrice, field,
-					fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
-			}
-		}
-		for _, m := range percent.FindAllStringSubmatch(text, -1) {
-			if m[1] == "100" {
-				continue // an absolute claim, flagged above
-			}
-			if off, ok := discountShown(m); !ok || !sameDiscount(off, p) {
-				vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("discount %q, the record implies %s", m[0], discountText(p))})
-			}
-		}
-	}
+	vs = append(vs, priceViolations(field, text, p)...)
+	vs = append(vs, discountViolations(field, text, p)...)
 	if strings.IndexByte(text, '@') >= 0 && email.MatchString(text) {
 		vs = append(vs, Violation{RulePII, field, "e-mail address"})
 	}
@@ -198,42 +191,6 @@ func textViolations(field, text string, p schemas.Product) []Violation {
 		vs = append(vs, Violation{RulePII, field, "phone number"})
 	}
 	return vs
-}
-
-// claims returns a violation for every banned absolute claim in text.
-func claims(field, text string) []Violation {
-	var vs []Violation
-	if !mayClaim(text) {
-		return claimsChinese(field, text)
-	}
-	for _, m := range bannedEnglish.FindAllString(text, -1) {
-		vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", m)})
-	}
-	return append(vs, claimsChinese(field, text)...)
-}
-
-func claimsChinese(field, text string) []Violation {
-	var vs []Violation
-	for _, w := range bannedChinese {
-		if strings.Contains(text, w) {
-			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", w)})
-		}
-	}
-	return vs
-}
-
-// claimStems are in every English claim bannedEnglish matches, lower-cased.
-var claimStems = []string{"best", "cheapest", "guarantee", "lowest", "number one", "unbeatable", "world", "#", "100"}
-
-// mayClaim reports whether text may hold an English claim, before the regular expression runs.
-func mayClaim(text string) bool {
-	lower := strings.ToLower(text)
-	for _, s := range claimStems {
-		if strings.Contains(lower, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // brandWord reports whether w is one of the words of the brand, written as the brand writes
@@ -289,45 +246,6 @@ func thrice(text string) string {
 	return ""
 }
 
-// discountShown reads a percentage match as the share taken off the price: "20%" -> 0.20,
-// "8折" -> 0.20.
-func discountShown(m []string) (float64, bool) {
-	var v float64
-	if m[1] != "" {
-		if _, err := fmt.Sscanf(m[1], "%g", &v); err != nil {
-			return 0, false
-		}
-		return v / 100, true
-	}
-	if _, err := fmt.Sscanf(m[2], "%g", &v); err != nil {
-		return 0, false
-	}
-	return 1 - v/10, true
-}
-
-// Discount is the share of the list price the product's price takes off, 0 when the record has
-// no list price above the price.
-func Discount(p schemas.Product) float64 {
-	if p.ListPrice <= p.Price || p.ListPrice <= 0 {
-		return 0
-	}
-	return 1 - p.Price/p.ListPrice
-}
-
-// sameDiscount reports whether a discount stated in copy is the record's, to the whole percent
-// (copy rounds "23.4%" to "23%"; 折 to the tenth).
-func sameDiscount(off float64, p schemas.Product) bool {
-	d := Discount(p)
-	return d > 0 && (int(off*100+0.5) == int(d*100+0.5) || int(off*100+0.5) == int(d*100))
-}
-
-func discountText(p schemas.Product) string {
-	if d := Discount(p); d > 0 {
-		return fmt.Sprintf("%.0f%% off", d*100)
-	}
-	return "no discount"
-}
-
 // inRecord reports whether s appears in the product's title, so a model number that looks like
 // a phone number is not personal data.
 func inRecord(s string, p schemas.Product) bool {
@@ -359,20 +277,47 @@ func hasHan(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
 
-// brandViolations flags the catalogue brands text names besides the product's own.
+// brandViolations flags every brand text names but the product's own (its family: iPhone and
+// 苹果 are Apple's) and the ones its title or category names, and the own brand misspelt.
 func (g Guard) brandViolations(field, text string, p schemas.Product) []Violation {
-	if g.brands == nil {
-		return nil
+	set := g.brands
+	if set == nil {
+		set = wellKnownSet
 	}
 	var vs []Violation
-	for _, b := range g.brands.in(text) {
-		own := catalog.NormName(p.Brand)
-		if b == own || strings.Contains(strings.ToLower(p.Title), b) || strings.Contains(strings.ToLower(p.Category), b) {
-			continue
+	own := familyOf(p.Brand)
+	record := strings.ToLower(foldCopy(p.Title + " | " + p.Category + " | " + p.Brand))
+	for _, b := range set.in(text) {
+		switch {
+		case b.family == own && b.misspelt && p.Brand != "":
+			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("misspells the brand %q as %q", p.Brand, b.written)})
+		case b.family == own && p.Brand != "", strings.Contains(record, b.written), plainWord(b, p):
+		default:
+			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b.name, p.Brand)})
 		}
-		vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b, p.Brand)})
 	}
 	return vs
+}
+
+// plainWord reports whether a mark's name is an everyday word for the product: 苹果 or apple in
+// a food category, or any name of the mark in the record.
+func plainWord(b brandMention, p schemas.Product) bool {
+	m, ok := markOf(b.family)
+	if !ok {
+		return false
+	}
+	record := strings.ToLower(p.Title + " " + p.Category)
+	for _, w := range m.plain {
+		if strings.Contains(record, w) {
+			return true
+		}
+	}
+	for _, n := range m.names {
+		if strings.Contains(record, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func or(v, def int) int {

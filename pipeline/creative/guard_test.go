@@ -45,11 +45,13 @@ func TestGuardCheck(t *testing.T) {
 	f(phone, "The best Galaxy yet", "ok", "Shop now", "headline/banned_claim")
 	f(phone, "Galaxy A50", "The #1 phone, guaranteed.", "Shop now", "body/banned_claim", "body/banned_claim")
 	f(phone, "Galaxy A50", "100% genuine. Cheapest anywhere.", "Shop now", "body/banned_claim", "body/banned_claim")
-	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now") // not the word "best"
+	f(phone, "Galaxy A50", "Our bestseller, from Samsung.", "Shop now", "body/banned_claim") // best-selling, unproven
+	f(phone, "Galaxy A50", "Better battery, from Samsung.", "Shop now")
 	f(tea, "最好的绿茶", "ok", "立即购买", "headline/banned_claim")
 	f(tea, "绿茶", "销量第一的绿茶", "立即购买", "body/banned_claim")
 	f(tea, "绿茶", "ok", "国家级好茶", "cta/banned_claim")
-	f(tea, "最佳绿茶", "ok", "立即购买", "headline/banned_claim", "headline/banned_claim") // 最 and 最佳
+	f(tea, "最佳绿茶", "ok", "立即购买", "headline/banned_claim")
+	f(tea, "最新款绿茶", "第一次喝也顺口", "立即购买") // 最新, 第一次 claim nothing
 
 	// No exclamation in the headline, ASCII or fullwidth; the body may have one.
 	f(phone, "Galaxy A50!", "Yes!", "Shop now", "headline/exclamation")
@@ -61,6 +63,24 @@ func TestGuardCheck(t *testing.T) {
 	f(phone, "Galaxy A50", "Only 1,199 USD.", "Shop now", "body/ungrounded_price")
 	f(tea, "绿茶", "仅售99元", "立即购买", "body/ungrounded_price")
 	f(tea, "绿茶 ¥ 19.9", "ok", "立即购买", "headline/ungrounded_price")
+
+	// In every number form: bare after a price word, a currency's name, full-width, in words.
+	f(phone, "Galaxy A50", "Only 1199.50 today.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Yours for 999 dollars.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Yours for nine hundred dollars.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50 for ＄９９９", "ok", "Shop now", "headline/ungrounded_price")
+	f(phone, "Galaxy A50 for ＄１,２９９.５０", "ok", "Shop now")
+	f(phone, "Galaxy A50", "Just 2 left in blue.", "Shop now") // a count, not a price
+	f(tea, "绿茶", "仅需九十九元", "立即购买", "body/ungrounded_price")
+	f(tea, "绿茶", "只要一百九十九元", "立即购买")
+	// Discounts and offers the record does not state.
+	f(phone, "Galaxy A50", "Half price this week.", "Shop now", "body/ungrounded_price")
+	f(phone, "Galaxy A50", "Free shipping on every order.", "Shop now", "body/ungrounded_price")
+	f(tea, "绿茶五折", "ok", "立即购买", "headline/ungrounded_price")
+	f(tea, "绿茶", "第二件半价，全国包邮", "立即购买", "body/ungrounded_price", "body/ungrounded_price")
+	sale := schemas.Product{ID: "s", Title: "Linen Shirt, Free Shipping", Category: "apparel.shirt", Price: 40, ListPrice: 80, Currency: "USD"}
+	f(sale, "Linen Shirt, half price", "Was $80, now $40: save $40. Free shipping.", "Shop now")
+	f(sale, "亚麻衬衫五折", "包邮", "立即购买")
 }
 
 func TestGuardLimitsAreConfigurable(t *testing.T) {
@@ -127,4 +147,57 @@ func TestFormatPrice(t *testing.T) {
 	f(199, "CNY", "¥199")
 	f(35.5, "CHF", "CHF 35.50")
 	f(12, "", "12")
+}
+
+func TestFoldCopy(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := foldCopy(in); got != want {
+			t.Errorf("foldCopy(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("Shop now", "Shop now")
+	f("be\u200bst", "best")
+	f("be\u00adst", "best")
+	f("\u202etseb", "tseb")
+	f("bеst", "best")         // Cyrillic е
+	f("Привет", "Привет")     // a Russian word keeps its letters
+	f("ｂｅｓｔ ＄９９", "best $99") // full-width
+	f("b e s t buy", "best buy")
+	f("F.R.E.E", "FREE")
+	f("a b", "a b")
+	f("最 佳", "最佳")
+	f("頂級", "顶级")
+	f("bad\xffutf8", "badutf8")
+}
+
+func TestGuardBrands(t *testing.T) {
+	g := Guard{}.WithBrands([]string{"Samsung", "Logitech", "Huawei", "Anker"})
+	phone := schemas.Product{ID: "p", Title: "Galaxy A50", Brand: "Samsung", Category: "electronics.smartphone", Price: 199, Currency: "USD"}
+	f := func(p schemas.Product, body string, want int) {
+		t.Helper()
+		var got []Violation
+		for _, v := range g.Check(schemas.Creative{Headline: "Shop", Body: body, CTA: "Shop now"}, p) {
+			if v.Rule == RuleBrand {
+				got = append(got, v)
+			}
+		}
+		if len(got) != want {
+			t.Errorf("%q: %d brand violations %v, want %d", body, len(got), got, want)
+		}
+	}
+	f(phone, "The Galaxy A50 from Samsung, or SAMSUNG, or samsung.", 0)
+	f(phone, "三星出品。", 0) // Samsung's own name in Chinese
+	f(phone, "Faster than huawei.", 1)
+	f(phone, "Faster than the iPhone.", 1)
+	f(phone, "比苹果更快。", 1)
+	f(phone, "From Samsnug.", 1)       // the own brand misspelt
+	f(phone, "Pairs with Logitec.", 1) // another brand misspelt
+	f(phone, "Ample storage for every photo.", 0)
+	f(schemas.Product{ID: "c", Title: "Clear Case for iPhone 15", Category: "electronics.case", Price: 9, Currency: "USD"}, "Made for the iPhone 15.", 0)
+	f(schemas.Product{ID: "j", Title: "Fuji Apple Juice", Category: "food.juice", Price: 3, Currency: "USD"}, "鲜榨苹果汁。", 0)
+	f(schemas.Product{ID: "m", Title: "小米 1kg", Category: "food.grain", Price: 3, Currency: "CNY"}, "黄小米，熬粥香。", 0)
+	if vs := (Guard{}).Check(schemas.Creative{Headline: "Shop", Body: "Better than an iPhone.", CTA: "Go"}, phone); len(vs) != 1 || vs[0].Rule != RuleBrand {
+		t.Errorf("a guard with no catalogue brands still knows the well-known marks: %v", vs)
+	}
 }

@@ -1,10 +1,15 @@
 package creative
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/adshift/adshift/schemas"
 )
 
 // currencySymbols are the prefixes prices are written with; other currencies are written with
@@ -50,34 +55,134 @@ func FormatPrice(price float64, currency string) string {
 }
 
 // A number looks like a price when a currency marker sits right before it (a symbol, or an ISO
-// code or "Rs" and an optional space) or right after it (an ISO code, 元 or 块).
+// code or "Rs" and an optional space), right after it (an ISO code, a currency's name, 元 or
+// 块), or when a price word comes before it ("only 89.95", "售价199"). Copy is folded first, so
+// full-width digits and signs are read as ASCII ones.
 const amount = `(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)`
 
-var priceLike = regexp.MustCompile(
-	`([$€£¥₹￥]|\b(?:USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|Rs\.?))\s?` + amount +
-		`|` + amount + `\s?(?:(USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD)\b|(元|块))`)
+var (
+	amountLike   = regexp.MustCompile(amount)
+	markerBefore = regexp.MustCompile(`(?i)(?:([$€£¥₹￥])|\b(US\$|USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|Rs\.?))\s?$`)
+	markerAfter  = regexp.MustCompile(`(?i)^\s?(?:(USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|[$€£¥₹￥])|(dollars?|bucks|euros?|rupees?|yuan)\b|(元|块钱|块|美元|美金|欧元|英镑|卢比|人民币|日元))`)
+	// priceWordBefore are the words a bare amount is a price after.
+	priceWordBefore = regexp.MustCompile(`(?i)(?:\b(?:only|just|now|was|were|price[ds]?|priced at|costs?|pay|save|for|at|from|under|yours for)|售价|价格|价|仅需|仅售|只要|只需|低至|到手|原价|现价|特价|券后|秒杀|只卖|仅|才|立省|省|立减|减|直降|降)\s?[:：]?\s?$`)
+	// wordCurrencies are the currencies a currency's name after an amount stands for.
+	wordCurrencies = map[string]string{"dollar": "$", "dollars": "$", "bucks": "$", "euro": "€", "euros": "€",
+		"rupee": "₹", "rupees": "₹", "yuan": "元", "美元": "USD", "美金": "USD", "欧元": "EUR", "英镑": "GBP",
+		"卢比": "INR", "人民币": "元", "日元": "JPY", "块钱": "块"}
+	// spelledPrice is an amount in words with a currency's name after it: "ninety-nine dollars".
+	spelledPrice = regexp.MustCompile(`(?i)(` + englishNumber.String()[4:] + `)\s*(dollars?|bucks|euros?|rupees?|yuan)\b`)
+	// chinesePrice is an amount in Chinese numerals with 元 or 块 after it: "九十九元", "九块九".
+	chinesePrice = regexp.MustCompile(`([零〇一二两三四五六七八九十百千万]+)(元|块钱|块)([一二三四五六七八九])?`)
+)
 
 // priceMention is an amount written as a price, with the currency its marker names.
 type priceMention struct {
 	amount   float64
-	currency string // the marker as written: "$", "USD", "元" …
+	currency string // the marker as written: "$", "USD", "元" …; "" for a bare amount after a price word
 }
 
-// priceMentions returns every amount in s that looks like a price.
+// priceMentions returns every amount in folded copy that is written as a price, in digits or in
+// words.
 func priceMentions(s string) []priceMention {
 	var out []priceMention
-	for _, m := range priceLike.FindAllStringSubmatch(s, -1) {
-		num, cur := m[2], m[1]
-		if num == "" {
-			num, cur = m[3], m[4]+m[5]
+	if hasDigit(s) {
+		out = digitPrices(s)
+	}
+	lower := strings.ToLower(s)
+	if strings.Contains(lower, "dollar") || strings.Contains(lower, "buck") || strings.Contains(lower, "euro") ||
+		strings.Contains(lower, "rupee") || strings.Contains(lower, "yuan") {
+		for _, m := range spelledPrice.FindAllStringSubmatch(s, -1) {
+			if v, ok := englishNumberValue(m[1]); ok {
+				out = append(out, priceMention{amount: v, currency: wordCurrencies[strings.ToLower(m[2])]})
+			}
 		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
-		if err == nil {
+	}
+	if !strings.Contains(s, "元") && !strings.Contains(s, "块") {
+		return out
+	}
+	for _, m := range chinesePrice.FindAllStringSubmatch(s, -1) {
+		if v, ok := chineseNumber(m[1]); ok {
+			if d, ok := chineseDigits[[]rune(m[3] + "零")[0]]; ok && m[3] != "" {
+				v += d / 10
+			}
+			out = append(out, priceMention{amount: v, currency: wordCurrencies[m[2]] + strings.TrimSuffix(m[2], "块钱")})
+		}
+	}
+	return out
+}
+
+// contextBytes is how much of the copy before and after an amount its marker or price word may
+// take up.
+const contextBytes = 24
+
+// digitPrices are the amounts in digits that s writes as prices.
+func digitPrices(s string) []priceMention {
+	var out []priceMention
+	for _, loc := range amountLike.FindAllStringIndex(s, -1) {
+		before, after := s[max(0, loc[0]-contextBytes):loc[0]], s[loc[1]:min(len(s), loc[1]+contextBytes)]
+		if loc[0] > 0 && (isWordByte(s[loc[0]-1]) && !currencyLetterEnd(before)) || percentAfter(after) {
+			continue // part of a model number or a percentage
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(s[loc[0]:loc[1]], ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		cur, ok := "", false
+		if m := markerBefore.FindStringSubmatch(before); m != nil {
+			cur, ok = m[1]+m[2], true
+			if cur == "US$" || strings.EqualFold(cur, "us$") {
+				cur = "USD"
+			}
+		} else if m := markerAfter.FindStringSubmatch(after); m != nil {
+			cur, ok = m[1]+m[3], true
+			if w := wordCurrencies[strings.ToLower(m[2]+m[3])]; w != "" {
+				cur = w
+			}
+			if cur == "块" && len(after) > len(m[0]) && '1' <= after[len(m[0])] && after[len(m[0])] <= '9' {
+				v += float64(after[len(m[0])]-'0') / 10 // 9块9 = 9.90
+			}
+		} else if priceWordBefore.MatchString(before) && (strings.Contains(s[loc[0]:loc[1]], ".") || !unitAfter(after)) {
+			ok = true
+		}
+		if ok {
 			out = append(out, priceMention{amount: v, currency: cur})
 		}
 	}
 	return out
 }
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == ','
+}
+
+// currencyLetterEnd reports whether before ends in a currency code glued to the amount ("USD99").
+func currencyLetterEnd(before string) bool {
+	return markerBefore.MatchString(before)
+}
+
+// unitAfter reports whether a bare amount is followed by a word that makes it a count or a
+// measure ("just 2 left", "now 3 colours", "仅3天") rather than a price.
+func unitAfter(after string) bool {
+	rest := strings.TrimLeft(after, " ")
+	if rest == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(rest)
+	}
+	return !fillerWords[strings.ToLower(rest[:end])]
+}
+
+// fillerWords may follow a price without making it a count: "only 89 today".
+var fillerWords = map[string]bool{"today": true, "now": true, "this": true, "until": true, "while": true,
+	"each": true, "per": true, "at": true, "on": true, "with": true, "and": true, "only": true,
+	"instead": true, "tonight": true, "for": true, "in": true, "all": true}
 
 // pricesIn returns every amount in s that looks like a price.
 func pricesIn(s string) []float64 {
@@ -113,4 +218,38 @@ func sameCurrency(marker, currency string) bool {
 // samePrice reports whether a price shown in copy is the catalogue price, to the cent.
 func samePrice(shown, price float64) bool {
 	return math.Round(shown*100) == math.Round(price*100)
+}
+
+// priceViolations flags every amount written as a price that the record does not hold: the
+// price, the list price above it, or the saving between them; and a price in another currency.
+func priceViolations(field, text string, p schemas.Product) []Violation {
+	var vs []Violation
+	for _, shown := range priceMentions(text) {
+		switch {
+		case !groundedAmount(shown.amount, p):
+			vs = append(vs, Violation{RulePrice, field,
+				fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})
+		case shown.currency != "" && !sameCurrency(shown.currency, p.Currency):
+			vs = append(vs, Violation{RulePrice, field,
+				fmt.Sprintf("shows the price in %s, product price is in %s", shown.currency, p.Currency)})
+		}
+	}
+	return vs
+}
+
+// groundedAmount reports whether an amount shown as a price follows from the record: its price,
+// its list price when that is above the price ("was $1,499"), or the saving ("save $200").
+func groundedAmount(v float64, p schemas.Product) bool {
+	if samePrice(v, p.Price) {
+		return true
+	}
+	return p.ListPrice > p.Price && (samePrice(v, p.ListPrice) || samePrice(v, p.ListPrice-p.Price))
+}
+
+// percentAfter reports whether an amount is a percentage or a 折 discount, which the discount
+// rule judges.
+func percentAfter(after string) bool {
+	rest := strings.ToLower(strings.TrimLeft(after, " "))
+	return strings.HasPrefix(rest, "%") || strings.HasPrefix(rest, "折") || strings.HasPrefix(rest, "percent") ||
+		strings.HasPrefix(rest, "per cent") || strings.HasPrefix(rest, "pct")
 }
