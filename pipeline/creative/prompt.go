@@ -164,8 +164,12 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	for _, c := range req.Shift.Summary.Categories {
 		in.Categories = append(in.Categories, catalog.Leaf(c.Name))
 	}
+	// Of the shopper's brands only the product's own is named: naming the others invites the
+	// model to compare the product with them, which the guard rejects.
 	for _, b := range req.Shift.Summary.Brands {
-		in.Brands = append(in.Brands, b.Name)
+		if pr.Brand != "" && strings.EqualFold(b.Name, pr.Brand) {
+			in.Brands = append(in.Brands, b.Name)
+		}
 	}
 	if band := req.Shift.Summary.PriceBand; band.Max > 0 {
 		in.PriceBand = FormatPrice(band.Min, band.Currency) + " - " + FormatPrice(band.Max, band.Currency)

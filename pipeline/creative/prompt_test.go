@@ -75,3 +75,20 @@ func writeFile(t *testing.T, path string, body []byte) {
 		t.Fatal(err)
 	}
 }
+
+// The prompt names the shopper's interest in the product's own brand, never their other brands:
+// those would invite the model to compare, which the guard rejects.
+func TestPromptNamesNoOtherBrands(t *testing.T) {
+	r := modelRequest("u")
+	r.Shift.Summary.Brands = []schemas.Weighted{{Name: "apple", Weight: 0.6}, {Name: "Sony", Weight: 0.4}}
+	p, err := EmbeddedPrompts().Render(r, Guard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToLower(p.User+p.System), "apple") {
+		t.Errorf("the prompt names a brand the product is not:\n%s", p.User)
+	}
+	if !strings.Contains(p.User, `"brands":["Sony"]`) {
+		t.Errorf("the prompt lost the shopper's interest in the product's own brand:\n%s", p.User)
+	}
+}
