@@ -18,6 +18,10 @@ type Card struct {
 	Config Config `json:"config"`
 	// Weights are the ranker's weights by feature name.
 	Weights map[string]float64 `json:"weights"`
+	// MoveSteps is how many of the Steps were moves (the next category outside the shopper's
+	// latest RecentDistinct), which MoveWeights, the weights RankMoves ranks by, learned from.
+	MoveSteps   int                `json:"move_steps"`
+	MoveWeights map[string]float64 `json:"move_weights"`
 	// TrainedIn is the wall time from NewTrainer to Model (adshift train counts only the time
 	// spent learning, leaving its holdout's scoring out), and EventsPerSecond the events over
 	// it. They are not in the model file (its bytes depend only on the input): for a model
@@ -74,10 +78,12 @@ func (m *Model) Card() Card {
 		Events: m.events, Users: m.users, Categories: len(m.names), Steps: m.steps,
 		Config:    m.cfg,
 		Weights:   make(map[string]float64, numFeatures),
+		MoveSteps: m.moveSteps, MoveWeights: make(map[string]float64, numFeatures),
 		TrainedIn: m.trainedIn,
 	}
 	for d, n := range featureNames() {
 		c.Weights[n] = m.w[d]
+		c.MoveWeights[n] = m.wMove[d]
 	}
 	if m.trainedIn > 0 {
 		c.EventsPerSecond = float64(m.events) / m.trainedIn.Seconds()

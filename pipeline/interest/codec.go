@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// The payload: the config, the span and counts, the weights, the vocabulary, then per category
-// its events, its moves out and its successors (id, count), then the popular ids. Integers are
+// The payload: the config, the span and counts, the weights, the weights of moves, the vocabulary, then per category
+// its events, its moves out and its successors (id, count), its co-occurrences and the
+// categories it co-occurs with most (id, count), then the popular ids. Integers are
 // uvarints (times varints), reals IEEE-754 bits; everything in category-id order, and ids in
 // order of first appearance, so the bytes depend only on the events and their order.
 
@@ -23,12 +24,17 @@ func encodePayload(m *Model) []byte {
 	}
 	f(c.Decay)
 	f(c.LearningRate)
+	f(c.MoveLearningRate)
 	t(m.from)
 	t(m.until)
 	u(uint64(m.events))
 	u(uint64(m.users))
 	u(uint64(m.steps))
+	u(uint64(m.moveSteps))
 	for _, w := range m.w {
+		f(w)
+	}
+	for _, w := range m.wMove {
 		f(w)
 	}
 	u(uint64(len(m.names)))
@@ -44,6 +50,12 @@ func encodePayload(m *Model) []byte {
 		for k, id := range s.next[i].ids {
 			u(uint64(id))
 			u(uint64(s.next[i].counts[k]))
+		}
+		u(uint64(s.coOut[i]))
+		u(uint64(len(s.co[i].ids)))
+		for k, id := range s.co[i].ids {
+			u(uint64(id))
+			u(uint64(s.co[i].counts[k]))
 		}
 	}
 	u(uint64(len(s.popular.ids)))
@@ -157,6 +169,7 @@ func (d *decoder) settings(m *Model) error {
 	}
 	c.Decay = d.float("decay")
 	c.LearningRate = d.float("learning_rate")
+	c.MoveLearningRate = d.float("move_learning_rate")
 	if d.err == nil {
 		if err := c.Validate(); err != nil {
 			return fmt.Errorf("config: %w", err)
@@ -166,8 +179,12 @@ func (d *decoder) settings(m *Model) error {
 	m.events = d.int("events", maxCount)
 	m.users = d.int("users", maxCount)
 	m.steps = d.int("steps", maxCount)
+	m.moveSteps = d.int("move steps", maxCount)
 	for i := range m.w {
 		m.w[i] = d.float("weight")
+	}
+	for i := range m.wMove {
+		m.wMove[i] = d.float("move weight")
 	}
 	return nil
 }
@@ -197,24 +214,37 @@ func (d *decoder) names(m *Model) {
 	}
 }
 
-// stats reads each category's events, moves and successors, largest count first.
+// stats reads each category's events, moves and successors, and its co-occurrences and the
+// categories it co-occurs with, largest count first.
 func (d *decoder) stats(m *Model) {
 	n := len(m.names)
 	s := &m.stats
 	s.pop, s.out, s.next = make([]float64, n), make([]float64, n), make([]ranked, n)
+	s.coOut, s.co = make([]float64, n), make([]ranked, n)
 	for i := 0; i < n && d.err == nil; i++ {
 		s.pop[i] = float64(d.uint("events", maxCount))
 		s.total += s.pop[i]
 		s.out[i] = float64(d.uint("moves", maxCount))
-		k := d.int("successors", m.cfg.Successors)
-		for range k {
-			id, cnt := d.uint("successor", uint64(n-1)), float64(d.uint("count", maxCount))
-			if r := &s.next[i]; len(r.counts) > 0 && r.counts[len(r.counts)-1] < cnt {
-				d.fail("successors of %d out of order", i)
-			}
-			s.next[i].ids = append(s.next[i].ids, uint32(id))
-			s.next[i].counts = append(s.next[i].counts, cnt)
+		d.counted(&s.next[i], "successors", n, m.cfg.Successors)
+		s.coOut[i] = float64(d.uint("co-occurrences", maxCount))
+		d.counted(&s.co[i], "related", n, m.cfg.Successors)
+	}
+}
+
+// counted reads up to limit (id, count) pairs of ids below n into r, largest count first.
+func (d *decoder) counted(r *ranked, what string, n, limit int) {
+	k := d.int(what, limit)
+	for range k {
+		id, cnt := d.uint(what, uint64(n-1)), float64(d.uint("count", maxCount))
+		if d.err != nil {
+			return
 		}
+		if len(r.counts) > 0 && r.counts[len(r.counts)-1] < cnt {
+			d.fail("%s out of order", what)
+			return
+		}
+		r.ids = append(r.ids, uint32(id))
+		r.counts = append(r.counts, cnt)
 	}
 }
 

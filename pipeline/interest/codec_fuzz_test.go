@@ -51,5 +51,10 @@ func FuzzRead(f *testing.F) {
 		if got := m.Rank([]string{"unseen", "unseen 2"}, card.Categories+2, nil); len(got) == 0 {
 			t.Fatal("no ranking for a shopper with a history")
 		}
+		for _, s := range m.RankMoves([]string{"unseen", "unseen 2"}, card.Categories+2, nil) {
+			if s.Category == "unseen" || s.Category == "unseen 2" {
+				t.Fatalf("a move ranked to the shopper's latest category %q", s.Category)
+			}
+		}
 	})
 }

@@ -13,10 +13,11 @@ type Config struct {
 	// RecentDistinct is how many of the shopper's latest distinct categories (at most
 	// StateSize) contribute their successors as candidates, the latest weighing most.
 	RecentDistinct int `mapstructure:"recent_distinct" json:"recent_distinct"`
-	// Successors is how many of a category's most frequent next categories are candidates.
+	// Successors is how many of a category's most frequent next categories are candidates, and
+	// how many of its co-occurring categories a model keeps.
 	Successors int `mapstructure:"successors" json:"successors"`
-	// SuccessorSlots is how many next categories the trainer counts per category (Space-Saving
-	// counters, see doc.go); at least Successors.
+	// SuccessorSlots is how many next categories, and how many co-occurring categories, the
+	// trainer counts per category (Space-Saving counters, see doc.go); at least Successors.
 	SuccessorSlots int `mapstructure:"successor_slots" json:"successor_slots"`
 	// Popular is how many of the most viewed categories are always candidates (the cold start).
 	Popular int `mapstructure:"popular" json:"popular"`
@@ -25,19 +26,24 @@ type Config struct {
 	// LearningRate is the step of the ranker's online gradient ascent on the listwise
 	// log-likelihood.
 	LearningRate float64 `mapstructure:"learning_rate" json:"learning_rate"`
+	// MoveLearningRate is the base step of the ranker of moves (RankMoves), which learns with
+	// AdaGrad's per-feature steps from the events that leave the latest RecentDistinct.
+	MoveLearningRate float64 `mapstructure:"move_learning_rate" json:"move_learning_rate"`
 }
 
 // DefaultConfig returns the defaults: the successors of the shopper's latest 5 distinct
-// categories, 30 successors of 64 counted per category, the 30 most popular
-// categories, a decay of 0.7 per event and a learning rate of 0.01.
+// categories, 30 successors (and co-occurring categories) of 64 counted per category, the 30
+// most popular categories, a decay of 0.7 per event, a learning rate of 0.01 and, for the
+// ranker of moves, a base rate of 0.3.
 func DefaultConfig() Config {
 	return Config{
-		RecentDistinct: 5,
-		Successors:     30,
-		SuccessorSlots: 64,
-		Popular:        30,
-		Decay:          0.7,
-		LearningRate:   0.01,
+		RecentDistinct:   5,
+		Successors:       30,
+		SuccessorSlots:   64,
+		Popular:          30,
+		Decay:            0.7,
+		LearningRate:     0.01,
+		MoveLearningRate: 0.3,
 	}
 }
 
@@ -68,5 +74,6 @@ func (c Config) Validate() error {
 	check(c.SuccessorSlots >= c.Successors, "successor_slots: %d is below successors %d", c.SuccessorSlots, c.Successors)
 	check(c.Decay > 0 && c.Decay <= maxDecay, "decay: %v is not in (0, %v]", c.Decay, maxDecay)
 	check(c.LearningRate >= 0 && !math.IsInf(c.LearningRate, 0), "learning_rate: %v is not a finite non-negative number", c.LearningRate)
+	check(c.MoveLearningRate >= 0 && !math.IsInf(c.MoveLearningRate, 0), "move_learning_rate: %v is not a finite non-negative number", c.MoveLearningRate)
 	return errors.Join(errs...)
 }

@@ -28,4 +28,5 @@ func TestConfigValidate(t *testing.T) {
 	f(func(c *Config) { c.Popular = 0 }, "popular")
 	f(func(c *Config) { c.Decay = 1 }, "decay")
 	f(func(c *Config) { c.LearningRate = -0.1 }, "learning_rate")
+	f(func(c *Config) { c.MoveLearningRate = -0.1 }, "move_learning_rate")
 }

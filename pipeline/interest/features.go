@@ -14,13 +14,15 @@ const (
 	fPopularity        // log of its share of all events
 	fBias              // 1
 	fUnseen            // 1 when the shopper has not engaged with it
+	fRelated           // moves only: Σ 0.5^i P_co(it | the i-th latest distinct category), over the State
+	fRelated2          // moves only: the same through one related category (doc.go, Moves)
 	numFeatures
 )
 
 // featureNames name the features on the model card, in order.
 func featureNames() [numFeatures]string {
 	return [numFeatures]string{"last", "decayed_count", "log_count", "recency_rank",
-		"transition", "recent_transitions", "log_popularity", "bias", "unseen"}
+		"transition", "recent_transitions", "log_popularity", "bias", "unseen", "related", "related2"}
 }
 
 // initialWeights start the ranker at "the latest category, then the shopper's decayed
@@ -28,6 +30,9 @@ func featureNames() [numFeatures]string {
 func initialWeights() [numFeatures]float64 {
 	return [numFeatures]float64{fLast: 2, fDecayed: 1}
 }
+
+const relatedCandidates = 10
+const hop2Candidates = 3
 
 // candidate is one category a shopper may engage with next, with its features.
 type candidate struct {
@@ -84,7 +89,7 @@ func (c *candidates) get(id uint32) *candidate {
 // gather fills c with the candidates for a shopper in state st: the categories of st, the
 // counted successors of its latest RecentDistinct ones, and the most popular categories, each
 // with its features. Every id in st is below n, and n is at least the statistics' vocabulary.
-func (c *candidates) gather(s *stats, cfg *Config, st *State, n int) {
+func (c *candidates) gather(s *stats, cfg *Config, st *State, n int, moves bool) {
 	c.reset(n)
 	for i := range st.Len() {
 		id, decayed, count := st.Entry(i)
@@ -113,7 +118,16 @@ func (c *candidates) gather(s *stats, cfg *Config, st *State, n int) {
 	for _, b := range s.popular.ids {
 		c.get(b)
 	}
-	for i := range c.list {
+	c.finish(s, 0)
+	if moves {
+		c.addRelated(s, cfg)
+	}
+}
+
+// finish sets the features of the candidates from the from-th on that depend on nothing but
+// the candidate and what gather counted for it.
+func (c *candidates) finish(s *stats, from int) {
+	for i := from; i < len(c.list); i++ {
 		f := &c.list[i].f
 		if f[fLogCount] == 0 {
 			f[fUnseen] = 1
@@ -125,12 +139,51 @@ func (c *candidates) gather(s *stats, cfg *Config, st *State, n int) {
 	}
 }
 
+// addRelated extends a gathering to the candidates for a move: the categories that co-occur
+// most with the shopper's latest RecentDistinct ones join, and every candidate gets its related
+// features.
+func (c *candidates) addRelated(s *stats, cfg *Config) {
+	added := len(c.list)
+	wr := 1.0
+	for i, r := range c.distinct {
+		next := s.related(r)
+		for k, b := range next.top(cfg.Successors) {
+			var f *candidate
+			if i < cfg.RecentDistinct && k < relatedCandidates {
+				f = c.get(b)
+			} else if j, ok := c.find(b); ok {
+				f = &c.list[j]
+			} else {
+				continue
+			}
+			f.f[fRelated] += wr * s.relatedness(r, k)
+		}
+		if i < cfg.RecentDistinct {
+			for k, b := range next.top(relatedCandidates) {
+				p := wr * s.relatedness(r, k)
+				for k2, b2 := range s.related(b).top(relatedCandidates) {
+					if j, ok := c.find(b2); ok {
+						c.list[j].f[fRelated2] += p * s.relatedness(b, k2)
+					}
+				}
+			}
+		}
+		wr *= 0.5
+	}
+	c.finish(s, added)
+}
+
 // score sets c.scores to the softmax of the candidates' linear scores under w: the ranker's
-// distribution over the next category, restricted to the candidates.
-func (c *candidates) score(w *[numFeatures]float64) {
+// distribution over the next category, restricted to the candidates from the from-th on (those
+// before it score 0).
+func (c *candidates) score(w *[numFeatures]float64, from int) {
 	c.scores = c.scores[:0]
 	hi := math.Inf(-1)
 	for i := range c.list {
+		if i < from {
+			c.scores = append(c.scores, math.Inf(-1))
+			continue
+		}
 		v := 0.0
 		for d, x := range c.list[i].f {
 			v += w[d] * x
@@ -140,7 +193,7 @@ func (c *candidates) score(w *[numFeatures]float64) {
 	}
 	z := 0.0
 	for i, v := range c.scores {
-		c.scores[i] = math.Exp(v - hi)
+		c.scores[i] = math.Exp(v - hi) // 0 for those before from
 		z += c.scores[i]
 	}
 	for i := range c.scores {
@@ -148,11 +201,31 @@ func (c *candidates) score(w *[numFeatures]float64) {
 	}
 }
 
-// step takes one gradient-ascent step of size lr on the log-likelihood of the candidate at pos
-// under the scores just computed: w += lr (f_pos − E_p[f]).
-func (c *candidates) step(w *[numFeatures]float64, pos int, lr float64) {
+// stepAdaptive is step with AdaGrad's per-feature step sizes: lr / sqrt(Σ past squared
+// gradients) per feature, accumulated in g2. A feature that rarely varies among the candidates
+// moves as fast as a common one, so a ranker fitted on few events (moves are a small share of
+// them) leaves its starting weights as fast on a small dataset as on a large one.
+func (c *candidates) stepAdaptive(w, g2 *[numFeatures]float64, pos, from int, lr float64) {
 	var g [numFeatures]float64
-	for i := range c.list {
+	for i := from; i < len(c.list); i++ {
+		for d, x := range c.list[i].f {
+			g[d] -= c.scores[i] * x
+		}
+	}
+	for d, x := range c.list[pos].f {
+		g[d] += x
+		g2[d] += g[d] * g[d]
+		if g2[d] > 0 {
+			w[d] += lr * g[d] / math.Sqrt(g2[d])
+		}
+	}
+}
+
+// step takes one gradient-ascent step of size lr on the log-likelihood of the candidate at pos
+// under the scores just computed (from the from-th candidate on): w += lr (f_pos − E_p[f]).
+func (c *candidates) step(w *[numFeatures]float64, pos, from int, lr float64) {
+	var g [numFeatures]float64
+	for i := from; i < len(c.list); i++ {
 		for d, x := range c.list[i].f {
 			g[d] -= c.scores[i] * x
 		}

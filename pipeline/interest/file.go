@@ -14,7 +14,7 @@ import (
 // big-endian), payload (codec.go), SHA-256 of the payload.
 const (
 	magic         = "ADSHIFTI"
-	formatVersion = 2
+	formatVersion = 3
 	headerLen     = len(magic) + 4 + 8
 	maxPayload    = 1 << 32
 )

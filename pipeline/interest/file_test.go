@@ -36,7 +36,8 @@ func TestWriteReadRanksAlike(t *testing.T) {
 	card, backCard := m.Card(), back.Card()
 	if !card.From.Equal(backCard.From) || !card.Until.Equal(backCard.Until) || card.Events != backCard.Events ||
 		card.Users != backCard.Users || card.Categories != backCard.Categories || card.Config != backCard.Config ||
-		!reflect.DeepEqual(card.Weights, backCard.Weights) {
+		!reflect.DeepEqual(card.Weights, backCard.Weights) || card.MoveSteps != backCard.MoveSteps ||
+		!reflect.DeepEqual(card.MoveWeights, backCard.MoveWeights) {
 		t.Errorf("card %+v read back as %+v", card, backCard)
 	}
 	// Every shopper's history as it stands at the end, and at each of their first events.
@@ -54,6 +55,9 @@ func TestWriteReadRanksAlike(t *testing.T) {
 			}
 			if want, got := m.Rank(h[:cut], 10, odd), back.Rank(h[:cut], 10, odd); !reflect.DeepEqual(want, got) {
 				t.Fatalf("history %v excluding odd ids: ranked %v, read back %v", h[:cut], want, got)
+			}
+			if want, got := m.RankMoves(h[:cut], 10, nil), back.RankMoves(h[:cut], 10, nil); !reflect.DeepEqual(want, got) {
+				t.Fatalf("history %v: moves ranked %v, read back %v", h[:cut], want, got)
 			}
 			n++
 		}

@@ -14,11 +14,12 @@ type Model struct {
 	ids   map[string]uint32
 	stats stats
 	w     [numFeatures]float64
+	wMove [numFeatures]float64 // the ranker of moves (RankMoves)
 
-	events, users, steps int
-	from, until          time.Time
-	trainedIn            time.Duration
-	version              string
+	events, users, steps, moveSteps int
+	from, until                     time.Time
+	trainedIn                       time.Duration
+	version                         string
 
 	scratch sync.Pool // of *candidates, so that concurrent Rank calls share buffers
 }
@@ -47,6 +48,18 @@ func (m *Model) index() {
 // scores do not change with what a caller excludes. Categories the model has never seen may
 // be ranked from the shopper's own history; a shopper without one gets the popular categories.
 func (m *Model) Rank(recent []string, k int, exclude func(category string) bool) []Scored {
+	return m.rank(recent, k, exclude, &m.w, false)
+}
+
+// RankMoves is Rank for a shopper moving on: up to k categories outside the shopper's latest
+// RecentDistinct distinct ones, ranked by the weights fitted only on such moves. A score is the
+// probability among the candidates outside those latest categories.
+func (m *Model) RankMoves(recent []string, k int, exclude func(category string) bool) []Scored {
+	return m.rank(recent, k, exclude, &m.wMove, true)
+}
+
+// rank ranks by w, leaving out the latest RecentDistinct categories when moves.
+func (m *Model) rank(recent []string, k int, exclude func(category string) bool, w *[numFeatures]float64, moves bool) []Scored {
 	if k <= 0 {
 		return nil
 	}
@@ -69,15 +82,22 @@ func (m *Model) Rank(recent []string, k int, exclude func(category string) bool)
 		c = &candidates{}
 	}
 	defer m.scratch.Put(c)
-	c.gather(&m.stats, &m.cfg, &st, len(m.names)+len(unknown))
-	c.score(&m.w)
+	c.gather(&m.stats, &m.cfg, &st, len(m.names)+len(unknown), moves)
+	from := 0
+	if moves {
+		from = min(m.cfg.RecentDistinct, st.Len())
+	}
+	if from >= len(c.list) {
+		return nil
+	}
+	c.score(w, from)
 	// The best k by insertion into a sorted prefix: k is small beside the candidates. Ties go
 	// to the lower id, as Ranker.Top breaks them, so both rank alike.
 	better := func(i, j int) bool {
 		return c.scores[i] > c.scores[j] || c.scores[i] == c.scores[j] && c.list[i].id < c.list[j].id
 	}
 	best := make([]int, 0, min(k, len(c.list)))
-	for i := range c.list {
+	for i := from; i < len(c.list); i++ {
 		if len(best) == k && !better(i, best[k-1]) || exclude != nil && exclude(m.name(c.list[i].id, unknown)) {
 			continue
 		}
@@ -116,6 +136,9 @@ func (m *Model) ID(category string) (uint32, bool) {
 
 // Category returns the category of id, which must be below Vocabulary().
 func (m *Model) Category(id uint32) string { return m.names[id] }
+
+// Config is the settings the model was trained with.
+func (m *Model) Config() Config { return m.cfg }
 
 // Decay is the factor a State's decayed counts lose per event, for State.Observe.
 func (m *Model) Decay() float32 { return float32(m.cfg.Decay) }

@@ -1,7 +1,9 @@
 package interest
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,4 +143,70 @@ func TestModelBeatsBaselinesOnLaterEvents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRankMovesBeatsTransitionsOnLaterMoves: for later events that leave the shopper's latest
+// RecentDistinct categories, the ranker of moves names the category in its top 3 more often
+// than the main ranking does with those categories excluded, and more often than the
+// transition table of the latest category, and never names one of those latest categories.
+func TestRankMovesBeatsTransitionsOnLaterMoves(t *testing.T) {
+	for _, d := range []struct{ format, file string }{{"taobao", taobao}, {"rees46", rees46}} {
+		t.Run(d.format, func(t *testing.T) {
+			events := readEvents(t, d.format, d.file)
+			cut := len(events) * 7 / 10
+			cfg := DefaultConfig()
+			m := train(t, cfg, events[:cut])
+			next := map[string]map[string]int{} // the training span's next categories
+			recent := map[string][]string{}
+			var moves, main, transition hits
+			for i, e := range events {
+				h := recent[e.user]
+				latest := latestDistinct(h, cfg.RecentDistinct)
+				if i >= cut && len(h) > 0 && !slices.Contains(latest, e.category) {
+					exclude := func(c string) bool { return slices.Contains(latest, c) }
+					var got, base []string
+					for _, s := range m.RankMoves(h, 3, exclude) {
+						if exclude(s.Category) {
+							t.Fatalf("history %v: a move to its latest category %q", h, s.Category)
+						}
+						got = append(got, s.Category)
+					}
+					for _, s := range m.Rank(h, 3, exclude) {
+						base = append(base, s.Category)
+					}
+					moves.add(got, e.category)
+					main.add(base, e.category)
+					transition.add(topOf(next[h[len(h)-1]], 3, exclude), e.category)
+				}
+				if i < cut && len(h) > 0 && h[len(h)-1] != e.category {
+					if next[h[len(h)-1]] == nil {
+						next[h[len(h)-1]] = map[string]int{}
+					}
+					next[h[len(h)-1]][e.category]++
+				}
+				recent[e.user] = append(h, e.category)
+			}
+			t.Logf("%d later moves: hit@3 of the ranker of moves %.4f, of the main ranking %.4f, of transitions %.4f",
+				moves.n, moves.rate3(), main.rate3(), transition.rate3())
+			if moves.n < 300 {
+				t.Fatalf("only %d later moves scored", moves.n)
+			}
+			if moves.at3 <= main.at3 || moves.at3 <= transition.at3 {
+				t.Errorf("ranker of moves hit@3 %.4f, not above the main ranking's %.4f and transitions' %.4f",
+					moves.rate3(), main.rate3(), transition.rate3())
+			}
+		})
+	}
+}
+
+// topOf returns the k most counted categories of counts that exclude rejects not, ties by name.
+func topOf(counts map[string]int, k int, exclude func(string) bool) []string {
+	var cats []string
+	for c := range counts {
+		if !exclude(c) {
+			cats = append(cats, c)
+		}
+	}
+	slices.SortFunc(cats, func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
+	return cats[:min(k, len(cats))]
 }

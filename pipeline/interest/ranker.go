@@ -68,7 +68,7 @@ func (r *Ranker) top(dst []Ranked, st *State, n, k int) []Ranked {
 	if k <= 0 {
 		return dst
 	}
-	c.gather(&m.stats, &m.cfg, st, max(n, len(m.names)))
+	c.gather(&m.stats, &m.cfg, st, max(n, len(m.names)), false)
 	r.logits = r.logits[:0]
 	for i := range c.list {
 		v := 0.0

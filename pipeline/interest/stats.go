@@ -11,6 +11,8 @@ type stats struct {
 	popular ranked    // the Config.Popular most engaged categories, exact
 	next    []ranked  // per category id, its next categories (Space-Saving counters)
 	out     []float64 // per category id, the transitions out of it counted
+	co      []ranked  // per category id, the categories its shoppers held beside it (Space-Saving)
+	coOut   []float64 // per category id, the co-occurrences of it counted
 	// logPop is, for a frozen copy, log(popularity + 1e-6) per category id: the feature a
 	// ranking reads for every candidate, computed once. Nil while training.
 	logPop []float64
@@ -53,6 +55,8 @@ func (s *stats) grow(id uint32) {
 		s.pop = append(s.pop, 0)
 		s.next = append(s.next, ranked{})
 		s.out = append(s.out, 0)
+		s.co = append(s.co, ranked{})
+		s.coOut = append(s.coOut, 0)
 	}
 }
 
@@ -78,7 +82,34 @@ func (s *stats) engage(id uint32, popular int) {
 // more than out/slots times is kept.
 func (s *stats) move(from, to uint32, slots int) {
 	s.out[from]++
-	r := &s.next[from]
+	spaceSaving(&s.next[from], to, slots)
+}
+
+// related returns the counted co-occurring categories of id, highest first.
+func (s *stats) related(id uint32) *ranked {
+	if int(id) >= len(s.co) {
+		return &ranked{}
+	}
+	return &s.co[id]
+}
+
+// relatedness is the estimated share of a's co-occurrences that are with its i-th related
+// category, smoothed like transition.
+func (s *stats) relatedness(a uint32, i int) float64 {
+	return s.co[a].counts[i] / (s.coOut[a] + 2)
+}
+
+// cooccur counts a shopper moving to b while holding a in their state, both ways: how
+// categories that belong together are found beyond the one step of a transition.
+func (s *stats) cooccur(a, b uint32, slots int) {
+	s.coOut[a]++
+	s.coOut[b]++
+	spaceSaving(&s.co[a], b, slots)
+	spaceSaving(&s.co[b], a, slots)
+}
+
+// spaceSaving counts one more of to in r, over at most slots counters.
+func spaceSaving(r *ranked, to uint32, slots int) {
 	switch i := r.find(to); {
 	case i >= 0:
 		r.set(i, r.counts[i]+1)
@@ -97,9 +128,12 @@ func (s *stats) freeze(n int) stats {
 		popular: s.popular.clone(len(s.popular.ids)),
 		next:    make([]ranked, len(s.next)),
 		out:     append([]float64(nil), s.out...),
+		co:      make([]ranked, len(s.co)),
+		coOut:   append([]float64(nil), s.coOut...),
 	}
 	for i := range s.next {
 		f.next[i] = s.next[i].clone(n)
+		f.co[i] = s.co[i].clone(n)
 	}
 	return f
 }

@@ -16,11 +16,13 @@ type Trainer struct {
 	stats   stats
 	users   map[string]*State
 	w       [numFeatures]float64
+	wMove   [numFeatures]float64 // the ranker of moves, see learn
+	g2Move  [numFeatures]float64 // its squared gradients so far (AdaGrad)
 	scratch *candidates
 
-	events, steps int
-	from, until   time.Time
-	started       time.Time
+	events, steps, moveSteps int
+	from, until              time.Time
+	started                  time.Time
 }
 
 // NewTrainer returns a trainer with no events yet.
@@ -33,6 +35,7 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 		ids:     make(map[string]uint32),
 		users:   make(map[string]*State),
 		w:       initialWeights(),
+		wMove:   initialWeights(),
 		scratch: &candidates{},
 		started: time.Now(),
 	}, nil
@@ -58,6 +61,11 @@ func (t *Trainer) Add(user, category string, at time.Time) {
 	t.stats.engage(id, t.cfg.Popular)
 	if seen && last != id {
 		t.stats.move(last, id, t.cfg.SuccessorSlots)
+		for i := range st.Len() {
+			if a, _, _ := st.Entry(i); a != id {
+				t.stats.cooccur(a, id, t.cfg.SuccessorSlots)
+			}
+		}
 	}
 	st.Observe(id, float32(t.cfg.Decay))
 
@@ -72,16 +80,29 @@ func (t *Trainer) Add(user, category string, at time.Time) {
 
 // learn predicts the next category for a shopper in state st and steps towards next, when it
 // is among the candidates (when it is not, no weighting of these features could have ranked it).
+// When next is a move, outside the shopper's latest RecentDistinct categories, the ranker of
+// moves steps too, on the candidates for moves less those latest ones: it learns where
+// shoppers go when they leave what they were looking at, as RankMoves is asked.
 func (t *Trainer) learn(st *State, next uint32) {
 	c := t.scratch
-	c.gather(&t.stats, &t.cfg, st, len(t.names))
-	pos, ok := c.find(next)
-	if !ok {
-		return
+	c.gather(&t.stats, &t.cfg, st, len(t.names), false)
+	if pos, ok := c.find(next); ok {
+		c.score(&t.w, 0)
+		c.step(&t.w, pos, 0, t.cfg.LearningRate)
+		t.steps++
 	}
-	c.score(&t.w)
-	c.step(&t.w, pos, t.cfg.LearningRate)
-	t.steps++
+	from := min(t.cfg.RecentDistinct, st.Len())
+	for i := range from {
+		if id, _, _ := st.Entry(i); id == next {
+			return // not a move
+		}
+	}
+	c.addRelated(&t.stats, &t.cfg)
+	if pos, ok := c.find(next); ok {
+		c.score(&t.wMove, from)
+		c.stepAdaptive(&t.wMove, &t.g2Move, pos, from, t.cfg.MoveLearningRate)
+		t.moveSteps++
+	}
 }
 
 // intern returns category's id, adding it to the vocabulary.
@@ -99,15 +120,17 @@ func (t *Trainer) intern(category string) uint32 {
 // Model returns a snapshot of what the trainer has learned so far; the trainer may go on.
 func (t *Trainer) Model() *Model {
 	m := &Model{
-		cfg:    t.cfg,
-		names:  append([]string(nil), t.names...),
-		stats:  t.stats.freeze(t.cfg.Successors),
-		w:      t.w,
-		events: t.events,
-		users:  len(t.users),
-		steps:  t.steps,
-		from:   t.from,
-		until:  t.until,
+		cfg:       t.cfg,
+		names:     append([]string(nil), t.names...),
+		stats:     t.stats.freeze(t.cfg.Successors),
+		w:         t.w,
+		wMove:     t.wMove,
+		moveSteps: t.moveSteps,
+		events:    t.events,
+		users:     len(t.users),
+		steps:     t.steps,
+		from:      t.from,
+		until:     t.until,
 	}
 	m.index()
 	m.trainedIn = time.Since(t.started)

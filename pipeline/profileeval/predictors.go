@@ -26,7 +26,17 @@ const modelName = "model"
 var predictors = []predictor{
 	{modelName, func(e *evaluator, q query) []string {
 		recent := q.u.cats[max(0, len(q.u.cats)-modelHistory):]
-		for _, s := range e.model.Ranker.Rank(recent[:len(recent):len(recent)], q.k, q.exclude) {
+		recent = recent[:len(recent):len(recent)]
+		var got []Scored
+		if m := e.model.Interest; m != nil && q.skip > 0 && q.skip == m.Config().RecentDistinct {
+			// New categories: the interest model's ranker of moves, fitted on exactly these.
+			for _, s := range m.RankMoves(recent, q.k, q.exclude) {
+				got = append(got, Scored{Category: s.Category, Score: s.Score})
+			}
+		} else {
+			got = e.model.Ranker.Rank(recent, q.k, q.exclude)
+		}
+		for _, s := range got {
 			if len(q.dst) == q.k {
 				break
 			}
