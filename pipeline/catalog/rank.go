@@ -67,18 +67,18 @@ type RankConfig struct {
 	Popularity map[string]float64
 }
 
-// The weights of a product's score: closeness to the interest dominates, so a product of the
-// shopper's own category beats a sibling's whatever their prices, and price fit and popularity
-// order products equally close.
+// The weights of a product's score: closeness to the interest weighs most; price fit, the
+// shopper's top brand and popularity order products about equally close.
 const (
 	weightCloseness  = 0.7
-	weightPrice      = 0.2
-	weightPopularity = 0.1
+	weightPrice      = 0.15
+	weightBrand      = 0.1
+	weightPopularity = 0.05
 	neutral          = 0.5
 )
 
 // Ranker scores catalogue products for a shopper: closeness to their interests (each weighted
-// by its score relative to the best), price fit to their band and popularity, leaving out what
+// by its score relative to the best), price fit to their band, their top brand and popularity, leaving out what
 // they bought or were shown recently. It is immutable and safe for concurrent use.
 type Ranker struct {
 	cat       *Catalog
@@ -140,6 +140,10 @@ func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
 		}
 		weights = append(weights, w)
 	}
+	var brand string
+	if len(sh.Summary.Brands) > 0 {
+		brand = NormName(sh.Summary.Brands[0].Name)
+	}
 	if len(levels) == 0 || len(levels[0]) == 0 {
 		return Choice{}, &NoProductError{Reason: ReasonNoInterest, Interest: top}
 	}
@@ -178,7 +182,11 @@ func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
 		if !ok {
 			pop = neutral
 		}
-		s := scored{i: i, score: weightCloseness*rel + weightPrice*fit + weightPopularity*pop, interest: which}
+		score := weightCloseness*rel + weightPrice*fit + weightPopularity*pop
+		if brand != "" && NormName(p.Brand) == brand {
+			score += weightBrand
+		}
+		s := scored{i: i, score: score, interest: which}
 		all = append(all, s)
 		if slices.Contains(sh.Summary.Purchased, p.ID) || slices.Contains(recent, p.ID) {
 			continue

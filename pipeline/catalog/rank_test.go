@@ -58,6 +58,10 @@ func TestRank(t *testing.T) {
 	f(shift(one("electronics.audio.headphone"), 200, 400), nil, "h3", 1)
 	f(shift(one("electronics.audio.headphone"), 40, 60), nil, "h2", 1)
 	f(shift(one("electronics.audio.headphone"), 0, 0), nil, "h1", 1)
+	// The top brand first among equally close products.
+	jbl := shift(one("electronics.audio.headphone"), 0, 0)
+	jbl.Summary.Brands = []schemas.Weighted{{Name: "JBL", Weight: 1}}
+	f(jbl, nil, "h2", 1)
 	// Slashes, case, plurals and single words reach the same products.
 	f(shift(one("Electronics/Audio/Headphones"), 40, 60), nil, "h2", 1)
 	f(shift(one("Headphones"), 40, 60), nil, "h2", 1)
