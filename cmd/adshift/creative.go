@@ -127,10 +127,15 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 			return fmt.Errorf("--product: %q is not in the catalogue %s", o.product, a.cfg.Catalog.Path)
 		}
 		product = p
-	} else if p, ok := cat.Pick(shift.Summary, nil); ok {
-		product = p
+	} else if c, err := catalog.NewRanker(cat, catalog.RankConfig{}).Rank(&shift, nil); err == nil {
+		product = c.Product
 	} else {
-		return fmt.Errorf("the catalogue has nothing for this profile's interests %v: pass --product", shift.Summary.Categories)
+		var e *catalog.NoProductError
+		hint := ""
+		if errors.As(err, &e) {
+			hint = " (" + e.Hint() + ")"
+		}
+		return fmt.Errorf("the catalogue has nothing for this profile's interests %v: %w%s: pass --product", names(catalog.Interests(&shift)), err, hint)
 	}
 	guard := a.cfg.Creatives.Guard.WithBrands(cat.Brands())
 	gen, err := a.observedGenerator(guard, func(m modelchain.Model) modelchain.Model { return printedModel{m, w} })

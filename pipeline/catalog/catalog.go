@@ -17,6 +17,8 @@ type Catalog struct {
 	category []string          // products[i]'s category path, normalised
 	byLevel  map[string][]int  // category path prefix -> indices into products, ascending
 	byBrand  map[string][]int  // brand -> indices into products, ascending
+	levels   [][]string        // products[i]'s category levels as Taxonomy reads them (PathLevels)
+	byName   map[string][]int  // a level of PathLevels, at any depth -> indices into products, ascending
 }
 
 // NewCatalog indexes products. Products without an id or a category cannot be advertised and
@@ -36,12 +38,20 @@ func NewCatalog(products []schemas.Product) *Catalog {
 		category: make([]string, len(ps)),
 		byLevel:  make(map[string][]int),
 		byBrand:  make(map[string][]int),
+		levels:   make([][]string, len(ps)),
+		byName:   make(map[string][]int),
 	}
 	for i, p := range ps {
 		path := NormCategory(p.Category)
 		c.category[i] = path
 		for _, level := range Levels(path) {
 			c.byLevel[level] = append(c.byLevel[level], i)
+		}
+		c.levels[i] = PathLevels(p.Category)
+		for j, l := range c.levels[i] {
+			if !slices.Contains(c.levels[i][:j], l) {
+				c.byName[l] = append(c.byName[l], i)
+			}
 		}
 		if b := NormName(p.Brand); b != "" {
 			c.byBrand[b] = append(c.byBrand[b], i)

@@ -1,5 +1,8 @@
-// Package creatives is the creatives stage: it reads profile shifts from adshift.shifts, picks a
-// catalogue product the shopper now wants (pipeline/catalog), asks a strategy.Chooser for the arm
+// Package creatives is the creatives stage: it reads profile shifts from adshift.shifts, ranks
+// catalogue products for what the shopper now wants (catalog.Ranker over the interest model's
+// prediction, else the profile's categories; the Closeness is an Option) and takes the best one
+// not shown to them lately, recording its rank, score and interest on the ad, or counts and
+// warns why none fits (adshift_creatives_no_product_total{reason}); it asks a strategy.Chooser for the arm
 // (or the persistent holdout), has a creative.Generator write the copy (the template, or the
 // model chain of pipeline/modelchain), holds every creative to the Guard once more, and
 // publishes the Ad on ads.ready, keyed by user, under a deterministic ad id (AdID).

@@ -21,6 +21,7 @@ const (
 
 type metrics struct {
 	shifts     *prometheus.CounterVec // by result
+	noProduct  *prometheus.CounterVec // by catalog.NoProductError reason
 	violations *prometheus.CounterVec // by rule
 	ads        *prometheus.CounterVec // by generator, verdict, fallback
 	tokens     prometheus.Counter
@@ -33,6 +34,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "adshift", Subsystem: "creatives", Name: "shifts_total",
 			Help: "Profile shifts read by the creatives stage, by what became of them.",
 		}, []string{"result"}),
+		noProduct: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "adshift", Subsystem: "creatives", Name: "no_product_total",
+			Help: "Shifts that got no ad because nothing in the catalogue fits, by reason (no_interest, no_candidates, all_recently_shown, outside_price_band).",
+		}, []string{"reason"}),
 		violations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "adshift", Subsystem: "creatives", Name: "guard_violations_total",
 			Help: "Guard rules broken by generated creatives, by rule.",
@@ -53,6 +58,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	r := pipeline.NewRegistration(reg)
 	m.shifts = pipeline.Add(r, m.shifts)
+	m.noProduct = pipeline.Add(r, m.noProduct)
 	m.violations = pipeline.Add(r, m.violations)
 	m.ads = pipeline.Add(r, m.ads)
 	m.tokens = pipeline.Add(r, m.tokens)

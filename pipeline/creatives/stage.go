@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -23,20 +24,23 @@ type Stage struct {
 	cfg     Config
 	topics  pipeline.Topics
 	catalog *catalog.Catalog
+	ranker  *catalog.Ranker
 	gen     creative.Generator
 	chooser strategy.Chooser
 	out     pipeline.Emitter
 	log     *slog.Logger
 	metrics *metrics
 	guard   creative.Guard // cfg.Guard, grounded in the catalogue's brands
+	missing *noProductLog
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
 
 // New returns the creatives stage. The chooser picks each ad's strategy (arm, group,
 // propensity); it publishes ads and dead letters through out; logger and reg may be nil to
-// discard logs and metrics.
-func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+// discard logs and metrics. Products are ranked by catalog.Taxonomy unless an option says
+// otherwise.
+func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.Generator, chooser strategy.Chooser, out pipeline.Emitter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cat == nil || cat.Len() == 0:
@@ -61,8 +65,13 @@ func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, topics: topics, catalog: cat, gen: gen, chooser: chooser, out: out,
-		log: logger.With("stage", Name), metrics: m, guard: cfg.Guard.WithBrands(cat.Brands())}, nil
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	log := logger.With("stage", Name)
+	return &Stage{cfg: cfg, topics: topics, catalog: cat, ranker: catalog.NewRanker(cat, o.rank), gen: gen, chooser: chooser, out: out,
+		log: log, metrics: m, guard: cfg.Guard.WithBrands(cat.Brands()), missing: newNoProductLog(log, o.now)}, nil
 }
 
 // Name implements pipeline.Stage.
@@ -183,13 +192,20 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 // advertise, no copy, or copy the guard rejects) and fails only when ctx is done.
 func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bool, error) {
 	s := p.stage
-	product, ok := s.catalog.Pick(sh.Summary, p.recent.get(sh.User))
-	if !ok {
+	choice, err := s.ranker.Rank(&sh, p.recent.get(sh.User))
+	if err != nil {
 		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
+		var e *catalog.NoProductError
+		if errors.As(err, &e) {
+			s.metrics.noProduct.WithLabelValues(e.Reason).Inc()
+			s.missing.note(sh.User, e)
+		}
 		return schemas.Ad{}, false, nil
 	}
+	product := choice.Product
 	arm := s.chooser.Choose(sh.User, sh.ProfileVersion, strategy.Segment(sh.Summary))
 	ad, vs, err := s.Compose(ctx, sh, product, arm, s.Locale(sh))
+	ad.Match = choice.Match
 	if err != nil {
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
@@ -223,7 +239,7 @@ func (s *Stage) Locale(sh schemas.Shift) string {
 }
 
 // Compose assembles the ad for sh of product under the strategy st, its copy written in locale by the
-// stage's generator and held to the stage's guard, the last gate whoever wrote the copy. It
+// stage's generator and held to the stage's guard, its interest model the shift's, the last gate whoever wrote the copy. It
 // returns the guard's violations beside the ad: the stage publishes only an ad with none, whose
 // verdict is then pass unless the generator gave one. It fails when the generator does.
 // `adshift creative preview` calls it to show the ad the stage would publish.
@@ -248,6 +264,7 @@ func (s *Stage) Compose(ctx context.Context, sh schemas.Shift, product schemas.P
 		Reason:         sh.Reason,
 		CreatedAt:      created,
 		ExpiresAt:      created.Add(s.cfg.AdTTL),
+		InterestModel:  sh.InterestModel,
 	}, vs, nil
 }
 

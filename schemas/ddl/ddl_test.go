@@ -22,7 +22,7 @@ func TestCapabilitiesOf(t *testing.T) {
 }
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
-	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation"}
+	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
@@ -61,6 +61,10 @@ func TestRenderOldServer(t *testing.T) {
 	if m := ms[9]; !m.AddsColumn() || !strings.Contains(m.SQL, "ADD COLUMN violations Array(String) AFTER verdict") {
 		t.Errorf("0010 = %q", m.SQL)
 	}
+	if m := ms[10]; !m.AddsColumn() || !strings.Contains(m.SQL, "ADD COLUMN interest_model String DEFAULT '' AFTER fallback") ||
+		!strings.Contains(m.SQL, "ADD COLUMN match_rank UInt32 DEFAULT 0") || !strings.Contains(m.SQL, "ADD COLUMN match_interest String DEFAULT ''") {
+		t.Errorf("0011 = %q", m.SQL)
+	}
 }
 
 func TestRenderCurrentServer(t *testing.T) {
@@ -76,6 +80,7 @@ func TestRenderCurrentServer(t *testing.T) {
 		"arm             LowCardinality(String)",
 		"TTL failed_at + INTERVAL 90 DAY",
 		"ADD COLUMN IF NOT EXISTS product_id String",
+		"ADD COLUMN IF NOT EXISTS match_interest LowCardinality(String) DEFAULT '' AFTER match_score",
 		"ALTER TABLE `adshift`.ads MODIFY SETTING non_replicated_deduplication_window = 1000",
 		"ALTER TABLE `adshift`.ad_events MODIFY SETTING non_replicated_deduplication_window = 1000",
 		"ALTER TABLE `adshift`.failed_events MODIFY SETTING non_replicated_deduplication_window = 1000",

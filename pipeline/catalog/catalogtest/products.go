@@ -38,7 +38,7 @@ const sharedData = "../../../shared/data"
 
 // RealProducts reads about n real catalogue records: BigBasket products (INR, with titles and
 // brands) spread over the whole file, and REES46 products (USD, dotted categories, no titles).
-func RealProducts(t *testing.T, n int) []schemas.Product {
+func RealProducts(t testing.TB, n int) []schemas.Product {
 	t.Helper()
 	var out []schemas.Product
 	bb := readCSV(t, filepath.Join(sharedData, "bigbasket", "BigBasket_Products_9col.csv"))
@@ -96,7 +96,7 @@ func dotted(levels ...string) string {
 	return strings.Join(levels, ".")
 }
 
-func readCSV(t *testing.T, path string) [][]string {
+func readCSV(t testing.TB, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
