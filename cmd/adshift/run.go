@@ -162,19 +162,20 @@ func (a *app) creativesStage(ctx context.Context, out pipeline.Emitter) (pipelin
 	if err != nil {
 		return nil, nil, err
 	}
-	closeness, stopCloseness, err := a.closeness(ctx, products, cfg.Closeness)
+	closeness, stopCloseness, err := a.closeness(ctx, products, catalog.Taxonomy{})
 	if err != nil {
 		return nil, nil, err
 	}
+	var opts []creatives.Option
 	if closeness != nil {
-		cfg.Closeness = closeness
+		opts = append(opts, creatives.WithCloseness(closeness))
 	}
 	chooser, stopChooser, err := a.chooser(ctx, cfg.Strategy)
 	if err != nil {
 		return nil, nil, errors.Join(err, stopCloseness(ctx))
 	}
 	stop := func(ctx context.Context) error { return errors.Join(stopChooser(ctx), stopCloseness(ctx)) }
-	st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg)
+	st, err := creatives.New(cfg, a.cfg.Topics.Names(), cat, gen, chooser, out, a.log, a.reg, opts...)
 	if err != nil {
 		return nil, nil, errors.Join(err, stop(ctx))
 	}

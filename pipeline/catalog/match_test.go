@@ -104,7 +104,7 @@ func TestRankAgreesWithTheNextView(t *testing.T) {
 			pick := &agreement{name: "Pick (before)", recent: map[string][]string{}}
 			profile := &agreement{name: "Rank, profile", recent: map[string][]string{}}
 			predicted := &agreement{name: "Rank, interest model", recent: map[string][]string{}}
-			err = runner.Shifts(t.Context(), features.DefaultConfig(), events, func(sh schemas.Shift) {
+			err = runner.Shifts(t.Context(), runner.Config{Features: features.DefaultConfig()}, events, func(sh schemas.Shift) {
 				if sh.EventTime.Before(split) {
 					return
 				}

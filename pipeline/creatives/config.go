@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/strategy"
 )
@@ -20,9 +19,6 @@ type Config struct {
 	RecentUsers   int             `mapstructure:"recent_users"`    // shoppers remembered per partition; default 100000
 	Strategy      strategy.Config `mapstructure:"strategy"`        // holdout and arms
 	Guard         creative.Guard  `mapstructure:"guard"`           // placement limits every published creative is held to
-	// Closeness scores products for an interest when ranking them (built by cmd/adshift, not
-	// configured: with llm.embedding_model, by meaning); nil: the stage's own default.
-	Closeness catalog.Closeness `mapstructure:"-"`
 }
 
 // DefaultConfig returns the defaults, spelled out.

@@ -63,14 +63,17 @@ type interest struct {
 var _ catalog.Closeness = (*Closeness)(nil)
 
 // NewCloseness returns a Closeness asking emb (a Cache over Batched over Guarded, as
-// cmd/adshift builds it) for vectors. fallback may be nil (levelOverlap); logger and reg may
-// be nil.
+// cmd/adshift builds it) for vectors. fallback may be nil (catalog.Taxonomy); logger and reg
+// may be nil.
 func NewCloseness(emb Embedder, fallback catalog.Closeness, cfg ClosenessConfig, logger *slog.Logger, reg prometheus.Registerer) (*Closeness, error) {
 	if emb == nil {
 		return nil, fmt.Errorf("embedding closeness: no embedder")
 	}
 	if cfg.Timeout <= 0 {
 		return nil, fmt.Errorf("embedding closeness: timeout %v must be positive", cfg.Timeout)
+	}
+	if fallback == nil {
+		fallback = catalog.Taxonomy{}
 	}
 	cfg.RetryAfter = cmp.Or(cfg.RetryAfter, 30*time.Second)
 	cfg.Batch = cmp.Or(cfg.Batch, 64)
@@ -203,12 +206,7 @@ func (c *Closeness) embedInterests(ctx context.Context, batch []*interest) {
 
 // Closeness implements catalog.Closeness.
 func (c *Closeness) Closeness(category string, p *schemas.Product) float64 {
-	var fb float64
-	if c.fallback != nil {
-		fb = c.fallback.Closeness(category, p)
-	} else {
-		fb = levelOverlap(category, p.Category)
-	}
+	fb := c.fallback.Closeness(category, p)
 	c.mu.RLock()
 	pv, ok := c.products[p.ID]
 	c.mu.RUnlock()

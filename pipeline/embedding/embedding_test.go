@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -121,21 +122,6 @@ func TestASlowModelNeverHoldsRankingPastTheTimeout(t *testing.T) {
 	}
 }
 
-func TestLevelOverlap(t *testing.T) {
-	f := func(a, b string, want float64) {
-		t.Helper()
-		if got := levelOverlap(a, b); math.Abs(got-want) > 1e-9 {
-			t.Errorf("levelOverlap(%q, %q) = %v, want %v", a, b, got, want)
-		}
-	}
-	f("electronics.audio", "electronics.audio", 1)
-	f("Electronics. Audio", "electronics.audio", 1)
-	f("electronics.audio", "electronics.video", 0.5)
-	f("electronics", "electronics.audio.headphone", 1.0/3)
-	f("grocery.coffee", "electronics.audio", 0)
-	f("", "electronics", 0)
-}
-
 // fixed is an embedding model answering every text with a vector of dim its bytes spread.
 type fixed struct{ dim int }
 
@@ -166,7 +152,7 @@ func BenchmarkCloseness(b *testing.B) {
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	if c.Closeness("Beauty & Hygiene/Hair Care", &p) == levelOverlap("Beauty & Hygiene/Hair Care", p.Category) {
+	if c.Closeness("Beauty & Hygiene/Hair Care", &p) == (catalog.Taxonomy{}).Closeness("Beauty & Hygiene/Hair Care", &p) {
 		b.Fatal("the interest was not embedded")
 	}
 	b.ReportAllocs()
