@@ -36,18 +36,7 @@ func benchProcessor(b *testing.B, opts ...Option) *processor {
 // (new ids and times), as a long-running partition mostly sees them.
 func BenchmarkStage(b *testing.B) {
 	values, _ := readRees46(b, 17434)
-	later := make([][]byte, len(values))
-	for i, v := range values {
-		ev, err := schemas.DecodeEvent(v, schemas.Limits{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		ev.MessageID += "-later"
-		ev.Timestamp = ev.Timestamp.Add(3 * time.Hour)
-		if later[i], err = json.Marshal(ev); err != nil {
-			b.Fatal(err)
-		}
-	}
+	later := laterValues(b, values)
 	model := benchModel(b, values)
 	run := func(b *testing.B, warm bool, opts ...Option) {
 		measured := values
@@ -84,29 +73,12 @@ func BenchmarkStage(b *testing.B) {
 
 // benchModel is an interest model trained on the first half of values.
 func benchModel(b *testing.B, values [][]byte) *interest.Model {
-	b.Helper()
-	tr, err := interest.NewTrainer(interest.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := NewInterest()
-	for _, v := range values[:len(values)/2] {
-		ev, err := schemas.DecodeEvent(v, schemas.Limits{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if c := in.Category(&ev); c != "" {
-			tr.Add(ev.User(), c, ev.Timestamp)
-		}
-	}
-	return tr.Model()
+	return trainOn(b, values[:len(values)/2])
 }
 
-// BenchmarkModelRatio is the features stage's rate with an interest model over its rate
-// without one, the two timed in turn on the same REES46 events in steady state (the target is
-// 0.8 or more): a ratio from one run, so that a shared, noisy machine moves both alike.
-func BenchmarkModelRatio(b *testing.B) {
-	values, _ := readRees46(b, 17434)
+// laterValues are the same shoppers three hours later, doing the same again: new ids, new times.
+func laterValues(b *testing.B, values [][]byte) [][]byte {
+	b.Helper()
 	later := make([][]byte, len(values))
 	for i, v := range values {
 		ev, err := schemas.DecodeEvent(v, schemas.Limits{})
@@ -119,6 +91,15 @@ func BenchmarkModelRatio(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return later
+}
+
+// BenchmarkModelRatio is the features stage's rate with an interest model over its rate
+// without one, the two timed in turn on the same REES46 events in steady state (the target is
+// 0.8 or more): a ratio from one run, so that a shared, noisy machine moves both alike.
+func BenchmarkModelRatio(b *testing.B) {
+	values, _ := readRees46(b, 17434)
+	later := laterValues(b, values)
 	model := benchModel(b, values)
 	var took [2]time.Duration
 	for b.Loop() {

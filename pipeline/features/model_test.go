@@ -13,7 +13,7 @@ import (
 )
 
 // trainOn trains an interest model on the events of values, as `adshift train` does.
-func trainOn(t *testing.T, values [][]byte) *interest.Model {
+func trainOn(t testing.TB, values [][]byte) *interest.Model {
 	t.Helper()
 	tr, err := interest.NewTrainer(interest.DefaultConfig())
 	if err != nil {
