@@ -20,12 +20,6 @@ func WithCloseness(c catalog.Closeness) Option {
 	return func(o *options) { o.rank.Closeness = c }
 }
 
-// WithPopularity gives the ranking a prior per product id in [0, 1] (a rating or review count,
-// scaled); without it every product is equally popular.
-func WithPopularity(p map[string]float64) Option {
-	return func(o *options) { o.rank.Popularity = p }
-}
-
 // withClock sets the clock that spaces the stage's no-product warnings; time.Now by default.
 func withClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
