@@ -55,7 +55,15 @@ func appendProfile(b []byte, p *profile, n *names, pr *predictor) []byte {
 	for _, h := range p.recent {
 		b = binary.LittleEndian.AppendUint32(b, h)
 	}
-	st := &p.shift
+	b = appendShiftState(b, &p.shift, n)
+	if pr == nil || p.state == 0 {
+		return append(b, 0)
+	}
+	return appendModelState(b, pr.peek(p), n, pr)
+}
+
+// appendShiftState appends the shift detector's state of a profile.
+func appendShiftState(b []byte, st *shift.State, n *names) []byte {
 	b = binary.AppendVarint(b, st.At)
 	b = binary.AppendUvarint(b, uint64(st.Version))
 	b = appendName(b, n, st.Lead)
@@ -69,10 +77,7 @@ func appendProfile(b []byte, p *profile, n *names, pr *predictor) []byte {
 		b = appendName(b, n, e.ID)
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(e.W))
 	}
-	if pr == nil || p.state == 0 {
-		return append(b, 0)
-	}
-	return appendModelState(b, pr.peek(p), n, pr)
+	return b
 }
 
 // appendModelState appends the interest model's state of a profile: its categories by name, so
@@ -241,7 +246,25 @@ func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	for i := range p.recent {
 		p.recent[i] = r.uint32()
 	}
-	st := &p.shift
+	r.shiftState(&p.shift, n, version)
+	var ms interest.State
+	if version == profileVersion {
+		r.modelState(&ms, n, pr)
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.fail("trailing bytes")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if ms.Len() > 0 {
+		*pr.state(p) = ms // only once the value decoded: a corrupt one takes no slot
+	}
+	return p, nil
+}
+
+// shiftState reads the shift detector's state of a profile value of version.
+func (r *reader) shiftState(st *shift.State, n *names, version byte) {
 	st.At = r.varint()
 	st.Version = uint32(r.uvarint(math.MaxUint32))
 	st.Lead = r.name(n)
@@ -260,20 +283,6 @@ func decodeProfile(b []byte, n *names, pr *predictor) (*profile, error) {
 	for i := range st.Ref[:st.N] {
 		st.Ref[i] = shift.Entry{ID: r.name(n), W: r.float()}
 	}
-	var ms interest.State
-	if version == profileVersion {
-		r.modelState(&ms, n, pr)
-	}
-	if r.err == nil && len(r.b) != 0 {
-		r.fail("trailing bytes")
-	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	if ms.Len() > 0 {
-		*pr.state(p) = ms // only once the value decoded: a corrupt one takes no slot
-	}
-	return p, nil
 }
 
 // modelState reads what appendModelState wrote into st.

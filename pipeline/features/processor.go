@@ -236,6 +236,13 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		return nil
 	}
 	s.detector.Commit(&prof.shift, reason, sev)
+	return p.publish(in, user, prof, reason, distance, sev.Current != nil)
+}
+
+// publish queues the shift of user's profile for reason at distance; ranked says the model
+// ranked the profile for the detector at this event, so its ranking serves the shift.
+func (p *processor) publish(in *pipeline.Record, user string, prof *profile, reason shift.Reason, distance float64, ranked bool) error {
+	s := p.stage
 	sh := &p.shift
 	sh.User = user
 	sh.ProfileVersion = uint64(prof.shift.Version)
@@ -246,7 +253,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	sh.InterestModel, sh.Predicted = "", sh.Predicted[:0]
 	if p.predictor != nil {
 		sh.InterestModel = s.model.Version()
-		fresh := sev.Current != nil && s.cfg.TopK == shift.RefSize // ranked for the detector just now
+		fresh := ranked && s.cfg.TopK == shift.RefSize
 		sh.Predicted = p.predictor.predicted(sh.Predicted, p.predictor.peek(prof), &p.names, s.cfg.TopK, fresh)
 	}
 	// Key and value go into the batch arena, like the changelog's.
