@@ -118,58 +118,16 @@ func Interests(sh *schemas.Shift) []schemas.Weighted {
 // included, so a rank above 1 says how many better ones the shopper had seen. When nothing fits
 // it returns a *NoProductError.
 func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
-	interests := Interests(sh)
-	if len(interests) > r.cfg.Interests {
-		interests = interests[:r.cfg.Interests]
-	}
-	top := ""
-	if len(interests) > 0 {
-		top = interests[0].Name
-	}
-	levels := make([][]string, 0, len(interests))
-	weights := make([]float64, 0, len(interests))
-	best := 0.0
-	for _, in := range interests {
-		best = max(best, in.Weight)
-	}
-	for _, in := range interests {
-		levels = append(levels, PathLevels(in.Name))
-		w := 1.0
-		if best > 0 {
-			w = max(in.Weight, 0) / best
-		}
-		weights = append(weights, w)
-	}
-	var brand string
-	if len(sh.Summary.Brands) > 0 {
-		brand = NormName(sh.Summary.Brands[0].Name)
-	}
-	if len(levels) == 0 || len(levels[0]) == 0 {
-		return Choice{}, &NoProductError{Reason: ReasonNoInterest, Interest: top}
-	}
-
-	type scored struct {
-		i        int
-		score    float64
-		interest int
+	q := r.query(sh)
+	if len(q.levels) == 0 || len(q.levels[0]) == 0 {
+		return Choice{}, &NoProductError{Reason: ReasonNoInterest, Interest: q.top()}
 	}
 	var all []scored
 	chosen := -1
 	priceExcluded := 0
-	for _, i := range r.candidates(levels) {
+	for _, i := range r.candidates(q.levels) {
 		p := &r.cat.products[i]
-		rel, which := 0.0, -1
-		for k := range levels {
-			var c float64
-			if r.taxonomic {
-				c = pathCloseness(levels[k], r.cat.levels[i])
-			} else {
-				c = r.cfg.Closeness.Closeness(interests[k].Name, p)
-			}
-			if v := weights[k] * c; v > rel {
-				rel, which = v, k
-			}
-		}
+		rel, which := r.closest(&q, i)
 		if which < 0 {
 			continue
 		}
@@ -183,7 +141,7 @@ func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
 			pop = neutral
 		}
 		score := weightCloseness*rel + weightPrice*fit + weightPopularity*pop
-		if brand != "" && NormName(p.Brand) == brand {
+		if q.brand != "" && NormName(p.Brand) == q.brand {
 			score += weightBrand
 		}
 		s := scored{i: i, score: score, interest: which}
@@ -196,14 +154,7 @@ func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
 		}
 	}
 	if chosen < 0 {
-		e := &NoProductError{Reason: ReasonNoCandidates, Interest: top, Candidates: len(all) + priceExcluded}
-		switch {
-		case len(all) > 0:
-			e.Reason = ReasonAllRecentlyShown
-		case priceExcluded > 0:
-			e.Reason = ReasonOutsidePriceBand
-		}
-		return Choice{}, e
+		return Choice{}, noProduct(q.top(), len(all), priceExcluded)
 	}
 	c := all[chosen]
 	id := r.cat.products[c.i].ID
@@ -213,7 +164,85 @@ func (r *Ranker) Rank(sh *schemas.Shift, recent []string) (Choice, error) {
 			rank++
 		}
 	}
-	return Choice{Product: r.cat.products[c.i], Match: schemas.Match{Rank: rank, Score: c.score, Interest: interests[c.interest].Name}}, nil
+	return Choice{Product: r.cat.products[c.i], Match: schemas.Match{Rank: rank, Score: c.score, Interest: q.interests[c.interest].Name}}, nil
+}
+
+// scored is one product's score, with the interest it serves best.
+type scored struct {
+	i        int
+	score    float64
+	interest int
+}
+
+// query is what Rank asks of the catalogue for one shift: the interests it may serve, their
+// levels and weights relative to the best, and the shopper's top brand.
+type query struct {
+	interests []schemas.Weighted
+	levels    [][]string
+	weights   []float64
+	brand     string
+}
+
+func (q *query) top() string {
+	if len(q.interests) == 0 {
+		return ""
+	}
+	return q.interests[0].Name
+}
+
+// query reads sh's interests, at most cfg.Interests of them.
+func (r *Ranker) query(sh *schemas.Shift) query {
+	q := query{interests: Interests(sh)}
+	if len(q.interests) > r.cfg.Interests {
+		q.interests = q.interests[:r.cfg.Interests]
+	}
+	best := 0.0
+	for _, in := range q.interests {
+		best = max(best, in.Weight)
+	}
+	for _, in := range q.interests {
+		q.levels = append(q.levels, PathLevels(in.Name))
+		w := 1.0
+		if best > 0 {
+			w = max(in.Weight, 0) / best
+		}
+		q.weights = append(q.weights, w)
+	}
+	if len(sh.Summary.Brands) > 0 {
+		q.brand = NormName(sh.Summary.Brands[0].Name)
+	}
+	return q
+}
+
+// closest returns product i's weighted closeness to the interest it serves best, and that
+// interest's index (-1: none).
+func (r *Ranker) closest(q *query, i int) (float64, int) {
+	rel, which := 0.0, -1
+	for k := range q.levels {
+		var c float64
+		if r.taxonomic {
+			c = pathCloseness(q.levels[k], r.cat.levels[i])
+		} else {
+			c = r.cfg.Closeness.Closeness(q.interests[k].Name, &r.cat.products[i])
+		}
+		if v := q.weights[k] * c; v > rel {
+			rel, which = v, k
+		}
+	}
+	return rel, which
+}
+
+// noProduct says why no product was chosen: none close (candidates 0), none the shopper may see
+// though some were close, or only ones priced outside the band.
+func noProduct(top string, scored, priceExcluded int) *NoProductError {
+	e := &NoProductError{Reason: ReasonNoCandidates, Interest: top, Candidates: scored + priceExcluded}
+	switch {
+	case scored > 0:
+		e.Reason = ReasonAllRecentlyShown
+	case priceExcluded > 0:
+		e.Reason = ReasonOutsidePriceBand
+	}
+	return e
 }
 
 // better orders scored products: the higher score first, then the lower id.
