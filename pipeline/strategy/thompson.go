@@ -55,7 +55,7 @@ func NewThompson(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*T
 	}
 	t := &Thompson{holdout: holdout, arms: holdout.Arms(), salt: cfg.Salt, experiment: cfg.Experiment,
 		strength: strength, log: logger.With("component", "strategy"), metrics: m}
-	t.snap.Store(newSnapshot(0, t.arms, strength, t.salt, nil))
+	t.snap.Store(newSnapshot(0, t.arms, strength, nil))
 	return t, nil
 }
 
@@ -91,7 +91,7 @@ func (t *Thompson) Refresh(ctx context.Context, src Stats) error {
 		t.metrics.refreshes.WithLabelValues("error").Inc()
 		return fmt.Errorf("strategy: read arm stats of experiment %q: %w", t.experiment, err)
 	}
-	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, t.salt, stats)
+	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, stats)
 	t.snap.Store(snap)
 	t.metrics.refreshes.WithLabelValues("ok").Inc()
 	t.metrics.segments.Set(float64(len(snap.segments)))
