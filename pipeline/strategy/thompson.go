@@ -73,13 +73,15 @@ func (t *Thompson) Choose(user string, version uint64, segment string) schemas.S
 	snap := t.snap.Load()
 	r := seed.Rand("thompson", t.salt, user, strconv.FormatUint(version, 10))
 	i := snap.segment(segment).draw(func(a, b float64) float64 { return betaDraw(r, a, b) })
+	p := snap.propensities(segment)[i]
 	return schemas.Strategy{
-		Segment:    segment,
-		Arm:        t.arms[i],
-		Policy:     PolicyThompson,
-		Propensity: snap.propensities(segment)[i],
-		Experiment: t.experiment,
-		Group:      schemas.GroupTreatment,
+		Segment:                 segment,
+		Arm:                     t.arms[i],
+		Policy:                  PolicyThompson,
+		Propensity:              p,
+		UnconditionalPropensity: t.holdout.treated(p),
+		Experiment:              t.experiment,
+		Group:                   schemas.GroupTreatment,
 	}
 }
 
