@@ -34,14 +34,7 @@ func NewAssigner(cfg Config) (*Assigner, error) {
 	if len(arms) == 0 {
 		arms = defaultArms
 	}
-	share := cfg.HoldoutShare
-	switch {
-	case share == 0:
-		share = DefaultHoldoutShare
-	case share < 0:
-		share = 0
-	}
-	return &Assigner{arms: slices.Clone(arms), share: share, salt: cfg.Salt, experiment: cfg.Experiment}, nil
+	return &Assigner{arms: slices.Clone(arms), share: cfg.HoldoutShareInEffect(), salt: cfg.Salt, experiment: cfg.Experiment}, nil
 }
 
 // Arms returns the experiment's arms.
