@@ -20,7 +20,7 @@
 // salt), so a replayed or retried shift gets the same arm while the posteriors are unchanged.
 // Each ad logs the propensity of its arm: the probability that Thompson sampling picks it from
 // the posteriors in force, integrated numerically over the Beta posteriors once per segment and
-// refresh (deterministic, accurate to 1e-10). That propensity is conditional on the group: the
+// refresh (deterministic; within 1e-8 absolute). That propensity is conditional on the group: the
 // ad's unconditional propensity, the probability of its group and arm together, is logged
 // beside it.
 //

@@ -6,14 +6,17 @@ import "math"
 // for a, b > 0. y must be 1-x, passed separately so that x near 1 keeps its precision. It
 // evaluates the continued fraction of Numerical Recipes (betai, betacf) by the modified Lentz
 // method, on the side of the mean where it converges fast.
-func regIncBeta(a, b, x, y float64) float64 {
+func regIncBeta(a, b, x, y float64) float64 { return incBeta(a, b, logBeta(a, b), x, y) }
+
+// incBeta is regIncBeta with lb = log B(a, b) computed by the caller, once per distribution.
+func incBeta(a, b, lb, x, y float64) float64 {
 	switch {
 	case x <= 0:
 		return 0
 	case y <= 0:
 		return 1
 	}
-	front := math.Exp(a*math.Log(x) + b*math.Log(y) - logBeta(a, b))
+	front := math.Exp(a*math.Log(x) + b*math.Log(y) - lb)
 	if x < (a+1)/(a+b+2) {
 		return front * betaCF(a, b, x) / a
 	}

@@ -11,9 +11,10 @@ import "math"
 // exponential tails), over the range where f_i has mass, by adaptive Gauss-Kronrod (7, 15)
 // quadrature. It is deterministic: the same posteriors give the same propensities.
 
-// quadTol is the absolute error allowed on one arm's propensity: 1e-10, a millionth of a
-// propensity of 1e-4.
-const quadTol = 1e-10
+// quadTol bounds the absolute error of one arm's propensity, as estimated by the difference of
+// the Gauss and Kronrod rules (which overstates it by orders of magnitude): a ten-thousandth of
+// a propensity of 1e-4.
+const quadTol = 1e-8
 
 // tailDrop is how far below its peak (in log density) an arm's range of integration ends: by
 // log-concavity the mass left outside is below e^-tailDrop of the peak's.
@@ -25,18 +26,21 @@ const maxDepth = 40
 // exactPropensities returns, per arm, the probability that its draw from Beta(alpha[i], beta[i])
 // is the largest.
 func exactPropensities(alpha, beta []float64) []float64 {
+	lb := make([]float64, len(alpha))
+	for i := range alpha {
+		lb[i] = logBeta(alpha[i], beta[i])
+	}
 	p := make([]float64, len(alpha))
 	for i := range alpha {
-		p[i] = armMax(alpha, beta, i)
+		p[i] = armMax(alpha, beta, lb, i)
 	}
 	return p
 }
 
-// armMax is P(arm i's draw is the largest).
-func armMax(alpha, beta []float64, i int) float64 {
+// armMax is P(arm i's draw is the largest); lb holds log B(alpha, beta) of every arm.
+func armMax(alpha, beta, lb []float64, i int) float64 {
 	a, b := alpha[i], beta[i]
-	lb := logBeta(a, b)
-	logDensity := func(y float64) float64 { return a*logSigmoid(y) + b*logSigmoid(-y) - lb }
+	logDensity := func(y float64) float64 { return a*logSigmoid(y) + b*logSigmoid(-y) - lb[i] }
 	f := func(y float64) float64 {
 		v := math.Exp(logDensity(y))
 		if v == 0 {
@@ -47,7 +51,7 @@ func armMax(alpha, beta []float64, i int) float64 {
 			if j == i {
 				continue
 			}
-			if v *= regIncBeta(alpha[j], beta[j], x, x1); v == 0 {
+			if v *= incBeta(alpha[j], beta[j], lb[j], x, x1); v == 0 {
 				return 0
 			}
 		}
