@@ -70,12 +70,18 @@ type Creative struct {
 
 // Strategy records how the ad was chosen, so outcomes can be evaluated per arm and off-policy.
 type Strategy struct {
-	Segment    string  `json:"segment"`
-	Arm        string  `json:"arm"`
-	Policy     string  `json:"policy"`
+	Segment string `json:"segment"`
+	Arm     string `json:"arm"`
+	Policy  string `json:"policy"`
+	// Propensity is the probability of Arm given Group: that the policy picked this arm for a
+	// treated shopper, or 1 for a held-out one (the holdout always gets the baseline).
 	Propensity float64 `json:"propensity"`
-	Experiment string  `json:"experiment"`
-	Group      string  `json:"group"` // treatment | holdout
+	// UnconditionalPropensity is the probability of Group and Arm together: Propensity times the
+	// share of shoppers in Group. It is the weight for estimates across both groups; 0 on ads
+	// written before it existed.
+	UnconditionalPropensity float64 `json:"unconditional_propensity,omitempty"`
+	Experiment              string  `json:"experiment"`
+	Group                   string  `json:"group"` // treatment | holdout
 }
 
 // Guard verdicts: how a creative got past the guardrails.

@@ -66,6 +66,7 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 	o := a.cfg.Outcomes
 	return evaluation.Build(data, evaluation.Options{
 		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
+		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }
 

@@ -20,9 +20,11 @@ func WriteHTML(w io.Writer, r Report) error {
 		LiftChart template.HTML
 		LiftBars  template.HTML
 		Lifts     []LiftResult
+		Mismatch  string
 	}{
-		R:     r,
-		Lifts: []LiftResult{r.CTRLift, r.ConversionLift},
+		R:        r,
+		Mismatch: mismatchWarning(r.SampleRatio),
+		Lifts:    []LiftResult{r.CTRLift, r.ConversionLift},
 		Tables: []table{{"By arm", r.ByArm}, {"By segment", r.BySegment}, {"By generator", r.ByGenerator},
 			{"By group", r.ByGroup}},
 		CTRChart:  ctrChart(r),
@@ -55,13 +57,26 @@ th,td{padding:4px 10px;text-align:right;border-bottom:1px solid #e3e6ec;white-sp
 th:first-child,td:first-child{text-align:left}th{background:#f4f6f9;font-weight:600}
 tr.total td{font-weight:600;border-top:2px solid #b9c0cc}
 .ci{color:#6b7385;font-size:12px}
+.alert{background:#fde8e8;border:2px solid #c81e1e;color:#7a1010;font-weight:600;padding:10px 14px;border-radius:6px;margin:10px 0}
+tr.failed td{color:#c81e1e;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:18px}
 figure{margin:0;border:1px solid #e3e6ec;border-radius:6px;padding:8px}
 figcaption{font-size:13px;color:#3b4354;margin-bottom:4px}
 </style></head><body>
 <h1>adshift report</h1>
+{{if .R.SampleRatio.Mismatch}}<div class="alert" id="srm-warning">{{.Mismatch}}</div>{{end}}
 <div class="note">ClickHouse database <b>{{.R.Database}}</b>. Counts are of distinct ids: duplicates and redeliveries never count twice.
 Intervals are {{conf .R.Confidence}}: Wilson for rates; the delta method over shoppers for lift.</div>
+
+<h2>Sample ratio</h2>
+<table><tr><th>check</th><th>observed</th><th>expected</th><th>of</th><th>chi-square</th><th>p</th><th>verdict</th></tr>
+{{range .R.SampleRatio.Checks}}{{if and .Error (not .Failed)}}<tr><td>{{.Name}}</td><td colspan="6" class="ci">n/a: {{.Error}}</td></tr>
+{{else}}<tr{{if .Failed}} class="failed"{{end}}><td>{{.Name}}</td><td>{{f2 .Observed}}</td><td>{{f2 .Expected}}</td><td>{{.Of}}</td>
+<td>{{p .ChiSquare}}</td><td>{{p .PValue}}</td><td>{{if .Failed}}FAILED{{else}}ok{{end}}</td></tr>{{end}}{{end}}
+</table>
+<div class="note">Chi-square tests with one degree of freedom, failing below p = {{.R.SampleRatio.Alpha}}: the holdout's share of
+the shoppers shown an ad against the configured share; each arm's shown treatment ads weighted by 1/propensity against all
+treatment ads shown (p Bonferroni-adjusted over the arms).</div>
 
 <h2>Lift of treatment over holdout</h2>
 <table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>interval</th><th>always-valid p (mSPRT)</th><th>looks</th></tr>

@@ -17,6 +17,9 @@ type Options struct {
 	Confidence      float64 // of every interval, e.g. 0.95
 	CostPer1kTokens float64 // model price per 1,000 tokens, for cost per click and conversion
 	MSPRTTau        float64 // mSPRT mixing standard deviation of the relative lift, e.g. 0.1 for ±10%
+	// HoldoutShare is the share of shoppers the assignment holds out (strategy.holdout_share in
+	// effect; 0 when there is no holdout), which the sample ratio check tests.
+	HoldoutShare float64
 }
 
 // Row is one line of a breakdown table.
@@ -75,7 +78,8 @@ type LiftPoint struct {
 type Report struct {
 	Database       string            `json:"database"`
 	Confidence     float64           `json:"confidence"`
-	Bucket         string            `json:"bucket"` // "hour" or "day": the time series' and looks' step
+	SampleRatio    SampleRatio       `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
+	Bucket         string            `json:"bucket"`       // "hour" or "day": the time series' and looks' step
 	Total          Row               `json:"total"`
 	ByArm          []Row             `json:"by_arm"`
 	BySegment      []Row             `json:"by_segment"`
@@ -100,6 +104,9 @@ func Build(d Data, o Options) (Report, error) {
 	}
 	if !(o.MSPRTTau > 0) {
 		return Report{}, fmt.Errorf("report mSPRT tau %v: %w", o.MSPRTTau, stats.ErrMixingVariance)
+	}
+	if !(o.HoldoutShare >= 0 && o.HoldoutShare < 1) {
+		return Report{}, fmt.Errorf("report holdout share %v: want [0, 1)", o.HoldoutShare)
 	}
 	r := Report{Database: d.Database, Confidence: o.Confidence, Failures: d.Failures}
 	if r.Failures == nil {
@@ -135,6 +142,7 @@ func Build(d Data, o Options) (Report, error) {
 		return stats.Unit{Num: float64(a.Conversions), Den: float64(a.Impressions)}
 	})
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)
+	r.SampleRatio = sampleRatio(d.Activity, d.Logged, o.HoldoutShare)
 	return r, nil
 }
 

@@ -46,7 +46,7 @@ func fixture() Data {
 	return d
 }
 
-var opts = Options{Confidence: 0.95, MSPRTTau: 0.1, CostPer1kTokens: 0.5}
+var opts = Options{Confidence: 0.95, MSPRTTau: 0.1, CostPer1kTokens: 0.5, HoldoutShare: 0.5} // the fixture's half
 
 func TestBuild(t *testing.T) {
 	r, err := Build(fixture(), opts)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -13,6 +14,7 @@ func WriteText(w io.Writer, r Report) error {
 	conf := fmt.Sprintf("%g%%", 100*r.Confidence)
 	fmt.Fprintf(w, "adshift report — ClickHouse database %s (distinct ids; duplicates never count twice; intervals %s)\n",
 		r.Database, conf)
+	writeSampleRatio(w, r.SampleRatio)
 	for _, t := range []struct {
 		title string
 		rows  []Row
@@ -30,6 +32,44 @@ func WriteText(w io.Writer, r Report) error {
 		return err
 	}
 	return writeFailures(w, r.Failures)
+}
+
+// writeSampleRatio writes the sample ratio checks, with a warning above everything else when one
+// failed.
+func writeSampleRatio(w io.Writer, s SampleRatio) {
+	if s.Mismatch {
+		fmt.Fprintf(w, "\n%s\n", mismatchWarning(s))
+	}
+	fmt.Fprintf(w, "\nsample ratio checks (chi-square, 1 df; a check fails below p=%g)\n", s.Alpha)
+	for _, c := range s.Checks {
+		verdict := "ok"
+		if c.Failed {
+			verdict = "FAILED"
+		}
+		switch {
+		case c.Error != "" && !c.Failed:
+			fmt.Fprintf(w, "  %-22s n/a: %s\n", c.Name, c.Error)
+		case c.Name == holdoutCheckName:
+			fmt.Fprintf(w, "  %-22s %.0f of %d shoppers (%.2f%%), expected %.1f (%.2f%%)  chi2=%.4g  p=%.4g  %s\n",
+				c.Name, c.Observed, c.Of, 100*c.Observed/float64(c.Of), c.Expected, 100*c.Expected/float64(c.Of),
+				c.ChiSquare, c.PValue, verdict)
+		default:
+			fmt.Fprintf(w, "  %-22s weighted by 1/propensity %.1f, expected %d treatment ads shown  chi2=%.4g  p=%.4g (Bonferroni)  %s\n",
+				c.Name, c.Observed, c.Of, c.ChiSquare, c.PValue, verdict)
+		}
+	}
+}
+
+// mismatchWarning is the one-line warning of a failed sample ratio check.
+func mismatchWarning(s SampleRatio) string {
+	var failed []string
+	for _, c := range s.Checks {
+		if c.Failed {
+			failed = append(failed, c.Name)
+		}
+	}
+	return fmt.Sprintf("WARNING: SAMPLE RATIO MISMATCH (%s, p < %g): the assignment did not produce the shares it promises; "+
+		"every conclusion below may be biased.", strings.Join(failed, ", "), s.Alpha)
 }
 
 // writeLifts writes the lift of treatment over holdout on each metric.

@@ -34,14 +34,7 @@ func NewAssigner(cfg Config) (*Assigner, error) {
 	if len(arms) == 0 {
 		arms = defaultArms
 	}
-	share := cfg.HoldoutShare
-	switch {
-	case share == 0:
-		share = DefaultHoldoutShare
-	case share < 0:
-		share = 0
-	}
-	return &Assigner{arms: slices.Clone(arms), share: share, salt: cfg.Salt, experiment: cfg.Experiment}, nil
+	return &Assigner{arms: slices.Clone(arms), share: cfg.HoldoutShareInEffect(), salt: cfg.Salt, experiment: cfg.Experiment}, nil
 }
 
 // Arms returns the experiment's arms.
@@ -62,17 +55,23 @@ func (a *Assigner) Assign(user string, version uint64) schemas.Strategy {
 		return s
 	}
 	i := seed.Hash(user, strconv.FormatUint(version, 10), a.salt) % uint64(len(a.arms))
-	return schemas.Strategy{Arm: a.arms[i], Policy: PolicyUniform, Propensity: 1 / float64(len(a.arms)),
+	p := 1 / float64(len(a.arms))
+	return schemas.Strategy{Arm: a.arms[i], Policy: PolicyUniform, Propensity: p, UnconditionalPropensity: a.treated(p),
 		Experiment: a.experiment, Group: schemas.GroupTreatment}
 }
 
 // Holdout reports whether user is in the persistent holdout, decided by hash(user, salt) alone,
-// and if so the strategy of their ads: the baseline copy with propensity 1. Other policies reuse
-// it so every policy holds out the same shoppers.
+// and if so the strategy of their ads: the baseline copy with propensity 1 within the group, and
+// the holdout share as unconditional propensity. Other policies reuse it so every policy holds
+// out the same shoppers.
 func (a *Assigner) Holdout(user string) (schemas.Strategy, bool) {
 	if seed.Unit(user, a.salt) < a.share {
-		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1,
+		return schemas.Strategy{Arm: ArmBaseline, Policy: PolicyHoldout, Propensity: 1, UnconditionalPropensity: a.share,
 			Experiment: a.experiment, Group: schemas.GroupHoldout}, true
 	}
 	return schemas.Strategy{}, false
 }
+
+// treated is the unconditional propensity of a treated ad whose arm had propensity p within the
+// treatment group.
+func (a *Assigner) treated(p float64) float64 { return (1 - a.share) * p }

@@ -25,7 +25,7 @@ func TestAssignHoldoutShareAndUniformArms(t *testing.T) {
 		switch s.Group {
 		case schemas.GroupHoldout:
 			held++
-			if s.Arm != ArmBaseline || s.Propensity != 1 || s.Policy != PolicyHoldout {
+			if s.Arm != ArmBaseline || s.Propensity != 1 || s.UnconditionalPropensity != DefaultHoldoutShare || s.Policy != PolicyHoldout {
 				t.Fatalf("holdout strategy %+v", s)
 			}
 			// The holdout is persistent: a new profile version does not move the shopper out.
@@ -34,7 +34,8 @@ func TestAssignHoldoutShareAndUniformArms(t *testing.T) {
 			}
 		case schemas.GroupTreatment:
 			arms[s.Arm]++
-			if s.Propensity != 0.2 || s.Policy != PolicyUniform {
+			// Over the holdout and the five arms the unconditional propensities sum to 1.
+			if s.Propensity != 0.2 || math.Abs(DefaultHoldoutShare+5*s.UnconditionalPropensity-1) > 1e-12 || s.Policy != PolicyUniform {
 				t.Fatalf("treatment strategy %+v", s)
 			}
 		default:

@@ -90,3 +90,15 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// HoldoutShareInEffect is the share of shoppers held out under c: HoldoutShare, with 0 meaning
+// DefaultHoldoutShare and a negative share meaning none.
+func (c Config) HoldoutShareInEffect() float64 {
+	switch {
+	case c.HoldoutShare == 0:
+		return DefaultHoldoutShare
+	case c.HoldoutShare < 0:
+		return 0
+	}
+	return c.HoldoutShare
+}

@@ -19,8 +19,10 @@
 // Choices are reproducible: the posterior draws for an ad are seeded by (user, profile version,
 // salt), so a replayed or retried shift gets the same arm while the posteriors are unchanged.
 // Each ad logs the propensity of its arm: the probability that Thompson sampling picks it from
-// the posteriors in force, estimated once per segment and refresh by Monte Carlo draws seeded by
-// (segment, refresh generation).
+// the posteriors in force, integrated numerically over the Beta posteriors once per segment and
+// refresh (deterministic; within 1e-8 absolute). That propensity is conditional on the group: the
+// ad's unconditional propensity, the probability of its group and arm together, is logged
+// beside it.
 //
 // Concurrency: an Assigner is immutable; a Thompson's Choose reads an immutable snapshot of the
 // posteriors that Refresh swaps atomically. Both are safe for concurrent use.

@@ -3,15 +3,8 @@ package strategy
 import (
 	"math"
 	"slices"
-	"strconv"
 	"sync"
-
-	"github.com/adshift/adshift/pipeline/seed"
 )
-
-// propensityDraws is how many Thompson draws estimate a segment's propensities: the standard
-// error of an estimate p is at most 0.5/sqrt(4096) ≈ 0.008.
-const propensityDraws = 4096
 
 // fallbackKey caches the propensities of segments the stats have never seen; no segment has
 // this name.
@@ -38,7 +31,6 @@ type snapshot struct {
 	arms       []string
 	segments   map[string]*segment
 	fallback   *segment // for segments the stats have never seen
-	salt       string
 
 	mu    sync.Mutex
 	props map[string][]float64 // by segment name, filled on first use
@@ -51,7 +43,7 @@ type segment struct {
 
 // newSnapshot builds the posteriors from cumulative stats. Stats of arms not in arms (the
 // holdout's baseline, retired arms) are ignored, and clicks are capped at impressions.
-func newSnapshot(generation uint64, arms []string, strength float64, salt string, stats []ArmStat) *snapshot {
+func newSnapshot(generation uint64, arms []string, strength float64, stats []ArmStat) *snapshot {
 	bySeg, all := tally(arms, stats)
 	pr := newPrior(all, strength)
 	snap := &snapshot{
@@ -59,7 +51,6 @@ func newSnapshot(generation uint64, arms []string, strength float64, salt string
 		arms:       arms,
 		segments:   make(map[string]*segment, len(bySeg)),
 		fallback:   pr.segment(nil),
-		salt:       salt,
 		props:      map[string][]float64{},
 	}
 	for name, c := range bySeg {
@@ -187,10 +178,8 @@ func (seg *segment) symmetric() bool {
 	return true
 }
 
-// propensities returns, per arm, the probability that Thompson sampling picks it in segment name.
-// It is estimated by propensityDraws draws seeded by (salt, segment, generation), smoothed by one
-// pseudo-win per arm so that no arm that can be picked is logged with propensity 0 (which would
-// make inverse-propensity estimates undefined).
+// propensities returns, per arm, the probability that Thompson sampling picks it in segment name,
+// integrated exactly over the posteriors (exactPropensities) once per segment and refresh.
 func (s *snapshot) propensities(name string) []float64 {
 	seg := s.segment(name)
 	if seg == s.fallback {
@@ -201,21 +190,14 @@ func (s *snapshot) propensities(name string) []float64 {
 	if p, ok := s.props[name]; ok {
 		return p
 	}
-	k := len(s.arms)
-	p := make([]float64, k)
+	var p []float64
 	if seg.symmetric() {
+		p = make([]float64, len(s.arms))
 		for i := range p {
-			p[i] = 1 / float64(k)
+			p[i] = 1 / float64(len(s.arms))
 		}
 	} else {
-		r := seed.Rand("propensity", s.salt, name, strconv.FormatUint(s.generation, 10))
-		wins := make([]int, k)
-		for range propensityDraws {
-			wins[seg.draw(func(a, b float64) float64 { return betaDraw(r, a, b) })]++
-		}
-		for i := range p {
-			p[i] = float64(wins[i]+1) / float64(propensityDraws+k)
-		}
+		p = exactPropensities(seg.alpha, seg.beta)
 	}
 	s.props[name] = p
 	return p

@@ -55,7 +55,7 @@ func NewThompson(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*T
 	}
 	t := &Thompson{holdout: holdout, arms: holdout.Arms(), salt: cfg.Salt, experiment: cfg.Experiment,
 		strength: strength, log: logger.With("component", "strategy"), metrics: m}
-	t.snap.Store(newSnapshot(0, t.arms, strength, t.salt, nil))
+	t.snap.Store(newSnapshot(0, t.arms, strength, nil))
 	return t, nil
 }
 
@@ -73,13 +73,15 @@ func (t *Thompson) Choose(user string, version uint64, segment string) schemas.S
 	snap := t.snap.Load()
 	r := seed.Rand("thompson", t.salt, user, strconv.FormatUint(version, 10))
 	i := snap.segment(segment).draw(func(a, b float64) float64 { return betaDraw(r, a, b) })
+	p := snap.propensities(segment)[i]
 	return schemas.Strategy{
-		Segment:    segment,
-		Arm:        t.arms[i],
-		Policy:     PolicyThompson,
-		Propensity: snap.propensities(segment)[i],
-		Experiment: t.experiment,
-		Group:      schemas.GroupTreatment,
+		Segment:                 segment,
+		Arm:                     t.arms[i],
+		Policy:                  PolicyThompson,
+		Propensity:              p,
+		UnconditionalPropensity: t.holdout.treated(p),
+		Experiment:              t.experiment,
+		Group:                   schemas.GroupTreatment,
 	}
 }
 
@@ -91,7 +93,7 @@ func (t *Thompson) Refresh(ctx context.Context, src Stats) error {
 		t.metrics.refreshes.WithLabelValues("error").Inc()
 		return fmt.Errorf("strategy: read arm stats of experiment %q: %w", t.experiment, err)
 	}
-	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, t.salt, stats)
+	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, stats)
 	t.snap.Store(snap)
 	t.metrics.refreshes.WithLabelValues("ok").Inc()
 	t.metrics.segments.Set(float64(len(snap.segments)))

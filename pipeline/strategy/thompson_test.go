@@ -83,13 +83,14 @@ func TestChooseIsReproducibleAndKeepsTheAssignersHoldout(t *testing.T) {
 		}
 		if s.Group == schemas.GroupHoldout {
 			held++
-			if s.Arm != ArmBaseline || s.Propensity != 1 {
+			if s.Arm != ArmBaseline || s.Propensity != 1 || s.UnconditionalPropensity != 0.2 {
 				t.Fatalf("holdout strategy %+v", s)
 			}
 			continue
 		}
 		// Before any refresh every arm has the same posterior: propensity is exactly 1/5.
-		if s.Policy != PolicyThompson || s.Propensity != 0.2 {
+		// Unconditionally: 80% treated, then one arm in five.
+		if s.Policy != PolicyThompson || s.Propensity != 0.2 || math.Abs(s.UnconditionalPropensity-0.16) > 1e-12 {
 			t.Fatalf("treatment strategy %+v", s)
 		}
 	}

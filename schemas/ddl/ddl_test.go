@@ -22,7 +22,8 @@ func TestCapabilitiesOf(t *testing.T) {
 }
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
-	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match"}
+	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match",
+	"ads_unconditional_propensity"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
@@ -64,6 +65,9 @@ func TestRenderOldServer(t *testing.T) {
 	if m := ms[10]; !m.AddsColumn() || !strings.Contains(m.SQL, "ADD COLUMN interest_model String DEFAULT '' AFTER fallback") ||
 		!strings.Contains(m.SQL, "ADD COLUMN match_rank UInt32 DEFAULT 0") || !strings.Contains(m.SQL, "ADD COLUMN match_interest String DEFAULT ''") {
 		t.Errorf("0011 = %q", m.SQL)
+	}
+	if m := ms[11]; !m.AddsColumn() || m.SQL != "ALTER TABLE `shop_1`.ads ADD COLUMN unconditional_propensity Float64 DEFAULT 0 AFTER propensity" {
+		t.Errorf("0012 = %q", m.SQL)
 	}
 }
 

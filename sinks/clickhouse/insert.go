@@ -87,6 +87,7 @@ var adsTable = table[schemas.Ad]{
 		col("arm", func(a *schemas.Ad) string { return a.Strategy.Arm }),
 		col("policy", func(a *schemas.Ad) string { return a.Strategy.Policy }),
 		col("propensity", func(a *schemas.Ad) float64 { return a.Strategy.Propensity }),
+		col("unconditional_propensity", func(a *schemas.Ad) float64 { return a.Strategy.UnconditionalPropensity }),
 		col("experiment", func(a *schemas.Ad) string { return a.Strategy.Experiment }),
 		col("`group`", func(a *schemas.Ad) string { return a.Strategy.Group }),
 		col("generator_kind", func(a *schemas.Ad) string { return a.Generator.Kind }),
