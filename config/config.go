@@ -95,6 +95,8 @@ type HTTP struct {
 type Log struct {
 	Level  string `mapstructure:"level"`
 	Format string `mapstructure:"format"`
+	// ProgressInterval is how often run logs a progress line per stage; 0 turns them off.
+	ProgressInterval time.Duration `mapstructure:"progress_interval"`
 }
 
 // Shutdown bounds a graceful stop: stop polling, drain, flush, commit, close.
@@ -130,7 +132,7 @@ func Default() Config {
 				Cache:   modelchain.CacheConfig{Size: 20_000, TTL: 6 * time.Hour}},
 		},
 		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
-		Log:      Log{Level: "info", Format: "text"},
+		Log:      Log{Level: "info", Format: "text", ProgressInterval: 30 * time.Second},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},
 	}
 	return c

@@ -100,6 +100,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("llm:\n  provider: openai\n", "llm.model")
 	f("llm:\n  provider: gemini\n  model: gemini-2.0-flash\n", "llm.api_key")
 	f("log:\n  level: loud\n", "log.level")
+	f("log:\n  progress_interval: -30s\n", "log.progress_interval")
+	f("log:\n  progress_interval: often\n", "progress_interval")
 	f("topics:\n  shifts:\n    partitions: 0\n", "topics.shifts.partitions")
 	f("topics:\n  shifts:\n    name: clickstream\n", "topics.shifts.name")
 	f("kafka:\n  brokers: [nohost]\n", "kafka.brokers")

@@ -41,6 +41,9 @@ func (c Config) Validate() error {
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		errs = append(errs, fmt.Errorf("log.format: %q is not one of text, json", c.Log.Format))
 	}
+	if c.Log.ProgressInterval < 0 {
+		errs = append(errs, fmt.Errorf("log.progress_interval: %v must be 0 (off) or positive", c.Log.ProgressInterval))
+	}
 	if c.Shutdown.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown.timeout: %v must be positive", c.Shutdown.Timeout))
 	}

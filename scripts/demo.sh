@@ -72,16 +72,34 @@ trap - EXIT
 step "report"
 $bin report --html "$work/report.html"
 
-cat <<MSG
+# The hints run in the reader's shell, which has none of this script's exports: each command
+# names the database, server and broker it needs (a test runs them as printed).
+print_hints() {
+	local env_ch="ADSHIFT_CLICKHOUSE_DATABASE=$db" chc="clickhouse-client" env_kafka="" archive
+	if [ "$ADSHIFT_CLICKHOUSE_ADDR" != 127.0.0.1:9000 ]; then
+		env_ch="ADSHIFT_CLICKHOUSE_ADDR=$ADSHIFT_CLICKHOUSE_ADDR $env_ch"
+		chc="clickhouse-client --host ${ADSHIFT_CLICKHOUSE_ADDR%:*} --port ${ADSHIFT_CLICKHOUSE_ADDR##*:}"
+	fi
+	[ "$broker" = 127.0.0.1:9092 ] || env_kafka="ADSHIFT_KAFKA_EMBEDDED_ADDR=$broker "
+	# run needs the demo's HTTP address too; replay ignores it.
+	[ "${ADSHIFT_HTTP_ADDR:-127.0.0.1:9464}" = 127.0.0.1:9464 ] || env_kafka="${env_kafka}ADSHIFT_HTTP_ADDR=$ADSHIFT_HTTP_ADDR "
+	# The folder this run archived to, as run logged it.
+	archive=$(sed -n 's/.*msg="archiving to Parquet files" dir=\([^ ]*\).*/\1/p' "$work/run.log" 2>/dev/null | tail -n 1 || true)
+	cat <<MSG
 
 Where to look next:
   $work/run.log                       what the pipeline logged
   $work/interest.model.card.json      the interest model's card: data span, weights, time-split scores
   $work/report.html                   the report with charts: CTR by arm over time, lift with its interval
-  bin/adshift report --json           the same numbers for scripts
-  clickhouse-client -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
-  clickhouse-client -q 'SELECT kind, detail FROM $db.failed_events'
-  bin/adshift run, then kcat -b $broker -C -t ads.ready   watch ads as they are written
-  $(ls -d var/archive/embedded-* 2>/dev/null | tail -n 1)   this run's Parquet archive: bin/adshift replay --parquet <it>
+  $env_ch bin/adshift report --json   the same numbers for scripts
+  $chc -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
+  $chc -q 'SELECT kind, detail FROM $db.failed_events'
   adshift.example.yaml                every setting, to point adshift at your Kafka, ClickHouse and model
+
+Run the pipeline again and watch it, or feed it this run's clickstream from its Parquet archive:
+  $env_ch ${env_kafka}bin/adshift run   then, in another shell:
+  kcat -b $broker -C -t ads.ready     watch ads as they are written
+  ${env_kafka}bin/adshift replay --parquet ${archive:-var/archive}   replay this run's clickstream
 MSG
+}
+print_hints

@@ -72,6 +72,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
 	}
 
+	prog := newProgress(a.reg, a.log, stages, time.Now())
 	var running atomic.Int32
 	eg, egCtx := errgroup.WithContext(ctx)
 	for _, g := range groups {
@@ -84,12 +85,21 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	if a.cfg.HTTP.Addr != "" {
 		a.serveHTTP(egCtx, eg, func() bool { return running.Load() == int32(len(groups)) })
 	}
-	a.log.Info("adshift running", "stages", stages, "brokers", brokers, "http", a.cfg.HTTP.Addr)
+	if every := a.cfg.Log.ProgressInterval; every > 0 {
+		eg.Go(func() error {
+			prog.run(egCtx, every)
+			return nil
+		})
+	}
+	a.log.Info("adshift running", "stages", stages, "brokers", brokers, "http", a.cfg.HTTP.Addr,
+		"progress_every", a.cfg.Log.ProgressInterval.String())
 	runErr := eg.Wait()
 	a.log.Info("stages stopped; flushing and closing")
 	// Closers run in reverse: ClickHouse writer, then the producer.
 	slices.Reverse(closers)
 	closeErr := closeAll(closers, a.cfg.Shutdown.Timeout)
+	// After the closers, so the summary counts the rows the last flush wrote.
+	prog.summary(time.Now())
 	if runErr != nil && ctx.Err() == nil {
 		return errors.Join(runErr, closeErr)
 	}

@@ -208,15 +208,19 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 			a.assign(workCtx, cl, assigned)
 		}),
 		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
-			a.stop(revoked)
+			owned := a.stop(revoked)
+			// franz-go calls this at the end of every group session, most often with nothing.
+			if partitionCount(revoked) > 0 {
+				g.log.Info("partitions revoked", "revoked", partitionList(revoked), "owned", owned)
+			}
 			if err := cl.CommitMarkedOffsets(ctx); err != nil {
 				g.log.Error("commit on revoke", "err", err)
 			}
 		}),
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
 			// Another member may own these already: committing could overwrite its progress.
-			g.log.Warn("partitions lost", "partitions", lost)
-			a.stop(lost)
+			owned := a.stop(lost)
+			g.log.Warn("partitions lost: another member may own them already", "lost", partitionList(lost), "owned", owned)
 		}),
 		kgo.WithLogger(franz.Logger(g.log)),
 	}
@@ -279,8 +283,16 @@ func (a *assignment) assign(workCtx context.Context, cl *kgo.Client, assigned ma
 			a.wg.Go(func() { w.run(workCtx) })
 		}
 	}
-	a.g.metrics.assigned.Set(float64(len(a.workers)))
-	a.g.log.Info("partitions assigned", "partitions", assigned)
+	owned := len(a.workers)
+	a.g.metrics.assigned.Set(float64(owned))
+	switch {
+	case partitionCount(assigned) > 0:
+		a.g.log.Info("partitions assigned", "assigned", partitionList(assigned), "owned", owned)
+	case owned == 0:
+		a.g.log.Info("no partitions assigned: this instance idles until a rebalance gives it some", "owned", owned)
+	default:
+		a.g.log.Debug("rebalance assigned no new partitions", "owned", owned)
+	}
 }
 
 func (a *assignment) dispatch(p kgo.FetchTopicPartition) {
@@ -296,8 +308,8 @@ func (a *assignment) dispatch(p kgo.FetchTopicPartition) {
 }
 
 // stop stops the workers of the given partitions after their batch in hand and waits for them
-// to close their processors.
-func (a *assignment) stop(partitions map[string][]int32) {
+// to close their processors. It returns how many partitions the member still owns.
+func (a *assignment) stop(partitions map[string][]int32) int {
 	var stopping []*worker
 	a.mu.Lock()
 	for topic, ps := range partitions {
@@ -309,9 +321,11 @@ func (a *assignment) stop(partitions map[string][]int32) {
 			}
 		}
 	}
-	a.g.metrics.assigned.Set(float64(len(a.workers)))
+	owned := len(a.workers)
+	a.g.metrics.assigned.Set(float64(owned))
 	a.mu.Unlock()
 	stopAndWait(stopping)
+	return owned
 }
 
 // stopAll stops every worker and keeps new ones from starting.

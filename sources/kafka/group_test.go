@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -209,7 +210,8 @@ func TestGroupInstancesSharePartitions(t *testing.T) {
 	stage := newFakeStage(topic)
 
 	produce(t, addrs, topic, partitions, 0, perPartition)
-	a, err := NewGroup(cfg, stage, nil, nil)
+	var logA, logB logBuffer
+	a, err := NewGroup(cfg, stage, logA.logger(), nil)
 	if err != nil {
 		t.Fatalf("NewGroup a: %v", err)
 	}
@@ -218,7 +220,7 @@ func TestGroupInstancesSharePartitions(t *testing.T) {
 		return stage.count() == partitions*perPartition
 	})
 
-	b, err := NewGroup(cfg, stage, nil, nil)
+	b, err := NewGroup(cfg, stage, logB.logger(), nil)
 	if err != nil {
 		t.Fatalf("NewGroup b: %v", err)
 	}
@@ -236,6 +238,9 @@ func TestGroupInstancesSharePartitions(t *testing.T) {
 
 	produce(t, addrs, topic, partitions, perPartition, perPartition)
 	stage.waitFor(t, "every record", func() bool { return stage.count() == 2*partitions*perPartition })
+	// Both have logged the move by now: a revokes before b is given the partitions, and b
+	// fetches from them only after its assignment callback returned.
+	checkRebalanceLogged(t, &logA, &logB, stage, topic, partitions)
 	var wg errorsGroup
 	wg.Go(stopA)
 	wg.Go(stopB)
@@ -256,6 +261,38 @@ func TestGroupInstancesSharePartitions(t *testing.T) {
 	for p, at := range committed(t, addrs, cfg.Group) {
 		if at != 2*perPartition {
 			t.Errorf("%v committed %d, want %d", p, at, 2*perPartition)
+		}
+	}
+}
+
+// checkRebalanceLogged checks that instance a logged revoking exactly the partitions that moved
+// to instance b, that b logged being assigned them, and that neither wrote a Go map.
+func checkRebalanceLogged(t *testing.T, logA, logB *logBuffer, stage *fakeStage, topic string, partitions int32) {
+	t.Helper()
+	stage.mu.Lock()
+	moved := make(map[topicPartition]bool)
+	for p := range partitions {
+		if tp := (topicPartition{topic, p}); stage.opens[tp] == 2 {
+			moved[tp] = true
+		}
+	}
+	stage.mu.Unlock()
+	if got := logA.partitionsLogged(t, "partitions revoked", "revoked"); !maps.Equal(got, moved) {
+		t.Errorf("instance a logged revoking %v, want the partitions that moved to b: %v\n%s", got, moved, logA)
+	}
+	if got := logB.partitionsLogged(t, "partitions assigned", "assigned"); !maps.Equal(got, moved) {
+		t.Errorf("instance b logged being assigned %v, want the partitions that moved: %v\n%s", got, moved, logB)
+	}
+	all := make(map[topicPartition]bool)
+	for p := range partitions {
+		all[topicPartition{topic, p}] = true
+	}
+	if got := logA.partitionsLogged(t, "partitions assigned", "assigned"); !maps.Equal(got, all) {
+		t.Errorf("instance a logged being assigned %v, want every partition: %v\n%s", got, all, logA)
+	}
+	for name, l := range map[string]*logBuffer{"a": logA, "b": logB} {
+		if strings.Contains(l.String(), "map[") {
+			t.Errorf("instance %s logged a Go map:\n%s", name, l)
 		}
 	}
 }
