@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -108,28 +105,4 @@ func (a *app) profileEval(ctx context.Context, format, file string, opt profilee
 		return profileeval.Report{}, err
 	}
 	return profileeval.Evaluate(ctx, a.cfg.Features, events, opt)
-}
-
-// writePage writes a page with write to a temporary file beside path and renames it over path,
-// so a browser never sees half a page.
-func writePage(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".profile-eval-*.html")
-	if err != nil {
-		return fmt.Errorf("html report: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	return nil
 }

@@ -4,8 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +24,7 @@ func newReportCmd(a *app) *cobra.Command {
 				return err
 			}
 			if htmlFile != "" {
-				if err := writeHTML(htmlFile, r); err != nil {
+				if err := writePage(htmlFile, func(w io.Writer) error { return evaluation.WriteHTML(w, r) }); err != nil {
 					return err
 				}
 			}
@@ -68,28 +67,4 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
-}
-
-// writeHTML writes the page to a temporary file beside path and renames it, so a browser never
-// sees half a page.
-func writeHTML(path string, r evaluation.Report) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
-	if err != nil {
-		return fmt.Errorf("html report: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if err := evaluation.WriteHTML(f, r); err != nil {
-		f.Close()
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("html report %s: %w", path, err)
-	}
-	return nil
 }

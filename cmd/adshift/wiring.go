@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/sinks/clickhouse"
@@ -81,4 +84,28 @@ func (a *app) group(brokers []string, stage string) kafka.GroupConfig {
 		ClientID:        a.cfg.Kafka.ClientID + "-" + stage,
 		ShutdownTimeout: a.cfg.Shutdown.Timeout,
 	}
+}
+
+// writePage writes an HTML page (report, profile-eval) with write to a temporary file beside path and renames it over path,
+// so a browser never sees half a page.
+func writePage(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".page-*.html")
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("html report %s: %w", path, err)
+	}
+	return nil
 }
