@@ -25,7 +25,6 @@ import (
 	"github.com/adshift/adshift/pipeline/runner"
 	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
-	"github.com/adshift/adshift/sources/kafka"
 )
 
 // modelServer is an OpenAI-compatible endpoint that writes grounded copy (the price the prompt
@@ -138,16 +137,11 @@ func produceShifts(t *testing.T, cl *kgo.Client, topic string, from, to int) {
 func TestCreativesStageThroughKafkaSurvivesAModelOutage(t *testing.T) {
 	srv := newModelServer(t)
 	a := creativesApp(t, srv)
-	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
-	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = broker.Addrs(), false
+	brokers := onEmbeddedBroker(t, a)
 	stop := startRun(t, a, []string{creatives.Name})
 	defer stop()
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(broker.Addrs()...), kgo.ConsumeTopics(a.cfg.Topics.Ads.Name),
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(a.cfg.Topics.Ads.Name),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		t.Fatal(err)

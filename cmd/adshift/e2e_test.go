@@ -250,20 +250,26 @@ func readAll(t *testing.T, brokers []string, topic string) []*kgo.Record {
 	return out
 }
 
+// onEmbeddedBroker points a at a fresh embedded broker holding a's topics, closed when the test
+// ends, and returns the broker's addresses.
+func onEmbeddedBroker(t *testing.T, a *app) []string {
+	t.Helper()
+	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(broker.Close)
+	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = broker.Addrs(), false
+	return broker.Addrs()
+}
+
 // The whole flow on real rows: replay into Kafka, features, creatives, a delivery system showing
 // the ads, outcomes into ClickHouse. Counts in ClickHouse equal what went in exactly; bad input
 // lands in the DLQ and in failed_events with its reason; a forced redelivery of everything the
 // outcomes stage read adds no row.
 func TestEndToEndOnRealRows(t *testing.T) {
 	a := testApp(t)
-	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
-	brokers := broker.Addrs()
-	a.cfg.Kafka.Brokers = brokers
-	a.cfg.Kafka.CreateTopics = false
+	brokers := onEmbeddedBroker(t, a)
 	// The simulated delivery writes orders in the event time of the ads, which the max-speed
 	// replay has left hours behind by then: with the default lateness the features stage would
 	// rightly dead-letter them as late_event, and the DLQ would hold more than the bad inputs.

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/schemas"
-	"github.com/adshift/adshift/sources/kafka"
 )
 
 func TestByKey(t *testing.T) {
@@ -91,14 +90,7 @@ func kinds(t *testing.T, s string) map[string]int64 {
 // stopped, a summary per stage whose counts are those of the topics and tables it wrote.
 func TestRunLogsProgressAndSummary(t *testing.T) {
 	a := testApp(t)
-	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
-	brokers := broker.Addrs()
-	a.cfg.Kafka.Brokers = brokers
-	a.cfg.Kafka.CreateTopics = false
+	brokers := onEmbeddedBroker(t, a)
 	a.cfg.Log.ProgressInterval = 100 * time.Millisecond
 	var log runLog
 	a.log = slog.New(slog.NewJSONHandler(io.MultiWriter(&log, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelInfo}))

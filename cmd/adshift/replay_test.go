@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/schemas"
-	"github.com/adshift/adshift/sources/kafka"
 )
 
 const taobaoFile = "../../../shared/data/taobao/UserBehavior_first815users.csv"
@@ -40,13 +39,7 @@ func lateEvents(t *testing.T, a *app) float64 {
 // 98.5% was), and replay says that it sorted.
 func TestReplayTaobaoInEventTime(t *testing.T) {
 	a := testApp(t)
-	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer broker.Close()
-	a.cfg.Kafka.Brokers = broker.Addrs()
-	a.cfg.Kafka.CreateTopics = false
+	onEmbeddedBroker(t, a)
 	stop := startRun(t, a, []string{"features"})
 	defer stop()
 
