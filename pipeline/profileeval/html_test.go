@@ -2,7 +2,6 @@ package profileeval
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,9 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/adshift/adshift/pipeline/features"
-	"github.com/adshift/adshift/schemas"
 )
 
 // htmlTables parses a page as XML (the page is well-formed) and returns, by table id (the id
@@ -74,16 +70,7 @@ func htmlTables(t *testing.T, page []byte) (map[string][][]string, map[string]in
 // The page holds every table of the text report, with every predictor and trigger, each
 // interval drawn, and nothing loaded from elsewhere.
 func TestWriteHTML(t *testing.T) {
-	events := read(t, "rees46", rees46)
-	r, err := Evaluate(context.Background(), features.DefaultConfig(), events, Options{
-		Confirm: 5, Resamples: 50, TrainShare: 0.7,
-		Train: func(train []schemas.Event) (Model, error) {
-			return Model{Ranker: repeater{}, Until: train[len(train)-1].Timestamp, Version: "repeater-1"}, nil
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := repeaterReport(t)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, "rees46", "night <1>.csv", r); err != nil {
 		t.Fatal(err)

@@ -26,7 +26,9 @@ func (repeater) Rank(recent []string, k int, exclude func(string) bool) []Scored
 	return out
 }
 
-func TestJSONShape(t *testing.T) {
+// repeaterReport is the report of REES46 split at 70%, the "model" repeating the last category.
+func repeaterReport(t *testing.T) Report {
+	t.Helper()
 	events := read(t, "rees46", rees46)
 	r, err := Evaluate(context.Background(), features.DefaultConfig(), events, Options{
 		Confirm: 5, Resamples: 50, TrainShare: 0.7,
@@ -37,6 +39,11 @@ func TestJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+func TestJSONShape(t *testing.T) {
+	r := repeaterReport(t)
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
