@@ -41,20 +41,12 @@ func (g *Guarded) Embed(ctx context.Context, texts []string) ([][]float32, error
 // BreakerState reports the breaker's state: "closed", "half-open" or "open".
 func (g *Guarded) BreakerState() string { return g.breaker.State() }
 
-// estimateTokens is a cautious token count of texts: one per 3 bytes of Latin text, one per
-// CJK (or other non-ASCII) character.
+// estimateTokens is a cautious token count of texts: modelchain.EstimateTokens of each, plus
+// one.
 func estimateTokens(texts []string) int {
 	n := 0
 	for _, s := range texts {
-		ascii := 0
-		for _, r := range s {
-			if r < 0x80 {
-				ascii++
-			} else {
-				n++
-			}
-		}
-		n += ascii/3 + 1
+		n += modelchain.EstimateTokens(s) + 1
 	}
 	return n
 }

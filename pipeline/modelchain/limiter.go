@@ -120,20 +120,22 @@ func (l *Limiter) Usage() (requests, tokens int) {
 	return l.requests, l.tokens
 }
 
-// estimateTokens is a cautious token count of a prompt: a token per 3 bytes of Latin text
-// (English averages 4) and one per CJK character.
+// estimateTokens is a cautious token count of a prompt: EstimateTokens of each message.
 func estimateTokens(p creative.Prompt) int {
-	n := 0
-	for _, s := range []string{p.System, p.User} {
-		ascii := 0
-		for _, r := range s {
-			if r < 0x80 {
-				ascii++
-			} else {
-				n++
-			}
+	return EstimateTokens(p.System) + EstimateTokens(p.User)
+}
+
+// EstimateTokens is a cautious token count of a text, for budgets settled before a model
+// answers: a token per 3 bytes of Latin text (English averages 4) and one per CJK (or other
+// non-ASCII) character.
+func EstimateTokens(s string) int {
+	n, ascii := 0, 0
+	for _, r := range s {
+		if r < 0x80 {
+			ascii++
+		} else {
+			n++
 		}
-		n += ascii / 3
 	}
-	return n
+	return n + ascii/3
 }
