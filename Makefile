@@ -22,8 +22,8 @@ test: deps clickhouse-up ## run unit and integration tests (starts ClickHouse; l
 demo: deps build clickhouse-up ## run the whole flow end to end on the embedded broker and print the report
 	@scripts/demo.sh
 
-bench: deps clickhouse-up ## run the benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
+bench: deps clickhouse-up ## run the benchmarks one package at a time; a table of every ratio and its target (var/bench/summary.json)
+	@scripts/bench.sh
 
 bench-compare: deps clickhouse-up ## benchmarks of BASE=<rev> and HEAD side by side, run in turn (ROUNDS=4)
 	@$(if $(BASE),,$(error make bench-compare needs BASE=<revision>, e.g. BASE=HEAD~3))scripts/bench-compare.sh $(BASE) HEAD $(or $(ROUNDS),4)
