@@ -37,10 +37,9 @@ func (m *countingModel) Complete(_ context.Context, p creative.Prompt) (modelcha
 }
 
 // BenchmarkModelCallsOnRealReplay replays the REES46 sample through the features stage, then
-// runs every shift through the creatives stage with a counting model, and reports the model
-// calls per 1,000 shifts: with neither coalescing nor cache (every shift its own batch), with
-// coalescing (the stage's consumer reads batches of up to 100 records per partition of 6), and
-// with coalescing and the cache.
+// runs every shift through the creatives stage with a counting model, in batches of up to 100
+// records per partition of 6 as the stage's consumer reads them, and reports the model calls per
+// 1,000 shifts without the cache and with it.
 func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 	cfg := config.Default()
 	var shifts [][]byte
@@ -98,14 +97,12 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 		}
 		return float64(model.calls.Load()) * 1000 / float64(len(shifts))
 	}
-	var none, coalesced, cached float64
+	var none, cached float64
 	for b.Loop() {
-		none = run(b, 1, modelchain.CacheConfig{})
-		coalesced = run(b, 100, modelchain.CacheConfig{})
+		none = run(b, 100, modelchain.CacheConfig{})
 		cached = run(b, 100, cfg.LLM.Chain.Cache)
 	}
 	b.ReportMetric(float64(len(shifts)), "shifts")
 	b.ReportMetric(none, "calls/1k-shifts-plain")
-	b.ReportMetric(coalesced, "calls/1k-shifts-coalesced")
-	b.ReportMetric(cached, "calls/1k-shifts-coalesced+cached")
+	b.ReportMetric(cached, "calls/1k-shifts-cached")
 }

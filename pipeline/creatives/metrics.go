@@ -12,7 +12,7 @@ import (
 // What became of a shift, as counted in adshift_creatives_shifts_total{result}.
 const (
 	resultAd            = "ad"             // published on ads.ready
-	resultCoalesced     = "coalesced"      // superseded by a newer shift of the user in the batch
+	resultRepeated      = "repeated"       // the same shift (shopper, profile version) again in the batch
 	resultNoProduct     = "no_product"     // nothing in the catalogue to advertise
 	resultGenerateError = "generate_error" // the generator wrote nothing
 	resultGuardRejected = "guard_rejected" // the creative broke a guard rule

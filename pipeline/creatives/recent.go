@@ -51,3 +51,8 @@ func (r *recent) add(user, product string) {
 		ent.products = append(ent.products[:0:0], ent.products[n-r.perUser:]...)
 	}
 }
+
+// last returns the newest products of products (oldest first) that the memory keeps per shopper.
+func (r *recent) last(products []string) []string {
+	return products[max(0, len(products)-r.perUser):]
+}

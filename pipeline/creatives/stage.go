@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -105,12 +106,14 @@ type shown struct {
 	info          schemas.GeneratorInfo
 }
 
-// Process publishes one ad for the newest shift of every shopper in the batch, and dead-letters
-// the shifts it cannot read, in a single Emit. Ads of older shifts of the same shopper would be
-// stale before delivery, so they are coalesced away. Shifts below the applied offset are not
-// read again: a retried batch re-emits exactly the records of the first attempt. The products
-// advertised are remembered only once the Emit succeeded, so a batch whose ads were never built
-// (ctx ended while writing them) picks the same products next time.
+// Process publishes an ad for every shift in the batch that can have one, and dead-letters the
+// shifts it cannot read, in a single Emit. Every choice depends on the shift and the shopper's
+// own earlier shifts alone, never on where a batch begins or ends, so a replay at any speed, or
+// after a crash, makes the same ads (a shift repeated within a batch, as a retried upstream
+// batch may produce, is made once). Shifts below the applied offset are not read again: a retried
+// batch re-emits exactly the records of the first attempt. The products advertised are
+// remembered only once the Emit succeeded, so a batch whose ads were never built (ctx ended while
+// writing them) picks the same products next time.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	return p.retry.Process(ctx, batch, func(fresh []pipeline.Record) (int, error) {
 		out, ads, err := p.build(ctx, fresh)
@@ -142,13 +145,15 @@ func (p *processor) send(ctx context.Context) error {
 }
 
 // build turns shifts into the records to emit: dead letters for the unreadable ones and an ad
-// for the newest shift of each shopper. It fails only when ctx is done (or an ad cannot be
-// encoded), and then applies nothing.
+// for each shift that gets one, in offset order. An ad skips the products of the shopper's ads
+// earlier in the batch as it skips those already acknowledged. It fails only when ctx is done (or
+// an ad cannot be encoded), and then applies nothing.
 func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipeline.Record, []shown, error) {
 	s := p.stage
 	var out []pipeline.Record
-	var shifts []schemas.Shift
-	at := make(map[string]int) // user -> index in shifts
+	var ads []shown
+	made := make(map[adKey]bool)        // (user, profile version) shifts read in this batch
+	batchShown := map[string][]string{} // user -> products advertised earlier in this batch
 	for _, rec := range batch {
 		sh, err := schemas.DecodeShift(rec.Value)
 		if err != nil {
@@ -158,20 +163,13 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 			s.log.Warn("dead-lettered a shift", "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "failure", f)
 			continue
 		}
-		if i, seen := at[sh.User]; seen {
-			s.metrics.shifts.WithLabelValues(resultCoalesced).Inc()
-			if !older(sh, shifts[i]) {
-				shifts[i] = sh
-			}
+		key := adKey{sh.User, sh.ProfileVersion}
+		if made[key] {
+			s.metrics.shifts.WithLabelValues(resultRepeated).Inc()
 			continue
 		}
-		at[sh.User] = len(shifts)
-		shifts = append(shifts, sh)
-	}
-
-	var ads []shown
-	for _, sh := range shifts {
-		ad, ok, err := p.adFor(ctx, sh)
+		made[key] = true
+		ad, ok, err := p.adFor(ctx, sh, p.recent.last(slices.Concat(p.recent.get(sh.User), batchShown[sh.User])))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -184,15 +182,22 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 		}
 		out = append(out, pipeline.Record{Topic: s.topics.Ads, Key: []byte(ad.User), Value: value, Timestamp: ad.CreatedAt})
 		ads = append(ads, shown{ad.User, ad.Product.ID, ad.Generator})
+		batchShown[ad.User] = append(batchShown[ad.User], ad.Product.ID)
 	}
 	return out, ads, nil
 }
 
-// adFor builds the ad for one shift. It reports false for a shift that gets no ad (nothing to
+// adKey is a shift's identity: its shopper and profile version.
+type adKey struct {
+	user    string
+	version uint64
+}
+
+// adFor builds the ad for one shift, skipping the products in recent. It reports false for a shift that gets no ad (nothing to
 // advertise, no copy, or copy the guard rejects) and fails only when ctx is done.
-func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bool, error) {
+func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string) (schemas.Ad, bool, error) {
 	s := p.stage
-	choice, err := s.ranker.Rank(&sh, p.recent.get(sh.User))
+	choice, err := s.rank(&sh, recent)
 	if err != nil {
 		s.metrics.shifts.WithLabelValues(resultNoProduct).Inc()
 		var e *catalog.NoProductError
@@ -228,6 +233,21 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift) (schemas.Ad, bo
 		return schemas.Ad{}, false, nil
 	}
 	return ad, true, nil
+}
+
+// rank picks the product for sh, skipping those in recent (oldest first). Variety is a
+// preference, not a rule: when every close product was advertised lately, the one advertised
+// longest ago may be shown again, so whether a shift gets an ad never depends on the stage's
+// memory, which a restart loses.
+func (s *Stage) rank(sh *schemas.Shift, recent []string) (catalog.Choice, error) {
+	for {
+		choice, err := s.ranker.Rank(sh, recent)
+		var e *catalog.NoProductError
+		if err == nil || len(recent) == 0 || !errors.As(err, &e) || e.Reason != catalog.ReasonAllRecentlyShown {
+			return choice, err
+		}
+		recent = recent[1:]
+	}
 }
 
 // Locale is the locale the stage writes a shift's copy in: the shopper's, else the configured one.
@@ -271,11 +291,3 @@ func (s *Stage) Compose(ctx context.Context, sh schemas.Shift, product schemas.P
 // Close implements pipeline.Processor; the partition's memory of recent ads is simply dropped, and
 // so are pending records: their batch was not committed and comes again to the next owner.
 func (p *processor) Close(context.Context) error { return nil }
-
-// older reports whether shift a precedes shift b of the same shopper.
-func older(a, b schemas.Shift) bool {
-	if a.ProfileVersion != b.ProfileVersion {
-		return a.ProfileVersion < b.ProfileVersion
-	}
-	return a.EventTime.Before(b.EventTime)
-}

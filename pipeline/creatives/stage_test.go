@@ -82,9 +82,20 @@ func newTestStageWith(t *testing.T, gen creative.Generator, chooser strategy.Cho
 	return s, p
 }
 
+// ads returns the ads among recs by shopper, the last one of each.
 func ads(t *testing.T, recs []pipeline.Record) map[string]schemas.Ad {
 	t.Helper()
 	out := map[string]schemas.Ad{}
+	for _, ad := range adList(t, recs) {
+		out[ad.User] = ad
+	}
+	return out
+}
+
+// adList returns the ads among recs in order.
+func adList(t *testing.T, recs []pipeline.Record) []schemas.Ad {
+	t.Helper()
+	var out []schemas.Ad
 	for _, r := range recs {
 		if r.Topic != "ads.ready" {
 			continue
@@ -96,10 +107,7 @@ func ads(t *testing.T, recs []pipeline.Record) map[string]schemas.Ad {
 		if string(r.Key) != ad.User {
 			t.Errorf("ad for %s keyed %q", ad.User, r.Key)
 		}
-		if _, dup := out[ad.User]; dup {
-			t.Errorf("two ads for %s in one batch", ad.User)
-		}
-		out[ad.User] = ad
+		out = append(out, ad)
 	}
 	return out
 }
@@ -130,6 +138,7 @@ func TestStageProcess(t *testing.T) {
 		shiftRecord(t, 14, "u1", 2, "appliances.kitchen.kettle", "bosch", ""),
 		rawRecord(15, `{"profile_version": 2, "event_time": "2019-10-01T00:00:00Z"}`),
 		shiftRecord(t, 16, "u3", 1, "garden.tools", "", ""),
+		shiftRecord(t, 17, "u1", 3, "electronics.audio.headphone", "sony", ""), // offset 12 again
 	}
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
@@ -137,16 +146,18 @@ func TestStageProcess(t *testing.T) {
 	if len(out.Acked) != 1 {
 		t.Fatalf("%d Emit calls, want one per batch", len(out.Acked))
 	}
+	// Every shift with a product gets its ad, in offset order, whatever else is in the batch;
+	// u1's second headphone ad skips the headphone its first one showed. The repeat of offset
+	// 12 is made once.
+	var made []string
+	for _, ad := range adList(t, out.Acked[0]) {
+		made = append(made, fmt.Sprintf("%s/%d/%s", ad.User, ad.ProfileVersion, ad.Product.ID))
+	}
+	if got, want := fmt.Sprint(made), "[u1/1/h1 u2/1/s1 u1/3/h3 u1/2/k1]"; got != want {
+		t.Errorf("ads %s, want %s", got, want)
+	}
 	got := ads(t, out.Acked[0])
-	if len(got) != 2 {
-		t.Fatalf("ads for %d users, want u1 and u2: %v", len(got), got)
-	}
-
-	// u1's newest shift (version 3) wins over the two it coalesced, whatever their order.
-	u1 := got["u1"]
-	if u1.ProfileVersion != 3 || u1.Product.ID != "h1" {
-		t.Errorf("u1: version %d product %s, want version 3's Sony headphone h1", u1.ProfileVersion, u1.Product.ID)
-	}
+	u1 := adList(t, out.Acked[0])[2]
 	if want := t0.Add(3 * time.Minute); !u1.CreatedAt.Equal(want) || !u1.ExpiresAt.Equal(want.Add(24*time.Hour)) {
 		t.Errorf("u1: created %s expires %s, want the shift's event time and a day later", u1.CreatedAt, u1.ExpiresAt)
 	}
@@ -179,7 +190,7 @@ func TestStageProcess(t *testing.T) {
 		t.Errorf("dead letters %v", kinds)
 	}
 
-	for result, want := range map[string]float64{resultAd: 2, resultCoalesced: 2, resultNoProduct: 1, resultDeadLettered: 2, resultGuardRejected: 0} {
+	for result, want := range map[string]float64{resultAd: 4, resultRepeated: 1, resultNoProduct: 1, resultDeadLettered: 2, resultGuardRejected: 0} {
 		if got := count(s, result); got != want {
 			t.Errorf("%s = %v, want %v", result, got, want)
 		}
@@ -309,14 +320,14 @@ func TestStageRetryEmitsTheFirstAttemptAgain(t *testing.T) {
 	if len(got) != 2 || got["u1"].ProfileVersion != 2 {
 		t.Fatalf("published %v, want u2's ad and u1's for version 2", got)
 	}
-	if chooser.calls != 2 || gen.calls != 2 {
+	if chooser.calls != 3 || gen.calls != 3 {
 		t.Errorf("chooser called %d times, generator %d, want once per ad", chooser.calls, gen.calls)
 	}
-	if count(s, resultAd) != 2 || count(s, resultDeadLettered) != 1 || count(s, resultCoalesced) != 1 {
-		t.Errorf("ad %v dead_lettered %v coalesced %v, want each shift counted once", count(s, resultAd), count(s, resultDeadLettered), count(s, resultCoalesced))
+	if count(s, resultAd) != 3 || count(s, resultDeadLettered) != 1 {
+		t.Errorf("ad %v dead_lettered %v, want each shift counted once", count(s, resultAd), count(s, resultDeadLettered))
 	}
-	if n := value(s.metrics.ads.WithLabelValues(schemas.GeneratorTemplate, schemas.VerdictPass, "")); n != 2 {
-		t.Errorf("ads_total = %v, want the 2 published", n)
+	if n := value(s.metrics.ads.WithLabelValues(schemas.GeneratorTemplate, schemas.VerdictPass, "")); n != 3 {
+		t.Errorf("ads_total = %v, want the 3 published", n)
 	}
 
 	// Once acknowledged, nothing is pending: the next batch emits only its own ad, and a product
@@ -453,4 +464,60 @@ func mustAssigner(t *testing.T, cfg strategy.Config) *strategy.Assigner {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestStageAdsDoNotDependOnBatches gives the same shifts to the stage in batches of 1, 2, 5 and
+// all at once, as a paced replay, a busy consumer and a max-speed replay would: the ads are the
+// same bytes every time. A partition reopened half way (a crash or rebalance: the memory of
+// recent products is gone) makes the same ad ids.
+func TestStageAdsDoNotDependOnBatches(t *testing.T) {
+	cats := []struct{ category, brand string }{
+		{"electronics.audio.headphone", "sony"}, {"electronics.audio.speaker", "jbl"},
+		{"appliances.kitchen.kettle", "bosch"}, {"electronics.audio.headphone", "jbl"},
+	}
+	var shifts []pipeline.Record
+	for i := range 48 {
+		c := cats[(i/3+i)%len(cats)]
+		shifts = append(shifts, shiftRecord(t, int64(i), fmt.Sprintf("u%d", i%5), uint64(1+i/5), c.category, c.brand, ""))
+	}
+	run := func(size, reopenAt int) []schemas.Ad {
+		out := &pipelinetest.Emitter{}
+		s, p := newTestStage(t, nil, out)
+		for i := 0; i < len(shifts); i += size {
+			if reopenAt > 0 && i >= reopenAt && i-size < reopenAt {
+				p, _ = s.Open(context.Background(), "adshift.shifts", 2)
+			}
+			if err := p.Process(context.Background(), shifts[i:min(i+size, len(shifts))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var all []schemas.Ad
+		for _, recs := range out.Acked {
+			all = append(all, adList(t, recs)...)
+		}
+		return all
+	}
+	summary := func(ads []schemas.Ad, withProduct bool) string {
+		var parts []string
+		for _, ad := range ads {
+			part := ad.AdID
+			if withProduct {
+				part += "/" + ad.Product.ID + "/" + ad.Creative.Headline
+			}
+			parts = append(parts, part)
+		}
+		return fmt.Sprint(parts)
+	}
+	one := run(1, 0)
+	if len(one) < 30 {
+		t.Fatalf("%d ads of %d shifts", len(one), len(shifts))
+	}
+	for _, size := range []int{2, 5, len(shifts)} {
+		if got, want := summary(run(size, 0), true), summary(one, true); got != want {
+			t.Errorf("batches of %d made other ads:\n%s\nwant\n%s", size, got, want)
+		}
+	}
+	if got, want := summary(run(5, 25), false), summary(one, false); got != want {
+		t.Errorf("a partition reopened half way made other ad ids:\n%s\nwant\n%s", got, want)
+	}
 }
