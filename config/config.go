@@ -38,6 +38,15 @@ type Kafka struct {
 	EmbeddedAddr string   `mapstructure:"embedded_addr"`
 	CreateTopics bool     `mapstructure:"create_topics"`
 	ClientID     string   `mapstructure:"client_id"`
+	// SessionTimeout is how long a stage's consumer group waits for a silent member (a crashed
+	// instance) before giving its partitions to the others; HeartbeatInterval how often a member
+	// says it is alive, and so how soon the others hear of a rebalance.
+	SessionTimeout    time.Duration `mapstructure:"session_timeout"`
+	HeartbeatInterval time.Duration `mapstructure:"heartbeat_interval"`
+	// InstanceID, when set, makes each stage's member static (KIP-345: the id + "-" + stage):
+	// an instance restarted within the session timeout gets its partitions back with no
+	// rebalance. Each instance needs its own id. The embedded broker does not implement it.
+	InstanceID string `mapstructure:"instance_id"`
 }
 
 // Embedded reports whether adshift runs its own in-process broker.
@@ -108,7 +117,8 @@ type Shutdown struct {
 // a local ClickHouse, the template generator.
 func Default() Config {
 	c := Config{
-		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift"},
+		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift",
+			SessionTimeout: 10 * time.Second, HeartbeatInterval: time.Second},
 		Topics: Topics{
 			Clickstream: Topic{Name: "clickstream", Partitions: 6},
 			DLQ:         Topic{Name: "clickstream.dlq", Partitions: 6},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"time"
 
 	"github.com/adshift/adshift/pipeline/creative"
 )
@@ -79,6 +80,14 @@ func (k Kafka) validate() error {
 	}
 	if k.Embedded() {
 		errs = append(errs, hostPort("kafka.embedded_addr", k.EmbeddedAddr))
+	}
+	// Kafka brokers accept session timeouts of 6s to 30 min by default
+	// (group.min/max.session.timeout.ms); a member heartbeats several times per session.
+	if k.SessionTimeout < 6*time.Second || k.SessionTimeout > 30*time.Minute {
+		errs = append(errs, fmt.Errorf("kafka.session_timeout: %v is out of range: allowed 6s..30m, what brokers accept by default", k.SessionTimeout))
+	}
+	if k.HeartbeatInterval <= 0 || k.HeartbeatInterval > k.SessionTimeout/3 {
+		errs = append(errs, fmt.Errorf("kafka.heartbeat_interval: %v must be above 0 and at most a third of kafka.session_timeout (%v)", k.HeartbeatInterval, k.SessionTimeout))
 	}
 	return errors.Join(errs...)
 }

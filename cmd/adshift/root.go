@@ -43,6 +43,7 @@ func newRoot() *cobra.Command {
 
 	root.AddCommand(
 		newRunCmd(a),
+		newBrokerCmd(a),
 		newReplayCmd(a),
 		newSimulateCmd(a),
 		newProfileEvalCmd(a),

@@ -79,11 +79,23 @@ func (a *app) clickhouse(ctx context.Context) (*clickhouse.Client, error) {
 // group returns the consumer-group configuration of one stage.
 func (a *app) group(brokers []string, stage string) kafka.GroupConfig {
 	return kafka.GroupConfig{
-		Brokers:         brokers,
-		Group:           "adshift-" + stage,
-		ClientID:        a.cfg.Kafka.ClientID + "-" + stage,
-		ShutdownTimeout: a.cfg.Shutdown.Timeout,
+		Brokers:           brokers,
+		Group:             "adshift-" + stage,
+		ClientID:          a.cfg.Kafka.ClientID + "-" + stage,
+		ShutdownTimeout:   a.cfg.Shutdown.Timeout,
+		SessionTimeout:    a.cfg.Kafka.SessionTimeout,
+		HeartbeatInterval: a.cfg.Kafka.HeartbeatInterval,
+		InstanceID:        instanceID(a.cfg.Kafka.InstanceID, stage),
 	}
+}
+
+// instanceID is a stage's static group member id: the configured instance id with the stage
+// appended, or none.
+func instanceID(id, stage string) string {
+	if id == "" {
+		return ""
+	}
+	return id + "-" + stage
 }
 
 // writePage writes an HTML page (report, profile-eval) with write to a temporary file beside path and renames it over path,

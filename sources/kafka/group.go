@@ -34,6 +34,9 @@ type GroupConfig struct {
 	// HeartbeatInterval is how often the member tells the group it is alive, and so how soon it
 	// notices a rebalance (default 3s).
 	HeartbeatInterval time.Duration
+	// InstanceID, when set, makes the member static (KIP-345): a restart within the session
+	// timeout keeps its partitions with no rebalance. Unique per member.
+	InstanceID string
 	// RebalanceTimeout bounds how long a rebalance waits for members to finish the batch in hand
 	// and commit (default 60s).
 	RebalanceTimeout time.Duration
@@ -226,6 +229,9 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 	}
 	if g.cfg.Dialer != nil {
 		opts = append(opts, kgo.Dialer(g.cfg.Dialer))
+	}
+	if g.cfg.InstanceID != "" {
+		opts = append(opts, kgo.InstanceID(g.cfg.InstanceID))
 	}
 	if g.reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/adshift/adshift/schemas"
+)
+
+// process is an adshift process the test started: the test binary run as adshift.
+type process struct {
+	cmd      *exec.Cmd
+	httpAddr string
+	out      *bytes.Buffer
+	done     chan struct{}
+}
+
+// startAdshift starts `adshift args…` as its own process with the variables in env; it is
+// killed when the test ends.
+func startAdshift(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &process{httpAddr: freeAddr(t), out: &bytes.Buffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(exe, args...)
+	p.cmd.Env = append(append(os.Environ(), beAdshift+"=1", "ADSHIFT_HTTP_ADDR="+p.httpAddr), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.kill() })
+	return p
+}
+
+// kill ends the process with SIGKILL, as a crash would, and waits for it.
+func (p *process) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// processed reads the process's records_processed_total for group from its /metrics (0 while it
+// does not answer).
+func (p *process) processed(group string) float64 {
+	resp, err := http.Get("http://" + p.httpAddr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return 0
+	}
+	sum := 0.0
+	for _, m := range mfs["adshift_group_records_processed_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "group" && l.GetValue() == group {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
+// startBrokerProcess runs `adshift broker` and returns its address once it says it listens.
+func startBrokerProcess(t *testing.T) string {
+	t.Helper()
+	addr := freeAddr(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "broker")
+	cmd.Env = append(os.Environ(), beAdshift+"=1", "ADSHIFT_KAFKA_EMBEDDED_ADDR="+addr, "ADSHIFT_LOG_LEVEL=warn")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.Contains(line, "embedded Kafka broker on "+addr) {
+		t.Fatalf("adshift broker said %q (%v), want it listening on %s", line, err, addr)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return addr
+}
+
+// The features and creatives stages run as a process of their own against `adshift broker`, and
+// are killed with SIGKILL three times while the REES46 sample is replayed, each time restarted a
+// second later. Nothing is lost and nothing differs: the ads on ads.ready are exactly those of a
+// clean run. The time from each kill to the stages processing again is logged.
+func TestKilledStagesLoseNothing(t *testing.T) {
+	want := adIDsOfReplay(t, "max", false)
+
+	addr := startBrokerProcess(t)
+	env := []string{"ADSHIFT_KAFKA_BROKERS=" + addr, "ADSHIFT_CATALOG_PATH=../../data/sample/rees46-sample.csv", "ADSHIFT_LOG_LEVEL=info"}
+	stages := []string{"run", "--stages=features,creatives"}
+	proc := startAdshift(t, env, stages...)
+
+	a := testApp(t)
+	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = []string{addr}, false
+	replayed := make(chan error, 1)
+	var out, errOut bytes.Buffer
+	go func() {
+		replayed <- a.replay(t.Context(), "rees46", rees46File, mustSpeed(t, "200x"), &out, &errOut)
+	}()
+	adm := adminClient(t, addr)
+	// The replay takes about 51s; the kills come 8, 22 and 39s into it, mid-stream.
+	started := time.Now()
+	for kill, at := range []time.Duration{8 * time.Second, 22 * time.Second, 39 * time.Second} {
+		time.Sleep(time.Until(started.Add(at)))
+		proc.kill()
+		killed := time.Now()
+		time.Sleep(time.Second)
+		proc = startAdshift(t, env, stages...)
+		if !eventually(90*time.Second, func() bool { return proc.processed("adshift-features") > 0 }) {
+			t.Fatalf("kill %d: the restarted features stage processed nothing in 90s; lag: %s\n%s", kill+1,
+				lagOf(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name), proc.out.String())
+		}
+		t.Logf("kill %d, %.0fs into the replay: the features stage processing again %.1fs after the kill",
+			kill+1, at.Seconds(), time.Since(killed).Seconds())
+	}
+	if err := <-replayed; err != nil {
+		t.Fatalf("replay: %v\n%s", err, errOut.String())
+	}
+	waitForNoLag(t, addr, "adshift-features", a.cfg.Topics.Clickstream.Name)
+	waitForNoLag(t, addr, "adshift-creatives", a.cfg.Topics.Shifts.Name)
+
+	seen := map[string]bool{}
+	records := readAll(t, []string{addr}, a.cfg.Topics.Ads.Name)
+	for _, r := range records {
+		ad, err := schemas.DecodeAd(r.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[ad.AdID] = true
+	}
+	got := make([]string, 0, len(seen))
+	for id := range seen {
+		got = append(got, id)
+	}
+	slices.Sort(got)
+	t.Logf("%d ad records, %d distinct ads; a clean run made %d", len(records), len(got), len(want))
+	if !slices.Equal(got, want) {
+		t.Errorf("after three kills: %d ads missing, %d not made by a clean run", len(minus(want, got)), len(minus(got, want)))
+	}
+}
+
+// eventually reports whether cond held within timeout, polling it.
+func eventually(timeout time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return false
+}
+
+// lagOf describes group's lag on topic partition by partition, with each partition's owner.
+func lagOf(t *testing.T, adm *kadm.Client, group, topic string) string {
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	lags, err := adm.Lag(ctx, group)
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	for _, l := range lags[group].Lag[topic] {
+		owner := "none"
+		if l.Member != nil {
+			owner = l.Member.ClientID + "/" + l.Member.MemberID
+		}
+		parts = append(parts, fmt.Sprintf("partition %d lags %d (owner %s)", l.Partition, l.Lag, owner))
+	}
+	slices.Sort(parts)
+	return fmt.Sprintf("state %s: %s", lags[group].State, strings.Join(parts, "; "))
+}
+
+// adminClient returns an admin client of the broker at addr, closed when the test ends.
+func adminClient(t *testing.T, addr string) *kadm.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return kadm.NewClient(cl)
+}
+
+// waitForNoLag waits until group has committed the end of every partition of topic, and says
+// which partitions lag when it does not.
+func waitForNoLag(t *testing.T, addr, group, topic string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	var last string
+	deadline := time.Now().Add(120 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		lags, err := adm.Lag(ctx, group)
+		cancel()
+		if err == nil {
+			var behind []string
+			total := int64(0)
+			for _, l := range lags[group].Lag[topic] {
+				if l.Lag != 0 {
+					owner := "none"
+					if l.Member != nil {
+						owner = l.Member.ClientID
+					}
+					behind = append(behind, fmt.Sprintf("partition %d lags %d (owner %s)", l.Partition, l.Lag, owner))
+					total += l.Lag
+				}
+			}
+			if len(lags[group].Lag[topic]) > 0 && total == 0 {
+				return
+			}
+			last = strings.Join(behind, " ")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("%s still lags on %s after 120s: %s", group, topic, last)
+}
