@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -22,6 +23,10 @@ const minName = 12
 
 // ErrNoCopy means no structure of the copy book fits the product within the Guard's rules.
 var ErrNoCopy = errors.New("no template copy passes the guard")
+
+// ErrNoPrice means the product has no real price (zero or less, as Taobao's records have):
+// every ad states its price, so no ad is written for it.
+var ErrNoPrice = errors.New("product has no price")
 
 // Template writes grounded copy with no model: a hand-written copy book per arm and locale,
 // filled only with facts from the product record. Of an arm's structures it uses the one chosen
@@ -48,7 +53,12 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	if !ok {
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
 	}
-	p := req.Product
+	if req.Product.Price <= 0 || math.IsNaN(req.Product.Price) {
+		return schemas.Creative{}, info, fmt.Errorf("template for product %s: %w (%v)", req.Product.ID, ErrNoPrice, req.Product.Price)
+	}
+	// The copy is written from the record with every instruction to a model taken out, so the
+	// template never copies one; the guard still judges it against the record as it came.
+	p := SanitizeProduct(req.Product)
 	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
 	for _, name := range t.names(p, locale) {
 		for _, leaf := range leaves(p, locale) {
@@ -71,7 +81,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 				if c.Headline == "" || c.Body == "" || c.CTA == "" {
 					continue
 				}
-				if len(t.guard.Check(c, p)) == 0 {
+				if len(t.guard.CheckFor(c, req.Product, req.Shift.User)) == 0 {
 					return c, info, nil
 				}
 			}

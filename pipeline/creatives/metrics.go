@@ -15,6 +15,7 @@ const (
 	resultCoalesced     = "coalesced"      // superseded by a newer shift of the user in the batch
 	resultNoProduct     = "no_product"     // nothing in the catalogue to advertise
 	resultGenerateError = "generate_error" // the generator wrote nothing
+	resultNoPrice       = "no_price"       // the product has no real price, so no ad states one
 	resultGuardRejected = "guard_rejected" // the creative broke a guard rule
 	resultDeadLettered  = "dead_lettered"  // undecodable, sent to the DLQ
 )
