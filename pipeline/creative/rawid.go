@@ -18,7 +18,7 @@ var rawID = regexp.MustCompile(`(?i)\b[a-z][a-z0-9]*\s?[:#_/]\s?\d{4,}\b|\b(?:sk
 // folded copy. Prices are not ids: a digit run that is a price the record grounds is left to the
 // price rule.
 func rawIDViolations(field, text string, p schemas.Product) []Violation {
-	if digitCount(text) < 3 {
+	if longestDigitRun(text) < 4 {
 		return nil
 	}
 	if id := strings.TrimSpace(p.ID); len(id) >= 4 && strings.ContainsFunc(id, unicode.IsDigit) && strings.Contains(text, id) {
@@ -48,4 +48,17 @@ func isPriceDigits(m string, p schemas.Product) bool {
 		}
 	}
 	return false
+}
+
+func longestDigitRun(s string) int {
+	best, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
 }
