@@ -26,7 +26,7 @@ var instruction = gate(`(?i)`+
 
 // segmentBreak ends a piece of a catalogue field that is judged on its own: a sentence, a line,
 // or a part set off by a bar, a bracket or a semicolon.
-var segmentBreak = regexp.MustCompile(`[.!?;|\n\r\[\]{}<>()。！？；【】（）]+\s*`)
+var segmentBreak = regexp.MustCompile(`[.!?;|\n\r\[\]{}<>()。！？；【】（）,，、]+\s*`)
 
 // SanitizeProduct is the catalogue record with every instruction to a model taken out of its
 // title, brand and category, as both generators (the template and the prompt) see it: what is
@@ -70,12 +70,18 @@ func sanitizeField(s string) (string, []string) {
 		if strings.TrimSpace(seg) == "" {
 			continue
 		}
-		if folded := foldCopy(seg); instruction.find(folded, strings.ToLower(folded)) != "" {
-			removed = append(removed, folded)
+		folded := foldCopy(seg)
+		if instruction.find(folded, strings.ToLower(folded)) == "" {
+			kept = append(kept, seg)
 			continue
 		}
-		kept = append(kept, seg)
+		removed = append(removed, folded)
+		// An instruction run on from the product's words without a break (common in Chinese
+		// titles) leaves those words.
+		if loc := instruction.re.FindStringIndex(seg); loc != nil && loc[0] > 0 {
+			kept = append(kept, seg[:loc[0]])
+		}
 	}
 	out := strings.TrimSpace(strings.Join(kept, ""))
-	return strings.TrimRight(out, " -–—:：,，|;；"), removed
+	return strings.TrimRight(out, " -–—:：,，、|;；.!?。！？([{<（【"), removed
 }
