@@ -40,7 +40,7 @@ var corpusBrands = []string{"Samsung", "Huawei", "Anker", "Logitech", "Hanes", "
 // kindRules are the rules that catch an answer of each kind for the right reason; spelling
 // tricks hide words from any of them.
 var kindRules = map[string][]string{
-	"spelling": {RuleSchema, RuleClaim, RulePrice, RuleCaps, RuleBrand},
+	"spelling": {RuleSchema, RuleClaim, RulePrice, RuleCaps, RuleBrand, RuleRepeat},
 	"claim_en": {RuleClaim},
 	"claim_zh": {RuleClaim},
 	"price":    {RulePrice},
