@@ -141,15 +141,15 @@ func TestGuardCorpus(t *testing.T) {
 	names := slices.Sorted(maps.Keys(kinds))
 	for _, name := range names {
 		k := kinds[name]
-		t.Logf("%-9s recall %3d/%-3d %5.1f%%  blocked %3d   false positives %2d/%-3d %4.1f%%",
-			name, k.caught, k.total, 100*k.recall(), k.blocked, k.wrong, k.passes, 100*k.fp())
+		t.Logf("%-9s recall %3d/%-3d %6s  blocked %3d   false positives %2d/%-3d %5s",
+			name, k.caught, k.total, corpusPercent(k.caught, k.total), k.blocked, k.wrong, k.passes, corpusPercent(k.wrong, k.passes))
 		all = corpusTally{all.total + k.total, all.caught + k.caught, all.blocked + k.blocked, all.passes + k.passes, all.wrong + k.wrong}
 		if k.total > 0 && k.recall() < 0.95 {
 			t.Errorf("%s: recall %.3f, below 0.95", name, k.recall())
 		}
 	}
-	t.Logf("%-9s recall %3d/%-3d %5.1f%%  blocked %3d   false positives %2d/%-3d %4.1f%%",
-		"all", all.caught, all.total, 100*all.recall(), all.blocked, all.wrong, all.passes, 100*all.fp())
+	t.Logf("%-9s recall %3d/%-3d %6s  blocked %3d   false positives %2d/%-3d %5s",
+		"all", all.caught, all.total, corpusPercent(all.caught, all.total), all.blocked, all.wrong, all.passes, corpusPercent(all.wrong, all.passes))
 	for _, m := range misses {
 		t.Logf("missed: %s", m)
 	}
@@ -159,6 +159,14 @@ func TestGuardCorpus(t *testing.T) {
 	if all.recall() < 0.95 || all.fp() > 0.02 {
 		t.Errorf("recall %.3f (want at least 0.95), false positives %.3f (want at most 0.02)", all.recall(), all.fp())
 	}
+}
+
+// corpusPercent is n of total as a percentage, "n/a" of none.
+func corpusPercent(n, total int) string {
+	if total == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total))
 }
 
 func violationStrings(vs []Violation) []string {
