@@ -32,12 +32,13 @@ var (
 	// from words by their first character: a common surname, 小, 老 or 阿.
 	chineseName = gate(`(?:亲爱的|尊敬的|你好|您好|嗨|哈喽)[，,]?\s?(`+surname+`\p{Han}{0,2})|(`+surname+`\p{Han}?)(?:先生|女士|小姐)`, "亲爱的", "尊敬的", "你好", "您好", "嗨", "哈喽", "先生", "女士", "小姐")
 	// streetAddress is a number and a capitalised street name and its kind, a unit or a
-	// post-office box, a US ZIP or UK postcode (gated on their lower-case words).
+	// post-office box (gated on their lower-case words); postcode a city, state and US ZIP or a UK
+	// postcode.
 	streetAddress = gate(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
 		`(?i:\b(?:apt|apartment|suite|unit|flat)\.?\s?#?\d+[a-z]?\b|\bp\.?\s?o\.?\s?box\s?\d+)`,
 		" st", " rd", "ave", " ln", "blvd", " dr", " way", " ct", " pl", "terrace", "parkway", " sq", "close", "crescent",
 		"apt", "apartment", "suite", "unit", "flat", "box", "street", "road", "lane", "drive", "court", "place", "square")
-	postcode = regexp.MustCompile(`\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
+	postcode = regexp.MustCompile(`\b[A-Z][a-z]+,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
 	// chineseAddress is a Chinese road and number, a building, unit or room, an estate, or a
 	// province and city or a city and district.
 	chineseAddress = regexp.MustCompile(`\p{Han}{1,10}(?:路|街|大道|道|巷|弄|胡同|村)[\d一二三四五六七八九十百零〇]+号|[\d一二三四五六七八九十]+(?:号楼|栋|单元|号院)|\d+室|\p{Han}{2,6}(?:小区|公寓|花园|大厦)\d|\p{Han}{2,}(?:省|自治区)\p{Han}{2,}市|\p{Han}{2,3}市\p{Han}{2,4}(?:区|县)`)

@@ -26,7 +26,7 @@ func rawIDViolations(field, text string, p schemas.Product) []Violation {
 	}
 	for _, m := range rawID.FindAllString(text, -1) {
 		m = strings.Trim(m, " ()（）,，:：.。")
-		if isPriceDigits(m, p) {
+		if isPriceDigits(m, p) || modelCode(m, text, p) {
 			continue
 		}
 		return []Violation{{RuleRawID, field, fmt.Sprintf("raw id %q", m)}}
@@ -61,4 +61,20 @@ func longestDigitRun(s string) int {
 		}
 	}
 	return best
+}
+
+// modelCode reports whether a digit run in text is part of a code the product's title gives with
+// letters ("R130016", a refill's model number), written in text as the title writes it: a fact
+// of the product, not the shop's id. The record's own id and its category ids are never model
+// codes.
+func modelCode(m, text string, p schemas.Product) bool {
+	if m == p.ID || strings.Contains(p.Category, m) {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(p.Title, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if strings.Contains(w, m) && strings.ContainsFunc(w, unicode.IsLetter) && strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
