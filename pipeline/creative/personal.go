@@ -22,8 +22,8 @@ var (
 	// handle is a messaging or social account: a platform and an id, or a solicitation to add one.
 	handle = gate(`(?i)\b(?:wechat|weixin|wx|whatsapp|telegram|tg|qq|line|kakao|skype|signal|snapchat|instagram|insta|ig|tiktok|twitter|discord|viber)\b\s?(?:id|number|no\.?|#|account|handle)?\s?[:：]\s?@?[\w.-]{3,}|`+
 		`\b(?:wechat|weixin|whatsapp|telegram|qq|line|kakao|skype|signal|snapchat|instagram|tiktok|discord|viber)\b\s?(?:id|number|account|handle)?\s@?[a-z]*[\d_][\w.-]{2,}|`+
-		`(?:微信号?|加微信?|威信|薇信|v信|vx|扣扣|qq号?|qq群|抖音号|小红书号)\s?[:：]?\s?[a-z0-9_-]{4,}|加我?(?:微信|qq|好友)|私信我|`+
-		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, "@", "wechat", "weixin", "wx", "whatsapp", "telegram", "tg", "qq", "line", "kakao", "skype", "signal", "snapchat", "instagram", "insta", "ig", "tiktok", "twitter", "discord", "viber", "微信", "加微", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
+		`(?:微信号?|加微信?|加v|威信|薇信|v信|vx|扣扣|qq号?|qq群|抖音号|小红书号)\s?[:：]?\s?[a-z0-9_-]{4,}|加我?(?:微信|qq|好友)|私信我|`+
+		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, "@", "wechat", "weixin", "wx", "whatsapp", "telegram", "tg", "qq", "line", "kakao", "skype", "signal", "snapchat", "instagram", "insta", "ig", "tiktok", "twitter", "discord", "viber", "微信", "加微", "加v", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
 	// greeting is a name after a greeting: "Hi John", "Dear Mary"; nameFirst a name opening the
 	// copy and spoken to: "John, your tea is here".
 	greeting  = gate(`(?i:\b(?:hi|hello|hey|dear|welcome back|welcome|thanks|thank you|congrats|congratulations|good (?:morning|afternoon|evening)|happy birthday|yo)\b)[,!]?\s+([A-Z][\p{Ll}]+)`, "hi", "hello", "hey", "dear", "welcome", "thank", "congrat", "good ", "birthday", "yo")
