@@ -134,7 +134,7 @@ func Default() Config {
 		Archive:    Archive{Stage: archive.DefaultConfig(), Files: parquet.DefaultConfig()},
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
 		LLM: LLM{
-			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, Timeout: 20 * time.Second, JSONMode: true,
+			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, MaxAnswerBytes: 64 << 10, Timeout: 20 * time.Second, JSONMode: true,
 				EmbeddingBatch: 64},
 			Chain: modelchain.Config{Retries: 2, RetryBackoff: 500 * time.Millisecond, RetryMaxBackoff: 10 * time.Second,
 				Concurrency: 8, RequestsPerMin: 600, TokensPerMin: 400_000,

@@ -81,13 +81,14 @@ func newCreativeCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "creative", Short: "Inspect how ads are written"}
 	var o previewOptions
 	preview := &cobra.Command{
-		Use:   "preview (--profile FILE | --format F --file DATA --user U) [--product ID] [--arm A] [--locale L]",
+		Use:   "preview (--profile FILE | --format F --file DATA --user U) [--product ID] [--arm A] [--locale L] [--json]",
 		Short: "Write one ad and print the prompt, the model's raw answer, the guard's verdict and the creative",
 		Long: `Preview writes the ad adshift would write for one shopper, with the configured generator
 (the llm section; the template with no provider). The shopper is a JSON profile file (a shift
 summary: categories, brands, price_band, intent_stage, locale), or a user of a dataset replayed
 through the features stage here, in memory. The product is the one the stage would pick, or
---product. It prints every prompt sent, every raw answer, the guard's verdict and the creative.`,
+--product. It prints every prompt sent, every raw answer, the guard's verdict and the creative;
+with --json, one JSON object holding all of them, for scripts that review copy.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.preview(cmd.Context(), o, cmd.OutOrStdout())
 		},
@@ -100,12 +101,42 @@ through the features stage here, in memory. The product is the one the stage wou
 	f.StringVar(&o.product, "product", "", "product id (default: the stage's pick)")
 	f.StringVar(&o.arm, "arm", strategy.ArmValue, "arm: "+strings.Join(strategy.Styles(), ", "))
 	f.StringVar(&o.locale, "locale", "", "locale: en, zh-CN (default: the profile's, else creatives.locale)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object: the shopper, the product, every prompt and raw answer, the verdict, the violations and the published creative")
 	cmd.AddCommand(preview)
 	return cmd
 }
 
 type previewOptions struct {
 	profile, format, file, user, product, arm, locale string
+	json                                              bool
+}
+
+// previewReport is what `creative preview --json` prints, for scripts that review copy.
+type previewReport struct {
+	Shopper    schemas.Summary       `json:"shopper"`
+	Segment    string                `json:"segment"`
+	Product    schemas.Product       `json:"product"`
+	Arm        string                `json:"arm"`
+	Locale     string                `json:"locale"`
+	Attempts   []previewAttempt      `json:"attempts"`   // every request to the model, in order; none for the template
+	Verdict    string                `json:"verdict"`    // pass, regenerated, fallback, or rejected by the final guard
+	Fallback   string                `json:"fallback"`   // why the template wrote the ad, when it did
+	Violations []string              `json:"violations"` // every rule broken on the way and at the end
+	Published  *schemas.Creative     `json:"published"`  // the creative shoppers would see; null when rejected
+	Generator  schemas.GeneratorInfo `json:"generator"`
+}
+
+// previewAttempt is one request to the model: the prompt and the raw answer or the failure.
+type previewAttempt struct {
+	PromptVersion    string `json:"prompt_version"`
+	System           string `json:"system"`
+	User             string `json:"user"`
+	Answer           string `json:"answer"`
+	Error            string `json:"error,omitempty"`
+	Requests         int    `json:"requests"`
+	PromptTokens     int    `json:"prompt_tokens"`
+	CompletionTokens int    `json:"completion_tokens"`
+	LatencyMS        int64  `json:"latency_ms"`
 }
 
 // preview writes the ad the creatives stage would publish for one shopper, with the production
@@ -138,7 +169,15 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 		return fmt.Errorf("the catalogue has nothing for this profile's interests %v: %w%s: pass --product", names(catalog.Interests(&shift)), err, hint)
 	}
 	guard := a.cfg.Creatives.Guard.WithBrands(cat.Brands())
-	gen, err := a.observedGenerator(guard, func(m modelchain.Model) modelchain.Model { return printedModel{m, w} })
+	var attempts []previewAttempt
+	seen := func(at previewAttempt) {
+		if o.json {
+			attempts = append(attempts, at)
+		} else {
+			printAttempt(w, at)
+		}
+	}
+	gen, err := a.observedGenerator(guard, func(m modelchain.Model) modelchain.Model { return observedModel{m, seen} })
 	if err != nil {
 		return err
 	}
@@ -152,6 +191,14 @@ func (a *app) preview(ctx context.Context, o previewOptions, w io.Writer) error 
 		return err
 	}
 	locale := cmp.Or(o.locale, st.Locale(shift))
+	if o.json {
+		ad, vs, err := st.Compose(ctx, shift, product, schemas.Strategy{Arm: o.arm}, locale)
+		if err != nil {
+			return err
+		}
+		return printPreviewJSON(w, previewReport{Shopper: shift.Summary, Segment: strategy.Segment(shift.Summary), Product: product,
+			Arm: o.arm, Locale: creative.NormLocale(locale), Attempts: attempts}, ad, vs)
+	}
 
 	fmt.Fprintf(w, "== shopper: segment %s, interests %s, price band %s, intent %s\n", strategy.Segment(shift.Summary),
 		names(shift.Summary.Categories), band(shift.Summary.PriceBand), shift.Summary.IntentStage)
@@ -190,21 +237,54 @@ func printPreview(w io.Writer, ad schemas.Ad, vs []creative.Violation) error {
 	return enc.Encode(ad.Creative)
 }
 
-// printedModel prints every prompt sent to the model and every raw answer or failure.
-type printedModel struct {
-	m modelchain.Model
-	w io.Writer
+// printPreviewJSON completes r with the verdict on ad and prints it as one JSON object.
+func printPreviewJSON(w io.Writer, r previewReport, ad schemas.Ad, vs []creative.Violation) error {
+	r.Generator = ad.Generator
+	r.Verdict, r.Fallback = ad.Generator.Verdict, ad.Generator.Fallback
+	r.Violations = append([]string{}, ad.Generator.Violations...)
+	if r.Attempts == nil {
+		r.Attempts = []previewAttempt{}
+	}
+	if len(vs) > 0 {
+		r.Verdict = "rejected"
+		for _, v := range vs {
+			r.Violations = append(r.Violations, v.String())
+		}
+	} else {
+		r.Published = &ad.Creative
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
 }
 
-func (p printedModel) Complete(ctx context.Context, pr creative.Prompt) (modelchain.Completion, error) {
-	fmt.Fprintf(p.w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", pr.Version, pr.System, pr.User)
-	start := time.Now()
-	c, err := p.m.Complete(ctx, pr)
-	fmt.Fprintf(p.w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
-		c.Requests, c.PromptTokens, c.CompletionTokens, time.Since(start).Milliseconds(), c.Text)
-	if err != nil {
-		fmt.Fprintf(p.w, "== error: %v\n", err)
+// printAttempt prints the prompt sent to the model and its raw answer or failure.
+func printAttempt(w io.Writer, at previewAttempt) {
+	fmt.Fprintf(w, "\n== prompt %s, system\n%s\n\n== prompt, user\n%s\n", at.PromptVersion, at.System, at.User)
+	fmt.Fprintf(w, "\n== raw answer (%d model calls, %d prompt + %d completion tokens, %d ms)\n%s\n",
+		at.Requests, at.PromptTokens, at.CompletionTokens, at.LatencyMS, at.Answer)
+	if at.Error != "" {
+		fmt.Fprintf(w, "== error: %s\n", at.Error)
 	}
+}
+
+// observedModel hands every prompt sent to the model and its raw answer or failure to seen.
+// The preview composes one ad, so seen is called from one goroutine at a time.
+type observedModel struct {
+	m    modelchain.Model
+	seen func(previewAttempt)
+}
+
+func (o observedModel) Complete(ctx context.Context, pr creative.Prompt) (modelchain.Completion, error) {
+	start := time.Now()
+	c, err := o.m.Complete(ctx, pr)
+	at := previewAttempt{PromptVersion: pr.Version, System: pr.System, User: pr.User, Answer: c.Text, Requests: c.Requests,
+		PromptTokens: c.PromptTokens, CompletionTokens: c.CompletionTokens, LatencyMS: time.Since(start).Milliseconds()}
+	if err != nil {
+		at.Error = err.Error()
+	}
+	o.seen(at)
 	return c, err
 }
 

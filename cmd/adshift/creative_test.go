@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -234,5 +235,72 @@ func TestCreativePreview(t *testing.T) {
 	}
 	if got := out.String(); !strings.Contains(got, "== guard verdict: pass") || !strings.Contains(got, `"headline": "A fresh pick for you"`) {
 		t.Errorf("preview of a replayed shopper:\n%s", got)
+	}
+}
+
+// scriptedModelServer is an OpenAI-compatible endpoint answering each request with the next of
+// answers, the last one repeating.
+func scriptedModelServer(t *testing.T, answers ...string) *httptest.Server {
+	t.Helper()
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		text := answers[0]
+		if len(answers) > 1 {
+			answers = answers[1:]
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"id": "c1", "object": "chat.completion", "model": "test-model",
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": text}}},
+			"usage":   map[string]any{"prompt_tokens": 600, "completion_tokens": 30, "total_tokens": 630},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Preview --json: a script reads the prompt, each raw answer, the verdict, the violations of
+// the rejected first draft and the creative published after it was rewritten.
+func TestCreativePreviewJSON(t *testing.T) {
+	a := creativesApp(t, newModelServer(t))
+	bad := `{"headline":"I'm sorry, I can't help","body":"Visit shop.example.com, Hi John.","cta":"Shop now"}`
+	good := `{"headline":"A fresh pick for you","body":"A phone for every day.","cta":"Shop now"}`
+	a.cfg.LLM.BaseURL = scriptedModelServer(t, bad, good).URL + "/v1"
+	profile := filepath.Join(t.TempDir(), "profile.json")
+	if err := os.WriteFile(profile, []byte(`{"categories":[{"name":"electronics.smartphone","weight":3}],"brands":[],"price_band":{"min":100,"max":400,"currency":"USD"},"intent_stage":"consider","locale":"en"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := a.preview(t.Context(), previewOptions{profile: profile, arm: strategy.ArmValue, json: true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var r previewReport
+	dec := json.NewDecoder(&out)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("decode: %v\n%s", err, out.String())
+	}
+	if dec.More() {
+		t.Errorf("more than one JSON value printed")
+	}
+	if len(r.Attempts) != 2 || r.Attempts[0].Answer != bad || r.Attempts[1].Answer != good {
+		t.Fatalf("attempts %+v, want the two raw answers in order", r.Attempts)
+	}
+	if !strings.Contains(r.Attempts[0].User, "<catalogue_record>") || !strings.Contains(r.Attempts[1].User, "broke these rules") {
+		t.Errorf("prompts: first %q, second %q", r.Attempts[0].User, r.Attempts[1].User)
+	}
+	for _, rule := range []string{creative.RuleModel, creative.RuleMarkup, creative.RulePII} {
+		if !slices.ContainsFunc(r.Violations, func(v string) bool { return strings.Contains(v, rule) }) {
+			t.Errorf("violations %q lack %s", r.Violations, rule)
+		}
+	}
+	if r.Verdict != schemas.VerdictRegenerated || r.Published == nil || r.Published.Headline != "A fresh pick for you" {
+		t.Errorf("verdict %q, published %+v", r.Verdict, r.Published)
+	}
+	if r.Product.ID == "" || r.Arm != strategy.ArmValue || r.Locale != "en" || r.Generator.ModelCalls != 2 {
+		t.Errorf("report %+v", r)
 	}
 }

@@ -3,8 +3,12 @@
 // Template writes grounded copy with no model from a copy book per arm and locale (copy.go); the
 // Guard holds every creative, whoever wrote it, to length per placement (Width: CJK counts
 // double), editorial rules, banned absolute claims (claim.go), prices, discounts and offers
-// (price.go, discount.go, numerals.go) and brands (brands.go) grounded in the catalogue record,
-// and no personal data. Its word rules read copy folded first (normalize.go: NFKC, width,
+// (price.go, discount.go, numerals.go; a price of 0 is never shown) and brands (brands.go)
+// grounded in the catalogue record, no personal data (personal.go: the shopper's ids and name,
+// e-mail, phones in every format and script, addresses, messaging handles), no raw ids
+// (rawid.go), no markup or links (markup.go) and no sign of a misbehaving model (misbehaviour.go:
+// refusals, talk about the task, a leaked prompt, an obeyed injection). Catalogue text reaches
+// neither generator with an instruction to a model in it (sanitize.go). Its word rules read copy folded first (normalize.go: NFKC, width,
 // look-alike letters, spaced letters, traditional characters), so spelling hides nothing; copy
 // carrying hidden format characters or invalid UTF-8 is rejected, never published. For a
 // language model it renders the Prompts (the embedded prompts/v1/<locale>/{system,user,<arm>}.tmpl,

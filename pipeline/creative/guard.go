@@ -13,7 +13,7 @@ import (
 // Guard rules, as named in Violation.Rule and in the guard_violations metric.
 const (
 	RuleEmpty     = "empty"            // a field is blank
-	RuleSchema    = "schema"           // control or hidden format characters, invalid UTF-8, markup or links
+	RuleSchema    = "schema"           // control or hidden format characters, invalid UTF-8
 	RuleLength    = "length"           // wider than the placement allows (CJK counts 2)
 	RuleClaim     = "banned_claim"     // an absolute claim (best, #1, 最 …)
 	RuleExclaim   = "exclamation"      // "!" in the headline, or more than one in the creative
@@ -21,7 +21,10 @@ const (
 	RuleRepeat    = "repetition"       // repeated punctuation, or a word three times
 	RulePrice     = "ungrounded_price" // a price, discount or offer the record does not hold
 	RuleBrand     = "ungrounded_brand" // another brand than the product's, or its own misspelt
-	RulePII       = "personal_data"    // an e-mail address or a phone number
+	RulePII       = "personal_data"    // the shopper's id or name, an e-mail, phone, address or messaging handle
+	RuleModel     = "model_behaviour"  // a refusal, talk about the task, a leaked prompt, an obeyed injection
+	RuleMarkup    = "markup"           // HTML, markdown, a URL or a domain
+	RuleRawID     = "raw_id"           // an identifier from the shop's systems (taobao:1575622, a long digit run)
 	RuleLocale    = "locale"           // copy in another language than its locale
 	fieldHeadline = "headline"
 	fieldBody     = "body"
@@ -68,12 +71,7 @@ func (g Guard) WithBrands(brands []string) Guard {
 var (
 	// repeatedPunct is a punctuation mark doubled ("!!", "??", "...", "？！").
 	repeatedPunct = regexp.MustCompile(`[!?！？.。,，;；:：~～]{2,}`)
-	email         = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}`)
-	// phone matches international, grouped and Chinese mobile numbers: seven or more digits
-	// joined by spaces, dashes or brackets, or a bare run of ten or more.
-	phone     = regexp.MustCompile(`\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}|\b\d{3,4}[\s-]\d{3,4}[\s-]\d{3,4}\b|\b\d{3}-\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
-	markup    = regexp.MustCompile(`(?i)<[a-z/][^>]*>|\*\*|__|\]\(|https?://|www\.`)
-	latinWord = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
+	latinWord     = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
 )
 
 // acronyms may be written in capitals: units, standards, currencies.
@@ -96,9 +94,22 @@ var stopWords = map[string]bool{
 }
 
 // Check returns every rule the creative breaks against the product it advertises; none means it
-// may be published.
+// may be published. It knows nothing of the shopper: CheckFor also keeps their ids out.
 func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
+	return g.CheckFor(c, p)
+}
+
+// CheckRequest is CheckFor the shopper the request is for (the shift's user key: their user id
+// or anonymous id).
+func (g Guard) CheckRequest(c schemas.Creative, req Request) []Violation {
+	return g.CheckFor(c, req.Product, req.Shift.User)
+}
+
+// CheckFor is Check of copy shown to the shopper known by shopperIDs (user id, anonymous id),
+// none of which the copy may name.
+func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...string) []Violation {
 	var vs []Violation
+	injections := injected(p)
 	fields := []struct {
 		name, text string
 		max        int
@@ -119,6 +130,8 @@ func (g Guard) Check(c schemas.Creative, p schemas.Product) []Violation {
 		folded := foldCopy(f.text)
 		vs = append(vs, rawViolations(f.name, f.text)...)
 		vs = append(vs, wordViolations(f.name, folded, p)...)
+		vs = append(vs, misbehaviourViolations(f.name, folded, injections)...)
+		vs = append(vs, shopperViolations(f.name, folded, shopperIDs)...)
 		vs = append(vs, g.brandViolations(f.name, folded, p)...)
 		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
@@ -157,16 +170,7 @@ func rawViolations(field, text string) []Violation {
 // wordViolations are the rules folded copy (see foldCopy) can break on its own.
 func wordViolations(field, text string, p schemas.Product) []Violation {
 	var vs []Violation
-	digits := 0
-	for i := 0; i < len(text); i++ {
-		if '0' <= text[i] && text[i] <= '9' {
-			digits++
-		}
-	}
-	// Cheap byte tests guard each regular expression: most copy has no digits, '@' or '<'.
-	if m := markup.FindString(text); strings.ContainsAny(text, "<*_]:w") && m != "" {
-		vs = append(vs, Violation{RuleSchema, field, fmt.Sprintf("markup or link %q", m)})
-	}
+	vs = append(vs, markupViolations(field, text)...)
 	vs = append(vs, claims(field, text, p)...)
 	for _, w := range latinWord.FindAllString(text, -1) {
 		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) && !(len(w) <= 3 && titleWord(w, p.Title)) {
@@ -181,16 +185,8 @@ func wordViolations(field, text string, p schemas.Product) []Violation {
 	}
 	vs = append(vs, priceViolations(field, text, p)...)
 	vs = append(vs, discountViolations(field, text, p)...)
-	if strings.IndexByte(text, '@') >= 0 && email.MatchString(text) {
-		vs = append(vs, Violation{RulePII, field, "e-mail address"})
-	}
-	if digits < 7 {
-		return vs
-	}
-	if m := phone.FindString(text); m != "" && !inRecord(m, p) {
-		vs = append(vs, Violation{RulePII, field, "phone number"})
-	}
-	return vs
+	vs = append(vs, rawIDViolations(field, text, p)...)
+	return append(vs, personalViolations(field, text, p)...)
 }
 
 // brandWord reports whether w is one of the words of the brand, written as the brand writes
@@ -244,12 +240,6 @@ func thrice(text string) string {
 		}
 	}
 	return ""
-}
-
-// inRecord reports whether s appears in the product's title, so a model number that looks like
-// a phone number is not personal data.
-func inRecord(s string, p schemas.Product) bool {
-	return strings.Contains(p.Title, s)
 }
 
 // localeViolations flags copy written in another language than its locale: Chinese copy with no

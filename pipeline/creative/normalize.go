@@ -28,7 +28,7 @@ func foldCopy(s string) string {
 		}
 		return r
 	}, s)
-	s = width.Fold.String(norm.NFKC.String(s))
+	s = width.Fold.String(norm.NFKC.String(foldEllipsis(s)))
 	s = stripLatinMarks(s)
 	s = foldConfusables(s)
 	s = strings.Map(func(r rune) rune {
@@ -38,6 +38,16 @@ func foldCopy(s string) string {
 		return r
 	}, s)
 	return joinSpacedLetters(joinHan(s))
+}
+
+// foldEllipsis drops a single ellipsis (U+2026, how the template cuts a long title), which NFKC
+// would turn into three dots and so into repeated punctuation; a doubled one ("……") stays
+// repeated punctuation.
+func foldEllipsis(s string) string {
+	if !strings.Contains(s, "…") || strings.Contains(s, "……") {
+		return s
+	}
+	return strings.ReplaceAll(s, "…", "")
 }
 
 // plainASCII reports whether s is printable ASCII, which folding leaves as it is but for spaced

@@ -226,6 +226,8 @@ func priceViolations(field, text string, p schemas.Product) []Violation {
 	var vs []Violation
 	for _, shown := range priceMentions(text) {
 		switch {
+		case shown.amount <= 0:
+			vs = append(vs, Violation{RulePrice, field, "shows a price of 0"})
 		case !groundedAmount(shown.amount, p):
 			vs = append(vs, Violation{RulePrice, field,
 				fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})

@@ -141,7 +141,11 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	if !slices.Contains(promptArms, req.Arm) {
 		return Prompt{}, fmt.Errorf("prompt: unknown arm %q", req.Arm)
 	}
-	pr := req.Product
+	if req.Product.Price <= 0 {
+		return Prompt{}, fmt.Errorf("prompt for product %s: %w", req.Product.ID, ErrNoPrice)
+	}
+	// The model sees the record with every instruction to a model taken out of it.
+	pr := SanitizeProduct(req.Product)
 	d := promptData{
 		Arm:      req.Arm,
 		Segment:  strategy.Segment(req.Shift.Summary),

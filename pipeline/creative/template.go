@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"math"
 	"slices"
 	"strings"
 
@@ -22,6 +24,10 @@ const minName = 12
 
 // ErrNoCopy means no structure of the copy book fits the product within the Guard's rules.
 var ErrNoCopy = errors.New("no template copy passes the guard")
+
+// ErrNoPrice means the product has no real price (zero or less, as Taobao's records have):
+// every ad states its price, so no ad is written for it.
+var ErrNoPrice = errors.New("product has no price")
 
 // Template writes grounded copy with no model: a hand-written copy book per arm and locale,
 // filled only with facts from the product record. Of an arm's structures it uses the one chosen
@@ -48,10 +54,15 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	if !ok {
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
 	}
-	p := req.Product
+	if req.Product.Price <= 0 || math.IsNaN(req.Product.Price) {
+		return schemas.Creative{}, info, fmt.Errorf("template for product %s: %w (%v)", req.Product.ID, ErrNoPrice, req.Product.Price)
+	}
+	// The copy is written from the record with every instruction to a model taken out, so the
+	// template never copies one; the guard still judges it against the record as it came.
+	p := SanitizeProduct(req.Product)
 	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
-	for _, name := range t.names(p, locale) {
-		for _, leaf := range leaves(p, locale) {
+	for name := range t.names(p, locale) {
+		for leaf := range leaves(p, locale) {
 			facts := map[string]string{
 				"{brand}": strings.TrimSpace(p.Brand),
 				"{price}": FormatPrice(p.Price, p.Currency),
@@ -71,7 +82,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 				if c.Headline == "" || c.Body == "" || c.CTA == "" {
 					continue
 				}
-				if len(t.guard.Check(c, p)) == 0 {
+				if len(t.guard.CheckFor(c, req.Product, req.Shift.User)) == 0 {
 					return c, info, nil
 				}
 			}
@@ -88,36 +99,46 @@ func brandAddsToName(brand, name string) bool {
 
 // leaves are the ways to name the product's category, most specific first: the leaf of its path,
 // then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), then a generic
-// phrase for categories with no readable name (a bare category id).
-func leaves(p schemas.Product, locale string) []string {
-	path := catalog.Levels(strings.TrimSpace(p.Category))
-	var out []string
-	for i := len(path) - 1; i >= 0; i-- {
-		if l := catalog.Leaf(path[i]); l != "" && !slices.Contains(out, l) && len(textViolations("", l, p)) == 0 && !hasDigits(l) {
-			out = append(out, l)
+// phrase for categories with no readable name (a bare category id). Each is vetted only when
+// asked for: most creatives use the first.
+func leaves(p schemas.Product, locale string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		path := catalog.Levels(strings.TrimSpace(p.Category))
+		var seen []string
+		for i := len(path) - 1; i >= 0; i-- {
+			l := catalog.Leaf(path[i])
+			if l == "" || slices.Contains(seen, l) || hasDigits(l) || len(textViolations("", l, p)) > 0 {
+				continue
+			}
+			seen = append(seen, l)
+			if !yield(l) {
+				return
+			}
 		}
+		yield(genericLeaf[locale])
 	}
-	return append(out, genericLeaf[locale])
 }
 
 func hasDigits(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 // names are the ways to name the product, most specific first: its title, its brand and category
-// leaf, its leaf, and a generic phrase for records whose every field breaks a rule.
-func (t *Template) names(p schemas.Product, locale string) []string {
-	var out []string
-	add := func(s string) {
-		s = strings.Join(strings.Fields(s), " ")
-		if s != "" && len(textViolations("", s, p)) == 0 && !strings.ContainsAny(s, "!！") {
-			out = append(out, s)
+// leaf, its leaf, and a generic phrase for records whose every field breaks a rule. Each is
+// vetted only when asked for: most creatives use the title.
+func (t *Template) names(p schemas.Product, locale string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		candidates := []string{p.Title}
+		if p.Brand != "" {
+			candidates = append(candidates, p.Brand+" "+catalog.Leaf(p.Category))
 		}
+		candidates = append(candidates, catalog.Leaf(p.Category))
+		for _, s := range candidates {
+			s = strings.Join(strings.Fields(s), " ")
+			if s != "" && !strings.ContainsAny(s, "!！") && len(textViolations("", s, p)) == 0 && !yield(s) {
+				return
+			}
+		}
+		yield(genericName[locale])
 	}
-	add(p.Title)
-	if p.Brand != "" {
-		add(p.Brand + " " + catalog.Leaf(p.Category))
-	}
-	add(catalog.Leaf(p.Category))
-	return append(out, genericName[locale])
 }
 
 // fill writes the facts into one field of a structure and cuts the name to the columns left

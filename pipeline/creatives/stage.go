@@ -215,6 +215,10 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
 		}
+		if errors.Is(err, creative.ErrNoPrice) {
+			s.metrics.shifts.WithLabelValues(resultNoPrice).Inc()
+			return schemas.Ad{}, false, nil
+		}
 		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
 		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", arm.Arm, "err", err)
 		return schemas.Ad{}, false, nil
@@ -268,7 +272,7 @@ func (s *Stage) Compose(ctx context.Context, sh schemas.Shift, product schemas.P
 	if err != nil {
 		return schemas.Ad{}, nil, err
 	}
-	vs := s.guard.Check(cr, product)
+	vs := s.guard.CheckFor(cr, product, sh.User)
 	if len(vs) == 0 && info.Verdict == "" {
 		info.Verdict = schemas.VerdictPass
 	}

@@ -35,6 +35,6 @@ func NewChain(cfg ChainConfig, model Model, modelName string, prompts *creative.
 	var chain Model = NewLimiter(model, cfg.Limit, m)
 	chain = NewRetrying(chain, cfg.Retry, m)
 	chain = NewBreaker(chain, cfg.Breaker, m)
-	writer := NewWriter(chain, modelName, prompts, guard)
+	writer := NewWriter(chain, modelName, prompts, guard, cfg.Limit.MaxTokens)
 	return NewCached(NewGuarded(writer, fallback, guard), cfg.Cache, modelName, prompts.Version(), m), nil
 }

@@ -91,7 +91,7 @@ func TestBreakerOpensFallsBackAndProbes(t *testing.T) {
 		}}
 		m, _ := newModelMetrics(nil)
 		b := NewBreaker(model, BreakerConfig{Failures: 3, OpenFor: time.Minute}, m)
-		gen := NewGuarded(NewWriter(b, "fake", creative.EmbeddedPrompts(), creative.Guard{}), creative.NewTemplate(creative.Guard{}), creative.Guard{})
+		gen := NewGuarded(NewWriter(b, "fake", creative.EmbeddedPrompts(), creative.Guard{}, 0), creative.NewTemplate(creative.Guard{}), creative.Guard{})
 		ctx := context.Background()
 
 		kinds := func(n int) (out []string) {
@@ -309,7 +309,7 @@ func TestCacheKeepsNoFallbacksAndEvicts(t *testing.T) {
 			}
 			return nil
 		}}
-		cached := NewCached(NewGuarded(NewWriter(model, "fake", creative.EmbeddedPrompts(), creative.Guard{}), creative.NewTemplate(creative.Guard{}), creative.Guard{}),
+		cached := NewCached(NewGuarded(NewWriter(model, "fake", creative.EmbeddedPrompts(), creative.Guard{}, 0), creative.NewTemplate(creative.Guard{}), creative.Guard{}),
 			CacheConfig{Size: 2, TTL: time.Hour}, "fake", creative.EmbeddedPrompts().Version(), nil)
 		ctx := context.Background()
 		if _, info, _ := cached.Generate(ctx, modelRequest("a")); info.Kind != schemas.GeneratorTemplate || cached.Len() != 0 {

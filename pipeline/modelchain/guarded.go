@@ -52,7 +52,7 @@ func (g *Guarded) Generate(ctx context.Context, req creative.Request) (schemas.C
 		var found []string
 		switch {
 		case err == nil:
-			for _, v := range g.guard.Check(c, req.Product) {
+			for _, v := range g.guard.CheckRequest(c, req) {
 				found = append(found, v.String())
 			}
 			if len(found) == 0 {

@@ -41,6 +41,9 @@ var (
 	ErrBreakerOpen = errors.New("model circuit breaker open")
 	// ErrBudget: the per-minute request or token budget is spent; the request was not sent.
 	ErrBudget = errors.New("model budget for this minute spent")
+	// ErrAnswerTooLarge: the answer ran over adshift's own caps (llm.max_answer_bytes on the
+	// response, llm.max_tokens on the completion); reading stopped at the cap. Not retryable.
+	ErrAnswerTooLarge = errors.New("model answer over the cap")
 )
 
 // retryAfterError is an error that knows how long the provider asked the caller to wait.

@@ -18,13 +18,17 @@ type Writer struct {
 	name    string // the model's name, for GeneratorInfo
 	prompts *creative.Prompts
 	guard   creative.Guard // placement limits told to the model
+	// maxTokens is the completion bound asked of the model, held on this side too: an answer
+	// reported or estimated beyond it is rejected (0: not held).
+	maxTokens int
 }
 
 var _ creative.Generator = (*Writer)(nil)
 
-// NewWriter returns a generator that has model, named name, write the copy from prompts.
-func NewWriter(model Model, name string, prompts *creative.Prompts, guard creative.Guard) *Writer {
-	return &Writer{model: model, name: name, prompts: prompts, guard: guard}
+// NewWriter returns a generator that has model, named name, write the copy from prompts, and
+// rejects an answer of more than maxTokens completion tokens (0: any length).
+func NewWriter(model Model, name string, prompts *creative.Prompts, guard creative.Guard, maxTokens int) *Writer {
+	return &Writer{model: model, name: name, prompts: prompts, guard: guard, maxTokens: maxTokens}
 }
 
 // Draft is one attempt of the model at a creative, with everything that went into it: the
@@ -57,6 +61,9 @@ func (w *Writer) Write(ctx context.Context, req creative.Request) (Draft, error)
 	if err != nil {
 		return d, fmt.Errorf("model %s: %w", w.name, err)
 	}
+	if err := w.overLength(ans); err != nil {
+		return d, fmt.Errorf("model %s: %w", w.name, err)
+	}
 	d.Creative, err = creative.DecodeAnswer(ans.Text, req.Locale)
 	return d, err
 }
@@ -65,4 +72,20 @@ func (w *Writer) Write(ctx context.Context, req creative.Request) (Draft, error)
 func (w *Writer) Generate(ctx context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	d, err := w.Write(ctx, req)
 	return d.Creative, d.Info, err
+}
+
+// overLength holds an answer to the completion bound, whether the server kept to it or not: by
+// the tokens it reports, or, as servers may report none, by twice the cautious estimate of
+// its text (EstimateTokens counts high by up to a third).
+func (w *Writer) overLength(ans Completion) error {
+	if w.maxTokens <= 0 {
+		return nil
+	}
+	if ans.CompletionTokens > w.maxTokens {
+		return fmt.Errorf("%w: %d completion tokens, max_tokens %d", ErrAnswerTooLarge, ans.CompletionTokens, w.maxTokens)
+	}
+	if est := EstimateTokens(ans.Text); est > 2*w.maxTokens {
+		return fmt.Errorf("%w: about %d tokens of text, max_tokens %d", ErrAnswerTooLarge, est, w.maxTokens)
+	}
+	return nil
 }

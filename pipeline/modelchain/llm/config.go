@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// minAnswerBytes is the smallest answer cap that holds a provider's envelope and a short ad.
+const minAnswerBytes = 1024
+
 // maxEmbeddingBatch is the most inputs OpenAI's embeddings endpoint takes in one request.
 const maxEmbeddingBatch = 2048
 
@@ -31,6 +34,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxTokens < 1 {
 		bad("max_tokens", "%d must be at least 1", c.MaxTokens)
+	}
+	if c.MaxAnswerBytes < minAnswerBytes {
+		bad("max_answer_bytes", "%d must be at least %d: a provider's response wraps the answer in JSON", c.MaxAnswerBytes, minAnswerBytes)
 	}
 	if c.EmbeddingModel != "" {
 		switch c.Provider {

@@ -37,7 +37,7 @@ func NewEmbedder(cfg Config, client *http.Client) (*Embedder, error) {
 	if cfg.EmbeddingModel == "" {
 		return nil, errors.New("llm: embedding_model: not set")
 	}
-	hc := observed(client, cfg.Timeout)
+	hc := observed(client, cfg.Timeout, 0) // vectors are large by nature; the answer cap is for copy
 	var (
 		c   embeddings.EmbedderClient
 		err error

@@ -47,6 +47,9 @@ type Config struct {
 	APIKey      string  `mapstructure:"api_key"`
 	Temperature float64 `mapstructure:"temperature"`
 	MaxTokens   int     `mapstructure:"max_tokens"`
+	// MaxAnswerBytes caps the response body of one completion: reading stops there and the
+	// answer is rejected (modelchain.ErrAnswerTooLarge), whatever the server sends.
+	MaxAnswerBytes int `mapstructure:"max_answer_bytes"`
 	// Timeout bounds one request, connection to last byte, in the HTTP client itself.
 	Timeout time.Duration `mapstructure:"timeout"`
 	// JSONMode asks providers that have one (OpenAI-compatible response_format, Ollama format)
@@ -83,7 +86,7 @@ func New(cfg Config, client *http.Client) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("llm: %w", err)
 	}
-	hc := observed(client, cfg.Timeout)
+	hc := observed(client, cfg.Timeout, int64(cfg.MaxAnswerBytes))
 	var (
 		m   llms.Model
 		err error
@@ -185,6 +188,8 @@ func (m *Model) classify(ctx context.Context, err error, obs *observation) error
 func classify(ctx context.Context, where string, err error, obs *observation) error {
 	status, after := obs.get()
 	switch {
+	case obs.wasTooLarge() || errors.Is(err, modelchain.ErrAnswerTooLarge):
+		return fmt.Errorf("%s: %w: %w", where, modelchain.ErrAnswerTooLarge, err)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", where, errors.Join(ctx.Err(), err))
 	case status == http.StatusTooManyRequests:

@@ -19,7 +19,7 @@ var headphones = schemas.Product{ID: "h1", Title: "Sony WH-1000XM4 Wireless Head
 
 func testConfig(provider, base string) Config {
 	return Config{Provider: provider, BaseURL: base, Model: "test-model", APIKey: "k-test", Temperature: 0.4,
-		MaxTokens: 300, Timeout: 10 * time.Second, JSONMode: true}
+		MaxTokens: 300, MaxAnswerBytes: 64 << 10, Timeout: 10 * time.Second, JSONMode: true}
 }
 
 func mustModel(t *testing.T, cfg Config) *Model {

@@ -1,0 +1,46 @@
+package creative
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// markup is HTML tags and entities and markdown (bold, emphasis, links, headings, code, lists).
+var markup = regexp.MustCompile(`(?i)<[a-z/!?][^>]*>|&(?:[a-z]{2,8}|#\d{2,5});|\*\*|__|~~|\]\(|\[[^\]]*\]\[|` +
+	"`" + `|^\s*#{1,6}\s|^\s*(?:[-*+]|\d+\.)\s|(?:^|[\s(（])[*_][^*_\s][^*_]*[*_](?:$|[\s.,!?;:)）。，！？])`)
+
+// link is a URL, a script or data scheme, or a bare domain. The ad's landing page is its URL
+// field, never its text.
+var link = regexp.MustCompile(`(?i)\b(?:https?|ftp|javascript|vbscript|mailto|weixin)\s?:|\bdata\s?:\s?[a-z]+/|\bwww\s?\.|` +
+	`\b[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:com|net|org|cn|io|co|shop|store|xyz|info|biz|top|app|me|uk|de|in|ly|ai|tv|cc|us|ru|jp|hk|tw|site|online|link|club|vip|ink|wang|xin|ltd|tk|gl|gg|to|sh|page|dev)\b(?:/\S*)?`)
+
+// markupViolations flag markup and links in folded copy.
+func markupViolations(field, text string) []Violation {
+	m := ""
+	if t := strings.TrimSpace(text); strings.ContainsAny(text, "<>&*_~[]`#-+") || t != "" && '0' <= t[0] && t[0] <= '9' {
+		m = markup.FindString(text)
+	}
+	if m == "" && (strings.IndexByte(text, ':') >= 0 || dotBeforeLetter(text)) {
+		m = link.FindString(text)
+	}
+	if m == "" {
+		return nil
+	}
+	return []Violation{{RuleMarkup, field, fmt.Sprintf("markup or link %q", strings.TrimSpace(m))}}
+}
+
+// dotBeforeLetter reports whether a dot in s is followed by a letter, as in every domain.
+func dotBeforeLetter(s string) bool {
+	for i := strings.IndexByte(s, '.'); i >= 0 && i+1 < len(s); {
+		if c := s[i+1] | 0x20; 'a' <= c && c <= 'z' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '.')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
