@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 var knownKinds = map[FailureKind]bool{
-	MalformedJSON: true, SchemaViolation: true, MissingUser: true, TimestampOutOfRange: true, TooLarge: true,
+	MalformedJSON: true, InvalidUTF8: true, SchemaViolation: true, MissingUser: true, TimestampOutOfRange: true, TooLarge: true,
 }
 
 func FuzzDecodeEvent(f *testing.F) {
@@ -57,10 +58,17 @@ func FuzzDecodeEvent(f *testing.F) {
 			if fail.Kind != MalformedJSON && fail.Kind != TooLarge && !json.Valid(data) {
 				t.Fatalf("invalid JSON failed as %v, want malformed_json", fail)
 			}
+			// JSON that is valid but for its encoding fails as invalid_utf8, before any check.
+			if (fail.Kind == InvalidUTF8) != (fail.Kind != TooLarge && fail.Kind != MalformedJSON && !utf8.Valid(data)) {
+				t.Fatalf("%v on a payload whose UTF-8 validity is %v", fail, utf8.Valid(data))
+			}
 			return
 		}
 		if !json.Valid(data) {
 			t.Fatalf("invalid JSON accepted as %+v", e)
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("invalid UTF-8 accepted as %+v", e)
 		}
 		if e.User() == "" || e.MessageID == "" {
 			t.Fatalf("accepted without user or messageId: %+v", e)
@@ -69,6 +77,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		var std map[string]any
 		if err := json.Unmarshal(data, &std); err != nil {
 			t.Fatalf("encoding/json rejects an accepted payload: %v", err)
+		}
+		if _, ok := std["messageId"]; !ok && !e.Rewrites.Has(RewriteMessageID) {
+			t.Fatalf("no messageId, and none made: %+v", e)
 		}
 		for key, got := range map[string]string{"userId": e.UserID, "messageId": e.MessageID} {
 			if s, ok := std[key].(string); ok && s != got {

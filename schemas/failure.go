@@ -13,6 +13,7 @@ type FailureKind string
 // Failure kinds.
 const (
 	MalformedJSON        FailureKind = "malformed_json"
+	InvalidUTF8          FailureKind = "invalid_utf8"
 	SchemaViolation      FailureKind = "schema_violation"
 	MissingUser          FailureKind = "missing_user"
 	TimestampOutOfRange  FailureKind = "timestamp_out_of_range"
