@@ -9,6 +9,8 @@ type Limits struct {
 	MaxBytes int       // larger payloads fail as TooLarge; 0 means 64 KiB
 	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means MinEventTime
 	MaxTime  time.Time // later timestamps fail as TimestampOutOfRange; zero means no upper bound
+
+	MaxRecordBytes int // larger envelopes fail as TooLarge in Splitter.Split; 0 means 1 MiB
 }
 
 const defaultMaxBytes = 64 << 10

@@ -1,0 +1,262 @@
+package schemas
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// Envelope names how a clickstream record wraps its events.
+type Envelope string
+
+// Envelopes.
+const (
+	// NoEnvelope: the record is one event, as the spec and RudderStack's Kafka destination
+	// write it.
+	NoEnvelope Envelope = ""
+	// SegmentBatch: the body of Segment's /v1/batch, {"batch": [...], "context": {...}, …}, whose
+	// context and integrations apply to every event (an event's own keys win).
+	SegmentBatch Envelope = "segment_batch"
+	// RudderEnvelope: what RudderStack's transformer hands its Kafka producer,
+	// {"message": {...}, "userId": …, "topic": …}; the message is the event.
+	RudderEnvelope Envelope = "rudderstack"
+)
+
+// Envelope headers, on the dead letter of an event that came in an envelope: which envelope,
+// and the event's index in it (decimal, from 0).
+const (
+	HeaderEnvelope = "adshift.envelope"
+	HeaderIndex    = "adshift.index"
+)
+
+// defaultMaxRecordBytes bounds an envelope when Limits.MaxRecordBytes is 0: Kafka's default
+// largest record.
+const defaultMaxRecordBytes = 1 << 20
+
+// Splitter splits record values into the event values they hold. It reuses its buffers, so
+// what Split returns is valid until the next call; it is used by one goroutine at a time.
+type Splitter struct {
+	events [][]byte
+	buf    []byte
+}
+
+// Split returns the event values of a record value: the value itself, unless it is an
+// envelope (a Segment batch or RudderStack's form), whose events it returns in order, each with
+// what the envelope says of all of them merged in. A value that is not a well-formed envelope
+// is returned as one event, for the decoder to judge. The only failures are an envelope larger
+// than lim.MaxRecordBytes (TooLarge) and a batch of no events (SchemaViolation). Detecting an
+// envelope costs a scan for its keys' names; a record that mentions neither costs nothing more.
+func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
+	s.events = append(s.events[:0], data)
+	if !mayBeEnvelope(data) {
+		return NoEnvelope, s.events, nil
+	}
+	top, ok := readMembers(data)
+	if !ok {
+		return NoEnvelope, s.events, nil
+	}
+	env, events := classify(top)
+	if env == NoEnvelope {
+		return NoEnvelope, s.events, nil
+	}
+	maxBytes := lim.MaxRecordBytes
+	if maxBytes <= 0 {
+		maxBytes = defaultMaxRecordBytes
+	}
+	if len(data) > maxBytes {
+		return env, nil, Failf(TooLarge, "", "%s of %d bytes, limit %d", env, len(data), maxBytes)
+	}
+	if env == RudderEnvelope {
+		s.events[0] = events
+		return env, s.events, nil
+	}
+	return s.batch(top, events)
+}
+
+// mayBeEnvelope reports whether data could be an envelope: it names one's key, or escapes
+// characters so that it might.
+func mayBeEnvelope(data []byte) bool {
+	return bytes.Contains(data, []byte(`"batch"`)) || bytes.Contains(data, []byte(`"message"`)) ||
+		bytes.Contains(data, []byte(`\u`))
+}
+
+// classify finds the envelope top's members make and the raw value holding its events.
+func classify(top []member) (Envelope, []byte) {
+	var batch, message []byte
+	isEvent := false
+	for _, m := range top {
+		switch m.key {
+		case "batch":
+			batch = m.value
+		case "message":
+			message = m.value
+		case "type", "event":
+			isEvent = true
+		}
+	}
+	switch {
+	case len(batch) > 0 && batch[0] == '[':
+		return SegmentBatch, batch
+	case len(message) > 0 && message[0] == '{' && !isEvent:
+		return RudderEnvelope, message
+	}
+	return NoEnvelope, nil
+}
+
+// batch splits a Segment batch's array, merging the batch's context and integrations into each
+// event.
+func (s *Splitter) batch(top []member, array []byte) (Envelope, [][]byte, error) {
+	var shared []member // the batch's context and integrations, objects only
+	for _, m := range top {
+		if (m.key == "context" || m.key == "integrations") && m.value[0] == '{' {
+			shared = append(shared, m)
+		}
+	}
+	s.events = s.events[:0]
+	s.buf = s.buf[:0]
+	var merged [][2]int // event index and where in s.buf it starts, which may move as it grows
+	var ends []int
+	d := decoder{data: array}
+	d.array(func() {
+		d.skipSpace()
+		start := d.pos
+		d.skip()
+		raw := array[start:d.pos]
+		if len(shared) == 0 || raw[0] != '{' {
+			s.events = append(s.events, raw)
+			return
+		}
+		merged = append(merged, [2]int{len(s.events), len(s.buf)})
+		s.buf = mergeShared(s.buf, raw, shared)
+		ends = append(ends, len(s.buf))
+		s.events = append(s.events, nil)
+	})
+	for i, m := range merged {
+		s.events[m[0]] = s.buf[m[1]:ends[i]:ends[i]]
+	}
+	if len(s.events) == 0 {
+		return SegmentBatch, nil, Failf(SchemaViolation, "batch", "holds no events")
+	}
+	return SegmentBatch, s.events, nil
+}
+
+// mergeShared appends event with the batch's shared objects merged in: each of its own keys of
+// those objects wins over the batch's.
+func mergeShared(b, event []byte, shared []member) []byte {
+	own, ok := readMembers(event)
+	if !ok {
+		return append(b, event...)
+	}
+	b = append(b, '{')
+	first := true
+	sep := func() {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+	}
+	for _, m := range own {
+		if ownMember(shared, m.key) == nil {
+			sep()
+			b = append(b, m.raw...)
+		}
+	}
+	for i := range shared {
+		sep()
+		b = strconv.AppendQuote(b, shared[i].key)
+		b = append(b, ':')
+		mine := ownMember(own, shared[i].key)
+		b = mergeObjects(b, shared[i].value, mine)
+	}
+	return append(b, '}')
+}
+
+// mergeObjects appends the object batch with the members of own (an object, or nil) put over
+// its own.
+func mergeObjects(b, batch, own []byte) []byte {
+	if len(own) == 0 || own[0] != '{' {
+		return append(b, batch...)
+	}
+	outer, ok1 := readMembers(batch)
+	inner, ok2 := readMembers(own)
+	if !ok1 || !ok2 {
+		return append(b, own...)
+	}
+	b = append(b, '{')
+	n := 0
+	for _, m := range outer {
+		if ownMember(inner, m.key) == nil {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, m.raw...)
+			n++
+		}
+	}
+	for _, m := range inner {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, m.raw...)
+		n++
+	}
+	return append(b, '}')
+}
+
+// ownMember returns the value of the last member named key, or nil.
+func ownMember(ms []member, key string) []byte {
+	var v []byte
+	for _, m := range ms {
+		if m.key == key {
+			v = m.value
+		}
+	}
+	return v
+}
+
+// member is one member of a JSON object as written: its decoded key, its value's bytes, and
+// the bytes of the whole member ("key": value).
+type member struct {
+	key        string
+	value, raw []byte
+}
+
+// readMembers reads the members of the JSON object data holds, or reports it holds no
+// well-formed object.
+func readMembers(data []byte) ([]member, bool) {
+	d := decoder{data: data}
+	if d.peek() != '{' {
+		return nil, false
+	}
+	var ms []member
+	d.object(func(key []byte) {
+		k := string(key)
+		keyStart := bytes.LastIndexByte(data[:d.pos], '"') // the key's closing quote, before ':'
+		keyStart = openingQuote(data, keyStart)
+		d.skipSpace()
+		start := d.pos
+		d.skip()
+		ms = append(ms, member{key: k, value: data[start:d.pos], raw: data[keyStart:d.pos]})
+	})
+	if d.err != nil {
+		return nil, false
+	}
+	d.skipSpace()
+	return ms, d.pos == len(data)
+}
+
+// openingQuote returns the index of the quote that opens the JSON string closed at end.
+func openingQuote(data []byte, end int) int {
+	for i := end - 1; i >= 0; i-- {
+		if data[i] != '"' {
+			continue
+		}
+		backslashes := 0
+		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
+		}
+	}
+	return 0
+}
