@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -40,10 +41,14 @@ type processor struct {
 	// predictor is the stage's interest model as this partition uses it; nil without one.
 	predictor *predictor
 
-	ev    schemas.Event       // the event being applied, decoded into again for every record
-	shift schemas.Shift       // the shift being encoded, its summary's arrays reused
-	keep  func([]byte) string // p.keepString, made once
-	strs  []byte              // the batch strings' slab: appended to, never overwritten
+	ev    schemas.Event    // the event being applied, decoded into again for every record
+	split schemas.Splitter // unwraps records that hold envelopes of events
+	// enveloped holds the profiles the events of the envelope being applied have updated: they
+	// share its offset, which must not make a profile skip the envelope's later events.
+	enveloped []*profile
+	shift     schemas.Shift       // the shift being encoded, its summary's arrays reused
+	keep      func([]byte) string // p.keepString, made once
+	strs      []byte              // the batch strings' slab: appended to, never overwritten
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -139,7 +144,45 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 }
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
+// A record holding an envelope (a Segment batch, RudderStack's form) is applied event by event,
+// each judged on its own: a bad one is dead-lettered alone, with its index, the others applied.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
+	env, values, err := p.split.Split(in.Value, lim)
+	if err != nil {
+		return p.rejected(in, err)
+	}
+	if env == schemas.NoEnvelope {
+		return p.processEvent(in, lim)
+	}
+	p.stage.metrics.envelopes[env].Inc()
+	p.enveloped = p.enveloped[:0]
+	defer func() { clear(p.enveloped); p.enveloped = p.enveloped[:0] }()
+	for i, v := range values {
+		// The event's own bytes go with its dead letter; a merged event's live in the splitter,
+		// which the next record reuses, so they are copied into the batch's arena.
+		start := len(p.arena)
+		p.arena = append(p.arena, v...)
+		sub := *in
+		sub.Value = p.arena[start:len(p.arena):len(p.arena)]
+		sub.Headers = schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i)
+		if err := schemas.DecodeEventInto(&p.ev, sub.Value, lim, p.keep); err != nil {
+			if f, ok := schemas.AsFailure(err); ok {
+				err = f.Within(env, i)
+			}
+			if err := p.rejected(&sub, err); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := p.apply(&sub, &p.ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// processEvent applies an input record that is one event.
+func (p *processor) processEvent(in *pipeline.Record, lim schemas.Limits) error {
 	ev := &p.ev
 	if err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep); err != nil {
 		return p.rejected(in, err)
@@ -162,6 +205,7 @@ func (p *processor) rejected(in *pipeline.Record, err error) error {
 func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	s := p.stage
 	s.metrics.event(ev.Event)
+	s.metrics.rewrote(ev.Rewrites)
 	k, interest := s.kinds[ev.Event]
 	switch {
 	case ev.Type != schemas.TypeTrack:
@@ -196,7 +240,7 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user string, late bool) error {
 	s := p.stage
 	prof := p.profiles[user]
-	if prof != nil && in.Offset < prof.offset {
+	if prof != nil && in.Offset < prof.offset && !slices.Contains(p.enveloped, prof) {
 		return nil // applied before a crash whose progress marker never landed
 	}
 	if late {
@@ -215,6 +259,9 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	}
 	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
+	if in.Header(schemas.HeaderEnvelope) != nil {
+		p.enveloped = append(p.enveloped, prof)
+	}
 	if !prof.dirty {
 		prof.dirty = true
 		p.dirty = append(p.dirty, user)
@@ -236,12 +283,13 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		return nil
 	}
 	s.detector.Commit(&prof.shift, reason, sev)
-	return p.publish(in, user, prof, reason, distance, sev.Current != nil)
+	return p.publish(in, user, prof, reason, distance, sev.Current != nil, ev.Rewrites)
 }
 
 // publish queues the shift of user's profile for reason at distance; ranked says the model
-// ranked the profile for the detector at this event, so its ranking serves the shift.
-func (p *processor) publish(in *pipeline.Record, user string, prof *profile, reason shift.Reason, distance float64, ranked bool) error {
+// ranked the profile for the detector at this event, so its ranking serves the shift. What the
+// decoder rewrote of the event goes in the shift's HeaderRewritten.
+func (p *processor) publish(in *pipeline.Record, user string, prof *profile, reason shift.Reason, distance float64, ranked bool, rw schemas.Rewrites) error {
 	s := p.stage
 	sh := &p.shift
 	sh.User = user
@@ -266,10 +314,14 @@ func (p *processor) publish(in *pipeline.Record, user string, prof *profile, rea
 		return fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}
 	s.metrics.shifts[sh.Reason].Inc()
-	p.pending = append(p.pending, pipeline.Record{
+	rec := pipeline.Record{
 		Topic: s.topics.Shifts, Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
 		Timestamp: sh.EventTime,
-	})
+	}
+	if rw != 0 {
+		rec.Headers = []schemas.Header{{Key: schemas.HeaderRewritten, Value: rw.AppendText(nil)}}
+	}
+	p.pending = append(p.pending, rec)
 	return nil
 }
 
