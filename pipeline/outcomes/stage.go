@@ -79,6 +79,7 @@ type processor struct {
 	retry   pipeline.Retry
 	pending schemas.Rows
 	tally   map[string]int
+	split   schemas.Splitter // unwraps clickstream records that hold envelopes of events
 }
 
 // Process turns the batch into rows and writes them in one call. Records are taken strictly in
@@ -141,12 +142,24 @@ func (p *processor) ad(rec pipeline.Record) {
 	p.tally[resultAd]++
 }
 
-// event lands a clickstream event that is an outcome: an attributed order, an impression or a
-// click.
+// event lands the clickstream events of rec that are outcomes: attributed orders, impressions
+// and clicks. A record holding an envelope holds several events, landed in order.
 func (p *processor) event(rec pipeline.Record) {
+	_, values, err := p.split.Split(rec.Value, schemas.Limits{})
+	if err != nil {
+		p.tally[resultUndecodable]++
+		return
+	}
+	for _, v := range values {
+		p.eventValue(v, rec)
+	}
+}
+
+// eventValue lands one event of rec, value, if it is an outcome.
+func (p *processor) eventValue(value []byte, rec pipeline.Record) {
 	// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
 	// would), and only promotions and orders are decoded whole.
-	head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
+	head, err := schemas.DecodeEventHead(value, schemas.Limits{})
 	if err != nil {
 		p.tally[resultUndecodable]++
 		return
@@ -155,7 +168,7 @@ func (p *processor) event(rec pipeline.Record) {
 		p.tally[resultIgnored]++
 		return
 	}
-	e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+	e, err := schemas.DecodeEvent(value, schemas.Limits{})
 	if err != nil { // cannot happen: the head decoded
 		p.tally[resultUndecodable]++
 		return
