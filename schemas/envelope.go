@@ -35,8 +35,9 @@ const defaultMaxRecordBytes = 1 << 20
 // Splitter splits record values into the event values they hold. It reuses its buffers, so
 // what Split returns is valid until the next call; it is used by one goroutine at a time.
 type Splitter struct {
-	events [][]byte
-	buf    []byte
+	events  [][]byte
+	buf     []byte
+	scratch []byte // the decoder's, for strings with escapes
 }
 
 // Split returns the event values of a record value: the value itself, unless it is an
@@ -50,11 +51,7 @@ func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 	if !mayBeEnvelope(data) {
 		return NoEnvelope, s.events, nil
 	}
-	top, ok := readMembers(data)
-	if !ok {
-		return NoEnvelope, s.events, nil
-	}
-	env, events := classify(top)
+	env, events := s.classify(data)
 	if env == NoEnvelope {
 		return NoEnvelope, s.events, nil
 	}
@@ -69,6 +66,7 @@ func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 		s.events[0] = events
 		return env, s.events, nil
 	}
+	top, _ := readMembers(data) // classify read it whole
 	return s.batch(top, events)
 }
 
@@ -79,19 +77,38 @@ func mayBeEnvelope(data []byte) bool {
 		bytes.Contains(data, []byte(`\u`))
 }
 
-// classify finds the envelope top's members make and the raw value holding its events.
-func classify(top []member) (Envelope, []byte) {
+// classify finds the envelope data is, if any, and the raw value holding its events. It
+// allocates nothing: most records it reads are single events that merely mention a key's name.
+func (s *Splitter) classify(data []byte) (Envelope, []byte) {
 	var batch, message []byte
 	isEvent := false
-	for _, m := range top {
-		switch m.key {
+	d := decoder{data: data, scratch: s.scratch}
+	defer func() { s.scratch = d.scratch[:0] }()
+	if d.peek() != '{' {
+		return NoEnvelope, nil
+	}
+	d.object(func(key []byte) {
+		var dst *[]byte
+		switch string(key) {
 		case "batch":
-			batch = m.value
+			dst = &batch
 		case "message":
-			message = m.value
+			dst = &message
 		case "type", "event":
 			isEvent = true
 		}
+		d.skipSpace()
+		start := d.pos
+		d.skip()
+		if dst != nil {
+			*dst = data[start:d.pos]
+		}
+	})
+	if d.err != nil {
+		return NoEnvelope, nil
+	}
+	if d.skipSpace(); d.pos != len(data) {
+		return NoEnvelope, nil
 	}
 	switch {
 	case len(batch) > 0 && batch[0] == '[':

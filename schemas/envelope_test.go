@@ -244,3 +244,13 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// A record that only mentions an envelope's key costs no allocation to find it is one event.
+func TestSplitOneEventAllocates(t *testing.T) {
+	payload := []byte(track("Message Sent", `{"message":"\u4f60\u597d","batch":"b"}`))
+	var s Splitter
+	s.Split(payload, Limits{})
+	if n := testing.AllocsPerRun(100, func() { s.Split(payload, Limits{}) }); n != 0 {
+		t.Errorf("%v allocations, want 0", n)
+	}
+}
