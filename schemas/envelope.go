@@ -45,7 +45,8 @@ type Splitter struct {
 // what the envelope says of all of them merged in. A value that is not a well-formed envelope
 // is returned as one event, for the decoder to judge. The only failures are an envelope larger
 // than lim.MaxRecordBytes (TooLarge) and a batch of no events (SchemaViolation). Detecting an
-// envelope costs a scan for its keys' names; a record that mentions neither costs nothing more.
+// envelope costs a search for its keys' names, and a scan of the record when it has them; a
+// stage calls Split only on what the decoder rejected as an event (MayBeEnvelope).
 func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 	s.events = append(s.events[:0], data)
 	if !mayBeEnvelope(data) {
@@ -73,8 +74,31 @@ func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 // mayBeEnvelope reports whether data could be an envelope: it names one's key, or escapes
 // characters so that it might.
 func mayBeEnvelope(data []byte) bool {
-	return bytes.Contains(data, []byte(`"batch"`)) || bytes.Contains(data, []byte(`"message"`)) ||
-		bytes.Contains(data, []byte(`\u`))
+	// Searched for without their opening quote: '"' is in every other byte of JSON, which
+	// makes a search that starts at it slow.
+	if bytes.Contains(data, []byte(`batch"`)) || bytes.Contains(data, []byte(`message"`)) {
+		return true
+	}
+	for i := bytes.IndexByte(data, '\\'); i >= 0 && i+1 < len(data); {
+		if data[i+1] == 'u' {
+			return true
+		}
+		j := bytes.IndexByte(data[i+2:], '\\')
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	return false
+}
+
+// MayBeEnvelope reports whether a record value that DecodeEvent rejected with err could be an
+// envelope: an envelope is no event, so it fails as one for its type, its user or its size. A
+// stage decodes a record first and splits only what this allows, so that a record that is one
+// event pays nothing for envelopes.
+func MayBeEnvelope(err error) bool {
+	f, ok := AsFailure(err)
+	return ok && (f.Kind == SchemaViolation || f.Kind == MissingUser || f.Kind == TooLarge)
 }
 
 // classify finds the envelope data is, if any, and the raw value holding its events. It

@@ -254,3 +254,30 @@ func TestSplitOneEventAllocates(t *testing.T) {
 		t.Errorf("%v allocations, want 0", n)
 	}
 }
+
+// BenchmarkSplitOneEvent is what finding that a record is no envelope costs the features stage
+// per record, beside BenchmarkDecodeEventInto.
+func BenchmarkSplitOneEvent(b *testing.B) {
+	payload := browserPayload(b)
+	var s Splitter
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		if env, _, _ := s.Split(payload, Limits{}); env != NoEnvelope {
+			b.Fatal(env)
+		}
+	}
+}
+
+// BenchmarkSplitBatch splits the batch analytics-node posts, merging nothing.
+func BenchmarkSplitBatch(b *testing.B) {
+	payload := readEnvelope(b, "analytics_node_batch.json")
+	var s Splitter
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		if _, values, _ := s.Split(payload, Limits{}); len(values) != 6 {
+			b.Fatal(len(values))
+		}
+	}
+}

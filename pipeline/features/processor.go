@@ -144,18 +144,29 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 }
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
-// A record holding an envelope (a Segment batch, RudderStack's form) is applied event by event,
-// each judged on its own: a bad one is dead-lettered alone, with its index, the others applied.
+// A record the decoder rejects as an event may hold an envelope of events (a Segment batch,
+// RudderStack's form): it is then applied event by event, each judged on its own.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
-	env, values, err := p.split.Split(in.Value, lim)
-	if err != nil {
-		return p.rejected(in, err)
+	err := schemas.DecodeEventInto(&p.ev, in.Value, lim, p.keep)
+	if err == nil {
+		return p.apply(in, &p.ev)
 	}
-	if env == schemas.NoEnvelope {
-		return p.processEvent(in, lim)
+	if schemas.MayBeEnvelope(err) {
+		env, values, serr := p.split.Split(in.Value, lim)
+		switch {
+		case serr != nil:
+			err = serr
+		case env != schemas.NoEnvelope:
+			return p.processEnvelope(in, env, values, lim)
+		}
 	}
+	return p.rejected(in, err)
+}
+
+// processEnvelope applies the events of an envelope in order: a bad one is dead-lettered alone,
+// with its envelope and index in headers, the others applied.
+func (p *processor) processEnvelope(in *pipeline.Record, env schemas.Envelope, values [][]byte, lim schemas.Limits) error {
 	p.stage.metrics.envelopes[env].Inc()
-	p.enveloped = p.enveloped[:0]
 	defer func() { clear(p.enveloped); p.enveloped = p.enveloped[:0] }()
 	for i, v := range values {
 		// The event's own bytes go with its dead letter; a merged event's live in the splitter,
@@ -179,15 +190,6 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 		}
 	}
 	return nil
-}
-
-// processEvent applies an input record that is one event.
-func (p *processor) processEvent(in *pipeline.Record, lim schemas.Limits) error {
-	ev := &p.ev
-	if err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep); err != nil {
-		return p.rejected(in, err)
-	}
-	return p.apply(in, ev)
 }
 
 // rejected dead-letters the record of an event that failed decoding or its checks; an error that

@@ -143,23 +143,26 @@ func (p *processor) ad(rec pipeline.Record) {
 }
 
 // event lands the clickstream events of rec that are outcomes: attributed orders, impressions
-// and clicks. A record holding an envelope holds several events, landed in order.
+// and clicks. A record that is no event may hold an envelope of events, landed in order.
 func (p *processor) event(rec pipeline.Record) {
-	_, values, err := p.split.Split(rec.Value, schemas.Limits{})
-	if err != nil {
-		p.tally[resultUndecodable]++
-		return
-	}
-	for _, v := range values {
-		p.eventValue(v, rec)
-	}
-}
-
-// eventValue lands one event of rec, value, if it is an outcome.
-func (p *processor) eventValue(value []byte, rec pipeline.Record) {
 	// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
 	// would), and only promotions and orders are decoded whole.
-	head, err := schemas.DecodeEventHead(value, schemas.Limits{})
+	head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
+	if err != nil && schemas.MayBeEnvelope(err) {
+		if env, values, serr := p.split.Split(rec.Value, schemas.Limits{}); serr == nil && env != schemas.NoEnvelope {
+			for _, v := range values {
+				h, err := schemas.DecodeEventHead(v, schemas.Limits{})
+				p.eventValue(v, h, err, rec)
+			}
+			return
+		}
+	}
+	p.eventValue(rec.Value, head, err, rec)
+}
+
+// eventValue lands one event of rec, value, whose head decoded as head or failed with err, if
+// it is an outcome.
+func (p *processor) eventValue(value []byte, head schemas.EventHead, err error, rec pipeline.Record) {
 	if err != nil {
 		p.tally[resultUndecodable]++
 		return
