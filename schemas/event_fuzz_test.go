@@ -24,6 +24,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		track(PromotionClicked, `{"promotion_id":"ad1","position":"top"}`),
 		`{"event":"Product Viewed","anonymousId":"a","messageId":"m","originalTimestamp":"2019-10-01 00:00:00 UTC","properties":{"sku":9}}`,
 		`{"type":"identify","userId":1,"messageId":"m","timestamp":"2019-10-01T00:00:00+05:30","traits":{}}`,
+		track("purchase", `{"transaction_id":"T1","value":"1.299,50 €","items":[{"item_id":"a","item_category":"A","item_category2":"B / C","quantity":1.5}]}`),
+		`{"type":"track","event":"product_viewed","userId":"u","timestamp":"1569888000","properties":{"product_id":"p","category":"A > B","price":"$1,299"}}`,
+		"{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\",\"messageId\":\"\xc3\",\"timestamp\":1569888000.5}",
 	} {
 		f.Add([]byte(p))
 	}
