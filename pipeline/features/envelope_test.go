@@ -102,3 +102,21 @@ func TestShiftNotesRewrites(t *testing.T) {
 		t.Fatal("no shift: the test should fire a first profile")
 	}
 }
+
+// The dead letter of a late event the decoder rewrote says what it rewrote.
+func TestLateDeadLetterNotesRewrites(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	late := bytes.Replace(view("u1", -48*time.Hour, "electronics.audio"),
+		[]byte(`"category":"electronics.audio"`), []byte(`"category":"electronics > audio"`), 1)
+	h.process(view("u1", 0, "electronics.audio"), late)
+	var dls []pipeline.Record
+	for _, r := range h.out.records() {
+		if r.Topic == pipeline.DefaultTopics().DLQ {
+			dls = append(dls, r)
+		}
+	}
+	if len(dls) != 1 || string(dls[0].Header(schemas.HeaderFailure)) != string(schemas.LateEvent) ||
+		string(dls[0].Header(schemas.HeaderRewritten)) != "category_path" {
+		t.Fatalf("dead letters %+v, want the late event's, noting category_path", dls)
+	}
+}

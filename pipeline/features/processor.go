@@ -223,6 +223,7 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	user := ev.User()
 	if strings.HasPrefix(user, "\x00") {
 		p.deadLetter(in, schemas.Failf(schemas.SchemaViolation, "userId", "user keys starting with NUL are reserved"))
+		p.noteRewrites(ev.Rewrites)
 		return nil
 	}
 
@@ -248,6 +249,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if late {
 		p.deadLetter(in, schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the partition watermark %s",
 			ev.Timestamp.Format(time.RFC3339Nano), time.UnixMilli(p.wm.max-s.cfg.AllowedLateness.Milliseconds()).UTC().Format(time.RFC3339Nano)))
+		p.noteRewrites(ev.Rewrites)
 		return nil
 	}
 	if prof == nil {
@@ -336,6 +338,16 @@ func (p *processor) current(prof *profile) []shift.Entry {
 		p.interest = prof.interest(p.interest[:0])
 	}
 	return p.interest
+}
+
+// noteRewrites notes what the decoder rewrote of the event whose dead letter was queued last in
+// its HeaderRewritten.
+func (p *processor) noteRewrites(rw schemas.Rewrites) {
+	if rw == 0 {
+		return
+	}
+	dl := &p.pending[len(p.pending)-1]
+	dl.Headers = append(dl.Headers, schemas.Header{Key: schemas.HeaderRewritten, Value: rw.AppendText(nil)})
 }
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
