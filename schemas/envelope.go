@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 )
 
@@ -52,7 +53,8 @@ func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 	if !mayBeEnvelope(data) {
 		return NoEnvelope, s.events, nil
 	}
-	env, events := s.classify(data)
+	top := s.classify(data)
+	env := top.envelope()
 	if env == NoEnvelope {
 		return NoEnvelope, s.events, nil
 	}
@@ -64,11 +66,10 @@ func (s *Splitter) Split(data []byte, lim Limits) (Envelope, [][]byte, error) {
 		return env, nil, Failf(TooLarge, "", "%s of %d bytes, limit %d", env, len(data), maxBytes)
 	}
 	if env == RudderEnvelope {
-		s.events[0] = events
+		s.events[0] = top.message
 		return env, s.events, nil
 	}
-	top, _ := readMembers(data) // classify read it whole
-	return s.batch(top, events)
+	return s.batch(top)
 }
 
 // mayBeEnvelope reports whether data could be an envelope: it names one's key, or escapes
@@ -101,57 +102,74 @@ func MayBeEnvelope(err error) bool {
 	return ok && (f.Kind == SchemaViolation || f.Kind == MissingUser || f.Kind == TooLarge)
 }
 
-// classify finds the envelope data is, if any, and the raw value holding its events. It
-// allocates nothing: most records it reads are single events that merely mention a key's name.
-func (s *Splitter) classify(data []byte) (Envelope, []byte) {
-	var batch, message []byte
-	isEvent := false
+// topLevel is what the top level of a record says of an envelope: the raw values of its
+// members that matter.
+type topLevel struct {
+	batch, message []byte
+	shared         []member // context and integrations, when objects
+	isEvent        bool     // it has a type or an event name
+}
+
+// envelope says which envelope top makes.
+func (top *topLevel) envelope() Envelope {
+	switch {
+	case len(top.batch) > 0 && top.batch[0] == '[':
+		return SegmentBatch
+	case len(top.message) > 0 && top.message[0] == '{' && !top.isEvent:
+		return RudderEnvelope
+	}
+	return NoEnvelope
+}
+
+// classify reads the top level of data; a value that is not one well-formed object makes no
+// envelope. It allocates nothing for a record that merely mentions a key's name.
+func (s *Splitter) classify(data []byte) topLevel {
+	var top topLevel
 	d := decoder{data: data, scratch: s.scratch}
 	defer func() { s.scratch = d.scratch[:0] }()
 	if d.peek() != '{' {
-		return NoEnvelope, nil
+		return topLevel{}
 	}
 	d.object(func(key []byte) {
 		var dst *[]byte
+		var shared string
 		switch string(key) {
 		case "batch":
-			dst = &batch
+			dst = &top.batch
 		case "message":
-			dst = &message
+			dst = &top.message
+		case "context":
+			shared = "context"
+		case "integrations":
+			shared = "integrations"
 		case "type", "event":
-			isEvent = true
+			top.isEvent = true
 		}
 		d.skipSpace()
 		start := d.pos
 		d.skip()
-		if dst != nil {
-			*dst = data[start:d.pos]
+		v := data[start:d.pos]
+		switch {
+		case dst != nil:
+			*dst = v
+		case shared != "" && len(v) > 0 && v[0] == '{':
+			top.shared = slices.DeleteFunc(top.shared, func(m member) bool { return m.key == shared }) // the last wins
+			top.shared = append(top.shared, member{key: shared, value: v})
 		}
 	})
 	if d.err != nil {
-		return NoEnvelope, nil
+		return topLevel{}
 	}
 	if d.skipSpace(); d.pos != len(data) {
-		return NoEnvelope, nil
+		return topLevel{}
 	}
-	switch {
-	case len(batch) > 0 && batch[0] == '[':
-		return SegmentBatch, batch
-	case len(message) > 0 && message[0] == '{' && !isEvent:
-		return RudderEnvelope, message
-	}
-	return NoEnvelope, nil
+	return top
 }
 
 // batch splits a Segment batch's array, merging the batch's context and integrations into each
 // event.
-func (s *Splitter) batch(top []member, array []byte) (Envelope, [][]byte, error) {
-	var shared []member // the batch's context and integrations, objects only
-	for _, m := range top {
-		if (m.key == "context" || m.key == "integrations") && m.value[0] == '{' {
-			shared = append(shared, m)
-		}
-	}
+func (s *Splitter) batch(top topLevel) (Envelope, [][]byte, error) {
+	array, shared := top.batch, top.shared
 	s.events = s.events[:0]
 	s.buf = s.buf[:0]
 	var merged [][2]int // event index and where in s.buf it starts, which may move as it grows

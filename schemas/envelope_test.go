@@ -219,6 +219,7 @@ func FuzzSplit(f *testing.F) {
 		f.Add(readEnvelope(f, name))
 	}
 	f.Add([]byte(`{"batch":[{"a":1},2,{"context":{"x":1}}],"context":{"y":2},"integrations":{}}`))
+	f.Add([]byte(`{"context":{"y":1},"batch":[{"context":{"x":1},"context":{"y":3}}],"context":{"y":2}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s Splitter
 		env, values, err := s.Split(data, Limits{})
@@ -241,8 +242,26 @@ func FuzzSplit(f *testing.F) {
 			if !json.Valid(v) {
 				t.Fatalf("event %d of %s is not JSON: %s", i, data, v)
 			}
+			if !bytes.Contains(data, v) && hasDuplicateShared(v) { // merged, not as sent
+				t.Fatalf("event %d of %s repeats a shared key: %s", i, data, v)
+			}
 		}
 	})
+}
+
+// hasDuplicateShared reports whether the object v names context or integrations twice.
+func hasDuplicateShared(v []byte) bool {
+	ms, _ := readMembers(v)
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if m.key == "context" || m.key == "integrations" {
+			if seen[m.key] {
+				return true
+			}
+			seen[m.key] = true
+		}
+	}
+	return false
 }
 
 // A record that only mentions an envelope's key costs no allocation to find it is one event.
