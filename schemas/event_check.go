@@ -1,5 +1,7 @@
 package schemas
 
+import "slices"
+
 // CheckEvent holds an event decoded already (read from a dataset, say) to the checks
 // DecodeEvent makes once it has read a payload, and normalises it the same way: a missing call
 // type with an event name is track, a call that is not track keeps no event name or
@@ -18,6 +20,14 @@ func CheckEvent(ev *Event, lim Limits) error {
 	p := &ev.Properties
 	if cleanCategory(&p.Category) {
 		w.props.rw |= RewriteCategoryPath
+	}
+	for i := range p.Products {
+		if !isCleanPath([]byte(p.Products[i].Category)) {
+			// A copy of ev shares its line items with the caller's, who keeps them as they were.
+			p.Products = slices.Clone(p.Products)
+			w.items = p.Products
+			break
+		}
 	}
 	for i := range p.Products {
 		if cleanCategory(&p.Products[i].Category) {

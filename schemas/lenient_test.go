@@ -193,3 +193,17 @@ func TestParsePriceText(t *testing.T) {
 	f("1,,299", 0, false)
 	f("1234,567,890", 0, false)
 }
+
+// CheckEvent rewrites a copy's line items without touching the caller's.
+func TestCheckEventKeepsCallersItems(t *testing.T) {
+	orig := Event{Type: TypeTrack, Event: OrderCompleted, UserID: "u", MessageID: "m",
+		Timestamp: time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC),
+		Properties: Properties{OrderID: "o", Products: []LineItem{{ProductID: "p", Category: "A/B"}}}}
+	ev := orig
+	if err := CheckEvent(&ev, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Properties.Products[0].Category != "A.B" || orig.Properties.Products[0].Category != "A/B" {
+		t.Errorf("checked %q, caller's %q", ev.Properties.Products[0].Category, orig.Properties.Products[0].Category)
+	}
+}
