@@ -197,7 +197,7 @@ func TestParsePriceText(t *testing.T) {
 // CheckEvent rewrites a copy's line items without touching the caller's.
 func TestCheckEventKeepsCallersItems(t *testing.T) {
 	orig := Event{Type: TypeTrack, Event: OrderCompleted, UserID: "u", MessageID: "m",
-		Timestamp: time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC),
+		Timestamp:  time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC),
 		Properties: Properties{OrderID: "o", Products: []LineItem{{ProductID: "p", Category: "A/B"}}}}
 	ev := orig
 	if err := CheckEvent(&ev, Limits{}); err != nil {
