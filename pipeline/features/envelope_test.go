@@ -120,3 +120,40 @@ func TestLateDeadLetterNotesRewrites(t *testing.T) {
 		t.Fatalf("dead letters %+v, want the late event's, noting category_path", dls)
 	}
 }
+
+// The dead letter of an event merged with its batch's context carries the merged event, though
+// the next record reuses the splitter's buffer and the first attempt to emit it failed.
+func TestEnvelopeDeadLetterSurvivesRetry(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	h.out.Fail = 1
+	bad := track("u1", schemas.ProductViewed, time.Minute, schemas.Properties{Name: "first bad"})
+	first := `{"batch":[` + string(view("u1", 0, "toys")) + `,` + string(bad) + `],"context":{"locale":"de-DE"}}`
+	second := `{"batch":[` + string(view("u2", 0, "games")) + `,` + string(view("u2", time.Minute, "games")) + `],"context":{"locale":"fr-FR"}}`
+	batch := h.batch([]byte(first), []byte(second))
+	if err := h.proc.Process(t.Context(), batch); err == nil {
+		t.Fatal("the first emit should fail")
+	}
+	if err := h.proc.Process(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	var dls []pipeline.Record
+	for _, r := range h.out.Records() {
+		if r.Topic == pipeline.DefaultTopics().DLQ {
+			dls = append(dls, r)
+		}
+	}
+	if len(dls) != 1 {
+		t.Fatalf("%d dead letters acknowledged, want 1", len(dls))
+	}
+	var got struct {
+		Context    map[string]any
+		Properties map[string]any
+	}
+	if err := json.Unmarshal(dls[0].Value, &got); err != nil || got.Context["locale"] != "de-DE" || got.Properties["name"] != "first bad" {
+		t.Errorf("dead letter carries %s (%v), want the bad event with its batch's context", dls[0].Value, err)
+	}
+	part := &Partition{h.proc.(*processor)}
+	if part.Events("u1") != 1 || part.Events("u2") != 2 {
+		t.Errorf("u1 %d events, u2 %d: a retry must apply nothing twice", part.Events("u1"), part.Events("u2"))
+	}
+}
