@@ -28,6 +28,19 @@ type DeadLetter struct {
 	Topic     string
 	Partition int32
 	Offset    int64
+
+	// Envelope and Index say which event of an envelope the input was (HeaderEnvelope and
+	// HeaderIndex, which the stage puts on the input it dead-letters); NoEnvelope for a record
+	// that is one event.
+	Envelope Envelope
+	Index    int
+}
+
+// EnvelopeHeaders returns the headers that mark input as the event at index of an envelope,
+// appended to hs.
+func EnvelopeHeaders(hs []Header, env Envelope, index int) []Header {
+	return append(hs, Header{Key: HeaderEnvelope, Value: []byte(env)},
+		Header{Key: HeaderIndex, Value: strconv.AppendInt(nil, int64(index), 10)})
 }
 
 // NewDeadLetter describes input read at topic, partition and offset that stage rejected with f.
@@ -53,7 +66,10 @@ func (d DeadLetter) EachHeader(add func(key string, value []byte)) {
 func ReadDeadLetter(header func(key string) []byte) DeadLetter {
 	partition, _ := strconv.ParseInt(string(header(HeaderPartition)), 10, 32)
 	offset, _ := strconv.ParseInt(string(header(HeaderOffset)), 10, 64)
+	index, _ := strconv.ParseInt(string(header(HeaderIndex)), 10, 32)
 	return DeadLetter{
+		Envelope:  Envelope(header(HeaderEnvelope)),
+		Index:     int(max(index, 0)),
 		Kind:      FailureKind(header(HeaderFailure)),
 		Detail:    string(header(HeaderDetail)),
 		Stage:     string(header(HeaderStage)),
@@ -64,7 +80,8 @@ func ReadDeadLetter(header func(key string) []byte) DeadLetter {
 }
 
 // FailedEvent returns the failed_events row of d carrying payload, the input's original bytes,
-// cut to payloadMax bytes. failedAt is when it was dead-lettered; zero reads as the Unix epoch.
+// cut to payloadMax bytes; it is identified by where the input was read, and its index in an
+// envelope. failedAt is when it was dead-lettered; zero reads as the Unix epoch.
 func (d DeadLetter) FailedEvent(payload []byte, failedAt time.Time, payloadMax int) FailedEvent {
 	if len(payload) > payloadMax {
 		payload = payload[:payloadMax]
@@ -72,8 +89,12 @@ func (d DeadLetter) FailedEvent(payload []byte, failedAt time.Time, payloadMax i
 	if failedAt.IsZero() {
 		failedAt = time.Unix(0, 0).UTC()
 	}
+	id := d.Topic + "/" + strconv.FormatInt(int64(d.Partition), 10) + "/" + strconv.FormatInt(d.Offset, 10)
+	if d.Envelope != NoEnvelope {
+		id += "/" + strconv.Itoa(d.Index) // the events of one record share its offset
+	}
 	return FailedEvent{
-		FailureID: d.Topic + "/" + strconv.FormatInt(int64(d.Partition), 10) + "/" + strconv.FormatInt(d.Offset, 10),
+		FailureID: id,
 		Kind:      d.Kind,
 		Detail:    d.Detail,
 		Stage:     d.Stage,

@@ -38,6 +38,9 @@ type Event struct {
 	Timestamp   time.Time  `json:"timestamp"`
 	Context     Context    `json:"context,omitzero"`
 	Properties  Properties `json:"properties"`
+
+	// Rewrites says what the decoder changed to accept the event; it is not on the wire.
+	Rewrites Rewrites `json:"-"`
 }
 
 // Context is the part of the Segment context adshift keeps.

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 var knownKinds = map[FailureKind]bool{
-	MalformedJSON: true, SchemaViolation: true, MissingUser: true, TimestampOutOfRange: true, TooLarge: true,
+	MalformedJSON: true, InvalidUTF8: true, SchemaViolation: true, MissingUser: true, TimestampOutOfRange: true, TooLarge: true,
 }
 
 func FuzzDecodeEvent(f *testing.F) {
@@ -23,6 +24,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		track(PromotionClicked, `{"promotion_id":"ad1","position":"top"}`),
 		`{"event":"Product Viewed","anonymousId":"a","messageId":"m","originalTimestamp":"2019-10-01 00:00:00 UTC","properties":{"sku":9}}`,
 		`{"type":"identify","userId":1,"messageId":"m","timestamp":"2019-10-01T00:00:00+05:30","traits":{}}`,
+		track("purchase", `{"transaction_id":"T1","value":"1.299,50 €","items":[{"item_id":"a","item_category":"A","item_category2":"B / C","quantity":1.5}]}`),
+		`{"type":"track","event":"product_viewed","userId":"u","timestamp":"1569888000","properties":{"product_id":"p","category":"A > B","price":"$1,299"}}`,
+		"{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\",\"messageId\":\"\xc3\",\"timestamp\":1569888000.5}",
 	} {
 		f.Add([]byte(p))
 	}
@@ -57,10 +61,17 @@ func FuzzDecodeEvent(f *testing.F) {
 			if fail.Kind != MalformedJSON && fail.Kind != TooLarge && !json.Valid(data) {
 				t.Fatalf("invalid JSON failed as %v, want malformed_json", fail)
 			}
+			// JSON that is valid but for its encoding fails as invalid_utf8, before any check.
+			if (fail.Kind == InvalidUTF8) != (fail.Kind != TooLarge && fail.Kind != MalformedJSON && !utf8.Valid(data)) {
+				t.Fatalf("%v on a payload whose UTF-8 validity is %v", fail, utf8.Valid(data))
+			}
 			return
 		}
 		if !json.Valid(data) {
 			t.Fatalf("invalid JSON accepted as %+v", e)
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("invalid UTF-8 accepted as %+v", e)
 		}
 		if e.User() == "" || e.MessageID == "" {
 			t.Fatalf("accepted without user or messageId: %+v", e)
@@ -69,6 +80,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		var std map[string]any
 		if err := json.Unmarshal(data, &std); err != nil {
 			t.Fatalf("encoding/json rejects an accepted payload: %v", err)
+		}
+		if _, ok := std["messageId"]; !ok && !e.Rewrites.Has(RewriteMessageID) {
+			t.Fatalf("no messageId, and none made: %+v", e)
 		}
 		for key, got := range map[string]string{"userId": e.UserID, "messageId": e.MessageID} {
 			if s, ok := std[key].(string); ok && s != got {

@@ -9,18 +9,29 @@ type Limits struct {
 	MaxBytes int       // larger payloads fail as TooLarge; 0 means 64 KiB
 	MinTime  time.Time // earlier timestamps fail as TimestampOutOfRange; zero means MinEventTime
 	MaxTime  time.Time // later timestamps fail as TimestampOutOfRange; zero means no upper bound
+
+	MaxRecordBytes int // larger envelopes fail as TooLarge in Splitter.Split; 0 means 1 MiB
 }
 
 const defaultMaxBytes = 64 << 10
 
 // DecodeEvent decodes, validates and normalises one Segment e-commerce event. Every rejection is
-// a *Failure: TooLarge, MalformedJSON, SchemaViolation, MissingUser or TimestampOutOfRange.
+// a *Failure: TooLarge, MalformedJSON, InvalidUTF8, SchemaViolation, MissingUser or
+// TimestampOutOfRange.
 //
 // It reads the payload in one pass without reflection. Strings in the Event never alias data.
 // Spec inconsistencies are normalised: ids, prices, quantities and positions as strings or
 // numbers; an order's value as revenue, else total, else value; sku standing in for a missing
 // product_id; currency upper-cased; timestamps in RFC 3339 or the variants trackers send,
 // converted to UTC, falling back to originalTimestamp.
+//
+// What the spec leaves loose is read leniently, and every such change is noted in
+// Event.Rewrites: an optional field of the wrong type or out of range is dropped, not the event;
+// prices written for people ("$19.99", "19,99") are read when unambiguous; epoch timestamps
+// (seconds or milliseconds) are read; a missing messageId becomes a hash of the payload;
+// snake_case and GA4 event names map to the spec's; GA4 items become products; category paths
+// written with '/', '>' or '|' become dotted paths. What the event cannot be used without (call
+// type, user, event name, timestamp, and the ids each event adshift reads needs) stays strict.
 func DecodeEvent(data []byte, lim Limits) (Event, error) {
 	var ev Event
 	if err := DecodeEventInto(&ev, data, lim, nil); err != nil {
@@ -47,10 +58,13 @@ func DecodeEventInto(dst *Event, data []byte, lim Limits, intern func([]byte) st
 		return Failf(TooLarge, "", "%d bytes, limit %d", len(data), maxBytes)
 	}
 	d := decoder{data: data, keep: intern}
-	w := wireEvent{ev: dst, items: items}
+	w := wireEvent{ev: dst, items: items, data: data, keep: intern}
 	d.envelope(&w)
 	if d.err != nil {
 		return d.err
+	}
+	if d.badUTF8 > 0 {
+		return Failf(InvalidUTF8, "", "a string holds bytes that are not UTF-8, at offset %d", d.badUTF8-1)
 	}
 	if err := w.finish(lim); err != nil {
 		return err
@@ -64,25 +78,36 @@ type wireEvent struct {
 	items  []LineItem // an array for the line items to reuse
 	ts     stamp
 	origTS stamp
-	env    check // first type error in the envelope
-	props  check // first type error in properties: it only matters for track calls
+	env    check // first type error in the envelope's required fields
+	ctx    check // what was dropped of the context
+	props  check // what was dropped or rewritten of properties: it only matters for track calls
+	named  Rewrites
+	data   []byte              // the payload, hashed for a missing messageId; nil for CheckEvent
+	keep   func([]byte) string // DecodeEventInto's intern
 }
 
 // stamp is a timestamp field as read.
 type stamp struct {
-	t   time.Time
-	set bool   // present and not null
-	bad string // why it is unusable; empty when t is valid
+	t     time.Time
+	set   bool   // present and not null
+	bad   string // why it is unusable; empty when t is valid
+	epoch bool   // read from an epoch number
 }
 
 // check keeps the first schema violation found while reading, so that a later syntax error
-// still wins: a payload that is not JSON is MalformedJSON whatever else is wrong with it.
-type check struct{ f *Failure }
+// still wins: a payload that is not JSON is MalformedJSON whatever else is wrong with it. In the
+// envelope the violation rejects the event; in context and properties it only means the field
+// was dropped (a rewrite), unless validation then misses the field. rw collects the rewrites.
+type check struct {
+	f  *Failure
+	rw Rewrites
+}
 
 func (c *check) fail(field, format string, args ...any) {
 	if c.f == nil {
 		c.f = Failf(SchemaViolation, field, format, args...)
 	}
+	c.rw |= RewriteFieldDropped
 }
 
 func (d *decoder) envelope(w *wireEvent) {
@@ -96,7 +121,7 @@ func (d *decoder) envelope(w *wireEvent) {
 		case "type":
 			e.Type = d.name(&w.env, "type")
 		case "event":
-			e.Event = d.name(&w.env, "event")
+			e.Event = d.eventName(&w.env, &w.named)
 		case "userId":
 			e.UserID = d.id(&w.env, "userId")
 		case "anonymousId":
@@ -108,7 +133,7 @@ func (d *decoder) envelope(w *wireEvent) {
 		case "originalTimestamp":
 			w.origTS = d.stamp()
 		case "context":
-			d.context(&w.env, &e.Context)
+			d.context(&w.ctx, &e.Context)
 		case "properties":
 			d.properties(&w.props, &e.Properties, w.items)
 		default:
@@ -195,6 +220,8 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 			p.ListID = d.id(c, "properties.list_id")
 		case "order_id":
 			p.OrderID = d.id(c, "properties.order_id")
+		case "item_list_id", "transaction_id", "search_term", "creative_name":
+			d.ga4Param(c, key, p)
 		case "revenue":
 			orderValue(rankRevenue, "properties.revenue")
 		case "total":
@@ -202,13 +229,19 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 		case "value":
 			orderValue(rankValue, "properties.value")
 		case "products":
-			d.lineItems(c, &p.Products)
+			d.lineItems(c, &p.Products, "properties.products")
+		case "items": // GA4's products
+			if d.lineItems(c, &p.Products, "properties.items") {
+				c.rw |= RewriteGA4
+			}
 		case "promotion_id":
 			p.PromotionID = d.id(c, "properties.promotion_id")
 		case "creative":
 			p.Creative = d.text(c, "properties.creative")
 		default:
-			d.itemField(c, key, &product, &fields)
+			if !d.itemField(c, key, &product, &fields) {
+				d.skip()
+			}
 		}
 	})
 	p.ProductID, p.SKU, p.Name, p.Brand = product.ProductID, product.SKU, product.Name, product.Brand
@@ -218,29 +251,56 @@ func (d *decoder) properties(c *check, p *Properties, items []LineItem) {
 	}
 }
 
-func (d *decoder) lineItems(c *check, items *[]LineItem) {
-	if !d.opens(c, '[', "properties.products", "must be an array") {
-		return
+// lineItems reads the products (or GA4's items) array named field, appending to items, and
+// reports whether it was an array.
+func (d *decoder) lineItems(c *check, items *[]LineItem, field string) bool {
+	if !d.opens(c, '[', field, "must be an array") {
+		return false
 	}
-	fields := itemFields{"properties.products.product_id", "properties.products.sku", "properties.products.name",
-		"properties.products.brand", "properties.products.category", "properties.products.price", "properties.products.quantity"}
+	fields := &productsFields
+	if field != fields.array {
+		fields = &itemsFields
+	}
 	d.array(func() {
-		if !d.opens(c, '{', "properties.products", "items must be objects") {
+		if !d.opens(c, '{', field, "items must be objects") {
 			return
 		}
 		var it LineItem
+		var levels categoryLevels
 		d.object(func(key []byte) {
-			d.itemField(c, key, &it, &fields)
+			if !d.itemField(c, key, &it, &fields.itemFields) {
+				d.ga4ItemField(c, key, &it, &levels)
+			}
 		})
+		if it.Category == "" && levels.n > 0 {
+			it.Category = d.string(levels.join())
+		}
 		if it.ProductID == "" {
 			it.ProductID = it.SKU
 		}
 		*items = append(*items, it)
 	})
+	return true
 }
 
-// itemField reads the value of key into the product field it names, or skips it.
-func (d *decoder) itemField(c *check, key []byte, it *LineItem, f *itemFields) {
+// lineItemFields names the fields of a products or items array as a failure names them.
+type lineItemFields struct {
+	array string
+	itemFields
+}
+
+var (
+	productsFields = lineItemFields{"properties.products", itemFields{"properties.products.product_id", "properties.products.sku",
+		"properties.products.name", "properties.products.brand", "properties.products.category", "properties.products.price",
+		"properties.products.quantity"}}
+	itemsFields = lineItemFields{"properties.items", itemFields{"properties.items.product_id", "properties.items.sku",
+		"properties.items.name", "properties.items.brand", "properties.items.category", "properties.items.price",
+		"properties.items.quantity"}}
+)
+
+// itemField reads the value of key into the product field it names and reports whether key
+// names one; it consumes no value when it does not.
+func (d *decoder) itemField(c *check, key []byte, it *LineItem, f *itemFields) bool {
 	switch string(key) {
 	case "product_id":
 		it.ProductID = d.id(c, f.productID)
@@ -251,12 +311,13 @@ func (d *decoder) itemField(c *check, key []byte, it *LineItem, f *itemFields) {
 	case "brand":
 		it.Brand = d.text(c, f.brand)
 	case "category":
-		it.Category = d.text(c, f.category)
+		it.Category = d.category(c, f.category)
 	case "price":
 		it.Price, _ = d.amount(c, f.price)
 	case "quantity":
 		it.Quantity = d.count(c, f.quantity, false)
 	default:
-		d.skip()
+		return false
 	}
+	return true
 }

@@ -24,6 +24,8 @@ func TestDecodeEventHead(t *testing.T) {
 	f(track(ProductViewed, `{"product_id":"p1"}`), EventHead{Type: TypeTrack, Event: ProductViewed, Timestamp: at})
 	f(track("Coupon Entered", `{}`), EventHead{Type: TypeTrack, Timestamp: at})
 	f(`{"type":"group","userId":"u1","messageId":"m","timestamp":"2019-10-01T02:00:00+02:00"}`, EventHead{Type: TypeGroup, Timestamp: at})
+	f(`{"type":"track","event":"view_item","anonymousId":"a","timestamp":1569888000000,"properties":{"items":[{"item_id":"p1","price":"19,99"}]}}`,
+		EventHead{Type: TypeTrack, Event: ProductViewed, Timestamp: at}) // GA4, no messageId, epoch milliseconds
 	f(`{"type":"tr\u0061ck","event":"Order Completed","userId":"u1","messageId":"m","timestamp":"2019-10-01T00:00:00Z","properties":{"order_id":"o\"1","products":[{"sku":"s"}]}}`,
 		EventHead{Type: TypeTrack, Event: OrderCompleted, Timestamp: at})
 
@@ -33,6 +35,8 @@ func TestDecodeEventHead(t *testing.T) {
 		`{"type":"fax","userId":"u1","messageId":"m","timestamp":"2019-10-01T00:00:05Z"}`,
 		`{"type":"track","event":"Product Viewed","messageId":"m","timestamp":"2019-10-01T00:00:05Z","properties":{"product_id":"p"}}`,
 		`{"type":"page","userId":"u1","messageId":"m","timestamp":"1999-12-31T23:59:59Z"}`,
+		"{\"type\":\"page\",\"userId\":\"u\xff\",\"messageId\":\"m\",\"timestamp\":\"2019-10-01T00:00:00Z\"}",
+		track("add_to_cart", `{"items":[{"item_name":"no id"}]}`),
 	} {
 		_, want := DecodeEvent([]byte(payload), Limits{})
 		_, got := DecodeEventHead([]byte(payload), Limits{})

@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -13,6 +14,7 @@ type FailureKind string
 // Failure kinds.
 const (
 	MalformedJSON        FailureKind = "malformed_json"
+	InvalidUTF8          FailureKind = "invalid_utf8"
 	SchemaViolation      FailureKind = "schema_violation"
 	MissingUser          FailureKind = "missing_user"
 	TimestampOutOfRange  FailureKind = "timestamp_out_of_range"
@@ -40,6 +42,26 @@ func (f *Failure) Error() string {
 // Failf returns a *Failure of kind about field.
 func Failf(kind FailureKind, field, format string, args ...any) *Failure {
 	return &Failure{Kind: kind, Field: field, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Within returns f as the failure of the event at index of an envelope: its field says where,
+// "batch[3].properties.price" or "message.userId".
+func (f *Failure) Within(env Envelope, index int) *Failure {
+	var at string
+	switch env {
+	case NoEnvelope:
+		return f
+	case SegmentBatch:
+		at = "batch[" + strconv.Itoa(index) + "]"
+	default:
+		at = "message"
+	}
+	g := *f
+	g.Field = at
+	if f.Field != "" {
+		g.Field = at + "." + f.Field
+	}
+	return &g
 }
 
 // AsFailure reports whether err is (or wraps) a *Failure and returns it.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -181,12 +182,21 @@ func (d *decoder) numeric(c *check, field string) (text []byte, quoted bool) {
 
 // amount reads a price or an order value: finite and non-negative. ok is false when it is absent
 // or invalid.
+//
+// A string that is no plain number may be a price written for people ("$19.99", "19,99"): it
+// is read when unambiguous (parsePriceText), noted in c as RewritePriceText.
 func (d *decoder) amount(c *check, field string) (v float64, ok bool) {
-	text, _ := d.numeric(c, field)
+	text, quoted := d.numeric(c, field)
 	if len(text) == 0 {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(string(text), 64)
+	if err != nil && quoted {
+		if pv, pok := parsePriceText(text); pok {
+			v, err = pv, nil
+			c.rw |= RewritePriceText
+		}
+	}
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) || v < 0 {
 		c.fail(field, "must be a finite non-negative number, got %q", clip(string(text)))
 		return 0, false
@@ -216,20 +226,67 @@ func (d *decoder) count(c *check, field string, slotName bool) int {
 	return 0
 }
 
-// stamp reads a timestamp string; what is wrong with it matters only if it is the one used.
+// stamp reads a timestamp: a string in RFC 3339 or a variant parseTime reads, or an epoch
+// number (epochTime), also as a string of 10 or 13 digits. What is wrong with it matters only if
+// it is the one used.
 func (d *decoder) stamp() stamp {
-	switch d.peek() {
-	case '"':
+	switch ch := d.peek(); {
+	case ch == '"':
 		b := d.str()
-		t, ok := parseTime(b)
-		if !ok {
-			return stamp{set: true, bad: "not an RFC 3339 time: " + strconv.Quote(clip(string(b)))}
+		if t, ok := parseTime(b); ok {
+			return stamp{t: t, set: true}
 		}
-		return stamp{t: t, set: true}
-	case 'n':
+		if (len(b) == 10 || len(b) == 13) && allDigits(b) {
+			return epochStamp(b)
+		}
+		return stamp{set: true, bad: "not an RFC 3339 time: " + strconv.Quote(clip(string(b)))}
+	case ch == '-' || isDigit(ch):
+		n := d.num()
+		if n == nil {
+			return stamp{}
+		}
+		return epochStamp(n)
+	case ch == 'n':
 		d.literal("null")
 		return stamp{}
 	}
 	d.skip()
-	return stamp{set: true, bad: "must be a string"}
+	return stamp{set: true, bad: "must be a string or an epoch number"}
+}
+
+func epochStamp(n []byte) stamp {
+	t, ok := epochTime(n)
+	if !ok {
+		return stamp{set: true, bad: "epoch number out of range: " + clip(string(n))}
+	}
+	return stamp{t: t, set: true, epoch: true}
+}
+
+// epochTime reads an epoch number: seconds below 1e11 (up to the year 5138), else milliseconds
+// (below 1e14), fractions allowed.
+func epochTime(n []byte) (time.Time, bool) {
+	if bytes.IndexAny(n, ".eE") < 0 {
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		switch {
+		case err != nil || i <= -1e14 || i >= 1e14:
+			return time.Time{}, false
+		case -1e11 < i && i < 1e11:
+			return time.Unix(i, 0).UTC(), true
+		}
+		return time.UnixMilli(i).UTC(), true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsNaN(f) || f <= -1e14 || f >= 1e14 {
+		return time.Time{}, false
+	}
+	unit := 1e9 // nanoseconds in the unit
+	if math.Abs(f) >= 1e11 {
+		unit = 1e6
+	}
+	whole := math.Floor(f)
+	ns := int64(math.Round((f - whole) * unit))
+	if unit == 1e9 {
+		return time.Unix(int64(whole), ns).UTC(), true
+	}
+	return time.UnixMilli(int64(whole)).Add(time.Duration(ns)).UTC(), true
 }

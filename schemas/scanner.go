@@ -18,6 +18,8 @@ type decoder struct {
 	pos     int
 	depth   int
 	scratch []byte // decoded strings that had escapes
+	path    []byte // a category path rewritten
+	badUTF8 int    // 1 + the offset of the first byte in a string that is not UTF-8; 0: none
 	err     *Failure
 	keep    func([]byte) string // the strings the event keeps; nil: copies
 }
@@ -264,7 +266,8 @@ var plainASCII = func() (t [256]bool) {
 }()
 
 // unquote decodes the string starting at start into d.scratch the way encoding/json does:
-// invalid UTF-8 bytes and unpaired surrogates become U+FFFD.
+// invalid UTF-8 bytes and unpaired surrogates become U+FFFD. The first invalid byte is noted in
+// d.badUTF8: the event decoder rejects the payload, other readers may not.
 //
 // It is one loop over the bytes on purpose: every string of every event passes through it, and
 // moving the escape cases into a function of their own costs a call per escape and keeps the
@@ -287,6 +290,9 @@ func (d *decoder) unquote(start int) []byte {
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size == 1 {
+				if d.badUTF8 == 0 {
+					d.badUTF8 = i + 1
+				}
 				b = utf8.AppendRune(b, utf8.RuneError)
 			} else {
 				b = append(b, data[i:i+size]...)

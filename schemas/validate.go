@@ -20,9 +20,6 @@ func (w *wireEvent) finish(lim Limits) *Failure {
 	if e.User() == "" {
 		return Failf(MissingUser, "userId", "neither userId nor anonymousId is set")
 	}
-	if e.MessageID == "" {
-		return Failf(SchemaViolation, "messageId", "missing: it is the dedup key")
-	}
 
 	ts, field := w.ts, "timestamp"
 	if !ts.set {
@@ -45,18 +42,76 @@ func (w *wireEvent) finish(lim Limits) *Failure {
 		return Failf(TimestampOutOfRange, field, "%s is after %s", ts.t.Format(time.RFC3339Nano), lim.MaxTime.Format(time.RFC3339))
 	}
 	e.Timestamp = ts.t
+	rw := w.ctx.rw
+	if ts.epoch {
+		rw |= RewriteEpochTime
+	}
 
 	if e.Type != TypeTrack {
 		e.Event, e.Properties = "", Properties{Products: w.items[:0]}
+		w.identify(rw)
 		return nil
 	}
 	if e.Event == "" {
 		return Failf(SchemaViolation, "event", "a track call needs an event name")
 	}
-	if w.props.f != nil {
-		return w.props.f
+	rw |= w.named | w.props.rw
+	if liftItem(e.Event, &e.Properties, w.props.rw) {
+		rw |= RewriteGA4
 	}
-	return validate(e.Event, &e.Properties)
+	if f := validate(e.Event, &e.Properties); f != nil {
+		// A required field dropped for its type fails for that, the more useful reason.
+		if d := w.props.f; d != nil && (d.Field == f.Field || d.Field == "properties") {
+			return d
+		}
+		return f
+	}
+	w.identify(rw)
+	return nil
+}
+
+// identify gives the event its rewrites, and a messageId if it has none: a hash of the payload.
+func (w *wireEvent) identify(rw Rewrites) {
+	e := w.ev
+	if e.MessageID == "" {
+		e.MessageID = w.contentID()
+		rw |= RewriteMessageID
+	}
+	e.Rewrites |= rw
+}
+
+// liftItem fills the product fields of a single-product event that carries its product as the
+// first of GA4's items, and reports whether it did.
+func liftItem(event string, p *Properties, rw Rewrites) bool {
+	switch event {
+	case ProductViewed, ProductClicked, ProductAdded, ProductAddedWishlist:
+	default:
+		return false
+	}
+	if p.ProductID != "" || len(p.Products) == 0 || !rw.Has(RewriteGA4) {
+		return false
+	}
+	it := &p.Products[0]
+	p.ProductID, p.SKU = it.ProductID, it.SKU
+	if p.Name == "" {
+		p.Name = it.Name
+	}
+	if p.Brand == "" {
+		p.Brand = it.Brand
+	}
+	if p.Category == "" {
+		p.Category = it.Category
+	}
+	if p.Price == 0 {
+		p.Price = it.Price
+	}
+	if p.Quantity == 0 {
+		p.Quantity = it.Quantity
+	}
+	if len(p.Products) == 1 {
+		p.Products = nil // as if it had come flat, as the spec sends it
+	}
+	return true
 }
 
 // validate checks what each event adshift reads needs to be useful. Unknown events pass: stages

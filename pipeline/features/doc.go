@@ -1,6 +1,12 @@
 // Package features is the first stage of adshift: it reads the clickstream, keeps a live interest
 // profile per shopper and publishes a profile shift to adshift.shifts when that profile moves.
 //
+// A record holding an envelope of events (a Segment batch, RudderStack's form) is split by a
+// schemas.Splitter and applied event by event, the events sharing the record's offset; a bad one
+// is dead-lettered alone, its index in a header. What the decoder rewrote to accept an event (a
+// dropped field, a price written as text, a GA4 name …) is counted in
+// adshift_events_rewritten_total{kind} and noted in the adshift.rewritten header of its shift.
+//
 // Every clickstream record is decoded and validated by schemas.DecodeEventInto, into one reused
 // event whose strings are copied into a per-batch slab, so decoding allocates nothing per event;
 // shifts are encoded by schemas.AppendShift into the batch's arena (byte for byte what

@@ -21,10 +21,14 @@ type metrics struct {
 	skipped  map[string]prometheus.Counter // by reason
 	shifts   map[string]prometheus.Counter // by reason
 	failures *prometheus.CounterVec        // by failure kind
-	profiles prometheus.Gauge
-	expired  prometheus.Counter
-	restored prometheus.Counter
-	corrupt  prometheus.Counter
+	// rewritten counts the events the decoder rewrote to accept them, by rewrite kind;
+	// envelopes the records that held several events, by envelope.
+	rewritten map[schemas.Rewrites]prometheus.Counter
+	envelopes map[schemas.Envelope]prometheus.Counter
+	profiles  prometheus.Gauge
+	expired   prometheus.Counter
+	restored  prometheus.Counter
+	corrupt   prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -62,8 +66,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Changelog values skipped on restore because they did not decode.",
 		}),
 	}
+	rewritten := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "adshift_events_rewritten_total",
+		Help: "Clickstream events the decoder rewrote to accept them, by what it rewrote (field_dropped: a bad optional field dropped).",
+	}, []string{"kind"})
+	envelopes := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "adshift_features_envelopes_total",
+		Help: "Clickstream records that held an envelope of events (a Segment batch, RudderStack's form), unwrapped, by envelope.",
+	}, []string{"envelope"})
 	r := pipeline.NewRegistration(reg)
 	events = pipeline.Add(r, events)
+	rewritten = pipeline.Add(r, rewritten)
+	envelopes = pipeline.Add(r, envelopes)
 	skipped = pipeline.Add(r, skipped)
 	shifts = pipeline.Add(r, shifts)
 	m.failures = pipeline.Add(r, m.failures)
@@ -81,7 +95,27 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for name := range interestKinds(Weights{}) {
 		m.events[name] = events.WithLabelValues(name)
 	}
+	m.rewritten = make(map[schemas.Rewrites]prometheus.Counter)
+	for _, k := range schemas.RewriteKinds() {
+		m.rewritten[k] = rewritten.WithLabelValues(k.String())
+	}
+	m.envelopes = map[schemas.Envelope]prometheus.Counter{
+		schemas.SegmentBatch:   envelopes.WithLabelValues(string(schemas.SegmentBatch)),
+		schemas.RudderEnvelope: envelopes.WithLabelValues(string(schemas.RudderEnvelope)),
+	}
 	return m, nil
+}
+
+// rewrote counts one event by each kind of rewrite in rw.
+func (m *metrics) rewrote(rw schemas.Rewrites) {
+	if rw == 0 {
+		return
+	}
+	for k, c := range m.rewritten {
+		if rw.Has(k) {
+			c.Inc()
+		}
+	}
 }
 
 // resolve returns the counters of vec for each label value.

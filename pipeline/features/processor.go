@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -40,10 +41,14 @@ type processor struct {
 	// predictor is the stage's interest model as this partition uses it; nil without one.
 	predictor *predictor
 
-	ev    schemas.Event       // the event being applied, decoded into again for every record
-	shift schemas.Shift       // the shift being encoded, its summary's arrays reused
-	keep  func([]byte) string // p.keepString, made once
-	strs  []byte              // the batch strings' slab: appended to, never overwritten
+	ev    schemas.Event    // the event being applied, decoded into again for every record
+	split schemas.Splitter // unwraps records that hold envelopes of events
+	// enveloped holds the profiles the events of the envelope being applied have updated: they
+	// share its offset, which must not make a profile skip the envelope's later events.
+	enveloped []*profile
+	shift     schemas.Shift       // the shift being encoded, its summary's arrays reused
+	keep      func([]byte) string // p.keepString, made once
+	strs      []byte              // the batch strings' slab: appended to, never overwritten
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -139,12 +144,52 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 }
 
 // process applies one input record, queueing what it produced. An error is a bug, not bad input.
+// A record the decoder rejects as an event may hold an envelope of events (a Segment batch,
+// RudderStack's form): it is then applied event by event, each judged on its own.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
-	ev := &p.ev
-	if err := schemas.DecodeEventInto(ev, in.Value, lim, p.keep); err != nil {
-		return p.rejected(in, err)
+	err := schemas.DecodeEventInto(&p.ev, in.Value, lim, p.keep)
+	if err == nil {
+		return p.apply(in, &p.ev)
 	}
-	return p.apply(in, ev)
+	if schemas.MayBeEnvelope(err) {
+		env, values, serr := p.split.Split(in.Value, lim)
+		switch {
+		case serr != nil:
+			err = serr
+		case env != schemas.NoEnvelope:
+			return p.processEnvelope(in, env, values, lim)
+		}
+	}
+	return p.rejected(in, err)
+}
+
+// processEnvelope applies the events of an envelope in order: a bad one is dead-lettered alone,
+// with its envelope and index in headers, the others applied.
+func (p *processor) processEnvelope(in *pipeline.Record, env schemas.Envelope, values [][]byte, lim schemas.Limits) error {
+	p.stage.metrics.envelopes[env].Inc()
+	defer func() { clear(p.enveloped); p.enveloped = p.enveloped[:0] }()
+	for i, v := range values {
+		// The event's own bytes go with its dead letter; a merged event's live in the splitter,
+		// which the next record reuses, so they are copied into the batch's arena.
+		start := len(p.arena)
+		p.arena = append(p.arena, v...)
+		sub := *in
+		sub.Value = p.arena[start:len(p.arena):len(p.arena)]
+		sub.Headers = schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i)
+		if err := schemas.DecodeEventInto(&p.ev, sub.Value, lim, p.keep); err != nil {
+			if f, ok := schemas.AsFailure(err); ok {
+				err = f.Within(env, i)
+			}
+			if err := p.rejected(&sub, err); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := p.apply(&sub, &p.ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rejected dead-letters the record of an event that failed decoding or its checks; an error that
@@ -162,6 +207,7 @@ func (p *processor) rejected(in *pipeline.Record, err error) error {
 func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	s := p.stage
 	s.metrics.event(ev.Event)
+	s.metrics.rewrote(ev.Rewrites)
 	k, interest := s.kinds[ev.Event]
 	switch {
 	case ev.Type != schemas.TypeTrack:
@@ -177,6 +223,7 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	user := ev.User()
 	if strings.HasPrefix(user, "\x00") {
 		p.deadLetter(in, schemas.Failf(schemas.SchemaViolation, "userId", "user keys starting with NUL are reserved"))
+		p.noteRewrites(ev.Rewrites)
 		return nil
 	}
 
@@ -196,12 +243,13 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user string, late bool) error {
 	s := p.stage
 	prof := p.profiles[user]
-	if prof != nil && in.Offset < prof.offset {
+	if prof != nil && in.Offset < prof.offset && !slices.Contains(p.enveloped, prof) {
 		return nil // applied before a crash whose progress marker never landed
 	}
 	if late {
 		p.deadLetter(in, schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the partition watermark %s",
 			ev.Timestamp.Format(time.RFC3339Nano), time.UnixMilli(p.wm.max-s.cfg.AllowedLateness.Milliseconds()).UTC().Format(time.RFC3339Nano)))
+		p.noteRewrites(ev.Rewrites)
 		return nil
 	}
 	if prof == nil {
@@ -215,6 +263,9 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	}
 	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
+	if in.Header(schemas.HeaderEnvelope) != nil {
+		p.enveloped = append(p.enveloped, prof)
+	}
 	if !prof.dirty {
 		prof.dirty = true
 		p.dirty = append(p.dirty, user)
@@ -236,12 +287,13 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		return nil
 	}
 	s.detector.Commit(&prof.shift, reason, sev)
-	return p.publish(in, user, prof, reason, distance, sev.Current != nil)
+	return p.publish(in, user, prof, reason, distance, sev.Current != nil, ev.Rewrites)
 }
 
 // publish queues the shift of user's profile for reason at distance; ranked says the model
-// ranked the profile for the detector at this event, so its ranking serves the shift.
-func (p *processor) publish(in *pipeline.Record, user string, prof *profile, reason shift.Reason, distance float64, ranked bool) error {
+// ranked the profile for the detector at this event, so its ranking serves the shift. What the
+// decoder rewrote of the event goes in the shift's HeaderRewritten.
+func (p *processor) publish(in *pipeline.Record, user string, prof *profile, reason shift.Reason, distance float64, ranked bool, rw schemas.Rewrites) error {
 	s := p.stage
 	sh := &p.shift
 	sh.User = user
@@ -266,10 +318,14 @@ func (p *processor) publish(in *pipeline.Record, user string, prof *profile, rea
 		return fmt.Errorf("encode shift of %s partition %d offset %d: %w", in.Topic, in.Partition, in.Offset, err)
 	}
 	s.metrics.shifts[sh.Reason].Inc()
-	p.pending = append(p.pending, pipeline.Record{
+	rec := pipeline.Record{
 		Topic: s.topics.Shifts, Key: p.arena[start:mid:mid], Value: p.arena[mid:len(p.arena):len(p.arena)],
 		Timestamp: sh.EventTime,
-	})
+	}
+	if rw != 0 {
+		rec.Headers = []schemas.Header{{Key: schemas.HeaderRewritten, Value: rw.AppendText(nil)}}
+	}
+	p.pending = append(p.pending, rec)
 	return nil
 }
 
@@ -282,6 +338,16 @@ func (p *processor) current(prof *profile) []shift.Entry {
 		p.interest = prof.interest(p.interest[:0])
 	}
 	return p.interest
+}
+
+// noteRewrites notes what the decoder rewrote of the event whose dead letter was queued last in
+// its HeaderRewritten.
+func (p *processor) noteRewrites(rw schemas.Rewrites) {
+	if rw == 0 {
+		return
+	}
+	dl := &p.pending[len(p.pending)-1]
+	dl.Headers = append(dl.Headers, schemas.Header{Key: schemas.HeaderRewritten, Value: rw.AppendText(nil)})
 }
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {

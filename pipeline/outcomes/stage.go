@@ -79,6 +79,7 @@ type processor struct {
 	retry   pipeline.Retry
 	pending schemas.Rows
 	tally   map[string]int
+	split   schemas.Splitter // unwraps clickstream records that hold envelopes of events
 }
 
 // Process turns the batch into rows and writes them in one call. Records are taken strictly in
@@ -141,12 +142,27 @@ func (p *processor) ad(rec pipeline.Record) {
 	p.tally[resultAd]++
 }
 
-// event lands a clickstream event that is an outcome: an attributed order, an impression or a
-// click.
+// event lands the clickstream events of rec that are outcomes: attributed orders, impressions
+// and clicks. A record that is no event may hold an envelope of events, landed in order.
 func (p *processor) event(rec pipeline.Record) {
 	// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
 	// would), and only promotions and orders are decoded whole.
 	head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
+	if err != nil && schemas.MayBeEnvelope(err) {
+		if env, values, serr := p.split.Split(rec.Value, schemas.Limits{}); serr == nil && env != schemas.NoEnvelope {
+			for _, v := range values {
+				h, err := schemas.DecodeEventHead(v, schemas.Limits{})
+				p.eventValue(v, h, err, rec)
+			}
+			return
+		}
+	}
+	p.eventValue(rec.Value, head, err, rec)
+}
+
+// eventValue lands one event of rec, value, whose head decoded as head or failed with err, if
+// it is an outcome.
+func (p *processor) eventValue(value []byte, head schemas.EventHead, err error, rec pipeline.Record) {
 	if err != nil {
 		p.tally[resultUndecodable]++
 		return
@@ -155,7 +171,7 @@ func (p *processor) event(rec pipeline.Record) {
 		p.tally[resultIgnored]++
 		return
 	}
-	e, err := schemas.DecodeEvent(rec.Value, schemas.Limits{})
+	e, err := schemas.DecodeEvent(value, schemas.Limits{})
 	if err != nil { // cannot happen: the head decoded
 		p.tally[resultUndecodable]++
 		return
