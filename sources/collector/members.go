@@ -1,0 +1,188 @@
+package collector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// member is one "key": value pair of a JSON object, as spans of the object's bytes: the whole
+// member, and its value.
+type member struct {
+	key   []byte // between the quotes, escapes unresolved
+	whole []byte // from the key's opening quote to the value's end
+	value []byte
+}
+
+// name returns the member's key unescaped.
+func (m member) name() string {
+	if bytes.IndexByte(m.key, '\\') < 0 {
+		return string(m.key)
+	}
+	var s string
+	if err := json.Unmarshal(append(append([]byte{'"'}, m.key...), '"'), &s); err != nil {
+		return string(m.key)
+	}
+	return s
+}
+
+// str returns the member's value as a string when it is a JSON string.
+func (m member) str() (string, bool) {
+	if len(m.value) == 0 || m.value[0] != '"' {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(m.value, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// errSyntax is the scanner's error for bytes that are not the JSON it expected.
+var errSyntax = errors.New("not valid JSON")
+
+// objectMembers splits the JSON object data into its top-level members. It checks the structure
+// (quotes, brackets, commas, colons) but not every literal: the decoder that reads the event
+// afterwards checks the rest.
+func objectMembers(data []byte) ([]member, error) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, fmt.Errorf("%w: want an object", errSyntax)
+	}
+	var out []member
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return out, trailing(data, i+1)
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return nil, fmt.Errorf("%w: want a key at byte %d", errSyntax, i)
+		}
+		start := i
+		end, err := skipString(data, i)
+		if err != nil {
+			return nil, err
+		}
+		key := data[i+1 : end-1]
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return nil, fmt.Errorf("%w: want ':' at byte %d", errSyntax, i)
+		}
+		i = skipSpace(data, i+1)
+		vend, err := skipValue(data, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, member{key: key, whole: data[start:vend], value: data[i:vend]})
+		i = skipSpace(data, vend)
+		switch {
+		case i < len(data) && data[i] == ',':
+			i = skipSpace(data, i+1)
+		case i < len(data) && data[i] == '}':
+			return out, trailing(data, i+1)
+		default:
+			return nil, fmt.Errorf("%w: want ',' or '}' at byte %d", errSyntax, i)
+		}
+	}
+}
+
+// arrayElements splits the JSON array data into its elements.
+func arrayElements(data []byte) ([][]byte, error) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return nil, fmt.Errorf("%w: want an array", errSyntax)
+	}
+	var out [][]byte
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return out, nil
+	}
+	for {
+		end, err := skipValue(data, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data[i:end])
+		i = skipSpace(data, end)
+		switch {
+		case i < len(data) && data[i] == ',':
+			i = skipSpace(data, i+1)
+		case i < len(data) && data[i] == ']':
+			return out, nil
+		default:
+			return nil, fmt.Errorf("%w: want ',' or ']' at byte %d", errSyntax, i)
+		}
+	}
+}
+
+func trailing(data []byte, i int) error {
+	if i = skipSpace(data, i); i < len(data) {
+		return fmt.Errorf("%w: data after the object at byte %d", errSyntax, i)
+	}
+	return nil
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string opening at data[i].
+func skipString(data []byte, i int) (int, error) {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unterminated string at byte %d", errSyntax, i)
+}
+
+// skipValue returns the index after the value starting at data[i]: a string, an object or array
+// (brackets matched, strings inside skipped), or a literal (number, true, false, null).
+func skipValue(data []byte, i int) (int, error) {
+	if i >= len(data) {
+		return 0, fmt.Errorf("%w: want a value at the end", errSyntax)
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		return skipNested(data, i)
+	}
+	j := i
+	for j < len(data) && bytes.IndexByte([]byte(",}] \t\r\n"), data[j]) < 0 {
+		j++
+	}
+	if j == i {
+		return 0, fmt.Errorf("%w: want a value at byte %d", errSyntax, i)
+	}
+	return j, nil
+}
+
+func skipNested(data []byte, i int) (int, error) {
+	depth := 0
+	for j := i; j < len(data); j++ {
+		switch data[j] {
+		case '"':
+			end, err := skipString(data, j)
+			if err != nil {
+				return 0, err
+			}
+			j = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return j + 1, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%w: unclosed %c at byte %d", errSyntax, data[i], i)
+}
