@@ -63,9 +63,15 @@ func newRig(t *testing.T, cfg Config, wrap func(pipeline.Emitter) pipeline.Emitt
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	return &rig{addrs: c.ListenAddrs(), url: serve(t, h), h: h, reg: reg, topics: topics}
+}
+
+// serve serves h on a loopback port until the test ends and returns its URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &rig{addrs: c.ListenAddrs(), url: srv.URL, h: h, reg: reg, topics: topics}
+	return srv.URL
 }
 
 // response is an answer of the collector.
