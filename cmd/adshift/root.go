@@ -44,6 +44,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(a),
 		newReplayCmd(a),
+		newCollectCmd(a),
 		newSimulateCmd(a),
 		newProfileEvalCmd(a),
 		newTrainCmd(a),
