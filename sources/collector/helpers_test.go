@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type rig struct {
 	h      *Handler
 	reg    *prometheus.Registry
 	topics pipeline.Topics
+
+	gzipped atomic.Int32 // requests that came gzipped
 }
 
 // newRig starts a broker with the clickstream and dead-letter topics, a producer on it, and a
@@ -63,7 +66,14 @@ func newRig(t *testing.T, cfg Config, wrap func(pipeline.Emitter) pipeline.Emitt
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return &rig{addrs: c.ListenAddrs(), url: serve(t, h), h: h, reg: reg, topics: topics}
+	rg := &rig{addrs: c.ListenAddrs(), h: h, reg: reg, topics: topics}
+	rg.url = serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Content-Encoding") == "gzip" {
+			rg.gzipped.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	return rg
 }
 
 // serve serves h on a loopback port until the test ends and returns its URL.
