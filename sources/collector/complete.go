@@ -35,39 +35,21 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 	if err != nil {
 		return nil, schemas.Failf(schemas.MalformedJSON, "", "%v", err)
 	}
-	var has struct{ typ, msgID, received, ts, ctx bool }
+	has, fail := present(ms, f.callType)
+	if fail != nil {
+		return nil, fail
+	}
 	out := make([]byte, 0, len(raw)+len(f.batchContext)+160)
 	out = append(out, '{')
-	h := sha256.New()
-	h.Write([]byte(f.callType))
 	for _, m := range ms {
-		name := m.name()
-		switch name {
+		switch string(m.key) {
 		case "writeKey":
 			continue
-		case "type":
-			has.typ = true
-			if t, _ := m.str(); f.callType != "" && t != f.callType {
-				return nil, schemas.Failf(schemas.SchemaViolation, "type", "%q posted to the %s endpoint", t, f.callType)
-			}
-		case "messageId":
-			has.msgID = string(m.value) != "null"
-		case "receivedAt":
-			has.received = true
-		case "timestamp", "originalTimestamp":
-			has.ts = has.ts || string(m.value) != "null"
 		case "context":
-			has.ctx = true
 			if f.batchContext != nil {
 				out = appendMember(out, []byte(`"context":`), mergeObjects(m.value, f.batchContext))
-				h.Write([]byte{0})
-				h.Write(m.whole)
 				continue
 			}
-		}
-		if !volatile(name) {
-			h.Write([]byte{0})
-			h.Write(m.whole)
 		}
 		out = appendMember(out, m.whole)
 	}
@@ -79,8 +61,7 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 		out = appendMember(out, []byte(`"context":`), f.batchContext)
 	}
 	if !has.msgID {
-		sum := h.Sum(nil)
-		out = appendMember(out, []byte(`"messageId":"adshift-`+hex.EncodeToString(sum[:16])+`"`))
+		out = appendMember(out, []byte(`"messageId":"`+contentID(ms, f.callType)+`"`))
 	}
 	if !has.received {
 		out = appendMember(out, []byte(`"receivedAt":`), at)
@@ -89,6 +70,46 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 		out = appendMember(out, []byte(`"timestamp":`), at)
 	}
 	return append(out, '}'), nil
+}
+
+// members says which of the members complete may fill in an event has.
+type members struct{ typ, msgID, received, ts, ctx bool }
+
+// present reads which members ms has, and refuses a type other than the path's.
+func present(ms []member, callType string) (members, *schemas.Failure) {
+	var has members
+	for _, m := range ms {
+		switch string(m.key) {
+		case "type":
+			has.typ = true
+			if t, _ := m.str(); callType != "" && t != callType {
+				return has, schemas.Failf(schemas.SchemaViolation, "type", "%q posted to the %s endpoint", t, callType)
+			}
+		case "messageId":
+			has.msgID = string(m.value) != "null"
+		case "receivedAt":
+			has.received = true
+		case "timestamp", "originalTimestamp":
+			has.ts = has.ts || string(m.value) != "null"
+		case "context":
+			has.ctx = true
+		}
+	}
+	return has, nil
+}
+
+// contentID is the messageId of an event sent without one: a hash of its call type and members,
+// the volatile ones left out, so a tracker's retry of the event gets the same id.
+func contentID(ms []member, callType string) string {
+	h := sha256.New()
+	h.Write([]byte(callType))
+	for _, m := range ms {
+		if !volatile(string(m.key)) {
+			h.Write([]byte{0})
+			h.Write(m.whole)
+		}
+	}
+	return "adshift-" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // appendMember appends the concatenation of parts as one member of the object being built in
@@ -118,11 +139,11 @@ func mergeObjects(own, under []byte) []byte {
 	out := make([]byte, 0, len(own)+len(under))
 	out = append(out, '{')
 	for _, m := range mine {
-		names[m.name()] = true
+		names[string(m.key)] = true
 		out = appendMember(out, m.whole)
 	}
 	for _, m := range theirs {
-		if !names[m.name()] {
+		if !names[string(m.key)] {
 			out = appendMember(out, m.whole)
 		}
 	}

@@ -41,7 +41,7 @@ type rig struct {
 // newRig starts a broker with the clickstream and dead-letter topics, a producer on it, and a
 // collector with cfg (its write keys defaulting to testKey) wrapping the producer in wrap, when
 // given.
-func newRig(t *testing.T, cfg Config, wrap func(pipeline.Emitter) pipeline.Emitter) *rig {
+func newRig(t testing.TB, cfg Config, wrap func(pipeline.Emitter) pipeline.Emitter) *rig {
 	t.Helper()
 	topics := pipeline.DefaultTopics()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, topics.Clickstream, topics.DLQ))
@@ -77,7 +77,7 @@ func newRig(t *testing.T, cfg Config, wrap func(pipeline.Emitter) pipeline.Emitt
 }
 
 // serve serves h on a loopback port until the test ends and returns its URL.
-func serve(t *testing.T, h http.Handler) string {
+func serve(t testing.TB, h http.Handler) string {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -10,21 +10,9 @@ import (
 // member is one "key": value pair of a JSON object, as spans of the object's bytes: the whole
 // member, and its value.
 type member struct {
-	key   []byte // between the quotes, escapes unresolved
+	key   []byte // between the quotes, escapes unresolved: names are compared as written, as the schemas decoder does
 	whole []byte // from the key's opening quote to the value's end
 	value []byte
-}
-
-// name returns the member's key unescaped.
-func (m member) name() string {
-	if bytes.IndexByte(m.key, '\\') < 0 {
-		return string(m.key)
-	}
-	var s string
-	if err := json.Unmarshal(append(append([]byte{'"'}, m.key...), '"'), &s); err != nil {
-		return string(m.key)
-	}
-	return s
 }
 
 // str returns the member's value as a string when it is a JSON string.
@@ -132,13 +120,20 @@ func skipSpace(data []byte, i int) int {
 
 // skipString returns the index after the string opening at data[i].
 func skipString(data []byte, i int) (int, error) {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
+	for j := i + 1; j < len(data); {
+		k := bytes.IndexByte(data[j:], '"')
+		if k < 0 {
+			break
 		}
+		q := j + k
+		escapes := 0
+		for p := q - 1; p > i && data[p] == '\\'; p-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
 	}
 	return 0, fmt.Errorf("%w: unterminated string at byte %d", errSyntax, i)
 }
@@ -168,6 +163,11 @@ func skipValue(data []byte, i int) (int, error) {
 func skipNested(data []byte, i int) (int, error) {
 	depth := 0
 	for j := i; j < len(data); j++ {
+		k := bytes.IndexAny(data[j:], `"{}[]`)
+		if k < 0 {
+			break
+		}
+		j += k
 		switch data[j] {
 		case '"':
 			end, err := skipString(data, j)

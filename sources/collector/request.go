@@ -28,7 +28,7 @@ func parse(body []byte, rt route, f fill) parsed {
 	}
 	var batch []byte
 	for _, m := range ms {
-		switch m.name() {
+		switch string(m.key) {
 		case "writeKey":
 			p.writeKey, _ = m.str()
 		case "batch":
