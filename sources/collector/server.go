@@ -38,6 +38,7 @@ func NewServer(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger 
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelWarn),
 	}
 	return &Server{h: h, srv: srv, ln: ln, log: h.log}, nil
 }
