@@ -14,7 +14,7 @@ import (
 
 // collectorStage is the name of the collector among run's --stages: not a consumer group, but
 // the HTTP server in front of the clickstream.
-const collectorStage = "collector"
+const collectorStage = collector.Stage
 
 func newCollectCmd(a *app) *cobra.Command {
 	return &cobra.Command{
