@@ -20,6 +20,9 @@ func (m member) str() (string, bool) {
 	if len(m.value) == 0 || m.value[0] != '"' {
 		return "", false
 	}
+	if inner := m.value[1 : len(m.value)-1]; bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), true
+	}
 	var s string
 	if err := json.Unmarshal(m.value, &s); err != nil {
 		return "", false
@@ -38,7 +41,7 @@ func objectMembers(data []byte) ([]member, error) {
 	if i >= len(data) || data[i] != '{' {
 		return nil, fmt.Errorf("%w: want an object", errSyntax)
 	}
-	var out []member
+	out := make([]member, 0, 16)
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return out, trailing(data, i+1)
@@ -151,13 +154,22 @@ func skipValue(data []byte, i int) (int, error) {
 		return skipNested(data, i)
 	}
 	j := i
-	for j < len(data) && bytes.IndexByte([]byte(",}] \t\r\n"), data[j]) < 0 {
+	for j < len(data) && !endsLiteral(data[j]) {
 		j++
 	}
 	if j == i {
 		return 0, fmt.Errorf("%w: want a value at byte %d", errSyntax, i)
 	}
 	return j, nil
+}
+
+// endsLiteral reports whether c is the first byte after a number, true, false or null.
+func endsLiteral(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
 }
 
 func skipNested(data []byte, i int) (int, error) {
