@@ -127,3 +127,36 @@ func compact(t *testing.T, b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// What complete makes of a JSON object is a JSON object again, with every member it kept as it
+// was, and it never panics on anything else.
+func FuzzComplete(f *testing.F) {
+	for _, s := range []string{viewed, `{}`, `{"writeKey":"k","context":{"a":1}}`, `{"type":"track","context":[1]}`, `{"a"`} {
+		f.Add([]byte(s), []byte(`{"ip":"1.2.3.4"}`), uint8(1))
+	}
+	// The call type comes from the route, one of these.
+	types := []string{"", "track", "page", "screen", "identify", "alias", "group"}
+	f.Fuzz(func(t *testing.T, raw, batchContext []byte, route uint8) {
+		callType := types[int(route)%len(types)]
+		if !json.Valid(batchContext) {
+			batchContext = nil
+		}
+		out, fail := complete(raw, fill{callType: callType, receivedAt: receivedAt, batchContext: batchContext})
+		var in map[string]json.RawMessage
+		if fail != nil || json.Unmarshal(raw, &in) != nil || in == nil {
+			return
+		}
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("complete(%q) = %q: not JSON: %v", raw, out, err)
+		}
+		for k, v := range in {
+			if k == "writeKey" || (k == "context" && batchContext != nil) {
+				continue
+			}
+			if !bytes.Equal(compact(t, got[k]), compact(t, v)) {
+				t.Fatalf("complete(%q)[%q] = %s, want %s", raw, k, got[k], v)
+			}
+		}
+	})
+}
