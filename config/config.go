@@ -12,6 +12,7 @@ import (
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
+	"github.com/adshift/adshift/sources/collector"
 )
 
 // Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
@@ -25,6 +26,7 @@ type Config struct {
 	Creatives  creatives.Config  `mapstructure:"creatives"`
 	Outcomes   outcomes.Config   `mapstructure:"outcomes"`
 	Archive    Archive           `mapstructure:"archive"`
+	Collector  collector.Config  `mapstructure:"collector"`
 	Catalog    Catalog           `mapstructure:"catalog"`
 	LLM        LLM               `mapstructure:"llm"`
 	HTTP       HTTP              `mapstructure:"http"`
@@ -132,6 +134,7 @@ func Default() Config {
 		Creatives:  creatives.DefaultConfig(),
 		Outcomes:   outcomes.DefaultConfig(),
 		Archive:    Archive{Stage: archive.DefaultConfig(), Files: parquet.DefaultConfig()},
+		Collector:  collector.DefaultConfig(),
 		Catalog:    Catalog{Format: "rees46", Path: "data/sample/rees46-sample.csv"},
 		LLM: LLM{
 			Config: llm.Config{Temperature: 0.7, MaxTokens: 300, MaxAnswerBytes: 64 << 10, Timeout: 20 * time.Second, JSONMode: true,

@@ -129,17 +129,18 @@ func TestPrintMasksSecrets(t *testing.T) {
 	cfg := Default()
 	cfg.LLM.APIKey = "sk-very-secret"
 	cfg.ClickHouse.Username, cfg.ClickHouse.Password = "svc", "hunter2"
+	cfg.Collector.WriteKeys = []string{"wk_live_1"}
 	var buf bytes.Buffer
 	if err := cfg.Print(&buf); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, s := range []string{"sk-very-secret", "hunter2"} {
+	for _, s := range []string{"sk-very-secret", "hunter2", "wk_live_1"} {
 		if strings.Contains(out, s) {
 			t.Fatalf("printed config leaks %q:\n%s", s, out)
 		}
 	}
-	for _, s := range []string{"api_key: '****'", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
+	for _, s := range []string{"api_key: '****'", "write_keys:\n    - '****'\n", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
 		if !strings.Contains(out, s) {
 			t.Fatalf("printed config lacks %q:\n%s", s, out)
 		}

@@ -22,6 +22,10 @@ func (c Config) Print(w io.Writer) error {
 			if secret(key) && x != "" {
 				val = "****"
 			}
+		case []string:
+			if secret(key) {
+				val = masked(x)
+			}
 		}
 		parts := strings.Split(key, ".")
 		m := root
@@ -41,4 +45,13 @@ func (c Config) Print(w io.Writer) error {
 		return fmt.Errorf("print config: %w", err)
 	}
 	return enc.Close()
+}
+
+// masked returns one "****" for each of the secrets ss, so their number shows but not their text.
+func masked(ss []string) []string {
+	out := make([]string, len(ss))
+	for i := range out {
+		out[i] = "****"
+	}
+	return out
 }

@@ -25,6 +25,7 @@ func (c Config) Validate() error {
 		{"outcomes", c.Outcomes.Validate()},
 		{"archive", c.Archive.Stage.Validate()},
 		{"archive", c.Archive.Files.Validate()},
+		{"collector", c.Collector.Validate()},
 		{"llm", c.LLM.validate()},
 	} {
 		errs = append(errs, keyed(section.key, section.err))

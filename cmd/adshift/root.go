@@ -45,6 +45,7 @@ func newRoot() *cobra.Command {
 		newRunCmd(a),
 		newBrokerCmd(a),
 		newReplayCmd(a),
+		newCollectCmd(a),
 		newSimulateCmd(a),
 		newProfileEvalCmd(a),
 		newTrainCmd(a),

@@ -23,6 +23,7 @@ import (
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
+	"github.com/adshift/adshift/sources/collector"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
@@ -40,14 +41,15 @@ as its own Kafka consumer group. The archive stage writes hourly Parquet files u
 SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flush, commit, close.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, s := range stages {
-				if !slices.Contains(allStages, s) {
-					return fmt.Errorf("--stages: %q is not one of %s", s, strings.Join(allStages, ", "))
+				if !slices.Contains(allStages, s) && s != collectorStage {
+					return fmt.Errorf("--stages: %q is not one of %s, %s", s, strings.Join(allStages, ", "), collectorStage)
 				}
 			}
 			return a.run(cmd.Context(), stages)
 		},
 	}
-	cmd.Flags().StringSliceVar(&stages, "stages", allStages, "stages to run: "+strings.Join(allStages, ", "))
+	cmd.Flags().StringSliceVar(&stages, "stages", allStages, "stages to run: "+strings.Join(allStages, ", ")+
+		"; add "+collectorStage+" to serve the HTTP tracking API on collector.addr too")
 	return cmd
 }
 
@@ -66,10 +68,18 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		return err
 	}
 	closers := []func(context.Context) error{out.Close}
+	collect := slices.Contains(stages, collectorStage)
+	stages = slices.DeleteFunc(slices.Clone(stages), func(s string) bool { return s == collectorStage })
 
 	groups, closers, err := a.groups(ctx, stages, brokers, out, closers)
 	if err != nil {
 		return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
+	}
+	var srv *collector.Server
+	if collect {
+		if srv, err = a.collector(out); err != nil {
+			return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
+		}
 	}
 
 	prog := newProgress(a.reg, a.log, stages, time.Now())
@@ -81,6 +91,9 @@ func (a *app) run(ctx context.Context, stages []string) error {
 			defer running.Add(-1)
 			return g.Run(egCtx)
 		})
+	}
+	if srv != nil {
+		eg.Go(func() error { return srv.Run(egCtx) })
 	}
 	if a.cfg.HTTP.Addr != "" {
 		a.serveHTTP(egCtx, eg, func() bool { return running.Load() == int32(len(groups)) })
