@@ -12,6 +12,7 @@ import (
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
@@ -32,12 +33,16 @@ type Config struct {
 	Shutdown   Shutdown          `mapstructure:"shutdown"`
 }
 
-// Kafka says where the brokers are. With no brokers adshift starts an embedded broker.
+// Kafka says where the brokers are and how to reach them. With no brokers adshift starts an
+// embedded broker, which speaks plaintext.
 type Kafka struct {
 	Brokers      []string `mapstructure:"brokers"`
 	EmbeddedAddr string   `mapstructure:"embedded_addr"`
 	CreateTopics bool     `mapstructure:"create_topics"`
 	ClientID     string   `mapstructure:"client_id"`
+	// Compression is the codec of every record adshift writes (none, gzip, snappy, lz4, zstd).
+	Compression    string `mapstructure:"compression"`
+	franz.Security `mapstructure:",squash"`
 }
 
 // Embedded reports whether adshift runs its own in-process broker.
@@ -108,7 +113,8 @@ type Shutdown struct {
 // a local ClickHouse, the template generator.
 func Default() Config {
 	c := Config{
-		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift"},
+		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift",
+			Compression: franz.CompressionGzip, Security: franz.Security{DialTimeout: franz.DefaultDialTimeout}},
 		Topics: Topics{
 			Clickstream: Topic{Name: "clickstream", Partitions: 6},
 			DLQ:         Topic{Name: "clickstream.dlq", Partitions: 6},

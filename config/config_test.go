@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -115,6 +117,12 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("archive:\n  compression: lz\n", "archive.compression")
 	f("llm:\n  breaker:\n    failures: 0\n", "llm.breaker.failures")
 	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
+	f("kafka:\n  compression: brotli\n", "kafka.compression")
+	f("kafka:\n  brokers: [a:9092]\n  dial_timeout: 0s\n", "kafka.dial_timeout")
+	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: scram\n", "kafka.sasl.mechanism")
+	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: plain\n", "kafka.sasl")
+	f("kafka:\n  brokers: [a:9092]\n  tls:\n    ca_file: ca.pem\n", "kafka.tls")
+	f("kafka:\n  tls:\n    enabled: true\n", "embedded broker speaks plaintext")
 
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("missing file error = %v", err)
@@ -125,17 +133,20 @@ func TestPrintMasksSecrets(t *testing.T) {
 	cfg := Default()
 	cfg.LLM.APIKey = "sk-very-secret"
 	cfg.ClickHouse.Username, cfg.ClickHouse.Password = "svc", "hunter2"
+	cfg.Kafka.Brokers = []string{"pkc-1.eu-west-1.aws.confluent.cloud:9092"}
+	cfg.Kafka.SASL = franz.SASL{Mechanism: franz.MechanismAWSMSKIAM, AWSAccessKeyID: "AKIAEXAMPLE",
+		AWSSecretAccessKey: "aws-very-secret", AWSSessionToken: "aws-session-token"}
 	var buf bytes.Buffer
 	if err := cfg.Print(&buf); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, s := range []string{"sk-very-secret", "hunter2"} {
+	for _, s := range []string{"sk-very-secret", "hunter2", "aws-very-secret", "aws-session-token"} {
 		if strings.Contains(out, s) {
 			t.Fatalf("printed config leaks %q:\n%s", s, out)
 		}
 	}
-	for _, s := range []string{"api_key: '****'", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
+	for _, s := range []string{"api_key: '****'", "aws_secret_access_key: '****'", "aws_access_key_id: AKIAEXAMPLE", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
 		if !strings.Contains(out, s) {
 			t.Fatalf("printed config lacks %q:\n%s", s, out)
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // Validate checks every value and names the key and what it allows in its errors. Each key is
@@ -79,8 +80,14 @@ func (k Kafka) validate() error {
 	}
 	if k.Embedded() {
 		errs = append(errs, hostPort("kafka.embedded_addr", k.EmbeddedAddr))
+		if k.Security.Enabled() {
+			errs = append(errs, errors.New("kafka.tls, kafka.sasl: set, but kafka.brokers is empty: the embedded broker speaks plaintext"))
+		}
 	}
-	return errors.Join(errs...)
+	if _, err := franz.Compression(k.Compression); err != nil {
+		errs = append(errs, fmt.Errorf("kafka.%w", err))
+	}
+	return errors.Join(append(errs, keyed("kafka", k.Security.Validate()))...)
 }
 
 // validate checks each topic's name (by pipeline.Topics) and partitions, and that the changelog

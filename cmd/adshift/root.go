@@ -12,6 +12,7 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // app is what every subcommand shares: the effective configuration, the logger and the
@@ -21,6 +22,8 @@ type app struct {
 	cfg        config.Config
 	log        *slog.Logger
 	reg        *prometheus.Registry
+	// kafka is how every Kafka client reaches the brokers (TLS, SASL, dial timeout).
+	kafka franz.Connection
 }
 
 func newRoot() *cobra.Command {
@@ -65,6 +68,9 @@ func (a *app) load(cmd *cobra.Command) error {
 	}
 	a.cfg = cfg
 	a.log = newLogger(cmd.ErrOrStderr(), cfg.Log)
+	if a.kafka, err = franz.NewConnection(cfg.Kafka.Security, a.log); err != nil {
+		return err
+	}
 	a.reg = prometheus.NewRegistry()
 	r := pipeline.NewRegistration(a.reg)
 	pipeline.Add(r, collectors.NewGoCollector())

@@ -135,7 +135,7 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 func (a *app) stage(ctx context.Context, name string, brokers []string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
 	switch name {
 	case features.Name:
-		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name}, a.log)
+		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name, Conn: a.kafka}, a.log)
 		if err != nil {
 			return nil, nil, err
 		}

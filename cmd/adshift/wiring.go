@@ -43,8 +43,10 @@ func (a *app) brokers(ctx context.Context) ([]string, *kafka.Embedded, error) {
 // kafka.create_topics is set).
 func (a *app) producer(ctx context.Context, brokers []string, clientID string) (*sinkkafka.Producer, error) {
 	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{
-		Brokers:  brokers,
-		ClientID: clientID,
+		Brokers:     brokers,
+		ClientID:    clientID,
+		Compression: a.cfg.Kafka.Compression,
+		Conn:        a.kafka,
 		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
 		// number of the input it came from, whatever partitioner the tracker used.
 		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},
@@ -83,6 +85,7 @@ func (a *app) group(brokers []string, stage string) kafka.GroupConfig {
 		Group:           "adshift-" + stage,
 		ClientID:        a.cfg.Kafka.ClientID + "-" + stage,
 		ShutdownTimeout: a.cfg.Shutdown.Timeout,
+		Conn:            a.kafka,
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,8 +39,11 @@ type ProducerConfig struct {
 	// number of the input they came from whatever partitioner wrote that input. Other topics are
 	// partitioned by key (murmur2, like the Java client).
 	ExplicitPartitions []string
-	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
-	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+	// Compression is the codec of every batch: none, gzip (default), snappy, lz4 or zstd. Every
+	// Kafka client reads gzip; kafkajs reads snappy, lz4 and zstd only with plugins.
+	Compression string
+	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
+	Conn franz.Connection
 }
 
 func (c ProducerConfig) withDefaults() ProducerConfig {
@@ -56,6 +58,9 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	}
 	if c.BatchMaxBytes <= 0 {
 		c.BatchMaxBytes = 1 << 20
+	}
+	if c.Compression == "" {
+		c.Compression = franz.CompressionGzip
 	}
 	return c
 }
@@ -76,6 +81,10 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	codec, err := franz.Compression(cfg.Compression)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ClientID(cfg.ClientID),
@@ -83,12 +92,11 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 		kgo.ProducerLinger(cfg.Linger),
 		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
 		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
+		kgo.ProducerBatchCompression(codec),
 		kgo.RecordPartitioner(newExplicitPartitioner(cfg.ExplicitPartitions)),
 		kgo.WithLogger(franz.Logger(logger.With("component", "kafka-producer"))),
 	}
-	if cfg.Dialer != nil {
-		opts = append(opts, kgo.Dialer(cfg.Dialer))
-	}
+	opts = append(opts, cfg.Conn.Opts()...)
 	if reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
 			kprom.Registerer(reg), kprom.WithClientLabel())))

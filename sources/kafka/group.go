@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,8 +60,8 @@ type GroupConfig struct {
 	// LagInterval is how often the group's lag is looked up for the lag gauge (default 15s).
 	LagInterval time.Duration
 
-	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
-	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
+	Conn franz.Connection
 }
 
 func (c GroupConfig) withDefaults() GroupConfig {
@@ -224,9 +223,7 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 		}),
 		kgo.WithLogger(franz.Logger(g.log)),
 	}
-	if g.cfg.Dialer != nil {
-		opts = append(opts, kgo.Dialer(g.cfg.Dialer))
-	}
+	opts = append(opts, g.cfg.Conn.Opts()...)
 	if g.reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
 			kprom.Registerer(g.reg), kprom.WithClientLabel())))
