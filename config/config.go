@@ -91,9 +91,11 @@ type LLM struct {
 	PromptsDir string            `mapstructure:"prompts_dir"` // prompt templates overriding the embedded set
 }
 
-// HTTP serves /metrics and /healthz.
+// HTTP serves /metrics, /healthz and /readyz.
 type HTTP struct {
 	Addr string `mapstructure:"addr"`
+	// ReadyMaxLag is the consumer lag in records above which a stage is not ready; 0: any lag.
+	ReadyMaxLag int64 `mapstructure:"ready_max_lag"`
 }
 
 // Log configures the logger.
@@ -137,7 +139,7 @@ func Default() Config {
 				Breaker: modelchain.BreakerConfig{Failures: 5, OpenFor: 30 * time.Second},
 				Cache:   modelchain.CacheConfig{Size: 20_000, TTL: 6 * time.Hour}},
 		},
-		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
+		HTTP:     HTTP{Addr: "127.0.0.1:9464", ReadyMaxLag: 100_000},
 		Log:      Log{Level: "info", Format: "text", ProgressInterval: 30 * time.Second},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},
 	}

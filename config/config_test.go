@@ -118,6 +118,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("llm:\n  breaker:\n    failures: 0\n", "llm.breaker.failures")
 	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
 	f("kafka:\n  compression: brotli\n", "kafka.compression")
+	f("http:\n  ready_max_lag: -1\n", "http.ready_max_lag")
 	f("kafka:\n  brokers: [a:9092]\n  dial_timeout: 0s\n", "kafka.dial_timeout")
 	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: scram\n", "kafka.sasl.mechanism")
 	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: plain\n", "kafka.sasl")

@@ -36,6 +36,9 @@ func (c Config) Validate() error {
 	if c.HTTP.Addr != "" {
 		errs = append(errs, hostPort("http.addr", c.HTTP.Addr))
 	}
+	if c.HTTP.ReadyMaxLag < 0 {
+		errs = append(errs, fmt.Errorf("http.ready_max_lag: %d must be 0 (any lag) or positive", c.HTTP.ReadyMaxLag))
+	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		errs = append(errs, fmt.Errorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level))
 	}

@@ -24,6 +24,8 @@ type app struct {
 	reg        *prometheus.Registry
 	// kafka is how every Kafka client reaches the brokers (TLS, SASL, dial timeout).
 	kafka franz.Connection
+	// ready collects what /readyz checks while run runs; nil for other commands.
+	ready *readiness
 }
 
 func newRoot() *cobra.Command {
@@ -41,7 +43,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&a.configPath, "config", "", "YAML configuration file (see adshift.example.yaml)")
 	pf.StringSlice("kafka.brokers", nil, "Kafka bootstrap brokers (empty: start an embedded broker)")
 	pf.String("clickhouse.addr", "", "ClickHouse native address host:port")
-	pf.String("http.addr", "", "address for /metrics and /healthz (empty: off)")
+	pf.String("http.addr", "", "address for /metrics, /healthz and /readyz (empty: off)")
 	pf.String("log.level", "", "debug, info, warn or error")
 
 	root.AddCommand(

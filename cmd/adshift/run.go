@@ -54,6 +54,7 @@ SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flu
 // run wires the chosen stages and runs them until ctx ends, then shuts down in order: the
 // groups drain and commit, then the ClickHouse writer, the producer and the broker close.
 func (a *app) run(ctx context.Context, stages []string) error {
+	a.ready = newReadiness()
 	brokers, emb, err := a.brokers(ctx)
 	if err != nil {
 		return err
@@ -66,6 +67,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		return err
 	}
 	closers := []func(context.Context) error{out.Close}
+	a.ready.add("kafka", func(ctx context.Context) error { return kafka.Ping(ctx, out.Client(), brokers) })
 
 	groups, closers, err := a.groups(ctx, stages, brokers, out, closers)
 	if err != nil {
@@ -127,6 +129,7 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 			return nil, closers, err
 		}
 		groups = append(groups, g)
+		a.ready.add("stage "+st.Name(), func(context.Context) error { return g.Status().Ready(a.cfg.HTTP.ReadyMaxLag) })
 	}
 	return groups, closers, nil
 }
@@ -227,7 +230,8 @@ func (a *app) archiveStage() (pipeline.Stage, error) {
 	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
 }
 
-// serveHTTP serves /metrics and /healthz on http.addr in eg until ctx ends.
+// serveHTTP serves /metrics, /healthz (alive: every stage's group runs) and /readyz (see
+// readiness) on http.addr in eg until ctx ends.
 func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() bool) {
 	srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(healthy), ReadHeaderTimeout: 5 * time.Second}
 	eg.Go(func() error {
@@ -254,6 +258,7 @@ func (a *app) httpHandler(healthy func() bool) http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("/readyz", a.ready)
 	return mux
 }
 

@@ -67,6 +67,12 @@ func (a *app) clickhouse(ctx context.Context) (*clickhouse.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.ready.add("clickhouse", func(ctx context.Context) error {
+		if _, err := ch.DatabaseExists(ctx); err != nil {
+			return fmt.Errorf("clickhouse at %s: %w", a.cfg.ClickHouse.Addr, err)
+		}
+		return nil
+	})
 	applied, err := ch.Migrate(ctx, false, nil)
 	if err != nil {
 		_ = ch.Close()

@@ -104,6 +104,9 @@ type Group struct {
 	reg     prometheus.Registerer
 	metrics *groupMetrics
 	ran     atomic.Bool
+	joined  atomic.Bool
+	opening atomic.Int32
+	lag     atomic.Int64 // -1 until known
 }
 
 // NewGroup returns a group that runs stage. A nil logger discards logs; a nil registerer
@@ -128,14 +131,16 @@ func NewGroup(cfg GroupConfig, stage pipeline.Stage, logger *slog.Logger, reg pr
 	if err != nil {
 		return nil, fmt.Errorf("consumer group %s: register metrics: %w", cfg.Group, err)
 	}
-	return &Group{
+	g := &Group{
 		cfg:     cfg,
 		stage:   stage,
 		topics:  topics,
 		log:     logger.With("group", cfg.Group),
 		reg:     reg,
 		metrics: m,
-	}, nil
+	}
+	g.lag.Store(-1)
+	return g, nil
 }
 
 // Run consumes until ctx ends, then shuts down: it stops polling, lets every worker finish the
@@ -273,6 +278,7 @@ func (a *assignment) assign(workCtx context.Context, cl *kgo.Client, assigned ma
 	if a.closing {
 		return
 	}
+	a.g.joined.Store(true)
 	for topic, partitions := range assigned {
 		for _, p := range partitions {
 			w := newWorker(a.g, cl, topic, p)

@@ -153,6 +153,8 @@ func (w *worker) run(ctx context.Context) {
 
 // open opens the partition's processor, retrying until it succeeds or the worker stops.
 func (w *worker) open(ctx context.Context) (pipeline.Processor, bool) {
+	w.g.opening.Add(1)
+	defer w.g.opening.Add(-1)
 	for attempt := 1; ; attempt++ {
 		proc, err := w.g.stage.Open(ctx, w.topic, w.partition)
 		if err == nil {
