@@ -55,6 +55,9 @@ SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flu
 // groups drain and commit, then the ClickHouse writer, the producer and the broker close.
 func (a *app) run(ctx context.Context, stages []string) error {
 	a.ready = newReadiness()
+	if _, err := pipeline.Register(a.reg, buildInfo()); err != nil {
+		return fmt.Errorf("register build info: %w", err)
+	}
 	brokers, emb, err := a.brokers(ctx)
 	if err != nil {
 		return err
@@ -151,7 +154,11 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
 		return st, nil, err
 	case creatives.Name:
-		return a.creativesStage(ctx, out)
+		ads, err := a.adLatency(out)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.creativesStage(ctx, ads)
 	case outcomes.Name:
 		return a.outcomesStage(ctx)
 	case archive.Name:
@@ -250,7 +257,7 @@ func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() 
 
 func (a *app) httpHandler(healthy func() bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	mux.Handle("/metrics", promhttp.HandlerFor(lintClean{a.reg}, promhttp.HandlerOpts{Registry: a.reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !healthy() {
 			http.Error(w, "stages not running", http.StatusServiceUnavailable)

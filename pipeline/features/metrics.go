@@ -81,6 +81,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for name := range interestKinds(Weights{}) {
 		m.events[name] = events.WithLabelValues(name)
 	}
+	// Error counters exist from the start, so an alert on their rate sees 0 before the first one.
+	for _, kind := range []schemas.FailureKind{schemas.MalformedJSON, schemas.SchemaViolation, schemas.MissingUser,
+		schemas.TimestampOutOfRange, schemas.TooLarge, schemas.UnsupportedEvent, schemas.LateEvent} {
+		m.failures.WithLabelValues(string(kind))
+	}
 	return m, nil
 }
 

@@ -188,6 +188,7 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 			w.mark(proc, recs)
 			w.g.metrics.batches.Inc()
 			w.g.metrics.records.Add(float64(len(recs)))
+			w.g.metrics.freshness.saw(newestTimestamp(recs))
 			if attempt > 1 {
 				w.setFailing(false)
 				w.log.Info("batch processed after retries", "attempts", attempt, "first_offset", first, "last_offset", last)
@@ -254,4 +255,15 @@ func (g *Group) backoff(attempt int) time.Duration {
 	}
 	d = min(d, g.cfg.MaxRetryBackoff)
 	return d/2 + rand.N(d/2+1)
+}
+
+// newestTimestamp is the latest record timestamp of recs.
+func newestTimestamp(recs []*kgo.Record) time.Time {
+	var newest time.Time
+	for _, r := range recs {
+		if r.Timestamp.After(newest) {
+			newest = r.Timestamp
+		}
+	}
+	return newest
 }
