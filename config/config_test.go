@@ -197,3 +197,41 @@ func TestExampleFileDocumentsEveryKeyWithItsDefault(t *testing.T) {
 		t.Fatalf("example values differ from the defaults:\nexample:\n%s\ndefaults:\n%s", got.String(), want.String())
 	}
 }
+
+// A misspelt ADSHIFT_ variable is an error naming it and the key meant, like a misspelt key in
+// the file; clickhouse.sh's own ADSHIFT_CH_ variables pass.
+func TestUnknownEnvironmentVariablesAreErrors(t *testing.T) {
+	t.Setenv("ADSHIFT_CH_PORT", "9000")
+	t.Setenv("ADSHIFT_KAFKA_BROKERS", "a:9092")
+	if _, err := Load("", nil); err != nil {
+		t.Fatalf("known variables: %v", err)
+	}
+	t.Setenv("ADSHIFT_KAFKA_BROKER", "b:9092")
+	t.Setenv("ADSHIFT_NOTHING_LIKE_IT", "1")
+	_, err := Load("", nil)
+	if err == nil {
+		t.Fatal("ADSHIFT_KAFKA_BROKER was accepted")
+	}
+	for _, want := range []string{"ADSHIFT_KAFKA_BROKER: no such key (did you mean ADSHIFT_KAFKA_BROKERS?)", "ADSHIFT_NOTHING_LIKE_IT: no such key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	if got := EnvName("kafka.sasl.aws_secret_access_key"); got != "ADSHIFT_KAFKA_SASL_AWS_SECRET_ACCESS_KEY" {
+		t.Errorf("EnvName = %s", got)
+	}
+	t.Setenv(EnvName("kafka.sasl.mechanism"), "plain")
+	t.Setenv(EnvName("kafka.sasl.username"), "key")
+	t.Setenv(EnvName("kafka.sasl.password"), "secret")
+	t.Setenv(EnvName("kafka.brokers"), "pkc.example:9092")
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Kafka.SASL.Mechanism != "plain" || cfg.Kafka.SASL.Password != "secret" {
+		t.Errorf("nested kafka.sasl keys from the environment: %+v", cfg.Kafka.SASL)
+	}
+}

@@ -36,7 +36,10 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.load(cmd)
+			if err := a.load(cmd); err != nil {
+				return configError{err}
+			}
+			return nil
 		},
 	}
 	pf := root.PersistentFlags()
@@ -59,6 +62,7 @@ func newRoot() *cobra.Command {
 		newCreativeCmd(a),
 		newVersionCmd(),
 	)
+	markRan(root)
 	return root
 }
 

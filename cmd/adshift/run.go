@@ -41,7 +41,7 @@ SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flu
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, s := range stages {
 				if !slices.Contains(allStages, s) {
-					return fmt.Errorf("--stages: %q is not one of %s", s, strings.Join(allStages, ", "))
+					return usageError{fmt.Errorf("--stages: %q is not one of %s", s, strings.Join(allStages, ", "))}
 				}
 			}
 			return a.run(cmd.Context(), stages)

@@ -54,6 +54,19 @@ func (a *app) producer(ctx context.Context, brokers []string, clientID string) (
 	if err != nil {
 		return nil, err
 	}
+	// A broker that accepts connections but never answers fails here within the dial timeout,
+	// naming the brokers tried, rather than in the first request's retries.
+	a.log.Debug("connecting to kafka", "brokers", brokers, "timeout", a.cfg.Kafka.DialTimeout.String())
+	pingCtx, cancel := context.WithTimeout(ctx, a.cfg.Kafka.DialTimeout)
+	err = kafka.Ping(pingCtx, p.Client(), brokers)
+	cancel()
+	if err != nil {
+		_ = p.Close(ctx)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, connectionError{fmt.Errorf("%w (waited kafka.dial_timeout, %s)", err, a.cfg.Kafka.DialTimeout)}
+	}
 	if err := kafka.EnsureTopics(ctx, p.Client(), topicSpecs(a.cfg.Topics), a.cfg.Kafka.CreateTopics); err != nil {
 		_ = p.Close(ctx)
 		return nil, fmt.Errorf("kafka %v: %w", brokers, err)
