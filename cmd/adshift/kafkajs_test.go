@@ -23,7 +23,8 @@ const kafkajsDir = "../../sources/kafka/testdata/node"
 
 // A Node.js delivery system on a stock kafkajs consumer (no compression plugins) reads what a
 // running pipeline writes at the default kafka.compression: the ad written for a shopper on
-// ads.ready, and the dead letter of a broken event with its failure header.
+// ads.ready, and the dead letter of a broken event with its failure header, each with the header
+// naming its schema.
 func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 	a := testApp(t)
 	if a.cfg.Kafka.Compression != "gzip" {
@@ -54,12 +55,14 @@ func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 		switch r.Topic {
 		case a.cfg.Topics.Ads.Name:
 			ad, err := schemas.DecodeAd([]byte(r.Value))
-			if err != nil || r.Key != "node-shopper" || ad.User != "node-shopper" || ad.Creative.Headline == "" {
+			if err != nil || r.Key != "node-shopper" || ad.User != "node-shopper" || ad.Creative.Headline == "" ||
+				r.Headers["adshift.schema"] != "adshift.ad.v1" {
 				t.Errorf("ad as kafkajs reads it: key %q, %+v, %v", r.Key, ad, err)
 			}
 			sawAd = true
 		case a.cfg.Topics.DLQ.Name:
-			if r.Key != "node-broken" || r.Value != "not json at all" || r.Headers["adshift.failure"] != string(schemas.MalformedJSON) {
+			if r.Key != "node-broken" || r.Value != "not json at all" || r.Headers["adshift.failure"] != string(schemas.MalformedJSON) ||
+				r.Headers["adshift.schema"] != "adshift.dead_letter.v1" {
 				t.Errorf("dead letter as kafkajs reads it: %+v", r)
 			}
 			sawDead = true

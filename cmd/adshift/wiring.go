@@ -46,7 +46,13 @@ func (a *app) producer(ctx context.Context, brokers []string, clientID string) (
 		Brokers:     brokers,
 		ClientID:    clientID,
 		Compression: a.cfg.Kafka.Compression,
-		Conn:        a.kafka,
+		SchemaHeaders: map[string]string{
+			a.cfg.Topics.Ads.Name:      "adshift.ad.v1",
+			a.cfg.Topics.Shifts.Name:   "adshift.shift.v1",
+			a.cfg.Topics.DLQ.Name:      "adshift.dead_letter.v1",
+			a.cfg.Topics.Profiles.Name: "adshift.profile.v1",
+		},
+		Conn: a.kafka,
 		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
 		// number of the input it came from, whatever partitioner the tracker used.
 		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},

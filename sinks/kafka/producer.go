@@ -42,9 +42,16 @@ type ProducerConfig struct {
 	// Compression is the codec of every batch: none, gzip (default), snappy, lz4 or zstd. Every
 	// Kafka client reads gzip; kafkajs reads snappy, lz4 and zstd only with plugins.
 	Compression string
+	// SchemaHeaders names, per topic, the schema and version of its records: each record to such
+	// a topic carries it in the header adshift.schema (unless it has that header already), so a
+	// consumer can tell versions apart without parsing the value.
+	SchemaHeaders map[string]string
 	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
 	Conn franz.Connection
 }
+
+// HeaderSchema is the record header naming a record's schema and version ("adshift.ad.v1").
+const HeaderSchema = "adshift.schema"
 
 func (c ProducerConfig) withDefaults() ProducerConfig {
 	if c.ClientID == "" {
@@ -68,7 +75,8 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 // Producer publishes records with franz-go's idempotent producer: retries never duplicate or
 // reorder records within a partition.
 type Producer struct {
-	cl *kgo.Client
+	cl      *kgo.Client
+	schemas map[string]string
 }
 
 // NewProducer returns a producer for the given brokers. A nil logger discards logs; a nil
@@ -105,7 +113,7 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if err != nil {
 		return nil, fmt.Errorf("producer: %w", err)
 	}
-	return &Producer{cl: cl}, nil
+	return &Producer{cl: cl, schemas: cfg.SchemaHeaders}, nil
 }
 
 // Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
@@ -125,7 +133,7 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 			Partition: r.Partition, // used only for ExplicitPartitions topics
 			Key:       r.Key,
 			Value:     r.Value,
-			Headers:   franz.RecordHeaders(r.Headers),
+			Headers:   p.headers(r),
 			Timestamp: r.Timestamp, // zero means "now", set by the client
 		}
 	}
@@ -153,6 +161,16 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 		}
 	}
 	return first
+}
+
+// headers are r's headers, with its topic's schema header added when it has none.
+func (p *Producer) headers(r pipeline.Record) []kgo.RecordHeader {
+	hs := franz.RecordHeaders(r.Headers)
+	schema, ok := p.schemas[r.Topic]
+	if !ok || r.Header(HeaderSchema) != nil {
+		return hs
+	}
+	return append(hs, kgo.RecordHeader{Key: HeaderSchema, Value: []byte(schema)})
 }
 
 // Client returns the underlying franz-go client, for admin work such as creating topics.

@@ -187,3 +187,43 @@ func TestKcatReadsWhatProducerWrites(t *testing.T) {
 		t.Errorf("kcat read\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Records to a topic with a schema get the header naming it, unless they carry one already;
+// records to other topics get none.
+func TestProducerAddsSchemaHeaders(t *testing.T) {
+	addrs := startBroker(t, 1, "ads.ready", "other")
+	p, err := NewProducer(ProducerConfig{Brokers: addrs, SchemaHeaders: map[string]string{"ads.ready": "adshift.ad.v1"}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(t.Context())
+	err = p.Emit(t.Context(), []pipeline.Record{
+		{Topic: "ads.ready", Key: []byte("a"), Value: []byte("{}"), Headers: []schemas.Header{{Key: "trace", Value: []byte("1")}}},
+		{Topic: "ads.ready", Key: []byte("b"), Value: []byte("{}"), Headers: []schemas.Header{{Key: HeaderSchema, Value: []byte("adshift.ad.v0")}}},
+		{Topic: "other", Key: []byte("c"), Value: []byte("{}")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaOf := func(r *kgo.Record) []string {
+		var out []string
+		for _, h := range r.Headers {
+			if h.Key == HeaderSchema {
+				out = append(out, string(h.Value))
+			}
+		}
+		return out
+	}
+	for _, r := range consumeAll(t, addrs, "ads.ready", 2) {
+		want := map[string]string{"a": "adshift.ad.v1", "b": "adshift.ad.v0"}[string(r.Key)]
+		if got := schemaOf(r); len(got) != 1 || got[0] != want {
+			t.Errorf("record %s: schema headers %v, want [%s]", r.Key, got, want)
+		}
+		if string(r.Key) == "a" && (len(r.Headers) != 2 || r.Headers[0].Key != "trace") {
+			t.Errorf("record a lost its own header: %v", r.Headers)
+		}
+	}
+	if got := schemaOf(consumeAll(t, addrs, "other", 1)[0]); len(got) != 0 {
+		t.Errorf("record to a topic without a schema has schema headers %v", got)
+	}
+}
