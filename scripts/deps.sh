@@ -21,9 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
-# kafkajs, pinned by its package-lock.json, for sources/kafka and cmd/adshift's kafkajs tests.
+# kafkajs and ajv, pinned by their package-lock.json, for the kafkajs and JSON Schema tests
+# (sources/kafka, cmd/adshift); npm ci again whenever the lock file is newer than the install.
 kafkajs_dir=sources/kafka/testdata/node
-if [ ! -d "$kafkajs_dir/node_modules/kafkajs" ]; then
+if [ ! -f "$kafkajs_dir/node_modules/.package-lock.json" ] ||
+	[ "$kafkajs_dir/package-lock.json" -nt "$kafkajs_dir/node_modules/.package-lock.json" ]; then
 	echo "deps: npm ci in $kafkajs_dir" >&2
 	(cd "$kafkajs_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

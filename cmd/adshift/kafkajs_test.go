@@ -24,7 +24,7 @@ const kafkajsDir = "../../sources/kafka/testdata/node"
 // A Node.js delivery system on a stock kafkajs consumer (no compression plugins) reads what a
 // running pipeline writes at the default kafka.compression: the ad written for a shopper on
 // ads.ready, and the dead letter of a broken event with its failure header, each with the header
-// naming its schema.
+// naming its schema; ads and shifts match the JSON Schemas in schemas/jsonschema.
 func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 	a := testApp(t)
 	if a.cfg.Kafka.Compression != "gzip" {
@@ -49,9 +49,11 @@ func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 	lines = append(lines, "node-broken:not json at all")
 	kcat(t, strings.Join(lines, "\n")+"\n", "-P", "-b", broker, "-t", a.cfg.Topics.Clickstream.Name, "-K:")
 
-	recs := kafkajs(t, broker, 1, a.cfg.Topics.Ads.Name, a.cfg.Topics.DLQ.Name)
+	recs := kafkajs(t, broker, 1, a.cfg.Topics.Ads.Name, a.cfg.Topics.DLQ.Name, a.cfg.Topics.Shifts.Name)
 	var sawAd, sawDead bool
+	values := map[string][]string{}
 	for _, r := range recs {
+		values[r.Topic] = append(values[r.Topic], r.Value)
 		switch r.Topic {
 		case a.cfg.Topics.Ads.Name:
 			ad, err := schemas.DecodeAd([]byte(r.Value))
@@ -72,6 +74,32 @@ func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 	if !sawAd || !sawDead {
 		t.Errorf("kafkajs read %d records, ad %v, dead letter %v", len(recs), sawAd, sawDead)
 	}
+
+	// The JSON Schemas in the repo describe what was published, and catch what breaks them.
+	for topic, schema := range map[string]string{a.cfg.Topics.Ads.Name: "ad.json", a.cfg.Topics.Shifts.Name: "shift.json"} {
+		if err := validateJSON(t, schema, values[topic]); err != nil {
+			t.Errorf("%s records against schemas/jsonschema/%s: %v", topic, schema, err)
+		}
+	}
+	broken := strings.Replace(values[a.cfg.Topics.Ads.Name][0], `"group":"`, `"group":"x`, 1)
+	if err := validateJSON(t, "ad.json", []string{broken}); err == nil || !strings.Contains(err.Error(), "group") {
+		t.Errorf("an ad with an unknown strategy.group passed schemas/jsonschema/ad.json: %v", err)
+	}
+}
+
+// validateJSON validates values against schemas/jsonschema/<schema> with ajv (testdata/node).
+func validateJSON(t *testing.T, schema string, values []string) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(kafkajsDir, "validate.js"), filepath.Join("../../schemas/jsonschema", schema))
+	cmd.Stdin = strings.NewReader(strings.Join(values, "\n") + "\n")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%w: %s", err, out.String())
+	}
+	return nil
 }
 
 type kafkajsRecord struct {
