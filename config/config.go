@@ -1,6 +1,8 @@
 package config
 
 import (
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
@@ -81,6 +83,20 @@ type Archive struct {
 type Catalog struct {
 	Format string `mapstructure:"format"`
 	Path   string `mapstructure:"path"`
+	// URLTemplate is the landing page of a product the catalogue has no URL for, {product_id}
+	// replaced by its escaped id; empty: none.
+	URLTemplate string `mapstructure:"url_template"`
+}
+
+// ProductIDPlaceholder is what Catalog.URLTemplate's product id replaces.
+const ProductIDPlaceholder = "{product_id}"
+
+// ProductURL is the landing page of product id by the template; empty without one.
+func (c Catalog) ProductURL(id string) string {
+	if c.URLTemplate == "" {
+		return ""
+	}
+	return strings.ReplaceAll(c.URLTemplate, ProductIDPlaceholder, url.PathEscape(id))
 }
 
 // LLM configures the model that writes ads and the chain around it: one section, two packages'

@@ -119,6 +119,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
 	f("kafka:\n  compression: brotli\n", "kafka.compression")
 	f("http:\n  ready_max_lag: -1\n", "http.ready_max_lag")
+	f("catalog:\n  url_template: https://shop.example/p/\n", "does not contain {product_id}")
+	f("catalog:\n  url_template: /p/{product_id}\n", "absolute http(s) URL")
 	f("kafka:\n  brokers: [a:9092]\n  dial_timeout: 0s\n", "kafka.dial_timeout")
 	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: scram\n", "kafka.sasl.mechanism")
 	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: plain\n", "kafka.sasl")
@@ -234,4 +236,16 @@ func TestEveryKeyHasItsVariable(t *testing.T) {
 	if cfg.Kafka.SASL.Mechanism != "plain" || cfg.Kafka.SASL.Password != "secret" {
 		t.Errorf("nested kafka.sasl keys from the environment: %+v", cfg.Kafka.SASL)
 	}
+}
+
+func TestProductURL(t *testing.T) {
+	f := func(tpl, id, want string) {
+		t.Helper()
+		if got := (Catalog{URLTemplate: tpl}).ProductURL(id); got != want {
+			t.Errorf("ProductURL(%q, %q) = %q, want %q", tpl, id, got, want)
+		}
+	}
+	f("", "1004767", "")
+	f("https://shop.example/p/{product_id}", "1004767", "https://shop.example/p/1004767")
+	f("https://shop.example/p/{product_id}?src=adshift", "a/b c", "https://shop.example/p/a%2Fb%20c?src=adshift")
 }

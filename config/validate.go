@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/sources/kafka/franz"
@@ -36,6 +38,7 @@ func (c Config) Validate() error {
 	if c.HTTP.Addr != "" {
 		errs = append(errs, hostPort("http.addr", c.HTTP.Addr))
 	}
+	errs = append(errs, c.Catalog.validate())
 	if c.HTTP.ReadyMaxLag < 0 {
 		errs = append(errs, fmt.Errorf("http.ready_max_lag: %d must be 0 (any lag) or positive", c.HTTP.ReadyMaxLag))
 	}
@@ -138,4 +141,20 @@ func (t Topics) byKey() []keyedTopic {
 		{"topics.ads", t.Ads},
 		{"topics.outcomes", t.Outcomes},
 	}
+}
+
+// validate checks that url_template, when set, names the product id and gives absolute http(s)
+// URLs.
+func (c Catalog) validate() error {
+	if c.URLTemplate == "" {
+		return nil
+	}
+	if !strings.Contains(c.URLTemplate, ProductIDPlaceholder) {
+		return fmt.Errorf("catalog.url_template: %q does not contain %s", c.URLTemplate, ProductIDPlaceholder)
+	}
+	u, err := url.Parse(c.ProductURL("1"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("catalog.url_template: %q does not give an absolute http(s) URL", c.URLTemplate)
+	}
+	return nil
 }

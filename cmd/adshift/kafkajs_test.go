@@ -24,12 +24,14 @@ const kafkajsDir = "../../sources/kafka/testdata/node"
 // A Node.js delivery system on a stock kafkajs consumer (no compression plugins) reads what a
 // running pipeline writes at the default kafka.compression: the ad written for a shopper on
 // ads.ready, and the dead letter of a broken event with its failure header, each with the header
-// naming its schema; ads and shifts match the JSON Schemas in schemas/jsonschema.
+// naming its schema; ads carry the landing page catalog.url_template gives; ads and shifts match
+// the JSON Schemas in schemas/jsonschema.
 func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 	a := testApp(t)
 	if a.cfg.Kafka.Compression != "gzip" {
 		t.Fatalf("default kafka.compression is %q; the README recommends gzip for mixed clients", a.cfg.Kafka.Compression)
 	}
+	a.cfg.Catalog.URLTemplate = "https://shop.example/p/{product_id}"
 	stop := startRun(t, a, []string{features.Name, creatives.Name})
 	defer stop()
 	broker := a.cfg.Kafka.EmbeddedAddr
@@ -58,7 +60,7 @@ func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 		case a.cfg.Topics.Ads.Name:
 			ad, err := schemas.DecodeAd([]byte(r.Value))
 			if err != nil || r.Key != "node-shopper" || ad.User != "node-shopper" || ad.Creative.Headline == "" ||
-				r.Headers["adshift.schema"] != "adshift.ad.v1" {
+				r.Headers["adshift.schema"] != "adshift.ad.v1" || ad.Product.URL != "https://shop.example/p/"+ad.Product.ID {
 				t.Errorf("ad as kafkajs reads it: key %q, %+v, %v", r.Key, ad, err)
 			}
 			sawAd = true
