@@ -117,8 +117,9 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 }
 
 // Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
-// client retries retryable failures until ctx ends: no delivery timeout is set, because franz-go
-// measures it from Record.Timestamp, which here is the event time and may be long past. When ctx
+// client retries retryable failures until ctx ends; no delivery timeout is set. Each record's
+// Kafka timestamp is the time it is written; its Record.Timestamp, the event time, travels in
+// the header adshift.event_time, from which the consumer side restores it. When ctx
 // ends first, Emit returns at once; the records still buffered may or may not reach the broker.
 // On failure it returns the first error, naming its topic; the caller retries the whole input
 // batch, and idempotent effects downstream absorb what was written twice.
@@ -134,7 +135,7 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 			Key:       r.Key,
 			Value:     r.Value,
 			Headers:   p.headers(r),
-			Timestamp: r.Timestamp, // zero means "now", set by the client
+			// Zero: the client stamps the write time.
 		}
 	}
 	// Each promise reports into a channel with room for all of them, so Emit can give up when
@@ -163,9 +164,13 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 	return first
 }
 
-// headers are r's headers, with its topic's schema header added when it has none.
+// headers are r's headers, with its event time and its topic's schema added when it has no such
+// headers.
 func (p *Producer) headers(r pipeline.Record) []kgo.RecordHeader {
 	hs := franz.RecordHeaders(r.Headers)
+	if !r.Timestamp.IsZero() && r.Header(franz.HeaderEventTime) == nil {
+		hs = append(hs, franz.EventTimeHeader(r.Timestamp))
+	}
 	schema, ok := p.schemas[r.Topic]
 	if !ok || r.Header(HeaderSchema) != nil {
 		return hs

@@ -9,9 +9,9 @@ import (
 )
 
 // freshness is the gauge adshift_group_event_freshness_seconds: now, at scrape time, minus the
-// newest record timestamp a group has processed. For the clickstream that timestamp is the
-// event time trackers and replay stamp; for adshift's own topics it is when the record was
-// written. It is NaN until the group has processed a record.
+// newest event time a group has processed: the adshift.event_time header of what adshift wrote
+// (replay's clickstream, shifts, ads), else the Kafka timestamp (a tracker's clickstream). It is
+// NaN until the group has processed a record.
 type freshness struct {
 	desc   *prometheus.Desc
 	newest atomic.Int64 // unix nanoseconds; 0: none yet

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // worker owns one assigned partition: it opens the partition's processor, feeds it the batches the
@@ -257,12 +258,12 @@ func (g *Group) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// newestTimestamp is the latest record timestamp of recs.
+// newestTimestamp is the latest event time of recs (see franz.EventTime).
 func newestTimestamp(recs []*kgo.Record) time.Time {
 	var newest time.Time
 	for _, r := range recs {
-		if r.Timestamp.After(newest) {
-			newest = r.Timestamp
+		if t := franz.EventTime(r); t.After(newest) {
+			newest = t
 		}
 	}
 	return newest
