@@ -1,6 +1,8 @@
 package config
 
 import (
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/adshift/adshift/pipeline"
@@ -13,6 +15,7 @@ import (
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/collector"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // Config is adshift's whole configuration. Keys are the mapstructure tags, dotted:
@@ -34,7 +37,8 @@ type Config struct {
 	Shutdown   Shutdown          `mapstructure:"shutdown"`
 }
 
-// Kafka says where the brokers are. With no brokers adshift starts an embedded broker.
+// Kafka says where the brokers are and how to reach them. With no brokers adshift starts an
+// embedded broker, which speaks plaintext.
 type Kafka struct {
 	Brokers      []string `mapstructure:"brokers"`
 	EmbeddedAddr string   `mapstructure:"embedded_addr"`
@@ -49,6 +53,9 @@ type Kafka struct {
 	// an instance restarted within the session timeout gets its partitions back with no
 	// rebalance. Each instance needs its own id. The embedded broker does not implement it.
 	InstanceID string `mapstructure:"instance_id"`
+	// Compression is the codec of every record adshift writes (none, gzip, snappy, lz4, zstd).
+	Compression    string `mapstructure:"compression"`
+	franz.Security `mapstructure:",squash"`
 }
 
 // Embedded reports whether adshift runs its own in-process broker.
@@ -87,6 +94,20 @@ type Archive struct {
 type Catalog struct {
 	Format string `mapstructure:"format"`
 	Path   string `mapstructure:"path"`
+	// URLTemplate is the landing page of a product the catalogue has no URL for, {product_id}
+	// replaced by its escaped id; empty: none.
+	URLTemplate string `mapstructure:"url_template"`
+}
+
+// ProductIDPlaceholder is what Catalog.URLTemplate's product id replaces.
+const ProductIDPlaceholder = "{product_id}"
+
+// ProductURL is the landing page of product id by the template; empty without one.
+func (c Catalog) ProductURL(id string) string {
+	if c.URLTemplate == "" {
+		return ""
+	}
+	return strings.ReplaceAll(c.URLTemplate, ProductIDPlaceholder, url.PathEscape(id))
 }
 
 // LLM configures the model that writes ads and the chain around it: one section, two packages'
@@ -97,9 +118,11 @@ type LLM struct {
 	PromptsDir string            `mapstructure:"prompts_dir"` // prompt templates overriding the embedded set
 }
 
-// HTTP serves /metrics and /healthz.
+// HTTP serves /metrics, /healthz and /readyz.
 type HTTP struct {
 	Addr string `mapstructure:"addr"`
+	// ReadyMaxLag is the consumer lag in records above which a stage is not ready; 0: any lag.
+	ReadyMaxLag int64 `mapstructure:"ready_max_lag"`
 }
 
 // Log configures the logger.
@@ -120,7 +143,8 @@ type Shutdown struct {
 func Default() Config {
 	c := Config{
 		Kafka: Kafka{EmbeddedAddr: "127.0.0.1:9092", CreateTopics: true, ClientID: "adshift",
-			SessionTimeout: 10 * time.Second, HeartbeatInterval: time.Second},
+			SessionTimeout: 10 * time.Second, HeartbeatInterval: time.Second,
+			Compression: franz.CompressionGzip, Security: franz.Security{DialTimeout: franz.DefaultDialTimeout}},
 		Topics: Topics{
 			Clickstream: Topic{Name: "clickstream", Partitions: 6},
 			DLQ:         Topic{Name: "clickstream.dlq", Partitions: 6},
@@ -144,7 +168,7 @@ func Default() Config {
 				Breaker: modelchain.BreakerConfig{Failures: 5, OpenFor: 30 * time.Second},
 				Cache:   modelchain.CacheConfig{Size: 20_000, TTL: 6 * time.Hour}},
 		},
-		HTTP:     HTTP{Addr: "127.0.0.1:9464"},
+		HTTP:     HTTP{Addr: "127.0.0.1:9464", ReadyMaxLag: 100_000},
 		Log:      Log{Level: "info", Format: "text", ProgressInterval: 30 * time.Second},
 		Shutdown: Shutdown{Timeout: 30 * time.Second},
 	}

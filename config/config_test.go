@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -119,6 +121,15 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("archive:\n  compression: lz\n", "archive.compression")
 	f("llm:\n  breaker:\n    failures: 0\n", "llm.breaker.failures")
 	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
+	f("kafka:\n  compression: brotli\n", "kafka.compression")
+	f("http:\n  ready_max_lag: -1\n", "http.ready_max_lag")
+	f("catalog:\n  url_template: https://shop.example/p/\n", "does not contain {product_id}")
+	f("catalog:\n  url_template: /p/{product_id}\n", "absolute http(s) URL")
+	f("kafka:\n  brokers: [a:9092]\n  dial_timeout: 0s\n", "kafka.dial_timeout")
+	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: scram\n", "kafka.sasl.mechanism")
+	f("kafka:\n  brokers: [a:9092]\n  sasl:\n    mechanism: plain\n", "kafka.sasl")
+	f("kafka:\n  brokers: [a:9092]\n  tls:\n    ca_file: ca.pem\n", "kafka.tls")
+	f("kafka:\n  tls:\n    enabled: true\n", "embedded broker speaks plaintext")
 
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("missing file error = %v", err)
@@ -130,17 +141,20 @@ func TestPrintMasksSecrets(t *testing.T) {
 	cfg.LLM.APIKey = "sk-very-secret"
 	cfg.ClickHouse.Username, cfg.ClickHouse.Password = "svc", "hunter2"
 	cfg.Collector.WriteKeys = []string{"wk_live_1"}
+	cfg.Kafka.Brokers = []string{"pkc-1.eu-west-1.aws.confluent.cloud:9092"}
+	cfg.Kafka.SASL = franz.SASL{Mechanism: franz.MechanismAWSMSKIAM, AWSAccessKeyID: "AKIAEXAMPLE",
+		AWSSecretAccessKey: "aws-very-secret", AWSSessionToken: "aws-session-token"}
 	var buf bytes.Buffer
 	if err := cfg.Print(&buf); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, s := range []string{"sk-very-secret", "hunter2", "wk_live_1"} {
+	for _, s := range []string{"sk-very-secret", "hunter2", "wk_live_1", "aws-very-secret", "aws-session-token"} {
 		if strings.Contains(out, s) {
 			t.Fatalf("printed config leaks %q:\n%s", s, out)
 		}
 	}
-	for _, s := range []string{"api_key: '****'", "write_keys:\n    - '****'\n", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
+	for _, s := range []string{"api_key: '****'", "write_keys:\n    - '****'\n", "aws_secret_access_key: '****'", "aws_access_key_id: AKIAEXAMPLE", "username: svc", "embedded_addr: 127.0.0.1:9092", "timeout: 30s"} {
 		if !strings.Contains(out, s) {
 			t.Fatalf("printed config lacks %q:\n%s", s, out)
 		}
@@ -189,4 +203,54 @@ func TestExampleFileDocumentsEveryKeyWithItsDefault(t *testing.T) {
 	if got.String() != want.String() {
 		t.Fatalf("example values differ from the defaults:\nexample:\n%s\ndefaults:\n%s", got.String(), want.String())
 	}
+}
+
+// A misspelt ADSHIFT_ variable is an error naming it and the key meant, like a misspelt key in
+// the file; clickhouse.sh's own ADSHIFT_CH_ variables pass.
+func TestUnknownEnvironmentVariablesAreErrors(t *testing.T) {
+	t.Setenv("ADSHIFT_CH_PORT", "9000")
+	t.Setenv("ADSHIFT_KAFKA_BROKERS", "a:9092")
+	if _, err := Load("", nil); err != nil {
+		t.Fatalf("known variables: %v", err)
+	}
+	t.Setenv("ADSHIFT_KAFKA_BROKER", "b:9092")
+	t.Setenv("ADSHIFT_NOTHING_LIKE_IT", "1")
+	_, err := Load("", nil)
+	if err == nil {
+		t.Fatal("ADSHIFT_KAFKA_BROKER was accepted")
+	}
+	for _, want := range []string{"ADSHIFT_KAFKA_BROKER: no such key (did you mean ADSHIFT_KAFKA_BROKERS?)", "ADSHIFT_NOTHING_LIKE_IT: no such key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	if got := EnvName("kafka.sasl.aws_secret_access_key"); got != "ADSHIFT_KAFKA_SASL_AWS_SECRET_ACCESS_KEY" {
+		t.Errorf("EnvName = %s", got)
+	}
+	t.Setenv(EnvName("kafka.sasl.mechanism"), "plain")
+	t.Setenv(EnvName("kafka.sasl.username"), "key")
+	t.Setenv(EnvName("kafka.sasl.password"), "secret")
+	t.Setenv(EnvName("kafka.brokers"), "pkc.example:9092")
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Kafka.SASL.Mechanism != "plain" || cfg.Kafka.SASL.Password != "secret" {
+		t.Errorf("nested kafka.sasl keys from the environment: %+v", cfg.Kafka.SASL)
+	}
+}
+
+func TestProductURL(t *testing.T) {
+	f := func(tpl, id, want string) {
+		t.Helper()
+		if got := (Catalog{URLTemplate: tpl}).ProductURL(id); got != want {
+			t.Errorf("ProductURL(%q, %q) = %q, want %q", tpl, id, got, want)
+		}
+	}
+	f("", "1004767", "")
+	f("https://shop.example/p/{product_id}", "1004767", "https://shop.example/p/1004767")
+	f("https://shop.example/p/{product_id}?src=adshift", "a/b c", "https://shop.example/p/a%2Fb%20c?src=adshift")
 }

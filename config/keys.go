@@ -49,5 +49,6 @@ func Keys() []string {
 // secret reports whether a key holds a credential that is never printed.
 func secret(key string) bool {
 	last := key[strings.LastIndexByte(key, '.')+1:]
-	return last == "password" || last == "api_key" || last == "write_keys" || strings.HasSuffix(last, "_secret")
+	return last == "password" || last == "api_key" || last == "write_keys" || strings.HasSuffix(last, "_secret") ||
+		strings.HasSuffix(last, "secret_access_key") || strings.HasSuffix(last, "session_token")
 }

@@ -17,9 +17,12 @@ const EnvPrefix = "ADSHIFT"
 
 // Load reads the configuration: defaults, then the YAML file at path (optional; empty means
 // none), then ADSHIFT_* environment variables, then the flags in fs that were set and are named
-// after a key (--kafka.brokers). Unknown keys in the file are errors, so a typo never passes
-// unnoticed. The result is validated.
+// after a key (--kafka.brokers). Unknown keys in the file and ADSHIFT_ variables that name no
+// key are errors, so a typo never passes unnoticed. The result is validated.
 func Load(path string, fs *pflag.FlagSet) (Config, error) {
+	if err := checkEnv(os.Environ()); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
 	v := viper.New()
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))

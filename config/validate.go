@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // Validate checks every value and names the key and what it allows in its errors. Each key is
@@ -36,6 +39,10 @@ func (c Config) Validate() error {
 	}
 	if c.HTTP.Addr != "" {
 		errs = append(errs, hostPort("http.addr", c.HTTP.Addr))
+	}
+	errs = append(errs, c.Catalog.validate())
+	if c.HTTP.ReadyMaxLag < 0 {
+		errs = append(errs, fmt.Errorf("http.ready_max_lag: %d must be 0 (any lag) or positive", c.HTTP.ReadyMaxLag))
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		errs = append(errs, fmt.Errorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level))
@@ -81,6 +88,9 @@ func (k Kafka) validate() error {
 	}
 	if k.Embedded() {
 		errs = append(errs, hostPort("kafka.embedded_addr", k.EmbeddedAddr))
+		if k.Security.Enabled() {
+			errs = append(errs, errors.New("kafka.tls, kafka.sasl: set, but kafka.brokers is empty: the embedded broker speaks plaintext"))
+		}
 	}
 	// Kafka brokers accept session timeouts of 6s to 30 min by default
 	// (group.min/max.session.timeout.ms); a member heartbeats several times per session.
@@ -90,7 +100,10 @@ func (k Kafka) validate() error {
 	if k.HeartbeatInterval <= 0 || k.HeartbeatInterval > k.SessionTimeout/3 {
 		errs = append(errs, fmt.Errorf("kafka.heartbeat_interval: %v must be above 0 and at most a third of kafka.session_timeout (%v)", k.HeartbeatInterval, k.SessionTimeout))
 	}
-	return errors.Join(errs...)
+	if _, err := franz.Compression(k.Compression); err != nil {
+		errs = append(errs, fmt.Errorf("kafka.%w", err))
+	}
+	return errors.Join(append(errs, keyed("kafka", k.Security.Validate()))...)
 }
 
 // validate checks each topic's name (by pipeline.Topics) and partitions, and that the changelog
@@ -138,4 +151,20 @@ func (t Topics) byKey() []keyedTopic {
 		{"topics.ads", t.Ads},
 		{"topics.outcomes", t.Outcomes},
 	}
+}
+
+// validate checks that url_template, when set, names the product id and gives absolute http(s)
+// URLs.
+func (c Catalog) validate() error {
+	if c.URLTemplate == "" {
+		return nil
+	}
+	if !strings.Contains(c.URLTemplate, ProductIDPlaceholder) {
+		return fmt.Errorf("catalog.url_template: %q does not contain %s", c.URLTemplate, ProductIDPlaceholder)
+	}
+	u, err := url.Parse(c.ProductURL("1"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("catalog.url_template: %q does not give an absolute http(s) URL", c.URLTemplate)
+	}
+	return nil
 }

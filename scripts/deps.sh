@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what adshift's tests and demo need besides Go modules: kcat (a real Kafka client the
-# interop tests drive) and ClickHouse (scripts/clickhouse.sh installs that one). Installs only when
-# missing, and only where it can (root on Debian/Ubuntu); otherwise it says what to install.
+# interop tests drive), Node.js with the npm packages the interop tests drive (kafkajs and ajv;
+# the collector's tracking SDKs), Debian's chromium (analytics.js in a real browser) and
+# ClickHouse (scripts/clickhouse.sh installs that one). Installs only when missing, and only where
+# it can (root on Debian/Ubuntu); otherwise it says what to install.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$(dirname "$0")/.."
 missing=()
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-# The collector's tests: Node.js runs the tracking SDKs, Debian's chromium runs analytics.js.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -22,11 +23,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
-# The collector's tracking SDKs from npm (@segment/analytics-node, @rudderstack/rudder-sdk-node,
-# @segment/analytics-next), pinned by the package-lock.json beside them; again only when the
-# installed tree is missing or older than the lock file.
-sdks="$root/sources/collector/testdata/node"
-if [ ! -f "$sdks/node_modules/.package-lock.json" ] || [ "$sdks/package-lock.json" -nt "$sdks/node_modules/.package-lock.json" ]; then
-	echo "deps: npm ci in sources/collector/testdata/node" >&2
-	(cd "$sdks" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages, each folder pinned by its package-lock.json; npm ci again whenever the lock file
+# is newer than the install:
+#   sources/kafka/testdata/node      kafkajs and ajv (compression interop, JSON Schemas)
+#   sources/collector/testdata/node  @segment/analytics-node, @rudderstack/rudder-sdk-node,
+#                                    @segment/analytics-next (the collector's tracking SDKs)
+for dir in sources/kafka/testdata/node sources/collector/testdata/node; do
+	if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+		echo "deps: npm ci in $dir" >&2
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done

@@ -17,6 +17,7 @@ import (
 	"github.com/adshift/adshift/pipeline/archive"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/kafka"
+	"github.com/adshift/adshift/sources/kafka/franz"
 	srcparquet "github.com/adshift/adshift/sources/parquet"
 )
 
@@ -104,7 +105,7 @@ func checkArchive(t *testing.T, a *app, brokers []string, kind schemas.ArchiveKi
 		got := archived[want.Partition][next[want.Partition]]
 		next[want.Partition]++
 		if got.Offset != want.Offset || !bytes.Equal(got.Key, want.Key) || !bytes.Equal(got.Value, want.Value) ||
-			!got.Timestamp.Equal(want.Timestamp) || len(got.Headers) != len(want.Headers) {
+			!got.Timestamp.Equal(franz.EventTime(want)) || len(got.Headers) != len(want.Headers) {
 			t.Fatalf("%s partition %d: archived record %d/%d differs from the topic's %d/%d", kind, want.Partition, got.Partition, got.Offset, want.Partition, want.Offset)
 		}
 	}
@@ -170,7 +171,7 @@ func TestReplayParquetRestoresTheClickstream(t *testing.T) {
 	}
 
 	key := func(r *kgo.Record) string {
-		return fmt.Sprintf("%d/%d %s %s %d %v", r.Partition, r.Offset, r.Key, r.Value, r.Timestamp.UnixMilli(), r.Headers)
+		return fmt.Sprintf("%d/%d %s %s %d %v", r.Partition, r.Offset, r.Key, r.Value, franz.EventTime(r).UnixMilli(), r.Headers)
 	}
 	original, replayed := readAll(t, first.Addrs(), "clickstream"), readAll(t, second.Addrs(), "clickstream")
 	sortRecords := func(rs []*kgo.Record) []string {

@@ -74,6 +74,12 @@ func (a *app) catalogProducts() ([]schemas.Product, error) {
 		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
 	}
 	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
+	// The catalogue's own landing pages win; catalog.url_template fills in the rest.
+	for i := range products {
+		if products[i].URL == "" {
+			products[i].URL = a.cfg.Catalog.ProductURL(products[i].ID)
+		}
+	}
 	return products, nil
 }
 

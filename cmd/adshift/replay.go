@@ -36,7 +36,7 @@ on a terminal, else a line every 10 seconds.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := dataset.ParseSpeed(speed)
 			if err != nil {
-				return fmt.Errorf("--speed: %w", err)
+				return usageError{fmt.Errorf("--speed: %w", err)}
 			}
 			if archiveDir != "" {
 				return a.replayParquet(cmd.Context(), archiveDir, sp, cmd.OutOrStdout(), cmd.ErrOrStderr())

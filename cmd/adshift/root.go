@@ -12,6 +12,7 @@ import (
 
 	"github.com/adshift/adshift/config"
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // app is what every subcommand shares: the effective configuration, the logger and the
@@ -21,6 +22,10 @@ type app struct {
 	cfg        config.Config
 	log        *slog.Logger
 	reg        *prometheus.Registry
+	// kafka is how every Kafka client reaches the brokers (TLS, SASL, dial timeout).
+	kafka franz.Connection
+	// ready collects what /readyz checks while run runs; nil for other commands.
+	ready *readiness
 }
 
 func newRoot() *cobra.Command {
@@ -31,14 +36,17 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.load(cmd)
+			if err := a.load(cmd); err != nil {
+				return configError{err}
+			}
+			return nil
 		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configPath, "config", "", "YAML configuration file (see adshift.example.yaml)")
 	pf.StringSlice("kafka.brokers", nil, "Kafka bootstrap brokers (empty: start an embedded broker)")
 	pf.String("clickhouse.addr", "", "ClickHouse native address host:port")
-	pf.String("http.addr", "", "address for /metrics and /healthz (empty: off)")
+	pf.String("http.addr", "", "address for /metrics, /healthz and /readyz (empty: off)")
 	pf.String("log.level", "", "debug, info, warn or error")
 
 	root.AddCommand(
@@ -56,6 +64,7 @@ func newRoot() *cobra.Command {
 		newCreativeCmd(a),
 		newVersionCmd(),
 	)
+	markRan(root)
 	return root
 }
 
@@ -67,6 +76,9 @@ func (a *app) load(cmd *cobra.Command) error {
 	}
 	a.cfg = cfg
 	a.log = newLogger(cmd.ErrOrStderr(), cfg.Log)
+	if a.kafka, err = franz.NewConnection(cfg.Kafka.Security, a.log); err != nil {
+		return err
+	}
 	a.reg = prometheus.NewRegistry()
 	r := pipeline.NewRegistration(a.reg)
 	pipeline.Add(r, collectors.NewGoCollector())

@@ -42,7 +42,7 @@ SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flu
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, s := range stages {
 				if !slices.Contains(allStages, s) && s != collectorStage {
-					return fmt.Errorf("--stages: %q is not one of %s, %s", s, strings.Join(allStages, ", "), collectorStage)
+					return usageError{fmt.Errorf("--stages: %q is not one of %s, %s", s, strings.Join(allStages, ", "), collectorStage)}
 				}
 			}
 			return a.run(cmd.Context(), stages)
@@ -56,6 +56,10 @@ SIGINT/SIGTERM stop it gracefully: stop polling, finish the batches in hand, flu
 // run wires the chosen stages and runs them until ctx ends, then shuts down in order: the
 // groups drain and commit, then the ClickHouse writer, the producer and the broker close.
 func (a *app) run(ctx context.Context, stages []string) error {
+	a.ready = newReadiness()
+	if _, err := pipeline.Register(a.reg, buildInfo()); err != nil {
+		return fmt.Errorf("register build info: %w", err)
+	}
 	brokers, emb, err := a.brokers(ctx)
 	if err != nil {
 		return err
@@ -68,6 +72,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 		return err
 	}
 	closers := []func(context.Context) error{out.Close}
+	a.ready.add("kafka", func(ctx context.Context) error { return kafka.Ping(ctx, out.Client(), brokers) })
 	collect := slices.Contains(stages, collectorStage)
 	stages = slices.DeleteFunc(slices.Clone(stages), func(s string) bool { return s == collectorStage })
 
@@ -140,6 +145,7 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 			return nil, closers, err
 		}
 		groups = append(groups, g)
+		a.ready.add("stage "+st.Name(), func(context.Context) error { return g.Status().Ready(a.cfg.HTTP.ReadyMaxLag) })
 	}
 	return groups, closers, nil
 }
@@ -148,7 +154,7 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 func (a *app) stage(ctx context.Context, name string, brokers []string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
 	switch name {
 	case features.Name:
-		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name}, a.log)
+		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name, Conn: a.kafka}, a.log)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -161,7 +167,11 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
 		return st, nil, err
 	case creatives.Name:
-		return a.creativesStage(ctx, out)
+		ads, err := a.adLatency(out)
+		if err != nil {
+			return nil, nil, err
+		}
+		return a.creativesStage(ctx, ads)
 	case outcomes.Name:
 		return a.outcomesStage(ctx)
 	case archive.Name:
@@ -240,7 +250,8 @@ func (a *app) archiveStage() (pipeline.Stage, error) {
 	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
 }
 
-// serveHTTP serves /metrics and /healthz on http.addr in eg until ctx ends.
+// serveHTTP serves /metrics, /healthz (alive: every stage's group runs) and /readyz (see
+// readiness) on http.addr in eg until ctx ends.
 func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() bool) {
 	srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(healthy), ReadHeaderTimeout: 5 * time.Second}
 	eg.Go(func() error {
@@ -259,7 +270,7 @@ func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() 
 
 func (a *app) httpHandler(healthy func() bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	mux.Handle("/metrics", promhttp.HandlerFor(lintClean{a.reg}, promhttp.HandlerOpts{Registry: a.reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !healthy() {
 			http.Error(w, "stages not running", http.StatusServiceUnavailable)
@@ -267,6 +278,7 @@ func (a *app) httpHandler(healthy func() bool) http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.Handle("/readyz", a.ready)
 	return mux
 }
 

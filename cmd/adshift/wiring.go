@@ -43,14 +43,35 @@ func (a *app) brokers(ctx context.Context) ([]string, *kafka.Embedded, error) {
 // kafka.create_topics is set).
 func (a *app) producer(ctx context.Context, brokers []string, clientID string) (*sinkkafka.Producer, error) {
 	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{
-		Brokers:  brokers,
-		ClientID: clientID,
+		Brokers:     brokers,
+		ClientID:    clientID,
+		Compression: a.cfg.Kafka.Compression,
+		SchemaHeaders: map[string]string{
+			a.cfg.Topics.Ads.Name:      "adshift.ad.v1",
+			a.cfg.Topics.Shifts.Name:   "adshift.shift.v1",
+			a.cfg.Topics.DLQ.Name:      "adshift.dead_letter.v1",
+			a.cfg.Topics.Profiles.Name: "adshift.profile.v1",
+		},
+		Conn: a.kafka,
 		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
 		// number of the input it came from, whatever partitioner the tracker used.
 		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},
 	}, a.log, a.reg)
 	if err != nil {
 		return nil, err
+	}
+	// A broker that accepts connections but never answers fails here within the dial timeout,
+	// naming the brokers tried, rather than in the first request's retries.
+	a.log.Debug("connecting to kafka", "brokers", brokers, "timeout", a.cfg.Kafka.DialTimeout.String())
+	pingCtx, cancel := context.WithTimeout(ctx, a.cfg.Kafka.DialTimeout)
+	err = kafka.Ping(pingCtx, p.Client(), brokers)
+	cancel()
+	if err != nil {
+		_ = p.Close(ctx)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, connectionError{fmt.Errorf("%w (waited kafka.dial_timeout, %s)", err, a.cfg.Kafka.DialTimeout)}
 	}
 	if err := kafka.EnsureTopics(ctx, p.Client(), topicSpecs(a.cfg.Topics), a.cfg.Kafka.CreateTopics); err != nil {
 		_ = p.Close(ctx)
@@ -65,6 +86,12 @@ func (a *app) clickhouse(ctx context.Context) (*clickhouse.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.ready.add("clickhouse", func(ctx context.Context) error {
+		if _, err := ch.DatabaseExists(ctx); err != nil {
+			return fmt.Errorf("clickhouse at %s: %w", a.cfg.ClickHouse.Addr, err)
+		}
+		return nil
+	})
 	applied, err := ch.Migrate(ctx, false, nil)
 	if err != nil {
 		_ = ch.Close()
@@ -86,6 +113,7 @@ func (a *app) group(brokers []string, stage string) kafka.GroupConfig {
 		SessionTimeout:    a.cfg.Kafka.SessionTimeout,
 		HeartbeatInterval: a.cfg.Kafka.HeartbeatInterval,
 		InstanceID:        instanceID(a.cfg.Kafka.InstanceID, stage),
+		Conn:              a.kafka,
 	}
 }
 

@@ -103,6 +103,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		schemas.SegmentBatch:   envelopes.WithLabelValues(string(schemas.SegmentBatch)),
 		schemas.RudderEnvelope: envelopes.WithLabelValues(string(schemas.RudderEnvelope)),
 	}
+	// Error counters exist from the start, so an alert on their rate sees 0 before the first one.
+	for _, kind := range []schemas.FailureKind{schemas.MalformedJSON, schemas.SchemaViolation, schemas.MissingUser,
+		schemas.TimestampOutOfRange, schemas.TooLarge, schemas.UnsupportedEvent, schemas.LateEvent, schemas.InvalidUTF8} {
+		m.failures.WithLabelValues(string(kind))
+	}
 	return m, nil
 }
 

@@ -39,5 +39,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register clickhouse metrics: %w", err)
 	}
+	// Error counters exist from the start, so an alert on their rate sees 0 before the first one.
+	for _, table := range []string{TableAds, TableAdEvents, TableFailedEvents} {
+		m.rows.WithLabelValues(table)
+		m.errors.WithLabelValues(table, "true")
+		m.errors.WithLabelValues(table, "false")
+	}
 	return m, nil
 }

@@ -74,7 +74,7 @@ func TestWriterGroupCommitsConcurrentWrites(t *testing.T) {
 	for _, f := range families {
 		names = append(names, f.GetName())
 	}
-	if want := "adshift_clickhouse_flush_duration_seconds,adshift_clickhouse_rows_written_total"; strings.Join(names, ",") != want {
+	if want := "adshift_clickhouse_flush_duration_seconds,adshift_clickhouse_flush_errors_total,adshift_clickhouse_rows_written_total"; strings.Join(names, ",") != want {
 		t.Errorf("registry exposes %v, want %s", names, want)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,9 +39,19 @@ type ProducerConfig struct {
 	// number of the input they came from whatever partitioner wrote that input. Other topics are
 	// partitioned by key (murmur2, like the Java client).
 	ExplicitPartitions []string
-	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
-	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+	// Compression is the codec of every batch: none, gzip (default), snappy, lz4 or zstd. Every
+	// Kafka client reads gzip; kafkajs reads snappy, lz4 and zstd only with plugins.
+	Compression string
+	// SchemaHeaders names, per topic, the schema and version of its records: each record to such
+	// a topic carries it in the header adshift.schema (unless it has that header already), so a
+	// consumer can tell versions apart without parsing the value.
+	SchemaHeaders map[string]string
+	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
+	Conn franz.Connection
 }
+
+// HeaderSchema is the record header naming a record's schema and version ("adshift.ad.v1").
+const HeaderSchema = "adshift.schema"
 
 func (c ProducerConfig) withDefaults() ProducerConfig {
 	if c.ClientID == "" {
@@ -57,13 +66,17 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	if c.BatchMaxBytes <= 0 {
 		c.BatchMaxBytes = 1 << 20
 	}
+	if c.Compression == "" {
+		c.Compression = franz.CompressionGzip
+	}
 	return c
 }
 
 // Producer publishes records with franz-go's idempotent producer: retries never duplicate or
 // reorder records within a partition.
 type Producer struct {
-	cl *kgo.Client
+	cl      *kgo.Client
+	schemas map[string]string
 }
 
 // NewProducer returns a producer for the given brokers. A nil logger discards logs; a nil
@@ -76,6 +89,10 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	codec, err := franz.Compression(cfg.Compression)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ClientID(cfg.ClientID),
@@ -83,12 +100,11 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 		kgo.ProducerLinger(cfg.Linger),
 		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
 		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
+		kgo.ProducerBatchCompression(codec),
 		kgo.RecordPartitioner(newExplicitPartitioner(cfg.ExplicitPartitions)),
 		kgo.WithLogger(franz.Logger(logger.With("component", "kafka-producer"))),
 	}
-	if cfg.Dialer != nil {
-		opts = append(opts, kgo.Dialer(cfg.Dialer))
-	}
+	opts = append(opts, cfg.Conn.Opts()...)
 	if reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
 			kprom.Registerer(reg), kprom.WithClientLabel())))
@@ -97,12 +113,13 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if err != nil {
 		return nil, fmt.Errorf("producer: %w", err)
 	}
-	return &Producer{cl: cl}, nil
+	return &Producer{cl: cl, schemas: cfg.SchemaHeaders}, nil
 }
 
 // Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
-// client retries retryable failures until ctx ends: no delivery timeout is set, because franz-go
-// measures it from Record.Timestamp, which here is the event time and may be long past. When ctx
+// client retries retryable failures until ctx ends; no delivery timeout is set. Each record's
+// Kafka timestamp is the time it is written; its Record.Timestamp, the event time, travels in
+// the header adshift.event_time, from which the consumer side restores it. When ctx
 // ends first, Emit returns at once; the records still buffered may or may not reach the broker.
 // On failure it returns the first error, naming its topic; the caller retries the whole input
 // batch, and idempotent effects downstream absorb what was written twice.
@@ -117,8 +134,8 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 			Partition: r.Partition, // used only for ExplicitPartitions topics
 			Key:       r.Key,
 			Value:     r.Value,
-			Headers:   franz.RecordHeaders(r.Headers),
-			Timestamp: r.Timestamp, // zero means "now", set by the client
+			Headers:   p.headers(r),
+			// Zero: the client stamps the write time.
 		}
 	}
 	// Each promise reports into a channel with room for all of them, so Emit can give up when
@@ -145,6 +162,20 @@ func (p *Producer) Emit(ctx context.Context, recs []pipeline.Record) error {
 		}
 	}
 	return first
+}
+
+// headers are r's headers, with its event time and its topic's schema added when it has no such
+// headers.
+func (p *Producer) headers(r pipeline.Record) []kgo.RecordHeader {
+	hs := franz.RecordHeaders(r.Headers)
+	if !r.Timestamp.IsZero() && r.Header(franz.HeaderEventTime) == nil {
+		hs = append(hs, franz.EventTimeHeader(r.Timestamp))
+	}
+	schema, ok := p.schemas[r.Topic]
+	if !ok || r.Header(HeaderSchema) != nil {
+		return hs
+	}
+	return append(hs, kgo.RecordHeader{Key: HeaderSchema, Value: []byte(schema)})
 }
 
 // Client returns the underlying franz-go client, for admin work such as creating topics.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 func startBroker(t *testing.T, partitions int32, topics ...string) []string {
@@ -75,7 +76,11 @@ func shiftRecords(n int) []pipeline.Record {
 	return recs
 }
 
+// Records arrive whole, in order per key; the Kafka timestamp is when they were written and the
+// event time travels in a header, so time-based retention never deletes a replay of old data at
+// once.
 func TestProducerRoundTrip(t *testing.T) {
+	start := time.Now().Add(-time.Second) // the broker's clock may round down
 	addrs := startBroker(t, 3, "adshift.shifts")
 	p := newProducer(t, addrs, prometheus.NewRegistry())
 	sent := shiftRecords(40)
@@ -113,8 +118,11 @@ func TestProducerRoundTrip(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(r.Key, want.Key) || !bytes.Equal(r.Value, want.Value) ||
-			string(headerValue(r, "reason")) != "new_interest" || !r.Timestamp.Equal(want.Timestamp) {
-			t.Errorf("record %d arrived as key %q value %q headers %v at %v, want %+v", i, r.Key, r.Value, r.Headers, r.Timestamp, want)
+			string(headerValue(r, "reason")) != "new_interest" || !franz.EventTime(r).Equal(want.Timestamp) {
+			t.Errorf("record %d arrived as key %q value %q headers %v at %v, want %+v", i, r.Key, r.Value, r.Headers, franz.EventTime(r), want)
+		}
+		if r.Timestamp.Before(start) {
+			t.Errorf("record %d has Kafka timestamp %v, before it was written (%v): want the write time", i, r.Timestamp, start)
 		}
 	}
 	if len(got) != len(sent) {
@@ -185,5 +193,45 @@ func TestKcatReadsWhatProducerWrites(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("kcat read\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Records to a topic with a schema get the header naming it, unless they carry one already;
+// records to other topics get none.
+func TestProducerAddsSchemaHeaders(t *testing.T) {
+	addrs := startBroker(t, 1, "ads.ready", "other")
+	p, err := NewProducer(ProducerConfig{Brokers: addrs, SchemaHeaders: map[string]string{"ads.ready": "adshift.ad.v1"}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(t.Context())
+	err = p.Emit(t.Context(), []pipeline.Record{
+		{Topic: "ads.ready", Key: []byte("a"), Value: []byte("{}"), Headers: []schemas.Header{{Key: "trace", Value: []byte("1")}}},
+		{Topic: "ads.ready", Key: []byte("b"), Value: []byte("{}"), Headers: []schemas.Header{{Key: HeaderSchema, Value: []byte("adshift.ad.v0")}}},
+		{Topic: "other", Key: []byte("c"), Value: []byte("{}")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaOf := func(r *kgo.Record) []string {
+		var out []string
+		for _, h := range r.Headers {
+			if h.Key == HeaderSchema {
+				out = append(out, string(h.Value))
+			}
+		}
+		return out
+	}
+	for _, r := range consumeAll(t, addrs, "ads.ready", 2) {
+		want := map[string]string{"a": "adshift.ad.v1", "b": "adshift.ad.v0"}[string(r.Key)]
+		if got := schemaOf(r); len(got) != 1 || got[0] != want {
+			t.Errorf("record %s: schema headers %v, want [%s]", r.Key, got, want)
+		}
+		if string(r.Key) == "a" && (len(r.Headers) != 2 || r.Headers[0].Key != "trace") {
+			t.Errorf("record a lost its own header: %v", r.Headers)
+		}
+	}
+	if got := schemaOf(consumeAll(t, addrs, "other", 1)[0]); len(got) != 0 {
+		t.Errorf("record to a topic without a schema has schema headers %v", got)
 	}
 }

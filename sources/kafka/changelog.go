@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -21,8 +20,8 @@ type ChangelogConfig struct {
 	Topic string
 	// ClientID names the restore clients to the brokers (default "adshift-restore").
 	ClientID string
-	// Dialer, when set, opens the clients' connections.
-	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+	// Conn is how the clients reach the brokers: TLS, SASL, dial timeout, dialer.
+	Conn franz.Connection
 }
 
 // Changelog reads a stage's changelog partitions back when partitions are assigned. It is safe
@@ -73,10 +72,7 @@ func (c *Changelog) clientOpts() []kgo.Opt {
 		// Control records take offsets too; seeing them tells when the end is reached.
 		kgo.KeepControlRecords(),
 	}
-	if c.cfg.Dialer != nil {
-		opts = append(opts, kgo.Dialer(c.cfg.Dialer))
-	}
-	return opts
+	return append(opts, c.cfg.Conn.Opts()...)
 }
 
 // offsets returns the partition's start and end offsets, read with a client of its own.

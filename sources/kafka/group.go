@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,8 +63,8 @@ type GroupConfig struct {
 	// LagInterval is how often the group's lag is looked up for the lag gauge (default 15s).
 	LagInterval time.Duration
 
-	// Dialer, when set, opens the client's connections (TLS, proxies, tests that cut the network).
-	Dialer func(ctx context.Context, network, host string) (net.Conn, error)
+	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
+	Conn franz.Connection
 }
 
 func (c GroupConfig) withDefaults() GroupConfig {
@@ -108,6 +107,9 @@ type Group struct {
 	reg     prometheus.Registerer
 	metrics *groupMetrics
 	ran     atomic.Bool
+	joined  atomic.Bool
+	opening atomic.Int32
+	lag     atomic.Int64 // -1 until known
 }
 
 // NewGroup returns a group that runs stage. A nil logger discards logs; a nil registerer
@@ -132,14 +134,16 @@ func NewGroup(cfg GroupConfig, stage pipeline.Stage, logger *slog.Logger, reg pr
 	if err != nil {
 		return nil, fmt.Errorf("consumer group %s: register metrics: %w", cfg.Group, err)
 	}
-	return &Group{
+	g := &Group{
 		cfg:     cfg,
 		stage:   stage,
 		topics:  topics,
 		log:     logger.With("group", cfg.Group),
 		reg:     reg,
 		metrics: m,
-	}, nil
+	}
+	g.lag.Store(-1)
+	return g, nil
 }
 
 // Run consumes until ctx ends, then shuts down: it stops polling, lets every worker finish the
@@ -227,9 +231,7 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 		}),
 		kgo.WithLogger(franz.Logger(g.log)),
 	}
-	if g.cfg.Dialer != nil {
-		opts = append(opts, kgo.Dialer(g.cfg.Dialer))
-	}
+	opts = append(opts, g.cfg.Conn.Opts()...)
 	if g.cfg.InstanceID != "" {
 		opts = append(opts, kgo.InstanceID(g.cfg.InstanceID))
 	}
@@ -282,6 +284,7 @@ func (a *assignment) assign(workCtx context.Context, cl *kgo.Client, assigned ma
 	if a.closing {
 		return
 	}
+	a.g.joined.Store(true)
 	for topic, partitions := range assigned {
 		for _, p := range partitions {
 			w := newWorker(a.g, cl, topic, p)

@@ -16,12 +16,16 @@ func (g *Group) reportLag(ctx context.Context, cl *kgo.Client) {
 	adm := kadm.NewClient(cl)
 	t := time.NewTicker(g.cfg.LagInterval)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
+		// Before the group has joined, the brokers know no assignment to measure lag against.
+		joined := g.joined.Load()
 		lags, err := adm.Lag(ctx, g.cfg.Group)
 		if err == nil {
 			err = lags.Error()
@@ -30,8 +34,13 @@ func (g *Group) reportLag(ctx context.Context, cl *kgo.Client) {
 			g.log.Debug("consumer lag", "err", err)
 			continue
 		}
+		var total int64
 		for topic, tl := range lags[g.cfg.Group].Lag.TotalByTopic() {
 			g.metrics.lag.WithLabelValues(topic).Set(float64(tl.Lag))
+			total += tl.Lag
+		}
+		if joined {
+			g.lag.Store(total)
 		}
 	}
 }

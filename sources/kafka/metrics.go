@@ -15,6 +15,7 @@ type groupMetrics struct {
 	seconds    prometheus.Histogram
 	assigned   prometheus.Gauge
 	lag        *prometheus.GaugeVec
+	freshness  *freshness
 }
 
 func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, error) {
@@ -48,6 +49,7 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 			Name: "adshift_group_lag_records",
 			Help: "Records on the brokers the group has not committed yet, per topic.",
 		}, []string{"topic"}),
+		freshness: newFreshness(),
 	}
 	if reg == nil {
 		return m, nil
@@ -61,5 +63,6 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 	m.seconds = pipeline.Add(r, m.seconds)
 	m.assigned = pipeline.Add(r, m.assigned)
 	m.lag = pipeline.Add(r, m.lag)
+	m.freshness = pipeline.Add(r, m.freshness)
 	return m, r.Err()
 }

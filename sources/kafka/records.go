@@ -7,7 +7,8 @@ import (
 	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
-// toPipeline converts fetched records into the domain's records.
+// toPipeline converts fetched records into the domain's records; their Timestamp is the event
+// time adshift's producer put in a header, else the Kafka timestamp.
 func toPipeline(recs []*kgo.Record) []pipeline.Record {
 	out := make([]pipeline.Record, len(recs))
 	for i, r := range recs {
@@ -18,7 +19,7 @@ func toPipeline(recs []*kgo.Record) []pipeline.Record {
 			Key:       r.Key,
 			Value:     r.Value,
 			Headers:   franz.Headers(r.Headers),
-			Timestamp: r.Timestamp,
+			Timestamp: franz.EventTime(r),
 		}
 	}
 	return out

@@ -20,6 +20,7 @@ import (
 	"github.com/adshift/adshift/pipeline/features"
 	sinkkafka "github.com/adshift/adshift/sinks/kafka"
 	"github.com/adshift/adshift/sources/dataset"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // The features stage's profiles survive a crash and partitions moving between instances: the
@@ -248,14 +249,14 @@ func startInstance(t *testing.T, addrs []string, name string, emitLimit int, reg
 	t.Helper()
 	in := &instance{net: &cutter{}, done: make(chan error, 1)}
 	prod, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{
-		Brokers: addrs, ClientID: name, ExplicitPartitions: []string{"adshift.profiles"}, Dialer: in.net.dial,
+		Brokers: addrs, ClientID: name, ExplicitPartitions: []string{"adshift.profiles"}, Conn: franz.Connection{Dialer: in.net.dial},
 	}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.prod = prod
 	in.gate = newGate(prod, emitLimit)
-	cl, err := NewChangelog(ChangelogConfig{Brokers: addrs, Topic: "adshift.profiles", Dialer: in.net.dial}, nil)
+	cl, err := NewChangelog(ChangelogConfig{Brokers: addrs, Topic: "adshift.profiles", Conn: franz.Connection{Dialer: in.net.dial}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func startInstance(t *testing.T, addrs []string, name string, emitLimit int, reg
 	cfg.MaxPollRecords = 300
 	cfg.AutoCommitInterval = 300 * time.Millisecond
 	cfg.ShutdownTimeout = 2 * time.Second
-	cfg.Dialer = in.net.dial
+	cfg.Conn.Dialer = in.net.dial
 	in.group, err = NewGroup(cfg, st, nil, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // worker owns one assigned partition: it opens the partition's processor, feeds it the batches the
@@ -153,6 +154,8 @@ func (w *worker) run(ctx context.Context) {
 
 // open opens the partition's processor, retrying until it succeeds or the worker stops.
 func (w *worker) open(ctx context.Context) (pipeline.Processor, bool) {
+	w.g.opening.Add(1)
+	defer w.g.opening.Add(-1)
 	for attempt := 1; ; attempt++ {
 		proc, err := w.g.stage.Open(ctx, w.topic, w.partition)
 		if err == nil {
@@ -186,6 +189,7 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 			w.mark(proc, recs)
 			w.g.metrics.batches.Inc()
 			w.g.metrics.records.Add(float64(len(recs)))
+			w.g.metrics.freshness.saw(newestTimestamp(recs))
 			if attempt > 1 {
 				w.setFailing(false)
 				w.log.Info("batch processed after retries", "attempts", attempt, "first_offset", first, "last_offset", last)
@@ -252,4 +256,15 @@ func (g *Group) backoff(attempt int) time.Duration {
 	}
 	d = min(d, g.cfg.MaxRetryBackoff)
 	return d/2 + rand.N(d/2+1)
+}
+
+// newestTimestamp is the latest event time of recs (see franz.EventTime).
+func newestTimestamp(recs []*kgo.Record) time.Time {
+	var newest time.Time
+	for _, r := range recs {
+		if t := franz.EventTime(r); t.After(newest) {
+			newest = t
+		}
+	}
+	return newest
 }
