@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
@@ -109,7 +110,7 @@ func (s *sim) run(ctx context.Context) error {
 		}
 		ev := &s.world.events[i]
 		if !ev.Timestamp.Before(nextRefresh) {
-			if err := s.refresh(ctx); err != nil {
+			if err := s.refresh(ctx, ev.Timestamp); err != nil {
 				return err
 			}
 			// Whole steps, so a gap in the data costs one refresh, not one per step.
@@ -132,13 +133,13 @@ func (s *sim) run(ctx context.Context) error {
 	return s.close(ctx)
 }
 
-// refresh rebuilds the bandit's posteriors from the tally so far.
-func (s *sim) refresh(ctx context.Context) error {
+// refresh rebuilds the bandit's posteriors from the tally so far, at event time at.
+func (s *sim) refresh(ctx context.Context, at time.Time) error {
 	if s.thompson == nil {
 		return nil
 	}
 	s.refreshes++
-	return s.thompson.Refresh(ctx, s.tally)
+	return s.thompson.RefreshAt(ctx, s.tally, at)
 }
 
 // visit feeds event i to the pipeline — the features stage, any shift it causes to the
