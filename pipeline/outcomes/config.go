@@ -16,7 +16,7 @@ type Config struct {
 	// ScopeProduct (default), ScopeCategory or ScopeAny.
 	ViewScope string `mapstructure:"view_scope"`
 	// Lateness is how long, in event time, an order waits for touches that arrive late before it
-	// is attributed; default 1h. A crash loses the orders still waiting.
+	// is attributed; default 1h. Their offsets are not committed meanwhile.
 	Lateness   time.Duration `mapstructure:"lateness"`
 	PayloadMax int           `mapstructure:"payload_max"` // bytes of a dead letter's payload kept; default 4096
 

@@ -15,8 +15,11 @@
 // on ads.ready by any partition of the stage (adIndex). A click with no impression of its ad
 // before it, or naming no product, earns no credit and is counted; it still lands, and queries
 // leave clicks on never-shown ads out of CTR. An order is credited once, by its order id or, if
-// it has none, by its message id: a tracker's retry writes nothing new. Orders still waiting
-// when a partition closes are attributed and written then; a crash loses them.
+// it has none, by its message id: a tracker's retry writes nothing new. A processor is a
+// pipeline.Holder: the offset of an order still waiting is not committed, so a crash reads it
+// again; orders still waiting when a partition closes are attributed and written then. A
+// partition's event time advances only with its input: after the last event, orders of the
+// final lateness window wait for the partition to close.
 
 // Every row carries a deterministic id derived from its input (the message id, the order id, the
 // ad id, the dead letter's origin), so a redelivered batch writes the same rows and the store

@@ -27,7 +27,17 @@ type Stage struct {
 	metrics *metrics
 }
 
-var _ pipeline.Stage = (*Stage)(nil)
+var (
+	_ pipeline.Stage  = (*Stage)(nil)
+	_ pipeline.Holder = (*processor)(nil)
+)
+
+// heldOrder is an order waiting out its lateness window, and the offset it was read at: the
+// source commits no offset from it on until it is attributed and written.
+type heldOrder struct {
+	e      schemas.Event
+	offset int64
+}
 
 // New returns the outcomes stage reading the topics named and writing through w; logger and
 // reg may be nil to discard logs and metrics.
@@ -75,7 +85,7 @@ func (s *Stage) open() *processor {
 type processor struct {
 	stage *Stage
 	attr  *attributor
-	held  []schemas.Event // orders waiting out the lateness window, by event time
+	held  []heldOrder // orders waiting out the lateness window, by event time
 
 	// retry keeps how far the partition was turned into rows; pending holds the rows (and tally
 	// their counts) not yet acknowledged: a retried batch writes pending again instead of
@@ -233,10 +243,23 @@ func (p *processor) hold(e schemas.Event, rec pipeline.Record) {
 		return
 	}
 	i := len(p.held)
-	for i > 0 && p.held[i-1].Timestamp.After(e.Timestamp) {
+	for i > 0 && p.held[i-1].e.Timestamp.After(e.Timestamp) {
 		i--
 	}
-	p.held = slices.Insert(p.held, i, e)
+	p.held = slices.Insert(p.held, i, heldOrder{e: e, offset: rec.Offset})
+}
+
+// Held implements pipeline.Holder: the offset of the first order still waiting, so that a crash
+// reads it again instead of losing it.
+func (p *processor) Held() (int64, bool) {
+	if len(p.held) == 0 {
+		return 0, false
+	}
+	first := p.held[0].offset
+	for _, h := range p.held[1:] {
+		first = min(first, h.offset)
+	}
+	return first, true
 }
 
 // orderKey is what an order is deduplicated by: its order id, else its message id.
@@ -250,8 +273,8 @@ func orderKey(e schemas.Event) string {
 // release attributes the orders held whose lateness window has passed, or all of them.
 func (p *processor) release(all bool) {
 	n := 0
-	for n < len(p.held) && (all || p.attr.due(p.held[n].Timestamp)) {
-		row, result := p.conversion(p.held[n])
+	for n < len(p.held) && (all || p.attr.due(p.held[n].e.Timestamp)) {
+		row, result := p.conversion(p.held[n].e)
 		p.tally[result]++
 		if result == resultConversion {
 			p.pending.Events = append(p.pending.Events, row)
@@ -340,8 +363,8 @@ func messageID(e schemas.Event, rec pipeline.Record) string {
 }
 
 // Close implements pipeline.Processor: the orders still waiting out their lateness are
-// attributed to the touches read so far and written; the rest of the attribution state lives
-// only in memory and is dropped.
+// attributed to the touches read so far and written (their offsets were held back from commit
+// until then); the rest of the attribution state lives only in memory and is dropped.
 func (p *processor) Close(ctx context.Context) error {
 	if len(p.held) == 0 {
 		return nil

@@ -442,3 +442,31 @@ func TestStageAnOrderWithoutIDIsDeduplicatedByMessageID(t *testing.T) {
 		t.Errorf("%v duplicate orders, want 1", n)
 	}
 }
+
+// An order waiting out its lateness holds its offset back from commit, so a crash reads it again.
+func TestStageHoldsTheOffsetOfAWaitingOrder(t *testing.T) {
+	w := &pipelinetest.RowWriter{}
+	_, pr := newTestStage(t, w)
+	h := pr.(pipeline.Holder)
+	if err := pr.Process(context.Background(), []pipeline.Record{
+		viewed(10, "u1", "m1", "ad-1", t0),
+		ordered(11, "u1", "m2", "o-1", 5, t0.Add(time.Minute), "ad-1"),
+		viewed(12, "u2", "m3", "ad-2", t0.Add(30*time.Minute)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if off, ok := h.Held(); !ok || off != 11 {
+		t.Fatalf("Held() = %d, %v; want the waiting order's offset 11", off, ok)
+	}
+	// Another shopper's event an hour after the order in event time: it is attributed and written.
+	if err := pr.Process(context.Background(), []pipeline.Record{viewed(13, "u2", "m4", "ad-2", t0.Add(61*time.Minute))}); err != nil {
+		t.Fatal(err)
+	}
+	if off, ok := h.Held(); ok {
+		t.Errorf("Held() = %d after the lateness passed, want nothing held", off)
+	}
+	last := w.Writes[len(w.Writes)-1].Events
+	if len(last) != 2 || last[0].Kind != schemas.Impression || last[1].EventID != "conv:o-1" {
+		t.Errorf("second write %v, want the impression and o-1's conversion", last)
+	}
+}
