@@ -215,8 +215,11 @@ func (a *attributor) advance(at time.Time) {
 	}
 }
 
-// due reports whether an order at at has waited out the lateness window.
-func (a *attributor) due(at time.Time) bool { return a.watermark.Sub(at) >= a.lateness }
+// due reports whether an order at at has waited out the lateness window (always, with a
+// negative lateness).
+func (a *attributor) due(at time.Time) bool {
+	return a.lateness < 0 || a.watermark.Sub(at) >= a.lateness
+}
 
 func (a *attributor) user(user string, at time.Time) *touches {
 	a.advance(at)
@@ -236,7 +239,7 @@ func (a *attributor) prune() {
 	if len(a.users)+len(a.orders) < a.pruneAt {
 		return
 	}
-	old := func(t time.Time) bool { return a.watermark.Sub(t) > a.clickWindow+a.lateness }
+	old := func(t time.Time) bool { return a.watermark.Sub(t) > a.clickWindow+max(a.lateness, 0) }
 	for key, at := range a.orders {
 		if old(at) {
 			delete(a.orders, key)

@@ -151,3 +151,16 @@ func TestAttributorForgetsShoppersOutsideTheWindows(t *testing.T) {
 		t.Errorf("a click 2 days after its impression: %v, want paired", kind)
 	}
 }
+
+func TestNegativeLatenessAttributesOnArrival(t *testing.T) {
+	a := newAttributor(Config{Lateness: -1}, nil)
+	a.advance(t0)
+	if !a.due(t0) {
+		t.Error("with a negative lateness an order as new as the watermark still waits")
+	}
+	b := newAttributor(Config{}, nil)
+	b.advance(t0.Add(59 * time.Minute))
+	if b.due(t0) {
+		t.Error("with the default 1h lateness an order 59 minutes behind the watermark was released")
+	}
+}

@@ -16,7 +16,8 @@ type Config struct {
 	// ScopeProduct (default), ScopeCategory or ScopeAny.
 	ViewScope string `mapstructure:"view_scope"`
 	// Lateness is how long, in event time, an order waits for touches that arrive late before it
-	// is attributed; default 1h. Their offsets are not committed meanwhile.
+	// is attributed; default 1h. Their offsets are not committed meanwhile. A negative value
+	// attributes every order on arrival, to the touches read before it.
 	Lateness   time.Duration `mapstructure:"lateness"`
 	PayloadMax int           `mapstructure:"payload_max"` // bytes of a dead letter's payload kept; default 4096
 
@@ -48,9 +49,6 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("click_window: %v must not be negative", c.ClickWindow))
 	case c.ViewWindow < 0:
 		errs = append(errs, fmt.Errorf("view_window: %v must not be negative", c.ViewWindow))
-	}
-	if c.Lateness < 0 {
-		errs = append(errs, fmt.Errorf("lateness: %v must not be negative", c.Lateness))
 	}
 	if s := c.ViewScope; s != "" && s != ScopeProduct && s != ScopeCategory && s != ScopeAny {
 		errs = append(errs, fmt.Errorf("view_scope: %q is not one of %s, %s, %s", s, ScopeProduct, ScopeCategory, ScopeAny))

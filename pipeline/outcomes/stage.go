@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -59,7 +60,7 @@ func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(cfg.ClickWindow + cfg.Lateness),
+	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(cfg.ClickWindow + max(cfg.Lateness, 0)),
 		log: logger.With("stage", Name), metrics: m}, nil
 }
 
@@ -365,13 +366,20 @@ func messageID(e schemas.Event, rec pipeline.Record) string {
 // Close implements pipeline.Processor: the orders still waiting out their lateness are
 // attributed to the touches read so far and written (their offsets were held back from commit
 // until then); the rest of the attribution state lives only in memory and is dropped.
+// The write gets closeWrite even when ctx is already done (the stage is stopping): a failure
+// leaves their offsets uncommitted, so they are read again on the next start.
 func (p *processor) Close(ctx context.Context) error {
 	if len(p.held) == 0 {
 		return nil
 	}
 	p.release(true)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeWrite)
+	defer cancel()
 	return p.send(ctx)
 }
+
+// closeWrite bounds the write of the orders a closing partition still held.
+const closeWrite = 10 * time.Second
 
 // revenue is the order's revenue, or the sum of its line items when the tracker sent none.
 func revenue(p schemas.Properties) float64 {
