@@ -175,9 +175,11 @@ func (s *sim) show(ctx context.Context, i int, ad schemas.Ad) error {
 	s.shown = append(s.shown, imp)
 	var clicks uint64
 	at := s.world.events[i].Timestamp
+	// In Segment's own shape: the promotion and its creative, no product_id; the outcomes stage
+	// takes the product from the ad.
 	promo := func(name, kind string) schemas.Event {
 		return schemas.Event{Type: schemas.TypeTrack, Event: name, UserID: ad.User, MessageID: "sim-" + kind + ":" + ad.AdID,
-			Timestamp: at, Properties: schemas.Properties{PromotionID: ad.AdID, ProductID: ad.Product.ID, Creative: ad.Strategy.Arm}}
+			Timestamp: at, Properties: schemas.Properties{PromotionID: ad.AdID, Creative: ad.Strategy.Arm}}
 	}
 	view := promo(schemas.PromotionViewed, "view")
 	if err := s.outcome(ctx, &view); err != nil {
