@@ -305,6 +305,9 @@ func TestNewValidates(t *testing.T) {
 	if _, err := New(Config{}, sharedDLQ, &pipelinetest.RowWriter{}, nil, nil); err == nil {
 		t.Error("clickstream as the DLQ accepted")
 	}
+	if _, err := New(Config{ViewScope: "brand"}, pipeline.DefaultTopics(), &pipelinetest.RowWriter{}, nil, nil); err == nil || !strings.Contains(err.Error(), "view_scope") {
+		t.Errorf("view scope brand: error %v, want one naming view_scope", err)
+	}
 	reg := prometheus.NewRegistry()
 	for range 2 {
 		if _, err := New(Config{}, pipeline.DefaultTopics(), &pipelinetest.RowWriter{}, nil, reg); err != nil {

@@ -324,6 +324,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"baseline arm":   {Arms: []string{"value", ArmBaseline}},
 		"negative prior": {PriorStrength: -1},
 		"NaN prior":      {PriorStrength: math.NaN()},
+		"past half-life": {HalfLife: -time.Hour},
 	} {
 		if _, err := NewThompson(cfg, nil, nil); err == nil {
 			t.Errorf("%s: no error", name)
