@@ -97,9 +97,10 @@ type processor struct {
 }
 
 // Process turns the batch into rows and writes them in one call. Records are taken strictly in
-// partition order, orders attributed to the touches read before them, so the rows depend only on
-// the partition's contents, never on where batches happen to be cut: a redelivery writes the
-// same rows again. A write error is returned: the batch is not committed and comes again.
+// partition order, and an order is attributed, to the touches read by then, right after the
+// record that carries the partition's event time past its lateness window, so the rows depend
+// only on the partition's contents, never on where batches happen to be cut: a redelivery writes
+// the same rows again. A write error is returned: the batch is not committed and comes again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	return p.retry.Process(ctx, batch, p.apply, p.send)
 }
