@@ -3,8 +3,11 @@
 #   1. a fresh ClickHouse database, migrated
 #   2. adshift train: the interest model, learnt from the sample (its card scores a time split)
 #      adshift run: all three stages on the embedded Kafka broker, predicting with that model
-#   3. adshift replay: a real REES46 sample into the clickstream, plus two bad events sent with kcat
-#   4. adshift deliver: a simulated delivery system shows the ads and writes views and clicks back
+#   3. adshift deliver, in the background: a simulated delivery system shows the ads and writes
+#      views, clicks and orders back into the clickstream as the ads arrive
+#   4. adshift replay: a real REES46 sample into the clickstream at 120x its event time, so the
+#      delivery's views and clicks interleave with the shoppers' own events (and purchases) in
+#      event time, as they would live; plus two bad events sent with kcat
 #   5. adshift report: rates with intervals per arm, segment and generator, lift with its interval and
 #      mSPRT p-value, off-policy estimates, read from ClickHouse; the same with charts in var/demo/report.html
 set -euo pipefail
@@ -47,15 +50,27 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://$ADSHIFT_HTTP_ADDR/healthz" >/dev/null || { echo "adshift run did not become healthy"; tail -n 20 "$work/run.log"; exit 1; }
 
-step "replay $sample into the clickstream"
-$bin replay --format rees46 --file "$sample" --speed max
+step "deliver the ads as they arrive (simulated delivery system, writes Promotion Viewed/Clicked back; log in $work/deliver.txt)"
+$bin deliver --idle 30s --first-wait 5m >"$work/deliver.txt" 2>&1 &
+deliver_pid=$!
+stop_all() { kill -TERM "$deliver_pid" 2>/dev/null || true; stop_run; }
+trap stop_all EXIT
+
+# Paced, not at max speed: an ad is shown two minutes of event time after the event that caused
+# it (a second at 120x), so a shopper's later views, purchases and the delivery's reactions reach
+# the outcomes stage in about event-time order, and its lateness window (1h, 30s here) absorbs
+# the rest: click and view-through attribution happen as they would live.
+step "replay $sample into the clickstream at 120x event time"
+$bin replay --format rees46 --file "$sample" --speed 120x
 printf '%s\n' 'demo-bad-1:{"type":"track","event":"Product Viewed"' \
 	'demo-bad-2:{"type":"track","event":"Product Viewed","messageId":"demo-bad-2","timestamp":"2019-10-01T00:00:00Z","properties":{"product_id":"1"}}' |
 	kcat -P -b "$broker" -t clickstream -K:
 echo "sent 2 bad events with kcat (malformed JSON, no user): they go to clickstream.dlq"
 
-step "deliver the ads (simulated delivery system, writes Promotion Viewed/Clicked back)"
-$bin deliver --idle 8s | tee "$work/deliver.txt"
+step "wait for the delivery to go quiet"
+wait "$deliver_pid" || { echo "adshift deliver failed:"; cat "$work/deliver.txt"; exit 1; }
+trap stop_run EXIT
+cat "$work/deliver.txt"
 impressions=$(sed -n 's/.*impressions=\([0-9]*\).*/\1/p' "$work/deliver.txt" | tail -n 1)
 
 step "wait for the outcomes to land in ClickHouse"

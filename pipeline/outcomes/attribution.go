@@ -10,7 +10,8 @@ import (
 type touch struct {
 	eventID      string // the impression's or click's ad_events id
 	adID         string
-	productID    string // the advertised product, as the delivery system's event named it
+	productID    string // the advertised product: the delivery system's event's, else the ad's
+	category     string // the advertised product's category, when the ad is known
 	impressionID string // for a click: the impression of the same ad it followed, if seen
 	at           time.Time
 }
@@ -19,11 +20,10 @@ type touch struct {
 // the rule depends only on partition order.
 func (t touch) later(cur touch) bool { return cur.at.IsZero() || !t.at.Before(cur.at) }
 
-// touches are what one shopper did with ads, by event time.
+// touches are what one shopper did with ads, in arrival order.
 type touches struct {
-	view   touch            // the last impression of any ad
-	shown  map[string]touch // the last impression of each ad, to pair its clicks with
-	clicks map[string]touch // the last click advertising each product, to credit orders of it
+	views  []touch // impressions, kept as long as a click could pair with them
+	clicks []touch
 }
 
 // clickKind says what a click could be paired with.
@@ -35,92 +35,173 @@ const (
 	clickNoProduct                     // names no product, so no order can be matched to it
 )
 
-// attributor credits orders to ads by the first rule that applies: the shopper's last click on an
-// advertised product the order contains, at most ClickWindow before the order, else their last
-// impression of any ad at most ViewWindow before it. It keeps the latest touches by event time,
-// not arrival, so replaying inputs rebuilds the same state. Clicks credit products because an ad
-// advertises one product and an order of something else is not the ad's doing; a click without
-// an impression of its ad is not credited (a bot, a stale link, or an impression never reported).
-// Shoppers whose touches have all left the windows (measured from the newest event time seen) are
-// forgotten. Owned by one processor; not safe for concurrent use.
+// Values of Config.ViewScope: what an impression must share with an order to be credited with it
+// by view-through.
+const (
+	ScopeProduct  = "product"  // the advertised product is among the order's lines
+	ScopeCategory = "category" // a line of the advertised product's category
+	ScopeAny      = "any"      // any order at all
+)
+
+// order is what attribution needs of an order: when it was placed and its lines.
+type order struct {
+	at    time.Time
+	lines []schemas.LineItem // a flat single-product order as one line
+}
+
+// has reports whether the order contains product id (by product id or SKU).
+func (o order) has(id string) bool {
+	for _, l := range o.lines {
+		if id != "" && (l.ProductID == id || l.SKU == id) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCategory reports whether a line of the order is of category.
+func (o order) hasCategory(category string) bool {
+	for _, l := range o.lines {
+		if category != "" && l.Category == category {
+			return true
+		}
+	}
+	return false
+}
+
+// attributor credits orders to ads by the first rule that applies: the shopper's last click, in
+// event time, on an advertised product the order contains, at most ClickWindow before the order,
+// else their last impression in scope (ViewScope) at most ViewWindow before it. Touches are kept
+// by event time, whatever order they arrive in, so an order attributed after its lateness
+// window sees every touch that arrived by then, however late. Clicks credit products because an
+// ad advertises one product and an order of something else is not the ad's doing; a click
+// without an impression of its ad before it is not credited (a bot, a stale link, or an
+// impression never reported). Shoppers whose touches have all left the windows (measured from
+// the newest event time seen, less the lateness) are forgotten. Owned by one processor; not safe
+// for concurrent use.
 type attributor struct {
-	clickWindow, viewWindow time.Duration
-	users                   map[string]*touches
-	orders                  map[string]time.Time // order ids attributed, kept for the click window
-	watermark               time.Time            // newest event time seen
-	pruneAt                 int                  // prune when this many shoppers are tracked
+	clickWindow, viewWindow, lateness time.Duration
+	scope                             string
+	ads                               *adIndex // the advertised products of ads, to fill touches in
+	users                             map[string]*touches
+	orders                            map[string]time.Time // order keys seen, kept for the click window
+	watermark                         time.Time            // newest event time seen
+	pruneAt                           int                  // prune when this many shoppers are tracked
 }
 
 const minPruneAt = 1024
 
-func newAttributor(clickWindow, viewWindow time.Duration) *attributor {
-	return &attributor{clickWindow: clickWindow, viewWindow: viewWindow,
-		users: make(map[string]*touches), orders: make(map[string]time.Time), pruneAt: minPruneAt}
+func newAttributor(cfg Config, ads *adIndex) *attributor {
+	cfg = cfg.withDefaults()
+	return &attributor{clickWindow: cfg.ClickWindow, viewWindow: cfg.ViewWindow, lateness: cfg.Lateness, scope: cfg.ViewScope,
+		ads: ads, users: make(map[string]*touches), orders: make(map[string]time.Time), pruneAt: minPruneAt}
 }
 
-// seenOrder reports whether order was seen before, and remembers it.
-func (a *attributor) seenOrder(order string, at time.Time) bool {
-	if _, ok := a.orders[order]; ok {
+// seenOrder reports whether the order keyed key was seen before, and remembers it.
+func (a *attributor) seenOrder(key string, at time.Time) bool {
+	a.advance(at)
+	if _, ok := a.orders[key]; ok {
 		return true
 	}
-	a.orders[order] = at
+	a.orders[key] = at
 	return false
 }
 
+// resolve fills in the advertised product and its category from the ad, where the event named
+// none (Segment's own Promotion events carry no product_id).
+func (a *attributor) resolve(t touch) touch {
+	if a.ads == nil {
+		return t
+	}
+	if p, ok := a.ads.get(t.adID); ok {
+		if t.productID == "" {
+			t.productID = p.ID
+		}
+		if t.category == "" && (t.productID == p.ID) {
+			t.category = p.Category
+		}
+	}
+	return t
+}
+
 // impression records that user saw an ad.
-func (a *attributor) impression(user string, t touch) {
+func (a *attributor) impression(user string, t touch) touch {
+	t = a.resolve(t)
 	ts := a.user(user, t.at)
-	if t.later(ts.view) {
-		ts.view = t
-	}
-	if t.later(ts.shown[t.adID]) {
-		ts.shown[t.adID] = t
-	}
+	ts.views = append(ts.views, t)
+	return t
 }
 
 // click records that user clicked an ad, and returns the click with the impression it followed
 // and what it could be paired with. Only a paired click that names its product may later be
 // credited with an order.
 func (a *attributor) click(user string, t touch) (touch, clickKind) {
+	t = a.resolve(t)
 	ts := a.user(user, t.at)
-	imp, ok := ts.shown[t.adID]
-	if !ok || imp.at.After(t.at) {
+	t.impressionID = ts.pairing(t)
+	ts.clicks = append(ts.clicks, t)
+	switch {
+	case t.impressionID == "":
 		return t, clickNoImpression
-	}
-	t.impressionID = imp.eventID
-	if t.productID == "" {
+	case t.productID == "":
 		return t, clickNoProduct
-	}
-	if t.later(ts.clicks[t.productID]) {
-		ts.clicks[t.productID] = t
 	}
 	return t, clickPaired
 }
 
-// attribute returns the touch an order of products user placed at is credited to, and the rule
-// that credited it; false means the order is not attributed to any ad.
-func (a *attributor) attribute(user string, at time.Time, products []string) (touch, string, bool) {
-	a.advance(at)
+// pairing is the latest impression of c's ad at or before c, "" if none.
+func (ts *touches) pairing(c touch) string {
+	var best touch
+	for _, v := range ts.views {
+		if v.adID == c.adID && !v.at.After(c.at) && v.later(best) {
+			best = v
+		}
+	}
+	return best.eventID
+}
+
+// attribute returns the touch o, placed by user, is credited to, and the rule that credited it;
+// false means the order is not attributed to any ad.
+func (a *attributor) attribute(user string, o order) (touch, string, bool) {
 	ts, ok := a.users[user]
 	if !ok {
 		return touch{}, schemas.AttributionNone, false
 	}
 	var best touch
-	for _, p := range products {
-		c, ok := ts.clicks[p]
-		if ok && within(c.at, at, a.clickWindow) && (best.at.IsZero() || c.at.After(best.at)) {
+	for _, c := range ts.clicks {
+		c = a.resolve(c)
+		if c.impressionID == "" {
+			c.impressionID = ts.pairing(c) // its impression arrived after it
+		}
+		if c.impressionID != "" && o.has(c.productID) && within(c.at, o.at, a.clickWindow) && c.later(best) {
 			best = c
 		}
 	}
 	if !best.at.IsZero() {
 		return best, schemas.AttributionClick, true
 	}
-	if within(ts.view.at, at, a.viewWindow) {
-		v := ts.view
-		v.impressionID = v.eventID
-		return v, schemas.AttributionView, true
+	for _, v := range ts.views {
+		v = a.resolve(v)
+		if a.inScope(v, o) && within(v.at, o.at, a.viewWindow) && v.later(best) {
+			best = v
+		}
 	}
-	return touch{}, schemas.AttributionNone, false
+	if best.at.IsZero() {
+		return touch{}, schemas.AttributionNone, false
+	}
+	best.impressionID = best.eventID
+	return best, schemas.AttributionView, true
+}
+
+// inScope reports whether impression v may be credited with o by view-through.
+func (a *attributor) inScope(v touch, o order) bool {
+	switch a.scope {
+	case ScopeAny:
+		return true
+	case ScopeCategory:
+		return o.has(v.productID) || o.hasCategory(v.category)
+	}
+	return o.has(v.productID)
 }
 
 // within reports whether a touch at t may be credited with an order at order.
@@ -134,42 +215,52 @@ func (a *attributor) advance(at time.Time) {
 	}
 }
 
+// due reports whether an order at at has waited out the lateness window (always, with a
+// negative lateness).
+func (a *attributor) due(at time.Time) bool {
+	return a.lateness < 0 || a.watermark.Sub(at) >= a.lateness
+}
+
 func (a *attributor) user(user string, at time.Time) *touches {
 	a.advance(at)
 	ts, ok := a.users[user]
 	if !ok {
-		ts = &touches{shown: make(map[string]touch), clicks: make(map[string]touch)}
+		ts = &touches{}
 		a.users[user] = ts
 	}
 	return ts
 }
 
 // prune forgets touches that no order can be credited to any more (impressions are kept as long
-// as a click could still pair with them: the click window), and shoppers left with none, once
-// the map has doubled since the last prune, so the cost is amortised over the inserts.
+// as a click could still pair with them: the click window; and the lateness beyond, for orders
+// still waiting), and shoppers left with none, once the map has doubled since the last prune, so
+// the cost is amortised over the inserts.
 func (a *attributor) prune() {
 	if len(a.users)+len(a.orders) < a.pruneAt {
 		return
 	}
-	for order, at := range a.orders {
-		if a.watermark.Sub(at) > a.clickWindow {
-			delete(a.orders, order)
+	old := func(t time.Time) bool { return a.watermark.Sub(t) > a.clickWindow+max(a.lateness, 0) }
+	for key, at := range a.orders {
+		if old(at) {
+			delete(a.orders, key)
 		}
 	}
 	for user, ts := range a.users {
-		for id, t := range ts.shown {
-			if a.watermark.Sub(t.at) > a.clickWindow {
-				delete(ts.shown, id)
-			}
-		}
-		for p, t := range ts.clicks {
-			if a.watermark.Sub(t.at) > a.clickWindow {
-				delete(ts.clicks, p)
-			}
-		}
-		if len(ts.shown) == 0 && len(ts.clicks) == 0 && a.watermark.Sub(ts.view.at) > a.viewWindow {
+		ts.views = dropOld(ts.views, old)
+		ts.clicks = dropOld(ts.clicks, old)
+		if len(ts.views) == 0 && len(ts.clicks) == 0 {
 			delete(a.users, user)
 		}
 	}
 	a.pruneAt = max(2*(len(a.users)+len(a.orders)), minPruneAt)
+}
+
+func dropOld(ts []touch, old func(time.Time) bool) []touch {
+	out := ts[:0]
+	for _, t := range ts {
+		if !old(t.at) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

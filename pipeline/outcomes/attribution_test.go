@@ -25,7 +25,7 @@ func TestAttribution(t *testing.T) {
 	// touch's id and impression, and the rule ("" = not attributed).
 	f := func(name string, steps []step, wantID, wantImp, wantRule string) {
 		t.Helper()
-		a := newAttributor(7*day, day)
+		a := newAttributor(Config{ClickWindow: 7 * day, ViewWindow: day, ViewScope: ScopeAny}, nil)
 		var got touch
 		var rule string
 		for _, s := range steps {
@@ -36,7 +36,7 @@ func TestAttribution(t *testing.T) {
 			case "clk":
 				a.click("u", tc)
 			case "ord":
-				got, rule, _ = a.attribute("u", t0.Add(s.at), s.order)
+				got, rule, _ = a.attribute("u", orderOf(t0.Add(s.at), s.order...))
 			}
 		}
 		if got.eventID != wantID || got.impressionID != wantImp || rule != wantRule {
@@ -89,12 +89,44 @@ func TestAttribution(t *testing.T) {
 	f("the latest touch by event time wins whatever the arrival order",
 		[]step{imp("i1", "a1", "p1", 0), clk("late", "a1", "p1", time.Hour), clk("early", "a1", "p1", time.Minute), ord(2*time.Hour, "p1")},
 		"late", "i1", schemas.AttributionClick)
+	f("a click that arrives after a later one still credits an order between them",
+		[]step{imp("i1", "a1", "p1", 0), clk("after", "a1", "p1", 3*time.Hour), clk("before", "a1", "p1", time.Minute), ord(2*time.Hour, "p1")},
+		"before", "i1", schemas.AttributionClick)
+	f("a click whose impression arrives after it is paired by event time",
+		[]step{clk("c1", "a1", "p1", time.Minute), imp("i1", "a1", "p1", 0), ord(time.Hour, "p1")},
+		"c1", "i1", schemas.AttributionClick)
+}
+
+func orderOf(at time.Time, products ...string) order {
+	o := order{at: at}
+	for _, p := range products {
+		o.lines = append(o.lines, schemas.LineItem{ProductID: p, Category: "cat-" + p[:1]})
+	}
+	return o
+}
+
+func TestViewThroughScope(t *testing.T) {
+	f := func(scope string, ordered []string, want bool) {
+		t.Helper()
+		a := newAttributor(Config{ViewScope: scope}, nil)
+		a.impression("u", touch{eventID: "i1", adID: "a1", productID: "p1", category: "cat-p", at: t0})
+		_, rule, ok := a.attribute("u", orderOf(t0.Add(time.Hour), ordered...))
+		if ok != want || (ok && rule != schemas.AttributionView) {
+			t.Errorf("scope %q, order of %v: credited %v by %q, want %v", scope, ordered, ok, rule, want)
+		}
+	}
+	f("", []string{"p1"}, true) // the default is product
+	f("", []string{"p2"}, false)
+	f(ScopeProduct, []string{"q9", "p1"}, true)
+	f(ScopeCategory, []string{"p2"}, true) // cat-p
+	f(ScopeCategory, []string{"q9"}, false)
+	f(ScopeAny, []string{"q9"}, true)
 }
 
 // prunedCrowd is an attributor of 7 days' clicks and a day's views after enough shoppers viewed
 // an ad at t0 to prune (one of them also clicking it), and one more viewed it at fresh.
 func prunedCrowd(fresh time.Time) *attributor {
-	a := newAttributor(7*day, day)
+	a := newAttributor(Config{ClickWindow: 7 * day, ViewWindow: day}, nil)
 	for i := range minPruneAt {
 		a.impression("old"+strconv.Itoa(i), touch{eventID: "imp", adID: "ad", productID: "p", at: t0})
 	}
@@ -111,11 +143,24 @@ func TestAttributorForgetsShoppersOutsideTheWindows(t *testing.T) {
 		t.Fatalf("%d shoppers tracked after prune, want only the fresh viewer", len(a.users))
 	}
 	a = prunedCrowd(t0.Add(2 * day))
-	if _, rule, ok := a.attribute("clicker", t0.Add(3*day), []string{"p"}); !ok || rule != schemas.AttributionClick {
+	if _, rule, ok := a.attribute("clicker", order{at: t0.Add(3 * day), lines: []schemas.LineItem{{ProductID: "p"}}}); !ok || rule != schemas.AttributionClick {
 		t.Error("pruning lost a click still inside its window")
 	}
 	// A click may still pair with an impression 2 days old, so impressions outlive the view window.
 	if _, kind := a.click("old1", touch{eventID: "clk2", adID: "ad", productID: "p", at: t0.Add(2 * day)}); kind != clickPaired {
 		t.Errorf("a click 2 days after its impression: %v, want paired", kind)
+	}
+}
+
+func TestNegativeLatenessAttributesOnArrival(t *testing.T) {
+	a := newAttributor(Config{Lateness: -1}, nil)
+	a.advance(t0)
+	if !a.due(t0) {
+		t.Error("with a negative lateness an order as new as the watermark still waits")
+	}
+	b := newAttributor(Config{}, nil)
+	b.advance(t0.Add(59 * time.Minute))
+	if b.due(t0) {
+		t.Error("with the default 1h lateness an order 59 minutes behind the watermark was released")
 	}
 }

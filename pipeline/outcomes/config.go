@@ -12,7 +12,14 @@ import (
 type Config struct {
 	ClickWindow time.Duration `mapstructure:"click_window"` // an order is credited to a click this recent; default 7 days
 	ViewWindow  time.Duration `mapstructure:"view_window"`  // else to an impression this recent; default 1 day
-	PayloadMax  int           `mapstructure:"payload_max"`  // bytes of a dead letter's payload kept; default 4096
+	// ViewScope is what an impression must share with an order to be credited by view-through:
+	// ScopeProduct (default), ScopeCategory or ScopeAny.
+	ViewScope string `mapstructure:"view_scope"`
+	// Lateness is how long, in event time, an order waits for touches that arrive late before it
+	// is attributed; default 1h. Their offsets are not committed meanwhile. A negative value
+	// attributes every order on arrival, to the touches read before it.
+	Lateness   time.Duration `mapstructure:"lateness"`
+	PayloadMax int           `mapstructure:"payload_max"` // bytes of a dead letter's payload kept; default 4096
 
 	// How `adshift report` evaluates the outcomes.
 	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
@@ -26,6 +33,8 @@ func DefaultConfig() Config { return Config{}.withDefaults() }
 func (c Config) withDefaults() Config {
 	c.ClickWindow = cmp.Or(c.ClickWindow, 7*24*time.Hour)
 	c.ViewWindow = cmp.Or(c.ViewWindow, 24*time.Hour)
+	c.ViewScope = cmp.Or(c.ViewScope, ScopeProduct)
+	c.Lateness = cmp.Or(c.Lateness, time.Hour)
 	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
 	c.Confidence = cmp.Or(c.Confidence, 0.95)
 	c.MSPRTTau = cmp.Or(c.MSPRTTau, 0.1)
@@ -40,6 +49,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("click_window: %v must not be negative", c.ClickWindow))
 	case c.ViewWindow < 0:
 		errs = append(errs, fmt.Errorf("view_window: %v must not be negative", c.ViewWindow))
+	}
+	if s := c.ViewScope; s != "" && s != ScopeProduct && s != ScopeCategory && s != ScopeAny {
+		errs = append(errs, fmt.Errorf("view_scope: %q is not one of %s, %s, %s", s, ScopeProduct, ScopeCategory, ScopeAny))
 	}
 	if c.PayloadMax < 0 {
 		errs = append(errs, fmt.Errorf("payload_max: %d must not be negative", c.PayloadMax))

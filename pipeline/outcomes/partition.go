@@ -43,6 +43,7 @@ func (pt *Partition) ProcessEvents(ctx context.Context, offset int64, events []s
 			default:
 				p.outcome(ev, fresh[i])
 			}
+			p.release(false)
 		}
 		p.attr.prune()
 		return len(fresh), nil

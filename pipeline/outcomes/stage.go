@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -21,11 +23,22 @@ type Stage struct {
 	cfg     Config
 	topics  pipeline.Topics
 	w       pipeline.RowWriter
+	ads     *adIndex
 	log     *slog.Logger
 	metrics *metrics
 }
 
-var _ pipeline.Stage = (*Stage)(nil)
+var (
+	_ pipeline.Stage  = (*Stage)(nil)
+	_ pipeline.Holder = (*processor)(nil)
+)
+
+// heldOrder is an order waiting out its lateness window, and the offset it was read at: the
+// source commits no offset from it on until it is attributed and written.
+type heldOrder struct {
+	e      schemas.Event
+	offset int64
+}
 
 // New returns the outcomes stage reading the topics named and writing through w; logger and
 // reg may be nil to discard logs and metrics.
@@ -47,7 +60,8 @@ func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, topics: topics, w: w, log: logger.With("stage", Name), metrics: m}, nil
+	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(cfg.ClickWindow + max(cfg.Lateness, 0)),
+		log: logger.With("stage", Name), metrics: m}, nil
 }
 
 // Name implements pipeline.Stage.
@@ -65,13 +79,14 @@ func (s *Stage) Open(_ context.Context, _ string, _ int32) (pipeline.Processor, 
 }
 
 func (s *Stage) open() *processor {
-	return &processor{stage: s, attr: newAttributor(s.cfg.ClickWindow, s.cfg.ViewWindow), tally: make(map[string]int)}
+	return &processor{stage: s, attr: newAttributor(s.cfg, s.ads), tally: make(map[string]int)}
 }
 
 // processor owns one partition of one of the stage's topics.
 type processor struct {
 	stage *Stage
 	attr  *attributor
+	held  []heldOrder // orders waiting out the lateness window, by event time
 
 	// retry keeps how far the partition was turned into rows; pending holds the rows (and tally
 	// their counts) not yet acknowledged: a retried batch writes pending again instead of
@@ -83,9 +98,10 @@ type processor struct {
 }
 
 // Process turns the batch into rows and writes them in one call. Records are taken strictly in
-// partition order, orders attributed to the touches read before them, so the rows depend only on
-// the partition's contents, never on where batches happen to be cut: a redelivery writes the
-// same rows again. A write error is returned: the batch is not committed and comes again.
+// partition order, and an order is attributed, to the touches read by then, right after the
+// record that carries the partition's event time past its lateness window, so the rows depend
+// only on the partition's contents, never on where batches happen to be cut: a redelivery writes
+// the same rows again. A write error is returned: the batch is not committed and comes again.
 func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
 	return p.retry.Process(ctx, batch, p.apply, p.send)
 }
@@ -94,6 +110,7 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 func (p *processor) apply(fresh []pipeline.Record) (int, error) {
 	for _, rec := range fresh {
 		p.add(rec)
+		p.release(false) // after every record, so the rows never depend on where batches are cut
 	}
 	p.attr.prune()
 	return len(fresh), nil
@@ -138,6 +155,7 @@ func (p *processor) ad(rec pipeline.Record) {
 		p.stage.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
 		return
 	}
+	p.stage.ads.put(ad)
 	p.pending.Ads = append(p.pending.Ads, ad)
 	p.tally[resultAd]++
 }
@@ -188,11 +206,7 @@ func isOutcome(name string) bool {
 // impression or a click.
 func (p *processor) outcome(e schemas.Event, rec pipeline.Record) {
 	if e.Event == schemas.OrderCompleted {
-		row, result := p.conversion(e)
-		p.tally[result]++
-		if result == resultConversion {
-			p.pending.Events = append(p.pending.Events, row)
-		}
+		p.hold(e, rec)
 		return
 	}
 	row, ok := p.touch(e, rec)
@@ -214,12 +228,12 @@ func (p *processor) touch(e schemas.Event, rec pipeline.Record) (schemas.AdEvent
 	case schemas.PromotionViewed:
 		row.Kind, row.EventID = schemas.Impression, "imp:"+messageID(e, rec)
 		t.eventID = row.EventID
-		p.attr.impression(row.User, t)
+		row.ProductID = p.attr.impression(row.User, t).productID
 	case schemas.PromotionClicked:
 		row.Kind, row.EventID = schemas.Click, "clk:"+messageID(e, rec)
 		t.eventID = row.EventID
 		t, kind := p.attr.click(row.User, t)
-		row.ImpressionID = t.impressionID
+		row.ImpressionID, row.ProductID = t.impressionID, t.productID
 		// Every click lands, so ClickHouse can count those without an impression exactly even
 		// across restarts (which forget this partition's touches); the report drops them.
 		switch kind {
@@ -234,64 +248,125 @@ func (p *processor) touch(e schemas.Event, rec pipeline.Record) (schemas.AdEvent
 	return row, true
 }
 
-// conversion attributes an order and returns its row; false when no ad is credited with it or
-// the order was already attributed (a tracker's retry under a new message id): conversions are
-// unique by order id, and the first attribution stands.
-func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, string) {
-	at := e.Timestamp.UTC()
-	orderID := e.Properties.OrderID
-	if orderID != "" && p.attr.seenOrder(orderID, at) {
-		return schemas.AdEvent{}, resultDuplicateOrder
+// hold keeps an order until its lateness window has passed, unless it was seen before (a
+// tracker's retry): conversions are unique by order id, or by message id for an order without
+// one, and the first attribution stands.
+func (p *processor) hold(e schemas.Event, rec pipeline.Record) {
+	e.Timestamp = e.Timestamp.UTC()
+	if e.MessageID == "" {
+		e.MessageID = messageID(e, rec)
 	}
-	t, rule, ok := p.attr.attribute(e.User(), at, orderProducts(e.Properties))
+	if p.attr.seenOrder(orderKey(e), e.Timestamp) {
+		p.tally[resultDuplicateOrder]++
+		return
+	}
+	i := len(p.held)
+	for i > 0 && p.held[i-1].e.Timestamp.After(e.Timestamp) {
+		i--
+	}
+	p.held = slices.Insert(p.held, i, heldOrder{e: e, offset: rec.Offset})
+}
+
+// Held implements pipeline.Holder: the offset of the first order still waiting, so that a crash
+// reads it again instead of losing it.
+func (p *processor) Held() (int64, bool) {
+	if len(p.held) == 0 {
+		return 0, false
+	}
+	first := p.held[0].offset
+	for _, h := range p.held[1:] {
+		first = min(first, h.offset)
+	}
+	return first, true
+}
+
+// orderKey is what an order is deduplicated by: its order id, else its message id.
+func orderKey(e schemas.Event) string {
+	if e.Properties.OrderID != "" {
+		return e.Properties.OrderID
+	}
+	return "msg:" + e.MessageID
+}
+
+// release attributes the orders held whose lateness window has passed, or all of them.
+func (p *processor) release(all bool) {
+	n := 0
+	for n < len(p.held) && (all || p.attr.due(p.held[n].e.Timestamp)) {
+		row, result := p.conversion(p.held[n].e)
+		p.tally[result]++
+		if result == resultConversion {
+			p.pending.Events = append(p.pending.Events, row)
+		}
+		n++
+	}
+	p.held = slices.Delete(p.held, 0, n)
+}
+
+// conversion attributes an order and returns its row; false when no ad is credited with it. The
+// row's revenue is that of the advertised product's lines only (of its category's, or the whole
+// order, as the view scope allows).
+func (p *processor) conversion(e schemas.Event) (schemas.AdEvent, string) {
+	o := order{at: e.Timestamp, lines: orderLines(e.Properties)}
+	t, rule, ok := p.attr.attribute(e.User(), o)
 	if !ok {
 		return schemas.AdEvent{}, resultUnattributed
 	}
-	id := orderID
-	if id == "" {
-		id = "msg:" + e.MessageID
-	}
 	return schemas.AdEvent{
-		EventID:      "conv:" + id,
+		EventID:      "conv:" + orderKey(e),
 		Kind:         schemas.Conversion,
 		AdID:         t.adID,
 		ImpressionID: t.impressionID,
 		ProductID:    t.productID,
 		User:         e.User(),
-		Revenue:      revenue(e.Properties),
+		Revenue:      creditedRevenue(e.Properties, o, t, p.attr.scope),
 		Currency:     e.Properties.Currency,
-		OrderID:      orderID,
+		OrderID:      e.Properties.OrderID,
 		Attribution:  rule,
-		EventTime:    at,
+		EventTime:    e.Timestamp,
 	}, resultConversion
 }
 
-// orderProducts lists the product ids and SKUs of an order's line items (and of the order itself
-// when a tracker sent a single product flat).
-func orderProducts(p schemas.Properties) []string {
-	var out []string
-	add := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" {
-				out = append(out, id)
-			}
-		}
+// orderLines lists an order's line items, and the order itself as one line when a tracker sent a
+// single product flat.
+func orderLines(p schemas.Properties) []schemas.LineItem {
+	lines := slices.Clone(p.Products)
+	if p.ProductID != "" || p.SKU != "" {
+		lines = append(lines, schemas.LineItem{ProductID: p.ProductID, SKU: p.SKU, Category: p.Category, Price: p.Price, Quantity: p.Quantity})
 	}
-	for _, li := range p.Products {
-		add(li.ProductID, li.SKU)
-	}
-	add(p.ProductID, p.SKU)
-	return out
+	return lines
 }
 
-// revenue is the order's revenue, or the sum of its line items when the tracker sent none.
-func revenue(p schemas.Properties) float64 {
-	if p.Revenue != 0 {
-		return p.Revenue
+// creditedRevenue is the revenue of the lines of o that t advertised: the advertised product's,
+// else (by view-through in a wider scope) its category's, else, in scope any, the whole order's.
+// An order of one flat product, or whose lines carry no prices, credits its revenue whole.
+func creditedRevenue(p schemas.Properties, o order, t touch, scope string) float64 {
+	if len(p.Products) == 0 {
+		return revenue(p)
 	}
-	var sum float64
-	for _, li := range p.Products {
-		sum += li.Price * float64(max(li.Quantity, 1))
+	match := func(l schemas.LineItem) bool {
+		return t.productID != "" && (l.ProductID == t.productID || l.SKU == t.productID)
+	}
+	if !o.has(t.productID) {
+		switch scope {
+		case ScopeAny:
+			if !o.hasCategory(t.category) {
+				return revenue(p)
+			}
+			fallthrough
+		case ScopeCategory:
+			match = func(l schemas.LineItem) bool { return t.category != "" && l.Category == t.category }
+		}
+	}
+	var sum, all float64
+	for _, l := range o.lines {
+		v := l.Price * float64(max(l.Quantity, 1))
+		all += v
+		if match(l) {
+			sum += v
+		}
+	}
+	if all == 0 {
+		return revenue(p)
 	}
 	return sum
 }
@@ -305,5 +380,32 @@ func messageID(e schemas.Event, rec pipeline.Record) string {
 	return rec.Topic + "/" + strconv.FormatInt(int64(rec.Partition), 10) + "/" + strconv.FormatInt(rec.Offset, 10)
 }
 
-// Close implements pipeline.Processor; attribution state lives only in memory and is dropped.
-func (p *processor) Close(context.Context) error { return nil }
+// Close implements pipeline.Processor: the orders still waiting out their lateness are
+// attributed to the touches read so far and written (their offsets were held back from commit
+// until then); the rest of the attribution state lives only in memory and is dropped.
+// The write gets closeWrite even when ctx is already done (the stage is stopping): a failure
+// leaves their offsets uncommitted, so they are read again on the next start.
+func (p *processor) Close(ctx context.Context) error {
+	if len(p.held) == 0 {
+		return nil
+	}
+	p.release(true)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeWrite)
+	defer cancel()
+	return p.send(ctx)
+}
+
+// closeWrite bounds the write of the orders a closing partition still held.
+const closeWrite = 10 * time.Second
+
+// revenue is the order's revenue, or the sum of its line items when the tracker sent none.
+func revenue(p schemas.Properties) float64 {
+	if p.Revenue != 0 {
+		return p.Revenue
+	}
+	var sum float64
+	for _, li := range p.Products {
+		sum += li.Price * float64(max(li.Quantity, 1))
+	}
+	return sum
+}

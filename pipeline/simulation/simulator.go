@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/creative"
@@ -109,7 +110,7 @@ func (s *sim) run(ctx context.Context) error {
 		}
 		ev := &s.world.events[i]
 		if !ev.Timestamp.Before(nextRefresh) {
-			if err := s.refresh(ctx); err != nil {
+			if err := s.refresh(ctx, ev.Timestamp); err != nil {
 				return err
 			}
 			// Whole steps, so a gap in the data costs one refresh, not one per step.
@@ -132,13 +133,13 @@ func (s *sim) run(ctx context.Context) error {
 	return s.close(ctx)
 }
 
-// refresh rebuilds the bandit's posteriors from the tally so far.
-func (s *sim) refresh(ctx context.Context) error {
+// refresh rebuilds the bandit's posteriors from the tally so far, at event time at.
+func (s *sim) refresh(ctx context.Context, at time.Time) error {
 	if s.thompson == nil {
 		return nil
 	}
 	s.refreshes++
-	return s.thompson.Refresh(ctx, s.tally)
+	return s.thompson.RefreshAt(ctx, s.tally, at)
 }
 
 // visit feeds event i to the pipeline — the features stage, any shift it causes to the
@@ -174,9 +175,11 @@ func (s *sim) show(ctx context.Context, i int, ad schemas.Ad) error {
 	s.shown = append(s.shown, imp)
 	var clicks uint64
 	at := s.world.events[i].Timestamp
+	// In Segment's own shape: the promotion and its creative, no product_id; the outcomes stage
+	// takes the product from the ad.
 	promo := func(name, kind string) schemas.Event {
 		return schemas.Event{Type: schemas.TypeTrack, Event: name, UserID: ad.User, MessageID: "sim-" + kind + ":" + ad.AdID,
-			Timestamp: at, Properties: schemas.Properties{PromotionID: ad.AdID, ProductID: ad.Product.ID, Creative: ad.Strategy.Arm}}
+			Timestamp: at, Properties: schemas.Properties{PromotionID: ad.AdID, Creative: ad.Strategy.Arm}}
 	}
 	view := promo(schemas.PromotionViewed, "view")
 	if err := s.outcome(ctx, &view); err != nil {

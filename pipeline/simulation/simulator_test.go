@@ -73,8 +73,15 @@ func TestBanditFindsTheFavouredArm(t *testing.T) {
 			t.Fatalf("best arm %s", r.BestArm)
 		}
 		last := r.Buckets[len(r.Buckets)-1]
-		if share := last.Shares["personal"]; share < 0.5 {
-			t.Errorf("seed %d: personal has %.0f%% of the last bucket's impressions, want > 50%%: %+v", seed, 100*share, last.Shares)
+		// The arm effect is shared across segments, so even small segments learn it.
+		if share := last.Shares["personal"]; share < 0.9 {
+			t.Errorf("seed %d: personal has %.0f%% of the last bucket's impressions, want > 90%%: %+v", seed, 100*share, last.Shares)
+		}
+		// Regret per impression in the last tenth at most a third of the first tenth's.
+		first10 := r.Buckets[0].Regret / float64(r.Buckets[0].Impressions)
+		last10 := (last.Regret - r.Buckets[len(r.Buckets)-2].Regret) / float64(last.Impressions)
+		if last10 > first10/3 {
+			t.Errorf("seed %d: regret per impression %.4f in the last tenth, %.4f in the first: want at most a third", seed, last10, first10)
 		}
 		// Sublinear regret: the second half of the run adds much less regret than the first,
 		// while uniform choice keeps losing at the same rate.

@@ -24,9 +24,13 @@ type Config struct {
 	Policy string `mapstructure:"policy"`
 	// RefreshInterval is how often the bandit re-reads its posteriors from the outcomes store.
 	RefreshInterval time.Duration `mapstructure:"refresh_interval"`
-	// PriorStrength is the weight, in impressions, of the bandit's empirical-Bayes prior; 0
-	// means DefaultPriorStrength.
+	// PriorStrength fixes the weight, in impressions, of every cell's empirical-Bayes prior; 0
+	// (the default) estimates it from the data: as strong as the other segments' evidence about
+	// the arm, weakened by how much segments disagree (method of moments).
 	PriorStrength float64 `mapstructure:"prior_strength"`
+	// HalfLife is how fast the bandit forgets, for drift: counts this old weigh half; 0 never
+	// forgets. Default 168h.
+	HalfLife time.Duration `mapstructure:"half_life"`
 }
 
 // Values of Config.Policy. Ads record the policy that chose them with its version instead
@@ -39,8 +43,8 @@ const (
 // DefaultHoldoutShare is the share of shoppers held out when Config leaves it zero.
 const DefaultHoldoutShare = 0.1
 
-// DefaultPriorStrength is the prior's weight in impressions when Config leaves it zero.
-const DefaultPriorStrength = 100
+// DefaultHalfLife is the bandit's default half-life of evidence.
+const DefaultHalfLife = 7 * 24 * time.Hour
 
 // maxPriorStrength bounds the prior: a heavier one would never let the data speak.
 const maxPriorStrength = 1e12
@@ -48,7 +52,7 @@ const maxPriorStrength = 1e12
 // DefaultConfig returns the defaults, spelled out.
 func DefaultConfig() Config {
 	return Config{Arms: slices.Clone(defaultArms), HoldoutShare: DefaultHoldoutShare, Salt: "adshift", Experiment: "default",
-		Policy: ChooseUniform, RefreshInterval: time.Minute, PriorStrength: DefaultPriorStrength}
+		Policy: ChooseUniform, RefreshInterval: time.Minute, HalfLife: DefaultHalfLife}
 }
 
 // KeyError is a setting of Config no strategy can run with, named by its key (as in the
@@ -87,6 +91,9 @@ func (c Config) Validate() error {
 	}
 	if p := c.PriorStrength; p != 0 && (!(p > 0) || p > maxPriorStrength) {
 		return keyError("prior_strength", "%g is not a positive number of impressions", p)
+	}
+	if c.HalfLife < 0 {
+		return keyError("half_life", "%v is negative", c.HalfLife)
 	}
 	return nil
 }

@@ -9,12 +9,16 @@
 // it across profile versions, and the bandit reuses it, so switching policy never moves a shopper
 // in or out of it. Treated shoppers get an arm drawn uniformly by hash(user, version, salt).
 //
-// In the bandit every (segment, arm) has a Beta posterior over its click-through rate. Its prior
-// is empirical Bayes: centred on the segment's CTR times the arm's CTR ratio across all
-// segments, weighted as PriorStrength impressions, so a small segment starts from what the arm
-// does everywhere and a large one soon speaks for itself. Posteriors are rebuilt from a Stats
-// source — ClickHouse in production (sinks/clickhouse), an in-memory Tally in the simulator — by
-// Refresh, which Run calls on an interval.
+// In the bandit every (segment, arm) has a Beta posterior over its click-through rate, and the
+// cells share strength (shared.go): a cell's CTR is modelled as its segment's base rate times the
+// arm's multiplier, learnt across all segments. Its prior is centred on that product, the
+// multiplier fitted on every other segment, and is as strong as that evidence is (the
+// multiplier's Gamma posterior), weakened by how much cells disagree with the model (method of
+// moments); PriorStrength fixes it instead. So a small or new segment chooses as the whole
+// experiment does, and a large one that differs soon speaks for itself. Counts decay with
+// HalfLife, in the time the refreshes are given (RefreshAt), so the bandit follows drift.
+// Posteriors are rebuilt from a Stats source — ClickHouse in production (sinks/clickhouse), an
+// in-memory Tally in the simulator — by Refresh, which Run calls on an interval.
 //
 // Choices are reproducible: the posterior draws for an ad are seeded by (user, profile version,
 // salt), so a replayed or retried shift gets the same arm while the posteriors are unchanged.

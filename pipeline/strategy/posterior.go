@@ -41,20 +41,21 @@ type segment struct {
 	alpha, beta []float64
 }
 
-// newSnapshot builds the posteriors from cumulative stats. Stats of arms not in arms (the
-// holdout's baseline, retired arms) are ignored, and clicks are capped at impressions.
-func newSnapshot(generation uint64, arms []string, strength float64, stats []ArmStat) *snapshot {
-	bySeg, all := tally(arms, stats)
-	pr := newPrior(all, strength)
+// newSnapshot builds the posteriors from counts per (segment, arm) by the shared-strength model
+// (shared.go). Counts of arms not in arms (the holdout's baseline, retired arms) are ignored, and
+// clicks are capped at impressions. strength is a fixed prior strength, 0 for the model's.
+func newSnapshot(generation uint64, arms []string, strength float64, counts []cellCount) *snapshot {
+	bySeg, all := tally(arms, counts)
+	m := fitShared(bySeg, all, strength)
 	snap := &snapshot{
 		generation: generation,
 		arms:       arms,
 		segments:   make(map[string]*segment, len(bySeg)),
-		fallback:   pr.segment(nil),
+		fallback:   m.segment("", nil),
 		props:      map[string][]float64{},
 	}
 	for name, c := range bySeg {
-		snap.segments[name] = pr.segment(c)
+		snap.segments[name] = m.segment(name, c)
 	}
 	return snap
 }
@@ -77,74 +78,30 @@ func (c *armCounts) add(i int, imp, clk float64) {
 	c.totClk += clk
 }
 
-// tally sums stats per segment and over all segments, ignoring arms not in arms and capping
+// tally sums counts per segment and over all segments, ignoring arms not in arms and capping
 // clicks at impressions.
-func tally(arms []string, stats []ArmStat) (bySeg map[string]*armCounts, all *armCounts) {
+func tally(arms []string, counts []cellCount) (bySeg map[string]*armCounts, all *armCounts) {
 	armIndex := make(map[string]int, len(arms))
 	for i, a := range arms {
 		armIndex[a] = i
 	}
 	bySeg = map[string]*armCounts{}
 	all = newArmCounts(len(arms))
-	for _, s := range stats {
-		i, ok := armIndex[s.Arm]
-		if !ok || s.Impressions == 0 {
+	for _, s := range counts {
+		i, ok := armIndex[s.arm]
+		if !ok || !(s.imp > 0) {
 			continue
 		}
-		imp, clk := float64(s.Impressions), float64(min(s.Clicks, s.Impressions))
-		c := bySeg[s.Segment]
+		imp, clk := s.imp, min(max(s.clk, 0), s.imp)
+		c := bySeg[s.segment]
 		if c == nil {
 			c = newArmCounts(len(arms))
-			bySeg[s.Segment] = c
+			bySeg[s.segment] = c
 		}
 		c.add(i, imp, clk)
 		all.add(i, imp, clk)
 	}
 	return bySeg, all
-}
-
-// prior shrinks a segment's CTR towards the global one, and scales it per arm by the arm's
-// shrunk CTR relative to the global one.
-type prior struct {
-	global, strength float64
-	ratio            []float64 // per arm
-}
-
-func newPrior(all *armCounts, strength float64) *prior {
-	// The global CTR, with one pseudo-click in two pseudo-impressions so it exists with no data.
-	pr := &prior{global: (all.totClk + 1) / (all.totImp + 2), strength: strength, ratio: make([]float64, len(all.imp))}
-	for i := range pr.ratio {
-		pr.ratio[i] = pr.shrunk(all.clk[i], all.imp[i]) / pr.global
-	}
-	return pr
-}
-
-func (pr *prior) shrunk(clk, imp float64) float64 {
-	return (clk + pr.strength*pr.global) / (imp + pr.strength)
-}
-
-// segment returns the posteriors of a segment with counts c, or of a segment with no data if c
-// is nil.
-func (pr *prior) segment(c *armCounts) *segment {
-	n := len(pr.ratio)
-	var segImp, segClk float64
-	if c != nil {
-		for i := range n {
-			segImp += c.imp[i]
-			segClk += c.clk[i]
-		}
-	}
-	base := pr.shrunk(segClk, segImp)
-	s := &segment{alpha: make([]float64, n), beta: make([]float64, n)}
-	for i := range n {
-		m := min(max(base*pr.ratio[i], minMean), 1-minMean)
-		s.alpha[i], s.beta[i] = pr.strength*m, pr.strength*(1-m)
-		if c != nil {
-			s.alpha[i] += c.clk[i]
-			s.beta[i] += c.imp[i] - c.clk[i]
-		}
-	}
-	return s
 }
 
 // segment returns the posteriors of name, or those of an unseen segment.

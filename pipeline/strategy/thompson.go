@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,9 +25,12 @@ type Thompson struct {
 	arms       []string
 	salt       string
 	experiment string
-	strength   float64
+	strength   float64 // fixed prior strength; 0: the shared model's
 	log        *slog.Logger
 	metrics    *metrics
+
+	refreshMu sync.Mutex // serialises refreshes, which advance decay
+	decay     *decayer
 
 	snap atomic.Pointer[snapshot]
 	gen  atomic.Uint64
@@ -42,10 +46,6 @@ func NewThompson(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*T
 	if err != nil {
 		return nil, err
 	}
-	strength := cfg.PriorStrength
-	if strength == 0 {
-		strength = DefaultPriorStrength
-	}
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, fmt.Errorf("strategy: register metrics: %w", err)
@@ -54,8 +54,8 @@ func NewThompson(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*T
 		logger = slog.New(slog.DiscardHandler)
 	}
 	t := &Thompson{holdout: holdout, arms: holdout.Arms(), salt: cfg.Salt, experiment: cfg.Experiment,
-		strength: strength, log: logger.With("component", "strategy"), metrics: m}
-	t.snap.Store(newSnapshot(0, t.arms, strength, nil))
+		strength: cfg.PriorStrength, log: logger.With("component", "strategy"), metrics: m, decay: newDecayer(cfg.HalfLife)}
+	t.snap.Store(newSnapshot(0, t.arms, t.strength, nil))
 	return t, nil
 }
 
@@ -85,15 +85,23 @@ func (t *Thompson) Choose(user string, version uint64, segment string) schemas.S
 	}
 }
 
-// Refresh rebuilds the posteriors from src's cumulative stats. On an error the posteriors in
-// force stay.
+// Refresh rebuilds the posteriors from src's cumulative stats, decaying older counts by the time
+// since the last refresh. On an error the posteriors in force stay.
 func (t *Thompson) Refresh(ctx context.Context, src Stats) error {
+	return t.RefreshAt(ctx, src, time.Now())
+}
+
+// RefreshAt is Refresh at time at, the clock decay is measured by: a replay or a simulation
+// passes its event time.
+func (t *Thompson) RefreshAt(ctx context.Context, src Stats, at time.Time) error {
 	stats, err := src.ArmStats(ctx, t.experiment)
 	if err != nil {
 		t.metrics.refreshes.WithLabelValues("error").Inc()
 		return fmt.Errorf("strategy: read arm stats of experiment %q: %w", t.experiment, err)
 	}
-	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, stats)
+	t.refreshMu.Lock()
+	defer t.refreshMu.Unlock()
+	snap := newSnapshot(t.gen.Add(1), t.arms, t.strength, t.decay.update(stats, at))
 	t.snap.Store(snap)
 	t.metrics.refreshes.WithLabelValues("ok").Inc()
 	t.metrics.segments.Set(float64(len(snap.segments)))

@@ -3,6 +3,7 @@ package strategy
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"strconv"
 	"testing"
@@ -172,38 +173,86 @@ func armIndex(t *testing.T, arm string) int {
 	return -1
 }
 
-func TestEmpiricalBayesPrior(t *testing.T) {
+func TestFixedPriorStrength(t *testing.T) {
 	th := newThompson(t, Config{HoldoutShare: -1, PriorStrength: 20})
 	ctr := map[string]float64{"value": 0.02, "quality": 0.02, "trend": 0.02, "urgency": 0.02, "personal": 0.04}
-	st := stats("electronics", 10_000, ctr)
-	// A small segment whose shoppers click three times as much: three impressions per arm.
-	st = append(st, stats("kids", 3, map[string]float64{})...)
-	st[len(st)-1].Clicks = 1
-	if err := th.Refresh(context.Background(), &fixedStats{stats: st}); err != nil {
+	if err := th.Refresh(context.Background(), &fixedStats{stats: stats("electronics", 10_000, ctr)}); err != nil {
 		t.Fatal(err)
 	}
-	post := map[[2]string]Posterior{}
-	for _, p := range th.Posteriors() {
-		post[[2]string{p.Segment, p.Arm}] = p
-		if sum := p.Alpha + p.Beta; p.Segment == "" && math.Abs(sum-20) > 1e-9 {
-			t.Errorf("unseen segment's %s prior weighs %g impressions, want 20", p.Arm, sum)
+	post := posteriorsBy(th)
+	for _, a := range testArms {
+		if p := post[[2]string{"", a}]; math.Abs(p.Alpha+p.Beta-20) > 1e-9 {
+			t.Errorf("unseen segment's %s prior weighs %g impressions, want the configured 20", a, p.Alpha+p.Beta)
 		}
 	}
-	// An unseen segment starts from what each arm does everywhere: personal's prior mean is
-	// about twice the others'.
+	// An unseen segment starts from what each arm does everywhere.
 	if p, v := post[[2]string{"", "personal"}].Mean(), post[[2]string{"", "value"}].Mean(); p < 1.7*v {
 		t.Errorf("unseen segment: personal prior mean %.4f, value %.4f; want the arm ratio carried over", p, v)
-	}
-	if props := th.Propensities("garden"); props[armIndex(t, "personal")] < 0.3 {
-		t.Errorf("unseen segment chooses personal with probability %.3f, uniform would be 0.2: the prior ignores the arms' record", props[4])
 	}
 	// A large segment is dominated by its own data.
 	if m := post[[2]string{"electronics", "personal"}].Mean(); math.Abs(m-0.04) > 0.002 {
 		t.Errorf("electronics personal mean %.4f, want about its CTR 0.04", m)
 	}
-	// A tiny segment's prior is centred on its own (shrunk) CTR, above the global CTR.
-	if k, e := post[[2]string{"kids", "value"}].Mean(), post[[2]string{"electronics", "value"}].Mean(); k <= e {
-		t.Errorf("kids value mean %.4f not above electronics' %.4f although kids click more", k, e)
+}
+
+func posteriorsBy(th *Thompson) map[[2]string]Posterior {
+	post := map[[2]string]Posterior{}
+	for _, p := range th.Posteriors() {
+		post[[2]string{p.Segment, p.Arm}] = p
+	}
+	return post
+}
+
+// Many small segments, none with enough data to tell the arms apart alone, share one arm effect:
+// the bandit learns it from all of them and applies it in each, and in segments it never saw.
+func TestArmEffectsAreSharedAcrossSegments(t *testing.T) {
+	th := newThompson(t, Config{HoldoutShare: -1})
+	ctr := map[string]float64{"value": 0.05, "quality": 0.05, "trend": 0.05, "urgency": 0.05, "personal": 0.1}
+	var st []ArmStat
+	for i := range 200 {
+		st = append(st, stats("seg"+strconv.Itoa(i), 20, ctr)...) // 1 click per arm, personal 2
+	}
+	if err := th.Refresh(context.Background(), &fixedStats{stats: st}); err != nil {
+		t.Fatal(err)
+	}
+	personal := armIndex(t, "personal")
+	for _, seg := range []string{"seg7", "never-seen"} {
+		if p := th.Propensities(seg)[personal]; p < 0.9 {
+			t.Errorf("segment %s chooses personal (twice the CTR in every segment) with probability %.3f, want > 0.9", seg, p)
+		}
+	}
+	// Alone, one segment's 20 impressions per arm leave the arms close to a coin flip.
+	alone := newThompson(t, Config{HoldoutShare: -1})
+	if err := alone.Refresh(context.Background(), &fixedStats{stats: stats("seg7", 20, ctr)}); err != nil {
+		t.Fatal(err)
+	}
+	if p := alone.Propensities("seg7")[personal]; p > 0.6 {
+		t.Errorf("one segment alone chooses personal with probability %.3f: the test's data are too strong to show sharing", p)
+	}
+}
+
+// When segments disagree about the arms, the method-of-moments prior weakens, and a segment with
+// data of its own follows them.
+func TestSegmentsThatDisagreeFollowTheirOwnData(t *testing.T) {
+	th := newThompson(t, Config{HoldoutShare: -1})
+	base := map[string]float64{"value": 0.04, "quality": 0.04, "trend": 0.04, "urgency": 0.04}
+	a, b := maps.Clone(base), maps.Clone(base)
+	a["personal"], a["value"] = 0.08, 0.04
+	b["personal"], b["value"] = 0.02, 0.08
+	kids := map[string]float64{"value": 0.12, "quality": 0.12, "trend": 0.12, "urgency": 0.12, "personal": 0.12}
+	st := append(append(stats("a", 5000, a), stats("b", 5000, b)...), stats("kids", 2000, kids)...)
+	if err := th.Refresh(context.Background(), &fixedStats{stats: st}); err != nil {
+		t.Fatal(err)
+	}
+	if p := th.Propensities("a")[armIndex(t, "personal")]; p < 0.95 {
+		t.Errorf("segment a, where personal doubles the CTR, chooses it with probability %.3f", p)
+	}
+	if p := th.Propensities("b")[armIndex(t, "value")]; p < 0.95 {
+		t.Errorf("segment b, where value doubles the CTR and personal halves it, chooses value with probability %.3f", p)
+	}
+	post := posteriorsBy(th)
+	if k := post[[2]string{"kids", "quality"}].Mean(); math.Abs(k-0.12) > 0.01 {
+		t.Errorf("kids quality mean %.4f, want about the segment's own 0.12", k)
 	}
 }
 
@@ -275,6 +324,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"baseline arm":   {Arms: []string{"value", ArmBaseline}},
 		"negative prior": {PriorStrength: -1},
 		"NaN prior":      {PriorStrength: math.NaN()},
+		"past half-life": {HalfLife: -time.Hour},
 	} {
 		if _, err := NewThompson(cfg, nil, nil); err == nil {
 			t.Errorf("%s: no error", name)
