@@ -64,7 +64,7 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 	}
 	o := a.cfg.Outcomes
 	return evaluation.Build(data, evaluation.Options{
-		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
+		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, PlannedShoppers: o.PlannedShoppers, CostPer1kTokens: o.CostPer1kTokens,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }

@@ -39,13 +39,26 @@ type table struct {
 }
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":  func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) },
-	"spct": func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*x) },
-	"f2":   func(x float64) string { return fmt.Sprintf("%.2f", x) },
-	"f4":   func(x float64) string { return fmt.Sprintf("%.4f", x) },
-	"p":    func(x float64) string { return fmt.Sprintf("%.4g", x) },
-	"conf": func(x float64) string { return fmt.Sprintf("%g%%", 100*x) },
-}).Parse(`<!doctype html>
+	"pct":   func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) },
+	"spct":  func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*x) },
+	"f2":    func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	"f4":    func(x float64) string { return fmt.Sprintf("%.4f", x) },
+	"p":     func(x float64) string { return fmt.Sprintf("%.4g", x) },
+	"conf":  func(x float64) string { return fmt.Sprintf("%g%%", 100*x) },
+	"alpha": func(c float64) string { return fmt.Sprintf("%.3g", 1-c) },
+	"cs": func(l LiftResult) string {
+		if l.CS == nil {
+			return "n/a"
+		}
+		return csText(*l.CS, l.CSEmpty)
+	},
+}).Parse(`{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
+<td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
+<td>{{cs .}}</td><td>{{p .PValue}}{{if ne .HolmP .PValue}} <span class="ci">Holm {{p .HolmP}}</span>{{end}}</td><td>{{.Looks}}</td>
+<td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td>
+<td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{end}}</td></tr>
+{{else}}<tr><td>{{.Metric}}</td><td colspan="7" class="ci">relative lift n/a: {{.Error}}</td>
+<td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{else}}n/a{{end}}</td></tr>{{end}}{{end}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>adshift report — {{.R.Database}}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;color:#1d2330;padding:0 16px}
@@ -79,17 +92,18 @@ the shoppers shown an ad against the configured share; each arm's shown treatmen
 treatment ads shown (p Bonferroni-adjusted over the arms).</div>
 
 <h2>Lift of treatment over holdout</h2>
-<table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>interval</th><th>always-valid p (mSPRT)</th><th>looks</th></tr>
-{{range .Lifts}}{{if .Lift}}<tr><td>{{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
-<td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
-<td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td><td>{{p .PValue}}</td><td>{{.Looks}}</td></tr>
-{{else}}<tr><td>{{.Metric}}</td><td colspan="6" class="ci">n/a: {{.Error}}</td></tr>{{end}}{{end}}
+<div class="note">The always-valid {{conf .R.Confidence}} confidence sequence (CS) and the mSPRT p-value come from one test over hourly looks:
+the CS excludes 0 exactly when p &lt; {{alpha .R.Confidence}}, however often this page is read. The fixed-horizon interval holds only for a
+single look fixed in advance.</div>
+<table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+{{range .Lifts}}{{template "lift" .}}{{end}}
 </table>
+{{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.</div>{{end}}{{end}}
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>
-<figure><figcaption>Cumulative CTR lift of treatment over holdout at each look, with its interval</figcaption>{{.LiftChart}}</figure>
-<figure><figcaption>Lift with its {{conf .R.Confidence}} interval</figcaption>{{.LiftBars}}</figure>
+<figure><figcaption>Cumulative CTR lift of treatment over holdout at each hourly look, with its always-valid {{conf .R.Confidence}} confidence sequence and p</figcaption>{{.LiftChart}}</figure>
+<figure><figcaption>Lift with its always-valid {{conf .R.Confidence}} CS (thick) and fixed-horizon interval (thin)</figcaption>{{.LiftBars}}</figure>
 </div>
 
 {{range .Tables}}<h2>{{.Title}}</h2>
@@ -234,6 +248,14 @@ func ctrChart(r Report) template.HTML {
 	return template.HTML(b.String())
 }
 
+// finite is x, or instead when x is infinite (an unbounded side of an interval, drawn to the edge).
+func finite(x, instead float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return instead
+	}
+	return x
+}
+
 func reversed(ps []xy) []xy {
 	out := slices.Clone(ps)
 	slices.Reverse(out)
@@ -249,7 +271,7 @@ func liftChart(r Report) template.HTML {
 	t0, t1 := ps[0].At, ps[len(ps)-1].At
 	ylo, yhi := 0.0, 0.0
 	for _, p := range ps {
-		ylo, yhi = math.Min(ylo, p.CI.Lo), math.Max(yhi, p.CI.Hi)
+		ylo, yhi = math.Min(ylo, finite(p.CS.Lo, p.CI.Lo)), math.Max(yhi, finite(p.CS.Hi, p.CI.Hi))
 	}
 	pad := 0.05 * (yhi - ylo)
 	ylo, yhi = ylo-pad, yhi+pad
@@ -264,8 +286,8 @@ func liftChart(r Report) template.HTML {
 	var line, hi, lo []xy
 	for _, p := range ps {
 		line = append(line, xy{x(p.At), y(p.Relative)})
-		hi = append(hi, xy{x(p.At), y(p.CI.Hi)})
-		lo = append(lo, xy{x(p.At), y(p.CI.Lo)})
+		hi = append(hi, xy{x(p.At), y(finite(p.CS.Hi, yhi))})
+		lo = append(lo, xy{x(p.At), y(finite(p.CS.Lo, ylo))})
 	}
 	color := palette[0]
 	fmt.Fprintf(&b, `<polygon points="%s" fill="%s" fill-opacity="0.15"/>`, pointsAttr(append(slices.Clone(hi), reversed(lo)...)), color)
@@ -287,7 +309,7 @@ func liftChart(r Report) template.HTML {
 func liftBars(r Report) template.HTML {
 	var ls []LiftResult
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
-		if l.Lift != nil {
+		if l.Lift != nil && l.CS != nil {
 			ls = append(ls, l)
 		}
 	}
@@ -296,7 +318,7 @@ func liftBars(r Report) template.HTML {
 	}
 	lo, hi := 0.0, 0.0
 	for _, l := range ls {
-		lo, hi = math.Min(lo, l.Lift.CI.Lo), math.Max(hi, l.Lift.CI.Hi)
+		lo, hi = math.Min(lo, math.Min(l.Lift.CI.Lo, finite(l.CS.Lo, 0))), math.Max(hi, math.Max(l.Lift.CI.Hi, finite(l.CS.Hi, 0)))
 	}
 	pad := 0.05 * (hi - lo)
 	lo, hi = lo-pad, hi+pad
@@ -317,10 +339,11 @@ func liftBars(r Report) template.HTML {
 		yy := 36 + i*barRow
 		color := palette[i%len(palette)]
 		fmt.Fprintf(&b, `<text x="8" y="%d" font-size="12" fill="#1d2330">%s</text>`, yy+4, template.HTMLEscapeString(l.Metric))
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="3"/>`, x(l.Lift.CI.Lo), x(l.Lift.CI.Hi), yy, yy, color)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="5" stroke-opacity="0.45"/>`, x(finite(l.CS.Lo, lo)), x(finite(l.CS.Hi, hi)), yy, yy, color)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="1.5"/>`, x(l.Lift.CI.Lo), x(l.Lift.CI.Hi), yy, yy, color)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="5" fill="%s"/>`, x(l.Lift.Relative), yy, color)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#1d2330">%+.1f%% [%+.1f%%, %+.1f%%]</text>`,
-			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, 100*l.Lift.CI.Lo, 100*l.Lift.CI.Hi)
+			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, 100*l.CS.Lo, 100*l.CS.Hi)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -46,7 +46,7 @@ func fixture() Data {
 	return d
 }
 
-var opts = Options{Confidence: 0.95, MSPRTTau: 0.1, CostPer1kTokens: 0.5, HoldoutShare: 0.5} // the fixture's half
+var opts = Options{Confidence: 0.95, PlannedShoppers: 400, CostPer1kTokens: 0.5, HoldoutShare: 0.5} // the fixture's half
 
 func TestBuild(t *testing.T) {
 	r, err := Build(fixture(), opts)
@@ -137,7 +137,7 @@ func TestBuildWithoutHoldoutSaysWhy(t *testing.T) {
 	if err := WriteText(&text, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text.String(), "ctr                          n/a: holdout") {
+	if !strings.Contains(text.String(), "ctr                          relative lift n/a: holdout") {
 		t.Errorf("text does not say why there is no lift:\n%s", text.String())
 	}
 }
@@ -175,6 +175,41 @@ func TestWriteTextAndHTML(t *testing.T) {
 	for _, want := range []string{"<polygon", "<polyline", "+75.0%", "32.50%", "always value"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// The lift's always-valid interval and p come from the same test: at every look the sequence
+// excludes 0 exactly when p < α, and it is never narrower than the fixed-horizon interval's
+// claims allow it to be wider: it always contains the last estimate.
+func TestLiftSequenceAgreesWithP(t *testing.T) {
+	for _, lift := range []uint64{0, 1} { // the fixture, and one with almost no effect
+		d := fixture()
+		if lift == 0 {
+			for i := range d.Activity {
+				if d.Activity[i].Group == schemas.GroupTreatment {
+					d.Activity[i].Clicks = 2 + uint64(i%8/6)
+				}
+			}
+		}
+		r, err := Build(d, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := r.CTRLift
+		if l.CS == nil || len(r.LiftSeries) != 3 || l.Looks != 3 || l.TauFrom == "" || !(l.Tau > 0) {
+			t.Fatalf("CTR lift %+v, series %+v", l, r.LiftSeries)
+		}
+		for i, p := range r.LiftSeries {
+			if p.CS.Contains(0) == (p.PValue < 0.05) {
+				t.Errorf("case %d look %d: CS %v and p %v disagree", lift, i, p.CS, p.PValue)
+			}
+			if i > 0 && (p.CS.Lo < r.LiftSeries[i-1].CS.Lo || p.CS.Hi > r.LiftSeries[i-1].CS.Hi) {
+				t.Errorf("case %d: the sequence widened from look %d to %d", lift, i-1, i)
+			}
+		}
+		if !l.CS.Contains(l.Lift.Relative) || l.CS.Hi-l.CS.Lo <= l.Lift.CI.Hi-l.Lift.CI.Lo {
+			t.Errorf("case %d: CS %v vs fixed-horizon %v around %v: the always-valid interval should be the wider", lift, *l.CS, l.Lift.CI, l.Lift.Relative)
 		}
 	}
 }

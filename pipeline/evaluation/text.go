@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/schemas"
 )
 
 // WriteText writes the report as terminal tables.
@@ -74,17 +78,60 @@ func mismatchWarning(s SampleRatio) string {
 
 // writeLifts writes the lift of treatment over holdout on each metric.
 func writeLifts(w io.Writer, r Report, conf string) {
-	fmt.Fprintf(w, "\nlift of treatment over holdout (per-shopper delta method, %s; mSPRT always-valid p over %s looks)\n", conf, r.Bucket)
+	fmt.Fprintf(w, "\nlift of treatment over holdout: always-valid %s confidence sequence (CS) and mSPRT p over hourly looks, which agree "+
+		"(the CS excludes 0 exactly when p < %.3g); the fixed-horizon interval holds only for a single look fixed in advance\n", conf, 1-r.Confidence)
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
-		if l.Lift == nil {
-			fmt.Fprintf(w, "  %-28s n/a: %s\n", l.Metric, l.Error)
-			continue
-		}
-		x := l.Lift
-		fmt.Fprintf(w, "  %-28s treatment %.4f (%d shoppers)  holdout %.4f (%d shoppers)  lift %+.1f%% [%+.1f%%, %+.1f%%]  p=%.4g (%d looks)\n",
-			l.Metric, x.Treatment.Value, x.Treatment.Units, x.Control.Value, x.Control.Units,
-			100*x.Relative, 100*x.CI.Lo, 100*x.CI.Hi, l.PValue, l.Looks)
+		writeLift(w, l)
 	}
+}
+
+// writeLift writes one lift result: the relative lift when there is one, else why not, and the
+// absolute difference in either case.
+func writeLift(w io.Writer, l LiftResult) {
+	name := l.Metric
+	if l.Treatment != schemas.GroupTreatment {
+		name = l.Treatment + " vs " + l.Control + " " + l.Metric
+	}
+	switch {
+	case l.Lift != nil && l.CS != nil:
+		x := l.Lift
+		fmt.Fprintf(w, "  %-28s %s %.4f (%d shoppers)  %s %.4f (%d shoppers)  lift %+.1f%%  CS %s  p=%.4g%s (%d looks)  fixed-horizon [%+.1f%%, %+.1f%%]\n",
+			name, l.Treatment, x.Treatment.Value, x.Treatment.Units, l.Control, x.Control.Value, x.Control.Units,
+			100*x.Relative, csText(*l.CS, l.CSEmpty), l.PValue, holmText(l), l.Looks, 100*x.CI.Lo, 100*x.CI.Hi)
+	default:
+		fmt.Fprintf(w, "  %-28s relative lift n/a: %s\n", name, l.Error)
+	}
+	if d := l.Diff; d != nil {
+		fmt.Fprintf(w, "  %-28s difference %+.4f  CS [%+.4f, %+.4f]  p=%.4g  fixed-horizon [%+.4f, %+.4f]\n",
+			"", d.Value, d.CS.Lo, d.CS.Hi, d.PValue, d.CI.Lo, d.CI.Hi)
+	}
+	if l.TauFrom != "" {
+		fmt.Fprintf(w, "  %-28s mSPRT mixing sd %.3g on log(ratio), from %s\n", "", l.Tau, l.TauFrom)
+	}
+}
+
+// csText formats a confidence sequence of a relative lift.
+func csText(cs stats.Interval, empty bool) string {
+	if empty {
+		return "empty (the looks disagree: drift or a broken assumption)"
+	}
+	return fmt.Sprintf("[%s, %s]", signedPct(cs.Lo), signedPct(cs.Hi))
+}
+
+// signedPct formats a relative change, ±∞ as such.
+func signedPct(x float64) string {
+	if math.IsInf(x, 0) {
+		return fmt.Sprintf("%+.0f", x)
+	}
+	return fmt.Sprintf("%+.1f%%", 100*x)
+}
+
+// holmText is ", Holm p=…" where the p-value is one of a family.
+func holmText(l LiftResult) string {
+	if l.HolmP == l.PValue {
+		return ""
+	}
+	return fmt.Sprintf(", Holm p=%.4g", l.HolmP)
 }
 
 // writeOffPolicy writes the off-policy estimates of the alternative policies.

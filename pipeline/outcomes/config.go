@@ -16,7 +16,8 @@ type Config struct {
 
 	// How `adshift report` evaluates the outcomes.
 	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
-	MSPRTTau        float64 `mapstructure:"msprt_tau"`          // mSPRT mixing sd of the relative lift; default 0.1
+	MSPRTTau        float64 `mapstructure:"msprt_tau"`          // mSPRT mixing sd on log(lift); 0 = from planned_shoppers
+	PlannedShoppers int     `mapstructure:"planned_shoppers"`   // shoppers the experiment plans to reach; default 10000
 	CostPer1kTokens float64 `mapstructure:"cost_per_1k_tokens"` // model price per 1,000 tokens; 0 = no price known
 }
 
@@ -28,7 +29,7 @@ func (c Config) withDefaults() Config {
 	c.ViewWindow = cmp.Or(c.ViewWindow, 24*time.Hour)
 	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
 	c.Confidence = cmp.Or(c.Confidence, 0.95)
-	c.MSPRTTau = cmp.Or(c.MSPRTTau, 0.1)
+	c.PlannedShoppers = cmp.Or(c.PlannedShoppers, 10000)
 	return c
 }
 
@@ -48,7 +49,10 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("confidence: %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
 	}
 	if c.MSPRTTau < 0 {
-		errs = append(errs, fmt.Errorf("msprt_tau: %v must be positive", c.MSPRTTau))
+		errs = append(errs, fmt.Errorf("msprt_tau: %v must not be negative (0 derives it from planned_shoppers)", c.MSPRTTau))
+	}
+	if c.PlannedShoppers < 0 {
+		errs = append(errs, fmt.Errorf("planned_shoppers: %d must be positive", c.PlannedShoppers))
 	}
 	if c.CostPer1kTokens < 0 {
 		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))
