@@ -52,12 +52,12 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return csText(*l.CS, l.CSEmpty)
 	},
-}).Parse(`{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
+}).Parse(`{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
 <td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
 <td>{{cs .}}</td><td>{{p .PValue}}{{if ne .HolmP .PValue}} <span class="ci">Holm {{p .HolmP}}</span>{{end}}</td><td>{{.Looks}}</td>
 <td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td>
 <td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{end}}</td></tr>
-{{else}}<tr><td>{{.Metric}}</td><td colspan="7" class="ci">relative lift n/a: {{.Error}}</td>
+{{else}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td colspan="7" class="ci">relative lift n/a: {{.Error}}</td>
 <td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{else}}n/a{{end}}</td></tr>{{end}}{{end}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>adshift report — {{.R.Database}}</title>
 <style>
@@ -98,6 +98,12 @@ single look fixed in advance.</div>
 <table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
 {{range .Lifts}}{{template "lift" .}}{{end}}
 </table>
+{{if .R.ArmLifts}}<h2>Per-arm CTR lift</h2>
+<div class="note">Each treatment arm against the holdout and against the baseline arm: {{len .R.ArmLifts}} comparisons, their confidence
+sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-valid p-values Holm-adjusted.</div>
+<table><tr><th>arm vs</th><th>arm</th><th>control</th><th>lift</th><th>always-valid CS</th><th>always-valid p (Holm)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+{{range .R.ArmLifts}}{{template "lift" .}}{{end}}
+</table>{{end}}
 {{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.</div>{{end}}{{end}}
 
 <div class="charts">

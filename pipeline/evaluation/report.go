@@ -57,21 +57,24 @@ type SeriesPoint struct {
 
 // Report is the evaluation.
 type Report struct {
-	Database       string            `json:"database"`
-	Confidence     float64           `json:"confidence"`
-	SampleRatio    SampleRatio       `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
-	Bucket         string            `json:"bucket"`       // "hour" or "day": the time series' and looks' step
-	Total          Row               `json:"total"`
-	ByArm          []Row             `json:"by_arm"`
-	BySegment      []Row             `json:"by_segment"`
-	ByGenerator    []Row             `json:"by_generator"`
-	ByGroup        []Row             `json:"by_group"`
-	CTRLift        LiftResult        `json:"ctr_lift"`
-	ConversionLift LiftResult        `json:"conversion_lift"`
-	OffPolicy      []Policy          `json:"off_policy"`
-	Series         []SeriesPoint     `json:"series"`
-	LiftSeries     []LiftPoint       `json:"lift_series"`
-	Failures       map[string]uint64 `json:"failures"`
+	Database       string      `json:"database"`
+	Confidence     float64     `json:"confidence"`
+	SampleRatio    SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
+	Bucket         string      `json:"bucket"`       // "hour" or "day": the time series' and looks' step
+	Total          Row         `json:"total"`
+	ByArm          []Row       `json:"by_arm"`
+	BySegment      []Row       `json:"by_segment"`
+	ByGenerator    []Row       `json:"by_generator"`
+	ByGroup        []Row       `json:"by_group"`
+	CTRLift        LiftResult  `json:"ctr_lift"`
+	ConversionLift LiftResult  `json:"conversion_lift"`
+	// ArmLifts are each treatment arm against the holdout and against the baseline arm: one
+	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
+	ArmLifts   []LiftResult      `json:"arm_lifts"`
+	OffPolicy  []Policy          `json:"off_policy"`
+	Series     []SeriesPoint     `json:"series"`
+	LiftSeries []LiftPoint       `json:"lift_series"`
+	Failures   map[string]uint64 `json:"failures"`
 }
 
 // The per-shopper metrics the lifts are computed on.
@@ -135,6 +138,7 @@ func Build(d Data, o Options) (Report, error) {
 		side: pooled, unit: ctrUnit, bound: 1, alpha: alpha}, d.Activity, o)
 	r.ConversionLift, _ = compare(comparison{metric: MetricConversions, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
 		side: pooled, unit: conversionUnit, alpha: alpha}, d.Activity, o)
+	r.ArmLifts = armLifts(d.Activity, o)
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)
 	r.SampleRatio = sampleRatio(d.Activity, d.Logged, o.HoldoutShare)
 	return r, nil

@@ -213,3 +213,60 @@ func TestLiftSequenceAgreesWithP(t *testing.T) {
 		}
 	}
 }
+
+// Three treatment arms make a family of five: each against the holdout, the two others against
+// the baseline arm. Each comparison is the pooled one restricted to its two sides, at α/5.
+func TestArmLiftsAreAHolmFamily(t *testing.T) {
+	d := Data{}
+	for i := range 600 {
+		g, arm, clicks := schemas.GroupTreatment, []string{"baseline", "value", "trend"}[i%3], uint64(2+(i/4)%2)
+		if i%4 == 3 {
+			g, arm = schemas.GroupHoldout, "baseline"
+		}
+		if arm == "value" {
+			clicks += 3
+		}
+		d.Activity = append(d.Activity, Activity{User: fmt.Sprint("u", i), Group: g, Arm: arm,
+			Bucket: t0.Add(time.Duration(i/7%4) * time.Hour), Impressions: 10, Clicks: clicks})
+	}
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.ArmLifts) != 5 {
+		t.Fatalf("%d arm lifts, want 5: %+v", len(r.ArmLifts), r.ArmLifts)
+	}
+	var ps []float64
+	for _, l := range r.ArmLifts {
+		ps = append(ps, l.PValue)
+	}
+	holm := stats.Holm(ps)
+	for i, l := range r.ArmLifts {
+		if l.HolmP != holm[i] || !near(l.Alpha, 0.01) || l.CS == nil || l.CS.Contains(0) == (l.PValue < l.Alpha) {
+			t.Errorf("%s vs %s: %+v", l.Treatment, l.Control, l)
+		}
+		significant := l.HolmP < 0.05
+		if significant != (l.Treatment == "arm value") {
+			t.Errorf("%s vs %s: Holm p %v, lift %+v", l.Treatment, l.Control, l.HolmP, l.Lift)
+		}
+	}
+	// value vs holdout is the pooled lift of a report with only those shoppers, at α/5.
+	var only Data
+	for _, a := range d.Activity {
+		if a.Group == schemas.GroupHoldout || a.Arm == "value" {
+			only.Activity = append(only.Activity, a)
+		}
+	}
+	o := opts
+	o.Confidence = 0.99
+	alone, err := Build(only, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := r.ArmLifts[2]
+	if v.Treatment != "arm value" || v.Control != schemas.GroupHoldout || *v.CS != *alone.CTRLift.CS || v.PValue != alone.CTRLift.PValue {
+		t.Errorf("value vs holdout %+v, alone %+v", v, alone.CTRLift)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }

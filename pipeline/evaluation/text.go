@@ -83,6 +83,12 @@ func writeLifts(w io.Writer, r Report, conf string) {
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
 		writeLift(w, l)
 	}
+	if len(r.ArmLifts) > 0 {
+		fmt.Fprintf(w, "\nper-arm CTR lift (%d comparisons: CSs simultaneous at %s by Bonferroni, p-values Holm-adjusted)\n", len(r.ArmLifts), conf)
+	}
+	for _, l := range r.ArmLifts {
+		writeLift(w, l)
+	}
 }
 
 // writeLift writes one lift result: the relative lift when there is one, else why not, and the
