@@ -65,6 +65,7 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 	o := a.cfg.Outcomes
 	return evaluation.Build(data, evaluation.Options{
 		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, PlannedShoppers: o.PlannedShoppers, CostPer1kTokens: o.CostPer1kTokens,
+		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/stats"
 )
 
 // WriteHTML writes the report as one self-contained HTML page: tables and inline SVG charts, no
@@ -25,8 +27,8 @@ func WriteHTML(w io.Writer, r Report) error {
 		R:        r,
 		Mismatch: mismatchWarning(r.SampleRatio),
 		Lifts:    []LiftResult{r.CTRLift, r.ConversionLift},
-		Tables: []table{{"By arm", r.ByArm}, {"By segment", r.BySegment}, {"By generator", r.ByGenerator},
-			{"By group", r.ByGroup}},
+		Tables: []table{tableOf("By arm", r.ByArm, r), tableOf("By segment (most impressions first)", r.BySegment, r),
+			tableOf("By generator", r.ByGenerator, r), tableOf("By group", r.ByGroup, r)},
 		CTRChart:  ctrChart(r),
 		LiftChart: liftChart(r),
 		LiftBars:  liftBars(r),
@@ -35,7 +37,22 @@ func WriteHTML(w io.Writer, r Report) error {
 
 type table struct {
 	Title string
-	Rows  []Row
+	Rows  []htmlRow // the total last
+}
+
+// htmlRow is a row with what its cells need to know of the report.
+type htmlRow struct {
+	Row
+	Priced       bool // a model price is set: cost columns are shown
+	CostCurrency string
+}
+
+func tableOf(title string, rows []Row, r Report) table {
+	t := table{Title: title}
+	for _, x := range append(slices.Clip(rows), r.Total) {
+		t.Rows = append(t.Rows, htmlRow{Row: x, Priced: r.CostPer1kTokens > 0, CostCurrency: r.CostCurrency})
+	}
+	return t
 }
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
@@ -52,7 +69,20 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return csText(*l.CS, l.CSEmpty)
 	},
-}).Parse(`{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
+	"rate": func(x float64, ci stats.Interval, den uint64, digits int) template.HTML {
+		v, i := rateText(x, ci, den, digits)
+		if i == "" {
+			return template.HTML(v)
+		}
+		return template.HTML(template.HTMLEscapeString(v) + ` <span class="ci">` + template.HTMLEscapeString(i) + `</span>`)
+	},
+	"money": money,
+	"power": powerText,
+	"cost":  costText,
+}).Parse(`{{define "row"}}<tr{{if eq .Key "total"}} class="total"{{end}}><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
+<td>{{rate .CTR .CTRCI .Impressions 2}}</td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
+<td>{{rate .CVR .CVRCI .Clicks 1}}</td><td>{{money .Revenue}}</td><td>{{.Tokens}}</td>{{if .Priced}}<td>{{cost .CostPerClick .Clicks .CostCurrency}}</td><td>{{cost .CostPerConversion .Conversions .CostCurrency}}</td>{{end}}</tr>
+{{end}}{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
 <td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
 <td>{{cs .}}</td><td>{{p .PValue}}{{if ne .HolmP .PValue}} <span class="ci">Holm {{p .HolmP}}</span>{{end}}</td><td>{{.Looks}}</td>
 <td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td>
@@ -104,7 +134,7 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 <table><tr><th>arm vs</th><th>arm</th><th>control</th><th>lift</th><th>always-valid CS</th><th>always-valid p (Holm)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
 {{range .R.ArmLifts}}{{template "lift" .}}{{end}}
 </table>{{end}}
-{{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.</div>{{end}}{{end}}
+{{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.{{with .Power}} Power: {{power .}}.{{end}}</div>{{end}}{{end}}
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>
@@ -113,14 +143,8 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 </div>
 
 {{range .Tables}}<h2>{{.Title}}</h2>
-<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th><th>cost/click</th><th>cost/conv</th></tr>
-{{range .Rows}}<tr><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
-<td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
-<td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>
-{{end}}{{with $.R.Total}}<tr class="total"><td>total</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
-<td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
-<td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>{{end}}
-</table></div>{{end}}
+<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th>{{if $.R.CostPer1kTokens}}<th>cost/click</th><th>cost/conv</th>{{end}}</tr>
+{{range .Rows}}{{template "row" .}}{{end}}</table></div>{{end}}
 {{if .R.Total.OrphanClicks}}<div class="note">Clicks without an impression of their ad, left out of CTR: {{.R.Total.OrphanClicks}}.</div>{{end}}
 
 <h2>Off-policy CTR of alternative policies</h2>

@@ -36,7 +36,8 @@ type LiftResult struct {
 	Tau     float64     `json:"tau"`      // mSPRT mixing sd on log(treatment/control)
 	TauFrom string      `json:"tau_from"` // how Tau was set
 	Looks   int         `json:"looks"`
-	Diff    *Difference `json:"diff,omitempty"`  // the absolute difference: there even when a rate is zero
+	Diff    *Difference `json:"diff,omitempty"` // the absolute difference: there even when a rate is zero
+	Power   *Power      `json:"power,omitempty"`
 	Error   string      `json:"error,omitempty"` // why there is no relative lift
 }
 
@@ -49,6 +50,7 @@ type Difference struct {
 	CSEmpty bool           `json:"cs_empty,omitempty"`
 	PValue  float64        `json:"p_value"`
 	Tau     float64        `json:"tau"`
+	MDE     float64        `json:"mde"` // smallest difference a fixed-horizon test detects with 80% power now
 }
 
 // LiftPoint is the cumulative lift at one look.
@@ -138,6 +140,8 @@ func compare(cmp comparison, acts []Activity, o Options) (LiftResult, []LiftPoin
 		points[i] = LiftPoint{At: ob.at.Add(LookStep), Relative: ob.lift.Relative, CI: ob.lift.CI, PValue: s.p, CS: relative(s.cs)}
 	}
 	end := seq[len(seq)-1]
+	lastLog := logLooks[len(logLooks)-1]
+	res.Power = powerOf(lastLog.ob, lastLog.Variance, tau2, cmp.alpha, obs[0].at, o)
 	cs := relative(end.cs)
 	res.CS, res.CSEmpty, res.PValue, res.HolmP = &cs, end.empty, end.p, end.p
 	if res.Lift != nil && last.liftErr == nil && logObs[len(logObs)-1].at != last.at {
@@ -231,7 +235,8 @@ func difference(obs []observation, cmp comparison, o Options) *Difference {
 	last := obs[len(obs)-1].lift
 	z := stats.Z(1 - cmp.alpha)
 	d := &Difference{Value: last.Diff, CI: clip(stats.Interval{Lo: last.Diff - z*last.DiffSE, Hi: last.Diff + z*last.DiffSE}, cmp.bound),
-		PValue: 1, CS: clip(stats.Interval{Lo: math.Inf(-1), Hi: math.Inf(1)}, cmp.bound)}
+		PValue: 1, CS: clip(stats.Interval{Lo: math.Inf(-1), Hi: math.Inf(1)}, cmp.bound),
+		MDE: stats.MinimumDetectable(last.DiffSE, cmp.alpha, stats.Power)}
 	if len(looks) == 0 {
 		return d
 	}

@@ -14,11 +14,13 @@ import (
 // Options set how the report is computed.
 type Options struct {
 	Confidence      float64 // of every interval, e.g. 0.95
-	CostPer1kTokens float64 // model price per 1,000 tokens, for cost per click and conversion
+	CostPer1kTokens float64 // model price per 1,000 tokens, for cost per click and conversion; 0 = unknown
+	CostCurrency    string  // the currency of that price, e.g. USD
 	// MSPRTTau, when positive, is the mSPRT's mixing sd on log(treatment/control); 0 derives it
 	// from the metric's variance at PlannedShoppers (see mixing).
 	MSPRTTau        float64
-	PlannedShoppers int // shoppers the experiment plans to reach, both groups together
+	PlannedShoppers int     // shoppers the experiment plans to reach, both groups together
+	TargetLift      float64 // the relative lift whose time to detect the report estimates, e.g. 0.1
 	// HoldoutShare is the share of shoppers the assignment holds out (strategy.holdout_share in
 	// effect; 0 when there is no holdout), which the sample ratio check tests.
 	HoldoutShare float64
@@ -57,17 +59,20 @@ type SeriesPoint struct {
 
 // Report is the evaluation.
 type Report struct {
-	Database       string      `json:"database"`
-	Confidence     float64     `json:"confidence"`
-	SampleRatio    SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
-	Bucket         string      `json:"bucket"`       // "hour" or "day": the time series' and looks' step
-	Total          Row         `json:"total"`
-	ByArm          []Row       `json:"by_arm"`
-	BySegment      []Row       `json:"by_segment"`
-	ByGenerator    []Row       `json:"by_generator"`
-	ByGroup        []Row       `json:"by_group"`
-	CTRLift        LiftResult  `json:"ctr_lift"`
-	ConversionLift LiftResult  `json:"conversion_lift"`
+	Database   string  `json:"database"`
+	Confidence float64 `json:"confidence"`
+	// CostPer1kTokens is the model price the costs use; 0 when none is known, and no cost is shown.
+	CostPer1kTokens float64     `json:"cost_per_1k_tokens"`
+	CostCurrency    string      `json:"cost_currency"`
+	SampleRatio     SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
+	Bucket          string      `json:"bucket"`       // "hour" or "day": the time series' step (looks are hourly)
+	Total           Row         `json:"total"`
+	ByArm           []Row       `json:"by_arm"`
+	BySegment       []Row       `json:"by_segment"`
+	ByGenerator     []Row       `json:"by_generator"`
+	ByGroup         []Row       `json:"by_group"`
+	CTRLift         LiftResult  `json:"ctr_lift"`
+	ConversionLift  LiftResult  `json:"conversion_lift"`
 	// ArmLifts are each treatment arm against the holdout and against the baseline arm: one
 	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
 	ArmLifts   []LiftResult      `json:"arm_lifts"`
@@ -106,7 +111,8 @@ func Build(d Data, o Options) (Report, error) {
 	if !(o.HoldoutShare >= 0 && o.HoldoutShare < 1) {
 		return Report{}, fmt.Errorf("report holdout share %v: want [0, 1)", o.HoldoutShare)
 	}
-	r := Report{Database: d.Database, Confidence: o.Confidence, Failures: d.Failures}
+	r := Report{Database: d.Database, Confidence: o.Confidence, CostPer1kTokens: o.CostPer1kTokens,
+		CostCurrency: o.CostCurrency, Failures: d.Failures}
 	if r.Failures == nil {
 		r.Failures = map[string]uint64{}
 	}

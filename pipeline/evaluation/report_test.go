@@ -32,7 +32,7 @@ func fixture() Data {
 	}
 	d.Cells = []Cell{
 		{Segment: "audio", Arm: "value", Generator: "llm", Group: schemas.GroupTreatment, Counts: Counts{Ads: 2000, Tokens: 300000,
-			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: 999}},
+			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: map[string]float64{"USD": 999}}},
 		{Segment: "audio", Arm: "baseline", Generator: "template", Group: schemas.GroupHoldout, Counts: Counts{Ads: 2000,
 			Impressions: 2000, Clicks: 400, ClickConversions: 50}},
 		{Counts: Counts{Impressions: 5}},

@@ -24,7 +24,7 @@ func WriteText(w io.Writer, r Report) error {
 		rows  []Row
 	}{{"by arm", r.ByArm}, {"by segment", r.BySegment}, {"by generator", r.ByGenerator}, {"by group", r.ByGroup}} {
 		fmt.Fprintf(w, "\n%s\n", t.title)
-		if err := writeRows(w, append(slices.Clip(t.rows), r.Total)); err != nil {
+		if err := writeRows(w, append(slices.Clip(t.rows), r.Total), r); err != nil {
 			return err
 		}
 	}
@@ -101,19 +101,46 @@ func writeLift(w io.Writer, l LiftResult) {
 	switch {
 	case l.Lift != nil && l.CS != nil:
 		x := l.Lift
-		fmt.Fprintf(w, "  %-28s %s %.4f (%d shoppers)  %s %.4f (%d shoppers)  lift %+.1f%%  CS %s  p=%.4g%s (%d looks)  fixed-horizon [%+.1f%%, %+.1f%%]\n",
+		fmt.Fprintf(w, "  %-28s %s %.4f (%d shoppers)  %s %.4f (%d shoppers)  lift %+.1f%%  CS %s  p=%s%s (%d looks)  fixed-horizon [%+.1f%%, %+.1f%%]\n",
 			name, l.Treatment, x.Treatment.Value, x.Treatment.Units, l.Control, x.Control.Value, x.Control.Units,
-			100*x.Relative, csText(*l.CS, l.CSEmpty), l.PValue, holmText(l), l.Looks, 100*x.CI.Lo, 100*x.CI.Hi)
+			100*x.Relative, csText(*l.CS, l.CSEmpty), pText(l.PValue), holmText(l), l.Looks, 100*x.CI.Lo, 100*x.CI.Hi)
 	default:
 		fmt.Fprintf(w, "  %-28s relative lift n/a: %s\n", name, l.Error)
 	}
 	if d := l.Diff; d != nil {
-		fmt.Fprintf(w, "  %-28s difference %+.4f  CS [%+.4f, %+.4f]  p=%.4g  fixed-horizon [%+.4f, %+.4f]\n",
-			"", d.Value, d.CS.Lo, d.CS.Hi, d.PValue, d.CI.Lo, d.CI.Hi)
+		fmt.Fprintf(w, "  %-28s absolute difference %+.4f  CS [%+.4f, %+.4f]  p=%s  fixed-horizon [%+.4f, %+.4f]\n",
+			"", d.Value, d.CS.Lo, d.CS.Hi, pText(d.PValue), d.CI.Lo, d.CI.Hi)
 	}
 	if l.TauFrom != "" {
 		fmt.Fprintf(w, "  %-28s mSPRT mixing sd %.3g on log(ratio), from %s\n", "", l.Tau, l.TauFrom)
 	}
+	if p := l.Power; p != nil && l.Treatment == schemas.GroupTreatment {
+		fmt.Fprintf(w, "  %-28s %s\n", "", powerText(*p))
+	}
+}
+
+// powerText says what the traffic so far can detect and how long the target lift would take.
+func powerText(p Power) string {
+	s := fmt.Sprintf("80%% power at %d shoppers: detects a lift of %+.1f%% (always-valid; %+.1f%% fixed-horizon)",
+		p.Shoppers, 100*p.AlwaysValidMDE, 100*p.MDE)
+	if p.TargetLift > 0 {
+		s += fmt.Sprintf("; %+.0f%% needs about %.0f shoppers (%.0f fixed-horizon)", 100*p.TargetLift, p.ShoppersNeeded, p.FixedShoppers)
+		if p.TimeToDetect >= 0 {
+			s += fmt.Sprintf(", %s more at %.0f shoppers/day", hoursText(p.TimeToDetect), p.ShoppersPerDay)
+		}
+	}
+	return s
+}
+
+// hoursText formats a duration in hours, in days when long.
+func hoursText(h float64) string {
+	switch {
+	case h == 0:
+		return "no time"
+	case h > 72:
+		return fmt.Sprintf("%.1f days", h/24)
+	}
+	return fmt.Sprintf("%.1f hours", h)
 }
 
 // csText formats a confidence sequence of a relative lift.
@@ -137,7 +164,7 @@ func holmText(l LiftResult) string {
 	if l.HolmP == l.PValue {
 		return ""
 	}
-	return fmt.Sprintf(", Holm p=%.4g", l.HolmP)
+	return ", Holm p=" + pText(l.HolmP)
 }
 
 // writeOffPolicy writes the off-policy estimates of the alternative policies.
@@ -175,14 +202,23 @@ func writeFailures(w io.Writer, failures map[string]uint64) error {
 	return nil
 }
 
-func writeRows(w io.Writer, rows []Row) error {
+func writeRows(w io.Writer, rows []Row, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\tcost/click\tcost/conv\t")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f%%\t[%.2f, %.2f]\t%d\t%d\t%.1f%%\t[%.1f, %.1f]\t%.2f\t%d\t%.4f\t%.4f\t\n",
-			r.Key, r.Ads, r.Impressions, r.Clicks, 100*r.CTR, 100*r.CTRCI.Lo, 100*r.CTRCI.Hi,
-			r.ClickConversions, r.ViewConversions, 100*r.CVR, 100*r.CVRCI.Lo, 100*r.CVRCI.Hi,
-			r.Revenue, r.Tokens, r.CostPerClick, r.CostPerConversion)
+	priced := r.CostPer1kTokens > 0
+	head := "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\t"
+	if priced {
+		head += "cost/click\tcost/conv\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, x := range rows {
+		ctr, ctrCI := rateText(x.CTR, x.CTRCI, x.Impressions, 2)
+		cvr, cvrCI := rateText(x.CVR, x.CVRCI, x.Clicks, 1)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d\t",
+			x.Key, x.Ads, x.Impressions, x.Clicks, ctr, ctrCI, x.ClickConversions, x.ViewConversions, cvr, cvrCI, money(x.Revenue), x.Tokens)
+		if priced {
+			fmt.Fprintf(tw, "%s\t%s\t", costText(x.CostPerClick, x.Clicks, r.CostCurrency), costText(x.CostPerConversion, x.Conversions, r.CostCurrency))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

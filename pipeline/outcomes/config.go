@@ -19,6 +19,8 @@ type Config struct {
 	MSPRTTau        float64 `mapstructure:"msprt_tau"`          // mSPRT mixing sd on log(lift); 0 = from planned_shoppers
 	PlannedShoppers int     `mapstructure:"planned_shoppers"`   // shoppers the experiment plans to reach; default 10000
 	CostPer1kTokens float64 `mapstructure:"cost_per_1k_tokens"` // model price per 1,000 tokens; 0 = no price known
+	CostCurrency    string  `mapstructure:"cost_currency"`      // currency of that price; default USD
+	TargetLift      float64 `mapstructure:"target_lift"`        // lift whose time to detect is reported; default 0.1
 }
 
 // DefaultConfig returns the defaults, spelled out.
@@ -30,6 +32,8 @@ func (c Config) withDefaults() Config {
 	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
 	c.Confidence = cmp.Or(c.Confidence, 0.95)
 	c.PlannedShoppers = cmp.Or(c.PlannedShoppers, 10000)
+	c.CostCurrency = cmp.Or(c.CostCurrency, "USD")
+	c.TargetLift = cmp.Or(c.TargetLift, 0.1)
 	return c
 }
 
@@ -53,6 +57,9 @@ func (c Config) Validate() error {
 	}
 	if c.PlannedShoppers < 0 {
 		errs = append(errs, fmt.Errorf("planned_shoppers: %d must be positive", c.PlannedShoppers))
+	}
+	if c.TargetLift < 0 {
+		errs = append(errs, fmt.Errorf("target_lift: %v must be positive, e.g. 0.1 for +10%%", c.TargetLift))
 	}
 	if c.CostPer1kTokens < 0 {
 		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))
