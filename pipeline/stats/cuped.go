@@ -18,7 +18,7 @@ var ErrNoCovariateVariance = errors.New("covariate has no variance")
 type CUPED struct {
 	Theta float64 `json:"theta"`
 	// Treatment and Control are the adjusted group means with their variances.
-	Treatment, Control Mean `json:"-"`
+	Treatment, Control Mean    `json:"-"`
 	Diff               float64 `json:"diff"` // adjusted Treatment − Control
 	DiffSE             float64 `json:"diff_se"`
 	RawDiffSE          float64 `json:"raw_diff_se"` // of the unadjusted difference
