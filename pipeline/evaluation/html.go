@@ -76,9 +76,13 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return template.HTML(template.HTMLEscapeString(v) + ` <span class="ci">` + template.HTMLEscapeString(i) + `</span>`)
 	},
-	"money": money,
-	"power": powerText,
-	"cost":  costText,
+	"money":          money,
+	"g4":             func(x float64) string { return fmt.Sprintf("%.4g", x) },
+	"mul100":         func(x float64) float64 { return 100 * x },
+	"deref":          func(x *float64) float64 { return *x },
+	"cupedCovariate": func() string { return CUPEDCovariate },
+	"power":          powerText,
+	"cost":           costText,
 }).Parse(`{{define "row"}}<tr{{if eq .Key "total"}} class="total"{{end}}><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
 <td>{{rate .CTR .CTRCI .Impressions 2}}</td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
 <td>{{rate .CVR .CVRCI .Clicks 1}}</td><td>{{money .Revenue}}</td><td>{{.Tokens}}</td>{{if .Priced}}<td>{{cost .CostPerClick .Clicks .CostCurrency}}</td><td>{{cost .CostPerConversion .Conversions .CostCurrency}}</td>{{end}}</tr>
@@ -135,6 +139,21 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 {{range .R.ArmLifts}}{{template "lift" .}}{{end}}
 </table>{{end}}
 {{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.{{with .Power}} Power: {{power .}}.{{end}}</div>{{end}}{{end}}
+
+{{if .R.Adjusted}}<h2>Variance reduction (CUPED)</h2>
+<div class="note">Covariate: {{cupedCovariate}}. Treatment − holdout, {{conf .R.Confidence}} intervals.</div>
+<table><tr><th>metric</th><th>difference</th><th>adjusted interval</th><th>always-valid</th><th>unadjusted interval</th><th>variance reduced</th><th>θ</th><th>shoppers</th></tr>
+{{range .R.Adjusted}}{{if .Error}}<tr><td>{{.Metric}}</td><td colspan="7" class="ci">n/a: {{.Error}}</td></tr>{{else}}<tr><td>{{.Metric}}</td><td>{{g4 .Diff}}</td>
+<td class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</td><td class="ci">[{{g4 .CS.Lo}}, {{g4 .CS.Hi}}]</td><td class="ci">[{{g4 .RawCI.Lo}}, {{g4 .RawCI.Hi}}]</td>
+<td>{{printf "%.1f%%" (mul100 .VarianceReduction)}}</td><td>{{g4 .Theta}}</td><td>{{.Shoppers}}</td></tr>{{end}}{{end}}
+</table>{{end}}
+
+<h2>Guardrails</h2>
+<table><tr><th>guardrail</th><th>treatment</th><th>of</th><th>holdout</th><th>difference</th><th>fixed-horizon</th><th>always-valid</th><th>note</th></tr>
+{{range .R.Guardrails}}<tr><td>{{.Name}}</td><td>{{g4 .Value}} <span class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</span></td><td>{{.N}}</td>
+{{if .Control}}<td>{{g4 (deref .Control)}}</td><td>{{g4 .Diff}}</td><td class="ci">[{{g4 .DiffCI.Lo}}, {{g4 .DiffCI.Hi}}]</td><td class="ci">[{{g4 .DiffCS.Lo}}, {{g4 .DiffCS.Hi}}]</td>{{else}}<td></td><td></td><td></td><td></td>{{end}}
+<td class="ci">{{.Note}}</td></tr>{{end}}
+</table>
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>

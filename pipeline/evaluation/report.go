@@ -75,7 +75,10 @@ type Report struct {
 	ConversionLift  LiftResult  `json:"conversion_lift"`
 	// ArmLifts are each treatment arm against the holdout and against the baseline arm: one
 	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
-	ArmLifts   []LiftResult      `json:"arm_lifts"`
+	ArmLifts []LiftResult `json:"arm_lifts"`
+	// Guardrails must not get worse; Adjusted are the differences with CUPED variance reduction.
+	Guardrails []Guardrail       `json:"guardrails"`
+	Adjusted   []Adjusted        `json:"adjusted"`
 	OffPolicy  []Policy          `json:"off_policy"`
 	Series     []SeriesPoint     `json:"series"`
 	LiftSeries []LiftPoint       `json:"lift_series"`
@@ -145,6 +148,8 @@ func Build(d Data, o Options) (Report, error) {
 	r.ConversionLift, _ = compare(comparison{metric: MetricConversions, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
 		side: pooled, unit: conversionUnit, alpha: alpha}, d.Activity, o)
 	r.ArmLifts = armLifts(d.Activity, o)
+	r.Guardrails = guardrails(d, o)
+	r.Adjusted = adjusted(d.Shoppers, o)
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)
 	r.SampleRatio = sampleRatio(d.Activity, d.Logged, o.HoldoutShare)
 	return r, nil

@@ -32,6 +32,10 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(w, "\nclicks without an impression of their ad (left out of CTR): %d\n", r.Total.OrphanClicks)
 	}
 	writeLifts(w, r, conf)
+	writeAdjusted(w, r.Adjusted, conf)
+	if err := writeGuardrails(w, r.Guardrails, conf); err != nil {
+		return err
+	}
 	if err := writeOffPolicy(w, r.OffPolicy, conf); err != nil {
 		return err
 	}
