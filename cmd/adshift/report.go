@@ -58,14 +58,14 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 	if err := ch.RequireDatabase(ctx); err != nil {
 		return evaluation.Report{}, err
 	}
-	data, err := ch.Evaluation(ctx)
+	data, err := ch.Evaluation(ctx, a.cfg.Outcomes.LookEvery)
 	if err != nil {
 		return evaluation.Report{}, err
 	}
 	o := a.cfg.Outcomes
 	return evaluation.Build(data, evaluation.Options{
 		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, PlannedShoppers: o.PlannedShoppers, CostPer1kTokens: o.CostPer1kTokens,
-		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift,
+		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift, LookEvery: o.LookEvery,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }

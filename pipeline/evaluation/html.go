@@ -126,7 +126,7 @@ the shoppers shown an ad against the configured share; each arm's shown treatmen
 treatment ads shown (p Bonferroni-adjusted over the arms).</div>
 
 <h2>Lift of treatment over holdout</h2>
-<div class="note">The always-valid {{conf .R.Confidence}} confidence sequence (CS) and the mSPRT p-value come from one test over hourly looks:
+<div class="note">The always-valid {{conf .R.Confidence}} confidence sequence (CS) and the mSPRT p-value come from one test over looks every {{.R.LookEvery}}:
 the CS excludes 0 exactly when p &lt; {{alpha .R.Confidence}}, however often this page is read. The fixed-horizon interval holds only for a
 single look fixed in advance.</div>
 <table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
@@ -157,7 +157,7 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>
-<figure><figcaption>Cumulative CTR lift of treatment over holdout at each hourly look, with its always-valid {{conf .R.Confidence}} confidence sequence and p</figcaption>{{.LiftChart}}</figure>
+<figure><figcaption>Cumulative CTR lift of treatment over holdout at each look (every {{.R.LookEvery}}), with its always-valid {{conf .R.Confidence}} confidence sequence and p</figcaption>{{.LiftChart}}</figure>
 <figure><figcaption>Lift with its always-valid {{conf .R.Confidence}} CS (thick) and fixed-horizon interval (thin)</figcaption>{{.LiftBars}}</figure>
 </div>
 

@@ -11,10 +11,11 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// LookStep is the always-valid test's look grid: the end of every UTC hour with activity. The
-// grid does not depend on how long the data spans (the charts' buckets do), so adding data only
-// adds looks and the always-valid p never rises because the grid changed.
-const LookStep = time.Hour
+// DefaultLookEvery is the always-valid test's default look grid: the end of every UTC hour with
+// activity. The grid (Options.LookEvery) does not depend on how long the data spans (the charts'
+// buckets do), so adding data only adds looks and the always-valid p never rises because the
+// grid changed.
+const DefaultLookEvery = time.Hour
 
 // LiftResult is the effect of one side (the treatment, or one arm) over a control (the holdout,
 // or the baseline arm) on a per-shopper ratio metric at the last look.
@@ -103,7 +104,8 @@ type observation struct {
 // compare runs comparison cmp over the activity at every look of the grid.
 func compare(cmp comparison, acts []Activity, o Options) (LiftResult, []LiftPoint) {
 	res := LiftResult{Metric: cmp.metric, Treatment: cmp.treatment, Control: cmp.control, Alpha: cmp.alpha, PValue: 1, HolmP: 1}
-	obs, lastErr := observe(cmp, acts, o)
+	step := o.LookEvery
+	obs, lastErr := observe(cmp, acts, step)
 	if len(obs) == 0 {
 		res.Error = lastErr.Error()
 		return res, nil
@@ -137,22 +139,22 @@ func compare(cmp comparison, acts []Activity, o Options) (LiftResult, []LiftPoin
 	points := make([]LiftPoint, len(seq))
 	for i, s := range seq {
 		ob := logObs[i]
-		points[i] = LiftPoint{At: ob.at.Add(LookStep), Relative: ob.lift.Relative, CI: ob.lift.CI, PValue: s.p, CS: relative(s.cs)}
+		points[i] = LiftPoint{At: ob.at.Add(step), Relative: ob.lift.Relative, CI: ob.lift.CI, PValue: s.p, CS: relative(s.cs)}
 	}
 	end := seq[len(seq)-1]
 	lastLog := logLooks[len(logLooks)-1]
-	res.Power = powerOf(lastLog.ob, lastLog.Variance, tau2, cmp.alpha, obs[0].at, o)
+	res.Power = powerOf(lastLog.ob, lastLog.Variance, tau2, cmp.alpha, obs[0].at, step, o)
 	cs := relative(end.cs)
 	res.CS, res.CSEmpty, res.PValue, res.HolmP = &cs, end.empty, end.p, end.p
 	if res.Lift != nil && last.liftErr == nil && logObs[len(logObs)-1].at != last.at {
-		res.Error = "the last look has no treatment success: the sequence is as of " + logObs[len(logObs)-1].at.Add(LookStep).Format(time.RFC3339)
+		res.Error = "the last look has no treatment success: the sequence is as of " + logObs[len(logObs)-1].at.Add(step).Format(time.RFC3339)
 	}
 	return res, points
 }
 
 // observe sums each shopper's units per side up to every look.
-func observe(cmp comparison, acts []Activity, o Options) ([]observation, error) {
-	hours, byHour := bucketed(acts, cmp.side)
+func observe(cmp comparison, acts []Activity, step time.Duration) ([]observation, error) {
+	hours, byHour := bucketed(acts, cmp.side, step)
 	totals := map[shopperSide]*stats.Unit{}
 	var out []observation
 	lastErr := errors.New("no shoppers on both sides yet")
@@ -185,16 +187,16 @@ func observe(cmp comparison, acts []Activity, o Options) ([]observation, error) 
 	return out, lastErr
 }
 
-// bucketed returns every hour of the look grid with activity on either side, in time order,
+// bucketed returns every step of the look grid with activity on either side, in time order,
 // and that activity.
-func bucketed(acts []Activity, sideOf func(Activity) side) ([]time.Time, map[time.Time][]Activity) {
+func bucketed(acts []Activity, sideOf func(Activity) side, step time.Duration) ([]time.Time, map[time.Time][]Activity) {
 	var hours []time.Time
 	byHour := map[time.Time][]Activity{}
 	for _, a := range acts {
 		if sideOf(a) == neither {
 			continue
 		}
-		h := a.Bucket.Truncate(LookStep)
+		h := a.Bucket.Truncate(step)
 		if _, ok := byHour[h]; !ok {
 			hours = append(hours, h)
 		}

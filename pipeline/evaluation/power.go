@@ -25,13 +25,13 @@ type Power struct {
 
 // powerOf is the power at the last observation ob, whose log-ratio variance is v, tested at
 // level alpha with mixing variance tau2; first is the first look's hour.
-func powerOf(ob observation, v, tau2, alpha float64, first time.Time, o Options) *Power {
+func powerOf(ob observation, v, tau2, alpha float64, first time.Time, step time.Duration, o Options) *Power {
 	se := math.Sqrt(v)
 	zb := stats.ZPower(stats.Power)
 	p := &Power{MDE: math.Expm1(stats.MinimumDetectable(se, alpha, stats.Power)),
 		AlwaysValidMDE: math.Expm1(stats.MixtureRadius(v, tau2, alpha) + zb*se),
 		Shoppers:       ob.shoppers, TargetLift: o.TargetLift, TimeToDetect: -1, FixedTime: -1}
-	hours := ob.at.Add(LookStep).Sub(first).Hours()
+	hours := ob.at.Add(step).Sub(first).Hours()
 	if hours > 0 {
 		p.ShoppersPerDay = float64(ob.shoppers) / hours * 24
 	}

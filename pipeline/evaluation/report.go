@@ -21,6 +21,9 @@ type Options struct {
 	MSPRTTau        float64
 	PlannedShoppers int     // shoppers the experiment plans to reach, both groups together
 	TargetLift      float64 // the relative lift whose time to detect the report estimates, e.g. 0.1
+	// LookEvery is the always-valid test's look grid, a whole number of seconds dividing the
+	// data's buckets (Activity.Bucket); 0 is DefaultLookEvery.
+	LookEvery time.Duration
 	// HoldoutShare is the share of shoppers the assignment holds out (strategy.holdout_share in
 	// effect; 0 when there is no holdout), which the sample ratio check tests.
 	HoldoutShare float64
@@ -65,7 +68,8 @@ type Report struct {
 	CostPer1kTokens float64     `json:"cost_per_1k_tokens"`
 	CostCurrency    string      `json:"cost_currency"`
 	SampleRatio     SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
-	Bucket          string      `json:"bucket"`       // "hour" or "day": the time series' step (looks are hourly)
+	Bucket          string      `json:"bucket"`       // "hour" or "day": the time series' step
+	LookEvery       string      `json:"look_every"`   // the always-valid tests' look grid
 	Total           Row         `json:"total"`
 	ByArm           []Row       `json:"by_arm"`
 	BySegment       []Row       `json:"by_segment"`
@@ -111,6 +115,12 @@ func Build(d Data, o Options) (Report, error) {
 	if o.MSPRTTau < 0 || (o.MSPRTTau == 0 && o.PlannedShoppers <= 0) {
 		return Report{}, fmt.Errorf("report mSPRT tau %v with %d planned shoppers: %w", o.MSPRTTau, o.PlannedShoppers, stats.ErrMixingVariance)
 	}
+	if o.LookEvery == 0 {
+		o.LookEvery = DefaultLookEvery
+	}
+	if o.LookEvery < time.Second {
+		return Report{}, fmt.Errorf("report look_every %v: want at least a second", o.LookEvery)
+	}
 	if !(o.HoldoutShare >= 0 && o.HoldoutShare < 1) {
 		return Report{}, fmt.Errorf("report holdout share %v: want [0, 1)", o.HoldoutShare)
 	}
@@ -130,6 +140,7 @@ func Build(d Data, o Options) (Report, error) {
 		r.Total = finish(Row{Key: "total"}, o)
 	}
 
+	r.LookEvery = o.LookEvery.String()
 	r.Bucket = "hour"
 	step := time.Hour
 	if len(d.Activity) > 0 {

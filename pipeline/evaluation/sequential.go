@@ -56,5 +56,5 @@ func mixing(looks []seqLook, o Options, alpha float64, logScale bool) (float64, 
 	l := looks[k]
 	plan := l.Variance * float64(l.ob.shoppers) / float64(o.PlannedShoppers)
 	return stats.MixingVariance(plan, alpha), fmt.Sprintf("planned_shoppers %d, with the variance at %d shoppers (look %s)",
-		o.PlannedShoppers, l.ob.shoppers, l.ob.at.Add(LookStep).UTC().Format(time.RFC3339))
+		o.PlannedShoppers, l.ob.shoppers, l.ob.at.Add(o.LookEvery).UTC().Format(time.RFC3339))
 }

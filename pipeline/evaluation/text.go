@@ -82,8 +82,8 @@ func mismatchWarning(s SampleRatio) string {
 
 // writeLifts writes the lift of treatment over holdout on each metric.
 func writeLifts(w io.Writer, r Report, conf string) {
-	fmt.Fprintf(w, "\nlift of treatment over holdout: always-valid %s confidence sequence (CS) and mSPRT p over hourly looks, which agree "+
-		"(the CS excludes 0 exactly when p < %.3g); the fixed-horizon interval holds only for a single look fixed in advance\n", conf, 1-r.Confidence)
+	fmt.Fprintf(w, "\nlift of treatment over holdout: always-valid %s confidence sequence (CS) and mSPRT p over looks every %s, which agree "+
+		"(the CS excludes 0 exactly when p < %.3g); the fixed-horizon interval holds only for a single look fixed in advance\n", conf, r.LookEvery, 1-r.Confidence)
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
 		writeLift(w, l)
 	}

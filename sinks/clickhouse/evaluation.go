@@ -14,13 +14,14 @@ import (
 // ad_outcomes view reduces ad_events to one row per event id and joins its ad), clicks count only
 // on ads that were shown, and conversions are split by attribution rule.
 // A database or table that is not there is a *MissingError.
-func (c *Client) Evaluation(ctx context.Context) (d evaluation.Data, err error) {
+// Activity is bucketed by lookEvery (whole seconds; 0 is an hour), the report's look grid.
+func (c *Client) Evaluation(ctx context.Context, lookEvery time.Duration) (d evaluation.Data, err error) {
 	defer func() { err = c.explain(err) }()
 	d = evaluation.Data{Database: c.database}
 	if d.Cells, err = c.cells(ctx); err != nil {
 		return d, err
 	}
-	if d.Activity, err = c.activity(ctx); err != nil {
+	if d.Activity, err = c.activity(ctx, lookEvery); err != nil {
 		return d, err
 	}
 	if d.Logged, err = c.logged(ctx); err != nil {
@@ -163,9 +164,13 @@ GROUP BY segment, arm, generator_kind, `+"`group`"+`, currency`, schemas.Convers
 	return nil
 }
 
-func (c *Client) activity(ctx context.Context) ([]evaluation.Activity, error) {
+func (c *Client) activity(ctx context.Context, step time.Duration) ([]evaluation.Activity, error) {
+	secs := max(1, int64(step/time.Second))
+	if step == 0 {
+		secs = 3600
+	}
 	rows, err := c.conn.Query(ctx, `
-SELECT user, `+"`group`"+`, arm, toStartOfHour(event_time) AS bucket,
+SELECT user, `+"`group`"+`, arm, toDateTime(intDiv(toUInt32(event_time), `+fmt.Sprint(secs)+`) * `+fmt.Sprint(secs)+`) AS bucket,
        countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ?)
 FROM `+c.outcomes()+`
 WHERE arm != ''

@@ -57,7 +57,7 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d, err := c.Evaluation(t.Context())
+	d, err := c.Evaluation(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
