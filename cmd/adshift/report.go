@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/pipeline/evaluation"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/sinks/clickhouse"
 )
 
@@ -63,9 +64,11 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 		return evaluation.Report{}, err
 	}
 	o := a.cfg.Outcomes
+	dl := simulation.DefaultDeliveryConfig() // the demo's deliver runs with these
+	delivery := &evaluation.SimulatedDelivery{ViewRate: dl.ViewRate, ClickRate: dl.ClickRate, ConvertRate: dl.ConvertRate}
 	return evaluation.Build(data, evaluation.Options{
 		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, PlannedShoppers: o.PlannedShoppers, CostPer1kTokens: o.CostPer1kTokens,
-		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift, LookEvery: o.LookEvery,
+		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift, LookEvery: o.LookEvery, Delivery: delivery,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }

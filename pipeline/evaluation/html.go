@@ -111,7 +111,9 @@ figure{margin:0;border:1px solid #e3e6ec;border-radius:6px;padding:8px}
 figcaption{font-size:13px;color:#3b4354;margin-bottom:4px}
 </style></head><body>
 <h1>adshift report</h1>
+{{with .R.Simulated}}<div class="alert" id="simulated-banner">{{.Text}}</div>{{end}}
 {{if .R.SampleRatio.Mismatch}}<div class="alert" id="srm-warning">{{.Mismatch}}</div>{{end}}
+<p id="summary"><b>What this says.</b> {{.R.Summary}}</p>
 <div class="note">ClickHouse database <b>{{.R.Database}}</b>. Counts are of distinct ids: duplicates and redeliveries never count twice.
 Intervals are {{conf .R.Confidence}}: Wilson for rates; the delta method over shoppers for lift.</div>
 

@@ -21,6 +21,9 @@ type Options struct {
 	MSPRTTau        float64
 	PlannedShoppers int     // shoppers the experiment plans to reach, both groups together
 	TargetLift      float64 // the relative lift whose time to detect the report estimates, e.g. 0.1
+	// Delivery is the simulated delivery's settings, for the banner of a report whose
+	// impressions it made up; nil when unknown.
+	Delivery *SimulatedDelivery
 	// LookEvery is the always-valid test's look grid, a whole number of seconds dividing the
 	// data's buckets (Activity.Bucket); 0 is DefaultLookEvery.
 	LookEvery time.Duration
@@ -65,18 +68,22 @@ type Report struct {
 	Database   string  `json:"database"`
 	Confidence float64 `json:"confidence"`
 	// CostPer1kTokens is the model price the costs use; 0 when none is known, and no cost is shown.
-	CostPer1kTokens float64     `json:"cost_per_1k_tokens"`
-	CostCurrency    string      `json:"cost_currency"`
-	SampleRatio     SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
-	Bucket          string      `json:"bucket"`       // "hour" or "day": the time series' step
-	LookEvery       string      `json:"look_every"`   // the always-valid tests' look grid
-	Total           Row         `json:"total"`
-	ByArm           []Row       `json:"by_arm"`
-	BySegment       []Row       `json:"by_segment"`
-	ByGenerator     []Row       `json:"by_generator"`
-	ByGroup         []Row       `json:"by_group"`
-	CTRLift         LiftResult  `json:"ctr_lift"`
-	ConversionLift  LiftResult  `json:"conversion_lift"`
+	CostPer1kTokens float64 `json:"cost_per_1k_tokens"`
+	CostCurrency    string  `json:"cost_currency"`
+	// Summary says in plain words what the report shows; Simulated is the banner of outcomes the
+	// demo's simulated delivery made up.
+	Summary        string      `json:"summary"`
+	Simulated      *Simulated  `json:"simulated,omitempty"`
+	SampleRatio    SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
+	Bucket         string      `json:"bucket"`       // "hour" or "day": the time series' step
+	LookEvery      string      `json:"look_every"`   // the always-valid tests' look grid
+	Total          Row         `json:"total"`
+	ByArm          []Row       `json:"by_arm"`
+	BySegment      []Row       `json:"by_segment"`
+	ByGenerator    []Row       `json:"by_generator"`
+	ByGroup        []Row       `json:"by_group"`
+	CTRLift        LiftResult  `json:"ctr_lift"`
+	ConversionLift LiftResult  `json:"conversion_lift"`
 	// ArmLifts are each treatment arm against the holdout and against the baseline arm: one
 	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
 	ArmLifts []LiftResult `json:"arm_lifts"`
@@ -163,6 +170,8 @@ func Build(d Data, o Options) (Report, error) {
 	r.Adjusted = adjusted(d.Shoppers, o)
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)
 	r.SampleRatio = sampleRatio(d.Activity, d.Logged, o.HoldoutShare)
+	r.Simulated = simulated(d, o)
+	r.Summary = summary(r)
 	return r, nil
 }
 
@@ -206,22 +215,26 @@ func breakdown(cells []Cell, o Options, key func(Cell) string) []Row {
 	return out
 }
 
+// clipRate limits an interval of a rate to [0, 1].
+func clipRate(i stats.Interval) stats.Interval {
+	return stats.Interval{Lo: math.Min(1, math.Max(0, i.Lo)), Hi: math.Min(1, math.Max(0, i.Hi))}
+}
+
 // TopSegments is how many segments, by impressions, the report lists; the rest share a row.
 const TopSegments = 12
 
-// top keeps the n rows with most impressions, in key order, and sums the others into one row.
+// top keeps the n rows with most impressions, most first, and sums the others into one row.
 func top(rows []Row, n int, o Options) []Row {
-	if len(rows) <= n+1 {
-		return rows
-	}
 	byImp := slices.Clone(rows)
 	sort.SliceStable(byImp, func(i, j int) bool { return byImp[i].Impressions > byImp[j].Impressions })
+	if len(rows) <= n+1 {
+		return byImp
+	}
 	kept := byImp[:n]
 	other := Row{Key: fmt.Sprintf("(%d other segments)", len(rows)-n)}
 	for _, r := range byImp[n:] {
 		other.add(r.Counts)
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].Key < kept[j].Key })
 	return append(kept, finish(other, o))
 }
 
@@ -305,6 +318,8 @@ func offPolicy(logged []stats.Logged, confidence float64) []Policy {
 		if math.IsNaN(p.IPS) {
 			p.IPS = 0
 		}
+		// A click rate lies in [0, 1]; so do its intervals.
+		p.IPSCI, p.SNIPSCI = clipRate(p.IPSCI), clipRate(p.SNIPSCI)
 		out = append(out, p)
 	}
 	return out

@@ -18,6 +18,10 @@ func WriteText(w io.Writer, r Report) error {
 	conf := fmt.Sprintf("%g%%", 100*r.Confidence)
 	fmt.Fprintf(w, "adshift report — ClickHouse database %s (distinct ids; duplicates never count twice; intervals %s)\n",
 		r.Database, conf)
+	if r.Simulated != nil {
+		fmt.Fprintf(w, "\n%s\n", r.Simulated.Text)
+	}
+	fmt.Fprintf(w, "\nwhat this says: %s\n", r.Summary)
 	writeSampleRatio(w, r.SampleRatio)
 	for _, t := range []struct {
 		title string
