@@ -1,12 +1,14 @@
 package evaluation
 
 import (
+	"errors"
+
 	"github.com/adshift/adshift/pipeline/stats"
 	"github.com/adshift/adshift/schemas"
 )
 
 // CUPEDCovariate names the pre-period covariate of the variance reduction.
-const CUPEDCovariate = "profile version at the shopper's first ad (interest shifts before any ad)"
+const CUPEDCovariate = "profile version of the shopper's first ad shown (interest shifts before any ad)"
 
 // Adjusted is a treatment − holdout difference with CUPED variance reduction.
 type Adjusted struct {
@@ -38,7 +40,12 @@ func adjusted(shoppers []Shopper, o Options) []Adjusted {
 func cuped(metric string, yt, xt, yc, xc []float64, o Options) Adjusted {
 	a := Adjusted{Metric: metric, Covariate: CUPEDCovariate, Shoppers: len(yt) + len(yc)}
 	r, err := stats.CUPEDOf(yt, xt, yc, xc)
-	if err != nil {
+	switch {
+	case errors.Is(err, stats.ErrNoCovariateVariance):
+		a.Error = "no variance reduction: every shopper was first shown an ad at the same profile version, " +
+			"and ClickHouse holds no clickstream from before the first ad for a stronger covariate"
+		return a
+	case err != nil:
 		a.Error = err.Error()
 		return a
 	}

@@ -69,7 +69,8 @@ type Shopper struct {
 	Revenue     map[string]float64 `json:"revenue"` // by currency
 	Tokens      uint64             `json:"tokens"`  // of the ads made for them
 	// Pre is the shopper's engagement before their first ad, the CUPED covariate: the profile
-	// version (interest shifts seen) of their first ad, which no ad can have influenced.
+	// version (interest shifts seen) of the first ad they were shown, which no ad can have
+	// influenced; 0 for a shopper never shown one.
 	Pre float64 `json:"pre"`
 }
 

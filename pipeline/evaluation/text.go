@@ -93,6 +93,9 @@ func writeLifts(w io.Writer, r Report, conf string) {
 	}
 	if len(r.ArmLifts) > 0 {
 		fmt.Fprintf(w, "\nper-arm CTR lift (%d comparisons: CSs simultaneous at %s by Bonferroni, p-values Holm-adjusted)\n", len(r.ArmLifts), conf)
+		if !slices.ContainsFunc(r.ArmLifts, func(l LiftResult) bool { return l.Control != schemas.GroupHoldout }) {
+			fmt.Fprintln(w, "  (the treatment has no baseline arm, so each arm is compared with the holdout only)")
+		}
 	}
 	for _, l := range r.ArmLifts {
 		writeLift(w, l)

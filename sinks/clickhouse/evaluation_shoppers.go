@@ -12,7 +12,7 @@ type shopperKey struct{ user, group string }
 
 // shoppers reads each shopper's totals per group: outcomes (conversions and revenue by
 // currency) from ad_outcomes, and from their ads the tokens spent and the pre-period covariate,
-// the profile version of their first ad.
+// the profile version of the ad they were first shown.
 func (c *Client) shoppers(ctx context.Context) ([]evaluation.Shopper, error) {
 	by := map[shopperKey]*evaluation.Shopper{}
 	get := func(k shopperKey) *evaluation.Shopper {
@@ -61,12 +61,12 @@ GROUP BY user, `+"`group`"+`, currency`, schemas.Impression, schemas.Click, sche
 	return out, nil
 }
 
-// shopperAds fills in the tokens of each shopper's ads and the profile version of the first.
+// shopperAds fills in the tokens of each shopper's ads, and the covariate: the profile version
+// (interest shifts seen) of the ad of their first impression, fixed before they saw any ad.
 func (c *Client) shopperAds(ctx context.Context, get func(shopperKey) *evaluation.Shopper) error {
 	rows, err := c.conn.Query(ctx, `
-SELECT user_, group_, sum(tokens_), argMin(version_, created_)
-FROM (SELECT ad_id, any(user) AS user_, any(`+"`group`"+`) AS group_, any(tokens) AS tokens_,
-             any(profile_version) AS version_, any(created_at) AS created_
+SELECT user_, group_, sum(tokens_)
+FROM (SELECT ad_id, any(user) AS user_, any(`+"`group`"+`) AS group_, any(tokens) AS tokens_
       FROM `+c.table(TableAds)+` GROUP BY ad_id)
 WHERE group_ != ''
 GROUP BY user_, group_`)
@@ -76,15 +76,43 @@ GROUP BY user_, group_`)
 	defer rows.Close()
 	for rows.Next() {
 		var k shopperKey
-		var tokens, version uint64
-		if err := rows.Scan(&k.user, &k.group, &tokens, &version); err != nil {
+		var tokens uint64
+		if err := rows.Scan(&k.user, &k.group, &tokens); err != nil {
 			return fmt.Errorf("evaluation: shoppers' ads: %w", err)
 		}
-		s := get(k)
-		s.Tokens, s.Pre = tokens, float64(version)
+		get(k).Tokens = tokens
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("evaluation: shoppers' ads: %w", err)
+	}
+	return c.shopperPre(ctx, get)
+}
+
+// shopperPre fills in each shopper's pre-period covariate.
+func (c *Client) shopperPre(ctx context.Context, get func(shopperKey) *evaluation.Shopper) error {
+	rows, err := c.conn.Query(ctx, `
+SELECT user, group_, argMin(version_, event_time)
+FROM (SELECT event_id, any(ad_id) AS ad_id, any(user) AS user, any(event_time) AS event_time
+      FROM `+c.table(TableAdEvents)+` WHERE kind = ? GROUP BY event_id)
+ANY INNER JOIN
+     (SELECT ad_id, any(profile_version) AS version_, any(`+"`group`"+`) AS group_ FROM `+c.table(TableAds)+` GROUP BY ad_id)
+USING ad_id
+WHERE group_ != ''
+GROUP BY user, group_`, schemas.Impression)
+	if err != nil {
+		return fmt.Errorf("evaluation: shoppers' first ads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k shopperKey
+		var version uint64
+		if err := rows.Scan(&k.user, &k.group, &version); err != nil {
+			return fmt.Errorf("evaluation: shoppers' first ads: %w", err)
+		}
+		get(k).Pre = float64(version)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("evaluation: shoppers' first ads: %w", err)
 	}
 	return nil
 }

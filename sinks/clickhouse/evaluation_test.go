@@ -98,7 +98,7 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	wantShoppers := []evaluation.Shopper{
 		{User: "u-a1", Group: "treatment", Impressions: 1, Clicks: 1, Conversions: 1, Revenue: map[string]float64{"USD": 30}, Tokens: 120, Pre: 3},
 		{User: "u-a2", Group: "treatment", Impressions: 2, Conversions: 1, Revenue: map[string]float64{"USD": 12}, Tokens: 120, Pre: 3},
-		{User: "u-a3", Group: "treatment", Revenue: map[string]float64{}, Tokens: 120, Pre: 3},
+		{User: "u-a3", Group: "treatment", Revenue: map[string]float64{}, Tokens: 120}, // never shown: no covariate
 		{User: "u-h1", Group: "holdout", Impressions: 2, Clicks: 1, Revenue: map[string]float64{}, Tokens: 120, Pre: 3},
 	}
 	if !reflect.DeepEqual(d.Shoppers, wantShoppers) {
