@@ -131,15 +131,15 @@ treatment ads shown (p Bonferroni-adjusted over the arms).</div>
 <div class="note">The always-valid {{conf .R.Confidence}} confidence sequence (CS) and the mSPRT p-value come from one test over looks every {{.R.LookEvery}}:
 the CS excludes 0 exactly when p &lt; {{alpha .R.Confidence}}, however often this page is read. The fixed-horizon interval holds only for a
 single look fixed in advance.</div>
-<table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+<div class="wide"><table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
 {{range .Lifts}}{{template "lift" .}}{{end}}
-</table>
+</table></div>
 {{if .R.ArmLifts}}<h2>Per-arm CTR lift</h2>
-<div class="note">Each treatment arm against the holdout and against the baseline arm: {{len .R.ArmLifts}} comparisons, their confidence
+<div class="note">Each treatment arm against the holdout, and against the treatment's baseline arm when it has one: {{len .R.ArmLifts}} comparisons, their confidence
 sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-valid p-values Holm-adjusted.</div>
-<table><tr><th>arm vs</th><th>arm</th><th>control</th><th>lift</th><th>always-valid CS</th><th>always-valid p (Holm)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+<div class="wide"><table><tr><th>arm vs</th><th>arm</th><th>control</th><th>lift</th><th>always-valid CS</th><th>always-valid p (Holm)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
 {{range .R.ArmLifts}}{{template "lift" .}}{{end}}
-</table>{{end}}
+</table></div>{{end}}
 {{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.{{with .Power}} Power: {{power .}}.{{end}}</div>{{end}}{{end}}
 
 {{if .R.Adjusted}}<h2>Variance reduction (CUPED)</h2>
@@ -151,11 +151,11 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 </table>{{end}}
 
 <h2>Guardrails</h2>
-<table><tr><th>guardrail</th><th>treatment</th><th>of</th><th>holdout</th><th>difference</th><th>fixed-horizon</th><th>always-valid</th><th>note</th></tr>
+<div class="wide"><table><tr><th>guardrail</th><th>treatment</th><th>of</th><th>holdout</th><th>difference</th><th>fixed-horizon</th><th>always-valid</th><th>note</th></tr>
 {{range .R.Guardrails}}<tr><td>{{.Name}}</td><td>{{g4 .Value}} <span class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</span></td><td>{{.N}}</td>
 {{if .Control}}<td>{{g4 (deref .Control)}}</td><td>{{g4 .Diff}}</td><td class="ci">[{{g4 .DiffCI.Lo}}, {{g4 .DiffCI.Hi}}]</td><td class="ci">[{{g4 .DiffCS.Lo}}, {{g4 .DiffCS.Hi}}]</td>{{else}}<td></td><td></td><td></td><td></td>{{end}}
 <td class="ci">{{.Note}}</td></tr>{{end}}
-</table>
+</table></div>
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>

@@ -39,7 +39,7 @@ func TestReportReadsPlainly(t *testing.T) {
 	out := text.String()
 	lines := strings.Split(out, "\n")
 	for _, want := range []string{"4500.00 INR + 999.00 USD", "SIMULATED OUTCOMES: 4000 of 7005 impressions", "personal 30%",
-		"what this says: 4016 ads were shown 7005 times", "The ads raise the click rate by about +75%"} {
+		"what this says: 4016 ads were shown 7005 times", "The ads raise the click rate by about 75%"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q:\n%s", want, out)
 		}

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"fmt"
+	"math"
 	"maps"
 	"slices"
 	"strings"
@@ -62,8 +63,12 @@ func summary(r Report) string {
 		fmt.Fprintf(&b, " Shoppers who got adshift's ads clicked %.2f%% of them; held-out shoppers, who got the baseline ad, %.2f%%.",
 			100*x.Treatment.Value, 100*x.Control.Value)
 		if l.PValue < l.Alpha {
-			fmt.Fprintf(&b, " The ads raise the click rate by about %+.0f%% (%s sure it is between %s and %s), and that stays true "+
-				"however often this report is read.", 100*x.Relative, pctOf(r.Confidence), signedPct(l.CS.Lo), signedPct(l.CS.Hi))
+			verb := "raise"
+			if x.Relative < 0 {
+				verb = "lower"
+			}
+			fmt.Fprintf(&b, " The ads %s the click rate by about %.0f%% (%s sure the change is between %s and %s), and that stays true "+
+				"however often this report is read.", verb, math.Abs(100*x.Relative), pctOf(r.Confidence), signedPct(l.CS.Lo), signedPct(l.CS.Hi))
 		} else {
 			fmt.Fprintf(&b, " That is no reliable difference yet: the lift could be anywhere from %s to %s.", signedPct(l.CS.Lo), signedPct(l.CS.Hi))
 			if p := l.Power; p != nil && p.TargetLift > 0 {
