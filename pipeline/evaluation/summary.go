@@ -2,8 +2,8 @@ package evaluation
 
 import (
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
