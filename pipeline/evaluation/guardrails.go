@@ -167,7 +167,7 @@ func alwaysValidAt(x, v float64, n int, o Options, alpha float64) stats.Interval
 	if !(v > 0) {
 		return stats.Interval{Lo: x, Hi: x}
 	}
-	tau2 := stats.MixingVariance(v*float64(n)/float64(o.PlannedShoppers), alpha)
+	tau2 := stats.MixingVariance(v*float64(n)/float64(planned(o, n)), alpha)
 	r := stats.MixtureRadius(v, tau2, alpha)
 	return stats.Interval{Lo: x - r, Hi: x + r}
 }

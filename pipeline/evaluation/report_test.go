@@ -270,3 +270,21 @@ func TestArmLiftsAreAHolmFamily(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// A mixing scale given as msprt_tau needs no plan: the differences' scale then comes from the
+// data so far, and every interval is finite.
+func TestMSPRTTauWithoutPlan(t *testing.T) {
+	r, err := Build(withShoppers(fixture()), Options{Confidence: 0.95, MSPRTTau: 0.1, HoldoutShare: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.TauFrom != "msprt_tau" || math.Abs(l.Tau-0.1) > 1e-12 || l.Diff == nil || math.IsNaN(l.Diff.CS.Lo) || math.IsInf(l.Diff.CS.Hi, 0) {
+		t.Errorf("lift %+v diff %+v", l, l.Diff)
+	}
+	for _, g := range r.Guardrails {
+		if g.DiffCS != nil && (math.IsNaN(g.DiffCS.Lo) || math.IsNaN(g.DiffCS.Hi)) {
+			t.Errorf("guardrail %+v", g)
+		}
+	}
+}

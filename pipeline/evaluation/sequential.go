@@ -54,7 +54,16 @@ func mixing(looks []seqLook, o Options, alpha float64, logScale bool) (float64, 
 		}
 	}
 	l := looks[k]
-	plan := l.Variance * float64(l.ob.shoppers) / float64(o.PlannedShoppers)
+	plan := l.Variance * float64(l.ob.shoppers) / float64(planned(o, l.ob.shoppers))
 	return stats.MixingVariance(plan, alpha), fmt.Sprintf("planned_shoppers %d, with the variance at %d shoppers (look %s)",
 		o.PlannedShoppers, l.ob.shoppers, l.ob.at.Add(o.LookEvery).UTC().Format(time.RFC3339))
+}
+
+// planned is Options.PlannedShoppers, or the shoppers so far when no plan is set (a τ given as
+// msprt_tau leaves the differences' scale to the data).
+func planned(o Options, sofar int) int {
+	if o.PlannedShoppers > 0 {
+		return o.PlannedShoppers
+	}
+	return max(1, sofar)
 }
