@@ -237,9 +237,10 @@ func difference(obs []observation, cmp comparison, o Options) *Difference {
 	last := obs[len(obs)-1].lift
 	z := stats.Z(1 - cmp.alpha)
 	d := &Difference{Value: last.Diff, CI: clip(stats.Interval{Lo: last.Diff - z*last.DiffSE, Hi: last.Diff + z*last.DiffSE}, cmp.bound),
-		PValue: 1, CS: clip(stats.Interval{Lo: math.Inf(-1), Hi: math.Inf(1)}, cmp.bound),
+		PValue: 1,
 		MDE: stats.MinimumDetectable(last.DiffSE, cmp.alpha, stats.Power)}
-	if len(looks) == 0 {
+	if len(looks) == 0 { // no variance anywhere: nothing to widen
+		d.CS = d.CI
 		return d
 	}
 	tau2, _ := mixing(looks, o, cmp.alpha, false)

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -286,5 +287,35 @@ func TestMSPRTTauWithoutPlan(t *testing.T) {
 		if g.DiffCS != nil && (math.IsNaN(g.DiffCS.Lo) || math.IsNaN(g.DiffCS.Hi)) {
 			t.Errorf("guardrail %+v", g)
 		}
+	}
+}
+
+// With no holdout clicks there is no relative lift, but there is the absolute difference with
+// both its intervals, and the report still encodes as JSON (no infinities).
+func TestZeroHoldoutRateHasADifference(t *testing.T) {
+	d := fixture()
+	for i := range d.Activity {
+		if d.Activity[i].Group == schemas.GroupHoldout {
+			d.Activity[i].Clicks, d.Activity[i].Conversions = 0, 0
+		}
+	}
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.Lift != nil || !strings.Contains(l.Error, "control rate is zero") || l.Diff == nil || math.Abs(l.Diff.Value-0.35) > 1e-12 ||
+		!l.Diff.CS.Contains(0.35) || l.Diff.CS.Lo <= 0 || l.Diff.CI.Lo < l.Diff.CS.Lo {
+		t.Fatalf("lift %+v, diff %+v", l, l.Diff)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "absolute difference +0.3500  CS [") {
+		t.Errorf("text lacks the difference:\n%s", text.String())
 	}
 }
