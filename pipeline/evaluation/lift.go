@@ -238,7 +238,7 @@ func difference(obs []observation, cmp comparison, o Options) *Difference {
 	z := stats.Z(1 - cmp.alpha)
 	d := &Difference{Value: last.Diff, CI: clip(stats.Interval{Lo: last.Diff - z*last.DiffSE, Hi: last.Diff + z*last.DiffSE}, cmp.bound),
 		PValue: 1,
-		MDE: stats.MinimumDetectable(last.DiffSE, cmp.alpha, stats.Power)}
+		MDE:    stats.MinimumDetectable(last.DiffSE, cmp.alpha, stats.Power)}
 	if len(looks) == 0 { // no variance anywhere: nothing to widen
 		d.CS = d.CI
 		return d
