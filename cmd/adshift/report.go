@@ -18,7 +18,7 @@ func newReportCmd(a *app) *cobra.Command {
 	var htmlFile string
 	cmd := &cobra.Command{
 		Use:   "report [--json] [--html FILE]",
-		Short: "Report outcomes per arm, segment and generator with intervals, lift, mSPRT p-value and off-policy estimates",
+		Short: "Report outcomes per arm, segment and generator: always-valid lift, per-arm and guardrail intervals, CUPED, power and off-policy estimates",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := a.report(cmd.Context())
 			if err != nil {
