@@ -160,7 +160,7 @@ func Build(d Data, o Options) (Report, error) {
 		}
 	}
 	r.Series = series(d.Activity, step, o.Confidence)
-	alpha := 1 - o.Confidence
+	alpha := math.Round((1-o.Confidence)*1e12) / 1e12 // 0.05, not 0.050000000000000044
 	r.CTRLift, r.LiftSeries = compare(comparison{metric: MetricCTR, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
 		side: pooled, unit: ctrUnit, bound: 1, alpha: alpha}, d.Activity, o)
 	r.ConversionLift, _ = compare(comparison{metric: MetricConversions, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
