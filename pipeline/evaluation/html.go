@@ -324,12 +324,17 @@ func liftChart(r Report) template.HTML {
 	for _, p := range ps {
 		ylo, yhi = math.Min(ylo, finite(p.CS.Lo, p.CI.Lo)), math.Max(yhi, finite(p.CS.Hi, p.CI.Hi))
 	}
+	// The first looks' sequences are very wide; the frame fits the last one (the narrowest, an
+	// intersection) three times over, and wider bands are cut at the frame.
+	last := ps[len(ps)-1]
+	yhi = math.Min(yhi, math.Max(0.5, 3*math.Max(math.Abs(finite(last.CS.Hi, 0)), math.Abs(last.Relative))))
+	ylo = math.Max(ylo, math.Min(-1, -yhi))
 	pad := 0.05 * (yhi - ylo)
 	ylo, yhi = ylo-pad, yhi+pad
 	x := func(t time.Time) float64 {
 		return scale(float64(t.Unix()), float64(t0.Unix()), float64(t1.Unix()), padL+12, padL+plotW-12)
 	}
-	y := func(v float64) float64 { return scale(v, ylo, yhi, padT+plotH, padT) }
+	y := func(v float64) float64 { return scale(math.Max(ylo, math.Min(yhi, v)), ylo, yhi, padT+plotH, padT) }
 	var b strings.Builder
 	svgOpen(&b, chartW, chartH, "CTR lift over looks")
 	axes(&b, ylo, yhi, func(v float64) string { return fmt.Sprintf("%+.0f%%", 100*v) }, t0, t1, timeFormat(r))
@@ -349,7 +354,6 @@ func liftChart(r Report) template.HTML {
 	if len(line) > 1 {
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.8"/>`, pointsAttr(line), color)
 	}
-	last := ps[len(ps)-1]
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#1d2330">lift %+.1f%%</text><text x="%d" y="%d" font-size="12" fill="#5b6475">p = %.3g</text>`,
 		padL+plotW+8, padT+16, 100*last.Relative, padL+plotW+8, padT+34, last.PValue)
 	b.WriteString(`</svg>`)
