@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/adshift/adshift/pipeline/evaluation"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/sinks/clickhouse"
 )
 
@@ -17,7 +18,7 @@ func newReportCmd(a *app) *cobra.Command {
 	var htmlFile string
 	cmd := &cobra.Command{
 		Use:   "report [--json] [--html FILE]",
-		Short: "Report outcomes per arm, segment and generator with intervals, lift, mSPRT p-value and off-policy estimates",
+		Short: "Report outcomes per arm, segment and generator: always-valid lift, per-arm and guardrail intervals, CUPED, power and off-policy estimates",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := a.report(cmd.Context())
 			if err != nil {
@@ -58,13 +59,16 @@ func (a *app) report(ctx context.Context) (evaluation.Report, error) {
 	if err := ch.RequireDatabase(ctx); err != nil {
 		return evaluation.Report{}, err
 	}
-	data, err := ch.Evaluation(ctx)
+	data, err := ch.Evaluation(ctx, a.cfg.Outcomes.LookEvery)
 	if err != nil {
 		return evaluation.Report{}, err
 	}
 	o := a.cfg.Outcomes
+	dl := simulation.DefaultDeliveryConfig() // the demo's deliver runs with these
+	delivery := &evaluation.SimulatedDelivery{ViewRate: dl.ViewRate, ClickRate: dl.ClickRate, ConvertRate: dl.ConvertRate}
 	return evaluation.Build(data, evaluation.Options{
-		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, CostPer1kTokens: o.CostPer1kTokens,
+		Confidence: o.Confidence, MSPRTTau: o.MSPRTTau, PlannedShoppers: o.PlannedShoppers, CostPer1kTokens: o.CostPer1kTokens,
+		CostCurrency: o.CostCurrency, TargetLift: o.TargetLift, LookEvery: o.LookEvery, Delivery: delivery,
 		HoldoutShare: a.cfg.Creatives.Strategy.HoldoutShareInEffect(),
 	})
 }

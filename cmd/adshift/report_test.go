@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/adshift/adshift/pipeline/evaluation"
+	"github.com/adshift/adshift/pipeline/simulation"
 	"github.com/adshift/adshift/sinks/clickhouse"
 )
 
@@ -74,5 +78,83 @@ func TestReportOnUnmigratedDatabase(t *testing.T) {
 	want := "database " + db + " on ClickHouse at " + a.cfg.ClickHouse.Addr + " has no table " + missing.Table + ": run `adshift migrate`"
 	if !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "code: 60") {
 		t.Errorf("report error %q, want it to begin %q", err, want)
+	}
+}
+
+// A simulated run's rows, written to a real ClickHouse database, report the new statistics in
+// text, JSON and HTML: the always-valid sequence beside the p it agrees with, each arm's lift,
+// the guardrails, CUPED and power; and no simulated-delivery banner (the simulator's own events
+// are not the demo's delivery).
+func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
+	a := testApp(t)
+	a.cfg.Outcomes.LookEvery = 10 * time.Minute // the sample spans three hours
+	ctx := t.Context()
+	var ddl bytes.Buffer
+	if err := a.migrate(ctx, false, &ddl, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	sc := simulation.DefaultConfig()
+	sc.Format, sc.File, sc.Seed, sc.Effects = "rees46", rees46File, 3, map[string]float64{"personal": 1.5, "value": 1.2}
+	data, err := readSimulation(sc.Format, sc.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := simulation.RunRows(ctx, sc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := clickhouse.Connect(ctx, a.cfg.ClickHouse, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close()
+	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.report(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.Lift == nil || l.CS == nil || l.Looks < 5 || l.Power == nil || l.CS.Contains(0) == (l.PValue < l.Alpha) {
+		t.Fatalf("CTR lift %+v", l)
+	}
+	if len(r.ArmLifts) < 2 || len(r.Guardrails) < 4 || len(r.Adjusted) != 2 || r.Simulated != nil || r.Summary == "" {
+		t.Errorf("arm lifts %d, guardrails %d, adjusted %+v, simulated %+v, summary %q", len(r.ArmLifts), len(r.Guardrails), r.Adjusted, r.Simulated, r.Summary)
+	}
+	var text bytes.Buffer
+	if err := evaluation.WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"what this says:", "CS [", "fixed-horizon [", "per-arm CTR lift", "Holm", "guardrails",
+		"variance reduction (CUPED", "80% power at"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"cs":{`, `"holm_p":`, `"guardrails":[`, `"variance_reduction":`, `"always_valid_mde":`, `"summary":"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+	var page bytes.Buffer
+	if err := evaluation.WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"always-valid CS", "Per-arm CTR lift", "Guardrails", "Variance reduction (CUPED)", `id="summary"`} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }

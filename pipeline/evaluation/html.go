@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/adshift/adshift/pipeline/stats"
 )
 
 // WriteHTML writes the report as one self-contained HTML page: tables and inline SVG charts, no
@@ -25,8 +27,8 @@ func WriteHTML(w io.Writer, r Report) error {
 		R:        r,
 		Mismatch: mismatchWarning(r.SampleRatio),
 		Lifts:    []LiftResult{r.CTRLift, r.ConversionLift},
-		Tables: []table{{"By arm", r.ByArm}, {"By segment", r.BySegment}, {"By generator", r.ByGenerator},
-			{"By group", r.ByGroup}},
+		Tables: []table{tableOf("By arm", r.ByArm, r), tableOf("By segment (most impressions first)", r.BySegment, r),
+			tableOf("By generator", r.ByGenerator, r), tableOf("By group", r.ByGroup, r)},
 		CTRChart:  ctrChart(r),
 		LiftChart: liftChart(r),
 		LiftBars:  liftBars(r),
@@ -35,17 +37,62 @@ func WriteHTML(w io.Writer, r Report) error {
 
 type table struct {
 	Title string
-	Rows  []Row
+	Rows  []htmlRow // the total last
+}
+
+// htmlRow is a row with what its cells need to know of the report.
+type htmlRow struct {
+	Row
+	Priced       bool // a model price is set: cost columns are shown
+	CostCurrency string
+}
+
+func tableOf(title string, rows []Row, r Report) table {
+	t := table{Title: title}
+	for _, x := range append(slices.Clip(rows), r.Total) {
+		t.Rows = append(t.Rows, htmlRow{Row: x, Priced: r.CostPer1kTokens > 0, CostCurrency: r.CostCurrency})
+	}
+	return t
 }
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":  func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) },
-	"spct": func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*x) },
-	"f2":   func(x float64) string { return fmt.Sprintf("%.2f", x) },
-	"f4":   func(x float64) string { return fmt.Sprintf("%.4f", x) },
-	"p":    func(x float64) string { return fmt.Sprintf("%.4g", x) },
-	"conf": func(x float64) string { return fmt.Sprintf("%g%%", 100*x) },
-}).Parse(`<!doctype html>
+	"pct":   func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) },
+	"spct":  func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*x) },
+	"f2":    func(x float64) string { return fmt.Sprintf("%.2f", x) },
+	"f4":    func(x float64) string { return fmt.Sprintf("%.4f", x) },
+	"p":     func(x float64) string { return fmt.Sprintf("%.4g", x) },
+	"conf":  func(x float64) string { return fmt.Sprintf("%g%%", 100*x) },
+	"alpha": func(c float64) string { return fmt.Sprintf("%.3g", 1-c) },
+	"cs": func(l LiftResult) string {
+		if l.CS == nil {
+			return "n/a"
+		}
+		return csText(*l.CS, l.CSEmpty)
+	},
+	"rate": func(x float64, ci stats.Interval, den uint64, digits int) template.HTML {
+		v, i := rateText(x, ci, den, digits)
+		if i == "" {
+			return template.HTML(v)
+		}
+		return template.HTML(template.HTMLEscapeString(v) + ` <span class="ci">` + template.HTMLEscapeString(i) + `</span>`)
+	},
+	"money":          money,
+	"g4":             func(x float64) string { return fmt.Sprintf("%.4g", x) },
+	"mul100":         func(x float64) float64 { return 100 * x },
+	"deref":          func(x *float64) float64 { return *x },
+	"cupedCovariate": func() string { return CUPEDCovariate },
+	"power":          powerText,
+	"cost":           costText,
+}).Parse(`{{define "row"}}<tr{{if eq .Key "total"}} class="total"{{end}}><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
+<td>{{rate .CTR .CTRCI .Impressions 2}}</td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
+<td>{{rate .CVR .CVRCI .Clicks 1}}</td><td>{{money .Revenue}}</td><td>{{.Tokens}}</td>{{if .Priced}}<td>{{cost .CostPerClick .Clicks .CostCurrency}}</td><td>{{cost .CostPerConversion .Conversions .CostCurrency}}</td>{{end}}</tr>
+{{end}}{{define "lift"}}{{if and .Lift .CS}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
+<td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
+<td>{{cs .}}</td><td>{{p .PValue}}{{if ne .HolmP .PValue}} <span class="ci">Holm {{p .HolmP}}</span>{{end}}</td><td>{{.Looks}}</td>
+<td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td>
+<td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{end}}</td></tr>
+{{else}}<tr><td>{{.Treatment}} vs {{.Control}}: {{.Metric}}</td><td colspan="7" class="ci">relative lift n/a: {{.Error}}</td>
+<td>{{with .Diff}}{{f4 .Value}} <span class="ci">[{{f4 .CS.Lo}}, {{f4 .CS.Hi}}]</span>{{else}}n/a{{end}}</td></tr>{{end}}{{end}}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>adshift report — {{.R.Database}}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;color:#1d2330;padding:0 16px}
@@ -64,7 +111,9 @@ figure{margin:0;border:1px solid #e3e6ec;border-radius:6px;padding:8px}
 figcaption{font-size:13px;color:#3b4354;margin-bottom:4px}
 </style></head><body>
 <h1>adshift report</h1>
+{{with .R.Simulated}}<div class="alert" id="simulated-banner">{{.Text}}</div>{{end}}
 {{if .R.SampleRatio.Mismatch}}<div class="alert" id="srm-warning">{{.Mismatch}}</div>{{end}}
+<p id="summary"><b>What this says.</b> {{.R.Summary}}</p>
 <div class="note">ClickHouse database <b>{{.R.Database}}</b>. Counts are of distinct ids: duplicates and redeliveries never count twice.
 Intervals are {{conf .R.Confidence}}: Wilson for rates; the delta method over shoppers for lift.</div>
 
@@ -79,28 +128,44 @@ the shoppers shown an ad against the configured share; each arm's shown treatmen
 treatment ads shown (p Bonferroni-adjusted over the arms).</div>
 
 <h2>Lift of treatment over holdout</h2>
-<table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>interval</th><th>always-valid p (mSPRT)</th><th>looks</th></tr>
-{{range .Lifts}}{{if .Lift}}<tr><td>{{.Metric}}</td><td>{{f4 .Lift.Treatment.Value}} <span class="ci">{{.Lift.Treatment.Units}} shoppers</span></td>
-<td>{{f4 .Lift.Control.Value}} <span class="ci">{{.Lift.Control.Units}} shoppers</span></td><td>{{spct .Lift.Relative}}</td>
-<td class="ci">[{{spct .Lift.CI.Lo}}, {{spct .Lift.CI.Hi}}]</td><td>{{p .PValue}}</td><td>{{.Looks}}</td></tr>
-{{else}}<tr><td>{{.Metric}}</td><td colspan="6" class="ci">n/a: {{.Error}}</td></tr>{{end}}{{end}}
-</table>
+<div class="note">The always-valid {{conf .R.Confidence}} confidence sequence (CS) and the mSPRT p-value come from one test over looks every {{.R.LookEvery}}:
+the CS excludes 0 exactly when p &lt; {{alpha .R.Confidence}}, however often this page is read. The fixed-horizon interval holds only for a
+single look fixed in advance.</div>
+<div class="wide"><table><tr><th>metric</th><th>treatment</th><th>holdout</th><th>lift</th><th>always-valid CS</th><th>always-valid p (mSPRT)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+{{range .Lifts}}{{template "lift" .}}{{end}}
+</table></div>
+{{if .R.ArmLifts}}<h2>Per-arm CTR lift</h2>
+<div class="note">Each treatment arm against the holdout, and against the treatment's baseline arm when it has one: {{len .R.ArmLifts}} comparisons, their confidence
+sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-valid p-values Holm-adjusted.</div>
+<div class="wide"><table><tr><th>arm vs</th><th>arm</th><th>control</th><th>lift</th><th>always-valid CS</th><th>always-valid p (Holm)</th><th>looks</th><th>fixed-horizon interval</th><th>difference (CS)</th></tr>
+{{range .R.ArmLifts}}{{template "lift" .}}{{end}}
+</table></div>{{end}}
+{{range .Lifts}}{{if .TauFrom}}<div class="note">{{.Metric}}: mSPRT mixing sd {{p .Tau}} on log(ratio), from {{.TauFrom}}.{{with .Power}} Power: {{power .}}.{{end}}</div>{{end}}{{end}}
+
+{{if .R.Adjusted}}<h2>Variance reduction (CUPED)</h2>
+<div class="note">Covariate: {{cupedCovariate}}. Treatment − holdout, {{conf .R.Confidence}} intervals.</div>
+<table><tr><th>metric</th><th>difference</th><th>adjusted interval</th><th>always-valid</th><th>unadjusted interval</th><th>variance reduced</th><th>θ</th><th>shoppers</th></tr>
+{{range .R.Adjusted}}{{if .Error}}<tr><td>{{.Metric}}</td><td colspan="7" class="ci">n/a: {{.Error}}</td></tr>{{else}}<tr><td>{{.Metric}}</td><td>{{g4 .Diff}}</td>
+<td class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</td><td class="ci">[{{g4 .CS.Lo}}, {{g4 .CS.Hi}}]</td><td class="ci">[{{g4 .RawCI.Lo}}, {{g4 .RawCI.Hi}}]</td>
+<td>{{printf "%.1f%%" (mul100 .VarianceReduction)}}</td><td>{{g4 .Theta}}</td><td>{{.Shoppers}}</td></tr>{{end}}{{end}}
+</table>{{end}}
+
+<h2>Guardrails</h2>
+<div class="wide"><table><tr><th>guardrail</th><th>treatment</th><th>of</th><th>holdout</th><th>difference</th><th>fixed-horizon</th><th>always-valid</th><th>note</th></tr>
+{{range .R.Guardrails}}<tr><td>{{.Name}}</td><td>{{g4 .Value}} <span class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</span></td><td>{{.N}}</td>
+{{if .Control}}<td>{{g4 (deref .Control)}}</td><td>{{g4 .Diff}}</td><td class="ci">[{{g4 .DiffCI.Lo}}, {{g4 .DiffCI.Hi}}]</td><td class="ci">[{{g4 .DiffCS.Lo}}, {{g4 .DiffCS.Hi}}]</td>{{else}}<td></td><td></td><td></td><td></td>{{end}}
+<td class="ci">{{.Note}}</td></tr>{{end}}
+</table></div>
 
 <div class="charts">
 <figure><figcaption>CTR by arm over time ({{.R.Bucket}}ly), with {{conf .R.Confidence}} Wilson bands</figcaption>{{.CTRChart}}</figure>
-<figure><figcaption>Cumulative CTR lift of treatment over holdout at each look, with its interval</figcaption>{{.LiftChart}}</figure>
-<figure><figcaption>Lift with its {{conf .R.Confidence}} interval</figcaption>{{.LiftBars}}</figure>
+<figure><figcaption>Cumulative CTR lift of treatment over holdout at each look (every {{.R.LookEvery}}), with its always-valid {{conf .R.Confidence}} confidence sequence and p</figcaption>{{.LiftChart}}</figure>
+<figure><figcaption>Lift with its always-valid {{conf .R.Confidence}} CS (thick) and fixed-horizon interval (thin)</figcaption>{{.LiftBars}}</figure>
 </div>
 
 {{range .Tables}}<h2>{{.Title}}</h2>
-<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th><th>cost/click</th><th>cost/conv</th></tr>
-{{range .Rows}}<tr><td>{{.Key}}</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
-<td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
-<td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>
-{{end}}{{with $.R.Total}}<tr class="total"><td>total</td><td>{{.Ads}}</td><td>{{.Impressions}}</td><td>{{.Clicks}}</td>
-<td>{{pct .CTR}} <span class="ci">[{{pct .CTRCI.Lo}}, {{pct .CTRCI.Hi}}]</span></td><td>{{.ClickConversions}}</td><td>{{.ViewConversions}}</td>
-<td>{{pct .CVR}} <span class="ci">[{{pct .CVRCI.Lo}}, {{pct .CVRCI.Hi}}]</span></td><td>{{f2 .Revenue}}</td><td>{{.Tokens}}</td><td>{{f4 .CostPerClick}}</td><td>{{f4 .CostPerConversion}}</td></tr>{{end}}
-</table></div>{{end}}
+<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th>{{if $.R.CostPer1kTokens}}<th>cost/click</th><th>cost/conv</th>{{end}}</tr>
+{{range .Rows}}{{template "row" .}}{{end}}</table></div>{{end}}
 {{if .R.Total.OrphanClicks}}<div class="note">Clicks without an impression of their ad, left out of CTR: {{.R.Total.OrphanClicks}}.</div>{{end}}
 
 <h2>Off-policy CTR of alternative policies</h2>
@@ -234,6 +299,14 @@ func ctrChart(r Report) template.HTML {
 	return template.HTML(b.String())
 }
 
+// finite is x, or instead when x is infinite (an unbounded side of an interval, drawn to the edge).
+func finite(x, instead float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return instead
+	}
+	return x
+}
+
 func reversed(ps []xy) []xy {
 	out := slices.Clone(ps)
 	slices.Reverse(out)
@@ -249,14 +322,19 @@ func liftChart(r Report) template.HTML {
 	t0, t1 := ps[0].At, ps[len(ps)-1].At
 	ylo, yhi := 0.0, 0.0
 	for _, p := range ps {
-		ylo, yhi = math.Min(ylo, p.CI.Lo), math.Max(yhi, p.CI.Hi)
+		ylo, yhi = math.Min(ylo, finite(p.CS.Lo, p.CI.Lo)), math.Max(yhi, finite(p.CS.Hi, p.CI.Hi))
 	}
+	// The first looks' sequences are very wide; the frame fits the last one (the narrowest, an
+	// intersection) three times over, and wider bands are cut at the frame.
+	last := ps[len(ps)-1]
+	yhi = math.Min(yhi, math.Max(0.5, 3*math.Max(math.Abs(finite(last.CS.Hi, 0)), math.Abs(last.Relative))))
+	ylo = math.Max(ylo, math.Min(-1, -yhi))
 	pad := 0.05 * (yhi - ylo)
 	ylo, yhi = ylo-pad, yhi+pad
 	x := func(t time.Time) float64 {
 		return scale(float64(t.Unix()), float64(t0.Unix()), float64(t1.Unix()), padL+12, padL+plotW-12)
 	}
-	y := func(v float64) float64 { return scale(v, ylo, yhi, padT+plotH, padT) }
+	y := func(v float64) float64 { return scale(math.Max(ylo, math.Min(yhi, v)), ylo, yhi, padT+plotH, padT) }
 	var b strings.Builder
 	svgOpen(&b, chartW, chartH, "CTR lift over looks")
 	axes(&b, ylo, yhi, func(v float64) string { return fmt.Sprintf("%+.0f%%", 100*v) }, t0, t1, timeFormat(r))
@@ -264,8 +342,8 @@ func liftChart(r Report) template.HTML {
 	var line, hi, lo []xy
 	for _, p := range ps {
 		line = append(line, xy{x(p.At), y(p.Relative)})
-		hi = append(hi, xy{x(p.At), y(p.CI.Hi)})
-		lo = append(lo, xy{x(p.At), y(p.CI.Lo)})
+		hi = append(hi, xy{x(p.At), y(finite(p.CS.Hi, yhi))})
+		lo = append(lo, xy{x(p.At), y(finite(p.CS.Lo, ylo))})
 	}
 	color := palette[0]
 	fmt.Fprintf(&b, `<polygon points="%s" fill="%s" fill-opacity="0.15"/>`, pointsAttr(append(slices.Clone(hi), reversed(lo)...)), color)
@@ -276,7 +354,6 @@ func liftChart(r Report) template.HTML {
 	if len(line) > 1 {
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.8"/>`, pointsAttr(line), color)
 	}
-	last := ps[len(ps)-1]
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#1d2330">lift %+.1f%%</text><text x="%d" y="%d" font-size="12" fill="#5b6475">p = %.3g</text>`,
 		padL+plotW+8, padT+16, 100*last.Relative, padL+plotW+8, padT+34, last.PValue)
 	b.WriteString(`</svg>`)
@@ -287,7 +364,7 @@ func liftChart(r Report) template.HTML {
 func liftBars(r Report) template.HTML {
 	var ls []LiftResult
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
-		if l.Lift != nil {
+		if l.Lift != nil && l.CS != nil {
 			ls = append(ls, l)
 		}
 	}
@@ -296,7 +373,7 @@ func liftBars(r Report) template.HTML {
 	}
 	lo, hi := 0.0, 0.0
 	for _, l := range ls {
-		lo, hi = math.Min(lo, l.Lift.CI.Lo), math.Max(hi, l.Lift.CI.Hi)
+		lo, hi = math.Min(lo, math.Min(l.Lift.CI.Lo, finite(l.CS.Lo, 0))), math.Max(hi, math.Max(l.Lift.CI.Hi, finite(l.CS.Hi, 0)))
 	}
 	pad := 0.05 * (hi - lo)
 	lo, hi = lo-pad, hi+pad
@@ -317,10 +394,11 @@ func liftBars(r Report) template.HTML {
 		yy := 36 + i*barRow
 		color := palette[i%len(palette)]
 		fmt.Fprintf(&b, `<text x="8" y="%d" font-size="12" fill="#1d2330">%s</text>`, yy+4, template.HTMLEscapeString(l.Metric))
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="3"/>`, x(l.Lift.CI.Lo), x(l.Lift.CI.Hi), yy, yy, color)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="5" stroke-opacity="0.45"/>`, x(finite(l.CS.Lo, lo)), x(finite(l.CS.Hi, hi)), yy, yy, color)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="1.5"/>`, x(l.Lift.CI.Lo), x(l.Lift.CI.Hi), yy, yy, color)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="5" fill="%s"/>`, x(l.Lift.Relative), yy, color)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#1d2330">%+.1f%% [%+.1f%%, %+.1f%%]</text>`,
-			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, 100*l.Lift.CI.Lo, 100*l.Lift.CI.Hi)
+			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, 100*l.CS.Lo, 100*l.CS.Hi)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -15,8 +14,19 @@ import (
 // Options set how the report is computed.
 type Options struct {
 	Confidence      float64 // of every interval, e.g. 0.95
-	CostPer1kTokens float64 // model price per 1,000 tokens, for cost per click and conversion
-	MSPRTTau        float64 // mSPRT mixing standard deviation of the relative lift, e.g. 0.1 for ±10%
+	CostPer1kTokens float64 // model price per 1,000 tokens, for cost per click and conversion; 0 = unknown
+	CostCurrency    string  // the currency of that price, e.g. USD
+	// MSPRTTau, when positive, is the mSPRT's mixing sd on log(treatment/control); 0 derives it
+	// from the metric's variance at PlannedShoppers (see mixing).
+	MSPRTTau        float64
+	PlannedShoppers int     // shoppers the experiment plans to reach, both groups together
+	TargetLift      float64 // the relative lift whose time to detect the report estimates, e.g. 0.1
+	// Delivery is the simulated delivery's settings, for the banner of a report whose
+	// impressions it made up; nil when unknown.
+	Delivery *SimulatedDelivery
+	// LookEvery is the always-valid test's look grid, a whole number of seconds dividing the
+	// data's buckets (Activity.Bucket); 0 is DefaultLookEvery.
+	LookEvery time.Duration
 	// HoldoutShare is the share of shoppers the assignment holds out (strategy.holdout_share in
 	// effect; 0 when there is no holdout), which the sample ratio check tests.
 	HoldoutShare float64
@@ -36,15 +46,6 @@ type Row struct {
 	CostPerConversion float64        `json:"cost_per_conversion"` // 0 without conversions
 }
 
-// LiftResult is the lift of treatment over holdout on one per-shopper ratio metric.
-type LiftResult struct {
-	Metric string      `json:"metric"`
-	Lift   *stats.Lift `json:"lift,omitempty"`
-	PValue float64     `json:"p_value"` // always-valid (mSPRT) over the looks
-	Looks  int         `json:"looks"`
-	Error  string      `json:"error,omitempty"` // why there is no lift yet
-}
-
 // Policy is the off-policy estimate of one alternative policy's CTR.
 type Policy struct {
 	Name string `json:"name"`
@@ -62,35 +63,51 @@ type SeriesPoint struct {
 	CI          stats.Interval `json:"ci"`
 }
 
-// LiftPoint is the cumulative CTR lift at one look.
-type LiftPoint struct {
-	At       time.Time      `json:"at"`
-	Relative float64        `json:"relative"`
-	CI       stats.Interval `json:"ci"`
-	PValue   float64        `json:"p_value"`
-}
-
-// The mSPRT runs on log(Treatment/Control), whose sampling distribution is closer to normal than
-// the ratio's; Options.MSPRTTau is its mixing standard deviation on that scale (≈ relative lift
-// for small effects).
-
 // Report is the evaluation.
 type Report struct {
-	Database       string            `json:"database"`
-	Confidence     float64           `json:"confidence"`
-	SampleRatio    SampleRatio       `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
-	Bucket         string            `json:"bucket"`       // "hour" or "day": the time series' and looks' step
-	Total          Row               `json:"total"`
-	ByArm          []Row             `json:"by_arm"`
-	BySegment      []Row             `json:"by_segment"`
-	ByGenerator    []Row             `json:"by_generator"`
-	ByGroup        []Row             `json:"by_group"`
-	CTRLift        LiftResult        `json:"ctr_lift"`
-	ConversionLift LiftResult        `json:"conversion_lift"`
-	OffPolicy      []Policy          `json:"off_policy"`
-	Series         []SeriesPoint     `json:"series"`
-	LiftSeries     []LiftPoint       `json:"lift_series"`
-	Failures       map[string]uint64 `json:"failures"`
+	Database   string  `json:"database"`
+	Confidence float64 `json:"confidence"`
+	// CostPer1kTokens is the model price the costs use; 0 when none is known, and no cost is shown.
+	CostPer1kTokens float64 `json:"cost_per_1k_tokens"`
+	CostCurrency    string  `json:"cost_currency"`
+	// Summary says in plain words what the report shows; Simulated is the banner of outcomes the
+	// demo's simulated delivery made up.
+	Summary        string      `json:"summary"`
+	Simulated      *Simulated  `json:"simulated,omitempty"`
+	SampleRatio    SampleRatio `json:"sample_ratio"` // checked first: a mismatch casts doubt on all below
+	Bucket         string      `json:"bucket"`       // "hour" or "day": the time series' step
+	LookEvery      string      `json:"look_every"`   // the always-valid tests' look grid
+	Total          Row         `json:"total"`
+	ByArm          []Row       `json:"by_arm"`
+	BySegment      []Row       `json:"by_segment"`
+	ByGenerator    []Row       `json:"by_generator"`
+	ByGroup        []Row       `json:"by_group"`
+	CTRLift        LiftResult  `json:"ctr_lift"`
+	ConversionLift LiftResult  `json:"conversion_lift"`
+	// ArmLifts are each treatment arm against the holdout and against the baseline arm: one
+	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
+	ArmLifts []LiftResult `json:"arm_lifts"`
+	// Guardrails must not get worse; Adjusted are the differences with CUPED variance reduction.
+	Guardrails []Guardrail       `json:"guardrails"`
+	Adjusted   []Adjusted        `json:"adjusted"`
+	OffPolicy  []Policy          `json:"off_policy"`
+	Series     []SeriesPoint     `json:"series"`
+	LiftSeries []LiftPoint       `json:"lift_series"`
+	Failures   map[string]uint64 `json:"failures"`
+}
+
+// The per-shopper metrics the lifts are computed on.
+const (
+	MetricCTR         = "ctr"                        // clicks / impressions
+	MetricConversions = "conversions_per_impression" // attributed conversions / impressions
+)
+
+func ctrUnit(a Activity) stats.Unit {
+	return stats.Unit{Num: float64(a.Clicks), Den: float64(a.Impressions)}
+}
+
+func conversionUnit(a Activity) stats.Unit {
+	return stats.Unit{Num: float64(a.Conversions), Den: float64(a.Impressions)}
 }
 
 // Unattributed labels events whose ad is not in the ads table (yet); "(none)" an ad with the key
@@ -102,13 +119,20 @@ func Build(d Data, o Options) (Report, error) {
 	if !(o.Confidence > 0 && o.Confidence < 1) {
 		return Report{}, fmt.Errorf("report confidence %v: %w", o.Confidence, stats.ErrConfidence)
 	}
-	if !(o.MSPRTTau > 0) {
-		return Report{}, fmt.Errorf("report mSPRT tau %v: %w", o.MSPRTTau, stats.ErrMixingVariance)
+	if o.MSPRTTau < 0 || (o.MSPRTTau == 0 && o.PlannedShoppers <= 0) {
+		return Report{}, fmt.Errorf("report mSPRT tau %v with %d planned shoppers: %w", o.MSPRTTau, o.PlannedShoppers, stats.ErrMixingVariance)
+	}
+	if o.LookEvery == 0 {
+		o.LookEvery = DefaultLookEvery
+	}
+	if o.LookEvery < time.Second {
+		return Report{}, fmt.Errorf("report look_every %v: want at least a second", o.LookEvery)
 	}
 	if !(o.HoldoutShare >= 0 && o.HoldoutShare < 1) {
 		return Report{}, fmt.Errorf("report holdout share %v: want [0, 1)", o.HoldoutShare)
 	}
-	r := Report{Database: d.Database, Confidence: o.Confidence, Failures: d.Failures}
+	r := Report{Database: d.Database, Confidence: o.Confidence, CostPer1kTokens: o.CostPer1kTokens,
+		CostCurrency: o.CostCurrency, Failures: d.Failures}
 	if r.Failures == nil {
 		r.Failures = map[string]uint64{}
 	}
@@ -123,6 +147,7 @@ func Build(d Data, o Options) (Report, error) {
 		r.Total = finish(Row{Key: "total"}, o)
 	}
 
+	r.LookEvery = o.LookEvery.String()
 	r.Bucket = "hour"
 	step := time.Hour
 	if len(d.Activity) > 0 {
@@ -135,14 +160,18 @@ func Build(d Data, o Options) (Report, error) {
 		}
 	}
 	r.Series = series(d.Activity, step, o.Confidence)
-	r.CTRLift, r.LiftSeries = lift("ctr", d.Activity, step, o, func(a Activity) stats.Unit {
-		return stats.Unit{Num: float64(a.Clicks), Den: float64(a.Impressions)}
-	})
-	r.ConversionLift, _ = lift("conversions_per_impression", d.Activity, step, o, func(a Activity) stats.Unit {
-		return stats.Unit{Num: float64(a.Conversions), Den: float64(a.Impressions)}
-	})
+	alpha := math.Round((1-o.Confidence)*1e12) / 1e12 // 0.05, not 0.050000000000000044
+	r.CTRLift, r.LiftSeries = compare(comparison{metric: MetricCTR, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
+		side: pooled, unit: ctrUnit, bound: 1, alpha: alpha}, d.Activity, o)
+	r.ConversionLift, _ = compare(comparison{metric: MetricConversions, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
+		side: pooled, unit: conversionUnit, alpha: alpha}, d.Activity, o)
+	r.ArmLifts = armLifts(d.Activity, o)
+	r.Guardrails = guardrails(d, o)
+	r.Adjusted = adjusted(d.Shoppers, o)
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)
 	r.SampleRatio = sampleRatio(d.Activity, d.Logged, o.HoldoutShare)
+	r.Simulated = simulated(d, o)
+	r.Summary = summary(r)
 	return r, nil
 }
 
@@ -186,22 +215,26 @@ func breakdown(cells []Cell, o Options, key func(Cell) string) []Row {
 	return out
 }
 
+// clipRate limits an interval of a rate to [0, 1].
+func clipRate(i stats.Interval) stats.Interval {
+	return stats.Interval{Lo: math.Min(1, math.Max(0, i.Lo)), Hi: math.Min(1, math.Max(0, i.Hi))}
+}
+
 // TopSegments is how many segments, by impressions, the report lists; the rest share a row.
 const TopSegments = 12
 
-// top keeps the n rows with most impressions, in key order, and sums the others into one row.
+// top keeps the n rows with most impressions, most first, and sums the others into one row.
 func top(rows []Row, n int, o Options) []Row {
-	if len(rows) <= n+1 {
-		return rows
-	}
 	byImp := slices.Clone(rows)
 	sort.SliceStable(byImp, func(i, j int) bool { return byImp[i].Impressions > byImp[j].Impressions })
+	if len(rows) <= n+1 {
+		return byImp
+	}
 	kept := byImp[:n]
 	other := Row{Key: fmt.Sprintf("(%d other segments)", len(rows)-n)}
 	for _, r := range byImp[n:] {
 		other.add(r.Counts)
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].Key < kept[j].Key })
 	return append(kept, finish(other, o))
 }
 
@@ -264,115 +297,6 @@ func series(acts []Activity, step time.Duration, confidence float64) []SeriesPoi
 	return out
 }
 
-// lift computes the lift of treatment over holdout on a per-shopper metric at every look (the
-// end of each bucket, cumulative), and the always-valid p-value over those looks.
-func lift(metric string, acts []Activity, step time.Duration, o Options, unit func(Activity) stats.Unit) (LiftResult, []LiftPoint) {
-	res := LiftResult{Metric: metric, PValue: 1}
-	buckets, byBucket := bucketed(acts, step)
-	totals := shopperTotals{}
-	var looks []stats.Look
-	var points []LiftPoint
-	var last *stats.Lift
-	var lastErr error = errors.New("no shoppers in both the treatment and the holdout yet")
-	for _, b := range buckets {
-		totals.add(byBucket[b], unit)
-		tr, ho := totals.byGroup()
-		l, err := liftOf(tr, ho, o.Confidence)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		looks = append(looks, lookOf(l))
-		p, _ := stats.AlwaysValidP(looks, o.MSPRTTau*o.MSPRTTau)
-		points = append(points, LiftPoint{At: b.Add(step), Relative: l.Relative, CI: l.CI, PValue: p})
-		last, lastErr = &l, nil
-	}
-	res.Looks = len(looks)
-	if last == nil || lastErr != nil {
-		res.Error = lastErr.Error()
-		if last == nil {
-			return res, points
-		}
-	}
-	res.Lift = last
-	res.PValue = points[len(points)-1].PValue
-	return res, points
-}
-
-// bucketed returns every bucket of step that has activity, in time order, and the treatment and
-// holdout activity in each.
-func bucketed(acts []Activity, step time.Duration) ([]time.Time, map[time.Time][]Activity) {
-	var buckets []time.Time
-	byBucket := map[time.Time][]Activity{}
-	for _, a := range acts {
-		b := a.Bucket.Truncate(step)
-		if _, ok := byBucket[b]; !ok {
-			byBucket[b] = nil
-			buckets = append(buckets, b)
-		}
-		if a.Group == schemas.GroupTreatment || a.Group == schemas.GroupHoldout {
-			byBucket[b] = append(byBucket[b], a)
-		}
-	}
-	slices.SortFunc(buckets, func(a, b time.Time) int { return a.Compare(b) })
-	return buckets, byBucket
-}
-
-// shopperTotals sums each shopper's units so far, per group.
-type shopperTotals map[shopperGroup]*stats.Unit
-
-type shopperGroup struct{ user, group string }
-
-// add sums the units of acts into their shoppers' totals.
-func (s shopperTotals) add(acts []Activity, unit func(Activity) stats.Unit) {
-	for _, a := range acts {
-		k := shopperGroup{a.User, a.Group}
-		t := s[k]
-		if t == nil {
-			t = &stats.Unit{}
-			s[k] = t
-		}
-		u := unit(a)
-		t.Num += u.Num
-		t.Den += u.Den
-	}
-}
-
-// byGroup returns the totals with a denominator, of the treatment and of the holdout.
-func (s shopperTotals) byGroup() (treatment, holdout []stats.Unit) {
-	for k, u := range s {
-		if u.Den == 0 {
-			continue
-		}
-		if k.group == schemas.GroupTreatment {
-			treatment = append(treatment, *u)
-		} else {
-			holdout = append(holdout, *u)
-		}
-	}
-	return treatment, holdout
-}
-
-// lookOf is one look of the sequential test at lift l.
-func lookOf(l stats.Lift) stats.Look {
-	if l.LogSE > 0 { // the log ratio is closer to normal, as for the interval
-		return stats.Look{Effect: math.Log1p(l.Relative), Variance: l.LogSE * l.LogSE}
-	}
-	return stats.Look{Effect: l.Relative, Variance: l.SE * l.SE}
-}
-
-func liftOf(treatment, holdout []stats.Unit, confidence float64) (stats.Lift, error) {
-	t, err := stats.RatioOf(treatment)
-	if err != nil {
-		return stats.Lift{}, fmt.Errorf("treatment: %w", err)
-	}
-	h, err := stats.RatioOf(holdout)
-	if err != nil {
-		return stats.Lift{}, fmt.Errorf("holdout: %w", err)
-	}
-	return stats.RelativeLift(t, h, confidence)
-}
-
 // offPolicy estimates "always arm X" for every arm the logging policy took, and the logging
 // policy itself as a check (its SNIPS is the observed CTR).
 func offPolicy(logged []stats.Logged, confidence float64) []Policy {
@@ -394,6 +318,8 @@ func offPolicy(logged []stats.Logged, confidence float64) []Policy {
 		if math.IsNaN(p.IPS) {
 			p.IPS = 0
 		}
+		// A click rate lies in [0, 1]; so do its intervals.
+		p.IPSCI, p.SNIPSCI = clipRate(p.IPSCI), clipRate(p.SNIPSCI)
 		out = append(out, p)
 	}
 	return out

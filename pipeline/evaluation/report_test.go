@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -32,7 +33,7 @@ func fixture() Data {
 	}
 	d.Cells = []Cell{
 		{Segment: "audio", Arm: "value", Generator: "llm", Group: schemas.GroupTreatment, Counts: Counts{Ads: 2000, Tokens: 300000,
-			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: 999}},
+			Impressions: 2000, Clicks: 650, OrphanClicks: 3, ClickConversions: 100, ViewConversions: 20, Revenue: map[string]float64{"USD": 999}}},
 		{Segment: "audio", Arm: "baseline", Generator: "template", Group: schemas.GroupHoldout, Counts: Counts{Ads: 2000,
 			Impressions: 2000, Clicks: 400, ClickConversions: 50}},
 		{Counts: Counts{Impressions: 5}},
@@ -46,7 +47,7 @@ func fixture() Data {
 	return d
 }
 
-var opts = Options{Confidence: 0.95, MSPRTTau: 0.1, CostPer1kTokens: 0.5, HoldoutShare: 0.5} // the fixture's half
+var opts = Options{Confidence: 0.95, PlannedShoppers: 400, CostPer1kTokens: 0.5, HoldoutShare: 0.5} // the fixture's half
 
 func TestBuild(t *testing.T) {
 	r, err := Build(fixture(), opts)
@@ -137,7 +138,7 @@ func TestBuildWithoutHoldoutSaysWhy(t *testing.T) {
 	if err := WriteText(&text, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text.String(), "ctr                          n/a: holdout") {
+	if !strings.Contains(text.String(), "ctr                          relative lift n/a: holdout") {
 		t.Errorf("text does not say why there is no lift:\n%s", text.String())
 	}
 }
@@ -176,5 +177,145 @@ func TestWriteTextAndHTML(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// The lift's always-valid interval and p come from the same test: at every look the sequence
+// excludes 0 exactly when p < α, and it is never narrower than the fixed-horizon interval's
+// claims allow it to be wider: it always contains the last estimate.
+func TestLiftSequenceAgreesWithP(t *testing.T) {
+	for _, lift := range []uint64{0, 1} { // the fixture, and one with almost no effect
+		d := fixture()
+		if lift == 0 {
+			for i := range d.Activity {
+				if d.Activity[i].Group == schemas.GroupTreatment {
+					d.Activity[i].Clicks = 2 + uint64(i%8/6)
+				}
+			}
+		}
+		r, err := Build(d, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := r.CTRLift
+		if l.CS == nil || len(r.LiftSeries) != 3 || l.Looks != 3 || l.TauFrom == "" || !(l.Tau > 0) {
+			t.Fatalf("CTR lift %+v, series %+v", l, r.LiftSeries)
+		}
+		for i, p := range r.LiftSeries {
+			if p.CS.Contains(0) == (p.PValue < 0.05) {
+				t.Errorf("case %d look %d: CS %v and p %v disagree", lift, i, p.CS, p.PValue)
+			}
+			if i > 0 && (p.CS.Lo < r.LiftSeries[i-1].CS.Lo || p.CS.Hi > r.LiftSeries[i-1].CS.Hi) {
+				t.Errorf("case %d: the sequence widened from look %d to %d", lift, i-1, i)
+			}
+		}
+		if !l.CS.Contains(l.Lift.Relative) || l.CS.Hi-l.CS.Lo <= l.Lift.CI.Hi-l.Lift.CI.Lo {
+			t.Errorf("case %d: CS %v vs fixed-horizon %v around %v: the always-valid interval should be the wider", lift, *l.CS, l.Lift.CI, l.Lift.Relative)
+		}
+	}
+}
+
+// Three treatment arms make a family of five: each against the holdout, the two others against
+// the baseline arm. Each comparison is the pooled one restricted to its two sides, at α/5.
+func TestArmLiftsAreAHolmFamily(t *testing.T) {
+	d := Data{}
+	for i := range 600 {
+		g, arm, clicks := schemas.GroupTreatment, []string{"baseline", "value", "trend"}[i%3], uint64(2+(i/4)%2)
+		if i%4 == 3 {
+			g, arm = schemas.GroupHoldout, "baseline"
+		}
+		if arm == "value" {
+			clicks += 3
+		}
+		d.Activity = append(d.Activity, Activity{User: fmt.Sprint("u", i), Group: g, Arm: arm,
+			Bucket: t0.Add(time.Duration(i/7%4) * time.Hour), Impressions: 10, Clicks: clicks})
+	}
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.ArmLifts) != 5 {
+		t.Fatalf("%d arm lifts, want 5: %+v", len(r.ArmLifts), r.ArmLifts)
+	}
+	var ps []float64
+	for _, l := range r.ArmLifts {
+		ps = append(ps, l.PValue)
+	}
+	holm := stats.Holm(ps)
+	for i, l := range r.ArmLifts {
+		if l.HolmP != holm[i] || !near(l.Alpha, 0.01) || l.CS == nil || l.CS.Contains(0) == (l.PValue < l.Alpha) {
+			t.Errorf("%s vs %s: %+v", l.Treatment, l.Control, l)
+		}
+		significant := l.HolmP < 0.05
+		if significant != (l.Treatment == "arm value") {
+			t.Errorf("%s vs %s: Holm p %v, lift %+v", l.Treatment, l.Control, l.HolmP, l.Lift)
+		}
+	}
+	// value vs holdout is the pooled lift of a report with only those shoppers, at α/5.
+	var only Data
+	for _, a := range d.Activity {
+		if a.Group == schemas.GroupHoldout || a.Arm == "value" {
+			only.Activity = append(only.Activity, a)
+		}
+	}
+	o := opts
+	o.Confidence = 0.99
+	alone, err := Build(only, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := r.ArmLifts[2]
+	if v.Treatment != "arm value" || v.Control != schemas.GroupHoldout || *v.CS != *alone.CTRLift.CS || v.PValue != alone.CTRLift.PValue {
+		t.Errorf("value vs holdout %+v, alone %+v", v, alone.CTRLift)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+// A mixing scale given as msprt_tau needs no plan: the differences' scale then comes from the
+// data so far, and every interval is finite.
+func TestMSPRTTauWithoutPlan(t *testing.T) {
+	r, err := Build(withShoppers(fixture()), Options{Confidence: 0.95, MSPRTTau: 0.1, HoldoutShare: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.TauFrom != "msprt_tau" || math.Abs(l.Tau-0.1) > 1e-12 || l.Diff == nil || math.IsNaN(l.Diff.CS.Lo) || math.IsInf(l.Diff.CS.Hi, 0) {
+		t.Errorf("lift %+v diff %+v", l, l.Diff)
+	}
+	for _, g := range r.Guardrails {
+		if g.DiffCS != nil && (math.IsNaN(g.DiffCS.Lo) || math.IsNaN(g.DiffCS.Hi)) {
+			t.Errorf("guardrail %+v", g)
+		}
+	}
+}
+
+// With no holdout clicks there is no relative lift, but there is the absolute difference with
+// both its intervals, and the report still encodes as JSON (no infinities).
+func TestZeroHoldoutRateHasADifference(t *testing.T) {
+	d := fixture()
+	for i := range d.Activity {
+		if d.Activity[i].Group == schemas.GroupHoldout {
+			d.Activity[i].Clicks, d.Activity[i].Conversions = 0, 0
+		}
+	}
+	r, err := Build(d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.Lift != nil || !strings.Contains(l.Error, "control rate is zero") || l.Diff == nil || math.Abs(l.Diff.Value-0.35) > 1e-12 ||
+		!l.Diff.CS.Contains(0.35) || l.Diff.CS.Lo <= 0 || l.Diff.CI.Lo < l.Diff.CS.Lo {
+		t.Fatalf("lift %+v, diff %+v", l, l.Diff)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "absolute difference +0.3500  CS [") {
+		t.Errorf("text lacks the difference:\n%s", text.String())
 	}
 }

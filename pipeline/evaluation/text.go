@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/schemas"
 )
 
 // WriteText writes the report as terminal tables.
@@ -14,13 +18,17 @@ func WriteText(w io.Writer, r Report) error {
 	conf := fmt.Sprintf("%g%%", 100*r.Confidence)
 	fmt.Fprintf(w, "adshift report — ClickHouse database %s (distinct ids; duplicates never count twice; intervals %s)\n",
 		r.Database, conf)
+	if r.Simulated != nil {
+		fmt.Fprintf(w, "\n%s\n", r.Simulated.Text)
+	}
+	fmt.Fprintf(w, "\nwhat this says: %s\n", r.Summary)
 	writeSampleRatio(w, r.SampleRatio)
 	for _, t := range []struct {
 		title string
 		rows  []Row
 	}{{"by arm", r.ByArm}, {"by segment", r.BySegment}, {"by generator", r.ByGenerator}, {"by group", r.ByGroup}} {
 		fmt.Fprintf(w, "\n%s\n", t.title)
-		if err := writeRows(w, append(slices.Clip(t.rows), r.Total)); err != nil {
+		if err := writeRows(w, append(slices.Clip(t.rows), r.Total), r); err != nil {
 			return err
 		}
 	}
@@ -28,6 +36,10 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(w, "\nclicks without an impression of their ad (left out of CTR): %d\n", r.Total.OrphanClicks)
 	}
 	writeLifts(w, r, conf)
+	writeAdjusted(w, r.Adjusted, conf)
+	if err := writeGuardrails(w, r.Guardrails, conf); err != nil {
+		return err
+	}
 	if err := writeOffPolicy(w, r.OffPolicy, conf); err != nil {
 		return err
 	}
@@ -74,17 +86,96 @@ func mismatchWarning(s SampleRatio) string {
 
 // writeLifts writes the lift of treatment over holdout on each metric.
 func writeLifts(w io.Writer, r Report, conf string) {
-	fmt.Fprintf(w, "\nlift of treatment over holdout (per-shopper delta method, %s; mSPRT always-valid p over %s looks)\n", conf, r.Bucket)
+	fmt.Fprintf(w, "\nlift of treatment over holdout: always-valid %s confidence sequence (CS) and mSPRT p over looks every %s, which agree "+
+		"(the CS excludes 0 exactly when p < %.3g); the fixed-horizon interval holds only for a single look fixed in advance\n", conf, r.LookEvery, 1-r.Confidence)
 	for _, l := range []LiftResult{r.CTRLift, r.ConversionLift} {
-		if l.Lift == nil {
-			fmt.Fprintf(w, "  %-28s n/a: %s\n", l.Metric, l.Error)
-			continue
-		}
-		x := l.Lift
-		fmt.Fprintf(w, "  %-28s treatment %.4f (%d shoppers)  holdout %.4f (%d shoppers)  lift %+.1f%% [%+.1f%%, %+.1f%%]  p=%.4g (%d looks)\n",
-			l.Metric, x.Treatment.Value, x.Treatment.Units, x.Control.Value, x.Control.Units,
-			100*x.Relative, 100*x.CI.Lo, 100*x.CI.Hi, l.PValue, l.Looks)
+		writeLift(w, l)
 	}
+	if len(r.ArmLifts) > 0 {
+		fmt.Fprintf(w, "\nper-arm CTR lift (%d comparisons: CSs simultaneous at %s by Bonferroni, p-values Holm-adjusted)\n", len(r.ArmLifts), conf)
+		if !slices.ContainsFunc(r.ArmLifts, func(l LiftResult) bool { return l.Control != schemas.GroupHoldout }) {
+			fmt.Fprintln(w, "  (the treatment has no baseline arm, so each arm is compared with the holdout only)")
+		}
+	}
+	for _, l := range r.ArmLifts {
+		writeLift(w, l)
+	}
+}
+
+// writeLift writes one lift result: the relative lift when there is one, else why not, and the
+// absolute difference in either case.
+func writeLift(w io.Writer, l LiftResult) {
+	name := l.Metric
+	if l.Treatment != schemas.GroupTreatment {
+		name = l.Treatment + " vs " + l.Control + " " + l.Metric
+	}
+	switch {
+	case l.Lift != nil && l.CS != nil:
+		x := l.Lift
+		fmt.Fprintf(w, "  %-28s %s %.4f (%d shoppers)  %s %.4f (%d shoppers)  lift %+.1f%%  CS %s  p=%s%s (%d looks)  fixed-horizon [%+.1f%%, %+.1f%%]\n",
+			name, l.Treatment, x.Treatment.Value, x.Treatment.Units, l.Control, x.Control.Value, x.Control.Units,
+			100*x.Relative, csText(*l.CS, l.CSEmpty), pText(l.PValue), holmText(l), l.Looks, 100*x.CI.Lo, 100*x.CI.Hi)
+	default:
+		fmt.Fprintf(w, "  %-28s relative lift n/a: %s\n", name, l.Error)
+	}
+	if d := l.Diff; d != nil {
+		fmt.Fprintf(w, "  %-28s absolute difference %+.4f  CS [%+.4f, %+.4f]  p=%s  fixed-horizon [%+.4f, %+.4f]\n",
+			"", d.Value, d.CS.Lo, d.CS.Hi, pText(d.PValue), d.CI.Lo, d.CI.Hi)
+	}
+	if l.TauFrom != "" {
+		fmt.Fprintf(w, "  %-28s mSPRT mixing sd %.3g on log(ratio), from %s\n", "", l.Tau, l.TauFrom)
+	}
+	if p := l.Power; p != nil && l.Treatment == schemas.GroupTreatment {
+		fmt.Fprintf(w, "  %-28s %s\n", "", powerText(*p))
+	}
+}
+
+// powerText says what the traffic so far can detect and how long the target lift would take.
+func powerText(p Power) string {
+	s := fmt.Sprintf("80%% power at %d shoppers: detects a lift of %+.1f%% (always-valid; %+.1f%% fixed-horizon)",
+		p.Shoppers, 100*p.AlwaysValidMDE, 100*p.MDE)
+	if p.TargetLift > 0 {
+		s += fmt.Sprintf("; %+.0f%% needs about %.0f shoppers (%.0f fixed-horizon)", 100*p.TargetLift, p.ShoppersNeeded, p.FixedShoppers)
+		if p.TimeToDetect >= 0 {
+			s += fmt.Sprintf(", %s more at %.0f shoppers/day", hoursText(p.TimeToDetect), p.ShoppersPerDay)
+		}
+	}
+	return s
+}
+
+// hoursText formats a duration in hours, in days when long.
+func hoursText(h float64) string {
+	switch {
+	case h == 0:
+		return "no time"
+	case h > 72:
+		return fmt.Sprintf("%.1f days", h/24)
+	}
+	return fmt.Sprintf("%.1f hours", h)
+}
+
+// csText formats a confidence sequence of a relative lift.
+func csText(cs stats.Interval, empty bool) string {
+	if empty {
+		return "empty (the looks disagree: drift or a broken assumption)"
+	}
+	return fmt.Sprintf("[%s, %s]", signedPct(cs.Lo), signedPct(cs.Hi))
+}
+
+// signedPct formats a relative change, ±∞ as such.
+func signedPct(x float64) string {
+	if math.IsInf(x, 0) {
+		return fmt.Sprintf("%+.0f", x)
+	}
+	return fmt.Sprintf("%+.1f%%", 100*x)
+}
+
+// holmText is ", Holm p=…" where the p-value is one of a family.
+func holmText(l LiftResult) string {
+	if l.HolmP == l.PValue {
+		return ""
+	}
+	return ", Holm p=" + pText(l.HolmP)
 }
 
 // writeOffPolicy writes the off-policy estimates of the alternative policies.
@@ -122,14 +213,23 @@ func writeFailures(w io.Writer, failures map[string]uint64) error {
 	return nil
 }
 
-func writeRows(w io.Writer, rows []Row) error {
+func writeRows(w io.Writer, rows []Row, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\tcost/click\tcost/conv\t")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f%%\t[%.2f, %.2f]\t%d\t%d\t%.1f%%\t[%.1f, %.1f]\t%.2f\t%d\t%.4f\t%.4f\t\n",
-			r.Key, r.Ads, r.Impressions, r.Clicks, 100*r.CTR, 100*r.CTRCI.Lo, 100*r.CTRCI.Hi,
-			r.ClickConversions, r.ViewConversions, 100*r.CVR, 100*r.CVRCI.Lo, 100*r.CVRCI.Hi,
-			r.Revenue, r.Tokens, r.CostPerClick, r.CostPerConversion)
+	priced := r.CostPer1kTokens > 0
+	head := "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\t"
+	if priced {
+		head += "cost/click\tcost/conv\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, x := range rows {
+		ctr, ctrCI := rateText(x.CTR, x.CTRCI, x.Impressions, 2)
+		cvr, cvrCI := rateText(x.CVR, x.CVRCI, x.Clicks, 1)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d\t",
+			x.Key, x.Ads, x.Impressions, x.Clicks, ctr, ctrCI, x.ClickConversions, x.ViewConversions, cvr, cvrCI, money(x.Revenue), x.Tokens)
+		if priced {
+			fmt.Fprintf(tw, "%s\t%s\t", costText(x.CostPerClick, x.Clicks, r.CostCurrency), costText(x.CostPerConversion, x.Conversions, r.CostCurrency))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

@@ -22,9 +22,13 @@ type Config struct {
 	PayloadMax int           `mapstructure:"payload_max"` // bytes of a dead letter's payload kept; default 4096
 
 	// How `adshift report` evaluates the outcomes.
-	Confidence      float64 `mapstructure:"confidence"`         // of every interval; default 0.95
-	MSPRTTau        float64 `mapstructure:"msprt_tau"`          // mSPRT mixing sd of the relative lift; default 0.1
-	CostPer1kTokens float64 `mapstructure:"cost_per_1k_tokens"` // model price per 1,000 tokens; 0 = no price known
+	Confidence      float64       `mapstructure:"confidence"`         // of every interval; default 0.95
+	MSPRTTau        float64       `mapstructure:"msprt_tau"`          // mSPRT mixing sd on log(lift); 0 = from planned_shoppers
+	PlannedShoppers int           `mapstructure:"planned_shoppers"`   // shoppers the experiment plans to reach; default 10000
+	CostPer1kTokens float64       `mapstructure:"cost_per_1k_tokens"` // model price per 1,000 tokens; 0 = no price known
+	CostCurrency    string        `mapstructure:"cost_currency"`      // currency of that price; default USD
+	TargetLift      float64       `mapstructure:"target_lift"`        // lift whose time to detect is reported; default 0.1
+	LookEvery       time.Duration `mapstructure:"look_every"`         // the always-valid tests' look grid; default 1h
 }
 
 // DefaultConfig returns the defaults, spelled out.
@@ -37,7 +41,10 @@ func (c Config) withDefaults() Config {
 	c.Lateness = cmp.Or(c.Lateness, time.Hour)
 	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
 	c.Confidence = cmp.Or(c.Confidence, 0.95)
-	c.MSPRTTau = cmp.Or(c.MSPRTTau, 0.1)
+	c.PlannedShoppers = cmp.Or(c.PlannedShoppers, 10000)
+	c.CostCurrency = cmp.Or(c.CostCurrency, "USD")
+	c.TargetLift = cmp.Or(c.TargetLift, 0.1)
+	c.LookEvery = cmp.Or(c.LookEvery, time.Hour)
 	return c
 }
 
@@ -60,7 +67,16 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("confidence: %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
 	}
 	if c.MSPRTTau < 0 {
-		errs = append(errs, fmt.Errorf("msprt_tau: %v must be positive", c.MSPRTTau))
+		errs = append(errs, fmt.Errorf("msprt_tau: %v must not be negative (0 derives it from planned_shoppers)", c.MSPRTTau))
+	}
+	if c.PlannedShoppers < 0 {
+		errs = append(errs, fmt.Errorf("planned_shoppers: %d must be positive", c.PlannedShoppers))
+	}
+	if c.LookEvery < 0 || c.LookEvery%time.Second != 0 {
+		errs = append(errs, fmt.Errorf("look_every: %v must be a positive whole number of seconds, e.g. 1h", c.LookEvery))
+	}
+	if c.TargetLift < 0 {
+		errs = append(errs, fmt.Errorf("target_lift: %v must be positive, e.g. 0.1 for +10%%", c.TargetLift))
 	}
 	if c.CostPer1kTokens < 0 {
 		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))

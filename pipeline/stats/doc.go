@@ -1,7 +1,9 @@
 // Package stats holds the statistics adshift's evaluation reports: Wilson score intervals for
 // rates, the relative lift of treatment over holdout with a delta-method interval computed over
 // per-shopper totals, the mixture sequential probability ratio test (mSPRT) that makes a p-value
-// safe to look at every day, and inverse-propensity (IPS, SNIPS) estimates of what another policy
+// safe to look at every day and the confidence sequence that inverts it, Holm's step-down
+// adjustment, CUPED variance reduction, minimum detectable effects and sample sizes, and
+// inverse-propensity (IPS, SNIPS) estimates of what another policy
 // would have earned from the propensities logged on every ad.
 //
 // Everything here is a pure function of its arguments: no state, no I/O, safe for concurrent use.

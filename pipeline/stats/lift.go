@@ -32,7 +32,7 @@ var ErrZeroControl = errors.New("control rate is zero")
 // The interval is taken on the log scale and mapped back, exp(log(Rt/Rc) ± z·LogSE) − 1, so it is
 // asymmetric like the ratio itself and never claims a lift below −100% (the log-ratio form of the
 // relative-risk interval, Katz et al. 1978); with no treatment successes the log is undefined and
-// the interval is the symmetric one, Relative ± z·SE.
+// the interval is the symmetric one, Relative ± z·SE, cut at −100%, the least a lift can be.
 func RelativeLift(treatment, control Ratio, confidence float64) (Lift, error) {
 	if err := checkConfidence(confidence); err != nil {
 		return Lift{}, err
@@ -47,7 +47,7 @@ func RelativeLift(treatment, control Ratio, confidence float64) (Lift, error) {
 	l.SE = math.Sqrt(treatment.Variance/(rc*rc) + rt*rt*control.Variance/(rc*rc*rc*rc))
 	z := Z(confidence)
 	if rt <= 0 {
-		l.CI = Interval{Lo: l.Relative - z*l.SE, Hi: l.Relative + z*l.SE}
+		l.CI = Interval{Lo: math.Max(-1, l.Relative-z*l.SE), Hi: l.Relative + z*l.SE}
 		return l, nil
 	}
 	l.LogSE = math.Sqrt(treatment.Variance/(rt*rt) + control.Variance/(rc*rc))

@@ -14,13 +14,14 @@ import (
 // ad_outcomes view reduces ad_events to one row per event id and joins its ad), clicks count only
 // on ads that were shown, and conversions are split by attribution rule.
 // A database or table that is not there is a *MissingError.
-func (c *Client) Evaluation(ctx context.Context) (d evaluation.Data, err error) {
+// Activity is bucketed by lookEvery (whole seconds; 0 is an hour), the report's look grid.
+func (c *Client) Evaluation(ctx context.Context, lookEvery time.Duration) (d evaluation.Data, err error) {
 	defer func() { err = c.explain(err) }()
 	d = evaluation.Data{Database: c.database}
 	if d.Cells, err = c.cells(ctx); err != nil {
 		return d, err
 	}
-	if d.Activity, err = c.activity(ctx); err != nil {
+	if d.Activity, err = c.activity(ctx, lookEvery); err != nil {
 		return d, err
 	}
 	if d.Logged, err = c.logged(ctx); err != nil {
@@ -29,7 +30,14 @@ func (c *Client) Evaluation(ctx context.Context) (d evaluation.Data, err error) 
 	if d.Failures, err = c.distinctBy(ctx, TableFailedEvents, "failure_id", "kind"); err != nil {
 		return d, err
 	}
-	return d, nil
+	if d.Shoppers, err = c.shoppers(ctx); err != nil {
+		return d, err
+	}
+	if d.Generations, err = c.generations(ctx); err != nil {
+		return d, err
+	}
+	d.SimulatedImpressions, d.Impressions, err = c.simulatedImpressions(ctx)
+	return d, err
 }
 
 // outcomes is ad_outcomes with shown: whether the event's ad has an impression.
@@ -102,11 +110,11 @@ func (c *Client) eventCells(ctx context.Context, t cellTable) error {
 	events, err := c.conn.Query(ctx, `
 SELECT segment, arm, generator_kind, `+"`group`"+`,
        countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ? AND NOT shown),
-       countIf(kind = ? AND attribution = ?), countIf(kind = ? AND attribution = ?), sumIf(revenue, kind = ?)
+       countIf(kind = ? AND attribution = ?), countIf(kind = ? AND attribution = ?)
 FROM `+c.outcomes()+`
 GROUP BY segment, arm, generator_kind, `+"`group`",
 		schemas.Impression, schemas.Click, schemas.Click,
-		schemas.Conversion, schemas.AttributionClick, schemas.Conversion, schemas.AttributionView, schemas.Conversion)
+		schemas.Conversion, schemas.AttributionClick, schemas.Conversion, schemas.AttributionView)
 	if err != nil {
 		return fmt.Errorf("evaluation: events: %w", err)
 	}
@@ -114,22 +122,55 @@ GROUP BY segment, arm, generator_kind, `+"`group`",
 	for events.Next() {
 		var k cellKey
 		var imp, clk, orphan, cc, vc uint64
-		var rev float64
-		if err := events.Scan(&k.segment, &k.arm, &k.generator, &k.group, &imp, &clk, &orphan, &cc, &vc, &rev); err != nil {
+		if err := events.Scan(&k.segment, &k.arm, &k.generator, &k.group, &imp, &clk, &orphan, &cc, &vc); err != nil {
 			return fmt.Errorf("evaluation: events: %w", err)
 		}
 		x := t.cell(k)
-		x.Impressions, x.Clicks, x.OrphanClicks, x.ClickConversions, x.ViewConversions, x.Revenue = imp, clk, orphan, cc, vc, rev
+		x.Impressions, x.Clicks, x.OrphanClicks, x.ClickConversions, x.ViewConversions = imp, clk, orphan, cc, vc
 	}
 	if err := events.Err(); err != nil {
 		return fmt.Errorf("evaluation: events: %w", err)
 	}
+	return c.revenueCells(ctx, t)
+}
+
+// revenueCells fills in each cell's attributed revenue, by currency.
+func (c *Client) revenueCells(ctx context.Context, t cellTable) error {
+	rows, err := c.conn.Query(ctx, `
+SELECT segment, arm, generator_kind, `+"`group`"+`, currency, sum(revenue)
+FROM `+c.outcomes()+`
+WHERE kind = ?
+GROUP BY segment, arm, generator_kind, `+"`group`"+`, currency`, schemas.Conversion)
+	if err != nil {
+		return fmt.Errorf("evaluation: revenue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k cellKey
+		var cur string
+		var rev float64
+		if err := rows.Scan(&k.segment, &k.arm, &k.generator, &k.group, &cur, &rev); err != nil {
+			return fmt.Errorf("evaluation: revenue: %w", err)
+		}
+		x := t.cell(k)
+		if x.Revenue == nil {
+			x.Revenue = map[string]float64{}
+		}
+		x.Revenue[cur] += rev
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("evaluation: revenue: %w", err)
+	}
 	return nil
 }
 
-func (c *Client) activity(ctx context.Context) ([]evaluation.Activity, error) {
+func (c *Client) activity(ctx context.Context, step time.Duration) ([]evaluation.Activity, error) {
+	secs := max(1, int64(step/time.Second))
+	if step == 0 {
+		secs = 3600
+	}
 	rows, err := c.conn.Query(ctx, `
-SELECT user, `+"`group`"+`, arm, toStartOfHour(event_time) AS bucket,
+SELECT user, `+"`group`"+`, arm, toDateTime(intDiv(toUInt32(event_time), `+fmt.Sprint(secs)+`) * `+fmt.Sprint(secs)+`) AS bucket,
        countIf(kind = ?), countIf(kind = ? AND shown), countIf(kind = ?)
 FROM `+c.outcomes()+`
 WHERE arm != ''

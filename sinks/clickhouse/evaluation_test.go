@@ -43,6 +43,7 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 			testEvent("clk:orphan", schemas.Click, "a3", 0),
 			testEvent("imp:3", schemas.Impression, "h1", 0),
 			testEvent("clk:3", schemas.Click, "h1", 0),
+			testEvent("imp:view:h1", schemas.Impression, "h1", 0), // as the demo's simulated delivery writes it
 			testEvent("imp:lost", schemas.Impression, "not-landed", 0),
 		},
 		Failures: []schemas.FailedEvent{
@@ -56,16 +57,16 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d, err := c.Evaluation(t.Context())
+	d, err := c.Evaluation(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sort.Slice(d.Cells, func(i, j int) bool { return d.Cells[i].Arm < d.Cells[j].Arm })
 	want := []evaluation.Cell{
 		{Counts: evaluation.Counts{Impressions: 1}},
-		{Segment: "audio", Arm: "baseline", Generator: "template", Group: "holdout", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1}},
-		{Segment: "audio", Arm: "trend", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 2, Tokens: 240, Impressions: 2, OrphanClicks: 1, ViewConversions: 1, Revenue: 12}},
-		{Segment: "audio", Arm: "value", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1, ClickConversions: 1, Revenue: 30}},
+		{Segment: "audio", Arm: "baseline", Generator: "template", Group: "holdout", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 2, Clicks: 1}},
+		{Segment: "audio", Arm: "trend", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 2, Tokens: 240, Impressions: 2, OrphanClicks: 1, ViewConversions: 1, Revenue: map[string]float64{"USD": 12}}},
+		{Segment: "audio", Arm: "value", Generator: "llm", Group: "treatment", Counts: evaluation.Counts{Ads: 1, Tokens: 120, Impressions: 1, Clicks: 1, ClickConversions: 1, Revenue: map[string]float64{"USD": 30}}},
 	}
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Errorf("cells:\n%+v\nwant\n%+v", d.Cells, want)
@@ -90,7 +91,27 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 		convs += a.Conversions
 		buckets[a.Bucket] = true
 	}
-	if imps != 4 || clicks != 2 || convs != 2 || len(buckets) != 2 {
-		t.Errorf("activity: %d impressions, %d clicks, %d conversions in %d hours; want 4, 2, 2 in 2: %+v", imps, clicks, convs, len(buckets), d.Activity)
+	if imps != 5 || clicks != 2 || convs != 2 || len(buckets) != 2 {
+		t.Errorf("activity: %d impressions, %d clicks, %d conversions in %d hours; want 5, 2, 2 in 2: %+v", imps, clicks, convs, len(buckets), d.Activity)
+	}
+	sort.Slice(d.Shoppers, func(i, j int) bool { return d.Shoppers[i].User < d.Shoppers[j].User })
+	wantShoppers := []evaluation.Shopper{
+		{User: "u-a1", Group: "treatment", Impressions: 1, Clicks: 1, Conversions: 1, Revenue: map[string]float64{"USD": 30}, Tokens: 120, Pre: 3},
+		{User: "u-a2", Group: "treatment", Impressions: 2, Conversions: 1, Revenue: map[string]float64{"USD": 12}, Tokens: 120, Pre: 3},
+		{User: "u-a3", Group: "treatment", Revenue: map[string]float64{}, Tokens: 120}, // never shown: no covariate
+		{User: "u-h1", Group: "holdout", Impressions: 2, Clicks: 1, Revenue: map[string]float64{}, Tokens: 120, Pre: 3},
+	}
+	if !reflect.DeepEqual(d.Shoppers, wantShoppers) {
+		t.Errorf("shoppers:\n%+v\nwant\n%+v", d.Shoppers, wantShoppers)
+	}
+	wantGen := []evaluation.Generation{
+		{Kind: "llm", Ads: 3, LatencyMS: 850, P50MS: 850, P95MS: 850},
+		{Kind: "template", Ads: 1, LatencyMS: 850, P50MS: 850, P95MS: 850},
+	}
+	if !reflect.DeepEqual(d.Generations, wantGen) {
+		t.Errorf("generations %+v, want %+v", d.Generations, wantGen)
+	}
+	if d.SimulatedImpressions != 1 || d.Impressions != 6 {
+		t.Errorf("%d of %d impressions simulated, want 1 of 6", d.SimulatedImpressions, d.Impressions)
 	}
 }

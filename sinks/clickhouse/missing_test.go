@@ -32,7 +32,7 @@ func TestConnectCreatesNothing(t *testing.T) {
 	if err := c.RequireDatabase(t.Context()); err == nil || !strings.Contains(err.Error(), "database "+cfg.Database+" does not exist") {
 		t.Errorf("RequireDatabase: %v", err)
 	}
-	_, err = c.Evaluation(t.Context())
+	_, err = c.Evaluation(t.Context(), 0)
 	var missing *MissingError
 	if !errors.As(err, &missing) || missing.Database != cfg.Database || !strings.Contains(err.Error(), "adshift migrate") {
 		t.Errorf("Evaluation on a missing database: %v, want a *MissingError with the fix", err)
