@@ -27,12 +27,14 @@ type learner struct {
 	took     time.Duration // spent learning and taking models
 }
 
-func newLearner(progress io.Writer) (*learner, error) {
-	tr, err := interest.NewTrainer(interest.DefaultConfig())
+// newLearner returns a learner whose model carries groups, the categories of products without
+// one (nil: the events' categories alone).
+func newLearner(progress io.Writer, groups *interest.Groups) (*learner, error) {
+	tr, err := interest.NewTrainer(interest.DefaultConfig(), interest.WithGroups(groups))
 	if err != nil {
 		return nil, err
 	}
-	return &learner{tr: tr, in: features.NewInterest(), progress: progress}, nil
+	return &learner{tr: tr, in: features.NewInterest().WithGroups(groups), progress: progress}, nil
 }
 
 // learn learns from the interest events of events, which come after every event learned from
@@ -43,11 +45,14 @@ func (l *learner) learn(ctx context.Context, events []schemas.Event) error {
 	for i := range events {
 		ev := &events[i]
 		l.read++
-		cat := l.in.Category(ev)
-		if cat == "" {
+		took := false
+		l.in.Categories(ev, func(cat string) {
+			l.tr.Add(ev.User(), cat, ev.Timestamp)
+			took = true
+		})
+		if !took {
 			continue
 		}
-		l.tr.Add(ev.User(), cat, ev.Timestamp)
 		if l.learned++; l.learned%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("train: %w", err)
@@ -79,9 +84,10 @@ func (l *learner) card(m *interest.Model) interest.Card {
 }
 
 // learnInterest trains the interest model on the interest events of events (in event-time
-// order), writing a progress line to progress now and then.
-func learnInterest(ctx context.Context, events []schemas.Event, progress io.Writer) (*interest.Model, error) {
-	l, err := newLearner(progress)
+// order), reading products without a category as their group in groups (nil: none), writing a
+// progress line to progress now and then.
+func learnInterest(ctx context.Context, events []schemas.Event, groups *interest.Groups, progress io.Writer) (*interest.Model, error) {
+	l, err := newLearner(progress, groups)
 	if err != nil {
 		return nil, err
 	}

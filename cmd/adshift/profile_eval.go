@@ -81,7 +81,7 @@ neither, the model features.model names (the one run predicts with), if any, is 
 // events, when share is set, or read from modelFile, when that is; progress goes to progress.
 func evalOptions(ctx context.Context, confirm int, share float64, modelFile string, progress io.Writer) (profileeval.Options, error) {
 	opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
-		m, err := learnInterest(ctx, train, progress)
+		m, err := learnInterest(ctx, train, nil, progress)
 		if err != nil {
 			return profileeval.Model{}, err
 		}

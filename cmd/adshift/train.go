@@ -111,7 +111,11 @@ func runTrain(ctx context.Context, cfg features.Config, o trainOptions, out, pro
 	if len(events) == 0 {
 		return fmt.Errorf("train: no events in %s%s", from, untilNote(o.until))
 	}
-	l, err := newLearner(progress)
+	groups, err := groupsFor(events, events, progress)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	l, err := newLearner(progress, groups)
 	if err != nil {
 		return err
 	}

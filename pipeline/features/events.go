@@ -1,6 +1,9 @@
 package features
 
-import "github.com/adshift/adshift/schemas"
+import (
+	"github.com/adshift/adshift/pipeline/interest"
+	"github.com/adshift/adshift/schemas"
+)
 
 // kind is what one Segment event name means to a profile.
 type kind struct {
@@ -39,10 +42,33 @@ const (
 // list of interest events. Offline tools (adshift train, profile-eval's model) read events
 // through it, so a model learns from the kinds of event the stage profiles (it does not drop
 // repeats or dead letters as the stage does).
-type Interest struct{ kinds map[string]kind }
+type Interest struct {
+	kinds  map[string]kind
+	groups *interest.Groups
+}
 
 // NewInterest returns the stage's reading of interest events.
 func NewInterest() Interest { return Interest{kinds: interestKinds(Weights{})} }
+
+// WithGroups is in reading products without a category as their interest group in g, as the
+// stage with a model of g does (FillGroups).
+func (in Interest) WithGroups(g *interest.Groups) Interest {
+	in.groups = g
+	return in
+}
+
+// Categories calls fn for each distinct category an interest event ev moves its shopper's
+// interest in (EventCategories), after FillGroups: what the stage's model observes.
+func (in Interest) Categories(ev *schemas.Event, fn func(category string)) {
+	if ev.Type != schemas.TypeTrack {
+		return
+	}
+	if _, ok := in.kinds[ev.Event]; !ok {
+		return
+	}
+	FillGroups(ev, in.groups)
+	EventCategories(ev, fn)
+}
 
 // Category is the category ev moves its shopper's interest in: that of a track call of an
 // interest event that names one, else "".

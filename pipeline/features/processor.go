@@ -213,6 +213,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		s.metrics.skipped[skipDup].Inc()
 		return nil
 	}
+	FillGroups(ev, s.model.Groups()) // products without a category: their learned group
 	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
 	if !prof.dirty {
@@ -224,9 +225,9 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if p.predictor != nil {
 		// An event that names no category tells the model nothing new.
 		sev.Repeat = true
-		if cat := EventCategory(ev); cat != "" {
+		EventCategories(ev, func(cat string) {
 			sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
-		}
+		})
 	}
 	if s.detector.Reads(&prof.shift, sev) {
 		sev.Current = p.current(prof)

@@ -128,7 +128,12 @@ func (m *Model) name(id uint32, unknown []string) string {
 
 // Groups are the interest groups the model was trained with, which stand for categories where
 // products have none; nil for a model of categorised data.
-func (m *Model) Groups() *Groups { return m.groups }
+func (m *Model) Groups() *Groups {
+	if m == nil {
+		return nil
+	}
+	return m.groups
+}
 
 // Vocabulary is how many categories the model knows: their ids are 0 to Vocabulary()-1.
 func (m *Model) Vocabulary() int { return len(m.names) }

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/interest"
+	"github.com/adshift/adshift/schemas"
+)
+
+// sessionGap ends a shopper's session of single-product events (views, cart adds) for the
+// baskets groups are learned from, as the features stage's default session does.
+const sessionGap = 30 * time.Minute
+
+// uncategorised reports whether events need interest groups: no interest event among them
+// names a category.
+func uncategorised(events []schemas.Event) bool {
+	in := features.NewInterest()
+	for i := range events {
+		named := false
+		in.Categories(&events[i], func(string) { named = true })
+		if named {
+			return false
+		}
+	}
+	return true
+}
+
+// learnGroups learns the interest groups of the products of events (in event-time order):
+// the products of one order, list or checkout are a basket, and so are a shopper's
+// single-product events until a gap of sessionGap. It writes what it learned to progress.
+func learnGroups(events []schemas.Event, progress io.Writer) (*interest.Groups, error) {
+	l := interest.NewGroupLearner()
+	type session struct {
+		items []interest.Item
+		last  time.Time
+	}
+	open := make(map[string]*session)
+	for i := range events {
+		ev := &events[i]
+		items := eventItems(ev)
+		switch {
+		case len(items) == 0:
+		case len(items) > 1:
+			l.AddBasket(items)
+		default:
+			s := open[ev.User()]
+			if s == nil {
+				s = &session{}
+				open[ev.User()] = s
+			} else if ev.Timestamp.Sub(s.last) > sessionGap {
+				l.AddBasket(s.items)
+				s.items = nil
+			}
+			s.items, s.last = append(s.items, items...), ev.Timestamp
+		}
+	}
+	for _, user := range slices.Sorted(maps.Keys(open)) {
+		l.AddBasket(open[user].items)
+	}
+	g, err := l.Groups(interest.DefaultGroupConfig())
+	if err != nil {
+		return nil, err
+	}
+	names := g.Names()
+	fmt.Fprintf(progress, "interest groups: %d groups of %d products, for events without categories: %s\n",
+		len(names), g.Products(), strings.Join(names[:min(len(names), 12)], ", "))
+	return g, nil
+}
+
+// eventItems are the products an interest event names, with their titles.
+func eventItems(ev *schemas.Event) []interest.Item {
+	if ev.Type != schemas.TypeTrack || ev.Event == schemas.PromotionViewed || ev.Event == schemas.PromotionClicked {
+		return nil
+	}
+	var items []interest.Item
+	if p := ev.Properties; p.ProductID != "" {
+		items = append(items, interest.Item{ID: p.ProductID, Title: p.Name})
+	}
+	for _, it := range ev.Properties.Products {
+		if it.ProductID != "" {
+			items = append(items, interest.Item{ID: it.ProductID, Title: it.Name})
+		}
+	}
+	return items
+}
+
+// groupsFor learns groups from the events of learn when events need them (uncategorised), and
+// gives every product of events without a category its group (features.FillGroups); nil
+// groups when the events have categories.
+func groupsFor(events, learn []schemas.Event, progress io.Writer) (*interest.Groups, error) {
+	if !uncategorised(events) {
+		return nil, nil
+	}
+	g, err := learnGroups(learn, progress)
+	if err != nil {
+		return nil, err
+	}
+	for i := range events {
+		features.FillGroups(&events[i], g)
+	}
+	return g, nil
+}
