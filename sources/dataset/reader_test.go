@@ -236,7 +236,7 @@ func TestOnlineRetail(t *testing.T) {
 	if len(first.Properties.Products) != 7 {
 		t.Fatalf("invoice 536365 has %d line items, want 7", len(first.Properties.Products))
 	}
-	want := schemas.LineItem{ProductID: "85123A", Name: "White Hanging Heart T-Light Holder", Price: 2.55, Quantity: 6}
+	want := schemas.LineItem{ProductID: "85123A", Name: "White hanging heart T-light holder", Price: 2.55, Quantity: 6}
 	if got := first.Properties.Products[0]; got != want {
 		t.Errorf("first line item %+v, want %+v", got, want)
 	}

@@ -9,14 +9,20 @@ func TestTidyTitle(t *testing.T) {
 			t.Errorf("tidyTitle(%q) = %q, want %q", in, got, want)
 		}
 	}
-	f("WHITE HANGING HEART T-LIGHT HOLDER", "White Hanging Heart T-Light Holder")
-	f(" PACK OF 72 RETROSPOT CAKE CASES ", "Pack of 72 Retrospot Cake Cases")
-	f("ELEPHANT, BIRTHDAY CARD, ", "Elephant, Birthday Card")
-	f("KEY FOB , SHED", "Key Fob, Shed")
-	f("SWISS ROLL TOWEL, CHOCOLATE  SPOTS", "Swiss Roll Towel, Chocolate Spots")
-	f("DOLLY GIRL'S BEAKER", "Dolly Girl's Beaker")
-	f("POLYESTER FILLER PAD 60x40cm", "Polyester Filler Pad 60x40cm")
-	f("THE KING GIFT BAG", "The King Gift Bag")
+	f("WHITE HANGING HEART T-LIGHT HOLDER", "White hanging heart T-light holder")
+	f(" PACK OF 72 RETROSPOT CAKE CASES ", "Pack of 72 retrospot cake cases")
+	f("ELEPHANT, BIRTHDAY CARD, ", "Elephant, birthday card")
+	f("KEY FOB , SHED", "Key fob, shed")
+	f("SWISS ROLL TOWEL, CHOCOLATE  SPOTS", "Swiss roll towel, chocolate spots")
+	f("DOLLY GIRL'S BEAKER", "Dolly girl's beaker")
+	f("POLYESTER FILLER PAD 60x40cm", "Polyester filler pad 60x40cm")
+	f("THE KING GIFT BAG", "The king gift bag")
+	f("PAPER CHAIN KIT 50'S CHRISTMAS ", "Paper chain kit 50's Christmas")
+	f("UNION JACK FLAG LUGGAGE TAG", "Union Jack flag luggage tag")
+	f("SET OF 3 REGENCY CAKE TINS", "Set of 3 Regency cake tins")
+	f("LED TEA LIGHTS", "LED tea lights")
+	f("RETRO TV SHAPED TISSUE BOX", "Retro TV shaped tissue box")
+	f("3D SHEET OF DOG STICKERS", "3D sheet of dog stickers")
 	f("   ", "")
 }
 
