@@ -74,7 +74,7 @@ func (a *app) catalogProducts() ([]schemas.Product, error) {
 		return nil, fmt.Errorf("catalog %s (%s) has no usable products", a.cfg.Catalog.Path, a.cfg.Catalog.Format)
 	}
 	a.log.Info("catalog loaded", "path", a.cfg.Catalog.Path, "products", len(products), "skipped", skipped.Total())
-	return products, nil
+	return a.placeInGroups(products)
 }
 
 func newCreativeCmd(a *app) *cobra.Command {
