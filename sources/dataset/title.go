@@ -26,7 +26,7 @@ var properWords = map[string]bool{
 // title an ad can quote, "White hanging heart T-light holder": spaces collapsed, stray commas
 // dropped, sentence case. Acronyms ("LED", "TV") stay upper-case, proper words ("Christmas",
 // "Union Jack", "Regency") keep their capital, a lone letter before a hyphen is one ("T-light"),
-// and words with digits ("60x40cm", "3D", "50'S") are kept as written, but for a plural's 'S.
+// and words with digits keep their units and codes ("60x40cm", "3D", "50's", "Set/9").
 func tidyTitle(s string) string {
 	s = strings.ReplaceAll(strings.Join(strings.Fields(s), " "), " ,", ",")
 	if s == "" {
@@ -42,7 +42,7 @@ func tidyTitle(s string) string {
 // titleWord writes one word of a title, the first word capitalised.
 func titleWord(w string, first bool) string {
 	if strings.ContainsFunc(w, unicode.IsDigit) {
-		return strings.Replace(w, "'S", "'s", 1)
+		return digitWord(w, first)
 	}
 	lower := strings.ToLower(w)
 	bare := strings.Trim(lower, ",.;:!?\"()")
@@ -53,6 +53,29 @@ func titleWord(w string, first bool) string {
 		return capitalize(lower)
 	}
 	return hyphenLetters(lower)
+}
+
+// digitWord writes a word with digits: runs of three letters or more are words ("SET/9" is
+// "Set/9" first, "set/9" after), shorter ones units or codes kept as written ("3D", "60x40cm"),
+// and a plural's 'S is 's ("50's").
+func digitWord(w string, first bool) string {
+	out := []rune(strings.Replace(w, "'S", "'s", 1))
+	for i := 0; i < len(out); {
+		j := i
+		for j < len(out) && unicode.IsLetter(out[j]) {
+			j++
+		}
+		if j-i >= 3 {
+			for k := i; k < j; k++ {
+				out[k] = unicode.ToLower(out[k])
+			}
+			if first && i == 0 {
+				out[0] = unicode.ToUpper(out[0])
+			}
+		}
+		i = max(j, i+1)
+	}
+	return string(out)
 }
 
 // capitalize upper-cases the word's first letter, and a lone letter before a hyphen.

@@ -23,6 +23,10 @@ func TestTidyTitle(t *testing.T) {
 	f("LED TEA LIGHTS", "LED tea lights")
 	f("RETRO TV SHAPED TISSUE BOX", "Retro TV shaped tissue box")
 	f("3D SHEET OF DOG STICKERS", "3D sheet of dog stickers")
+	f("SET/9 CHRISTMAS T-LIGHTS SCENTED ", "Set/9 Christmas T-lights scented")
+	f("HAND WARMER RED LOVE HEART", "Hand warmer red love heart")
+	f("JUMBO BAG 50'S CHRISTMAS ", "Jumbo bag 50's Christmas")
+	f("SET 12 KIDS COLOUR  CHALK STICKS", "Set 12 kids colour chalk sticks")
 	f("   ", "")
 }
 
