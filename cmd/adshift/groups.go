@@ -106,3 +106,90 @@ func groupsFor(events, learn []schemas.Event, progress io.Writer) (*interest.Gro
 	}
 	return g, nil
 }
+
+// What profile-eval scores for events without categories.
+const (
+	byGroup   = "group"
+	byProduct = "product"
+)
+
+// evalCategories gives the events of a dataset without categories the categories profile-eval
+// scores (events with categories come back as they are): by group, the interest groups of the
+// model file modelFile when given, else learned from the first share of the events by event
+// time (the training span, so no scored event shapes them), else from all of them; by product,
+// each product's id. Each order then becomes one event per category it buys.
+func evalCategories(events []schemas.Event, by, modelFile string, share float64, progress io.Writer) ([]schemas.Event, error) {
+	if by != byGroup && by != byProduct {
+		return nil, fmt.Errorf("profile-eval: --by %q: want %s or %s", by, byGroup, byProduct)
+	}
+	if !uncategorised(events) {
+		return events, nil
+	}
+	switch {
+	case by == byProduct:
+		for i := range events {
+			byProductID(&events[i])
+		}
+	case modelFile != "":
+		m, err := readInterest(modelFile)
+		if err != nil {
+			return nil, err
+		}
+		if m.Groups() == nil {
+			return nil, fmt.Errorf("profile-eval: the events name no category and %s has no interest groups", modelFile)
+		}
+		for i := range events {
+			features.FillGroups(&events[i], m.Groups())
+		}
+	default:
+		learn := events
+		if share > 0 {
+			learn = events[:int(share*float64(len(events)))]
+		}
+		if _, err := groupsFor(events, learn, progress); err != nil {
+			return nil, fmt.Errorf("profile-eval: %w", err)
+		}
+	}
+	return perCategory(events), nil
+}
+
+// byProductID makes each product of ev its own category.
+func byProductID(ev *schemas.Event) {
+	if ev.Properties.ProductID != "" {
+		ev.Properties.Category = ev.Properties.ProductID
+	}
+	for i := range ev.Properties.Products {
+		ev.Properties.Products[i].Category = ev.Properties.Products[i].ProductID
+	}
+}
+
+// perCategory splits every event whose products are in several categories into one event per
+// category, in the order the products first name them, each with that category's products and
+// the event's time, and a message id of its own.
+func perCategory(events []schemas.Event) []schemas.Event {
+	out := make([]schemas.Event, 0, len(events))
+	for _, ev := range events {
+		var cats []string
+		for _, it := range ev.Properties.Products {
+			if it.Category != "" && !slices.Contains(cats, it.Category) {
+				cats = append(cats, it.Category)
+			}
+		}
+		if len(cats) < 2 || ev.Properties.Category != "" {
+			out = append(out, ev)
+			continue
+		}
+		for k, c := range cats {
+			part := ev
+			part.MessageID = fmt.Sprintf("%s#%d", ev.MessageID, k)
+			part.Properties.Products = nil
+			for _, it := range ev.Properties.Products {
+				if it.Category == c {
+					part.Properties.Products = append(part.Properties.Products, it)
+				}
+			}
+			out = append(out, part)
+		}
+	}
+	return out
+}
