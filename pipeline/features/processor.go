@@ -225,9 +225,11 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if p.predictor != nil {
 		// An event that names no category tells the model nothing new.
 		sev.Repeat = true
-		EventCategories(ev, func(cat string) {
-			sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
-		})
+		if !k.retract { // a refund takes interest back: the model has nothing to observe
+			EventCategories(ev, func(cat string) {
+				sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
+			})
+		}
 	}
 	if s.detector.Reads(&prof.shift, sev) {
 		sev.Current = p.current(prof)
