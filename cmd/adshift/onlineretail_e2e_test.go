@@ -149,3 +149,34 @@ func shouting(copy string) bool {
 	}
 	return false
 }
+
+// A catalogue with no category at all and no model with groups is refused with a message that
+// says how to get groups; with such a model, every product is placed in one of its groups.
+func TestCatalogWithoutCategoriesNeedsGroups(t *testing.T) {
+	a := testApp(t)
+	a.cfg.Catalog.Format, a.cfg.Catalog.Path = dataset.CatalogOnlineRetail, onlineRetailCatalog
+	if _, err := a.catalogProducts(); err == nil || !strings.Contains(err.Error(), "adshift train") || !strings.Contains(err.Error(), "features.model") {
+		t.Fatalf("a catalogue without categories and no model: %v", err)
+	}
+	model := filepath.Join(t.TempDir(), "retail.model")
+	var log bytes.Buffer
+	if err := runTrain(t.Context(), features.DefaultConfig(), trainOptions{format: dataset.FormatOnlineRetail, file: retailDays(t, 2), out: model}, &log, &log); err != nil {
+		t.Fatalf("train: %v\n%s", err, log.String())
+	}
+	a.cfg.Features.Model = model
+	products, err := a.catalogProducts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	placed := 0
+	for _, p := range products {
+		if p.Category != "" {
+			placed++
+		}
+	}
+	// Two days of invoices saw a fraction of the products; the rest are placed by their titles.
+	if placed < len(products)*9/10 {
+		t.Fatalf("%d of %d catalogue products placed in a group", placed, len(products))
+	}
+	t.Logf("%d of %d catalogue products placed in a group", placed, len(products))
+}
