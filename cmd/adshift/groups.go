@@ -73,9 +73,14 @@ func learnGroups(events []schemas.Event, progress io.Writer) (*interest.Groups, 
 	return g, nil
 }
 
-// eventItems are the products an interest event names, with their titles.
+// eventItems are the products an interest event names, with their titles; none for ad outcomes
+// and refunds.
 func eventItems(ev *schemas.Event) []interest.Item {
-	if ev.Type != schemas.TypeTrack || ev.Event == schemas.PromotionViewed || ev.Event == schemas.PromotionClicked {
+	switch {
+	case ev.Type != schemas.TypeTrack:
+		return nil
+	case ev.Event == schemas.PromotionViewed, ev.Event == schemas.PromotionClicked, ev.Event == schemas.OrderRefunded:
+		// An ad outcome says nothing of what goes together, and a refund takes a purchase back.
 		return nil
 	}
 	var items []interest.Item

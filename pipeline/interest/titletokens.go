@@ -21,7 +21,7 @@ var plainWords = map[string]bool{
 	"medium": true, "big": true, "new": true, "red": true, "pink": true,
 	"white": true, "blue": true, "green": true, "black": true, "ivory": true, "cream": true,
 	"gold": true, "silver": true, "purple": true, "yellow": true, "orange": true, "brown": true,
-	"grey": true, "pastel": true, "colour": true, "colours": true, "col": true, "asst": true,
+	"grey": true, "pastel": true, "colour": true, "colours": true, "col": true, "asst": true, "asstd": true,
 	"from": true, "your": true, "you": true, "our": true, "are": true, "this": true, "that": true,
 	"not": true, "all": true, "one": true, "two": true, "three": true, "four": true, "six": true,
 	"twelve": true, "pcs": true, "piece": true, "pieces": true, "sml": true, "lrg": true,
