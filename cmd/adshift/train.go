@@ -115,6 +115,9 @@ func runTrain(ctx context.Context, cfg features.Config, o trainOptions, out, pro
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if groups != nil {
+		events = perCategory(events) // the holdout scores every group of an order, as profile-eval does
+	}
 	l, err := newLearner(progress, groups)
 	if err != nil {
 		return err

@@ -29,27 +29,31 @@ func FillGroups(ev *schemas.Event, g *interest.Groups) {
 	}
 }
 
-// EventCategories calls fn for each distinct category ev names, in order, up to the
-// interest.StateSize a shopper's state holds: its own, then its products', cleaned as a
-// profile reads them. An order of ten lines in three groups is three interests, not one.
+// EventCategories calls fn for each distinct category ev names, in the order they first come:
+// its own, then its products', cleaned as a profile reads them. An order of ten lines in three
+// groups is three interests, not one. It allocates nothing (a large order costs a scan of its
+// earlier lines per line).
 func EventCategories(ev *schemas.Event, fn func(category string)) {
-	var seen [interest.StateSize]string
-	n := 0
-	emit := func(c string) {
-		if c = cleanCategory(c); c == "" || n == len(seen) {
-			return
+	props := &ev.Properties
+	own := cleanCategory(props.Category)
+	if own != "" {
+		fn(own)
+	}
+	for i := range props.Products {
+		c := cleanCategory(props.Products[i].Category)
+		if c == "" || c == own || seenBefore(props.Products[:i], c) {
+			continue
 		}
-		for _, s := range seen[:n] {
-			if s == c {
-				return
-			}
-		}
-		seen[n] = c
-		n++
 		fn(c)
 	}
-	emit(ev.Properties.Category)
-	for i := range ev.Properties.Products {
-		emit(ev.Properties.Products[i].Category)
+}
+
+// seenBefore reports whether one of items is in category c.
+func seenBefore(items []schemas.LineItem, c string) bool {
+	for j := range items {
+		if cleanCategory(items[j].Category) == c {
+			return true
+		}
 	}
+	return false
 }
