@@ -112,8 +112,10 @@ func (a *app) profileEval(ctx context.Context, format, file, by, modelFile strin
 	if err != nil {
 		return profileeval.Report{}, err
 	}
+	n := len(events)
 	if events, err = evalCategories(events, by, modelFile, opt.TrainShare, io.Discard); err != nil {
 		return profileeval.Report{}, err
 	}
+	opt.Orders = len(events) != n // orders were split by category
 	return profileeval.Evaluate(ctx, a.cfg.Features, events, opt)
 }

@@ -17,6 +17,7 @@ import (
 // arrive live (event time); it is used by one goroutine.
 type evaluator struct {
 	in      features.Interest // which events are interests, and their category
+	orders  bool              // Options.Orders
 	run     *runner.Runner
 	part    *features.Partition
 	confirm int
@@ -85,6 +86,7 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 		guard:   guard,
 		freeze:  freeze,
 		noTrig:  opt.TasksOnly,
+		orders:  opt.Orders,
 		in:      features.NewInterest(),
 		users:   make(map[string]*shopper),
 		popular: newCounter(),

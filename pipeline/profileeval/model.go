@@ -54,4 +54,9 @@ type Options struct {
 	Baselines []string
 	// TasksOnly scores the tasks alone: Report.Triggers is left zero.
 	TasksOnly bool
+	// Orders says a shopper's events at one instant are one order split by category (as
+	// profile-eval splits the orders of a dataset without categories): next_purchase_category
+	// then looks only past the shift's instant, so an order's other groups are not "the next
+	// purchase" of a shift it fired.
+	Orders bool
 }

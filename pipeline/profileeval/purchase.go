@@ -27,7 +27,7 @@ func (e *evaluator) scorePurchases() {
 			continue
 		}
 		u := e.users[sh.user]
-		bought := purchased(u, sh.at)
+		bought := purchased(u, sh.at, e.orders)
 		if len(bought) == 0 {
 			continue
 		}
@@ -45,11 +45,11 @@ func (e *evaluator) scorePurchases() {
 }
 
 // purchased is the set of categories the shopper added to the cart or ordered after its
-// event at, within purchaseWindow of it.
-func purchased(u *shopper, at int) map[string]bool {
+// event at, within purchaseWindow of it; with laterOnly, only at a later instant than at's.
+func purchased(u *shopper, at int, laterOnly bool) map[string]bool {
 	var set map[string]bool
 	for j := at + 1; j < len(u.cats) && u.at[j]-u.at[at] <= purchaseWindow; j++ {
-		if u.buy[j] {
+		if u.buy[j] && (!laterOnly || u.at[j] > u.at[at]) {
 			if set == nil {
 				set = map[string]bool{}
 			}

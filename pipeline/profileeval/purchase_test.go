@@ -56,3 +56,26 @@ func TestNextPurchaseCategoryOnShifts(t *testing.T) {
 	}
 	t.Logf("next_purchase_category: %d of %d shifts scored", task.Scored, shifts)
 }
+
+// With Orders, the parts of the order a shift fired at (the same instant) are not its next
+// purchase: only a later order is.
+func TestNextPurchaseSkipsTheSameOrder(t *testing.T) {
+	//                index  0  1  2
+	u := handShopper("A  B  C", 0, 0, 5)
+	u.buy = []bool{true, true, true} // one order in A and B at 0 h, one in C at 5 h
+	for i := range u.tally {
+		u.tally[i] = make([]tally, 1)
+	}
+	shifts := []evalShift{{user: "u", at: 0, ranks: [][]string{{"B", "C"}}}}
+	for _, c := range []struct {
+		orders bool
+		want   tally
+	}{{false, tally{n: 1, at1: 1, at3: 1, at10: 1, rr: 1}}, {true, tally{n: 1, at3: 1, at10: 1, rr: 0.5}}} {
+		u.tally[purchaseTask][0] = tally{}
+		e := &evaluator{users: map[string]*shopper{"u": u}, shoppers: []*shopper{u}, shifts: shifts, orders: c.orders}
+		e.scorePurchases()
+		if got := u.tally[purchaseTask][0]; got != c.want {
+			t.Errorf("orders %v: %+v, want %+v", c.orders, got, c.want)
+		}
+	}
+}
