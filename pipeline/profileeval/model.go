@@ -56,7 +56,8 @@ type Options struct {
 	TasksOnly bool
 	// Orders says a shopper's events at one instant are one order split by category (as
 	// profile-eval splits the orders of a dataset without categories): next_purchase_category
-	// then looks only past the shift's instant, so an order's other groups are not "the next
-	// purchase" of a shift it fired.
+	// then scores the shopper's next order, the categories bought at the first later instant
+	// however far ahead, so an order's other groups are not "the next purchase" of a shift it
+	// fired, and a shop whose customers order weekly is scored at all.
 	Orders bool
 }

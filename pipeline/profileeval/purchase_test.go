@@ -58,19 +58,19 @@ func TestNextPurchaseCategoryOnShifts(t *testing.T) {
 }
 
 // With Orders, the parts of the order a shift fired at (the same instant) are not its next
-// purchase: only a later order is.
-func TestNextPurchaseSkipsTheSameOrder(t *testing.T) {
-	//                index  0  1  2
-	u := handShopper("A  B  C", 0, 0, 5)
-	u.buy = []bool{true, true, true} // one order in A and B at 0 h, one in C at 5 h
+// purchase: the shopper's next order is, however far ahead.
+func TestNextPurchaseIsTheNextOrder(t *testing.T) {
+	//                index  0  1  2  3
+	u := handShopper("A  B  C  D", 0, 0, 50, 60)
+	u.buy = []bool{true, true, true, true} // an order in A and B at 0 h, then C at 50 h, D at 60 h
 	for i := range u.tally {
 		u.tally[i] = make([]tally, 1)
 	}
-	shifts := []evalShift{{user: "u", at: 0, ranks: [][]string{{"B", "C"}}}}
+	shifts := []evalShift{{user: "u", at: 0, ranks: [][]string{{"B", "D", "C"}}}}
 	for _, c := range []struct {
 		orders bool
 		want   tally
-	}{{false, tally{n: 1, at1: 1, at3: 1, at10: 1, rr: 1}}, {true, tally{n: 1, at3: 1, at10: 1, rr: 0.5}}} {
+	}{{false, tally{n: 1, at1: 1, at3: 1, at10: 1, rr: 1}}, {true, tally{n: 1, at3: 1, at10: 1, rr: 1.0 / 3}}} {
 		u.tally[purchaseTask][0] = tally{}
 		e := &evaluator{users: map[string]*shopper{"u": u}, shoppers: []*shopper{u}, shifts: shifts, orders: c.orders}
 		e.scorePurchases()
