@@ -34,7 +34,7 @@ func uncategorised(events []schemas.Event) bool {
 // learnGroups learns the interest groups of the products of events (in event-time order):
 // the products of one order, list or checkout are a basket, and so are a shopper's
 // single-product events until a gap of sessionGap. It writes what it learned to progress.
-func learnGroups(events []schemas.Event, progress io.Writer) (*interest.Groups, error) {
+func learnGroups(events []schemas.Event, count int, progress io.Writer) (*interest.Groups, error) {
 	l := interest.NewGroupLearner()
 	type session struct {
 		items []interest.Item
@@ -63,7 +63,9 @@ func learnGroups(events []schemas.Event, progress io.Writer) (*interest.Groups, 
 	for _, user := range slices.Sorted(maps.Keys(open)) {
 		l.AddBasket(open[user].items)
 	}
-	g, err := l.Groups(interest.DefaultGroupConfig())
+	cfg := interest.DefaultGroupConfig()
+	cfg.Groups = count
+	g, err := l.Groups(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -95,14 +97,14 @@ func eventItems(ev *schemas.Event) []interest.Item {
 	return items
 }
 
-// groupsFor learns groups from the events of learn when events need them (uncategorised), and
-// gives every product of events without a category its group (features.FillGroups); nil
-// groups when the events have categories.
-func groupsFor(events, learn []schemas.Event, progress io.Writer) (*interest.Groups, error) {
+// groupsFor learns count groups (0: by the product count) from the events of learn when events
+// need them (uncategorised), and gives every product of events without a category its group
+// (features.FillGroups); nil groups when the events have categories.
+func groupsFor(events, learn []schemas.Event, count int, progress io.Writer) (*interest.Groups, error) {
 	if !uncategorised(events) {
 		return nil, nil
 	}
-	g, err := learnGroups(learn, progress)
+	g, err := learnGroups(learn, count, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +153,7 @@ func evalCategories(events []schemas.Event, by, modelFile string, share float64,
 		if share > 0 {
 			learn = events[:int(share*float64(len(events)))]
 		}
-		if _, err := groupsFor(events, learn, progress); err != nil {
+		if _, err := groupsFor(events, learn, 0, progress); err != nil {
 			return nil, fmt.Errorf("profile-eval: %w", err)
 		}
 	}
