@@ -161,3 +161,22 @@ func TestReadFormat3(t *testing.T) {
 		t.Fatalf("format 3 read with %d groups and %d categories, want 0 and %d", back.Groups().Len(), back.Vocabulary(), m.Vocabulary())
 	}
 }
+
+func TestTitleWords(t *testing.T) {
+	f := func(title string, want ...string) {
+		t.Helper()
+		var got []string
+		for _, w := range titleWords(title) {
+			got = append(got, w.key)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("titleWords(%q) = %q, want %q", title, got, want)
+		}
+	}
+	f("WHITE HANGING HEART T-LIGHT HOLDER", "hanging", "heart", "light", "holder")
+	f("SET OF 3 CERAMIC BOWLS", "ceramic", "bowl")
+	f("PACK OF 12 PAPER DOILIES, 3 BOXES", "paper", "doily", "box")
+	f("GLASS STAR FROSTED T-LIGHT HOLDER", "glass", "star", "frosted", "light", "holder")
+	f("RED WOOLLY HOTTIE WHITE HEART.", "woolly", "hottie", "heart")
+	f("", []string(nil)...)
+}
