@@ -12,6 +12,7 @@ const (
 	ProductAddedWishlist = "Product Added to Wishlist"
 	CheckoutStarted      = "Checkout Started"
 	OrderCompleted       = "Order Completed"
+	OrderRefunded        = "Order Refunded" // retracts the interest of its products; never a conversion
 	PromotionViewed      = "Promotion Viewed"
 	PromotionClicked     = "Promotion Clicked"
 )

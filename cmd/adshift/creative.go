@@ -80,7 +80,7 @@ func (a *app) catalogProducts() ([]schemas.Product, error) {
 			products[i].URL = a.cfg.Catalog.ProductURL(products[i].ID)
 		}
 	}
-	return products, nil
+	return a.placeInGroups(products)
 }
 
 func newCreativeCmd(a *app) *cobra.Command {

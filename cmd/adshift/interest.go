@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/catalog"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/interest"
 	"github.com/adshift/adshift/pipeline/profileeval"
@@ -27,12 +28,14 @@ type learner struct {
 	took     time.Duration // spent learning and taking models
 }
 
-func newLearner(progress io.Writer) (*learner, error) {
-	tr, err := interest.NewTrainer(interest.DefaultConfig())
+// newLearner returns a learner whose model carries groups, the categories of products without
+// one (nil: the events' categories alone).
+func newLearner(progress io.Writer, groups *interest.Groups) (*learner, error) {
+	tr, err := interest.NewTrainer(interest.DefaultConfig(), interest.WithGroups(groups))
 	if err != nil {
 		return nil, err
 	}
-	return &learner{tr: tr, in: features.NewInterest(), progress: progress}, nil
+	return &learner{tr: tr, in: features.NewInterest().WithGroups(groups), progress: progress}, nil
 }
 
 // learn learns from the interest events of events, which come after every event learned from
@@ -43,11 +46,14 @@ func (l *learner) learn(ctx context.Context, events []schemas.Event) error {
 	for i := range events {
 		ev := &events[i]
 		l.read++
-		cat := l.in.Category(ev)
-		if cat == "" {
+		took := false
+		l.in.Categories(ev, func(cat string) {
+			l.tr.Add(ev.User(), cat, ev.Timestamp)
+			took = true
+		})
+		if !took {
 			continue
 		}
-		l.tr.Add(ev.User(), cat, ev.Timestamp)
 		if l.learned++; l.learned%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("train: %w", err)
@@ -79,9 +85,10 @@ func (l *learner) card(m *interest.Model) interest.Card {
 }
 
 // learnInterest trains the interest model on the interest events of events (in event-time
-// order), writing a progress line to progress now and then.
-func learnInterest(ctx context.Context, events []schemas.Event, progress io.Writer) (*interest.Model, error) {
-	l, err := newLearner(progress)
+// order), reading products without a category as their group in groups (nil: none), writing a
+// progress line to progress now and then.
+func learnInterest(ctx context.Context, events []schemas.Event, groups *interest.Groups, progress io.Writer) (*interest.Model, error) {
+	l, err := newLearner(progress, groups)
 	if err != nil {
 		return nil, err
 	}
@@ -137,4 +144,48 @@ func (a *app) interestModel() (*interest.Model, error) {
 	a.log.Info("interest model loaded", "path", path, "version", m.Version(), "categories", m.Vocabulary(),
 		"trained_on_events", c.Events, "data_from", c.From, "data_until", c.Until)
 	return m, nil
+}
+
+// placeInGroups gives the catalogue's products without a category the interest group of the
+// model features.model names (catalog.PlaceInGroups): a shop without a category tree is
+// advertised from the groups its model learned. Without such a model, a catalogue with no
+// category at all is an error saying how to get one.
+func (a *app) placeInGroups(products []schemas.Product) ([]schemas.Product, error) {
+	missing := 0
+	for _, p := range products {
+		if catalog.NormCategory(p.Category) == "" {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return products, nil
+	}
+	path := a.cfg.Features.Model
+	var g *interest.Groups
+	if path != "" {
+		m, err := readInterest(path)
+		if err != nil {
+			return nil, fmt.Errorf("features.model: %w", err)
+		}
+		g = m.Groups()
+	}
+	if g == nil {
+		if missing < len(products) {
+			a.log.Warn("catalog products without a category are left out", "products", missing)
+			return products, nil
+		}
+		return nil, fmt.Errorf("catalog %s: none of its %d products has a category: train an interest model on the shop's events "+
+			"(adshift train --format F --file F --out FILE learns interest groups from titles and baskets) and set features.model to it%s",
+			a.cfg.Catalog.Path, len(products), noGroupsNote(path))
+	}
+	out, placed, unplaced := catalog.PlaceInGroups(products, g)
+	a.log.Info("catalog products placed in interest groups", "model", path, "groups", g.Len(), "placed", placed, "unplaced", unplaced)
+	return out, nil
+}
+
+func noGroupsNote(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " (" + path + " has no interest groups: it was trained on events with categories)"
 }

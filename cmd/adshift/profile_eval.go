@@ -13,7 +13,7 @@ import (
 )
 
 func newProfileEvalCmd(a *app) *cobra.Command {
-	var format, file, modelFile, htmlFile string
+	var format, file, modelFile, htmlFile, by string
 	var asJSON bool
 	var confirm int
 	var share float64
@@ -38,7 +38,13 @@ timer's on each come with a paired interval over the same resamples of shoppers.
 --train-share S trains on the first share of events by event time and scores the rest; --model FILE
 scores a model trained elsewhere, never on events at or before the last one it trained on; with
 neither, the model features.model names (the one run predicts with), if any, is scored so.
---html FILE also writes the report as one self-contained HTML page, the intervals drawn as bars.`,
+--html FILE also writes the report as one self-contained HTML page, the intervals drawn as bars.
+
+A dataset whose events name no category (Online Retail) is scored on interest groups, as run
+predicts with a model trained on it: the groups are learned from titles and baskets of the
+training span (--train-share), taken from --model, or learned from every event otherwise, and an
+order is one event per group it buys, in line order, so the next purchased group is scored at
+every group. --by product scores the next purchased product instead, each product its own category.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if modelFile == "" && share == 0 {
 				modelFile = a.cfg.Features.Model
@@ -47,7 +53,7 @@ neither, the model features.model names (the one run predicts with), if any, is 
 			if err != nil {
 				return err
 			}
-			r, err := a.profileEval(cmd.Context(), format, file, opt)
+			r, err := a.profileEval(cmd.Context(), format, file, by, modelFile, opt)
 			if err != nil {
 				return err
 			}
@@ -71,6 +77,7 @@ neither, the model features.model names (the one run predicts with), if any, is 
 	cmd.Flags().IntVar(&confirm, "confirm", 5, "how many of a shopper's next events may confirm a shift")
 	cmd.Flags().Float64Var(&share, "train-share", 0, "train on this first share of events by event time, score the rest (0: score all, prequentially)")
 	cmd.Flags().StringVar(&modelFile, "model", "", "score this interest model file, on events after its training span")
+	cmd.Flags().StringVar(&by, "by", byGroup, "for events without categories: score interest groups (group) or products (product)")
 	cmd.MarkFlagsMutuallyExclusive("train-share", "model")
 	_ = cmd.MarkFlagRequired("format")
 	_ = cmd.MarkFlagRequired("file")
@@ -81,7 +88,7 @@ neither, the model features.model names (the one run predicts with), if any, is 
 // events, when share is set, or read from modelFile, when that is; progress goes to progress.
 func evalOptions(ctx context.Context, confirm int, share float64, modelFile string, progress io.Writer) (profileeval.Options, error) {
 	opt := profileeval.Options{Confirm: confirm, TrainShare: share, Train: func(train []schemas.Event) (profileeval.Model, error) {
-		m, err := learnInterest(ctx, train, progress)
+		m, err := learnInterest(ctx, train, nil, progress)
 		if err != nil {
 			return profileeval.Model{}, err
 		}
@@ -98,11 +105,17 @@ func evalOptions(ctx context.Context, confirm int, share float64, modelFile stri
 	return opt, nil
 }
 
-// profileEval reads the whole dataset and evaluates it.
-func (a *app) profileEval(ctx context.Context, format, file string, opt profileeval.Options) (profileeval.Report, error) {
+// profileEval reads the whole dataset and evaluates it; events without categories are read
+// by interest group or product (by), as evalCategories says.
+func (a *app) profileEval(ctx context.Context, format, file, by, modelFile string, opt profileeval.Options) (profileeval.Report, error) {
 	events, _, err := dataset.ReadAll(format, file)
 	if err != nil {
 		return profileeval.Report{}, err
 	}
+	n := len(events)
+	if events, err = evalCategories(events, by, modelFile, opt.TrainShare, io.Discard); err != nil {
+		return profileeval.Report{}, err
+	}
+	opt.Orders = len(events) != n // orders were split by category
 	return profileeval.Evaluate(ctx, a.cfg.Features, events, opt)
 }

@@ -27,6 +27,7 @@ type trainOptions struct {
 	out          string
 	until        time.Time // zero: no limit
 	holdout      float64   // the last share of the events scored before they are learned; 0: none
+	groups       int       // interest groups to learn for events without categories; 0: by product count
 }
 
 // defaultHoldout is the share of the events adshift train scores its model on by default.
@@ -50,6 +51,10 @@ the model and of last_category, and the model's difference with its bootstrap 95
 shoppers, as profile-eval scores them — then learns them too: the model written is the same as
 with --holdout-share 0, and its card records the split and the scores.
 
+When no event names a category (Online Retail), it first learns interest groups from the
+products' titles and what is bought together (--groups of them, by default √(products/2)); the
+groups are the model's categories and travel in its file, and the card lists their names.
+
 It writes the model to --out and its card, as JSON, to --out + ".card.json"; the same events
 always write the same model file. --until stops at an event time (RFC 3339), to train on the past
 of a split.`,
@@ -70,6 +75,7 @@ of a split.`,
 	f.StringVar(&o.parquet, "parquet", "", "a Parquet archive's folder (archive.dir): train on its clickstream")
 	f.StringVar(&o.out, "out", "", "model file to write (its card goes to FILE.card.json)")
 	f.StringVar(&until, "until", "", "train only on events up to this event time (RFC 3339)")
+	f.IntVar(&o.groups, "groups", 0, "for events without categories: how many interest groups to learn (0: √(products/2))")
 	f.Float64Var(&o.holdout, "holdout-share", defaultHoldout, "score the model on this last share of the events by event time before learning them (0: no holdout)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
@@ -88,6 +94,8 @@ func (o trainOptions) check() error {
 		return errors.New("train: --format is for --file: an archive holds Segment events")
 	case o.out == "":
 		return errors.New("train: --out is required")
+	case o.groups < 0:
+		return fmt.Errorf("train: --groups %d is negative", o.groups)
 	case !(o.holdout >= 0 && o.holdout < 1):
 		return fmt.Errorf("train: --holdout-share %g is outside [0, 1)", o.holdout)
 	}
@@ -111,7 +119,14 @@ func runTrain(ctx context.Context, cfg features.Config, o trainOptions, out, pro
 	if len(events) == 0 {
 		return fmt.Errorf("train: no events in %s%s", from, untilNote(o.until))
 	}
-	l, err := newLearner(progress)
+	groups, err := groupsFor(events, events, o.groups, progress)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if groups != nil {
+		events = perCategory(events) // the holdout scores every group of an order, as profile-eval does
+	}
+	l, err := newLearner(progress, groups)
 	if err != nil {
 		return err
 	}

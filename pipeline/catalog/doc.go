@@ -7,6 +7,8 @@
 // whatever their separators and spelling. Pick is the older choice, a product from the top
 // category, kept for comparison. The path helpers (Levels, Leaf, NormCategory, NormName,
 // PathLevels) are how the rest of the creatives flow reads a category the way the catalogue does.
+// PlaceInGroups gives products without a category (a shop without a category tree) the interest
+// group a Placer (the interest model's groups) puts them in, before NewCatalog indexes them.
 //
 // A Catalog and a Ranker are immutable once built and safe for concurrent use: every partition
 // worker of the creatives stage shares them.

@@ -261,6 +261,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		s.metrics.skipped[skipDup].Inc()
 		return nil
 	}
+	FillGroups(ev, s.model.Groups()) // products without a category: their learned group
 	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
 	if in.Header(schemas.HeaderEnvelope) != nil {
@@ -275,8 +276,10 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if p.predictor != nil {
 		// An event that names no category tells the model nothing new.
 		sev.Repeat = true
-		if cat := EventCategory(ev); cat != "" {
-			sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
+		if !k.retract { // a refund takes interest back: the model has nothing to observe
+			EventCategories(ev, func(cat string) {
+				sev.Repeat = p.predictor.observe(p.predictor.state(prof), &p.names, p.names.id(cat))
+			})
 		}
 	}
 	if s.detector.Reads(&prof.shift, sev) {

@@ -86,6 +86,15 @@ func (p *profile) apply(ev *schemas.Event, k kind, h *horizons, n *names) (newCa
 	// An event's weight is shared by the products it names, so a ten-line order is not ten orders.
 	w := k.weight / float64(items)
 	ws, wl := float32(w)*fs, float32(w)*fl
+	if k.retract {
+		if hasOwn {
+			p.retractItem(&own, ws, wl, n)
+		}
+		for i := range props.Products {
+			p.retractItem(&props.Products[i], ws, wl, n)
+		}
+		return false
+	}
 	if hasOwn {
 		newCart = p.addItem(&own, ev.Event, ws, wl, n)
 	}

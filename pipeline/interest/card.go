@@ -12,6 +12,11 @@ type Card struct {
 	Events     int       `json:"events"`
 	Users      int       `json:"users"`
 	Categories int       `json:"categories"`
+	// Groups are the names of the interest groups the model's categories are, for products
+	// without a category, and GroupedProducts how many products they hold; none for a model of
+	// categorised data.
+	Groups          []string `json:"groups,omitempty"`
+	GroupedProducts int      `json:"grouped_products,omitempty"`
 	// Steps is how many events the ranker learned from: those of shoppers with a history whose
 	// next category was among the candidates.
 	Steps  int    `json:"steps"`
@@ -73,7 +78,7 @@ type HoldoutDifference struct {
 // Card returns the model's card.
 func (m *Model) Card() Card {
 	c := Card{
-		Format: formatVersion, Version: m.version,
+		Format: formatVersion, Version: m.version, Groups: m.groups.Names(), GroupedProducts: m.groups.Products(),
 		From: m.from, Until: m.until,
 		Events: m.events, Users: m.users, Categories: len(m.names), Steps: m.steps,
 		Config:    m.cfg,

@@ -62,7 +62,7 @@ func encodePayload(m *Model) []byte {
 	for _, id := range s.popular.ids {
 		u(uint64(id))
 	}
-	return b
+	return appendGroups(b, m.groups)
 }
 
 // decoder reads a payload, remembering the first error.
@@ -138,7 +138,7 @@ const (
 // maxCount bounds every count, far above any real one, so sums stay exact in a float64.
 const maxCount = 1 << 48
 
-func decodePayload(b []byte) (*Model, error) {
+func decodePayload(b []byte, format uint32) (*Model, error) {
 	d := &decoder{b: b}
 	m := &Model{}
 	if err := d.settings(m); err != nil {
@@ -150,6 +150,9 @@ func decodePayload(b []byte) (*Model, error) {
 	}
 	d.stats(m)
 	d.popular(m)
+	if format >= groupsFormat {
+		m.groups = d.groups()
+	}
 	if d.err == nil && len(d.b) > 0 {
 		d.fail("%d bytes after the payload", len(d.b))
 	}

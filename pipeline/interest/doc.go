@@ -92,9 +92,32 @@
 // as successors used, the top ones are stable. Unlike periodic pruning it needs no schedule
 // and the same events always give the same counters.
 //
+// # Interest groups: shops without a category tree
+//
+// Where products have no category (UCI Online Retail: titles, prices and invoices only), a
+// GroupLearner derives interest groups that stand for categories everywhere: profiles, shifts,
+// segments, the catalogue and this ranker. Simple and explainable first: a product is the
+// tf-idf vector of its title's telling words (lower case, plurals folded, grammar, sizes and
+// colours left out: a colour names a variant, not an interest) plus, at weight CoPurchase (0.5),
+// the normalised mean title vector of what it was bought with (the other lines of its invoices;
+// a shopper's single-product events within 30 minutes for clickstreams), cut to its 32 heaviest
+// words. Spherical k-means clusters the vectors into √(products/2) groups (k-means++ from a
+// fixed seed, products in id order, ties to the lower index), so the same data always gives the
+// same groups and the same file. A group is named by its one or two most distinctive title words
+// (share of the group's titles × log of that share over the share of all titles), spelled and
+// ordered as its titles have them: on December 2010 "christmas decoration", "hot water",
+// "cake cases", "cushion cover", "fridge magnets". Groups.Place puts a product the learner never
+// saw in the group whose centre its title's words are closest to.
+//
+// The groups travel in the model file (format 4); a model trained on such data ranks group
+// names as it ranks categories, and the features stage gives every product of an event that
+// names no category its group (features.FillGroups) before profiling it. An order is one
+// interest per distinct group among its lines.
+//
 // # Files and determinism
 //
-// A model file is a magic, a format version, a binary payload and the payload's SHA-256. Ids
+// A model file is a magic, a format version, a binary payload and the payload's SHA-256. Format
+// 4 adds the interest groups; format 3 files still read, as models without groups. Ids
 // are assigned in order of first appearance and everything is written in id order, so the same
 // events in the same order give the same bytes; Version is the payload's hash. Read returns
 // ErrFormat for bytes of another kind or format version and ErrCorrupt for a damaged file,

@@ -14,7 +14,9 @@ import (
 // big-endian), payload (codec.go), SHA-256 of the payload.
 const (
 	magic         = "ADSHIFTI"
-	formatVersion = 3
+	formatVersion = 4
+	groupsFormat  = 4 // the first format with interest groups; 3 is read as a model without
+	oldestFormat  = 3
 	headerLen     = len(magic) + 4 + 8
 	maxPayload    = 1 << 32
 )
@@ -59,8 +61,9 @@ func Read(r io.Reader) (*Model, error) {
 	if string(head[:len(magic)]) != magic {
 		return nil, fmt.Errorf("%w: no magic", ErrFormat)
 	}
-	if v := binary.BigEndian.Uint32(head[len(magic):]); v != formatVersion {
-		return nil, fmt.Errorf("%w: format %d, this build reads %d", ErrFormat, v, formatVersion)
+	format := binary.BigEndian.Uint32(head[len(magic):])
+	if format < oldestFormat || format > formatVersion {
+		return nil, fmt.Errorf("%w: format %d, this build reads %d to %d (train the model again with this build)", ErrFormat, format, oldestFormat, formatVersion)
 	}
 	n := binary.BigEndian.Uint64(head[len(magic)+4:])
 	if n > maxPayload {
@@ -77,7 +80,7 @@ func Read(r io.Reader) (*Model, error) {
 	if want := sha256.Sum256(payload); !bytes.Equal(sum, want[:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
 	}
-	m, err := decodePayload(payload)
+	m, err := decodePayload(payload, format)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}

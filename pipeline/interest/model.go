@@ -9,12 +9,13 @@ import (
 // Model is a trained interest model: frozen statistics and the ranker's weights. It is
 // immutable, so one Model serves any number of goroutines.
 type Model struct {
-	cfg   Config
-	names []string
-	ids   map[string]uint32
-	stats stats
-	w     [numFeatures]float64
-	wMove [numFeatures]float64 // the ranker of moves (RankMoves)
+	cfg    Config
+	names  []string
+	ids    map[string]uint32
+	stats  stats
+	w      [numFeatures]float64
+	wMove  [numFeatures]float64 // the ranker of moves (RankMoves)
+	groups *Groups              // the products' interest groups, for data without categories; nil: none
 
 	events, users, steps, moveSteps int
 	from, until                     time.Time
@@ -123,6 +124,15 @@ func (m *Model) name(id uint32, unknown []string) string {
 		return m.names[id]
 	}
 	return unknown[int(id)-len(m.names)]
+}
+
+// Groups are the interest groups the model was trained with, which stand for categories where
+// products have none; nil for a model of categorised data.
+func (m *Model) Groups() *Groups {
+	if m == nil {
+		return nil
+	}
+	return m.groups
 }
 
 // Vocabulary is how many categories the model knows: their ids are 0 to Vocabulary()-1.

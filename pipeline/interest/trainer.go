@@ -19,18 +19,26 @@ type Trainer struct {
 	wMove   [numFeatures]float64 // the ranker of moves, see learn
 	g2Move  [numFeatures]float64 // its squared gradients so far (AdaGrad)
 	scratch *candidates
+	groups  *Groups
 
 	events, steps, moveSteps int
 	from, until              time.Time
 	started                  time.Time
 }
 
+// TrainerOption changes how a Trainer is built.
+type TrainerOption func(*Trainer)
+
+// WithGroups makes the model carry g: its categories are then g's group names, which the
+// trainer's caller gives Add for products without a category (Groups.Place).
+func WithGroups(g *Groups) TrainerOption { return func(t *Trainer) { t.groups = g } }
+
 // NewTrainer returns a trainer with no events yet.
-func NewTrainer(cfg Config) (*Trainer, error) {
+func NewTrainer(cfg Config, opts ...TrainerOption) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("interest model: %w", err)
 	}
-	return &Trainer{
+	t := &Trainer{
 		cfg:     cfg,
 		ids:     make(map[string]uint32),
 		users:   make(map[string]*State),
@@ -38,7 +46,11 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 		wMove:   initialWeights(),
 		scratch: &candidates{},
 		started: time.Now(),
-	}, nil
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	return t, nil
 }
 
 // Add takes one interest event; events come in event-time order. Memory grows with the
@@ -125,6 +137,7 @@ func (t *Trainer) Model() *Model {
 		stats:     t.stats.freeze(t.cfg.Successors),
 		w:         t.w,
 		wMove:     t.wMove,
+		groups:    t.groups,
 		moveSteps: t.moveSteps,
 		events:    t.events,
 		users:     len(t.users),

@@ -18,7 +18,10 @@
 // Completed) in the next 24 h of event time; a hit@k is any of the first k in the set, the
 // MRR that of the first in it. A shift with no cart add or order in that day is not scored:
 // nothing it could have advertised would have been bought. It asks what an ad at a shift
-// should show, measured by what the shopper went on to buy rather than view.
+// should show, measured by what the shopper went on to buy rather than view. With
+// Options.Orders (an order split into one event per category, at one instant) the set is the
+// shopper's next order instead, however far ahead: the order a shift fired at was bought with
+// it, not after, and wholesale customers reorder in weeks, not within the day.
 //
 // # Predictors
 //

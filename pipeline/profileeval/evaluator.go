@@ -16,6 +16,8 @@ import (
 // after the guard, what each predictor expected of it. Events go in the order they would
 // arrive live (event time); it is used by one goroutine.
 type evaluator struct {
+	in      features.Interest // which events are interests, and their category
+	orders  bool              // Options.Orders
 	run     *runner.Runner
 	part    *features.Partition
 	confirm int
@@ -84,6 +86,8 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 		guard:   guard,
 		freeze:  freeze,
 		noTrig:  opt.TasksOnly,
+		orders:  opt.Orders,
+		in:      features.NewInterest(),
 		users:   make(map[string]*shopper),
 		popular: newCounter(),
 		next:    make(map[string]*counter),
@@ -112,7 +116,7 @@ func newEvaluator(ctx context.Context, cfg features.Config, opt Options, guard t
 func (e *evaluator) add(ctx context.Context, ev schemas.Event) error {
 	e.events++
 	user := ev.User()
-	cat := features.EventCategory(&ev)
+	cat := e.in.Category(&ev) // a refund is no next interest to predict
 	u := e.users[user]
 	scoring := ev.Timestamp.After(e.guard)
 	e.ranks = e.ranks[:0]

@@ -54,4 +54,10 @@ type Options struct {
 	Baselines []string
 	// TasksOnly scores the tasks alone: Report.Triggers is left zero.
 	TasksOnly bool
+	// Orders says a shopper's events at one instant are one order split by category (as
+	// profile-eval splits the orders of a dataset without categories): next_purchase_category
+	// then scores the shopper's next order, the categories bought at the first later instant
+	// however far ahead, so an order's other groups are not "the next purchase" of a shift it
+	// fired, and a shop whose customers order weekly is scored at all.
+	Orders bool
 }

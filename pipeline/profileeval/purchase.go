@@ -27,7 +27,7 @@ func (e *evaluator) scorePurchases() {
 			continue
 		}
 		u := e.users[sh.user]
-		bought := purchased(u, sh.at)
+		bought := purchased(u, sh.at, e.orders)
 		if len(bought) == 0 {
 			continue
 		}
@@ -45,8 +45,12 @@ func (e *evaluator) scorePurchases() {
 }
 
 // purchased is the set of categories the shopper added to the cart or ordered after its
-// event at, within purchaseWindow of it.
-func purchased(u *shopper, at int) map[string]bool {
+// event at, within purchaseWindow of it; with nextOrder, the categories of the shopper's next
+// order instead: every purchase at the first later instant with one, however far ahead.
+func purchased(u *shopper, at int, nextOrder bool) map[string]bool {
+	if nextOrder {
+		return nextOrderAfter(u, at)
+	}
 	var set map[string]bool
 	for j := at + 1; j < len(u.cats) && u.at[j]-u.at[at] <= purchaseWindow; j++ {
 		if u.buy[j] {
@@ -55,6 +59,26 @@ func purchased(u *shopper, at int) map[string]bool {
 			}
 			set[u.cats[j]] = true
 		}
+	}
+	return set
+}
+
+// nextOrderAfter is the set of categories bought at the first instant after event at's at
+// which the shopper bought anything.
+func nextOrderAfter(u *shopper, at int) map[string]bool {
+	var set map[string]bool
+	var when int64
+	for j := at + 1; j < len(u.cats); j++ {
+		if !u.buy[j] || u.at[j] <= u.at[at] {
+			continue
+		}
+		if set != nil && u.at[j] != when {
+			break
+		}
+		if set == nil {
+			set, when = map[string]bool{}, u.at[j]
+		}
+		set[u.cats[j]] = true
 	}
 	return set
 }

@@ -56,3 +56,26 @@ func TestNextPurchaseCategoryOnShifts(t *testing.T) {
 	}
 	t.Logf("next_purchase_category: %d of %d shifts scored", task.Scored, shifts)
 }
+
+// With Orders, the parts of the order a shift fired at (the same instant) are not its next
+// purchase: the shopper's next order is, however far ahead.
+func TestNextPurchaseIsTheNextOrder(t *testing.T) {
+	//                index  0  1  2  3
+	u := handShopper("A  B  C  D", 0, 0, 50, 60)
+	u.buy = []bool{true, true, true, true} // an order in A and B at 0 h, then C at 50 h, D at 60 h
+	for i := range u.tally {
+		u.tally[i] = make([]tally, 1)
+	}
+	shifts := []evalShift{{user: "u", at: 0, ranks: [][]string{{"B", "D", "C"}}}}
+	for _, c := range []struct {
+		orders bool
+		want   tally
+	}{{false, tally{n: 1, at1: 1, at3: 1, at10: 1, rr: 1}}, {true, tally{n: 1, at3: 1, at10: 1, rr: 1.0 / 3}}} {
+		u.tally[purchaseTask][0] = tally{}
+		e := &evaluator{users: map[string]*shopper{"u": u}, shoppers: []*shopper{u}, shifts: shifts, orders: c.orders}
+		e.scorePurchases()
+		if got := u.tally[purchaseTask][0]; got != c.want {
+			t.Errorf("orders %v: %+v, want %+v", c.orders, got, c.want)
+		}
+	}
+}

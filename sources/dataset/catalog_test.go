@@ -52,7 +52,7 @@ func TestCatalogs(t *testing.T) {
 		},
 		{
 			CatalogOnlineRetail, onlineRetailCat, 3907, Skips{ReasonNotAProduct: 14, ReasonBadPrice: 1},
-			schemas.Product{ID: "85123A", Title: "White Hanging Heart T-Light Holder", Price: 2.95, Currency: "GBP"},
+			schemas.Product{ID: "85123A", Title: "White hanging heart T-light holder", Price: 2.95, Currency: "GBP"},
 		},
 		{
 			FormatREES46, rees46File, 5654, Skips{ReasonMissingTitle: 825, ReasonBadPrice: 14},

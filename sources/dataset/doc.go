@@ -18,13 +18,16 @@
 //	                                                                                ("17850.0" -> "17850"), price (GBP), quantity; order_id = InvoiceNo,
 //	                                                                                else anonymousId        revenue = sum of price x quantity
 //	                                                                                "invoice:<InvoiceNo>"
+//	                all lines of one C<InvoiceNo>        Order Refunded, n items    as above, quantity = the quantity cancelled (positive)
 //	segment         one JSON line                        as decoded by schemas.DecodeEvent (zero Limits)
 //
 // REES46 categories are category_code ("electronics.smartphone"), or "category_id:<id>" when the
 // code is empty; a price of 0.00 means the store did not know it and is left out of the event.
 // Online Retail groups an invoice's lines into one Order Completed because that is what the
 // Segment spec calls an order, and attribution counts one conversion per order: one event per
-// line would count a ten-line basket as ten conversions. Invoices are contiguous in the files.
+// line would count a ten-line basket as ten conversions. A cancellation (InvoiceNo starting with
+// C, negative quantities) is an Order Refunded: the features stage retracts the interest its
+// products had added, and no stage counts it as a conversion. Invoices are contiguous in the files.
 // InvoiceDate is read as UTC (the data is UK winter time, which is UTC). Taobao timestamps are
 // unix seconds and are kept as they are, even outside the dataset's nine days: deciding that an
 // event time is out of range is the pipeline's job, not the replay's.
@@ -34,7 +37,7 @@
 // downstream dedup drops the repeat.
 //
 // A row that cannot be mapped is returned by Next as a *RowError naming a short reason
-// (ReasonCancellation, ReasonBadPrice, ...); it is not fatal and the next call carries on with
+// (ReasonBadPrice, ReasonNotAProduct, ...); it is not fatal and the next call carries on with
 // the next row. Any other error (a file that cannot be read, a header that is not the format's)
 // is fatal. Readers and Pacers are not safe for concurrent use; LoadCatalog is.
 package dataset

@@ -15,7 +15,8 @@ var onlineRetailHeader = []string{"InvoiceNo", "StockCode", "Description", "Quan
 const onlineRetailTime = "2006-01-02 15:04:05"
 
 // onlineRetailReader maps the UCI "Online Retail" invoice lines, gathering the contiguous lines
-// of one invoice into one Order Completed.
+// of one invoice into one Order Completed, and those of a cancellation (an invoice number
+// starting with C, negative quantities) into one Order Refunded of the quantities cancelled.
 type onlineRetailReader struct {
 	rows  *csvRows
 	order *schemas.Event // the invoice being gathered; nil before the first good line
@@ -28,6 +29,7 @@ type retailLine struct {
 	user    string // CustomerID without the ".0" the export added; empty for guests
 	ts      time.Time
 	item    schemas.LineItem
+	refund  bool // a cancellation's line: its quantity is what was cancelled
 }
 
 func (r *onlineRetailReader) Next() (schemas.Event, error) {
@@ -73,6 +75,9 @@ func (r *onlineRetailReader) start(l retailLine, p pos) {
 			Products: []schemas.LineItem{l.item},
 		},
 	}
+	if l.refund {
+		e.Event = schemas.OrderRefunded
+	}
 	if l.user == "" {
 		e.AnonymousID = "invoice:" + l.invoice // a guest checkout
 	}
@@ -94,9 +99,7 @@ func onlineRetailLine(rec []string, p pos) (retailLine, error) {
 	invoice, stockCode, description, quantity, invoiceDate, unitPrice, customerID :=
 		rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6]
 
-	if strings.HasPrefix(invoice, "C") {
-		return retailLine{}, rowErrorf(p, ReasonCancellation, "invoice %s cancels %s of %s", invoice, quantity, stockCode)
-	}
+	refund := strings.HasPrefix(invoice, "C")
 	ts, err := time.Parse(onlineRetailTime, invoiceDate)
 	if err != nil {
 		return retailLine{}, rowErrorf(p, ReasonBadTimestamp, "InvoiceDate %q", invoiceDate)
@@ -108,7 +111,14 @@ func onlineRetailLine(rec []string, p pos) (retailLine, error) {
 		return retailLine{}, rowErrorf(p, ReasonNotAProduct, "StockCode %s (%s) is a charge, not merchandise", stockCode, description)
 	}
 	qty, err := strconv.Atoi(quantity)
-	if err != nil || qty <= 0 {
+	switch {
+	case err != nil:
+		return retailLine{}, rowErrorf(p, ReasonBadQuantity, "Quantity %q", quantity)
+	case refund && qty >= 0:
+		return retailLine{}, rowErrorf(p, ReasonBadQuantity, "Quantity %q on cancellation %s", quantity, invoice)
+	case refund:
+		qty = -qty
+	case qty <= 0:
 		return retailLine{}, rowErrorf(p, ReasonBadQuantity, "Quantity %q on a sale", quantity)
 	}
 	price, ok := parsePrice(unitPrice)
@@ -119,6 +129,7 @@ func onlineRetailLine(rec []string, p pos) (retailLine, error) {
 		invoice: invoice,
 		user:    strings.TrimSuffix(customerID, ".0"),
 		ts:      ts,
+		refund:  refund,
 		item: schemas.LineItem{
 			ProductID: stockCode,
 			Name:      tidyTitle(description),

@@ -198,12 +198,13 @@ func TestTaobao(t *testing.T) {
 func TestOnlineRetail(t *testing.T) {
 	events, bad := readAll(t, FormatOnlineRetail, onlineRetailDir)
 
-	wantBad := map[string]int{ReasonCancellation: 1033, ReasonBadQuantity: 101, ReasonBadPrice: 228, ReasonNotAProduct: 236}
+	// Cancellations are refunds now; those of charges (a discount, postage) are no product.
+	wantBad := map[string]int{ReasonBadQuantity: 101, ReasonBadPrice: 228, ReasonNotAProduct: 279}
 	if got := countReasons(bad); !reflect.DeepEqual(got, wantBad) {
 		t.Errorf("row errors %v, want %v", got, wantBad)
 	}
-	if got := countEvents(events); !reflect.DeepEqual(got, map[string]int{schemas.OrderCompleted: 2050}) {
-		t.Errorf("events %v, want 2050 orders, one per invoice with a sale", got)
+	if got := countEvents(events); !reflect.DeepEqual(got, map[string]int{schemas.OrderCompleted: 2050, schemas.OrderRefunded: 410}) {
+		t.Errorf("events %v, want 2050 orders, one per invoice with a sale, and 410 refunds, one per cancellation", got)
 	}
 	lines, guests := 0, 0
 	for i, e := range events {
@@ -218,8 +219,8 @@ func TestOnlineRetail(t *testing.T) {
 			t.Errorf("order %s at %v comes after %v: files not read in name order", e.Properties.OrderID, e.Timestamp, events[i-1].Timestamp)
 		}
 	}
-	if lines != 57393 || guests != 199 {
-		t.Errorf("%d line items in %d guest orders, want 57393 in 199", lines, guests)
+	if lines != 58383 || guests != 206 {
+		t.Errorf("%d line items in %d guest orders and refunds, want 58383 in 206", lines, guests)
 	}
 	// All 58,991 rows are accounted for: a line item or a row error.
 	if lines+len(bad) != 58991 {
@@ -236,7 +237,7 @@ func TestOnlineRetail(t *testing.T) {
 	if len(first.Properties.Products) != 7 {
 		t.Fatalf("invoice 536365 has %d line items, want 7", len(first.Properties.Products))
 	}
-	want := schemas.LineItem{ProductID: "85123A", Name: "White Hanging Heart T-Light Holder", Price: 2.55, Quantity: 6}
+	want := schemas.LineItem{ProductID: "85123A", Name: "White hanging heart T-light holder", Price: 2.55, Quantity: 6}
 	if got := first.Properties.Products[0]; got != want {
 		t.Errorf("first line item %+v, want %+v", got, want)
 	}
@@ -244,13 +245,17 @@ func TestOnlineRetail(t *testing.T) {
 	if p := bad[0]; p.File != "2010-12-01.csv" || p.Line != 47 || p.Reason != ReasonNotAProduct {
 		t.Errorf("first row error %v, want POSTAGE at 2010-12-01.csv:47", p)
 	}
-	for _, e := range bad {
-		if e.Reason == ReasonCancellation {
-			if e.File != "2010-12-01.csv" || e.Line != 143 || !strings.Contains(e.Error(), "C536379") {
-				t.Errorf("first cancellation %v, want C536379 at 2010-12-01.csv:143", e)
-			}
-			break
+	// The first cancellation of merchandise: C536383 cancels one set of flying ducks.
+	for _, e := range events {
+		if e.Event != schemas.OrderRefunded {
+			continue
 		}
+		want := schemas.LineItem{ProductID: "35004C", Name: "Set of 3 coloured flying ducks", Price: 4.65, Quantity: 1}
+		if e.Properties.OrderID != "C536383" || e.UserID != "15311" || len(e.Properties.Products) != 1 || e.Properties.Products[0] != want ||
+			e.MessageID != messageID(FormatOnlineRetail, "2010-12-01.csv", 156) || e.Properties.Revenue != 4.65 {
+			t.Errorf("first refund %+v, want C536383's line at 2010-12-01.csv:156", e)
+		}
+		break
 	}
 }
 

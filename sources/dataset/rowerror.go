@@ -14,7 +14,6 @@ const (
 	ReasonMissingProduct   = "missing_product"
 	ReasonMissingTitle     = "missing_title"
 	ReasonUnknownEvent     = "unknown_event"
-	ReasonCancellation     = "cancellation"
 	ReasonNotAProduct      = "not_a_product"
 )
 
