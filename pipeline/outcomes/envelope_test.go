@@ -11,7 +11,8 @@ import (
 )
 
 // A record holding a Segment batch lands each of its outcomes, in order, with the ids a record
-// per event would give them; GA4's names are read as the spec's.
+// per event would give them; GA4's names are read as the spec's. The order waits out the
+// attribution lateness and is written when the partition closes.
 func TestStageUnwrapsEnvelopes(t *testing.T) {
 	w := &pipelinetest.RowWriter{}
 	_, p := newTestStage(t, w)
@@ -25,9 +26,14 @@ func TestStageUnwrapsEnvelopes(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	for _, e := range w.Writes[0].Events {
-		got = append(got, describe(e))
+	for _, wr := range w.Writes {
+		for _, e := range wr.Events {
+			got = append(got, describe(e))
+		}
 	}
 	want := []string{
 		"impression imp:m1 ad=ad-1 imp= 0",
