@@ -101,7 +101,7 @@ func TestReportOfASimulationMeasuresItsLift(t *testing.T) {
 	}
 }
 
-// BenchmarkCoverage measures, over ADSHIFT_COVERAGE_SEEDS seeds (default 100) of the simulator
+// BenchmarkCoverage measures, over COVERAGE_SEEDS seeds (default 100) of the simulator
 // on the REES46 sample, how often the report's 95% intervals of the CTR lift cover the true lift
 // with the arm effects personal=1.5, value=1.2 (fixed_coverage: the fixed-horizon interval at the
 // end; cs_coverage: the always-valid sequence), and, with no arm effect, how often a reader who
@@ -111,7 +111,7 @@ func TestReportOfASimulationMeasuresItsLift(t *testing.T) {
 //	go test -run '^$' -bench BenchmarkCoverage -benchtime 1x ./pipeline/evaluation/
 func BenchmarkCoverage(b *testing.B) {
 	seeds := 100
-	if s, err := strconv.Atoi(os.Getenv("ADSHIFT_COVERAGE_SEEDS")); err == nil && s > 0 {
+	if s, err := strconv.Atoi(os.Getenv("COVERAGE_SEEDS")); err == nil && s > 0 {
 		seeds = s
 	}
 	data := simulationData(b)
