@@ -137,6 +137,7 @@ func TestKilledStagesLoseNothing(t *testing.T) {
 	resumed := make(chan string, 3)
 	for kill, at := range []time.Duration{8 * time.Second, 22 * time.Second, 39 * time.Second} {
 		time.Sleep(time.Until(started.Add(at)))
+		t.Logf("killing pid %d; members before: %s", proc.cmd.Process.Pid, lagOf(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name))
 		proc.kill()
 		killed := time.Now()
 		time.Sleep(time.Second)
@@ -209,7 +210,13 @@ func lagOf(t *testing.T, adm *kadm.Client, group, topic string) string {
 		parts = append(parts, fmt.Sprintf("partition %d lags %d (owner %s)", l.Partition, l.Lag, owner))
 	}
 	slices.Sort(parts)
-	return fmt.Sprintf("state %s: %s", lags[group].State, strings.Join(parts, "; "))
+	var members []string
+	if described, err := adm.DescribeGroups(ctx, group); err == nil {
+		for _, m := range described[group].Members {
+			members = append(members, m.ClientID+"/"+m.MemberID+"@"+m.ClientHost)
+		}
+	}
+	return fmt.Sprintf("state %s, members %v: %s", lags[group].State, members, strings.Join(parts, "; "))
 }
 
 // adminClient returns an admin client of the broker at addr, closed when the test ends.
