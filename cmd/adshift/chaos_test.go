@@ -81,6 +81,29 @@ func (p *process) processed(group string) float64 {
 	return sum
 }
 
+// gauge reads the gauge name for group from the process's /metrics (-1 while it does not answer).
+func (p *process) gauge(name, group string) float64 {
+	resp, err := http.Get("http://" + p.httpAddr + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return -1
+	}
+	sum := 0.0
+	for _, m := range mfs[name].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "group" && l.GetValue() == group {
+				sum += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
 // startBrokerProcess runs `adshift broker` and returns its address once it says it listens.
 func startBrokerProcess(t *testing.T) string {
 	t.Helper()
@@ -111,62 +134,68 @@ func startBrokerProcess(t *testing.T) string {
 	return addr
 }
 
-// The features and creatives stages run as a process of their own against `adshift broker`, and
-// are killed with SIGKILL three times while the REES46 sample is replayed, each time restarted a
-// second later. Nothing is lost and nothing differs: the ads on ads.ready are exactly those of a
-// clean run. The time from each kill to the stages processing again is logged.
-func TestKilledStagesLoseNothing(t *testing.T) {
-	want := adIDsOfReplay(t, "max", false)
+// chaosRig is a broker process, the REES46 sample replayed into it at 200x (about 51s), and
+// the features and creatives stages run as processes of their own against it.
+type chaosRig struct {
+	addr     string
+	env      []string
+	a        *app
+	adm      *kadm.Client
+	replayed chan error
+	errOut   bytes.Buffer
+	started  time.Time
+}
 
-	addr := startBrokerProcess(t)
-	env := []string{"ADSHIFT_KAFKA_BROKERS=" + addr, "ADSHIFT_CATALOG_PATH=../../data/sample/rees46-sample.csv", "ADSHIFT_LOG_LEVEL=info"}
-	stages := []string{"run", "--stages=features,creatives"}
-	proc := startAdshift(t, env, stages...)
+func newChaosRig(t *testing.T) *chaosRig {
+	t.Helper()
+	r := &chaosRig{addr: startBrokerProcess(t), replayed: make(chan error, 1)}
+	r.env = []string{"ADSHIFT_KAFKA_BROKERS=" + r.addr, "ADSHIFT_CATALOG_PATH=../../data/sample/rees46-sample.csv", "ADSHIFT_LOG_LEVEL=info"}
+	r.a = testApp(t)
+	r.a.cfg.Kafka.Brokers, r.a.cfg.Kafka.CreateTopics = []string{r.addr}, false
+	r.adm = adminClient(t, r.addr)
+	return r
+}
 
-	a := testApp(t)
-	a.cfg.Kafka.Brokers, a.cfg.Kafka.CreateTopics = []string{addr}, false
-	replayed := make(chan error, 1)
-	var out, errOut bytes.Buffer
+// stages starts an instance of the features and creatives stages.
+func (r *chaosRig) stages(t *testing.T) *process {
+	return startAdshift(t, r.env, "run", "--stages=features,creatives")
+}
+
+// replay starts the replay in the background.
+func (r *chaosRig) replay(t *testing.T) {
+	r.started = time.Now()
 	go func() {
-		replayed <- a.replay(t.Context(), "rees46", rees46File, mustSpeed(t, "200x"), &out, &errOut)
+		var out bytes.Buffer
+		r.replayed <- r.a.replay(t.Context(), "rees46", rees46File, mustSpeed(t, "200x"), &out, &r.errOut)
 	}()
-	adm := adminClient(t, addr)
-	// The replay takes about 51s; the kills come 8, 22 and 39s into it, mid-stream, each
-	// restarted a second later whether or not the last one got going.
-	started := time.Now()
-	resumed := make(chan string, 3)
-	for kill, at := range []time.Duration{8 * time.Second, 22 * time.Second, 39 * time.Second} {
-		time.Sleep(time.Until(started.Add(at)))
-		t.Logf("killing pid %d; members before: %s", proc.cmd.Process.Pid, lagOf(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name))
-		proc.kill()
-		killed := time.Now()
-		time.Sleep(time.Second)
-		proc = startAdshift(t, env, stages...)
-		go func(p *process, kill int) {
-			if eventually(90*time.Second, func() bool { return p.processed("adshift-features") > 0 }) {
-				resumed <- fmt.Sprintf("kill %d, %.0fs into the replay: processing again %.1fs after the kill", kill, at.Seconds(), time.Since(killed).Seconds())
-				return
-			}
-			resumed <- fmt.Sprintf("kill %d: not processing within 90s (killed again, or stalled)", kill)
-		}(proc, kill+1)
-	}
-	if err := <-replayed; err != nil {
-		t.Fatalf("replay: %v\n%s", err, errOut.String())
-	}
-	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name) }) {
-		t.Fatalf("the features stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name), proc.out.String())
-	}
-	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-creatives", a.cfg.Topics.Shifts.Name) }) {
-		t.Fatalf("the creatives stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-creatives", a.cfg.Topics.Shifts.Name), proc.out.String())
-	}
-	for range 3 {
-		t.Log(<-resumed)
-	}
+}
 
+// at sleeps until d into the replay.
+func (r *chaosRig) at(d time.Duration) { time.Sleep(time.Until(r.started.Add(d))) }
+
+// finish waits for the replay and for both groups to commit everything, then for the lag gauge
+// of every live instance to read 0, and returns the distinct ad ids on ads.ready, sorted.
+func (r *chaosRig) finish(t *testing.T, live ...*process) []string {
+	t.Helper()
+	if err := <-r.replayed; err != nil {
+		t.Fatalf("replay: %v\n%s", err, r.errOut.String())
+	}
+	last := live[len(live)-1]
+	for group, topic := range map[string]string{"adshift-features": r.a.cfg.Topics.Clickstream.Name, "adshift-creatives": r.a.cfg.Topics.Shifts.Name} {
+		if !eventually(120*time.Second, func() bool { return noLag(t, r.adm, group, topic) }) {
+			t.Fatalf("%s stalled: lag %s\n%s", group, lagOf(t, r.adm, group, topic), last.out.String())
+		}
+	}
+	// The gauge is looked up every 15s; after every rebalance it must come back to the truth.
+	for _, p := range live {
+		if !eventually(45*time.Second, func() bool { return p.gauge("adshift_group_lag_records", "adshift-features") == 0 }) {
+			t.Errorf("pid %d: adshift_group_lag_records{group=adshift-features} = %v with nothing left to read", p.cmd.Process.Pid, p.gauge("adshift_group_lag_records", "adshift-features"))
+		}
+	}
 	seen := map[string]bool{}
-	records := readAll(t, []string{addr}, a.cfg.Topics.Ads.Name)
-	for _, r := range records {
-		ad, err := schemas.DecodeAd(r.Value)
+	records := readAll(t, []string{r.addr}, r.a.cfg.Topics.Ads.Name)
+	for _, rec := range records {
+		ad, err := schemas.DecodeAd(rec.Value)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,9 +206,79 @@ func TestKilledStagesLoseNothing(t *testing.T) {
 		got = append(got, id)
 	}
 	slices.Sort(got)
-	t.Logf("%d ad records, %d distinct ads; a clean run made %d", len(records), len(got), len(want))
+	t.Logf("%d ad records, %d distinct ads", len(records), len(got))
+	return got
+}
+
+// The features and creatives stages run as a process of their own against `adshift broker`, and
+// are killed with SIGKILL 8, 22 and 39s into the replay (as in the stall report), each time
+// restarted a second later whether or not the last one got going. Nothing is lost and nothing
+// differs: the ads on ads.ready are exactly those of a clean run. The time from each kill to the
+// stages processing again is logged.
+func TestKilledStagesLoseNothing(t *testing.T) {
+	want := adIDsOfReplay(t, "max", false)
+	r := newChaosRig(t)
+	proc := r.stages(t)
+	r.replay(t)
+	resumed := make(chan string, 3)
+	for kill, at := range []time.Duration{8 * time.Second, 22 * time.Second, 39 * time.Second} {
+		r.at(at)
+		t.Logf("killing pid %d; the group before: %s", proc.cmd.Process.Pid, lagOf(t, r.adm, "adshift-features", r.a.cfg.Topics.Clickstream.Name))
+		proc.kill()
+		killed := time.Now()
+		time.Sleep(time.Second)
+		proc = r.stages(t)
+		go func(p *process, kill int) {
+			if eventually(90*time.Second, func() bool { return p.processed("adshift-features") > 0 }) {
+				resumed <- fmt.Sprintf("kill %d, %.0fs into the replay: processing again %.1fs after the kill", kill, at.Seconds(), time.Since(killed).Seconds())
+				return
+			}
+			resumed <- fmt.Sprintf("kill %d: not processing within 90s (killed again, or stalled)", kill)
+		}(proc, kill+1)
+	}
+	got := r.finish(t, proc)
+	for range 3 {
+		t.Log(<-resumed)
+	}
 	if !slices.Equal(got, want) {
-		t.Errorf("after three kills: %d ads missing, %d not made by a clean run", len(minus(want, got)), len(minus(got, want)))
+		t.Errorf("after three kills: %d ads missing, %d not made by a clean run (%d)", len(minus(want, got)), len(minus(got, want)), len(want))
+	}
+}
+
+// A second and a third instance join mid-replay and the second leaves again (SIGTERM): the
+// partitions move among them, and the ads are exactly those of a clean run.
+func TestScaleOutAndInLosesNothing(t *testing.T) {
+	want := adIDsOfReplay(t, "max", false)
+	r := newChaosRig(t)
+	first := r.stages(t)
+	r.replay(t)
+	r.at(10 * time.Second)
+	second := r.stages(t)
+	r.at(20 * time.Second)
+	third := r.stages(t)
+	r.at(35 * time.Second)
+	secondProcessed := second.processed("adshift-features")
+	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-second.done:
+	case <-time.After(40 * time.Second):
+		t.Fatalf("the instance asked to stop did not within 40s:\n%s", second.out.String())
+	}
+	if code := second.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("the stopped instance exited %d, want 0:\n%s", code, second.out.String())
+	}
+	got := r.finish(t, first, third)
+	// Each instance got partitions: the partitions really moved.
+	for i, n := range []float64{first.processed("adshift-features"), secondProcessed, third.processed("adshift-features")} {
+		t.Logf("instance %d processed %.0f clickstream records", i+1, n)
+		if n == 0 {
+			t.Errorf("instance %d processed no clickstream record: it never got a partition", i+1)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("after scaling out and in: %d ads missing, %d not made by a clean run (%d)", len(minus(want, got)), len(minus(got, want)), len(want))
 	}
 }
 
