@@ -5,7 +5,7 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test demo bench bench-compare lint deps clickhouse-up clickhouse-down clean
+.PHONY: help build test demo bench bench-compare mutate lint deps clickhouse-up clickhouse-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ bench: deps clickhouse-up ## run the benchmarks one package at a time; a table o
 
 bench-compare: deps clickhouse-up ## benchmarks of BASE=<rev> and HEAD side by side, run in turn (ROUNDS=4)
 	@$(if $(BASE),,$(error make bench-compare needs BASE=<revision>, e.g. BASE=HEAD~3))scripts/bench-compare.sh $(BASE) HEAD $(or $(ROUNDS),4)
+
+mutate: deps clickhouse-up ## mutation score of pipeline/... and schemas (SINCE=<rev>: changed packages only; N=60 per package); var/mutation/summary.json
+	$(GO) run ./scripts/mutate -n $(or $(N),60) $(if $(SINCE),-since $(SINCE)) -v $(or $(MUTATE_PKGS),./pipeline/... ./schemas)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
