@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,7 @@ func TestStatusPageInChromium(t *testing.T) {
 	}
 	var ok bool
 	b.eval("(() => { window.testMarker = 1; return true })()", &ok)
+	statusJSON := []string{getStatusJSON(t, a)}
 
 	// A shopper views three products of a category the sample catalogue holds.
 	var lines []string
@@ -129,6 +131,10 @@ func TestStatusPageInChromium(t *testing.T) {
 	if !st.Marker || st.Polls < 3 {
 		t.Errorf("the page was reloaded (marker %v) or polled only %d times", st.Marker, st.Polls)
 	}
+	statusJSON = append(statusJSON, getStatusJSON(t, a))
+	if err := validateJSON(t, "status.json", statusJSON); err != nil {
+		t.Errorf("/status.json against schemas/jsonschema/status.json: %v", err)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
 	}
@@ -142,4 +148,14 @@ func eventLine(t *testing.T, ev schemas.Event) string {
 		t.Fatal(err)
 	}
 	return ev.UserID + ":" + string(raw)
+}
+
+// getStatusJSON returns what /status.json answers now.
+func getStatusJSON(t *testing.T, a *app) string {
+	t.Helper()
+	code, body := get(t, "http://"+a.cfg.HTTP.Addr+"/status.json")
+	if code != http.StatusOK {
+		t.Fatalf("/status.json: %d %s", code, body)
+	}
+	return strings.TrimSpace(body)
 }
