@@ -106,7 +106,7 @@ func TestStatusPageInChromium(t *testing.T) {
 			t.Errorf("the ad card does not show %q:\n%s", want, got.Text)
 		}
 	}
-	if want := "https://shop.example/p/" + ad.Product.ID; ad.Product.URL != want || got.Href != want {
+	if want := "https://shop.example/p/" + ad.Product.ID; ad.Product.URL != want || got.Href != want || !strings.Contains(got.Text, want) {
 		t.Errorf("landing URL: ads.ready %q, page link %q, want %q", ad.Product.URL, got.Href, want)
 	}
 	if !strings.Contains(got.Text, fmt.Sprintf("%.2f", ad.Product.Price)) {
