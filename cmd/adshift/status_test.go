@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline/stats"
+	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -39,8 +42,9 @@ const readPage = `(() => ({
 
 // The live page in headless Chromium, on a running pipeline with real Kafka and ClickHouse: it
 // renders every stage, then, without a reload, shows the ad a shopper's views caused as
-// ads.ready has it, and the ad's arm's CTR with its Wilson interval once the delivery's view and
-// click land in ClickHouse; the page logs no error on the way.
+// ads.ready has it, the ad's arm's CTR with its Wilson interval once the delivery's view and
+// click land in ClickHouse, and every stage's consumer lag once it is looked up; the page logs no
+// error on the way.
 func TestStatusPageInChromium(t *testing.T) {
 	a := testApp(t)
 	a.cfg.Catalog.URLTemplate = "https://shop.example/p/{product_id}"
@@ -128,6 +132,15 @@ func TestStatusPageInChromium(t *testing.T) {
 	if st.Arms[0].Arm != ad.Strategy.Arm || !strings.Contains(st.Arms[0].Text, fmt.Sprintf("%.2f%% – %.2f%%", 100*iv.Lo, 100*iv.Hi)) {
 		t.Errorf("CTR row %+v, want arm %s with 1 click of 1 impression and interval %.4f–%.4f", st.Arms[0], ad.Strategy.Arm, iv.Lo, iv.Hi)
 	}
+	// The lag is looked up every 15s; once it is, every stage's card shows it.
+	seen("every stage's lag", func() bool {
+		for _, card := range st.Stages {
+			if !strings.Contains(card, "lag") {
+				return false
+			}
+		}
+		return true
+	})
 	if !st.Marker || st.Polls < 3 {
 		t.Errorf("the page was reloaded (marker %v) or polled only %d times", st.Marker, st.Polls)
 	}
@@ -158,4 +171,38 @@ func getStatusJSON(t *testing.T, a *app) string {
 		t.Fatalf("/status.json: %d %s", code, body)
 	}
 	return strings.TrimSpace(body)
+}
+
+type fakeArmStats struct {
+	rows []strategy.ArmStat
+	err  error
+}
+
+func (f fakeArmStats) ArmStats(context.Context, string) ([]strategy.ArmStat, error) {
+	return f.rows, f.err
+}
+
+// CTR by arm sums an arm's segments, orders arms by name, and says why ClickHouse could not be read.
+func TestReadCTR(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	v := readCTR(t.Context(), fakeArmStats{rows: []strategy.ArmStat{
+		{Segment: "electronics", Arm: "value", Impressions: 30, Clicks: 3},
+		{Segment: "apparel", Arm: "personal", Impressions: 10, Clicks: 0},
+		{Segment: "apparel", Arm: "value", Impressions: 70, Clicks: 9},
+	}}, "exp1", now)
+	if v.Error != "" || v.Experiment != "exp1" || len(v.Arms) != 2 || v.Arms[0].Arm != "personal" || v.Arms[1].Arm != "value" {
+		t.Fatalf("arms %+v", v)
+	}
+	value := v.Arms[1]
+	iv := stats.Wilson(12, 100, ctrConfidence)
+	if value.Impressions != 100 || value.Clicks != 12 || value.CTR != 0.12 || value.Lo != iv.Lo || value.Hi != iv.Hi {
+		t.Errorf("value arm %+v, want 12 of 100 with interval %+v", value, iv)
+	}
+	if p := v.Arms[0]; p.CTR != 0 || p.Lo != 0 || p.Hi <= 0 {
+		t.Errorf("personal arm, no clicks: %+v", p)
+	}
+	down := readCTR(t.Context(), fakeArmStats{err: errors.New("connection refused")}, "exp1", now)
+	if !strings.Contains(down.Error, "connection refused") || len(down.Arms) != 0 {
+		t.Errorf("ClickHouse down: %+v", down)
+	}
 }
