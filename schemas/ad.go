@@ -55,6 +55,8 @@ type Product struct {
 	Price    float64 `json:"price"`
 	Currency string  `json:"currency"`
 	URL      string  `json:"url,omitempty"`
+	// ImageURL is the product's picture, when the catalogue has one.
+	ImageURL string `json:"image_url,omitempty"`
 	// ListPrice is the undiscounted price, when the catalogue has one; copy may state the
 	// discount it implies.
 	ListPrice float64 `json:"list_price,omitempty"`

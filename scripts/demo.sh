@@ -2,7 +2,8 @@
 # make demo: the whole flow end to end on embedded defaults.
 #   1. a fresh ClickHouse database, migrated
 #   2. adshift train: the interest model, learnt from the sample (its card scores a time split)
-#      adshift run: all three stages on the embedded Kafka broker, predicting with that model
+#      adshift run: all three stages on the embedded Kafka broker, predicting with that model;
+#      its live page is on http://$ADSHIFT_HTTP_ADDR/status
 #   3. adshift deliver, in the background: a simulated delivery system shows the ads and writes
 #      views, clicks and orders back into the clickstream as the ads arrive
 #   4. adshift replay: a real REES46 sample into the clickstream at 120x its event time, so the
@@ -49,6 +50,7 @@ for _ in $(seq 1 120); do
 	sleep 0.5
 done
 curl -fsS "http://$ADSHIFT_HTTP_ADDR/healthz" >/dev/null || { echo "adshift run did not become healthy"; tail -n 20 "$work/run.log"; exit 1; }
+echo "live page: http://$ADSHIFT_HTTP_ADDR/status (rates and lag per stage, the latest ads, CTR by arm; open it now, it updates itself)"
 
 step "deliver the ads as they arrive (simulated delivery system, writes Promotion Viewed/Clicked back; log in $work/deliver.txt)"
 $bin deliver --idle 30s --first-wait 5m >"$work/deliver.txt" 2>&1 &
@@ -113,6 +115,7 @@ Where to look next:
 
 Run the pipeline again and watch it, or feed it this run's clickstream from its Parquet archive:
   $env_ch ${env_kafka}bin/adshift run   then, in another shell:
+  http://${ADSHIFT_HTTP_ADDR:-127.0.0.1:9464}/status   the live page while it runs: stages, latest ads, CTR by arm
   kcat -b $broker -C -t ads.ready     watch ads as they are written
   ${env_kafka}bin/adshift replay --parquet ${archive:-var/archive}   replay this run's clickstream
 MSG

@@ -45,7 +45,7 @@ func recordsProcessed(t *testing.T, a *app, stage string) float64 {
 }
 
 // endOffsets sums the end offsets of topics: how many records they hold.
-func endOffsets(t *testing.T, brokers []string, topics ...string) int64 {
+func endOffsets(t testing.TB, brokers []string, topics ...string) int64 {
 	t.Helper()
 	adm, err := kadm.NewOptClient(kgo.SeedBrokers(brokers...))
 	if err != nil {

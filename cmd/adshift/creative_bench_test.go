@@ -102,7 +102,12 @@ func BenchmarkModelCallsOnRealReplay(b *testing.B) {
 		none = run(b, 100, modelchain.CacheConfig{})
 		cached = run(b, 100, cfg.LLM.Chain.Cache)
 	}
+	events, _, err := dataset.ReadAll("rees46", rees46File)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportMetric(float64(len(shifts)), "shifts")
+	b.ReportMetric(float64(len(shifts))/float64(len(events)), "shifts/event")
 	b.ReportMetric(none, "calls/1k-shifts-plain")
 	b.ReportMetric(cached, "calls/1k-shifts-cached")
 }

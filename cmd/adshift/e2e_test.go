@@ -37,7 +37,7 @@ const (
 )
 
 // freeAddr returns a loopback address nothing listens on right now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -61,7 +61,7 @@ func testClickHouseAddr() string {
 
 // testApp returns an app on a fresh ClickHouse database (dropped when the test ends) and free
 // ports, logging to the test.
-func testApp(t *testing.T) *app {
+func testApp(t testing.TB) *app {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Kafka.EmbeddedAddr = freeAddr(t)
@@ -85,7 +85,7 @@ func testApp(t *testing.T) *app {
 	return &app{cfg: cfg, log: newLogger(testWriter{t}, config.Log{Level: "warn"}), reg: prometheus.NewRegistry()}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
@@ -94,7 +94,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // startRun runs the pipeline in the background until the returned stop is called, and waits until
 // /healthz says every stage runs.
-func startRun(t *testing.T, a *app, stages []string) (stop func()) {
+func startRun(t testing.TB, a *app, stages []string) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -159,7 +159,7 @@ func clickhouseExec(ctx context.Context, addr, query string) error {
 }
 
 // clickhouseCount runs a query returning one number.
-func clickhouseCount(t *testing.T, a *app, query string) uint64 {
+func clickhouseCount(t testing.TB, a *app, query string) uint64 {
 	t.Helper()
 	conn, err := clickhouseConn(a.cfg.ClickHouse.Addr)
 	if err != nil {
@@ -175,7 +175,7 @@ func clickhouseCount(t *testing.T, a *app, query string) uint64 {
 }
 
 // waitFor polls cond until it holds, failing the test after timeout.
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -222,7 +222,7 @@ func realRows(t *testing.T, n int) string {
 }
 
 // readAll returns every record of topic on brokers, read from the start.
-func readAll(t *testing.T, brokers []string, topic string) []*kgo.Record {
+func readAll(t testing.TB, brokers []string, topic string) []*kgo.Record {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
@@ -252,7 +252,7 @@ func readAll(t *testing.T, brokers []string, topic string) []*kgo.Record {
 
 // onEmbeddedBroker points a at a fresh embedded broker holding a's topics, closed when the test
 // ends, and returns the broker's addresses.
-func onEmbeddedBroker(t *testing.T, a *app) []string {
+func onEmbeddedBroker(t testing.TB, a *app) []string {
 	t.Helper()
 	broker, err := kafka.StartEmbedded(t.Context(), "127.0.0.1:0", topicSpecs(a.cfg.Topics), nil)
 	if err != nil {
@@ -457,7 +457,7 @@ func slicesOf(m map[schemas.FailureKind]string) []string {
 	return out
 }
 
-func mustSpeed(t *testing.T, s string) dataset.Speed {
+func mustSpeed(t testing.TB, s string) dataset.Speed {
 	t.Helper()
 	sp, err := dataset.ParseSpeed(s)
 	if err != nil {

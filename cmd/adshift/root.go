@@ -26,6 +26,8 @@ type app struct {
 	kafka franz.Connection
 	// ready collects what /readyz checks while run runs; nil for other commands.
 	ready *readiness
+	// status is the live page run serves on http.addr; nil for other commands.
+	status *statusPage
 }
 
 func newRoot() *cobra.Command {

@@ -76,7 +76,9 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	collect := slices.Contains(stages, collectorStage)
 	stages = slices.DeleteFunc(slices.Clone(stages), func(s string) bool { return s == collectorStage })
 
-	groups, closers, err := a.groups(ctx, stages, brokers, out, closers)
+	tap := newAdTap(out, a.cfg.Topics.Ads.Name)
+	a.status = newStatusPage(a.reg, stages, tap, a.cfg.Creatives.Strategy.Experiment, time.Now())
+	groups, closers, err := a.groups(ctx, stages, brokers, tap, closers)
 	if err != nil {
 		return errors.Join(err, closeAll(closers, a.cfg.Shutdown.Timeout))
 	}
@@ -250,8 +252,8 @@ func (a *app) archiveStage() (pipeline.Stage, error) {
 	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
 }
 
-// serveHTTP serves /metrics, /healthz (alive: every stage's group runs) and /readyz (see
-// readiness) on http.addr in eg until ctx ends.
+// serveHTTP serves /metrics, /healthz (alive: every stage's group runs), /readyz (see
+// readiness) and the live page, /status (see statusPage), on http.addr in eg until ctx ends.
 func (a *app) serveHTTP(ctx context.Context, eg *errgroup.Group, healthy func() bool) {
 	srv := &http.Server{Addr: a.cfg.HTTP.Addr, Handler: a.httpHandler(healthy), ReadHeaderTimeout: 5 * time.Second}
 	eg.Go(func() error {
@@ -279,6 +281,9 @@ func (a *app) httpHandler(healthy func() bool) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.Handle("/readyz", a.ready)
+	if a.status != nil {
+		a.status.routes(mux)
+	}
 	return mux
 }
 

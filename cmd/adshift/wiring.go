@@ -92,6 +92,7 @@ func (a *app) clickhouse(ctx context.Context) (*clickhouse.Client, error) {
 		}
 		return nil
 	})
+	a.status.useClickHouse(ch)
 	applied, err := ch.Migrate(ctx, false, nil)
 	if err != nil {
 		_ = ch.Close()
