@@ -215,10 +215,6 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
 		}
-		if errors.Is(err, creative.ErrNoPrice) {
-			s.metrics.shifts.WithLabelValues(resultNoPrice).Inc()
-			return schemas.Ad{}, false, nil
-		}
 		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
 		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", arm.Arm, "err", err)
 		return schemas.Ad{}, false, nil
