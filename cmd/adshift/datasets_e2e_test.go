@@ -8,12 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
@@ -298,23 +296,21 @@ func checkAds(t *testing.T, a *app, name string, sent int, products map[string]s
 // has value.
 func counterOf(t *testing.T, httpAddr, metric, label, value string) float64 {
 	t.Helper()
-	resp, err := http.Get("http://" + httpAddr + "/metrics")
-	if err != nil {
-		t.Fatalf("scrape /metrics: %v", err)
+	code, body := get(t, "http://"+httpAddr+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
 	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics: %v", err)
-	}
+	series := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(metric) + `\{([^}]*)\} (\S+)$`)
 	sum := 0.0
-	for _, m := range families[metric].GetMetric() {
-		for _, l := range m.GetLabel() {
-			if l.GetName() == label && l.GetValue() == value {
-				sum += m.GetCounter().GetValue()
-			}
+	for _, m := range series.FindAllStringSubmatch(body, -1) {
+		if !strings.Contains(","+m[1]+",", ","+label+`="`+value+`",`) {
+			continue
 		}
+		v, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			t.Fatalf("%s{%s} = %q: %v", metric, m[1], m[2], err)
+		}
+		sum += v
 	}
 	return sum
 }
