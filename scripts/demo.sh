@@ -39,7 +39,9 @@ step "adshift train: the interest model, from $sample"
 $bin train --format rees46 --file "$sample" --out "$work/interest.model"
 export ADSHIFT_FEATURES_MODEL=$work/interest.model
 
-step "adshift run (embedded Kafka on $broker, the interest model in $work/interest.model; log in $work/run.log)"
+# The catalogue is the sample's own products (catalog.format rees46, catalog.path the sample): a
+# stream needs its shop's catalogue. The README's "Each dataset with its catalogue" pairs the others.
+step "adshift run (embedded Kafka on $broker, catalogue: the products of $sample, the interest model in $work/interest.model; log in $work/run.log)"
 $bin run >"$work/run.log" 2>&1 &
 run_pid=$!
 stop_run() { kill -TERM "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null || true; }
@@ -112,6 +114,7 @@ Where to look next:
   $chc -q 'SELECT * FROM $db.ads LIMIT 3 FORMAT Vertical'
   $chc -q 'SELECT kind, detail FROM $db.failed_events'
   adshift.example.yaml                every setting, to point adshift at your Kafka, ClickHouse and model
+  README.md, "Each dataset with its catalogue"   Taobao, Online Retail and Segment data, each with its catalogue
 
 Run the pipeline again and watch it, or feed it this run's clickstream from its Parquet archive:
   $env_ch ${env_kafka}bin/adshift run   then, in another shell:

@@ -112,6 +112,9 @@ func stageLine(stage string, cur, prev gathered, elapsed time.Duration, live boo
 			"shifts_per_s", perSecond("adshift_creatives_shifts_total"),
 			"ads", count(results["ad"]),
 			"no_product", count(results["no_product"]))
+		if share, ok := noAdShare(results); ok {
+			attrs = append(attrs, "no_ad_share", share)
+		}
 		if len(noProduct) > 0 {
 			attrs = append(attrs, "no_product_reasons", byKey(noProduct))
 		}
@@ -239,4 +242,14 @@ func byKey(m map[string]float64) string {
 		parts = append(parts, fmt.Sprintf("%s:%d", k, count(m[k])))
 	}
 	return strings.Join(parts, ",")
+}
+
+// noAdShare is the share of distinct shifts that got no ad, for whatever reason ("1.6%"); false
+// before any shift was read.
+func noAdShare(results map[string]float64) (string, bool) {
+	distinct := total(results) - results["repeated"]
+	if distinct <= 0 {
+		return "", false
+	}
+	return fmt.Sprintf("%.1f%%", 100*(distinct-results["ad"])/distinct), true
 }

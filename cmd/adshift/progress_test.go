@@ -28,6 +28,23 @@ func TestByKey(t *testing.T) {
 	f(map[string]float64{"missing_user": 1, "late_event": 3, "malformed_json": 2}, "late_event:3,malformed_json:2,missing_user:1")
 }
 
+// The share of shifts without an ad counts each distinct shift once, whatever kept it from an ad.
+func TestNoAdShare(t *testing.T) {
+	f := func(results map[string]float64, want string) {
+		t.Helper()
+		got, ok := noAdShare(results)
+		if got != want || ok != (want != "") {
+			t.Errorf("noAdShare(%v) = %q, %v; want %q", results, got, ok, want)
+		}
+	}
+	f(nil, "")
+	f(map[string]float64{"repeated": 2}, "")
+	f(map[string]float64{"ad": 40}, "0.0%")
+	f(map[string]float64{"no_product": 40}, "100.0%")
+	f(map[string]float64{"ad": 3, "no_product": 1, "repeated": 5}, "25.0%")
+	f(map[string]float64{"ad": 61, "guard_rejected": 1, "generate_error": 1, "dead_lettered": 1}, "4.7%")
+}
+
 // runLog collects what a running pipeline logs, as JSON lines.
 type runLog struct {
 	mu  sync.Mutex

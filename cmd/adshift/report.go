@@ -34,6 +34,7 @@ func newReportCmd(a *app) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(r)
 			}
+			fmt.Fprint(cmd.OutOrStdout(), noAdNote+"\n")
 			if err := evaluation.WriteText(cmd.OutOrStdout(), r); err != nil {
 				return err
 			}
@@ -47,6 +48,13 @@ func newReportCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&htmlFile, "html", "", "also write the report with charts to this HTML file")
 	return cmd
 }
+
+// noAdNote opens the text report: ClickHouse holds the ads written, not the shifts that got none,
+// so the report cannot know the no-ad share and says where it is.
+const noAdNote = `Shifts without an ad are not in ClickHouse: this report counts the ads written. How many shifts
+got none, and why, "adshift run" logs (creatives progress and stage summary: no_ad_share,
+no_product_reasons) and serves as adshift_creatives_shifts_total{result} on /metrics.
+`
 
 // report reads the outcomes from ClickHouse and builds the evaluation report.
 func (a *app) report(ctx context.Context) (evaluation.Report, error) {

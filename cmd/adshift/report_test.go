@@ -158,3 +158,29 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 		}
 	}
 }
+
+// The text report opens by saying that shifts without an ad are not in ClickHouse and where
+// their share is.
+func TestReportSaysWhereTheNoAdShareIs(t *testing.T) {
+	a := testApp(t)
+	if err := a.migrate(t.Context(), false, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetArgs([]string{"report"})
+	t.Setenv("ADSHIFT_CLICKHOUSE_DATABASE", a.cfg.ClickHouse.Database)
+	t.Setenv("ADSHIFT_CLICKHOUSE_ADDR", a.cfg.ClickHouse.Addr)
+	if err := root.ExecuteContext(t.Context()); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	if !strings.HasPrefix(out.String(), "Shifts without an ad are not in ClickHouse") || !strings.Contains(out.String(), "no_ad_share") {
+		t.Errorf("report begins %q, want the no-ad note first", firstLines(out.String(), 3))
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}

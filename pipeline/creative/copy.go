@@ -89,3 +89,60 @@ var genericName = map[string]string{LocaleEN: "this pick", LocaleZH: "这款好�
 // genericLeaf names a category whose path has no readable level (REES46 records without a
 // category code have only an id).
 var genericLeaf = map[string]string{LocaleEN: "everyday essentials", LocaleZH: "日常用品"}
+
+// priceFreeBook holds the copy for products whose price is unknown (PriceKnown is false): the
+// same arms and tone as copyBook, and no {price} anywhere, so no ad ever shows a price of 0.
+var priceFreeBook = map[string]map[string][]structure{
+	LocaleEN: {
+		strategy.ArmValue: {
+			{"{name}", "Get {name} from {brand}. A sensible pick in {leaf}.", "See it"},
+			{"Good value in {leaf}", "{name}: a sensible pick in {leaf}.", "Take a look"},
+		},
+		strategy.ArmQuality: {
+			{"Made by {brand}", "{name} from {brand}. A considered choice in {leaf}.", "Discover more"},
+			{"{name}", "A well-made pick in {leaf}: {name}.", "View details"},
+		},
+		strategy.ArmTrend: {
+			{"Fresh in {leaf}: {name}", "Refresh your {leaf} with {name}.", "Explore"},
+			{"A new look for your {leaf}", "{name} brings something fresh to {leaf}.", "See more"},
+		},
+		strategy.ArmUrgency: {
+			{"Get {name} today", "Why wait? {name} from {brand} is ready to order.", "Add to cart"},
+			{"Don't wait on {name}", "{name} is ready to order. Add it to your cart today.", "Order today"},
+		},
+		strategy.ArmPersonal: {
+			{"Picked for you: {name}", "Because you have been looking at {leaf}, we picked {name}.", "See your pick"},
+			{"For your {leaf} search", "Still browsing {leaf}? {name} could be the one.", "Check it out"},
+		},
+		strategy.ArmBaseline: {
+			{"{name}", "{name} from {brand}.", "Shop now"},
+			{"Discover {name}", "{name}, in {leaf}.", "View product"},
+		},
+	},
+	LocaleZH: {
+		strategy.ArmValue: {
+			{"实惠之选：{name}", "{brand} 出品的{name}，{leaf}的实惠选择。", "去看看"},
+			{"{leaf}好物", "{name}，{leaf}的实惠选择。", "马上查看"},
+		},
+		strategy.ArmQuality: {
+			{"{brand} 出品", "{brand} 出品的{name}，{leaf}品质之选。", "了解更多"},
+			{"{name}", "用心之选：{name}，{leaf}里值得信赖的选择。", "查看详情"},
+		},
+		strategy.ArmTrend: {
+			{"{leaf}新鲜好物", "{name}为{leaf}带来新意。", "去探索"},
+			{"换个新花样：{name}", "跟上{leaf}潮流，试试{name}。", "立即探索"},
+		},
+		strategy.ArmUrgency: {
+			{"今天就入手{name}", "何必再等？{brand} {name}现在即可下单。", "加入购物车"},
+			{"别再等了：{name}", "{name}现在即可下单，今天就加入购物车吧。", "今天下单"},
+		},
+		strategy.ArmPersonal: {
+			{"为你挑选：{name}", "看你一直在关注{leaf}，为你挑选了{name}。", "查看推荐"},
+			{"还在找{leaf}吗", "还在挑选{leaf}？{name}也许正合适。", "查看详情"},
+		},
+		strategy.ArmBaseline: {
+			{"{name}", "{brand} {name}，现已有售。", "立即购买"},
+			{"发现{name}", "{leaf}：{name}，现已有售。", "查看商品"},
+		},
+	},
+}

@@ -3,7 +3,7 @@
 // Template writes grounded copy with no model from a copy book per arm and locale (copy.go); the
 // Guard holds every creative, whoever wrote it, to length per placement (Width: CJK counts
 // double), editorial rules, banned absolute claims (claim.go), prices, discounts and offers
-// (price.go, discount.go, numerals.go; a price of 0 is never shown) and brands (brands.go)
+// (price.go, discount.go, numerals.go; a price of 0 is never shown: a product without a known price gets copy that names none) and brands (brands.go)
 // grounded in the catalogue record, no personal data (personal.go: the shopper's ids and name,
 // e-mail, phones in every format and script, addresses, messaging handles), no raw ids
 // (rawid.go), no markup or links (markup.go) and no sign of a misbehaving model (misbehaviour.go:

@@ -228,6 +228,8 @@ func priceViolations(field, text string, p schemas.Product) []Violation {
 		switch {
 		case shown.amount <= 0:
 			vs = append(vs, Violation{RulePrice, field, "shows a price of 0"})
+		case !PriceKnown(p):
+			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("shows %g, the product has no known price", shown.amount)})
 		case !groundedAmount(shown.amount, p):
 			vs = append(vs, Violation{RulePrice, field,
 				fmt.Sprintf("shows %g, product price is %s", shown.amount, FormatPrice(p.Price, p.Currency))})

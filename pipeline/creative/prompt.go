@@ -124,7 +124,7 @@ type recordView struct {
 	Title     string `json:"title"`
 	Brand     string `json:"brand,omitempty"`
 	Category  string `json:"category"`
-	Price     string `json:"price"`
+	Price     string `json:"price,omitempty"`
 	ListPrice string `json:"list_price,omitempty"`
 }
 
@@ -141,19 +141,20 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	if !slices.Contains(promptArms, req.Arm) {
 		return Prompt{}, fmt.Errorf("prompt: unknown arm %q", req.Arm)
 	}
-	if req.Product.Price <= 0 {
-		return Prompt{}, fmt.Errorf("prompt for product %s: %w", req.Product.ID, ErrNoPrice)
-	}
 	// The model sees the record with every instruction to a model taken out of it.
 	pr := SanitizeProduct(req.Product)
 	d := promptData{
 		Arm:      req.Arm,
 		Segment:  strategy.Segment(req.Shift.Summary),
 		Intent:   req.Shift.Summary.IntentStage,
-		Price:    FormatPrice(pr.Price, pr.Currency),
 		Feedback: req.Feedback,
 	}
-	if Discount(pr) > 0 {
+	// A product without a known price (Taobao's records) is advertised without one: the record
+	// the model sees has no price and the rules tell it to show none.
+	if PriceKnown(pr) {
+		d.Price = FormatPrice(pr.Price, pr.Currency)
+	}
+	if d.Price != "" && Discount(pr) > 0 {
 		d.Discount = discountText(pr)
 	}
 	d.Limits.Headline = or(guard.HeadlineMax, DefaultHeadlineMax)
@@ -161,7 +162,7 @@ func (p *Prompts) Render(req Request, guard Guard) (Prompt, error) {
 	d.Limits.CTA = or(guard.CTAMax, DefaultCTAMax)
 
 	rec := recordView{Title: pr.Title, Brand: pr.Brand, Category: strings.ReplaceAll(pr.Category, ".", " > "), Price: d.Price}
-	if pr.ListPrice > pr.Price {
+	if d.Price != "" && pr.ListPrice > pr.Price {
 		rec.ListPrice = FormatPrice(pr.ListPrice, pr.Currency)
 	}
 	var in interestsView

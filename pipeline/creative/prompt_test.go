@@ -92,3 +92,20 @@ func TestPromptNamesNoOtherBrands(t *testing.T) {
 		t.Errorf("the prompt lost the shopper's interest in the product's own brand:\n%s", p.User)
 	}
 }
+
+// A product without a known price is described to the model with no price at all, and the rules
+// tell it to show none, in both locales and for the value arm that otherwise leads with the price.
+func TestPromptForAProductWithoutAPrice(t *testing.T) {
+	want := map[string]string{LocaleEN: "no known price", LocaleZH: "没有已知价格"}
+	for locale, phrase := range want {
+		r := Request{Product: schemas.Product{ID: "2268318", Category: "taobao:2520377"}, Arm: strategy.ArmValue, Locale: locale}
+		p, err := EmbeddedPrompts().Render(r, Guard{})
+		if err != nil {
+			t.Fatalf("%s: %v", locale, err)
+		}
+		all := p.System + "\n" + p.User
+		if !strings.Contains(p.System, phrase) || !strings.Contains(p.User, phrase) || strings.Contains(all, `"price"`) || strings.Contains(all, "¥0") {
+			t.Errorf("%s prompt for a product without a price:\n%s", locale, all)
+		}
+	}
+}

@@ -25,10 +25,6 @@ const minName = 12
 // ErrNoCopy means no structure of the copy book fits the product within the Guard's rules.
 var ErrNoCopy = errors.New("no template copy passes the guard")
 
-// ErrNoPrice means the product has no real price (zero or less, as Taobao's records have):
-// every ad states its price, so no ad is written for it.
-var ErrNoPrice = errors.New("product has no price")
-
 // Template writes grounded copy with no model: a hand-written copy book per arm and locale,
 // filled only with facts from the product record. Of an arm's structures it uses the one chosen
 // by a hash of (user, product, arm), so a shopper sees varied but reproducible copy, and falls
@@ -50,12 +46,13 @@ func NewTemplate(guard Guard) *Template {
 func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	info := schemas.GeneratorInfo{Kind: schemas.GeneratorTemplate, PromptVersion: TemplatePromptVersion}
 	locale := NormLocale(req.Locale)
-	structures, ok := copyBook[locale][req.Arm]
+	book := copyBook
+	if !PriceKnown(req.Product) {
+		book = priceFreeBook // a price of 0 is never shown: the copy names none
+	}
+	structures, ok := book[locale][req.Arm]
 	if !ok {
 		return schemas.Creative{}, info, fmt.Errorf("template: unknown arm %q", req.Arm)
-	}
-	if req.Product.Price <= 0 || math.IsNaN(req.Product.Price) {
-		return schemas.Creative{}, info, fmt.Errorf("template for product %s: %w (%v)", req.Product.ID, ErrNoPrice, req.Product.Price)
 	}
 	// The copy is written from the record with every instruction to a model taken out, so the
 	// template never copies one; the guard still judges it against the record as it came.
@@ -89,6 +86,13 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 		}
 	}
 	return schemas.Creative{}, info, fmt.Errorf("template %s/%s for product %s: %w", req.Arm, locale, p.ID, ErrNoCopy)
+}
+
+// PriceKnown reports whether p has a real price to show. A record without one (Taobao's items
+// have none; the catalogue leaves Price 0 and Currency "") is advertised with copy that names no
+// price, and the guard rejects any price in such copy.
+func PriceKnown(p schemas.Product) bool {
+	return p.Price > 0 && !math.IsNaN(p.Price) && !math.IsInf(p.Price, 0)
 }
 
 // brandAddsToName reports whether naming the brand beside name says something: not when there is

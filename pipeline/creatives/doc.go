@@ -5,7 +5,9 @@
 // warns why none fits (adshift_creatives_no_product_total{reason}); it asks a strategy.Chooser for the arm
 // (or the persistent holdout), has a creative.Generator write the copy (the template, or the
 // model chain of pipeline/modelchain), holds every creative to the Guard once more, and
-// publishes the Ad on ads.ready, keyed by user, under a deterministic ad id (AdID).
+// publishes the Ad on ads.ready, keyed by user, under a deterministic ad id (AdID). A shift that
+// gets no ad (no product, no copy, copy the guard rejects) is counted in
+// adshift_creatives_shifts_total{result} and warned about once a minute per cause, with the fix.
 //
 // Concurrency: the Stage hands each assigned partition its own processor, which owns that
 // partition's state (the products recently advertised per user, and the records of a batch not

@@ -15,7 +15,6 @@ const (
 	resultRepeated      = "repeated"       // the same shift (shopper, profile version) again in the batch
 	resultNoProduct     = "no_product"     // nothing in the catalogue to advertise
 	resultGenerateError = "generate_error" // the generator wrote nothing
-	resultNoPrice       = "no_price"       // the product has no real price, so no ad states one
 	resultGuardRejected = "guard_rejected" // the creative broke a guard rule
 	resultDeadLettered  = "dead_lettered"  // undecodable, sent to the DLQ
 )

@@ -2,6 +2,7 @@ package creatives
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/adshift/adshift/pipeline"
@@ -11,9 +12,9 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// A product with no price (a Taobao record) gets no ad: the template refuses it, the stage
-// counts the shift as no_price, and the partition goes on.
-func TestStageCountsProductsWithoutAPrice(t *testing.T) {
+// A product with no price (a Taobao record) gets an ad whose copy names no price; the ad keeps
+// the record's price of 0 and empty currency, which mean "unknown".
+func TestStageAdvertisesProductsWithoutAPrice(t *testing.T) {
 	batch := []pipeline.Record{shiftRecord(t, 1, "u1", 1, "electronics.audio.headphone", "sony", "")}
 	out := &pipelinetest.Emitter{}
 	s, p := newTestStage(t, creative.NewTemplate(creative.Guard{}), out)
@@ -23,7 +24,15 @@ func TestStageCountsProductsWithoutAPrice(t *testing.T) {
 	if err := p.Process(context.Background(), batch); err != nil {
 		t.Fatalf("a product without a price stopped the partition: %v", err)
 	}
-	if len(out.Acked) != 0 || count(s, resultNoPrice) != 1 || count(s, resultGenerateError) != 0 {
-		t.Errorf("emitted %d, no_price %v, generate_error %v; want no ad and one no_price", len(out.Acked), count(s, resultNoPrice), count(s, resultGenerateError))
+	if len(out.Records()) != 1 || count(s, resultAd) != 1 {
+		t.Fatalf("emitted %d, ads %v, generate_error %v; want one ad", len(out.Records()), count(s, resultAd), count(s, resultGenerateError))
+	}
+	ad, err := schemas.DecodeAd(out.Records()[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy := ad.Creative.Headline + " " + ad.Creative.Body
+	if ad.Product.Price != 0 || ad.Product.Currency != "" || strings.ContainsAny(copy, "0123456789$") {
+		t.Errorf("ad for a product without a price: product %+v, copy %q", ad.Product, copy)
 	}
 }

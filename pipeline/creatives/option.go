@@ -20,7 +20,7 @@ func WithCloseness(c catalog.Closeness) Option {
 	return func(o *options) { o.rank.Closeness = c }
 }
 
-// withClock sets the clock that spaces the stage's no-product warnings; time.Now by default.
+// withClock sets the clock that spaces the stage's no-ad warnings; time.Now by default.
 func withClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }

@@ -32,7 +32,7 @@ type Stage struct {
 	log     *slog.Logger
 	metrics *metrics
 	guard   creative.Guard // cfg.Guard, grounded in the catalogue's brands
-	missing *noProductLog
+	noAd    *noAdLog
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -72,7 +72,7 @@ func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.
 	}
 	log := logger.With("stage", Name)
 	return &Stage{cfg: cfg, topics: topics, catalog: cat, ranker: catalog.NewRanker(cat, o.rank), gen: gen, chooser: chooser, out: out,
-		log: log, metrics: m, guard: cfg.Guard.WithBrands(cat.Brands()), missing: newNoProductLog(log, o.now)}, nil
+		log: log, metrics: m, guard: cfg.Guard.WithBrands(cat.Brands()), noAd: newNoAdLog(log, o.now)}, nil
 }
 
 // Name implements pipeline.Stage.
@@ -203,7 +203,8 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string
 		var e *catalog.NoProductError
 		if errors.As(err, &e) {
 			s.metrics.noProduct.WithLabelValues(e.Reason).Inc()
-			s.missing.note(sh.User, e)
+			s.noAd.note(resultNoProduct+"/"+e.Reason, "shifts get no ad: nothing in the catalogue fits", e.Hint(),
+				"reason", e.Reason, "category", e.Interest, "user", sh.User, "close_products", e.Candidates)
 		}
 		return schemas.Ad{}, false, nil
 	}
@@ -215,12 +216,9 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string
 		if ctx.Err() != nil {
 			return schemas.Ad{}, false, ctx.Err()
 		}
-		if errors.Is(err, creative.ErrNoPrice) {
-			s.metrics.shifts.WithLabelValues(resultNoPrice).Inc()
-			return schemas.Ad{}, false, nil
-		}
 		s.metrics.shifts.WithLabelValues(resultGenerateError).Inc()
-		s.log.Warn("no creative", "user", sh.User, "product", product.ID, "arm", arm.Arm, "err", err)
+		s.noAd.note(resultGenerateError, "shifts get no ad: the generator wrote no copy", generateErrorHint,
+			"reason", resultGenerateError, "user", sh.User, "product", product.ID, "arm", arm.Arm, "err", err)
 		return schemas.Ad{}, false, nil
 	}
 	// Rules broken by drafts a Guarded generator rejected on the way count too.
@@ -232,7 +230,8 @@ func (p *processor) adFor(ctx context.Context, sh schemas.Shift, recent []string
 		for _, v := range vs {
 			s.metrics.violations.WithLabelValues(v.Rule).Inc()
 		}
-		s.log.Warn("guard rejected a creative", "user", sh.User, "product", product.ID, "arm", arm.Arm,
+		s.noAd.note(resultGuardRejected+"/"+vs[0].Rule, "shifts get no ad: the guard rejected their copy", guardRejectedHint,
+			"reason", resultGuardRejected, "rule", vs[0].Rule, "user", sh.User, "product", product.ID, "arm", arm.Arm,
 			"generator", ad.Generator.Kind, "violation", vs[0].String())
 		return schemas.Ad{}, false, nil
 	}

@@ -38,8 +38,8 @@ func (s Skips) Total() int {
 //	                        the events, last price seen in USD, title = brand + category leaf
 //	                        ("Samsung smartphone")
 //	taobao                  the event file's distinct items: id = item_id, category "taobao:<id>",
-//	                        no title, brand or price (Price 0, Currency ""): such records cannot
-//	                        ground a price or a title in a creative
+//	                        no title, brand or price (Price 0, Currency "": the price is unknown),
+//	                        so their ads name no price
 //
 // Products with unusable rows are left out and counted in Skips.
 func LoadCatalog(format, path string) ([]schemas.Product, Skips, error) {

@@ -25,6 +25,11 @@ func openSegment(path string) (*segmentReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s dataset: %w", FormatSegment, err)
 	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("open %s dataset: %s is a folder; %s reads one JSON lines file (a folder of .csv files is read by the other formats)",
+			FormatSegment, path, FormatSegment)
+	}
 	return &segmentReader{f: f, r: bufio.NewReaderSize(f, 64<<10), name: filepath.Base(path)}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,14 @@ func TestSegmentReadsBackAReplay(t *testing.T) {
 		if !reflect.DeepEqual(got[i], events[i]) {
 			t.Fatalf("event %d\n got %+v\nwant %+v", i, got[i], events[i])
 		}
+	}
+}
+
+// A folder given as Segment JSON lines (a folder of by-day CSV files, say) is refused by name.
+func TestSegmentRefusesAFolder(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Open(FormatSegment, dir)
+	if err == nil || !strings.Contains(err.Error(), dir+" is a folder") {
+		t.Fatalf("Open(segment, folder): %v", err)
 	}
 }
