@@ -45,9 +45,15 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 		switch string(m.key) {
 		case "writeKey":
 			continue
+		case "messageId":
+			if !has.msgID {
+				continue // empty or null: replaced by the content id below
+			}
 		case "context":
 			if f.batchContext != nil {
-				out = appendMember(out, []byte(`"context":`), mergeObjects(m.value, f.batchContext))
+				if isObject(m.value) {
+					out = appendMember(out, []byte(`"context":`), mergeObjects(m.value, f.batchContext))
+				} // else (null or not an object) the batch's context stands in, below
 				continue
 			}
 		}
@@ -57,11 +63,11 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 	if !has.typ && f.callType != "" {
 		out = appendMember(out, []byte(`"type":"`+f.callType+`"`))
 	}
-	if !has.ctx && f.batchContext != nil {
+	if (!has.ctx || !has.ctxObject) && f.batchContext != nil {
 		out = appendMember(out, []byte(`"context":`), f.batchContext)
 	}
 	if !has.msgID {
-		out = appendMember(out, []byte(`"messageId":"`+contentID(ms, f.callType)+`"`))
+		out = appendMember(out, []byte(`"messageId":"`+contentID(ms, f, has.ts)+`"`))
 	}
 	if !has.received {
 		out = appendMember(out, []byte(`"receivedAt":`), at)
@@ -73,7 +79,7 @@ func complete(raw []byte, f fill) ([]byte, *schemas.Failure) {
 }
 
 // members says which of the members complete may fill in an event has.
-type members struct{ typ, msgID, received, ts, ctx bool }
+type members struct{ typ, msgID, received, ts, ctx, ctxObject bool }
 
 // present reads which members ms has, and refuses a type other than the path's.
 func present(ms []member, callType string) (members, *schemas.Failure) {
@@ -86,23 +92,29 @@ func present(ms []member, callType string) (members, *schemas.Failure) {
 				return has, schemas.Failf(schemas.SchemaViolation, "type", "%q posted to the %s endpoint", t, callType)
 			}
 		case "messageId":
-			has.msgID = string(m.value) != "null"
+			id, _ := m.str()
+			has.msgID = string(m.value) != "null" && id != ""
 		case "receivedAt":
 			has.received = true
 		case "timestamp", "originalTimestamp":
 			has.ts = has.ts || string(m.value) != "null"
 		case "context":
-			has.ctx = true
+			has.ctx, has.ctxObject = true, isObject(m.value)
 		}
 	}
 	return has, nil
 }
 
 // contentID is the messageId of an event sent without one: a hash of its call type and members,
-// the volatile ones left out, so a tracker's retry of the event gets the same id.
-func contentID(ms []member, callType string) string {
+// the volatile ones left out, so a tracker's retry of the event gets the same id. An event with
+// no timestamp either is told apart by when it was received: two identical calls minutes apart
+// are two events.
+func contentID(ms []member, f fill, hasTime bool) string {
 	h := sha256.New()
-	h.Write([]byte(callType))
+	h.Write([]byte(f.callType))
+	if !hasTime {
+		h.Write([]byte(f.receivedAt.UTC().Format(time.RFC3339Nano)))
+	}
 	for _, m := range ms {
 		if !volatile(string(m.key)) {
 			h.Write([]byte{0})
@@ -148,4 +160,16 @@ func mergeObjects(own, under []byte) []byte {
 		}
 	}
 	return append(out, '}')
+}
+
+// isObject reports whether a JSON value is an object.
+func isObject(v []byte) bool {
+	for _, c := range v {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c == '{'
+	}
+	return false
 }

@@ -22,9 +22,14 @@ func newCORS(origins []string) cors {
 func (c cors) apply(w http.ResponseWriter, r *http.Request) (preflight bool) {
 	origin := r.Header.Get("Origin")
 	h := w.Header()
-	if origin != "" && (c.any || slices.Contains(c.origins, origin)) {
+	listed := slices.Contains(c.origins, origin)
+	if origin != "" && (c.any || listed) {
 		h.Set("Access-Control-Allow-Origin", origin)
-		h.Set("Access-Control-Allow-Credentials", "true")
+		if listed {
+			// Credentials only for origins named one by one: "*" lets any page post, not
+			// with the shopper's cookies.
+			h.Set("Access-Control-Allow-Credentials", "true")
+		}
 		h.Add("Vary", "Origin")
 	}
 	if r.Method != http.MethodOptions {

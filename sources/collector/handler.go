@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -54,11 +55,13 @@ func New(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger *slog.
 	if err != nil {
 		return nil, fmt.Errorf("collector metrics: %w", err)
 	}
-	return &Handler{
+	h := &Handler{
 		cfg: cfg, topics: topics, out: out, log: logger, m: m,
 		routes: buildRoutes(), keys: newKeys(cfg.WriteKeys), cors: newCORS(cfg.CORSOrigins),
 		slots: semaphore.NewWeighted(int64(cfg.MaxInFlight)), now: time.Now,
-	}, nil
+	}
+	h.seq.Store(rand.Int64N(1 << 62))
+	return h, nil
 }
 
 // ServeHTTP answers one tracking call, once everything it caused is acknowledged.
@@ -82,12 +85,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(rec, http.StatusMethodNotAllowed, reply{Message: r.Method + " is not allowed: tracking calls are POSTs"})
 		return
 	}
-	if !h.slots.TryAcquire(1) {
-		h.busy(rec, "too many requests in flight")
-		return
-	}
-	h.m.inFlight.Inc()
-	defer func() { h.m.inFlight.Dec(); h.slots.Release(1) }()
 	h.serve(rec, r, rt)
 }
 
@@ -115,6 +112,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route) {
 		answer(w, http.StatusUnauthorized, reply{Message: "missing or unknown write key: send it as the HTTP Basic username or as writeKey in the body"})
 		return
 	}
+	// A slot is taken only by an authenticated call whose body is read: slow or keyless
+	// clients cannot crowd the trackers out.
+	if !h.slots.TryAcquire(1) {
+		h.busy(w, "too many requests in flight")
+		return
+	}
+	h.m.inFlight.Inc()
+	defer func() { h.m.inFlight.Dec(); h.slots.Release(1) }()
 	src := deadLetterSource{path: r.URL.Path, next: h.nextSeq}
 	var o outcome
 	if p.fail != nil {
@@ -142,7 +147,7 @@ func (h *Handler) deliver(w http.ResponseWriter, ctx context.Context, o outcome,
 	defer cancel()
 	if err := h.out.Emit(ctx, o.records); err != nil {
 		h.log.Warn("collector: events not acknowledged", "records", len(o.records), "err", err)
-		h.busy(w, "events not acknowledged by the broker, retry: "+err.Error())
+		h.busy(w, "events not acknowledged by the broker in time: retry")
 		return
 	}
 	for _, t := range o.accepted {
@@ -176,17 +181,10 @@ func (h *Handler) busy(w http.ResponseWriter, msg string) {
 	answer(w, http.StatusServiceUnavailable, reply{Message: msg})
 }
 
-// nextSeq returns a number unique within this process and increasing: the wall clock in
-// nanoseconds, or one past the last number when the clock has not moved on.
-func (h *Handler) nextSeq() int64 {
-	for {
-		last := h.seq.Load()
-		n := max(h.now().UnixNano(), last+1)
-		if h.seq.CompareAndSwap(last, n) {
-			return n
-		}
-	}
-}
+// nextSeq returns the next dead-letter sequence number: one past the last, from a random start
+// drawn when the handler was made, so two collector processes never hand out the same numbers
+// (a failed_events id is path/-1/number).
+func (h *Handler) nextSeq() int64 { return h.seq.Add(1) }
 
 // reply is every answer's body: {"success": true}, or why not.
 type reply struct {

@@ -106,6 +106,10 @@ func (h *Handler) event(raw []byte, f fill) (pipeline.Record, string, *schemas.F
 	if fail != nil {
 		return pipeline.Record{}, "", fail
 	}
+	// A batch's context is merged into every event: the limit holds for what is produced.
+	if len(value) > h.cfg.MaxEventBytes {
+		return pipeline.Record{}, "", schemas.Failf(schemas.TooLarge, "context", "%d bytes once the batch's context is merged in, limit %d", len(value), h.cfg.MaxEventBytes)
+	}
 	ev, err := schemas.DecodeEvent(value, schemas.Limits{MaxBytes: len(value) + 1})
 	if err != nil {
 		if fl, ok := schemas.AsFailure(err); ok {
