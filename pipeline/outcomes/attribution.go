@@ -231,15 +231,17 @@ func (a *attributor) user(user string, at time.Time) *touches {
 	return ts
 }
 
-// prune forgets touches that no order can be credited to any more (impressions are kept as long
-// as a click could still pair with them: the click window; and the lateness beyond, for orders
-// still waiting), and shoppers left with none, once the map has doubled since the last prune, so
+// prune forgets touches that no order can be credited to any more (kept for the longer of the
+// click and view windows, as an impression may be credited by view-through or paired with a
+// click; and the lateness beyond, for orders still waiting), and shoppers left with none, once the map has doubled since the last prune, so
 // the cost is amortised over the inserts.
 func (a *attributor) prune() {
 	if len(a.users)+len(a.orders) < a.pruneAt {
 		return
 	}
-	old := func(t time.Time) bool { return a.watermark.Sub(t) > a.clickWindow+max(a.lateness, 0) }
+	old := func(t time.Time) bool {
+		return a.watermark.Sub(t) > max(a.clickWindow, a.viewWindow)+max(a.lateness, 0)
+	}
 	for key, at := range a.orders {
 		if old(at) {
 			delete(a.orders, key)

@@ -18,7 +18,11 @@ type Config struct {
 	// Lateness is how long, in event time, an order waits for touches that arrive late before it
 	// is attributed; default 1h. Their offsets are not committed meanwhile. A negative value
 	// attributes every order on arrival, to the touches read before it.
-	Lateness   time.Duration `mapstructure:"lateness"`
+	Lateness time.Duration `mapstructure:"lateness"`
+	// FutureSkew is how far past the wall clock a promotion or order may be dated: a later one
+	// is ignored (the features stage dead-letters it as timestamp_out_of_range), so one client
+	// with a wrong clock cannot move the partition's event time years ahead. Default 1h.
+	FutureSkew time.Duration `mapstructure:"future_skew"`
 	PayloadMax int           `mapstructure:"payload_max"` // bytes of a dead letter's payload kept; default 4096
 
 	// How `adshift report` evaluates the outcomes.
@@ -39,6 +43,7 @@ func (c Config) withDefaults() Config {
 	c.ViewWindow = cmp.Or(c.ViewWindow, 24*time.Hour)
 	c.ViewScope = cmp.Or(c.ViewScope, ScopeProduct)
 	c.Lateness = cmp.Or(c.Lateness, time.Hour)
+	c.FutureSkew = cmp.Or(c.FutureSkew, time.Hour)
 	c.PayloadMax = cmp.Or(c.PayloadMax, 4096)
 	c.Confidence = cmp.Or(c.Confidence, 0.95)
 	c.PlannedShoppers = cmp.Or(c.PlannedShoppers, 10000)
@@ -56,6 +61,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("click_window: %v must not be negative", c.ClickWindow))
 	case c.ViewWindow < 0:
 		errs = append(errs, fmt.Errorf("view_window: %v must not be negative", c.ViewWindow))
+	case c.FutureSkew < 0:
+		errs = append(errs, fmt.Errorf("future_skew: %v must not be negative", c.FutureSkew))
 	}
 	if s := c.ViewScope; s != "" && s != ScopeProduct && s != ScopeCategory && s != ScopeAny {
 		errs = append(errs, fmt.Errorf("view_scope: %q is not one of %s, %s, %s", s, ScopeProduct, ScopeCategory, ScopeAny))

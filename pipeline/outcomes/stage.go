@@ -60,7 +60,7 @@ func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(cfg.ClickWindow + max(cfg.Lateness, 0)),
+	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(max(cfg.ClickWindow, cfg.ViewWindow) + max(cfg.Lateness, 0)),
 		log: logger.With("stage", Name), metrics: m}, nil
 }
 
@@ -147,6 +147,12 @@ func (p *processor) add(rec pipeline.Record) {
 	}
 }
 
+// limits bounds the outcome events decoded now: none dated past the wall clock by more than
+// future_skew.
+func (s *Stage) limits() schemas.Limits {
+	return schemas.Limits{MaxTime: time.Now().Add(s.cfg.FutureSkew)}
+}
+
 // ad lands a published ad.
 func (p *processor) ad(rec pipeline.Record) {
 	ad, err := schemas.DecodeAd(rec.Value)
@@ -165,11 +171,12 @@ func (p *processor) ad(rec pipeline.Record) {
 func (p *processor) event(rec pipeline.Record) {
 	// Most of the clickstream is no outcome: its head is read (and checked, as a full decode
 	// would), and only promotions and orders are decoded whole.
-	head, err := schemas.DecodeEventHead(rec.Value, schemas.Limits{})
+	limits := p.stage.limits()
+	head, err := schemas.DecodeEventHead(rec.Value, limits)
 	if err != nil && schemas.MayBeEnvelope(err) {
-		if env, values, serr := p.split.Split(rec.Value, schemas.Limits{}); serr == nil && env != schemas.NoEnvelope {
+		if env, values, serr := p.split.Split(rec.Value, limits); serr == nil && env != schemas.NoEnvelope {
 			for _, v := range values {
-				h, err := schemas.DecodeEventHead(v, schemas.Limits{})
+				h, err := schemas.DecodeEventHead(v, limits)
 				p.eventValue(v, h, err, rec)
 			}
 			return
@@ -189,7 +196,7 @@ func (p *processor) eventValue(value []byte, head schemas.EventHead, err error, 
 		p.tally[resultIgnored]++
 		return
 	}
-	e, err := schemas.DecodeEvent(value, schemas.Limits{})
+	e, err := schemas.DecodeEvent(value, p.stage.limits())
 	if err != nil { // cannot happen: the head decoded
 		p.tally[resultUndecodable]++
 		return
