@@ -23,7 +23,7 @@ func TestCapabilitiesOf(t *testing.T) {
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
 	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match",
-	"ads_unconditional_propensity"}
+	"ads_unconditional_propensity", "failed_events_user_key"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
@@ -68,6 +68,9 @@ func TestRenderOldServer(t *testing.T) {
 	}
 	if m := ms[11]; !m.AddsColumn() || m.SQL != "ALTER TABLE `shop_1`.ads ADD COLUMN unconditional_propensity Float64 DEFAULT 0 AFTER propensity" {
 		t.Errorf("0012 = %q", m.SQL)
+	}
+	if m := ms[12]; !m.AddsColumn() || m.SQL != "ALTER TABLE `shop_1`.failed_events ADD COLUMN user String DEFAULT '' AFTER failure_id, ADD COLUMN `key` String DEFAULT '' AFTER user" {
+		t.Errorf("0013 = %q", m.SQL)
 	}
 }
 

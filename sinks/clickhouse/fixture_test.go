@@ -94,6 +94,6 @@ func testEvent(id, kind, adID string, revenue float64) schemas.AdEvent {
 }
 
 func testFailure(id string, kind schemas.FailureKind) schemas.FailedEvent {
-	return schemas.FailedEvent{FailureID: id, Kind: kind, Detail: "bad", Stage: "features", Topic: "clickstream",
+	return schemas.FailedEvent{FailureID: id, User: "u-" + id, Key: "k-" + id, Kind: kind, Detail: "bad", Stage: "features", Topic: "clickstream",
 		Partition: 2, Offset: 7, Payload: "{", FailedAt: epoch}
 }

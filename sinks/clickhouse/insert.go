@@ -136,6 +136,8 @@ var failuresTable = table[schemas.FailedEvent]{
 	id:   func(f *schemas.FailedEvent) string { return f.FailureID },
 	columns: []column[schemas.FailedEvent]{
 		col("failure_id", func(f *schemas.FailedEvent) string { return f.FailureID }),
+		col("user", func(f *schemas.FailedEvent) string { return f.User }),
+		col("`key`", func(f *schemas.FailedEvent) string { return f.Key }),
 		col("kind", func(f *schemas.FailedEvent) string { return string(f.Kind) }),
 		col("detail", func(f *schemas.FailedEvent) string { return f.Detail }),
 		col("stage", func(f *schemas.FailedEvent) string { return f.Stage }),
