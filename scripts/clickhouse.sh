@@ -13,6 +13,10 @@
 # holds, because the demo drops and recreates its database on the server it is given. A
 # ClickHouse someone else started is used only when asked: `up --reuse` or ADSHIFT_CH_REUSE=1.
 # `down` stops only the server this script started.
+#
+# TLS on the native protocol, for the tests of clickhouse.tls: ADSHIFT_CH_TLS_PORT (tcp_port_secure),
+# ADSHIFT_CH_TLS_CERT and ADSHIFT_CH_TLS_KEY (the server's PEM certificate and key) and, to require
+# a client certificate it signed, ADSHIFT_CH_TLS_CA.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +24,10 @@ dir=${ADSHIFT_CH_DIR:-$root/var/clickhouse}
 port=${ADSHIFT_CH_PORT:-9000}
 http_port=${ADSHIFT_CH_HTTP_PORT:-8123}
 pidfile="$dir/server.pid"
+tls_port=${ADSHIFT_CH_TLS_PORT:-}
+tls_cert=${ADSHIFT_CH_TLS_CERT:-}
+tls_key=${ADSHIFT_CH_TLS_KEY:-}
+tls_ca=${ADSHIFT_CH_TLS_CA:-}
 
 log() { printf 'clickhouse: %s\n' "$*" >&2; }
 
@@ -159,6 +167,7 @@ write_config() {
     <default_database>default</default_database>
     <timezone>UTC</timezone>
     <mlock_executable>false</mlock_executable>
+$(tls_config)
 </$root_element>
 XML
 	cat >"$dir/users.xml" <<XML
@@ -184,6 +193,33 @@ XML
         </default>
     </quotas>
 </$root_element>
+XML
+}
+
+# tls_config prints the secure native port and its certificate, when ADSHIFT_CH_TLS_PORT is set.
+tls_config() {
+	[ -n "$tls_port" ] || return 0
+	if [ -z "$tls_cert" ] || [ -z "$tls_key" ]; then
+		log "ADSHIFT_CH_TLS_PORT needs ADSHIFT_CH_TLS_CERT and ADSHIFT_CH_TLS_KEY"
+		exit 1
+	fi
+	local verify="<verificationMode>none</verificationMode>"
+	if [ -n "$tls_ca" ]; then
+		verify="<verificationMode>strict</verificationMode><caConfig>$tls_ca</caConfig>"
+	fi
+	cat <<XML
+    <tcp_port_secure>$tls_port</tcp_port_secure>
+    <openSSL>
+        <server>
+            <certificateFile>$tls_cert</certificateFile>
+            <privateKeyFile>$tls_key</privateKeyFile>
+            $verify
+            <loadDefaultCAFile>false</loadDefaultCAFile>
+            <cacheSessions>true</cacheSessions>
+            <disableProtocols>sslv2,sslv3</disableProtocols>
+            <preferServerCiphers>true</preferServerCiphers>
+        </server>
+    </openSSL>
 XML
 }
 

@@ -53,10 +53,18 @@ func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	tlsConfig, err := cfg.TLS.config()
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse.tls: %w", err)
+	}
+	if cfg.TLS.Enabled && cfg.TLS.InsecureSkipVerify {
+		logger.Warn("clickhouse.tls.insecure_skip_verify is on: the server's certificate is not verified, so anyone on the path can impersonate it")
+	}
 	conn, err := ch.Open(&ch.Options{
 		Addr:        []string{cfg.Addr},
 		Auth:        ch.Auth{Database: "default", Username: cfg.Username, Password: cfg.Password},
 		DialTimeout: cfg.DialTimeout,
+		TLS:         tlsConfig,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)

@@ -20,6 +20,7 @@ type Config struct {
 	Flushes       int           `mapstructure:"flushes"`        // batches in flight at once; the next one fills meanwhile
 	MaxRetries    int           `mapstructure:"max_retries"`    // retries of a retryable flush error before Write fails
 	DialTimeout   time.Duration `mapstructure:"dial_timeout"`   // connecting, including Open's first contact
+	TLS           TLS           `mapstructure:"tls"`            // encrypted native protocol
 }
 
 // DefaultConfig is a local server's configuration.
@@ -79,6 +80,9 @@ func (c Config) Validate() error {
 	}
 	if c.Flushes < 0 {
 		errs = append(errs, fmt.Errorf("flushes: %d must not be negative", c.Flushes))
+	}
+	if err := c.TLS.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Linger < 0 {
 		errs = append(errs, fmt.Errorf("linger: %v must not be negative", c.Linger))
