@@ -105,3 +105,46 @@ func TestRenderRejectsUnsafeDatabase(t *testing.T) {
 		}
 	}
 }
+
+// On a cluster every statement runs ON CLUSTER, tables are replicated <table>_local ones behind
+// Distributed tables sharded by id, and an added column re-creates the Distributed table.
+func TestRenderOnCluster(t *testing.T) {
+	ms, err := RenderOn("shop_1", "adshift", CapabilitiesOf(18, 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, stmt := range m.Statements() {
+			if !strings.Contains(stmt, " ON CLUSTER `adshift`") {
+				t.Errorf("%s runs %q on one server only", m.ID(), stmt)
+			}
+		}
+	}
+	ads := ms[1].Statements()
+	if len(ads) != 2 || !strings.HasPrefix(ads[0], "CREATE TABLE IF NOT EXISTS `shop_1`.ads_local ON CLUSTER `adshift`\n") ||
+		!strings.Contains(ads[0], "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/shop_1/ads', '{replica}')") ||
+		ads[1] != "CREATE TABLE IF NOT EXISTS `shop_1`.ads ON CLUSTER `adshift` AS `shop_1`.ads_local ENGINE = Distributed(`adshift`, `shop_1`, ads_local, cityHash64(ad_id))" {
+		t.Errorf("0002 on a cluster = %q", ads)
+	}
+	if s := ms[0].Statements()[0]; !strings.Contains(s, "'{replica}', applied_at)") {
+		t.Errorf("0001 on a cluster = %q", s)
+	}
+	alter := ms[12].Statements()
+	if len(alter) != 3 || !strings.HasPrefix(alter[0], "ALTER TABLE `shop_1`.failed_events_local ON CLUSTER `adshift` ADD COLUMN user") ||
+		alter[1] != "DROP TABLE IF EXISTS `shop_1`.failed_events ON CLUSTER `adshift`" ||
+		!strings.Contains(alter[2], "Distributed(`adshift`, `shop_1`, failed_events_local, cityHash64(failure_id))") {
+		t.Errorf("0013 on a cluster = %q", alter)
+	}
+	current, err := RenderOn("shop_1", "adshift", CapabilitiesOf(25, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range current[6:9] {
+		if m.SQL != "" {
+			t.Errorf("%s renders %q for replicated tables, which dedup inserts themselves", m.ID(), m.SQL)
+		}
+	}
+	if _, err := RenderOn("shop_1", "bad-name", Capabilities{}); err == nil {
+		t.Error("a cluster name with a dash renders")
+	}
+}

@@ -57,7 +57,7 @@ func openTest(t testing.TB, cfg Config) *Client {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := c.conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+c.database+"`"); err != nil {
+		if err := c.conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+c.database+"`"+c.onCluster()); err != nil {
 			t.Errorf("drop test database: %v", err)
 		}
 		c.Close()
