@@ -61,7 +61,7 @@ type inserter interface {
 var (
 	_ inserter = (*table[schemas.Ad])(nil)
 
-	// tables are the Writer's tables, in flush order.
+	// tables are the Writer's tables, in flush order: ads first.
 	tables = []inserter{&adsTable, &eventsTable, &failuresTable}
 )
 
