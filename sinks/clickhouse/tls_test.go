@@ -1,12 +1,14 @@
 package clickhouse
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"log/slog"
 	"math/big"
 	"net"
 	"os"
@@ -141,6 +143,19 @@ func TestTLSNativeProtocol(t *testing.T) {
 	wrongName := cfg
 	wrongName.TLS.ServerName = "clickhouse.example"
 	refused("naming another server", wrongName, "clickhouse.example")
+
+	// The insecure switch connects without the authority, and says what it gives up.
+	insecure := noCA
+	insecure.TLS.InsecureSkipVerify = true
+	var logged bytes.Buffer
+	ic, err := Connect(t.Context(), insecure, slog.New(slog.NewTextHandler(&logged, nil)))
+	if err != nil {
+		t.Fatalf("insecure_skip_verify: %v", err)
+	}
+	ic.Close()
+	if !strings.Contains(logged.String(), "level=WARN") || !strings.Contains(logged.String(), "insecure_skip_verify") {
+		t.Errorf("insecure_skip_verify logged %q, want a warning naming it", logged.String())
+	}
 }
 
 func TestTLSConfigValidate(t *testing.T) {
