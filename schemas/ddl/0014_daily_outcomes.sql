@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS {{db}}.ad_strategies
 ENGINE = Join(ANY, LEFT, ad_id);
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.ad_strategies_mv TO {{db}}.ad_strategies AS
 SELECT ad_id, experiment, segment, arm, `group`, generator_kind FROM {{db}}.ads;
-INSERT INTO {{db}}.ad_strategies SELECT ad_id, experiment, segment, arm, `group`, generator_kind FROM {{db}}.ads;
+INSERT INTO {{db}}.ad_strategies (ad_id, experiment, segment, arm, `group`, generator_kind)
+SELECT ad_id, experiment, segment, arm, `group`, generator_kind FROM {{db}}.ads;
 CREATE TABLE IF NOT EXISTS {{db}}.outcomes_daily
 (
     day            Date,
@@ -56,9 +57,9 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, experiment, segment, arm, `group`, generator_kind, kind, attribution, currency);
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.outcomes_daily_mv TO {{db}}.outcomes_daily AS
-{{template "daily" .}};
-INSERT INTO {{db}}.outcomes_daily
-{{template "daily" .}}
+{{- template "daily" .}};
+INSERT INTO {{db}}.outcomes_daily (day, experiment, segment, arm, `group`, generator_kind, kind, attribution, currency, events, revenue)
+{{- template "daily" .}}
 {{- end}}
 {{- define "daily"}}
 SELECT toDate(event_time) AS day, experiment, segment, arm, `group`, generator_kind, kind, attribution, currency,

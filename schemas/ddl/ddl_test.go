@@ -148,3 +148,22 @@ func TestRenderOnCluster(t *testing.T) {
 		t.Error("a cluster name with a dash renders")
 	}
 }
+
+// Every INSERT a migration runs names its columns, as current releases want.
+func TestRenderInsertsNameColumns(t *testing.T) {
+	ms, err := Render("shop_1", CapabilitiesOf(25, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, stmt := range m.Statements() {
+			if !strings.HasPrefix(stmt, "INSERT INTO ") {
+				continue
+			}
+			head, _, _ := strings.Cut(stmt, "\n")
+			if !strings.Contains(head, " (") {
+				t.Errorf("%s inserts without naming its columns: %q", m.ID(), head)
+			}
+		}
+	}
+}
