@@ -14,8 +14,11 @@ func DeadLetter(dlqTopic, stage string, in Record, f *schemas.Failure) Record {
 	return Record{Topic: dlqTopic, Key: in.Key, Value: in.Value, Headers: hs, Timestamp: in.Timestamp}
 }
 
-// FailedEvent reads a dead-letter record back into its failed_events row. payloadMax bounds the
-// original bytes kept.
+// FailedEvent reads a dead-letter record back into its failed_events row, with the input's key
+// and the user it was about. payloadMax bounds the original bytes kept.
 func FailedEvent(dl Record, payloadMax int) schemas.FailedEvent {
-	return schemas.ReadDeadLetter(dl.Header).FailedEvent(dl.Value, dl.Timestamp, payloadMax)
+	row := schemas.ReadDeadLetter(dl.Header).FailedEvent(dl.Value, dl.Timestamp, payloadMax)
+	row.Key = string(dl.Key)
+	row.User = schemas.InputUser(dl.Key, dl.Value)
+	return row
 }

@@ -35,7 +35,7 @@ func TestDeadLetterRoundTrip(t *testing.T) {
 	f(schemas.HeaderOffset, "1234")
 
 	row := FailedEvent(dl, 4)
-	want := schemas.FailedEvent{FailureID: "clickstream/4/1234", Kind: schemas.MalformedJSON, Detail: "malformed_json: unexpected end of JSON input",
+	want := schemas.FailedEvent{FailureID: "clickstream/4/1234", User: "u1", Key: "u1", Kind: schemas.MalformedJSON, Detail: "malformed_json: unexpected end of JSON input",
 		Stage: "features", Topic: "clickstream", Partition: 4, Offset: 1234, Payload: `{"br`, FailedAt: at}
 	if row != want {
 		t.Errorf("row\n%+v\nwant\n%+v", row, want)

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -104,4 +105,27 @@ func (d DeadLetter) FailedEvent(payload []byte, failedAt time.Time, payloadMax i
 		Payload:   string(payload),
 		FailedAt:  failedAt.UTC(),
 	}
+}
+
+// InputUser returns the shopper a rejected input was about: its userId, else its anonymousId,
+// when it is a JSON object that has one; else its record key, which every adshift topic sets to
+// the user.
+func InputUser(key, payload []byte) string {
+	var ids struct {
+		UserID      any `json:"userId"`
+		AnonymousID any `json:"anonymousId"`
+	}
+	if json.Unmarshal(payload, &ids) == nil {
+		for _, id := range []any{ids.UserID, ids.AnonymousID} {
+			switch v := id.(type) {
+			case string:
+				if v != "" {
+					return v
+				}
+			case float64:
+				return strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+	}
+	return string(key)
 }

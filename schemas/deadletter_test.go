@@ -118,3 +118,18 @@ func FuzzReadDeadLetter(f *testing.F) {
 		f(offset, 64, d.Offset, math.MinInt64, math.MaxInt64)
 	})
 }
+
+func TestInputUser(t *testing.T) {
+	f := func(key, payload, want string) {
+		t.Helper()
+		if got := InputUser([]byte(key), []byte(payload)); got != want {
+			t.Errorf("InputUser(%q, %q) = %q, want %q", key, payload, got, want)
+		}
+	}
+	f("k", `{"userId":"u1","anonymousId":"a1"}`, "u1")
+	f("k", `{"userId":"","anonymousId":"a1"}`, "a1")
+	f("k", `{"userId":42}`, "42")
+	f("k", `{"event":"Order Completed"}`, "k")
+	f("k", `{"broken`, "k")
+	f("", `[1,2]`, "")
+}

@@ -37,6 +37,8 @@ type AdEvent struct {
 // FailedEvent is one row of ClickHouse failed_events, read back from the dead-letter topic.
 type FailedEvent struct {
 	FailureID string      `json:"failure_id"` // topic/partition/offset of the original input
+	User      string      `json:"user"`       // the shopper the input was about, when it says
+	Key       string      `json:"key"`        // the input record's Kafka key
 	Kind      FailureKind `json:"kind"`
 	Detail    string      `json:"detail"`
 	Stage     string      `json:"stage"`

@@ -4,6 +4,8 @@
 #   scripts/clickhouse.sh up [--reuse]  install when missing (root on Debian/Ubuntu), start, wait until it answers
 #   scripts/clickhouse.sh down          stop it
 #   scripts/clickhouse.sh status
+#   scripts/clickhouse.sh cluster-up    a local cluster for clickhouse.cluster: ZooKeeper and two servers
+#   scripts/clickhouse.sh cluster-down  stop it
 #
 # Data and logs live under var/clickhouse (ADSHIFT_CH_DIR to move them). The server binds
 # 127.0.0.1 only; the native port is ADSHIFT_CH_PORT (default 9000) and the HTTP port
@@ -13,6 +15,16 @@
 # holds, because the demo drops and recreates its database on the server it is given. A
 # ClickHouse someone else started is used only when asked: `up --reuse` or ADSHIFT_CH_REUSE=1.
 # `down` stops only the server this script started.
+#
+# The cluster (cluster-up) is Debian's zookeeper and two ClickHouse servers, the replicas of one
+# shard of the cluster "adshift", each with macros {shard} and {replica}, under var/clickhouse-cluster
+# (ADSHIFT_CH_CLUSTER_DIR). Its ports never meet the single server's: native ADSHIFT_CH_CLUSTER_PORT
+# (default 19001) and the next one, HTTP and interserver ports after ADSHIFT_CH_CLUSTER_HTTP_PORT
+# (default 18124: 18124, 18125 HTTP; 18126, 18127 interserver), ZooKeeper ADSHIFT_ZK_PORT (12181).
+#
+# TLS on the native protocol, for the tests of clickhouse.tls: ADSHIFT_CH_TLS_PORT (tcp_port_secure),
+# ADSHIFT_CH_TLS_CERT and ADSHIFT_CH_TLS_KEY (the server's PEM certificate and key) and, to require
+# a client certificate it signed, ADSHIFT_CH_TLS_CA.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +32,15 @@ dir=${ADSHIFT_CH_DIR:-$root/var/clickhouse}
 port=${ADSHIFT_CH_PORT:-9000}
 http_port=${ADSHIFT_CH_HTTP_PORT:-8123}
 pidfile="$dir/server.pid"
+tls_port=${ADSHIFT_CH_TLS_PORT:-}
+tls_cert=${ADSHIFT_CH_TLS_CERT:-}
+tls_key=${ADSHIFT_CH_TLS_KEY:-}
+tls_ca=${ADSHIFT_CH_TLS_CA:-}
+cluster_dir=${ADSHIFT_CH_CLUSTER_DIR:-$root/var/clickhouse-cluster}
+cluster_port=${ADSHIFT_CH_CLUSTER_PORT:-19001}
+cluster_http_port=${ADSHIFT_CH_CLUSTER_HTTP_PORT:-18124}
+zk_port=${ADSHIFT_ZK_PORT:-12181}
+extra_xml=""
 
 log() { printf 'clickhouse: %s\n' "$*" >&2; }
 
@@ -159,6 +180,8 @@ write_config() {
     <default_database>default</default_database>
     <timezone>UTC</timezone>
     <mlock_executable>false</mlock_executable>
+$(tls_config)
+$extra_xml
 </$root_element>
 XML
 	cat >"$dir/users.xml" <<XML
@@ -184,6 +207,33 @@ XML
         </default>
     </quotas>
 </$root_element>
+XML
+}
+
+# tls_config prints the secure native port and its certificate, when ADSHIFT_CH_TLS_PORT is set.
+tls_config() {
+	[ -n "$tls_port" ] || return 0
+	if [ -z "$tls_cert" ] || [ -z "$tls_key" ]; then
+		log "ADSHIFT_CH_TLS_PORT needs ADSHIFT_CH_TLS_CERT and ADSHIFT_CH_TLS_KEY"
+		exit 1
+	fi
+	local verify="<verificationMode>none</verificationMode>"
+	if [ -n "$tls_ca" ]; then
+		verify="<verificationMode>strict</verificationMode><caConfig>$tls_ca</caConfig>"
+	fi
+	cat <<XML
+    <tcp_port_secure>$tls_port</tcp_port_secure>
+    <openSSL>
+        <server>
+            <certificateFile>$tls_cert</certificateFile>
+            <privateKeyFile>$tls_key</privateKeyFile>
+            $verify
+            <loadDefaultCAFile>false</loadDefaultCAFile>
+            <cacheSessions>true</cacheSessions>
+            <disableProtocols>sslv2,sslv3</disableProtocols>
+            <preferServerCiphers>true</preferServerCiphers>
+        </server>
+    </openSSL>
 XML
 }
 
@@ -244,6 +294,121 @@ down() {
 	rm -f "$pidfile"
 }
 
+# zk_pid prints the pid of the ZooKeeper this script started for the cluster.
+zk_pid() {
+	local pid
+	if [ -f "$cluster_dir/zk/zk.pid" ]; then
+		pid=$(cat "$cluster_dir/zk/zk.pid")
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "$pid"
+		fi
+	fi
+}
+
+zk_up() {
+	if [ ! -f /usr/share/java/zookeeper.jar ]; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+			log "installing Debian's zookeeper"
+			apt-get update -qq
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zookeeper >/dev/null
+		else
+			log "no ZooKeeper found: apt-get install zookeeper"
+			exit 1
+		fi
+	fi
+	[ -n "$(zk_pid)" ] && return 0
+	if listening "$zk_port"; then
+		log "something not started by this script listens on 127.0.0.1:$zk_port; pick a free port: ADSHIFT_ZK_PORT=<port>"
+		exit 1
+	fi
+	mkdir -p "$cluster_dir/zk/data"
+	cat >"$cluster_dir/zk/zoo.cfg" <<CFG
+tickTime=500
+initLimit=10
+syncLimit=5
+dataDir=$cluster_dir/zk/data
+clientPort=$zk_port
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok
+CFG
+	log "starting ZooKeeper on 127.0.0.1:$zk_port"
+	(exec java -Xmx256m -Dzookeeper.log.dir="$cluster_dir/zk" -Dzookeeper.root.logger=WARN,CONSOLE \
+		-cp "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.quorum.QuorumPeerMain \
+		"$cluster_dir/zk/zoo.cfg" >"$cluster_dir/zk/zk.log" 2>&1) &
+	echo $! >"$cluster_dir/zk/zk.pid"
+	for _ in $(seq 1 120); do
+		listening "$zk_port" && return 0
+		[ -n "$(zk_pid)" ] || break
+		sleep 0.25
+	done
+	log "ZooKeeper did not listen within 30s; last lines of $cluster_dir/zk/zk.log:"
+	tail -n 20 "$cluster_dir/zk/zk.log" >&2 || true
+	exit 1
+}
+
+zk_down() {
+	local pid
+	pid=$(zk_pid)
+	[ -n "$pid" ] || return 0
+	kill "$pid"
+	for _ in $(seq 1 40); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.25
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$cluster_dir/zk/zk.pid"
+}
+
+# cluster_xml prints node n's (1 or 2) cluster configuration: ZooKeeper, the cluster "adshift" of
+# one shard with both servers as replicas, the node's macros and its interserver port.
+cluster_xml() {
+	cat <<XML
+    <zookeeper><node><host>127.0.0.1</host><port>$zk_port</port></node><session_timeout_ms>10000</session_timeout_ms></zookeeper>
+    <remote_servers>
+        <adshift>
+            <shard>
+                <internal_replication>true</internal_replication>
+                <replica><host>127.0.0.1</host><port>$cluster_port</port></replica>
+                <replica><host>127.0.0.1</host><port>$((cluster_port + 1))</port></replica>
+            </shard>
+        </adshift>
+    </remote_servers>
+    <macros><shard>1</shard><replica>node$1</replica></macros>
+    <interserver_http_host>127.0.0.1</interserver_http_host>
+    <interserver_http_port>$((cluster_http_port + 1 + $1))</interserver_http_port>
+    <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+XML
+}
+
+# node runs cmd (up, down) for cluster node n with its own directory and ports.
+node() {
+	local n=$1 cmd=$2
+	(
+		dir="$cluster_dir/node$n"
+		pidfile="$dir/server.pid"
+		port=$((cluster_port + n - 1))
+		http_port=$((cluster_http_port + n - 1))
+		tls_port=""
+		extra_xml=$(cluster_xml "$n")
+		reuse=0
+		"$cmd"
+	)
+}
+
+cluster_up() {
+	zk_up
+	node 1 up
+	node 2 up
+	log "cluster adshift ready: 127.0.0.1:$cluster_port and 127.0.0.1:$((cluster_port + 1)), ZooKeeper 127.0.0.1:$zk_port"
+}
+
+cluster_down() {
+	node 1 down
+	node 2 down
+	zk_down
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 reuse=0
@@ -251,13 +416,15 @@ case "${ADSHIFT_CH_REUSE:-}" in 1 | true | yes) reuse=1 ;; esac
 for arg in "$@"; do
 	case "$arg" in
 	--reuse) reuse=1 ;;
-	*) echo "usage: $0 up [--reuse] | down | status" >&2; exit 2 ;;
+	*) echo "usage: $0 up [--reuse] | down | status | cluster-up | cluster-down" >&2; exit 2 ;;
 	esac
 done
 
 case "$cmd" in
 up) up ;;
 down) down ;;
+cluster-up) cluster_up ;;
+cluster-down) cluster_down ;;
 status)
 	if running && answers; then
 		log "running on 127.0.0.1:$port (pid $(server_pid))"
@@ -268,5 +435,5 @@ status)
 		exit 1
 	fi
 	;;
-*) echo "usage: $0 up [--reuse] | down | status" >&2; exit 2 ;;
+*) echo "usage: $0 up [--reuse] | down | status | cluster-up | cluster-down" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
 # Installs what adshift's tests and demo need besides Go modules: kcat (a real Kafka client the
 # interop tests drive), Node.js with the npm packages the interop tests drive (kafkajs and ajv;
 # the collector's tracking SDKs), Debian's chromium (analytics.js in a real browser) and
-# ClickHouse (scripts/clickhouse.sh installs that one). Installs only when missing, and only where
+# ClickHouse (scripts/clickhouse.sh installs that one) and ZooKeeper for its cluster tests. Installs only when missing, and only where
 # it can (root on Debian/Ubuntu); otherwise it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Debian's zookeeper coordinates the two-server ClickHouse cluster (scripts/clickhouse.sh cluster-up).
+[ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "deps: installing ${missing[*]}" >&2

@@ -1,8 +1,8 @@
-CREATE TABLE IF NOT EXISTS {{db}}.schema_migrations
+{{create "schema_migrations"}}
 (
     version    UInt32,
     name       String,
     applied_at DateTime
 )
-ENGINE = ReplacingMergeTree(applied_at)
-ORDER BY version
+ENGINE = {{engine "ReplacingMergeTree" "schema_migrations" "applied_at"}}
+ORDER BY version{{distributed "schema_migrations"}}

@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS {{db}}.ads
+{{create "ads"}}
 (
     ad_id           String,
     user            String,
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.ads
     created_at      DateTime,
     expires_at      DateTime
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{engine "ReplacingMergeTree" "ads"}}
 PARTITION BY toYYYYMM(created_at)
 ORDER BY ad_id
+{{- distributed "ads"}}

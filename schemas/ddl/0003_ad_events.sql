@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS {{db}}.ad_events
+{{create "ad_events"}}
 (
     event_id      String,
     kind          {{lowcard}},
@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.ad_events
     attribution   {{lowcard}},
     event_time    DateTime
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{engine "ReplacingMergeTree" "ad_events"}}
 PARTITION BY toYYYYMM(event_time)
 ORDER BY event_id
+{{- distributed "ad_events"}}

@@ -1,4 +1,4 @@
-CREATE TABLE IF NOT EXISTS {{db}}.failed_events
+{{create "failed_events"}}
 (
     failure_id String,
     kind       {{lowcard}},
@@ -10,9 +10,10 @@ CREATE TABLE IF NOT EXISTS {{db}}.failed_events
     payload    String,
     failed_at  DateTime
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{engine "ReplacingMergeTree" "failed_events"}}
 PARTITION BY toYYYYMM(failed_at)
 ORDER BY failure_id
 {{- if .TTL}}
 TTL failed_at + INTERVAL 90 DAY
 {{- end}}
+{{- distributed "failed_events"}}

@@ -1,4 +1,4 @@
-CREATE VIEW IF NOT EXISTS {{db}}.ad_outcomes AS
+CREATE VIEW IF NOT EXISTS {{db}}.ad_outcomes{{oncluster}} AS
 SELECT event_id, kind, ad_id, impression_id, product_id, user, revenue, currency, order_id, attribution, event_time,
        segment, arm, `group`, propensity, experiment, generator_kind, model, tokens
 FROM

@@ -1,3 +1,3 @@
-{{- if .InsertDedupToken}}
+{{- if and .InsertDedupToken (not .Cluster)}}
 ALTER TABLE {{db}}.ad_events MODIFY SETTING non_replicated_deduplication_window = 1000
 {{- end}}

@@ -13,6 +13,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
 	"sort"
 	"strconv"
@@ -39,6 +40,20 @@ func (m Migration) AddsColumn() bool {
 	return strings.HasPrefix(m.SQL, "ALTER TABLE ") && strings.Contains(m.SQL, " ADD COLUMN ")
 }
 
+// Statements splits the migration into the statements to run in turn.
+func (m Migration) Statements() []string {
+	if m.SQL == "" {
+		return nil
+	}
+	return strings.Split(m.SQL, ";\n")
+}
+
+// renderData is what a migration's template sees: the server's capabilities, and the cluster.
+type renderData struct {
+	Capabilities
+	Cluster string
+}
+
 var fileName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -48,15 +63,27 @@ func ValidDatabase(name string) bool { return identifier.MatchString(name) }
 
 // Render returns every migration for database on a server with caps, ordered by version.
 func Render(database string, caps Capabilities) ([]Migration, error) {
+	return RenderOn(database, "", caps)
+}
+
+// RenderOn is Render for a cluster: with cluster set, every statement runs ON CLUSTER, each
+// table is a Replicated*MergeTree named <table>_local on every replica plus, under the table's own
+// name, a Distributed table over them that shards rows by their id (so a shard holds every copy
+// of a row and dedups it). A migration may then be several statements, separated by ";\n".
+func RenderOn(database, cluster string, caps Capabilities) ([]Migration, error) {
 	if !ValidDatabase(database) {
 		return nil, fmt.Errorf("database name %q: want letters, digits and underscores", database)
+	}
+	if cluster != "" && !ValidDatabase(cluster) {
+		return nil, fmt.Errorf("cluster name %q: want letters, digits and underscores", cluster)
 	}
 	names, err := fs.Glob(files, "*.sql")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
-	funcs := template.FuncMap{
+	funcs := clusterFuncs(database, cluster)
+	maps.Copy(funcs, template.FuncMap{
 		"db": func() string { return "`" + database + "`" },
 		// lowcard is the type of a string column with few distinct values.
 		"lowcard": func() string {
@@ -65,7 +92,7 @@ func Render(database string, caps Capabilities) ([]Migration, error) {
 			}
 			return "String"
 		},
-	}
+	})
 	var out []Migration
 	for _, name := range names {
 		m := fileName.FindStringSubmatch(name)
@@ -85,7 +112,7 @@ func Render(database string, caps Capabilities) ([]Migration, error) {
 			return nil, fmt.Errorf("parse migration %s: %w", name, err)
 		}
 		var sql strings.Builder
-		if err := tmpl.Execute(&sql, caps); err != nil {
+		if err := tmpl.Execute(&sql, renderData{Capabilities: caps, Cluster: cluster}); err != nil {
 			return nil, fmt.Errorf("render migration %s: %w", name, err)
 		}
 		out = append(out, Migration{Version: version, Name: m[2], SQL: strings.TrimSpace(sql.String())})

@@ -23,7 +23,7 @@ func TestCapabilitiesOf(t *testing.T) {
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
 	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match",
-	"ads_unconditional_propensity"}
+	"ads_unconditional_propensity", "failed_events_user_key", "daily_outcomes"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))
@@ -69,6 +69,9 @@ func TestRenderOldServer(t *testing.T) {
 	if m := ms[11]; !m.AddsColumn() || m.SQL != "ALTER TABLE `shop_1`.ads ADD COLUMN unconditional_propensity Float64 DEFAULT 0 AFTER propensity" {
 		t.Errorf("0012 = %q", m.SQL)
 	}
+	if m := ms[12]; !m.AddsColumn() || m.SQL != "ALTER TABLE `shop_1`.failed_events ADD COLUMN user String DEFAULT '' AFTER failure_id, ADD COLUMN `key` String DEFAULT '' AFTER user" {
+		t.Errorf("0013 = %q", m.SQL)
+	}
 }
 
 func TestRenderCurrentServer(t *testing.T) {
@@ -99,6 +102,68 @@ func TestRenderRejectsUnsafeDatabase(t *testing.T) {
 	for _, name := range []string{"", "a-b", "x; DROP TABLE y", "1st", "a`b"} {
 		if _, err := Render(name, Capabilities{}); err == nil {
 			t.Errorf("Render(%q) succeeded, want an error", name)
+		}
+	}
+}
+
+// On a cluster every statement runs ON CLUSTER, tables are replicated <table>_local ones behind
+// Distributed tables sharded by id, and an added column re-creates the Distributed table.
+func TestRenderOnCluster(t *testing.T) {
+	ms, err := RenderOn("shop_1", "adshift", CapabilitiesOf(18, 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, stmt := range m.Statements() {
+			if !strings.Contains(stmt, " ON CLUSTER `adshift`") {
+				t.Errorf("%s runs %q on one server only", m.ID(), stmt)
+			}
+		}
+	}
+	ads := ms[1].Statements()
+	if len(ads) != 2 || !strings.HasPrefix(ads[0], "CREATE TABLE IF NOT EXISTS `shop_1`.ads_local ON CLUSTER `adshift`\n") ||
+		!strings.Contains(ads[0], "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/shop_1/ads', '{replica}')") ||
+		ads[1] != "CREATE TABLE IF NOT EXISTS `shop_1`.ads ON CLUSTER `adshift` AS `shop_1`.ads_local ENGINE = Distributed(`adshift`, `shop_1`, ads_local, cityHash64(ad_id))" {
+		t.Errorf("0002 on a cluster = %q", ads)
+	}
+	if s := ms[0].Statements()[0]; !strings.Contains(s, "'{replica}', applied_at)") {
+		t.Errorf("0001 on a cluster = %q", s)
+	}
+	alter := ms[12].Statements()
+	if len(alter) != 3 || !strings.HasPrefix(alter[0], "ALTER TABLE `shop_1`.failed_events_local ON CLUSTER `adshift` ADD COLUMN user") ||
+		alter[1] != "DROP TABLE IF EXISTS `shop_1`.failed_events ON CLUSTER `adshift`" ||
+		!strings.Contains(alter[2], "Distributed(`adshift`, `shop_1`, failed_events_local, cityHash64(failure_id))") {
+		t.Errorf("0013 on a cluster = %q", alter)
+	}
+	current, err := RenderOn("shop_1", "adshift", CapabilitiesOf(25, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range current[6:9] {
+		if m.SQL != "" {
+			t.Errorf("%s renders %q for replicated tables, which dedup inserts themselves", m.ID(), m.SQL)
+		}
+	}
+	if _, err := RenderOn("shop_1", "bad-name", Capabilities{}); err == nil {
+		t.Error("a cluster name with a dash renders")
+	}
+}
+
+// Every INSERT a migration runs names its columns, as current releases want.
+func TestRenderInsertsNameColumns(t *testing.T) {
+	ms, err := Render("shop_1", CapabilitiesOf(25, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, stmt := range m.Statements() {
+			if !strings.HasPrefix(stmt, "INSERT INTO ") {
+				continue
+			}
+			head, _, _ := strings.Cut(stmt, "\n")
+			if !strings.Contains(head, " (") {
+				t.Errorf("%s inserts without naming its columns: %q", m.ID(), head)
+			}
 		}
 	}
 }

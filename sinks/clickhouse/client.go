@@ -23,6 +23,7 @@ type Client struct {
 	conn     driver.Conn
 	addr     string
 	database string
+	cluster  string
 	caps     ddl.Capabilities
 	version  string
 	log      *slog.Logger
@@ -35,7 +36,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+c.database+"`"); err != nil {
+	if err := c.conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+c.database+"`"+c.onCluster()); err != nil {
 		c.conn.Close()
 		return nil, fmt.Errorf("create database %s: %w", c.database, err)
 	}
@@ -53,10 +54,25 @@ func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	tlsConfig, err := cfg.TLS.config()
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse.tls: %w", err)
+	}
+	if cfg.TLS.Enabled && cfg.TLS.InsecureSkipVerify {
+		logger.Warn("clickhouse.tls.insecure_skip_verify is on: the server's certificate is not verified, so anyone on the path can impersonate it")
+	}
+	var settings ch.Settings
+	if cfg.Cluster != "" {
+		// An insert into a Distributed table returns once every shard has its rows, so a Write's
+		// acknowledgement means what it means on one server.
+		settings = ch.Settings{"insert_distributed_sync": 1}
+	}
 	conn, err := ch.Open(&ch.Options{
 		Addr:        []string{cfg.Addr},
 		Auth:        ch.Auth{Database: "default", Username: cfg.Username, Password: cfg.Password},
 		DialTimeout: cfg.DialTimeout,
+		TLS:         tlsConfig,
+		Settings:    settings,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)
@@ -84,11 +100,12 @@ func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, err
 		conn:     conn,
 		addr:     cfg.Addr,
 		database: cfg.Database,
+		cluster:  cfg.Cluster,
 		caps:     ddl.CapabilitiesOf(sv.Version.Major, sv.Version.Minor),
 		version:  fmt.Sprintf("%d.%d.%d", sv.Version.Major, sv.Version.Minor, sv.Version.Patch),
 		log:      logger,
 	}
-	logger.Info("clickhouse connected", "addr", cfg.Addr, "version", c.version, "database", cfg.Database,
+	logger.Info("clickhouse connected", "addr", cfg.Addr, "version", c.version, "database", cfg.Database, "cluster", cfg.Cluster,
 		"low_cardinality", c.caps.LowCardinality, "ttl", c.caps.TTL, "insert_dedup_token", c.caps.InsertDedupToken)
 	return c, nil
 }
@@ -123,6 +140,14 @@ func (c *Client) ServerVersion() string { return c.version }
 // Close closes every connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
+// onCluster is " ON CLUSTER `name`" for a client of a cluster, else nothing.
+func (c *Client) onCluster() string {
+	if c.cluster == "" {
+		return ""
+	}
+	return " ON CLUSTER `" + c.cluster + "`"
+}
+
 // table is the qualified, quoted name of one of adshift's tables.
 func (c *Client) table(name string) string { return "`" + c.database + "`." + name }
 
@@ -131,7 +156,7 @@ func (c *Client) table(name string) string { return "`" + c.database + "`." + na
 // nothing and prints the DDL it would run to out instead, beginning with the database's creation
 // when it does not exist yet (a Client from Connect).
 func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (applied []string, err error) {
-	ms, err := ddl.Render(c.database, c.caps)
+	ms, err := ddl.RenderOn(c.database, c.cluster, c.caps)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +166,7 @@ func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (appli
 			return nil, err
 		}
 		if !exists {
-			if _, err := fmt.Fprintf(out, "-- database %s does not exist yet\nCREATE DATABASE IF NOT EXISTS `%s`;\n\n", c.database, c.database); err != nil {
+			if _, err := fmt.Fprintf(out, "-- database %s does not exist yet\nCREATE DATABASE IF NOT EXISTS `%s`%s;\n\n", c.database, c.database, c.onCluster()); err != nil {
 				return nil, err
 			}
 		}
@@ -182,16 +207,18 @@ func (c *Client) Migrate(ctx context.Context, dryRun bool, out io.Writer) (appli
 // already exists counts as applied: 18.16 has no ADD COLUMN IF NOT EXISTS, and a crash between the
 // ALTER and its record in schema_migrations must not wedge every later start.
 func (c *Client) apply(ctx context.Context, m ddl.Migration) error {
-	if m.SQL == "" {
-		return nil
+	for _, stmt := range m.Statements() {
+		err := c.conn.Exec(ctx, stmt)
+		var ex *ch.Exception
+		if err != nil && m.AddsColumn() && errors.As(err, &ex) && ex.Code == 44 && strings.Contains(ex.Message, "already exists") {
+			c.log.Info("migration's column already exists", "migration", m.ID())
+			continue
+		}
+		if err != nil {
+			return err
+		}
 	}
-	err := c.conn.Exec(ctx, m.SQL)
-	var ex *ch.Exception
-	if err != nil && m.AddsColumn() && errors.As(err, &ex) && ex.Code == 44 && strings.Contains(ex.Message, "already exists") {
-		c.log.Info("migration's column already exists", "migration", m.ID())
-		return nil
-	}
-	return err
+	return nil
 }
 
 // recordMigration notes m in schema_migrations. It inserts through a batch: an INSERT with

@@ -20,7 +20,7 @@ func TestMigrateDryRunThenTwice(t *testing.T) {
 	want := []string{"0001_schema_migrations", "0002_ads", "0003_ad_events", "0004_failed_events",
 		"0005_ad_events_product", "0006_ad_outcomes", "0007_ads_dedup_window", "0008_ad_events_dedup_window",
 		"0009_failed_events_dedup_window", "0010_ads_generation", "0011_ads_match",
-		"0012_ads_unconditional_propensity"}
+		"0012_ads_unconditional_propensity", "0013_failed_events_user_key", "0014_daily_outcomes"}
 
 	var out bytes.Buffer
 	planned, err := c.Migrate(ctx, true, &out)
@@ -54,8 +54,9 @@ func TestMigrateDryRunThenTwice(t *testing.T) {
 	if strings.Join(applied, ",") != strings.Join(want, ",") {
 		t.Errorf("first migrate applied %v, want %v", applied, want)
 	}
-	if n := tableCount(t, c); n != 5 {
-		t.Errorf("after migrate the database has %d tables and views, want 4 tables and the ad_outcomes view", n)
+	if n := tableCount(t, c); n != 9 {
+		t.Errorf("after migrate the database has %d tables and views, want 4 tables, the ad_outcomes view, "+
+			"ad_strategies and outcomes_daily with their materialized views", n)
 	}
 	again, err := c.Migrate(ctx, false, nil)
 	if err != nil {

@@ -20,6 +20,11 @@ type Config struct {
 	Flushes       int           `mapstructure:"flushes"`        // batches in flight at once; the next one fills meanwhile
 	MaxRetries    int           `mapstructure:"max_retries"`    // retries of a retryable flush error before Write fails
 	DialTimeout   time.Duration `mapstructure:"dial_timeout"`   // connecting, including Open's first contact
+	TLS           TLS           `mapstructure:"tls"`            // encrypted native protocol
+	// Cluster, when set, names the server's cluster (remote_servers) that migrations run ON
+	// CLUSTER: each table is a Replicated*MergeTree on every replica, <table>_local, with a
+	// Distributed table over them under the table's own name, which adshift reads and writes.
+	Cluster string `mapstructure:"cluster"`
 }
 
 // DefaultConfig is a local server's configuration.
@@ -79,6 +84,12 @@ func (c Config) Validate() error {
 	}
 	if c.Flushes < 0 {
 		errs = append(errs, fmt.Errorf("flushes: %d must not be negative", c.Flushes))
+	}
+	if c.Cluster != "" && !ddl.ValidDatabase(c.Cluster) {
+		errs = append(errs, fmt.Errorf("cluster: %q: want letters, digits and underscores", c.Cluster))
+	}
+	if err := c.TLS.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Linger < 0 {
 		errs = append(errs, fmt.Errorf("linger: %v must not be negative", c.Linger))

@@ -57,7 +57,7 @@ func openTest(t testing.TB, cfg Config) *Client {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := c.conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+c.database+"`"); err != nil {
+		if err := c.conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+c.database+"`"+c.onCluster()); err != nil {
 			t.Errorf("drop test database: %v", err)
 		}
 		c.Close()
@@ -94,6 +94,6 @@ func testEvent(id, kind, adID string, revenue float64) schemas.AdEvent {
 }
 
 func testFailure(id string, kind schemas.FailureKind) schemas.FailedEvent {
-	return schemas.FailedEvent{FailureID: id, Kind: kind, Detail: "bad", Stage: "features", Topic: "clickstream",
+	return schemas.FailedEvent{FailureID: id, User: "u-" + id, Key: "k-" + id, Kind: kind, Detail: "bad", Stage: "features", Topic: "clickstream",
 		Partition: 2, Offset: 7, Payload: "{", FailedAt: epoch}
 }

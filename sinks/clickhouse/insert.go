@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -32,22 +34,33 @@ type table[R any] struct {
 	columns []column[R]            // in the order the insert names them
 }
 
-// A column is one column of a table: its name and how to read its values off the rows.
+// A column is one column of a table: its name and how to read its values off the rows. values
+// returns them as one typed slice and a release to call once the driver has copied them: the
+// slices are reused from flush to flush, so a flush leaves no garbage of string headers behind.
 type column[R any] struct {
 	name   string
-	values func(parts [][]R, n int) any
+	values func(parts [][]R, n int) (any, func())
 }
 
 // col is the column name whose value in a row is get(row).
 func col[R, T any](name string, get func(*R) T) column[R] {
-	return column[R]{name: name, values: func(parts [][]R, n int) any {
-		out := make([]T, 0, n)
+	var scratch sync.Pool
+	return column[R]{name: name, values: func(parts [][]R, n int) (any, func()) {
+		p, _ := scratch.Get().(*[]T)
+		if p == nil {
+			p = new([]T)
+		}
+		out := slices.Grow((*p)[:0], n)
 		for _, rows := range parts {
 			for i := range rows {
 				out = append(out, get(&rows[i]))
 			}
 		}
-		return out
+		return out, func() {
+			clear(out) // drop the references to the rows' strings before the slice waits in the pool
+			*p = out[:0]
+			scratch.Put(p)
+		}
 	}}
 }
 
@@ -61,7 +74,7 @@ type inserter interface {
 var (
 	_ inserter = (*table[schemas.Ad])(nil)
 
-	// tables are the Writer's tables, in flush order.
+	// tables are the Writer's tables, in flush order: ads first.
 	tables = []inserter{&adsTable, &eventsTable, &failuresTable}
 )
 
@@ -136,6 +149,8 @@ var failuresTable = table[schemas.FailedEvent]{
 	id:   func(f *schemas.FailedEvent) string { return f.FailureID },
 	columns: []column[schemas.FailedEvent]{
 		col("failure_id", func(f *schemas.FailedEvent) string { return f.FailureID }),
+		col("user", func(f *schemas.FailedEvent) string { return f.User }),
+		col("`key`", func(f *schemas.FailedEvent) string { return f.Key }),
 		col("kind", func(f *schemas.FailedEvent) string { return string(f.Kind) }),
 		col("detail", func(f *schemas.FailedEvent) string { return f.Detail }),
 		col("stage", func(f *schemas.FailedEvent) string { return f.Stage }),
@@ -190,7 +205,10 @@ func (t *table[R]) insert(ctx context.Context, c *Client, parts []schemas.Rows) 
 		return err
 	}
 	for i, col := range t.columns {
-		if err := batch.Column(i).Append(col.values(rows, n)); err != nil {
+		values, release := col.values(rows, n)
+		err := batch.Column(i).Append(values)
+		release() // the driver has copied the values into its column
+		if err != nil {
 			_ = batch.Abort()
 			return fmt.Errorf("column %s: %w", col.name, err)
 		}

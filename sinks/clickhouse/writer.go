@@ -253,14 +253,23 @@ func (w *Writer) flushBatch(ctx context.Context, b *batch) {
 	close(b.done)
 }
 
-// flush inserts the rows of each table, the tables side by side, retrying retryable errors with
-// the same rows.
+// flush inserts the rows of each table, retrying retryable errors with the same rows: the ads
+// first, so that outcomes_daily finds the ad of every event in the same batch, then the other
+// tables side by side.
 func (w *Writer) flush(ctx context.Context, parts []schemas.Rows) error {
 	start := time.Now()
 	defer func() { w.metrics.duration.Observe(time.Since(start).Seconds()) }()
-	errs := make([]error, len(tables))
+	if err := w.flushTables(ctx, tables[:1], parts); err != nil {
+		return err
+	}
+	return w.flushTables(ctx, tables[1:], parts)
+}
+
+// flushTables inserts the rows of ts side by side.
+func (w *Writer) flushTables(ctx context.Context, ts []inserter, parts []schemas.Rows) error {
+	errs := make([]error, len(ts))
 	var wg sync.WaitGroup
-	for i, t := range tables {
+	for i, t := range ts {
 		n := t.count(parts)
 		if n == 0 {
 			continue

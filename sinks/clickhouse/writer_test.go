@@ -366,3 +366,23 @@ func BenchmarkWriter(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N*rowsPerWrite)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// A failed event lands with the user it was about and its record key, so a dead letter can be
+// traced to a shopper (and forgotten with them).
+func TestWriterFailedEventUserAndKey(t *testing.T) {
+	cfg := testConfig()
+	c := migratedTest(t, cfg)
+	w := newWriter(t, c, cfg, nil)
+	defer w.Close(t.Context())
+	if err := w.Write(t.Context(), schemas.Rows{Failures: []schemas.FailedEvent{testFailure("clickstream/0/9", schemas.MissingUser)}}); err != nil {
+		t.Fatal(err)
+	}
+	var user, key string
+	if err := c.conn.QueryRow(t.Context(), "SELECT user, `key` FROM "+c.table(TableFailedEvents)+
+		" WHERE failure_id = 'clickstream/0/9'").Scan(&user, &key); err != nil {
+		t.Fatal(err)
+	}
+	if user != "u-clickstream/0/9" || key != "k-clickstream/0/9" {
+		t.Errorf("failed event's user %q and key %q, want u-clickstream/0/9 and k-clickstream/0/9", user, key)
+	}
+}

@@ -1,0 +1,1 @@
+{{alter "failed_events"}} ADD COLUMN {{if .AddColumnIfNotExists}}IF NOT EXISTS {{end}}user String DEFAULT '' AFTER failure_id, ADD COLUMN {{if .AddColumnIfNotExists}}IF NOT EXISTS {{end}}`key` String DEFAULT '' AFTER user{{redistribute "failed_events"}}
