@@ -142,6 +142,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 	cfg.ClickHouse.Username, cfg.ClickHouse.Password = "svc", "hunter2"
 	cfg.Collector.WriteKeys = []string{"wk_live_1"}
 	cfg.Kafka.Brokers = []string{"pkc-1.eu-west-1.aws.confluent.cloud:9092"}
+	cfg.Kafka.TLS = franz.TLS{Enabled: true}
 	cfg.Kafka.SASL = franz.SASL{Mechanism: franz.MechanismAWSMSKIAM, AWSAccessKeyID: "AKIAEXAMPLE",
 		AWSSecretAccessKey: "aws-very-secret", AWSSessionToken: "aws-session-token"}
 	var buf bytes.Buffer

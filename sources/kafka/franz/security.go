@@ -68,6 +68,10 @@ func (s Security) Validate() error {
 	if s.DialTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("dial_timeout: %v must be positive", s.DialTimeout))
 	}
+	if s.SASL.Mechanism == MechanismAWSMSKIAM && !s.TLS.Enabled {
+		// MSK serves IAM authentication only on its TLS listener (port 9098).
+		errs = append(errs, errors.New("sasl: mechanism aws-msk-iam needs tls.enabled: true (MSK serves IAM only over TLS, on port 9098)"))
+	}
 	return errors.Join(append(errs, s.TLS.validate(), s.SASL.validate())...)
 }
 

@@ -29,9 +29,10 @@ func TestSecurityValidate(t *testing.T) {
 	f(Security{SASL: SASL{Mechanism: MechanismSCRAM512, Username: "u"}}, "needs username and password")
 	f(Security{SASL: SASL{Mechanism: "SCRAM"}}, `"SCRAM" is not one of`)
 	f(Security{SASL: SASL{Password: "p"}}, "credentials are set")
-	f(Security{SASL: SASL{Mechanism: MechanismAWSMSKIAM}}, "")
-	f(Security{SASL: SASL{Mechanism: MechanismAWSMSKIAM, AWSAccessKeyID: "AKIA"}}, "go together")
-	f(Security{SASL: SASL{Mechanism: MechanismAWSMSKIAM, Username: "u"}}, "not used by aws-msk-iam")
+	f(Security{TLS: TLS{Enabled: true}, SASL: SASL{Mechanism: MechanismAWSMSKIAM}}, "")
+	f(Security{SASL: SASL{Mechanism: MechanismAWSMSKIAM}}, "aws-msk-iam needs tls.enabled")
+	f(Security{TLS: TLS{Enabled: true}, SASL: SASL{Mechanism: MechanismAWSMSKIAM, AWSAccessKeyID: "AKIA"}}, "go together")
+	f(Security{TLS: TLS{Enabled: true}, SASL: SASL{Mechanism: MechanismAWSMSKIAM, Username: "u"}}, "not used by aws-msk-iam")
 	f(Security{SASL: SASL{Mechanism: MechanismPlain, Username: "u", Password: "p", AWSSessionToken: "t"}}, "for aws-msk-iam")
 	if err := (Security{}).Validate(); err == nil || !strings.Contains(err.Error(), "dial_timeout") {
 		t.Errorf("Validate with no dial timeout = %v, want a dial_timeout error", err)
