@@ -120,7 +120,7 @@ func TestKilledStagesLoseNothing(t *testing.T) {
 
 	addr := startBrokerProcess(t)
 	env := []string{"ADSHIFT_KAFKA_BROKERS=" + addr, "ADSHIFT_CATALOG_PATH=../../data/sample/rees46-sample.csv", "ADSHIFT_LOG_LEVEL=info"}
-	stages := []string{"run", "--stages=features,creatives"}
+	stages := []string{"run", "--stages=rekey,features,creatives"}
 	proc := startAdshift(t, env, stages...)
 
 	a := testApp(t)

@@ -1,0 +1,108 @@
+package rekey
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/schemas"
+)
+
+// processor forwards one clickstream partition's events. It is used by one goroutine at a time.
+type processor struct {
+	stage   *Stage
+	retry   pipeline.Retry
+	split   schemas.Splitter
+	pending []pipeline.Record
+}
+
+var _ pipeline.Processor = (*processor)(nil)
+
+// Process forwards the batch's events and the identities they join, and returns once the broker
+// acknowledged all of them.
+func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return p.retry.Process(ctx, batch, p.forwardAll, p.send)
+}
+
+// Close has nothing to flush: Process returns only once its records are acknowledged.
+func (p *processor) Close(context.Context) error { return nil }
+
+func (p *processor) forwardAll(fresh []pipeline.Record) (int, error) {
+	for i := range fresh {
+		p.forward(&fresh[i])
+	}
+	return len(fresh), nil
+}
+
+func (p *processor) send(ctx context.Context) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	if err := p.stage.out.Emit(ctx, p.pending); err != nil {
+		return fmt.Errorf("forward %d records: %w", len(p.pending), err)
+	}
+	clear(p.pending)
+	p.pending = p.pending[:0]
+	return nil
+}
+
+// forward queues the events of one record, each keyed by its shopper. A record holding an
+// envelope of events becomes one record per event, since they may be different shoppers'. A
+// record the stage cannot read is forwarded under its own key, for the features stage to
+// dead-letter: nothing is judged or dropped here.
+func (p *processor) forward(in *pipeline.Record) {
+	env, values, err := p.split.Split(in.Value, schemas.Limits{})
+	if err != nil || env == schemas.NoEnvelope {
+		p.event(in, in.Value, in.Headers)
+		return
+	}
+	for i, v := range values {
+		// The splitter reuses its buffers: the value is copied, and so are the headers.
+		p.event(in, slices.Clone(v), schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i))
+	}
+}
+
+// event queues one event value of in: keyed by its shopper on the keyed topic, and, for an
+// identify or alias call, the join on the identities topic and the call keyed by the anonymous
+// id with the known user in HeaderIdentify.
+func (p *processor) event(in *pipeline.Record, value []byte, headers []schemas.Header) {
+	s := p.stage
+	h, ok := decodeHead(value)
+	key := in.Key
+	switch shopper := s.cfg.shopper(h); {
+	case !ok || shopper == "":
+		s.metrics.records[outcomeUnread].Inc()
+	default:
+		if known, joined := s.ids.user(shopper); joined {
+			shopper = known
+		}
+		if shopper != string(in.Key) {
+			s.metrics.records[outcomeRekeyed].Inc()
+		} else {
+			s.metrics.records[outcomeKept].Inc()
+		}
+		key = []byte(shopper)
+	}
+	if anon, known, ok := h.join(); ok {
+		p.join(in, value, headers, anon, known)
+		return
+	}
+	p.pending = append(p.pending, pipeline.Record{Topic: s.topics.Keyed, Key: key, Value: value,
+		Headers: headers, Timestamp: in.Timestamp})
+}
+
+// join queues the identity anon = known and the call that made it, keyed by anon.
+func (p *processor) join(in *pipeline.Record, value []byte, headers []schemas.Header, anon, known string) {
+	s := p.stage
+	s.ids.join(anon, known)
+	s.metrics.joins.Inc()
+	id := schemas.AppendIdentity(nil, schemas.Identity{Anonymous: anon, User: known})
+	hs := append(slices.Clip(headers), schemas.Header{Key: schemas.HeaderIdentify, Value: []byte(known)})
+	p.pending = append(p.pending,
+		pipeline.Record{Topic: s.topics.Identities, Key: []byte(anon), Value: id, Timestamp: in.Timestamp},
+		pipeline.Record{Topic: s.topics.Keyed, Key: []byte(anon), Value: value, Headers: hs, Timestamp: in.Timestamp})
+}
