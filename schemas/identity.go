@@ -5,17 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// Identity headers, on the records of the keyed clickstream (adshift.clickstream.keyed) that
-// carry identity rather than events.
-const (
-	// HeaderIdentify marks a record keyed by an anonymous id whose profile is to be merged into
-	// the known user the header names: the identify or alias call that joined them.
-	HeaderIdentify = "adshift.identify"
-	// HeaderMergeFrom marks a record keyed by a known user whose value is the profile of the
-	// anonymous id the header names, to be merged into the user's.
-	HeaderMergeFrom = "adshift.merge_from"
-)
-
 // Identity joins an anonymous id to a known user: what an identify call (userId and
 // anonymousId) or an alias call (previousId and userId) says. It is the value of a record of the
 // compacted topic adshift.identities, keyed by the anonymous id, so the latest join of an id wins.

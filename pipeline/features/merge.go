@@ -1,6 +1,7 @@
 package features
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/adshift/adshift/pipeline"
@@ -51,13 +52,18 @@ func (p *profile) merge(src *profile, h *horizons) {
 }
 
 // identify handles a record the rekey stage forwarded keyed by an anonymous id, naming in
-// HeaderIdentify the known user it joined: the anonymous profile, if this partition holds one,
-// leaves for the known user's partition as a merge record on the keyed topic, and a tombstone
-// deletes it here. Both are queued like a shift: the merge before the tombstone.
+// HeaderIdentify the known user it joined: the id is marked moved (see move), and the anonymous
+// profile, if this partition holds one, leaves for the known user's partition as a merge record
+// on the keyed topic, and a tombstone deletes it here. The merge is queued like a shift, before
+// the changelog writes.
 func (p *processor) identify(in *pipeline.Record, known string) {
 	anon := string(in.Key)
+	if anon == known {
+		return
+	}
+	p.move(anon, known)
 	prof := p.profiles[anon]
-	if prof == nil || anon == known || in.Offset < prof.offset {
+	if prof == nil || in.Offset < prof.offset {
 		return // nothing learned under that id here, or applied before a crash
 	}
 	s := p.stage
@@ -133,4 +139,18 @@ func (p *processor) commit(in *pipeline.Record, user string, prof *profile, reas
 	}
 	p.stage.detector.Commit(&prof.shift, reason, sev)
 	return p.publish(in, user, prof, reason, distance, sev.Current != nil, rw)
+}
+
+// fromSource returns in as the rekey stage read it: at the clickstream topic, partition and
+// offset its HeaderSource names, without that header, so a dead letter points at the record the
+// tracker wrote.
+func fromSource(in *pipeline.Record, src []byte) *pipeline.Record {
+	topic, part, off, ok := schemas.ParseSource(src)
+	if !ok {
+		return in
+	}
+	out := *in
+	out.Topic, out.Partition, out.Offset = topic, part, off
+	out.Headers = slices.DeleteFunc(slices.Clone(in.Headers), func(h schemas.Header) bool { return h.Key == schemas.HeaderSource })
+	return &out
 }

@@ -31,6 +31,8 @@ type metrics struct {
 	corrupt   prometheus.Counter
 	// merges counts anonymous profiles sent to a known user's partition and merged there.
 	merges *prometheus.CounterVec
+	// forwarded counts events of a joined anonymous id sent on to the known user's partition.
+	forwarded prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -71,6 +73,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "adshift_features_identity_merges_total",
 			Help: "Anonymous profiles merged into a known user's after identify or alias: sent (from the anonymous id's partition) and received (merged).",
 		}, []string{"direction"}),
+		forwarded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_forwarded_total",
+			Help: "Events of an anonymous id that reached its partition after the id was joined to a known user, forwarded to the user's profile.",
+		}),
 	}
 	rewritten := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "adshift_events_rewritten_total",
@@ -92,6 +98,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.restored = pipeline.Add(r, m.restored)
 	m.corrupt = pipeline.Add(r, m.corrupt)
 	m.merges = pipeline.Add(r, m.merges)
+	m.forwarded = pipeline.Add(r, m.forwarded)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register features metrics: %w", err)
 	}

@@ -24,8 +24,10 @@ type processor struct {
 	// identified holds the users whose profile took in an anonymous one since its last shift:
 	// rare, so kept beside the profiles rather than in each (lost on a restart, like the reason).
 	identified map[string]struct{}
-	wm         watermark
-	closed     bool
+	// moved holds the anonymous ids of this partition joined to a known user (identify, alias).
+	moved  map[string]moved
+	wm     watermark
+	closed bool
 
 	// retry keeps the offset applied up to (set by a restore too), so a retried batch re-emits
 	// what is unacknowledged instead of applying records twice.
@@ -150,12 +152,15 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 // A record the decoder rejects as an event may hold an envelope of events (a Segment batch,
 // RudderStack's form): it is then applied event by event, each judged on its own.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
-	if anon := in.Header(schemas.HeaderMergeFrom); anon != nil {
-		return p.mergeIn(in, string(anon))
-	}
 	if known := in.Header(schemas.HeaderIdentify); known != nil {
 		p.identify(in, string(known))
 		return nil
+	}
+	if p.forwarded(in) {
+		return nil
+	}
+	if anon := in.Header(schemas.HeaderMergeFrom); anon != nil {
+		return p.mergeIn(in, string(anon))
 	}
 	err := schemas.DecodeEventInto(&p.ev, in.Value, lim, p.keep)
 	if err == nil {
@@ -367,6 +372,9 @@ func (p *processor) noteRewrites(rw schemas.Rewrites) {
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
 	s := p.stage
+	if src := in.Header(schemas.HeaderSource); src != nil {
+		in = fromSource(in, src)
+	}
 	s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
 	s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
 	p.pending = append(p.pending, pipeline.DeadLetter(s.topics.DLQ, Name, *in, f))
@@ -417,6 +425,9 @@ func (p *processor) restore(ctx context.Context) error {
 	start := time.Now()
 	var restored, corrupt int
 	err := s.changelog.Restore(ctx, p.partition, func(key, value []byte) error {
+		if p.restoreMoved(key, value) {
+			return nil
+		}
 		if string(key) == progressKey {
 			pr, err := decodeProgress(value)
 			if err != nil {

@@ -55,14 +55,15 @@ func (p *processor) send(ctx context.Context) error {
 // record the stage cannot read is forwarded under its own key, for the features stage to
 // dead-letter: nothing is judged or dropped here.
 func (p *processor) forward(in *pipeline.Record) {
+	source := schemas.Header{Key: schemas.HeaderSource, Value: schemas.AppendSource(nil, in.Topic, in.Partition, in.Offset)}
 	env, values, err := p.split.Split(in.Value, schemas.Limits{})
 	if err != nil || env == schemas.NoEnvelope {
-		p.event(in, in.Value, in.Headers)
+		p.event(in, in.Value, append(slices.Clip(in.Headers), source))
 		return
 	}
 	for i, v := range values {
 		// The splitter reuses its buffers: the value is copied, and so are the headers.
-		p.event(in, slices.Clone(v), schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i))
+		p.event(in, slices.Clone(v), append(schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i), source))
 	}
 }
 
