@@ -152,8 +152,11 @@ func TestKilledStagesLoseNothing(t *testing.T) {
 	if err := <-replayed; err != nil {
 		t.Fatalf("replay: %v\n%s", err, errOut.String())
 	}
-	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name) }) {
-		t.Fatalf("the features stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-features", a.cfg.Topics.Clickstream.Name), proc.out.String())
+	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-rekey", a.cfg.Topics.Clickstream.Name) }) {
+		t.Fatalf("the rekey stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-rekey", a.cfg.Topics.Clickstream.Name), proc.out.String())
+	}
+	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-features", a.cfg.Topics.Keyed.Name) }) {
+		t.Fatalf("the features stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-features", a.cfg.Topics.Keyed.Name), proc.out.String())
 	}
 	if !eventually(120*time.Second, func() bool { return noLag(t, adm, "adshift-creatives", a.cfg.Topics.Shifts.Name) }) {
 		t.Fatalf("the creatives stage stalled: lag %s\n%s", lagOf(t, adm, "adshift-creatives", a.cfg.Topics.Shifts.Name), proc.out.String())
