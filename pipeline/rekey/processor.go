@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
@@ -14,7 +15,14 @@ type processor struct {
 	stage   *Stage
 	retry   pipeline.Retry
 	split   schemas.Splitter
+	heads   headReader
 	pending []pipeline.Record
+	// arena holds the keys of pending, reused once they are acknowledged; hdrs and srcs its
+	// headers and their values, a batch's in one allocation each, never reused (a producer
+	// copies keys and values, but may keep headers as they are).
+	arena []byte
+	hdrs  []schemas.Header
+	srcs  []byte
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -47,6 +55,8 @@ func (p *processor) send(ctx context.Context) error {
 	}
 	clear(p.pending)
 	p.pending = p.pending[:0]
+	p.arena = p.arena[:0] // Emit holds on to nothing once it returned nil
+	p.hdrs, p.srcs = make([]schemas.Header, 0, cap(p.hdrs)), make([]byte, 0, cap(p.srcs))
 	return nil
 }
 
@@ -55,24 +65,24 @@ func (p *processor) send(ctx context.Context) error {
 // record the stage cannot read is forwarded under its own key, for the features stage to
 // dead-letter: nothing is judged or dropped here.
 func (p *processor) forward(in *pipeline.Record) {
-	source := schemas.Header{Key: schemas.HeaderSource, Value: schemas.AppendSource(nil, in.Topic, in.Partition, in.Offset)}
 	env, values, err := p.split.Split(in.Value, schemas.Limits{})
 	if err != nil || env == schemas.NoEnvelope {
-		p.event(in, in.Value, append(slices.Clip(in.Headers), source))
+		p.event(in, in.Value, in.Headers)
 		return
 	}
 	for i, v := range values {
 		// The splitter reuses its buffers: the value is copied, and so are the headers.
-		p.event(in, slices.Clone(v), append(schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i), source))
+		p.event(in, slices.Clone(v), schemas.EnvelopeHeaders(slices.Clip(in.Headers), env, i))
 	}
 }
 
-// event queues one event value of in: keyed by its shopper on the keyed topic, and, for an
-// identify or alias call, the join on the identities topic and the call keyed by the anonymous
-// id with the known user in HeaderIdentify.
+// event queues one event value of in, with headers and HeaderSource: keyed by its shopper on the
+// keyed topic, and, for an identify or alias call, the join on the identities topic and the call
+// keyed by the anonymous id with the known user in HeaderIdentify. Keys and headers go into the
+// batch's arenas, reused once the batch is acknowledged.
 func (p *processor) event(in *pipeline.Record, value []byte, headers []schemas.Header) {
 	s := p.stage
-	h, ok := decodeHead(value)
+	h, ok := p.heads.read(value)
 	key := in.Key
 	switch shopper := s.cfg.shopper(h); {
 	case !ok || shopper == "":
@@ -86,19 +96,37 @@ func (p *processor) event(in *pipeline.Record, value []byte, headers []schemas.H
 		} else {
 			s.metrics.records[outcomeKept].Inc()
 		}
-		key = []byte(shopper)
+		key = p.bytes(shopper)
 	}
+	start := len(p.srcs)
+	p.srcs = schemas.AppendSource(p.srcs, in.Topic, in.Partition, in.Offset)
+	hs := p.headers(headers, schemas.Header{Key: schemas.HeaderSource, Value: p.srcs[start:len(p.srcs):len(p.srcs)]})
 	if anon, known, ok := h.join(); ok {
-		p.join(in, value, headers, anon, known)
+		p.join(in, value, hs, anon, known)
 		return
 	}
 	p.pending = append(p.pending, pipeline.Record{Topic: s.topics.Keyed, Key: key, Value: value,
-		Headers: headers, Timestamp: in.Timestamp})
+		Headers: hs, Timestamp: in.Timestamp})
+}
+
+// bytes returns s copied into the arena.
+func (p *processor) bytes(s string) []byte {
+	start := len(p.arena)
+	p.arena = append(p.arena, s...)
+	return p.arena[start:len(p.arena):len(p.arena)]
+}
+
+// headers returns hs and more, copied into the headers arena.
+func (p *processor) headers(hs []schemas.Header, more ...schemas.Header) []schemas.Header {
+	start := len(p.hdrs)
+	p.hdrs = append(append(p.hdrs, hs...), more...)
+	return p.hdrs[start:len(p.hdrs):len(p.hdrs)]
 }
 
 // join queues the identity anon = known and the call that made it, keyed by anon.
 func (p *processor) join(in *pipeline.Record, value []byte, headers []schemas.Header, anon, known string) {
 	s := p.stage
+	anon, known = strings.Clone(anon), strings.Clone(known) // they point into the head reader's slab
 	s.ids.join(anon, known)
 	s.metrics.joins.Inc()
 	id := schemas.AppendIdentity(nil, schemas.Identity{Anonymous: anon, User: known})
