@@ -1,0 +1,62 @@
+package schemas
+
+import (
+	"testing"
+	"time"
+)
+
+func TestIdentityCodec(t *testing.T) {
+	f := func(id Identity) {
+		t.Helper()
+		b := AppendIdentity(nil, id)
+		got, err := DecodeIdentity(b)
+		if err != nil || got != id {
+			t.Fatalf("%s decodes to %+v (%v), want %+v", b, got, err, id)
+		}
+	}
+	f(Identity{Anonymous: "7b2f0e4c-2d9a-4b8e-9f11-0c5d3e8a6b21", User: "user-4711"})
+	f(Identity{Anonymous: `a"\x`, User: "ü\u2028"})
+
+	bad := func(value string, kind FailureKind, field string) {
+		t.Helper()
+		_, err := DecodeIdentity([]byte(value))
+		if f, ok := AsFailure(err); !ok || f.Kind != kind || f.Field != field {
+			t.Fatalf("DecodeIdentity(%q) = %v, want %s on %q", value, err, kind, field)
+		}
+	}
+	bad(`{"anonymous_id":"a"`, MalformedJSON, "")
+	bad("{\"anonymous_id\":\"\xff\",\"user_id\":\"u\"}", InvalidUTF8, "")
+	bad(`{"user_id":"u"}`, SchemaViolation, "anonymous_id")
+	bad(`{"anonymous_id":"a"}`, SchemaViolation, "user_id")
+	bad(`{"anonymous_id":"a","user_id":"a"}`, SchemaViolation, "user_id")
+}
+
+func TestSourceHeader(t *testing.T) {
+	v := AppendSource(nil, "clickstream.v2", 11, 1<<40)
+	topic, part, off, ok := ParseSource(v)
+	if !ok || topic != "clickstream.v2" || part != 11 || off != 1<<40 {
+		t.Fatalf("ParseSource(%q) = %q %d %d %v", v, topic, part, off, ok)
+	}
+	for _, bad := range []string{"", "clickstream", "clickstream/1", "/1/2", "c/x/2", "c/1/-2", "c/1/"} {
+		if _, _, _, ok := ParseSource([]byte(bad)); ok {
+			t.Errorf("ParseSource(%q) ok", bad)
+		}
+	}
+}
+
+func TestIdentifiedShiftDecodes(t *testing.T) {
+	sh := Shift{User: "u1", ProfileVersion: 1, EventTime: time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC), Reason: ReasonIdentified}
+	b, err := AppendShift(nil, &sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeShift(b)
+	if err != nil || got.Reason != ReasonIdentified {
+		t.Fatalf("shift of reason identified: %+v, %v", got, err)
+	}
+	sh.Reason = "merged"
+	b, _ = AppendShift(nil, &sh)
+	if _, err := DecodeShift(b); err == nil {
+		t.Fatal("an unknown reason decoded")
+	}
+}
