@@ -26,8 +26,11 @@
 // offsets are committed only after; a redelivered record is forwarded again with the same key
 // and value (the merge it causes is skipped by the features stage as seen before). The mapping is
 // held in memory by the Stage for all its partitions, restored from adshift.identities when the
-// first partition is assigned; a join made by another instance reaches this one at its next
-// assignment, and until then that instance's anonymous events keep the anonymous key.
+// first partition is assigned; a join made by another instance (or on another partition, racing
+// this one's anonymous events) reaches this one at its next assignment. Until then the anonymous
+// id's events keep the anonymous key, and the features stage, which marked the id moved on the
+// join (a changelog entry of its own), forwards them to the known user: no event lands in an
+// anonymous profile after its join, whichever stage learns of the join first.
 //
 // Concurrency: the Stage is safe for concurrent use; each processor is used by one goroutine.
 package rekey
