@@ -60,3 +60,23 @@ func TestIdentifiedShiftDecodes(t *testing.T) {
 		t.Fatal("an unknown reason decoded")
 	}
 }
+
+// FuzzDecodeIdentity: whatever decodes encodes back to the same identity, and nothing panics.
+func FuzzDecodeIdentity(f *testing.F) {
+	f.Add([]byte(`{"anonymous_id":"a","user_id":"u"}`))
+	f.Add([]byte(`{"anonymous_id":"\u00e9","user_id":"u","extra":[1,2]}`))
+	f.Add([]byte(`{"anonymous_id":1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		id, err := DecodeIdentity(data)
+		if err != nil {
+			if _, ok := AsFailure(err); !ok {
+				t.Fatalf("error %v is no *Failure", err)
+			}
+			return
+		}
+		again, err := DecodeIdentity(AppendIdentity(nil, id))
+		if err != nil || again != id {
+			t.Fatalf("%+v encodes to something that decodes to %+v (%v)", id, again, err)
+		}
+	})
+}
