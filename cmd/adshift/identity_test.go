@@ -152,3 +152,40 @@ func TestIdentifiedShopperGetsOneProfileAndAnAd(t *testing.T) {
 		t.Errorf("identity %+v (%v), want %s = %s", id, err, anon, user)
 	}
 }
+
+// An alias call as analytics-node sends it (previousId, userId) joins the ids like an identify:
+// the join is on adshift.identities, and the previous id's later events are keyed by the user.
+func TestAliasFromTheSDKJoinsTheIDs(t *testing.T) {
+	a := testApp(t)
+	brokers := onEmbeddedBroker(t, a)
+	a.cfg.Collector.Addr = freeAddr(t)
+	a.cfg.Collector.WriteKeys = []string{"wk_alias"}
+	stop := startRun(t, a, []string{collectorStage, rekey.Name})
+	defer stop()
+	sendCalls(t, "segment-node", a.cfg.Collector.Addr, "wk_alias", sdkCall{Method: "alias", Message: map[string]any{
+		"previousId": "guest-19", "userId": "member-19",
+		"timestamp": time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339),
+	}})
+	waitFor(t, "the join on "+a.cfg.Topics.Identities.Name, 30*time.Second, func() bool {
+		return endOffsets(t, brokers, a.cfg.Topics.Identities.Name) == 1
+	})
+	sendCalls(t, "segment-node", a.cfg.Collector.Addr, "wk_alias", viewCall(map[string]any{"anonymousId": "guest-19"}, "1004767", 1))
+	waitFor(t, "the view on "+a.cfg.Topics.Keyed.Name, 30*time.Second, func() bool {
+		return endOffsets(t, brokers, a.cfg.Topics.Keyed.Name) == 2
+	})
+	ids := readAll(t, brokers, a.cfg.Topics.Identities.Name)
+	if id, err := schemas.DecodeIdentity(ids[0].Value); err != nil || id != (schemas.Identity{Anonymous: "guest-19", User: "member-19"}) {
+		t.Fatalf("identity %+v (%v), want guest-19 = member-19", id, err)
+	}
+	keys := map[string]string{}
+	for _, r := range readAll(t, brokers, a.cfg.Topics.Keyed.Name) {
+		var h struct{ Type string }
+		if err := json.Unmarshal(r.Value, &h); err != nil {
+			t.Fatal(err)
+		}
+		keys[h.Type] = string(r.Key)
+	}
+	if keys["alias"] != "guest-19" || keys["track"] != "member-19" {
+		t.Fatalf("keys on %s by call type %v, want the alias under guest-19 and the later view under member-19", a.cfg.Topics.Keyed.Name, keys)
+	}
+}
