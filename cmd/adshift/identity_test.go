@@ -117,7 +117,9 @@ func TestIdentifiedShopperGetsOneProfileAndAnAd(t *testing.T) {
 	}
 
 	var identified bool
+	var shifts []string
 	for _, r := range readAll(t, brokers, a.cfg.Topics.Shifts.Name) {
+		shifts = append(shifts, string(r.Value))
 		sh, err := schemas.DecodeShift(r.Value)
 		if err != nil {
 			t.Fatal(err)
@@ -150,6 +152,16 @@ func TestIdentifiedShopperGetsOneProfileAndAnAd(t *testing.T) {
 	}
 	if id, err := schemas.DecodeIdentity(ids[0].Value); err != nil || id != (schemas.Identity{Anonymous: anon, User: user}) {
 		t.Errorf("identity %+v (%v), want %s = %s", id, err, anon, user)
+	}
+	if string(ids[0].Key) != anon || header(ids[0], "adshift.schema") != "adshift.identity.v1" {
+		t.Errorf("identity record key %q, headers %v", ids[0].Key, ids[0].Headers)
+	}
+	// The JSON Schemas in the repo describe the identity and the identified shift.
+	if err := validateJSON(t, "identity.json", []string{string(ids[0].Value)}); err != nil {
+		t.Errorf("identity against schemas/jsonschema/identity.json: %v", err)
+	}
+	if err := validateJSON(t, "shift.json", shifts); err != nil {
+		t.Errorf("shifts against schemas/jsonschema/shift.json: %v", err)
 	}
 }
 

@@ -48,10 +48,11 @@ func (a *app) producer(ctx context.Context, brokers []string, clientID string) (
 		ClientID:    clientID,
 		Compression: a.cfg.Kafka.Compression,
 		SchemaHeaders: map[string]string{
-			a.cfg.Topics.Ads.Name:      "adshift.ad.v1",
-			a.cfg.Topics.Shifts.Name:   "adshift.shift.v1",
-			a.cfg.Topics.DLQ.Name:      "adshift.dead_letter.v1",
-			a.cfg.Topics.Profiles.Name: "adshift.profile.v1",
+			a.cfg.Topics.Ads.Name:        "adshift.ad.v1",
+			a.cfg.Topics.Shifts.Name:     "adshift.shift.v1",
+			a.cfg.Topics.DLQ.Name:        "adshift.dead_letter.v1",
+			a.cfg.Topics.Profiles.Name:   "adshift.profile.v1",
+			a.cfg.Topics.Identities.Name: "adshift.identity.v1",
 		},
 		Conn: a.kafka,
 		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
