@@ -61,7 +61,12 @@ type keyedPartition struct {
 
 func openKeyed(t *testing.T, b *broker, part int32) *keyedPartition {
 	t.Helper()
-	s, err := New(DefaultConfig(), pipeline.DefaultTopics(), b, nil, nil, FromKeyed(), WithChangelog(b))
+	return openKeyedWith(t, b, part, DefaultConfig())
+}
+
+func openKeyedWith(t *testing.T, b *broker, part int32, cfg Config) *keyedPartition {
+	t.Helper()
+	s, err := New(cfg, pipeline.DefaultTopics(), b, nil, nil, FromKeyed(), WithChangelog(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,5 +226,32 @@ func TestDeadLetterNamesTheSourceRecord(t *testing.T) {
 	d := schemas.ReadDeadLetter(dl[0].Header)
 	if d.Topic != "clickstream" || d.Partition != 4 || d.Offset != 1234 || dl[0].Header(schemas.HeaderSource) != nil {
 		t.Fatalf("dead letter %+v headers %v, want clickstream partition 4 offset 1234", d, dl[0].Headers)
+	}
+}
+
+// A moved marker expires with the profiles, after profile_ttl of event time: tombstoned in the
+// changelog, and the id's events stay where they land.
+func TestMovedMarkersExpire(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.ProfileTTL = 12 * time.Hour
+	b := &broker{}
+	p := openKeyedWith(t, b, 0, cfg)
+	p.feed(keyed("busy", view("busy", 0, "Audio")))
+	p.feed(keyed("a1", identifyCall("a1", "u1"), schemas.Header{Key: schemas.HeaderIdentify, Value: []byte("u1")}))
+	p.feed(keyed("a1", anonView("a1", 6*time.Hour, "Audio")))
+	if fw := b.take(pipeline.DefaultTopics().Keyed); len(fw) != 1 || string(fw[0].Key) != "u1" {
+		t.Fatalf("within profile_ttl: emitted %+v, want the event forwarded to u1", fw)
+	}
+	p.feed(keyed("busy", view("busy", 19*time.Hour, "Audio")))
+	var tombstoned bool
+	for _, r := range b.take(pipeline.DefaultTopics().Profiles) {
+		tombstoned = tombstoned || (string(r.Key) == movedPrefix+"a1" && r.Value == nil)
+	}
+	if !tombstoned {
+		t.Fatal("the moved marker of a1 was not tombstoned after profile_ttl")
+	}
+	p.feed(keyed("a1", anonView("a1", 20*time.Hour, "Audio")))
+	if fw := b.take(pipeline.DefaultTopics().Keyed); len(fw) != 0 {
+		t.Fatalf("an expired marker still forwarded %+v", fw)
 	}
 }
