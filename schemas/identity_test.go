@@ -80,3 +80,20 @@ func FuzzDecodeIdentity(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeIdentityHead(t *testing.T) {
+	f := func(data string, want IdentityHead, wantOK bool) {
+		t.Helper()
+		got, ok := DecodeIdentityHead([]byte(data), nil)
+		if got != want || ok != wantOK {
+			t.Fatalf("DecodeIdentityHead(%s) = %+v, %v; want %+v, %v", data, got, ok, want, wantOK)
+		}
+	}
+	f(`{"type":"identify","userId":"u1","anonymousId":"a1","traits":{"userId":"nested"}}`, IdentityHead{Type: "identify", UserID: "u1", AnonymousID: "a1"}, true)
+	f(`{"type":"alias","previousId":"a\u00e9","userId":4711}`, IdentityHead{Type: "alias", UserID: "4711", PreviousID: "aé"}, true)
+	f(` {"userId":1.5,"anonymousId":null,"type":7} `, IdentityHead{}, true)
+	f(`{"userId":"u1"`, IdentityHead{}, false)
+	f(`{"userId":"u1"} {}`, IdentityHead{}, false)
+	f(`["userId"]`, IdentityHead{}, false)
+	f(``, IdentityHead{}, false)
+}

@@ -1,6 +1,10 @@
 package rekey
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/adshift/adshift/schemas"
+)
 
 // Key sources: which field of an event keys its shopper.
 const (
@@ -24,8 +28,8 @@ func (c Config) Validate() error {
 }
 
 // shopper returns the key of the shopper of h, before identities are applied.
-func (c Config) shopper(h head) string {
-	first, second := string(h.UserID), string(h.AnonymousID)
+func (c Config) shopper(h schemas.IdentityHead) string {
+	first, second := h.UserID, h.AnonymousID
 	if c.KeyFrom == KeyFromAnonymousID {
 		first, second = second, first
 	}

@@ -20,7 +20,7 @@
 // assign the same partition number of two topics to one member. One input topic keyed by
 // shopper keeps one owner per shopper and the changelog co-partitioned; the cost is one more
 // write per event, and the rekey stage's own decoding of each event (BenchmarkRekeyRatio in
-// pipeline/features: about two thirds of the features stage's cost per event).
+// pipeline/features: about half the features stage's cost per event).
 //
 // Delivery: a batch's records are produced and acknowledged before Process returns, so the input
 // offsets are committed only after; a redelivered record is forwarded again with the same key

@@ -101,7 +101,7 @@ func (p *processor) event(in *pipeline.Record, value []byte, headers []schemas.H
 	start := len(p.srcs)
 	p.srcs = schemas.AppendSource(p.srcs, in.Topic, in.Partition, in.Offset)
 	hs := p.headers(headers, schemas.Header{Key: schemas.HeaderSource, Value: p.srcs[start:len(p.srcs):len(p.srcs)]})
-	if anon, known, ok := h.join(); ok {
+	if anon, known, ok := join(h); ok {
 		p.join(in, value, hs, anon, known)
 		return
 	}
