@@ -1,8 +1,10 @@
 package schemas
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestIdentityCodec(t *testing.T) {
@@ -96,4 +98,31 @@ func TestDecodeIdentityHead(t *testing.T) {
 	f(`{"userId":"u1"} {}`, IdentityHead{}, false)
 	f(`["userId"]`, IdentityHead{}, false)
 	f(``, IdentityHead{}, false)
+}
+
+// FuzzDecodeIdentityHead: the head reads a JSON object exactly when encoding/json does, and its
+// string ids are encoding/json's.
+func FuzzDecodeIdentityHead(f *testing.F) {
+	f.Add([]byte(`{"type":"identify","userId":"u1","anonymousId":"a1","traits":{"plan":"basic"}}`))
+	f.Add([]byte(`{"type":"alias","previousId":"a\u00e9","userId":4711,"userId":"u2"}`))
+	f.Add([]byte(`{"userId":[1,{"a":null}],"anonymousId":"x\n"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			return
+		}
+		h, ok := DecodeIdentityHead(data, nil)
+		var m map[string]any
+		err := json.Unmarshal(data, &m)
+		if ok != (err == nil && m != nil) {
+			t.Fatalf("DecodeIdentityHead ok = %v, encoding/json: %v (%v)", ok, err, m)
+		}
+		if !ok {
+			return
+		}
+		for key, got := range map[string]string{"type": h.Type, "userId": h.UserID, "anonymousId": h.AnonymousID, "previousId": h.PreviousID} {
+			if want, isString := m[key].(string); isString && got != want {
+				t.Fatalf("%s = %q, encoding/json reads %q", key, got, want)
+			}
+		}
+	})
 }
