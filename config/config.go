@@ -75,12 +75,15 @@ type Topics struct {
 	Profiles    Topic `mapstructure:"profiles"`
 	Ads         Topic `mapstructure:"ads"`
 	Outcomes    Topic `mapstructure:"outcomes"`
+	Keyed       Topic `mapstructure:"keyed"`
+	Identities  Topic `mapstructure:"identities"`
 }
 
 // Names are the topics' names, as the stages take them.
 func (t Topics) Names() pipeline.Topics {
 	return pipeline.Topics{Clickstream: t.Clickstream.Name, DLQ: t.DLQ.Name, Shifts: t.Shifts.Name,
-		Profiles: t.Profiles.Name, Ads: t.Ads.Name, Outcomes: t.Outcomes.Name}
+		Profiles: t.Profiles.Name, Ads: t.Ads.Name, Outcomes: t.Outcomes.Name,
+		Keyed: t.Keyed.Name, Identities: t.Identities.Name}
 }
 
 // Archive configures the archive stage and its Parquet files: one section, two packages'
@@ -152,6 +155,8 @@ func Default() Config {
 			Profiles:    Topic{Name: "adshift.profiles", Partitions: 6},
 			Ads:         Topic{Name: "ads.ready", Partitions: 6},
 			Outcomes:    Topic{Name: "ad.outcomes", Partitions: 6},
+			Keyed:       Topic{Name: "adshift.clickstream.keyed", Partitions: 6},
+			Identities:  Topic{Name: "adshift.identities", Partitions: 6},
 		},
 		ClickHouse: clickhouse.DefaultConfig(),
 		Features:   features.DefaultConfig(),

@@ -115,9 +115,9 @@ func (t Topics) validate() error {
 			errs = append(errs, fmt.Errorf("%s.partitions: %d is out of range: allowed 1..10000", kt.key, p))
 		}
 	}
-	if t.Clickstream.Partitions != t.Profiles.Partitions {
-		errs = append(errs, fmt.Errorf("topics.profiles.partitions: %d must equal topics.clickstream.partitions (%d): the changelog is co-partitioned with its input",
-			t.Profiles.Partitions, t.Clickstream.Partitions))
+	if t.Keyed.Partitions != t.Profiles.Partitions {
+		errs = append(errs, fmt.Errorf("topics.profiles.partitions: %d must equal topics.keyed.partitions (%d): the changelog is co-partitioned with its input",
+			t.Profiles.Partitions, t.Keyed.Partitions))
 	}
 	return errors.Join(errs...)
 }
@@ -150,6 +150,8 @@ func (t Topics) byKey() []keyedTopic {
 		{"topics.profiles", t.Profiles},
 		{"topics.ads", t.Ads},
 		{"topics.outcomes", t.Outcomes},
+		{"topics.keyed", t.Keyed},
+		{"topics.identities", t.Identities},
 	}
 }
 

@@ -14,6 +14,8 @@ type Topics struct {
 	Profiles    string // the compacted profile changelog, key = user
 	Ads         string // published ads, key = user
 	Outcomes    string // impressions, clicks and conversions reported by delivery
+	Keyed       string // the clickstream re-keyed by shopper, and identity merges (rekey stage)
+	Identities  string // the compacted anonymous id -> known user mapping, key = anonymous id
 }
 
 // DefaultTopics returns the standard topic names.
@@ -25,6 +27,8 @@ func DefaultTopics() Topics {
 		Profiles:    "adshift.profiles",
 		Ads:         "ads.ready",
 		Outcomes:    "ad.outcomes",
+		Keyed:       "adshift.clickstream.keyed",
+		Identities:  "adshift.identities",
 	}
 }
 
@@ -36,6 +40,7 @@ func (t Topics) Validate() error {
 	for _, kt := range []struct{ key, name string }{
 		{"clickstream", t.Clickstream}, {"dlq", t.DLQ}, {"shifts", t.Shifts},
 		{"profiles", t.Profiles}, {"ads", t.Ads}, {"outcomes", t.Outcomes},
+		{"keyed", t.Keyed}, {"identities", t.Identities},
 	} {
 		if kt.name == "" {
 			errs = append(errs, fmt.Errorf("%s.name: must not be empty", kt.key))

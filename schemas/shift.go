@@ -11,6 +11,8 @@ const (
 	ReasonFirstProfile     = "first_profile"
 	ReasonNewInterest      = "new_interest"
 	ReasonIntentEscalation = "intent_escalation"
+	// ReasonIdentified: an anonymous shopper's profile was merged into a known user's.
+	ReasonIdentified = "identified"
 )
 
 // Shift is published on adshift.shifts (key = user) when a shopper's interest profile moved. It
@@ -66,7 +68,7 @@ func DecodeShift(data []byte) (Shift, error) {
 		return Shift{}, Failf(SchemaViolation, "user", "missing")
 	case s.EventTime.IsZero():
 		return Shift{}, Failf(SchemaViolation, "event_time", "missing")
-	case s.Reason != ReasonFirstProfile && s.Reason != ReasonNewInterest && s.Reason != ReasonIntentEscalation:
+	case !knownReason(s.Reason):
 		return Shift{}, Failf(SchemaViolation, "reason", "unknown reason %q", clip(s.Reason))
 	case s.Distance < 0:
 		return Shift{}, Failf(SchemaViolation, "distance", "must be non-negative, got %g", s.Distance)
@@ -159,4 +161,13 @@ func appendWeighted(b []byte, ws []Weighted) []byte {
 		b = append(b, '}')
 	}
 	return append(b, ']')
+}
+
+// knownReason reports whether r is one of the shift reasons.
+func knownReason(r string) bool {
+	switch r {
+	case ReasonFirstProfile, ReasonNewInterest, ReasonIntentEscalation, ReasonIdentified:
+		return true
+	}
+	return false
 }

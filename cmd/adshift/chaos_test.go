@@ -135,7 +135,7 @@ func startBrokerProcess(t *testing.T) string {
 }
 
 // chaosRig is a broker process, the REES46 sample replayed into it at 200x (about 51s), and
-// the features and creatives stages run as processes of their own against it.
+// the rekey, features and creatives stages run as processes of their own against it.
 type chaosRig struct {
 	addr     string
 	env      []string
@@ -156,9 +156,9 @@ func newChaosRig(t *testing.T) *chaosRig {
 	return r
 }
 
-// stages starts an instance of the features and creatives stages.
+// stages starts an instance of the rekey, features and creatives stages.
 func (r *chaosRig) stages(t *testing.T) *process {
-	return startAdshift(t, r.env, "run", "--stages=features,creatives")
+	return startAdshift(t, r.env, "run", "--stages=rekey,features,creatives")
 }
 
 // replay starts the replay in the background.
@@ -181,7 +181,8 @@ func (r *chaosRig) finish(t *testing.T, live ...*process) []string {
 		t.Fatalf("replay: %v\n%s", err, r.errOut.String())
 	}
 	last := live[len(live)-1]
-	for group, topic := range map[string]string{"adshift-features": r.a.cfg.Topics.Clickstream.Name, "adshift-creatives": r.a.cfg.Topics.Shifts.Name} {
+	for group, topic := range map[string]string{"adshift-rekey": r.a.cfg.Topics.Clickstream.Name,
+		"adshift-features": r.a.cfg.Topics.Keyed.Name, "adshift-creatives": r.a.cfg.Topics.Shifts.Name} {
 		if !eventually(120*time.Second, func() bool { return noLag(t, r.adm, group, topic) }) {
 			t.Fatalf("%s stalled: lag %s\n%s", group, lagOf(t, r.adm, group, topic), last.out.String())
 		}
@@ -223,7 +224,7 @@ func TestKilledStagesLoseNothing(t *testing.T) {
 	resumed := make(chan string, 3)
 	for kill, at := range []time.Duration{8 * time.Second, 22 * time.Second, 39 * time.Second} {
 		r.at(at)
-		t.Logf("killing pid %d; the group before: %s", proc.cmd.Process.Pid, lagOf(t, r.adm, "adshift-features", r.a.cfg.Topics.Clickstream.Name))
+		t.Logf("killing pid %d; the group before: %s", proc.cmd.Process.Pid, lagOf(t, r.adm, "adshift-features", r.a.cfg.Topics.Keyed.Name))
 		proc.kill()
 		killed := time.Now()
 		time.Sleep(time.Second)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/sources/collector"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -19,7 +20,7 @@ func TestRunWithTheCollectorStage(t *testing.T) {
 	brokers := onEmbeddedBroker(t, a)
 	a.cfg.Collector.Addr = freeAddr(t)
 	a.cfg.Collector.WriteKeys = []string{"wk_run"}
-	stop := startRun(t, a, []string{collectorStage, "features"})
+	stop := startRun(t, a, []string{collectorStage, rekey.Name, "features"})
 	defer stop()
 
 	events, _, err := dataset.ReadAll(dataset.FormatREES46, realRows(t, 50))

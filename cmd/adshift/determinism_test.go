@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -39,7 +40,7 @@ func adIDsOfReplay(t *testing.T, speed string, restart bool) []string {
 	t.Helper()
 	a := testApp(t)
 	brokers := onEmbeddedBroker(t, a)
-	stages := []string{"features", "creatives"}
+	stages := []string{rekey.Name, "features", "creatives"}
 	stop := startRun(t, a, stages)
 	replayed := make(chan error, 1)
 	var out, errOut bytes.Buffer

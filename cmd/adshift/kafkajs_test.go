@@ -14,6 +14,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -32,7 +33,7 @@ func TestKafkajsReadsAdsAndDeadLetters(t *testing.T) {
 		t.Fatalf("default kafka.compression is %q; the README recommends gzip for mixed clients", a.cfg.Kafka.Compression)
 	}
 	a.cfg.Catalog.URLTemplate = "https://shop.example/p/{product_id}"
-	stop := startRun(t, a, []string{features.Name, creatives.Name})
+	stop := startRun(t, a, []string{rekey.Name, features.Name, creatives.Name})
 	defer stop()
 	broker := a.cfg.Kafka.EmbeddedAddr
 

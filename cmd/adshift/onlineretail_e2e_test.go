@@ -11,6 +11,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/dataset"
 )
@@ -71,7 +72,7 @@ func TestOnlineRetailEndToEnd(t *testing.T) {
 	a.cfg.Features.Model = model
 	a.cfg.Catalog.Format, a.cfg.Catalog.Path = dataset.CatalogOnlineRetail, onlineRetailCatalog
 	a.cfg.Features.AllowedLateness = 24 * time.Hour
-	stop := startRun(t, a, []string{features.Name, creatives.Name})
+	stop := startRun(t, a, []string{rekey.Name, features.Name, creatives.Name})
 	defer stop()
 
 	var out bytes.Buffer

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -111,7 +112,7 @@ func TestRunLogsProgressAndSummary(t *testing.T) {
 	a.cfg.Log.ProgressInterval = 100 * time.Millisecond
 	var log runLog
 	a.log = slog.New(slog.NewJSONHandler(io.MultiWriter(&log, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelInfo}))
-	stages := []string{"features", "creatives", "outcomes"}
+	stages := []string{rekey.Name, "features", "creatives", "outcomes"}
 	stop := startRun(t, a, stages)
 	stopped := false
 	defer func() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/rekey"
 )
 
 // tcpProxy forwards connections from a port of its own to target until stopped; stopped, its
@@ -84,7 +85,7 @@ func TestReadyzFollowsClickHouse(t *testing.T) {
 	chAddr := freeAddr(t)
 	proxy := startProxy(t, chAddr, a.cfg.ClickHouse.Addr)
 	a.cfg.ClickHouse.Addr = chAddr
-	stop := startRun(t, a, []string{features.Name, outcomes.Name})
+	stop := startRun(t, a, []string{rekey.Name, features.Name, outcomes.Name})
 	defer stop()
 	base := "http://" + a.cfg.HTTP.Addr
 

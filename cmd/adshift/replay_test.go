@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -40,7 +41,7 @@ func lateEvents(t *testing.T, a *app) float64 {
 func TestReplayTaobaoInEventTime(t *testing.T) {
 	a := testApp(t)
 	onEmbeddedBroker(t, a)
-	stop := startRun(t, a, []string{"features"})
+	stop := startRun(t, a, []string{rekey.Name, "features"})
 	defer stop()
 
 	var out, errOut bytes.Buffer

@@ -21,20 +21,21 @@ import (
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/collector"
 	"github.com/adshift/adshift/sources/kafka"
 )
 
-var allStages = []string{features.Name, creatives.Name, outcomes.Name, archive.Name}
+var allStages = []string{rekey.Name, features.Name, creatives.Name, outcomes.Name, archive.Name}
 
 func newRunCmd(a *app) *cobra.Command {
 	var stages []string
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the pipeline (all stages, or those named by --stages)",
-		Long: `Run consumes the clickstream and runs the features, creatives, outcomes and archive stages, each
+		Long: `Run consumes the clickstream and runs the rekey, features, creatives, outcomes and archive stages, each
 as its own Kafka consumer group. The archive stage writes hourly Parquet files under archive.dir
 (var/archive by default; with the embedded broker, a folder of its own per run); leave it out with
 --stages to keep none. With no kafka.brokers it starts an embedded broker first.
@@ -160,13 +161,16 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := []features.Option{features.WithChangelog(cl)}
+		opts := []features.Option{features.WithChangelog(cl), features.FromKeyed()}
 		if m, err := a.interestModel(); err != nil {
 			return nil, nil, err
 		} else if m != nil {
 			opts = append(opts, features.WithModel(m))
 		}
 		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
+		return st, nil, err
+	case rekey.Name:
+		st, err := a.rekeyStage(brokers, out)
 		return st, nil, err
 	case creatives.Name:
 		ads, err := a.adLatency(out)
@@ -181,6 +185,17 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		return st, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown stage %q", name)
+}
+
+// rekeyStage builds the rekey stage, its identities read back from their compacted topic.
+func (a *app) rekeyStage(brokers []string, out pipeline.Emitter) (pipeline.Stage, error) {
+	t := a.cfg.Topics.Identities
+	cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: t.Name, Conn: a.kafka}, a.log)
+	if err != nil {
+		return nil, err
+	}
+	return rekey.New(rekey.Config{KeyFrom: a.cfg.Features.KeyFrom}, a.cfg.Topics.Names(), out, a.log, a.reg,
+		rekey.WithIdentities(cl, t.Partitions))
 }
 
 // creativesStage builds the creatives stage on the catalogue, the generator, the chooser and,

@@ -14,6 +14,7 @@ import (
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sources/kafka/franz"
 	"github.com/adshift/adshift/sources/kafka/kafkatest"
@@ -37,7 +38,7 @@ func TestRunOnASecureCluster(t *testing.T) {
 	if a.kafka, err = franz.NewConnection(a.cfg.Kafka.Security, a.log); err != nil {
 		t.Fatal(err)
 	}
-	stop := startRun(t, a, []string{features.Name, creatives.Name})
+	stop := startRun(t, a, []string{rekey.Name, features.Name, creatives.Name})
 	defer stop()
 
 	var recs []pipeline.Record

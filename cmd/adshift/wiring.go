@@ -21,6 +21,7 @@ func topicSpecs(t config.Topics) []kafka.TopicSpec {
 	return []kafka.TopicSpec{
 		spec(t.Clickstream, false), spec(t.DLQ, false), spec(t.Shifts, false),
 		spec(t.Profiles, true), spec(t.Ads, false), spec(t.Outcomes, false),
+		spec(t.Keyed, false), spec(t.Identities, true),
 	}
 }
 
@@ -47,10 +48,11 @@ func (a *app) producer(ctx context.Context, brokers []string, clientID string) (
 		ClientID:    clientID,
 		Compression: a.cfg.Kafka.Compression,
 		SchemaHeaders: map[string]string{
-			a.cfg.Topics.Ads.Name:      "adshift.ad.v1",
-			a.cfg.Topics.Shifts.Name:   "adshift.shift.v1",
-			a.cfg.Topics.DLQ.Name:      "adshift.dead_letter.v1",
-			a.cfg.Topics.Profiles.Name: "adshift.profile.v1",
+			a.cfg.Topics.Ads.Name:        "adshift.ad.v1",
+			a.cfg.Topics.Shifts.Name:     "adshift.shift.v1",
+			a.cfg.Topics.DLQ.Name:        "adshift.dead_letter.v1",
+			a.cfg.Topics.Profiles.Name:   "adshift.profile.v1",
+			a.cfg.Topics.Identities.Name: "adshift.identity.v1",
 		},
 		Conn: a.kafka,
 		// The changelog is co-partitioned with the clickstream: a profile goes to the partition

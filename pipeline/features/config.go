@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/rekey"
 	"github.com/adshift/adshift/pipeline/shift"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	// decayed profile predicts each shopper's interest. adshift reads it at start, and a
 	// missing, corrupt or foreign file stops it there.
 	Model string `mapstructure:"model"`
+	// KeyFrom is which field of an event keys its shopper when the rekey stage keys the
+	// clickstream anew: "user" (userId, else anonymousId) or "anonymous_id".
+	KeyFrom string `mapstructure:"key_from"`
 }
 
 // Weights is the interest one event of each kind adds, before decay.
@@ -75,7 +79,8 @@ func DefaultConfig() Config {
 			Checkout: 3,
 			Order:    2,
 		},
-		Shift: shift.DefaultConfig(),
+		Shift:   shift.DefaultConfig(),
+		KeyFrom: rekey.KeyFromUser,
 	}
 }
 
@@ -103,6 +108,9 @@ func (c Config) Validate() error {
 		{"checkout", c.Weights.Checkout}, {"order", c.Weights.Order},
 	} {
 		check(w.v >= 0, "weights.%s: %v is negative", w.name, w.v)
+	}
+	if err := (rekey.Config{KeyFrom: c.KeyFrom}).Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.Shift.Validate(); err != nil {
 		each := []error{err}

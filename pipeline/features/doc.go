@@ -41,6 +41,19 @@
 // the offset after the last record applied to it, so records a crashed owner already applied are
 // never applied twice.
 //
+// With FromKeyed (what adshift run uses) the stage reads the keyed clickstream the rekey stage
+// writes instead of the clickstream: a shopper is the record's key, and the profile changelog is
+// co-partitioned with that topic. Identity stitching happens there, across partitions, through
+// the keyed topic itself: a record keyed by an anonymous id with schemas.HeaderIdentify (an
+// identify or alias call) sends that id's profile, keyed by the known user, back to the keyed
+// topic with schemas.HeaderMergeFrom and tombstones it here; the user's partition merges it in
+// (weights brought to the later event time and added, counts summed) and the shift that follows
+// has reason identified: at once when the merged profile has min_events, else the next one. The
+// merge id is remembered like a messageId, so a redelivered merge is not applied twice. The join
+// also marks the anonymous id moved in the changelog, so an event of the id that reaches its
+// partition later is forwarded once to the known user. Dead letters of forwarded events name the
+// clickstream record the tracker wrote (schemas.HeaderSource).
+//
 // Concurrency: the Stage is safe for concurrent use; it hands out one processor per assigned
 // partition. A processor owns the profiles of its partition's users (the clickstream is keyed by
 // user, so a user lives in one partition) and is called by one worker goroutine at a time, so

@@ -29,6 +29,10 @@ type metrics struct {
 	expired   prometheus.Counter
 	restored  prometheus.Counter
 	corrupt   prometheus.Counter
+	// merges counts anonymous profiles sent to a known user's partition and merged there.
+	merges *prometheus.CounterVec
+	// forwarded counts events of a joined anonymous id sent on to the known user's partition.
+	forwarded prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -65,6 +69,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "adshift_features_changelog_corrupt_total",
 			Help: "Changelog values skipped on restore because they did not decode.",
 		}),
+		merges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "adshift_features_identity_merges_total",
+			Help: "Anonymous profiles merged into a known user's after identify or alias: sent (from the anonymous id's partition) and received (merged).",
+		}, []string{"direction"}),
+		forwarded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_forwarded_total",
+			Help: "Events of an anonymous id that reached its partition after the id was joined to a known user, forwarded to the user's profile.",
+		}),
 	}
 	rewritten := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "adshift_events_rewritten_total",
@@ -85,13 +97,17 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.expired = pipeline.Add(r, m.expired)
 	m.restored = pipeline.Add(r, m.restored)
 	m.corrupt = pipeline.Add(r, m.corrupt)
+	m.merges = pipeline.Add(r, m.merges)
+	m.forwarded = pipeline.Add(r, m.forwarded)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register features metrics: %w", err)
 	}
 	// Resolved from the registered vectors, which a second stage on the registry shares.
 	m.events = resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked)
 	m.skipped = resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup)
-	m.shifts = resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest)
+	m.shifts = resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest, schemas.ReasonIdentified)
+	m.merges.WithLabelValues("sent")
+	m.merges.WithLabelValues("received")
 	for name := range interestKinds(Weights{}) {
 		m.events[name] = events.WithLabelValues(name)
 	}

@@ -21,8 +21,13 @@ type processor struct {
 	partition int32
 	names     names
 	profiles  map[string]*profile // by user key
-	wm        watermark
-	closed    bool
+	// identified holds the users whose profile took in an anonymous one since its last shift:
+	// rare, so kept beside the profiles rather than in each (lost on a restart, like the reason).
+	identified map[string]struct{}
+	// moved holds the anonymous ids of this partition joined to a known user (identify, alias).
+	moved  map[string]moved
+	wm     watermark
+	closed bool
 
 	// retry keeps the offset applied up to (set by a restore too), so a retried batch re-emits
 	// what is unacknowledged instead of applying records twice.
@@ -147,6 +152,16 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 // A record the decoder rejects as an event may hold an envelope of events (a Segment batch,
 // RudderStack's form): it is then applied event by event, each judged on its own.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
+	if known := in.Header(schemas.HeaderIdentify); known != nil {
+		p.identify(in, string(known))
+		return nil
+	}
+	if p.forwarded(in) {
+		return nil
+	}
+	if anon := in.Header(schemas.HeaderMergeFrom); anon != nil {
+		return p.mergeIn(in, string(anon))
+	}
 	err := schemas.DecodeEventInto(&p.ev, in.Value, lim, p.keep)
 	if err == nil {
 		return p.apply(in, &p.ev)
@@ -221,6 +236,9 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 		return nil
 	}
 	user := ev.User()
+	if s.keyed && len(in.Key) > 0 {
+		user = p.keep(in.Key) // the shopper the rekey stage resolved: a known user for an anonymous id
+	}
 	if strings.HasPrefix(user, "\x00") {
 		p.deadLetter(in, schemas.Failf(schemas.SchemaViolation, "userId", "user keys starting with NUL are reserved"))
 		p.noteRewrites(ev.Rewrites)
@@ -289,8 +307,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	if reason == shift.None {
 		return nil
 	}
-	s.detector.Commit(&prof.shift, reason, sev)
-	return p.publish(in, user, prof, reason, distance, sev.Current != nil, ev.Rewrites)
+	return p.commit(in, user, prof, reason, distance, sev, ev.Rewrites)
 }
 
 // publish queues the shift of user's profile for reason at distance; ranked says the model
@@ -355,6 +372,9 @@ func (p *processor) noteRewrites(rw schemas.Rewrites) {
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {
 	s := p.stage
+	if src := in.Header(schemas.HeaderSource); src != nil {
+		in = fromSource(in, src)
+	}
 	s.metrics.failures.WithLabelValues(string(f.Kind)).Inc()
 	s.log.Debug("dead letter", "partition", in.Partition, "offset", in.Offset, "failure", f)
 	p.pending = append(p.pending, pipeline.DeadLetter(s.topics.DLQ, Name, *in, f))
@@ -405,6 +425,9 @@ func (p *processor) restore(ctx context.Context) error {
 	start := time.Now()
 	var restored, corrupt int
 	err := s.changelog.Restore(ctx, p.partition, func(key, value []byte) error {
+		if p.restoreMoved(key, value) {
+			return nil
+		}
 		if string(key) == progressKey {
 			pr, err := decodeProgress(value)
 			if err != nil {

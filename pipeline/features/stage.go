@@ -32,6 +32,7 @@ type Stage struct {
 	detector  *shift.Detector
 	model     *interest.Model  // nil: the decayed profile predicts
 	now       func() time.Time // the wall clock bounding future timestamps
+	keyed     bool             // reads the keyed clickstream the rekey stage writes
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -43,6 +44,13 @@ type Option func(*Stage)
 // partition is assigned. Without it partitions start empty, as in offline evaluation.
 func WithChangelog(cl pipeline.Changelog) Option {
 	return func(s *Stage) { s.changelog = cl }
+}
+
+// FromKeyed makes the stage read the keyed clickstream (topics.Keyed) the rekey stage writes,
+// where every record is keyed by its shopper and identify and alias calls merge profiles,
+// instead of the clickstream itself, which must then be keyed by shopper.
+func FromKeyed() Option {
+	return func(s *Stage) { s.keyed = true }
 }
 
 // New returns the features stage, reading and writing the topics named. out receives every
@@ -92,8 +100,13 @@ func New(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger *slog.
 // Name returns "features".
 func (s *Stage) Name() string { return Name }
 
-// Topics returns the clickstream topic.
-func (s *Stage) Topics() []string { return []string{s.topics.Clickstream} }
+// Topics returns the clickstream topic, or the keyed clickstream with FromKeyed.
+func (s *Stage) Topics() []string {
+	if s.keyed {
+		return []string{s.topics.Keyed}
+	}
+	return []string{s.topics.Clickstream}
+}
 
 // Open returns the processor of one clickstream partition, its profiles and progress restored
 // from the changelog partition of the same number.

@@ -42,6 +42,7 @@ func (w *watermark) restored(max int64) {
 // tombstone for each, in user order so the output does not depend on map order.
 func (p *processor) expire() {
 	cutoff := p.wm.max - p.stage.cfg.ProfileTTL.Milliseconds()
+	p.expireMoved(cutoff)
 	var gone []string
 	for user, prof := range p.profiles {
 		if prof.last < cutoff {

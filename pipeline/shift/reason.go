@@ -11,6 +11,7 @@ const (
 	FirstProfile            // the shopper reached the minimum number of interest events
 	IntentEscalation        // first cart add into a category
 	NewInterest             // the short-horizon mix moved away from the mix at the last shift
+	Identified              // an anonymous profile was merged in: the shopper is known now
 )
 
 var reasonNames = [...]string{
@@ -18,6 +19,7 @@ var reasonNames = [...]string{
 	FirstProfile:     schemas.ReasonFirstProfile,
 	IntentEscalation: schemas.ReasonIntentEscalation,
 	NewInterest:      schemas.ReasonNewInterest,
+	Identified:       schemas.ReasonIdentified,
 }
 
 // String returns the reason as published on adshift.shifts; None is "".
