@@ -16,6 +16,7 @@ import (
 	"github.com/adshift/adshift/pipeline/creatives"
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
+	"github.com/adshift/adshift/pipeline/rekey"
 )
 
 // progress tells the operator of "adshift run" what each stage has done: a line per stage every
@@ -91,6 +92,13 @@ func stageLine(stage string, cur, prev gathered, elapsed time.Duration, live boo
 	}
 	attrs := []any{"stage", stage}
 	switch stage {
+	case rekey.Name:
+		events := cur.by("adshift_rekey_events_total", "outcome")
+		attrs = append(attrs,
+			"events", count(total(events)),
+			"events_per_s", perSecond("adshift_rekey_events_total"),
+			"rekeyed", count(events["rekeyed"]),
+			"identities", count(cur.sum("adshift_rekey_identities_total")))
 	case features.Name:
 		deadLetters := cur.by("adshift_features_failures_total", "kind")
 		attrs = append(attrs,

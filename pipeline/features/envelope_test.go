@@ -3,6 +3,7 @@ package features
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,5 +156,30 @@ func TestEnvelopeDeadLetterSurvivesRetry(t *testing.T) {
 	part := &Partition{h.proc.(*processor)}
 	if part.Events("u1") != 1 || part.Events("u2") != 2 {
 		t.Errorf("u1 %d events, u2 %d: a retry must apply nothing twice", part.Events("u1"), part.Events("u2"))
+	}
+}
+
+// Events the rekey stage forwarded from an envelope, one record each, carry the envelope's
+// headers: they are plain records to the features stage, and nothing is kept per record (a
+// profile kept as "enveloped" would skip the check that stops a redelivered event applying
+// twice, and the list would grow without end).
+func TestForwardedEnvelopeEventsArePlainRecords(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	p := h.proc.(*processor)
+	var batch []pipeline.Record
+	for i := range 3 {
+		r := h.batch(fmt.Appendf(nil, `{"type":"track","event":"Product Viewed","userId":"u1","messageId":"m-%d","timestamp":"2019-10-01T10:00:0%dZ","properties":{"product_id":"p1","category":"electronics.audio"}}`, i, i))[0]
+		r.Headers = schemas.EnvelopeHeaders(nil, schemas.SegmentBatch, i)
+		batch = append(batch, r)
+	}
+	if err := p.Process(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.enveloped) != 0 {
+		t.Errorf("%d profiles kept as enveloped after plain records", len(p.enveloped))
+	}
+	part := &Partition{p}
+	if n := part.Events("u1"); n != 3 {
+		t.Fatalf("u1 has %d events, want 3", n)
 	}
 }

@@ -50,10 +50,11 @@ type processor struct {
 	split schemas.Splitter // unwraps records that hold envelopes of events
 	// enveloped holds the profiles the events of the envelope being applied have updated: they
 	// share its offset, which must not make a profile skip the envelope's later events.
-	enveloped []*profile
-	shift     schemas.Shift       // the shift being encoded, its summary's arrays reused
-	keep      func([]byte) string // p.keepString, made once
-	strs      []byte              // the batch strings' slab: appended to, never overwritten
+	enveloped  []*profile
+	inEnvelope bool                // processEnvelope is applying the events of one record (not a header's say-so)
+	shift      schemas.Shift       // the shift being encoded, its summary's arrays reused
+	keep       func([]byte) string // p.keepString, made once
+	strs       []byte              // the batch strings' slab: appended to, never overwritten
 }
 
 var _ pipeline.Processor = (*processor)(nil)
@@ -182,7 +183,8 @@ func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
 // with its envelope and index in headers, the others applied.
 func (p *processor) processEnvelope(in *pipeline.Record, env schemas.Envelope, values [][]byte, lim schemas.Limits) error {
 	p.stage.metrics.envelopes[env].Inc()
-	defer func() { clear(p.enveloped); p.enveloped = p.enveloped[:0] }()
+	p.inEnvelope = true
+	defer func() { clear(p.enveloped); p.enveloped, p.inEnvelope = p.enveloped[:0], false }()
 	for i, v := range values {
 		// The event's own bytes go with its dead letter; a merged event's live in the splitter,
 		// which the next record reuses, so they are copied into the batch's arena.
@@ -282,7 +284,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 	FillGroups(ev, s.model.Groups()) // products without a category: their learned group
 	newCart := prof.apply(ev, k, &s.horizons, &p.names)
 	prof.offset = in.Offset + 1
-	if in.Header(schemas.HeaderEnvelope) != nil {
+	if p.inEnvelope {
 		p.enveloped = append(p.enveloped, prof)
 	}
 	if !prof.dirty {
