@@ -83,7 +83,7 @@ func TestReportOnUnmigratedDatabase(t *testing.T) {
 
 // A simulated run's rows, written to a real ClickHouse database, report the new statistics in
 // text, JSON and HTML: the always-valid sequence beside the p it agrees with, each arm's lift,
-// the guardrails, CUPED and power; and no simulated-delivery banner (the simulator's own events
+// the guardrails, CUPED, power and the incremental conversions against the holdout's rate; and no simulated-delivery banner (the simulator's own events
 // are not the demo's delivery).
 func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 	a := testApp(t)
@@ -134,7 +134,7 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"what this says:", "CS [", "fixed-horizon [", "per-arm CTR lift", "Holm", "guardrails",
-		"variance reduction (CUPED", "80% power at"} {
+		"variance reduction (CUPED", "80% power at", "incremental outcomes", "expected at the holdout's"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
 		}
@@ -143,7 +143,7 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"cs":{`, `"holm_p":`, `"guardrails":[`, `"variance_reduction":`, `"always_valid_mde":`, `"summary":"`} {
+	for _, want := range []string{`"cs":{`, `"holm_p":`, `"guardrails":[`, `"variance_reduction":`, `"always_valid_mde":`, `"summary":"`, `"incremental":[{"metric":"conversions"`} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("JSON lacks %s", want)
 		}
@@ -152,7 +152,7 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 	if err := evaluation.WriteHTML(&page, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"always-valid CS", "Per-arm CTR lift", "Guardrails", "Variance reduction (CUPED)", `id="summary"`} {
+	for _, want := range []string{"always-valid CS", "Per-arm CTR lift", "Guardrails", "Variance reduction (CUPED)", `id="summary"`, "Incremental outcomes"} {
 		if !strings.Contains(page.String(), want) {
 			t.Errorf("page lacks %q", want)
 		}
