@@ -83,41 +83,11 @@ func TestReportOnUnmigratedDatabase(t *testing.T) {
 
 // A simulated run's rows, written to a real ClickHouse database, report the new statistics in
 // text, JSON and HTML: the always-valid sequence beside the p it agrees with, each arm's lift,
-// the guardrails, CUPED, power and the incremental conversions against the holdout's rate; and no simulated-delivery banner (the simulator's own events
-// are not the demo's delivery).
+// the guardrails, CUPED, power and the incremental conversions against the holdout's rate; and
+// no simulated-delivery banner (the simulator's own events are not the demo's delivery).
 func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
-	a := testApp(t)
-	a.cfg.Outcomes.LookEvery = 10 * time.Minute // the sample spans three hours
+	a := simulatedRowsApp(t)
 	ctx := t.Context()
-	var ddl bytes.Buffer
-	if err := a.migrate(ctx, false, &ddl, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	sc := simulation.DefaultConfig()
-	sc.Format, sc.File, sc.Seed, sc.Effects = "rees46", rees46File, 3, map[string]float64{"personal": 1.5, "value": 1.2}
-	data, err := readSimulation(sc.Format, sc.File)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rows, err := simulation.RunRows(ctx, sc, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := clickhouse.Connect(ctx, a.cfg.ClickHouse, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ch.Close()
-	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(ctx, rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
 	r, err := a.report(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -157,4 +127,42 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+}
+
+// simulatedRowsApp is an app whose ClickHouse database holds the rows of a simulation on the
+// REES46 sample (seed 3, personal=1.5, value=1.2), written by the real writer.
+func simulatedRowsApp(t *testing.T) *app {
+	t.Helper()
+	a := testApp(t)
+	a.cfg.Outcomes.LookEvery = 10 * time.Minute // the sample spans three hours
+	ctx := t.Context()
+	if err := a.migrate(ctx, false, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	sc := simulation.DefaultConfig()
+	sc.Format, sc.File, sc.Seed, sc.Effects = "rees46", rees46File, 3, map[string]float64{"personal": 1.5, "value": 1.2}
+	data, err := readSimulation(sc.Format, sc.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := simulation.RunRows(ctx, sc, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := clickhouse.Connect(ctx, a.cfg.ClickHouse, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close()
+	w, err := clickhouse.NewWriter(ch, a.cfg.ClickHouse, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
