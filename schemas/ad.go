@@ -35,6 +35,10 @@ type Ad struct {
 	// InterestModel is the version of the interest model behind the shift, empty when the
 	// profile alone predicted the shopper's interest.
 	InterestModel string `json:"interest_model,omitempty"`
+	// PreEvents is how many interest events the shopper's profile had taken in at the shift this
+	// ad was made for (the shift's Events): engagement no ad of this shift can have influenced.
+	// The report's variance reduction (CUPED) takes it from each shopper's first ad shown.
+	PreEvents uint64 `json:"pre_events,omitempty"`
 }
 
 // Match records why the product was chosen for the shopper: its rank among the catalogue

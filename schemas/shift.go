@@ -31,6 +31,9 @@ type Shift struct {
 	// Predicted is what the interest model expects the shopper to engage with next: categories
 	// with the model's probability, best first. Empty without a model.
 	Predicted []Weighted `json:"predicted,omitempty"`
+	// Events is how many interest events the shopper's profile had taken in when it shifted: the
+	// engagement before any ad made for this shift, which the report's variance reduction uses.
+	Events uint64 `json:"events,omitempty"`
 }
 
 // Summary is the profile as a creative writer sees it.
@@ -129,6 +132,10 @@ func AppendShift(b []byte, sh *Shift) ([]byte, error) {
 	if len(sh.Predicted) > 0 {
 		b = append(b, `,"predicted":`...)
 		b = appendWeighted(b, sh.Predicted)
+	}
+	if sh.Events > 0 {
+		b = append(b, `,"events":`...)
+		b = strconv.AppendUint(b, sh.Events, 10)
 	}
 	if !finite(s.PriceBand.Min) || !finite(s.PriceBand.Max) {
 		return b, errors.New("json: unsupported value: price band")

@@ -83,14 +83,60 @@ func TestReportOnUnmigratedDatabase(t *testing.T) {
 
 // A simulated run's rows, written to a real ClickHouse database, report the new statistics in
 // text, JSON and HTML: the always-valid sequence beside the p it agrees with, each arm's lift,
-// the guardrails, CUPED and power; and no simulated-delivery banner (the simulator's own events
-// are not the demo's delivery).
+// the guardrails, CUPED, power and the incremental conversions against the holdout's rate; and
+// no simulated-delivery banner (the simulator's own events are not the demo's delivery).
 func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
+	a := simulatedRowsApp(t)
+	ctx := t.Context()
+	r, err := a.report(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.CTRLift
+	if l.Lift == nil || l.CS == nil || l.Looks < 5 || l.Power == nil || l.CS.Contains(0) == (l.PValue < l.Alpha) {
+		t.Fatalf("CTR lift %+v", l)
+	}
+	if len(r.ArmLifts) < 2 || len(r.Guardrails) < 4 || len(r.Adjusted) != 2 || r.Simulated != nil || r.Summary == "" {
+		t.Errorf("arm lifts %d, guardrails %d, adjusted %+v, simulated %+v, summary %q", len(r.ArmLifts), len(r.Guardrails), r.Adjusted, r.Simulated, r.Summary)
+	}
+	var text bytes.Buffer
+	if err := evaluation.WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"what this says:", "CS [", "fixed-horizon [", "per-arm CTR lift", "Holm", "guardrails",
+		"variance reduction (CUPED", "80% power at", "incremental outcomes", "expected at the holdout's"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"cs":{`, `"holm_p":`, `"guardrails":[`, `"variance_reduction":`, `"always_valid_mde":`, `"summary":"`, `"incremental":[{"metric":"conversions"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+	var page bytes.Buffer
+	if err := evaluation.WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"always-valid CS", "Per-arm CTR lift", "Guardrails", "Variance reduction (CUPED)", `id="summary"`, "Incremental outcomes"} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// simulatedRowsApp is an app whose ClickHouse database holds the rows of a simulation on the
+// REES46 sample (seed 3, personal=1.5, value=1.2), written by the real writer.
+func simulatedRowsApp(t *testing.T) *app {
+	t.Helper()
 	a := testApp(t)
 	a.cfg.Outcomes.LookEvery = 10 * time.Minute // the sample spans three hours
 	ctx := t.Context()
-	var ddl bytes.Buffer
-	if err := a.migrate(ctx, false, &ddl, io.Discard); err != nil {
+	if err := a.migrate(ctx, false, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	sc := simulation.DefaultConfig()
@@ -118,45 +164,7 @@ func TestReportShowsAlwaysValidInferenceOnRealRows(t *testing.T) {
 	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r, err := a.report(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := r.CTRLift
-	if l.Lift == nil || l.CS == nil || l.Looks < 5 || l.Power == nil || l.CS.Contains(0) == (l.PValue < l.Alpha) {
-		t.Fatalf("CTR lift %+v", l)
-	}
-	if len(r.ArmLifts) < 2 || len(r.Guardrails) < 4 || len(r.Adjusted) != 2 || r.Simulated != nil || r.Summary == "" {
-		t.Errorf("arm lifts %d, guardrails %d, adjusted %+v, simulated %+v, summary %q", len(r.ArmLifts), len(r.Guardrails), r.Adjusted, r.Simulated, r.Summary)
-	}
-	var text bytes.Buffer
-	if err := evaluation.WriteText(&text, r); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"what this says:", "CS [", "fixed-horizon [", "per-arm CTR lift", "Holm", "guardrails",
-		"variance reduction (CUPED", "80% power at"} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("text lacks %q:\n%s", want, text.String())
-		}
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`"cs":{`, `"holm_p":`, `"guardrails":[`, `"variance_reduction":`, `"always_valid_mde":`, `"summary":"`} {
-		if !bytes.Contains(b, []byte(want)) {
-			t.Errorf("JSON lacks %s", want)
-		}
-	}
-	var page bytes.Buffer
-	if err := evaluation.WriteHTML(&page, r); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"always-valid CS", "Per-arm CTR lift", "Guardrails", "Variance reduction (CUPED)", `id="summary"`} {
-		if !strings.Contains(page.String(), want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
+	return a
 }
 
 // The text report opens by saying that shifts without an ad are not in ClickHouse and where

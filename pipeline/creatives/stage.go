@@ -288,6 +288,7 @@ func (s *Stage) Compose(ctx context.Context, sh schemas.Shift, product schemas.P
 		CreatedAt:      created,
 		ExpiresAt:      created.Add(s.cfg.AdTTL),
 		InterestModel:  sh.InterestModel,
+		PreEvents:      sh.Events,
 	}, vs, nil
 }
 

@@ -103,7 +103,8 @@ func TestReportOfASimulationMeasuresItsLift(t *testing.T) {
 
 // BenchmarkCoverage measures, over COVERAGE_SEEDS seeds (default 100) of the simulator
 // on the REES46 sample, how often the report's 95% intervals of the CTR lift cover the true lift
-// with the arm effects personal=1.5, value=1.2 (fixed_coverage: the fixed-horizon interval at the
+// (the population's under the policy: simulation.LiftResult.True) with the arm effects
+// personal=1.5, value=1.2 (fixed_coverage: the fixed-horizon interval at the
 // end; cs_coverage: the always-valid sequence), and, with no arm effect, how often a reader who
 // looks at every hourly look would declare a lift: by the always-valid p (avp_false_positive)
 // and by the fixed-horizon interval (peek_false_positive). Run it alone:

@@ -8,7 +8,7 @@ import (
 )
 
 // CUPEDCovariate names the pre-period covariate of the variance reduction.
-const CUPEDCovariate = "profile version of the shopper's first ad shown (interest shifts before any ad)"
+const CUPEDCovariate = "interest events in the shopper's profile when their first ad shown was made (engagement before any ad)"
 
 // Adjusted is a treatment − holdout difference with CUPED variance reduction.
 type Adjusted struct {
@@ -42,8 +42,8 @@ func cuped(metric string, yt, xt, yc, xc []float64, o Options) Adjusted {
 	r, err := stats.CUPEDOf(yt, xt, yc, xc)
 	switch {
 	case errors.Is(err, stats.ErrNoCovariateVariance):
-		a.Error = "no variance reduction: every shopper was first shown an ad at the same profile version, " +
-			"and ClickHouse holds no clickstream from before the first ad for a stronger covariate"
+		a.Error = "no variance reduction: every shopper's first ad shown was made at the same engagement " +
+			"(a first ad comes with the first profile, at shift.min_events interest events; ads written before migration 0014 carry none)"
 		return a
 	case err != nil:
 		a.Error = err.Error()

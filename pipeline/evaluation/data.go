@@ -68,9 +68,9 @@ type Shopper struct {
 	Conversions uint64             `json:"conversions"`
 	Revenue     map[string]float64 `json:"revenue"` // by currency
 	Tokens      uint64             `json:"tokens"`  // of the ads made for them
-	// Pre is the shopper's engagement before their first ad, the CUPED covariate: the profile
-	// version (interest shifts seen) of the first ad they were shown, which no ad can have
-	// influenced; 0 for a shopper never shown one.
+	// Pre is the shopper's engagement before their first ad, the CUPED covariate: the interest
+	// events their profile had taken in when the first ad they were shown was made, which no ad
+	// can have influenced; 0 for a shopper never shown one.
 	Pre float64 `json:"pre"`
 }
 

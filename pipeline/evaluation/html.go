@@ -78,6 +78,8 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"money":          money,
 	"g4":             func(x float64) string { return fmt.Sprintf("%.4g", x) },
+	"f1":             func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	"sf1":            func(x float64) template.HTML { return template.HTML(fmt.Sprintf("%+.1f", x)) }, // a number: nothing to escape
 	"mul100":         func(x float64) float64 { return 100 * x },
 	"deref":          func(x *float64) float64 { return *x },
 	"cupedCovariate": func() string { return CUPEDCovariate },
@@ -150,6 +152,15 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 <td>{{printf "%.1f%%" (mul100 .VarianceReduction)}}</td><td>{{g4 .Theta}}</td><td>{{.Shoppers}}</td></tr>{{end}}{{end}}
 </table>{{end}}
 
+<h2>Incremental outcomes</h2>
+<div class="note">What the ads caused: the outcomes credited to the treated shoppers shown an ad, less what the holdout's rate per shopper predicts for as many.
+A credited count alone also counts what shoppers would have done anyway. {{conf .R.Confidence}} intervals.</div>
+<table id="incremental"><tr><th>outcome</th><th>credited</th><th>treated shoppers</th><th>holdout per shopper</th><th>expected without ads</th><th>incremental</th><th>fixed-horizon</th><th>always-valid</th></tr>
+{{range .R.Incremental}}{{if .CI}}<tr><td>{{.Metric}}</td><td>{{f1 .Credited}}</td><td>{{.Shoppers}}</td><td>{{g4 .HoldoutRate}}</td><td>{{f1 .Expected}}</td><td>{{sf1 .Value}}</td>
+<td class="ci">[{{sf1 .CI.Lo}}, {{sf1 .CI.Hi}}]</td><td class="ci">[{{sf1 .CS.Lo}}, {{sf1 .CS.Hi}}]</td></tr>
+{{else}}<tr><td>{{.Metric}}</td><td>{{f1 .Credited}}</td><td>{{.Shoppers}}</td><td colspan="5" class="ci">{{.Note}}</td></tr>{{end}}{{end}}
+</table>
+
 <h2>Guardrails</h2>
 <div class="wide"><table><tr><th>guardrail</th><th>treatment</th><th>of</th><th>holdout</th><th>difference</th><th>fixed-horizon</th><th>always-valid</th><th>note</th></tr>
 {{range .R.Guardrails}}<tr><td>{{.Name}}</td><td>{{g4 .Value}} <span class="ci">[{{g4 .CI.Lo}}, {{g4 .CI.Hi}}]</span></td><td>{{.N}}</td>
@@ -164,7 +175,7 @@ sequences simultaneous at {{conf .R.Confidence}} (Bonferroni), their always-vali
 </div>
 
 {{range .Tables}}<h2>{{.Title}}</h2>
-<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>conv (click)</th><th>conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th>{{if $.R.CostPer1kTokens}}<th>cost/click</th><th>cost/conv</th>{{end}}</tr>
+<div class="wide"><table><tr><th></th><th>ads</th><th>impressions</th><th>clicks</th><th>CTR</th><th>credited conv (click)</th><th>credited conv (view)</th><th>CVR</th><th>revenue</th><th>tokens</th>{{if $.R.CostPer1kTokens}}<th>cost/click</th><th>cost/conv</th>{{end}}</tr>
 {{range .Rows}}{{template "row" .}}{{end}}</table></div>{{end}}
 {{if .R.Total.OrphanClicks}}<div class="note">Clicks without an impression of their ad, left out of CTR: {{.R.Total.OrphanClicks}}.</div>{{end}}
 

@@ -88,12 +88,15 @@ type Report struct {
 	// family, simultaneous intervals and Holm-adjusted p-values. CTRLift is the pooled treatment.
 	ArmLifts []LiftResult `json:"arm_lifts"`
 	// Guardrails must not get worse; Adjusted are the differences with CUPED variance reduction.
-	Guardrails []Guardrail       `json:"guardrails"`
-	Adjusted   []Adjusted        `json:"adjusted"`
-	OffPolicy  []Policy          `json:"off_policy"`
-	Series     []SeriesPoint     `json:"series"`
-	LiftSeries []LiftPoint       `json:"lift_series"`
-	Failures   map[string]uint64 `json:"failures"`
+	// Incremental are the conversions and revenue the ads caused: the treatment's credited totals
+	// against the holdout's comparable rate. No raw credited count is a result on its own.
+	Incremental []Incremental     `json:"incremental"`
+	Guardrails  []Guardrail       `json:"guardrails"`
+	Adjusted    []Adjusted        `json:"adjusted"`
+	OffPolicy   []Policy          `json:"off_policy"`
+	Series      []SeriesPoint     `json:"series"`
+	LiftSeries  []LiftPoint       `json:"lift_series"`
+	Failures    map[string]uint64 `json:"failures"`
 }
 
 // The per-shopper metrics the lifts are computed on.
@@ -166,6 +169,7 @@ func Build(d Data, o Options) (Report, error) {
 	r.ConversionLift, _ = compare(comparison{metric: MetricConversions, treatment: schemas.GroupTreatment, control: schemas.GroupHoldout,
 		side: pooled, unit: conversionUnit, alpha: alpha}, d.Activity, o)
 	r.ArmLifts = armLifts(d.Activity, o)
+	r.Incremental = incrementals(d, o)
 	r.Guardrails = guardrails(d, o)
 	r.Adjusted = adjusted(d.Shoppers, o)
 	r.OffPolicy = offPolicy(d.Logged, o.Confidence)

@@ -80,6 +80,10 @@ func summary(r Report) string {
 			}
 		}
 	}
+	if in := r.Incremental; len(in) > 0 && in[0].CS != nil {
+		fmt.Fprintf(&b, " Of the %.0f conversions credited to the ads, about %.1f would have happened anyway at the holdout's rate: "+
+			"the ads added %+.1f (always-valid %s range %+.1f to %+.1f).", in[0].Credited, in[0].Expected, in[0].Value, pctOf(r.Confidence), in[0].CS.Lo, in[0].CS.Hi)
+	}
 	if r.SampleRatio.Mismatch {
 		b.WriteString(" But the groups are not the sizes the assignment promises (sample ratio mismatch), so none of this can be trusted until that is explained.")
 	}

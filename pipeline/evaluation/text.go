@@ -37,6 +37,7 @@ func WriteText(w io.Writer, r Report) error {
 	}
 	writeLifts(w, r, conf)
 	writeAdjusted(w, r.Adjusted, conf)
+	writeIncremental(w, r.Incremental, conf)
 	if err := writeGuardrails(w, r.Guardrails, conf); err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func writeFailures(w io.Writer, failures map[string]uint64) error {
 func writeRows(w io.Writer, rows []Row, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	priced := r.CostPer1kTokens > 0
-	head := "\tads\timpressions\tclicks\tCTR\tinterval\tconv click\tconv view\tCVR\tinterval\trevenue\ttokens\t"
+	head := "\tads\timpressions\tclicks\tCTR\tinterval\tcredited conv click\tcredited conv view\tCVR\tinterval\trevenue\ttokens\t"
 	if priced {
 		head += "cost/click\tcost/conv\t"
 	}

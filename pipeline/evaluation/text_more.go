@@ -38,3 +38,17 @@ func writeAdjusted(w io.Writer, as []Adjusted, conf string) {
 			a.Metric, a.Diff, a.CI.Lo, a.CI.Hi, a.CS.Lo, a.CS.Hi, a.RawCI.Lo, a.RawCI.Hi, 100*a.VarianceReduction, a.Theta, a.Shoppers)
 	}
 }
+
+// writeIncremental writes what the ads caused: the treatment's credited totals against the
+// holdout's comparable rate.
+func writeIncremental(w io.Writer, ins []Incremental, conf string) {
+	fmt.Fprintf(w, "\nincremental outcomes (credited to the treated shoppers, less what the holdout's rate predicts for as many; %s intervals)\n", conf)
+	for _, in := range ins {
+		if in.CI == nil {
+			fmt.Fprintf(w, "  %-22s %.1f credited to %d treated shoppers; incremental %s\n", in.Metric, in.Credited, in.Shoppers, in.Note)
+			continue
+		}
+		fmt.Fprintf(w, "  %-22s %.1f credited to %d treated shoppers, %.1f expected at the holdout's %.4g per shopper: incremental %+.1f  fixed-horizon [%+.1f, %+.1f]  always-valid [%+.1f, %+.1f]\n",
+			in.Metric, in.Credited, in.Shoppers, in.Expected, in.HoldoutRate, in.Value, in.CI.Lo, in.CI.Hi, in.CS.Lo, in.CS.Hi)
+	}
+}

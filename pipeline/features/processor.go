@@ -320,6 +320,7 @@ func (p *processor) publish(in *pipeline.Record, user string, prof *profile, rea
 	sh := &p.shift
 	sh.User = user
 	sh.ProfileVersion = uint64(prof.shift.Version)
+	sh.Events = uint64(prof.events)
 	sh.EventTime = time.UnixMilli(prof.last).UTC()
 	sh.Reason = reason.String()
 	sh.Distance = distance

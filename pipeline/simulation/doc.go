@@ -34,7 +34,10 @@
 // interval. Because every click probability is known for every arm, Run reports the bandit's
 // regret against the best arm, the arm shares over time, and the true lift of treatment over
 // holdout next to the lift the report's statistics (pipeline/stats) measure from the outcome
-// rows (result.go).
+// rows (result.go). The true lift is the population's — every impression of both groups, its
+// click probability expected under the policy's arm probabilities against the baseline's — so
+// the measured lift and its interval estimate that very quantity, and the arms the bandit
+// happened to draw are part of the measurement's noise, not of the truth.
 //
 // A run is deterministic: events are ordered by (event time, file order), every random draw is
 // seeded by (seed, ad id) or by the strategy's own hashes, and nothing depends on map order, so

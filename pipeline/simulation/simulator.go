@@ -21,6 +21,7 @@ type impression struct {
 	ad      schemas.Ad
 	p       float64 // click probability of the ad's own arm
 	base    float64 // of the holdout's baseline copy
+	policy  float64 // expected under the policy's choice for a treated shopper at the ad's creation
 	best    float64 // of the best arm
 	mean    float64 // mean over the arms: what a uniform choice gets in expectation
 	clicked bool
@@ -37,7 +38,7 @@ type sim struct {
 
 	pipeline *runner.Runner
 
-	pending     map[string]schemas.Ad // per shopper, the newest ad not yet shown
+	pending     map[string]pendingAd // per shopper, the newest ad not yet shown
 	shown       []impression
 	refreshes   int
 	shiftsCount int
@@ -75,7 +76,7 @@ func Run(ctx context.Context, cfg Config, data Data) (Result, error) {
 }
 
 func newSim(ctx context.Context, cfg Config, w *world, cat *catalog.Catalog) (*sim, error) {
-	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), pending: map[string]schemas.Ad{}}
+	s := &sim{cfg: cfg, world: w, tally: strategy.NewTally(), pending: map[string]pendingAd{}}
 	sc := cfg.strategy()
 	chooser, err := strategy.New(sc, nil, nil)
 	if err != nil {
@@ -118,10 +119,10 @@ func (s *sim) run(ctx context.Context) error {
 			nextRefresh = nextRefresh.Add(steps * s.cfg.Refresh)
 		}
 		user := ev.User()
-		if ad, ok := s.pending[user]; ok && ev.Timestamp.After(ad.CreatedAt) {
+		if pa, ok := s.pending[user]; ok && ev.Timestamp.After(pa.ad.CreatedAt) {
 			delete(s.pending, user)
-			if !ev.Timestamp.After(ad.ExpiresAt) {
-				if err := s.show(ctx, i, ad); err != nil {
+			if !ev.Timestamp.After(pa.ad.ExpiresAt) {
+				if err := s.show(ctx, i, pa); err != nil {
 					return err
 				}
 			}
@@ -153,7 +154,7 @@ func (s *sim) visit(ctx context.Context, i int) error {
 	s.shiftsCount += len(step.Shifts)
 	for _, ad := range step.Ads {
 		s.adsCount++
-		s.pending[ad.User] = ad
+		s.pending[ad.User] = pendingAd{ad: ad, props: s.propensities(ad.Strategy.Segment)}
 	}
 	if ev := &s.world.events[i]; ev.Event == schemas.OrderCompleted {
 		return s.outcome(ctx, ev)
@@ -161,14 +162,36 @@ func (s *sim) visit(ctx context.Context, i int) error {
 	return nil
 }
 
-// show plays the impression of ad at event i, and the shopper's click on it.
-func (s *sim) show(ctx context.Context, i int, ad schemas.Ad) error {
+// pendingAd is an ad made and not yet shown, with the probability of each arm (in s.arms order)
+// that the policy had for a treated shopper of its segment when it was made.
+type pendingAd struct {
+	ad    schemas.Ad
+	props []float64
+}
+
+// propensities are the policy's arm probabilities for a treated shopper of segment now: the
+// bandit's, or uniform.
+func (s *sim) propensities(segment string) []float64 {
+	if s.thompson != nil {
+		return s.thompson.Propensities(segment)
+	}
+	p := make([]float64, len(s.arms))
+	for i := range p {
+		p[i] = 1 / float64(len(s.arms))
+	}
+	return p
+}
+
+// show plays the impression of pa's ad at event i, and the shopper's click on it.
+func (s *sim) show(ctx context.Context, i int, pa pendingAd) error {
+	ad := pa.ad
 	base := s.cfg.Click.base(s.world.match(i, ad.Product, s.cfg.Click.Lookahead))
 	p := func(arm string) float64 { return min(1, base*s.cfg.effect(arm)) }
 	imp := impression{index: i, ad: ad, p: p(ad.Strategy.Arm), base: p(strategy.ArmBaseline)}
-	for _, a := range s.arms {
+	for j, a := range s.arms {
 		imp.best = max(imp.best, p(a))
 		imp.mean += p(a) / float64(len(s.arms))
+		imp.policy += pa.props[j] * p(a)
 	}
 	imp.clicked = s.draw(ad.AdID, "click") < imp.p
 	imp.ordered = imp.clicked && s.world.orders(i, ad.Product, s.cfg.Outcomes.ClickWindow)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/adshift/adshift/pipeline/strategy"
@@ -146,6 +147,28 @@ func TestParseEffects(t *testing.T) {
 	for _, bad := range []string{"personal", "personal=0", "personal=-1", "=2", "personal=x", "a=1,a=2", "a=Inf"} {
 		if _, err := ParseEffects(bad); err == nil {
 			t.Errorf("ParseEffects(%q): no error", bad)
+		}
+	}
+}
+
+// The true lift is the population's under the policy, not the arms this run happened to draw:
+// under uniform choice of five arms, one of them doubling every click probability (the base
+// probabilities stay at or below 0.25, so no doubling is capped), every impression of either
+// group is worth 1/5·2 + 4/5·1 = 1.2 times its baseline, whichever arms were shown.
+func TestTrueLiftIsThePolicysOverThePopulation(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		r := run(t, seed, strategy.ChooseUniform, map[string]float64{"personal": 2})
+		var personal, treated uint64
+		for _, a := range r.Arms {
+			if a.Group == "treatment" {
+				treated += a.Impressions
+				if a.Arm == "personal" {
+					personal += a.Impressions
+				}
+			}
+		}
+		if math.Abs(r.Lift.True-0.2) > 1e-9 {
+			t.Errorf("seed %d: true lift %.6f, want 0.2 (personal drew %d of %d treated impressions)", seed, r.Lift.True, personal, treated)
 		}
 	}
 }

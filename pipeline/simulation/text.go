@@ -84,7 +84,7 @@ func writeLift(w io.Writer, l LiftResult) error {
 	if l.Covered {
 		covered = "yes"
 	}
-	_, err := fmt.Fprintf(w, "  measured %+.1f%% [%+.1f%%, %+.1f%%]  (treatment %.2f%% over %d shoppers, holdout %.2f%% over %d)\n  true     %+.1f%%   covered: %s\n",
+	_, err := fmt.Fprintf(w, "  measured %+.1f%% [%+.1f%%, %+.1f%%]  (treatment %.2f%% over %d shoppers, holdout %.2f%% over %d)\n  true     %+.1f%%   (every shown shopper treated vs every one held out, under the policy's arm probabilities)   covered: %s\n",
 		100*l.Measured.Relative, 100*l.Measured.CI.Lo, 100*l.Measured.CI.Hi,
 		100*l.Measured.Treatment.Value, l.Measured.Treatment.Units, 100*l.Measured.Control.Value, l.Measured.Control.Units,
 		100*l.True, covered)

@@ -23,7 +23,7 @@ func TestCapabilitiesOf(t *testing.T) {
 
 var names = []string{"schema_migrations", "ads", "ad_events", "failed_events", "ad_events_product", "ad_outcomes",
 	"ads_dedup_window", "ad_events_dedup_window", "failed_events_dedup_window", "ads_generation", "ads_match",
-	"ads_unconditional_propensity", "failed_events_user_key", "daily_outcomes"}
+	"ads_unconditional_propensity", "failed_events_user_key", "daily_outcomes", "ads_pre_events"}
 
 func TestRenderOldServer(t *testing.T) {
 	ms, err := Render("shop_1", CapabilitiesOf(18, 16))

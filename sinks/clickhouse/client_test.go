@@ -20,7 +20,7 @@ func TestMigrateDryRunThenTwice(t *testing.T) {
 	want := []string{"0001_schema_migrations", "0002_ads", "0003_ad_events", "0004_failed_events",
 		"0005_ad_events_product", "0006_ad_outcomes", "0007_ads_dedup_window", "0008_ad_events_dedup_window",
 		"0009_failed_events_dedup_window", "0010_ads_generation", "0011_ads_match",
-		"0012_ads_unconditional_propensity", "0013_failed_events_user_key", "0014_daily_outcomes"}
+		"0012_ads_unconditional_propensity", "0013_failed_events_user_key", "0014_daily_outcomes", "0015_ads_pre_events"}
 
 	var out bytes.Buffer
 	planned, err := c.Migrate(ctx, true, &out)

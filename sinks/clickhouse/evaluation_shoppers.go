@@ -61,8 +61,8 @@ GROUP BY user, `+"`group`"+`, currency`, schemas.Impression, schemas.Click, sche
 	return out, nil
 }
 
-// shopperAds fills in the tokens of each shopper's ads, and the covariate: the profile version
-// (interest shifts seen) of the ad of their first impression, fixed before they saw any ad.
+// shopperAds fills in the tokens of each shopper's ads, and the covariate: the interest events
+// their profile had taken in at the shift of their first ad shown, fixed before they saw any ad.
 func (c *Client) shopperAds(ctx context.Context, get func(shopperKey) *evaluation.Shopper) error {
 	rows, err := c.conn.Query(ctx, `
 SELECT user_, group_, sum(tokens_)
@@ -88,14 +88,15 @@ GROUP BY user_, group_`)
 	return c.shopperPre(ctx, get)
 }
 
-// shopperPre fills in each shopper's pre-period covariate.
+// shopperPre fills in each shopper's pre-period covariate: pre_events of the ad of their first
+// impression (0 for ads written before migration 0014).
 func (c *Client) shopperPre(ctx context.Context, get func(shopperKey) *evaluation.Shopper) error {
 	rows, err := c.conn.Query(ctx, `
-SELECT user, group_, argMin(version_, event_time)
+SELECT user, group_, argMin(pre_, event_time)
 FROM (SELECT event_id, any(ad_id) AS ad_id, any(user) AS user, any(event_time) AS event_time
       FROM `+c.table(TableAdEvents)+` WHERE kind = ? GROUP BY event_id)
 ANY INNER JOIN
-     (SELECT ad_id, any(profile_version) AS version_, any(`+"`group`"+`) AS group_ FROM `+c.table(TableAds)+` GROUP BY ad_id)
+     (SELECT ad_id, any(pre_events) AS pre_, any(`+"`group`"+`) AS group_ FROM `+c.table(TableAds)+` GROUP BY ad_id)
 USING ad_id
 WHERE group_ != ''
 GROUP BY user, group_`, schemas.Impression)
@@ -105,11 +106,11 @@ GROUP BY user, group_`, schemas.Impression)
 	defer rows.Close()
 	for rows.Next() {
 		var k shopperKey
-		var version uint64
-		if err := rows.Scan(&k.user, &k.group, &version); err != nil {
+		var pre uint64
+		if err := rows.Scan(&k.user, &k.group, &pre); err != nil {
 			return fmt.Errorf("evaluation: shoppers' first ads: %w", err)
 		}
-		get(k).Pre = float64(version)
+		get(k).Pre = float64(pre)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("evaluation: shoppers' first ads: %w", err)

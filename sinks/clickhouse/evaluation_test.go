@@ -19,6 +19,7 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 
 	h1 := testAd("h1", "baseline", schemas.GeneratorTemplate, schemas.GroupHoldout)
 	h1.Strategy.Propensity = 1
+	h1.PreEvents = 5 // the covariate is the ads' pre_events, not their profile version (3)
 	conv := func(id, ad, rule string, rev float64) schemas.AdEvent {
 		e := testEvent(id, schemas.Conversion, ad, rev)
 		e.Attribution = rule
@@ -28,8 +29,8 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	late.EventTime = epoch.Add(2 * time.Hour)
 	rows := schemas.Rows{
 		Ads: []schemas.Ad{
-			testAd("a1", "value", schemas.GeneratorLLM, schemas.GroupTreatment),
-			testAd("a2", "trend", schemas.GeneratorLLM, schemas.GroupTreatment),
+			withPre(testAd("a1", "value", schemas.GeneratorLLM, schemas.GroupTreatment), 7),
+			withPre(testAd("a2", "trend", schemas.GeneratorLLM, schemas.GroupTreatment), 9),
 			testAd("a3", "trend", schemas.GeneratorLLM, schemas.GroupTreatment), // never shown
 			h1,
 		},
@@ -96,10 +97,10 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	}
 	sort.Slice(d.Shoppers, func(i, j int) bool { return d.Shoppers[i].User < d.Shoppers[j].User })
 	wantShoppers := []evaluation.Shopper{
-		{User: "u-a1", Group: "treatment", Impressions: 1, Clicks: 1, Conversions: 1, Revenue: map[string]float64{"USD": 30}, Tokens: 120, Pre: 3},
-		{User: "u-a2", Group: "treatment", Impressions: 2, Conversions: 1, Revenue: map[string]float64{"USD": 12}, Tokens: 120, Pre: 3},
+		{User: "u-a1", Group: "treatment", Impressions: 1, Clicks: 1, Conversions: 1, Revenue: map[string]float64{"USD": 30}, Tokens: 120, Pre: 7},
+		{User: "u-a2", Group: "treatment", Impressions: 2, Conversions: 1, Revenue: map[string]float64{"USD": 12}, Tokens: 120, Pre: 9},
 		{User: "u-a3", Group: "treatment", Revenue: map[string]float64{}, Tokens: 120}, // never shown: no covariate
-		{User: "u-h1", Group: "holdout", Impressions: 2, Clicks: 1, Revenue: map[string]float64{}, Tokens: 120, Pre: 3},
+		{User: "u-h1", Group: "holdout", Impressions: 2, Clicks: 1, Revenue: map[string]float64{}, Tokens: 120, Pre: 5},
 	}
 	if !reflect.DeepEqual(d.Shoppers, wantShoppers) {
 		t.Errorf("shoppers:\n%+v\nwant\n%+v", d.Shoppers, wantShoppers)
@@ -114,4 +115,10 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	if d.SimulatedImpressions != 1 || d.Impressions != 6 {
 		t.Errorf("%d of %d impressions simulated, want 1 of 6", d.SimulatedImpressions, d.Impressions)
 	}
+}
+
+// withPre is ad with its shopper's pre-ad engagement set.
+func withPre(ad schemas.Ad, events uint64) schemas.Ad {
+	ad.PreEvents = events
+	return ad
 }

@@ -101,6 +101,7 @@ var adsTable = table[schemas.Ad]{
 		col("policy", func(a *schemas.Ad) string { return a.Strategy.Policy }),
 		col("propensity", func(a *schemas.Ad) float64 { return a.Strategy.Propensity }),
 		col("unconditional_propensity", func(a *schemas.Ad) float64 { return a.Strategy.UnconditionalPropensity }),
+		col("pre_events", func(a *schemas.Ad) uint64 { return a.PreEvents }),
 		col("experiment", func(a *schemas.Ad) string { return a.Strategy.Experiment }),
 		col("`group`", func(a *schemas.Ad) string { return a.Strategy.Group }),
 		col("generator_kind", func(a *schemas.Ad) string { return a.Generator.Kind }),
