@@ -34,3 +34,14 @@ type Holder interface {
 	Processor
 	Held() (offset int64, ok bool)
 }
+
+// Releaser is a Holder whose records become durable on their own, as the acknowledgements of
+// what they caused arrive after Process returned: Process applies a batch and hands its output
+// on, and the next batch is applied while that output is in flight. Released is signalled each
+// time Held moves forward, so the source marks the offsets released without waiting for the next
+// batch. A failed send surfaces as the error of a later Process (or of Close), whose retry sends
+// it again; records are released in order, never past one whose output was not acknowledged.
+type Releaser interface {
+	Holder
+	Released() <-chan struct{}
+}

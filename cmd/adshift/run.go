@@ -158,7 +158,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := []features.Option{features.WithChangelog(cl)}
+		opts := []features.Option{features.WithChangelog(cl), features.WithInFlight(features.DefaultInFlight)}
 		if m, err := a.interestModel(); err != nil {
 			return nil, nil, err
 		} else if m != nil {

@@ -32,6 +32,7 @@ type Stage struct {
 	detector  *shift.Detector
 	model     *interest.Model  // nil: the decayed profile predicts
 	now       func() time.Time // the wall clock bounding future timestamps
+	inFlight  int              // batches in flight per partition (WithInFlight); 0: none
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -125,6 +126,9 @@ func (s *Stage) open(ctx context.Context, topic string, partition int32) (*proce
 		if err := p.restore(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if s.inFlight > 0 {
+		p.outbox = pipeline.NewOutbox(s.out, s.inFlight, p.retry.Applied)
 	}
 	s.log.Debug("partition opened", "topic", topic, "partition", partition, "profiles", len(p.profiles))
 	return p, nil
