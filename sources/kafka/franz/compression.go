@@ -1,6 +1,7 @@
 package franz
 
 import (
+	"compress/gzip"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -23,7 +24,9 @@ func Compression(name string) (kgo.CompressionCodec, error) {
 	case CompressionNone:
 		return kgo.NoCompression(), nil
 	case CompressionGzip:
-		return kgo.GzipCompression(), nil
+		// The fastest level: on the stage's batches of JSON it costs a third of the default
+		// level's CPU for a few percent more bytes, and every producer of a stage compresses.
+		return kgo.GzipCompression().WithLevel(gzip.BestSpeed), nil
 	case CompressionSnappy:
 		return kgo.SnappyCompression(), nil
 	case CompressionLZ4:
