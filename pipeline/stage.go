@@ -16,7 +16,7 @@ type Stage interface {
 
 // Processor owns one assigned partition. Process is called with consecutive batches of that
 // partition's records, never concurrently; when it returns nil, everything the batch caused is
-// durable and its offsets may be committed. On an error the batch is not committed and the same
+// durable and its offsets may be committed (a Holder or Releaser says otherwise by Held). On an error the batch is not committed and the same
 // batch is offered to the same processor again (with backoff) until it succeeds, so Process must
 // make a retry safe: state a batch already changed must not change twice. Retry keeps that
 // protocol for a processor.
