@@ -23,6 +23,8 @@ type Retry struct {
 // then fails with apply's error. Otherwise send delivers everything applied records produced that
 // is not yet acknowledged, and forgets it once it is; it is called on every such attempt, a retry
 // that applies nothing included, so a failed send is simply tried again with the same output.
+// (A send may also hand the output to an Outbox and return before it is acknowledged: a failure
+// then surfaces at a later attempt's send, which sends everything unacknowledged again.)
 func (r *Retry) Process(ctx context.Context, batch []Record, apply func(fresh []Record) (int, error), send func(context.Context) error) error {
 	if fresh := r.fresh(batch); len(fresh) > 0 {
 		n, err := apply(fresh)

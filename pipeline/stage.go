@@ -16,7 +16,7 @@ type Stage interface {
 
 // Processor owns one assigned partition. Process is called with consecutive batches of that
 // partition's records, never concurrently; when it returns nil, everything the batch caused is
-// durable and its offsets may be committed. On an error the batch is not committed and the same
+// durable and its offsets may be committed (a Holder or Releaser says otherwise by Held). On an error the batch is not committed and the same
 // batch is offered to the same processor again (with backoff) until it succeeds, so Process must
 // make a retry safe: state a batch already changed must not change twice. Retry keeps that
 // protocol for a processor.
@@ -33,4 +33,15 @@ type Processor interface {
 type Holder interface {
 	Processor
 	Held() (offset int64, ok bool)
+}
+
+// Releaser is a Holder whose records become durable on their own, as the acknowledgements of
+// what they caused arrive after Process returned: Process applies a batch and hands its output
+// on, and the next batch is applied while that output is in flight. Released is signalled each
+// time Held moves forward, so the source marks the offsets released without waiting for the next
+// batch. A failed send surfaces as the error of a later Process (or of Close), whose retry sends
+// it again; records are released in order, never past one whose output was not acknowledged.
+type Releaser interface {
+	Holder
+	Released() <-chan struct{}
 }

@@ -161,7 +161,7 @@ func (a *app) stage(ctx context.Context, name string, brokers []string, out pipe
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := []features.Option{features.WithChangelog(cl), features.FromKeyed()}
+		opts := []features.Option{features.WithChangelog(cl), features.FromKeyed(), features.WithInFlight(features.DefaultInFlight)}
 		if m, err := a.interestModel(); err != nil {
 			return nil, nil, err
 		} else if m != nil {

@@ -60,5 +60,8 @@
 // profiles need no locks. Everything a batch produced is handed to the Emitter before Process
 // returns — the shifts and dead letters in one call, then the changelog writes and the marker in
 // a second — so the batch's offsets are committed only once its effects are durable, and a
-// restored profile never stands past an effect that was lost.
+// restored profile never stands past an effect that was lost. With WithInFlight (how `adshift
+// run` wires it) the same two steps run in the background through a pipeline.Outbox, batch after
+// batch in order, while the worker applies the next batches; the processor is then a
+// pipeline.Releaser and the worker commits each batch once its changelog writes are acknowledged.
 package features

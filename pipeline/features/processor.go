@@ -37,8 +37,11 @@ type processor struct {
 	// tombstones and the progress marker.
 	pending []pipeline.Record
 	changes []pipeline.Record
-	// marked is the progress last acknowledged on the changelog.
+	// marked is the progress last queued for the changelog.
 	marked progress
+	// outbox, when the stage keeps batches in flight (WithInFlight), sends what flush queues in
+	// the background; nil: flush emits before it returns.
+	outbox *pipeline.Outbox
 
 	dirty    []string // users whose profile changed since the last changelog write
 	arena    []byte   // keys and values of pending and changes; reused once all are acknowledged
@@ -99,8 +102,13 @@ func (p *processor) ready(ctx context.Context) error {
 	return nil
 }
 
-// flush emits what is pending, then the changelog writes and the progress marker.
+// flush makes what is pending durable, then the changelog writes and the progress marker: in
+// two Emit calls before it returns, or, with an outbox, queued as one flight (see send).
 func (p *processor) flush(ctx context.Context) error {
+	p.queueChanges()
+	if p.outbox != nil {
+		return p.send(ctx)
+	}
 	if len(p.pending) > 0 {
 		if err := p.stage.out.Emit(ctx, p.pending); err != nil {
 			return fmt.Errorf("emit %d records for %s partition %d: %w", len(p.pending), p.topic, p.partition, err)
@@ -108,6 +116,20 @@ func (p *processor) flush(ctx context.Context) error {
 		clear(p.pending)
 		p.pending = p.pending[:0]
 	}
+	if len(p.changes) > 0 {
+		if err := p.stage.out.Emit(ctx, p.changes); err != nil {
+			return fmt.Errorf("emit %d changelog records for %s partition %d: %w", len(p.changes), p.topic, p.partition, err)
+		}
+		clear(p.changes)
+		p.changes = p.changes[:0]
+	}
+	p.arena = p.arena[:0] // Emit holds on to nothing once it returned nil
+	return nil
+}
+
+// queueChanges queues the changelog writes of the profiles changed since the last flush (each
+// once, as it is now) and the partition's progress marker, if it moved.
+func (p *processor) queueChanges() {
 	for _, user := range p.dirty {
 		prof := p.profiles[user]
 		if prof == nil || !prof.dirty {
@@ -131,16 +153,7 @@ func (p *processor) flush(ctx context.Context) error {
 		k := start + len(progressKey)
 		p.changes = append(p.changes, p.changelog(p.arena[start:k:k], p.arena[k:len(p.arena):len(p.arena)]))
 	}
-	if len(p.changes) > 0 {
-		if err := p.stage.out.Emit(ctx, p.changes); err != nil {
-			return fmt.Errorf("emit %d changelog records for %s partition %d: %w", len(p.changes), p.topic, p.partition, err)
-		}
-		clear(p.changes)
-		p.changes = p.changes[:0]
-	}
 	p.marked = now
-	p.arena = p.arena[:0] // Emit holds on to nothing once it returned nil
-	return nil
 }
 
 // changelog returns the record that writes key and value to this partition of the changelog;
@@ -405,12 +418,18 @@ func (p *processor) keepString(b []byte) string {
 const slabSize = 16 << 10
 
 // Close flushes what the partition still owes the changelog (nothing, after a successful
-// Process) and releases its profiles. The processor cannot be used afterwards.
+// Process), waits until every flight in the outbox is acknowledged, and releases its profiles.
+// The processor cannot be used afterwards.
 func (p *processor) Close(ctx context.Context) error {
 	if p.closed {
 		return nil
 	}
 	err := p.flush(ctx)
+	if p.outbox != nil {
+		if derr := p.outbox.Drain(ctx); derr != nil && err == nil {
+			err = fmt.Errorf("emit for %s partition %d: %w", p.topic, p.partition, derr)
+		}
+	}
 	p.closed = true
 	p.stage.metrics.profiles.Sub(float64(len(p.profiles)))
 	p.stage.log.Debug("partition closed", "topic", p.topic, "partition", p.partition, "profiles", len(p.profiles))

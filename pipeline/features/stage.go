@@ -33,6 +33,7 @@ type Stage struct {
 	model     *interest.Model  // nil: the decayed profile predicts
 	now       func() time.Time // the wall clock bounding future timestamps
 	keyed     bool             // reads the keyed clickstream the rekey stage writes
+	inFlight  int              // batches in flight per partition (WithInFlight); 0: none
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -138,6 +139,9 @@ func (s *Stage) open(ctx context.Context, topic string, partition int32) (*proce
 		if err := p.restore(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if s.inFlight > 0 {
+		p.outbox = pipeline.NewOutbox(s.out, s.inFlight, p.retry.Applied)
 	}
 	s.log.Debug("partition opened", "topic", topic, "partition", partition, "profiles", len(p.profiles))
 	return p, nil

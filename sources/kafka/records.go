@@ -1,6 +1,8 @@
 package kafka
 
 import (
+	"time"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
@@ -8,9 +10,10 @@ import (
 )
 
 // toPipeline converts fetched records into the domain's records; their Timestamp is the event
-// time adshift's producer put in a header, else the Kafka timestamp.
-func toPipeline(recs []*kgo.Record) []pipeline.Record {
-	out := make([]pipeline.Record, len(recs))
+// time adshift's producer put in a header, else the Kafka timestamp (see franz.EventTime), read
+// once per record. newest is the latest of those event times.
+func toPipeline(recs []*kgo.Record) (out []pipeline.Record, newest time.Time) {
+	out = make([]pipeline.Record, len(recs))
 	for i, r := range recs {
 		out[i] = pipeline.Record{
 			Topic:     r.Topic,
@@ -21,6 +24,9 @@ func toPipeline(recs []*kgo.Record) []pipeline.Record {
 			Headers:   franz.Headers(r.Headers),
 			Timestamp: franz.EventTime(r),
 		}
+		if out[i].Timestamp.After(newest) {
+			newest = out[i].Timestamp
+		}
 	}
-	return out
+	return out, newest
 }

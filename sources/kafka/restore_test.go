@@ -260,7 +260,7 @@ func startInstance(t *testing.T, addrs []string, name string, emitLimit int, reg
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), in.gate, nil, reg, features.WithChangelog(cl))
+	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), in.gate, nil, reg, features.WithChangelog(cl), features.WithInFlight(features.DefaultInFlight))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +392,7 @@ func TestFeaturesProfilesSurviveACrash(t *testing.T) {
 
 	// The first worker gets some batches through and committed, then more through but not
 	// committed, then dies with a batch in flight.
-	dead := startInstance(t, addrs, "features-1", 20, nil)
+	dead := startInstance(t, addrs, "features-1", 10, nil)
 	dead.gate.waitReached(t)
 	deadline := time.Now().Add(waitTimeout)
 	for sum(groupOffsets(t, addrs)) == 0 {
@@ -401,7 +401,7 @@ func TestFeaturesProfilesSurviveACrash(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond) // polling the broker; no signal to wait on
 	}
-	dead.gate.raise(40)
+	dead.gate.raise(20)
 	dead.gate.waitReached(t)
 	dead.net.cutNow()
 	_ = dead.shutdown() // returns once its shutdown deadline passes: nothing reaches the broker

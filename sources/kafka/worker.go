@@ -10,7 +10,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
-	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
 // worker owns one assigned partition: it opens the partition's processor, feeds it the batches the
@@ -31,9 +30,11 @@ type worker struct {
 	paused  bool
 
 	// processed is the offset after the last record a Holder processed, and epoch that record's
-	// leader epoch: what Close makes committable.
+	// leader epoch: what Close makes committable. marked is the offset last marked for a Holder:
+	// marks only move forward.
 	processed int64
 	epoch     int32
+	marked    int64
 
 	wake chan struct{} // a batch was queued
 	quit chan struct{} // closed to stop after the batch in hand
@@ -127,12 +128,20 @@ func (w *worker) run(ctx context.Context) {
 		}
 	}()
 
+	// A Releaser's records become durable after Process returns, as acknowledgements arrive.
+	var released <-chan struct{}
+	if r, ok := proc.(pipeline.Releaser); ok {
+		released = r.Released()
+	}
 	for {
 		select {
 		case <-w.quit:
 			return
 		case <-ctx.Done():
 			return
+		case <-released:
+			w.markHeld(proc.(pipeline.Holder))
+			continue
 		case <-w.wake:
 		}
 		for {
@@ -179,7 +188,7 @@ func (w *worker) open(ctx context.Context) (pipeline.Processor, bool) {
 // reports false if the worker was stopped before the batch succeeded; the batch is then left
 // uncommitted for whoever owns the partition next.
 func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*kgo.Record) bool {
-	batch := toPipeline(recs)
+	batch, newest := toPipeline(recs)
 	first, last := recs[0].Offset, recs[len(recs)-1].Offset
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
@@ -189,7 +198,7 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 			w.mark(proc, recs)
 			w.g.metrics.batches.Inc()
 			w.g.metrics.records.Add(float64(len(recs)))
-			w.g.metrics.freshness.saw(newestTimestamp(recs))
+			w.g.metrics.freshness.saw(newest)
 			if attempt > 1 {
 				w.setFailing(false)
 				w.log.Info("batch processed after retries", "attempts", attempt, "first_offset", first, "last_offset", last)
@@ -217,6 +226,11 @@ func (w *worker) mark(proc pipeline.Processor, recs []*kgo.Record) {
 		return
 	}
 	w.processed, w.epoch = last.Offset+1, last.LeaderEpoch
+	w.markHeld(h)
+}
+
+// markHeld marks what a Holder processed up to the first record it still holds.
+func (w *worker) markHeld(h pipeline.Holder) {
 	end := w.processed
 	if held, ok := h.Held(); ok {
 		end = min(end, held)
@@ -225,9 +239,14 @@ func (w *worker) mark(proc pipeline.Processor, recs []*kgo.Record) {
 }
 
 // markBelow marks the partition committed up to offset end (exclusive). A Holder's marks only
-// move forward, since what it holds starts ever later; epoch is the leader epoch of the latest
-// record processed, valid for any offset at or below it.
+// move forward, since what it holds starts ever later (a Held below the last mark, such as a
+// Releaser's before its first acknowledgement, marks nothing); epoch is the leader epoch of the
+// latest record processed, valid for any offset at or below it.
 func (w *worker) markBelow(epoch int32, end int64) {
+	if end <= w.marked {
+		return
+	}
+	w.marked = end
 	w.cl.MarkCommitOffsets(map[string]map[int32]kgo.EpochOffset{
 		w.topic: {w.partition: {Epoch: epoch, Offset: end}},
 	})
@@ -256,15 +275,4 @@ func (g *Group) backoff(attempt int) time.Duration {
 	}
 	d = min(d, g.cfg.MaxRetryBackoff)
 	return d/2 + rand.N(d/2+1)
-}
-
-// newestTimestamp is the latest event time of recs (see franz.EventTime).
-func newestTimestamp(recs []*kgo.Record) time.Time {
-	var newest time.Time
-	for _, r := range recs {
-		if t := franz.EventTime(r); t.After(newest) {
-			newest = t
-		}
-	}
-	return newest
 }

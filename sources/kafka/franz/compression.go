@@ -1,6 +1,7 @@
 package franz
 
 import (
+	"compress/gzip"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -23,7 +24,10 @@ func Compression(name string) (kgo.CompressionCodec, error) {
 	case CompressionNone:
 		return kgo.NoCompression(), nil
 	case CompressionGzip:
-		return kgo.GzipCompression(), nil
+		// The fastest level: on real clickstream JSON (sinks/kafka BenchmarkProducerCompression)
+		// it takes about two thirds of the default level's time for about 12% more bytes
+		// (4.5x against 5.1x), and every stage's producer compresses.
+		return kgo.GzipCompression().WithLevel(gzip.BestSpeed), nil
 	case CompressionSnappy:
 		return kgo.SnappyCompression(), nil
 	case CompressionLZ4:
