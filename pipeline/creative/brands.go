@@ -135,24 +135,31 @@ type brandMention struct {
 	misspelt              bool
 }
 
-// in returns the brands folded text names.
-func (s *brandSet) in(text string) []brandMention {
+// in returns the brands folded copy names.
+func (s *brandSet) in(t *copyText) []brandMention {
 	var out []brandMention
-	words := latinWord.FindAllString(text, -1)
-	for i, w := range words {
-		words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	words := make([]string, len(t.words))
+	for i, w := range t.words {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		if !asciiLower(w) {
+			w = strings.ToLower(w)
+		}
+		words[i] = w
 	}
+	var buf []byte
 	for i := 0; i < len(words); i++ {
 		found := false
 		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
-			cand := strings.ToLower(strings.Join(words[i:i+n], " "))
-			if n > 1 && len(cand) <= 12 {
+			buf = joinWords(buf[:0], words[i:i+n], " ")
+			if n > 1 && len(buf) <= 12 {
 				// "i Phone", "Sam sung": a name split to hide it.
-				if name := strings.ReplaceAll(cand, " ", ""); s.names[name] != "" && !strings.Contains(name, " ") {
-					cand = name
+				joined := joinWords(nil, words[i:i+n], "")
+				if s.names[string(joined)] != "" {
+					buf = joined
 				}
 			}
-			if f, ok := s.names[cand]; ok {
+			if f, ok := s.names[string(buf)]; ok {
+				cand := string(buf)
 				out = append(out, brandMention{name: cand, family: f, written: cand})
 				i += n - 1
 				found = true
@@ -162,7 +169,7 @@ func (s *brandSet) in(text string) []brandMention {
 		if found {
 			continue
 		}
-		w := strings.ToLower(words[i])
+		w := words[i]
 		if n := utf8.RuneCountInString(w); n < fuzzyMin-1 || n > fuzzyMax || copyWords[w] || notBrands[w] {
 			continue
 		}
@@ -170,29 +177,64 @@ func (s *brandSet) in(text string) []brandMention {
 			out = append(out, brandMention{name: name, family: s.names[name], written: w, misspelt: true})
 		}
 	}
+	if !t.han {
+		return out // every name in s.han holds a Chinese character
+	}
 	for _, b := range s.han {
-		if strings.Contains(text, b) {
+		if strings.Contains(t.folded, b) {
 			out = append(out, brandMention{name: b, family: s.names[b], written: b})
 		}
 	}
 	return out
 }
 
-// nearName returns a name of the set one edit away from w, or "".
-func (s *brandSet) nearName(w string) string {
-	cands := append(s.near[w], []string(nil)...)
-	for _, d := range deletions(w) {
-		if _, ok := s.names[d]; ok && utf8.RuneCountInString(d) >= fuzzyMin {
-			cands = append(cands, d)
+// joinWords appends words to buf, sep between them.
+func joinWords(buf []byte, words []string, sep string) []byte {
+	for i, w := range words {
+		if i > 0 {
+			buf = append(buf, sep...)
 		}
-		cands = append(cands, s.near[d]...)
+		buf = append(buf, w...)
 	}
-	for _, c := range cands {
+	return buf
+}
+
+// nearName returns a name of the set one edit away from w, or "": of the names one deletion of
+// w's away (s.near[w]), then, for each deletion d of w in turn, d itself when it is a long name
+// and the names d is one deletion away from.
+func (s *brandSet) nearName(w string) string {
+	for _, c := range s.near[w] {
 		if c != w && oneEdit(c, w) {
 			return c
 		}
 	}
+	var buf []byte
+	prev := rune(-1)
+	for i, r := range w {
+		if r == prev {
+			prev = r
+			continue // the same deletion as the one before
+		}
+		prev = r
+		buf = append(append(buf[:0], w[:i]...), w[i+utf8.RuneLen(r):]...)
+		if name, ok := s.nameOf(buf); ok && utf8.RuneCount(buf) >= fuzzyMin && name != w && oneEdit(name, w) {
+			return name
+		}
+		for _, c := range s.near[string(buf)] {
+			if c != w && oneEdit(c, w) {
+				return c
+			}
+		}
+	}
 	return ""
+}
+
+// nameOf returns the name of the set spelt b.
+func (s *brandSet) nameOf(b []byte) (string, bool) {
+	if _, ok := s.names[string(b)]; !ok {
+		return "", false
+	}
+	return string(b), true
 }
 
 // deletions are w with one letter left out, each once.
@@ -211,6 +253,9 @@ func deletions(w string) []string {
 // oneEdit reports whether a and b differ by exactly one added, dropped or changed letter, or
 // two neighbours swapped.
 func oneEdit(a, b string) bool {
+	if plainASCII(a) && plainASCII(b) {
+		return oneEditBytes(a, b)
+	}
 	x, y := []rune(a), []rune(b)
 	if len(x) < len(y) {
 		x, y = y, x
@@ -228,6 +273,37 @@ func oneEdit(a, b string) bool {
 		for i := range y {
 			if x[i] != y[i] {
 				return string(x[i+1:]) == string(y[i:])
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// oneEditBytes is oneEdit of ASCII strings, letter for byte.
+func oneEditBytes(x, y string) bool {
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	switch len(x) - len(y) {
+	case 0:
+		first, n := -1, 0
+		for i := 0; i < len(x); i++ {
+			if x[i] != y[i] {
+				if n == 0 {
+					first = i
+				}
+				n++
+			}
+		}
+		if n == 1 {
+			return true
+		}
+		return n == 2 && first+1 < len(x) && x[first+1] != y[first+1] && x[first] == y[first+1] && x[first+1] == y[first]
+	case 1:
+		for i := 0; i < len(y); i++ {
+			if x[i] != y[i] {
+				return x[i+1:] == y[i:]
 			}
 		}
 		return true

@@ -3,11 +3,10 @@ package creative
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/adshift/adshift/schemas"
 )
 
 // englishClaims are the absolute claims no English ad may make, as word stems with their
@@ -50,28 +49,33 @@ var chineseAllowed = []string{
 
 // claims returns a violation for every banned absolute claim in the folded text, except the
 // phrases the product's own record carries, which are facts ("100% cotton" in the title).
-func claims(field, text string, p schemas.Product) []Violation {
+func claims(field string, ct *copyText, gr *grounding) []Violation {
 	var vs []Violation
-	record := ""
-	seen := map[string]bool{}
-	for _, t := range []string{text, squeeze(text)} {
-		if !mayClaim(t) || (len(seen) > 0 && t == text) {
+	text := ct.folded
+	var seen []string // lower-cased claims flagged already
+	for pass, t := range [...]string{text, squeeze(text)} {
+		if pass == 1 && t == text {
+			break // nothing squeezed: the same text finds the same claims
+		}
+		lower := ct.lower
+		if pass == 1 {
+			lower = strings.ToLower(t)
+		}
+		if !mayClaim(lower) {
 			continue
 		}
 		for _, loc := range englishClaims.FindAllStringIndex(t, -1) {
-			if record == "" {
-				record = strings.ToLower(foldCopy(p.Title + " | " + p.Brand))
-			}
 			claim := t[loc[0]:loc[1]]
-			if strings.Contains(record, strings.ToLower(claim+nextWord(t[loc[1]:]))) || seen[strings.ToLower(claim)] {
+			lc := strings.ToLower(claim)
+			if strings.Contains(gr.claimRecord, strings.ToLower(claim+nextWord(t[loc[1]:]))) || slices.Contains(seen, lc) {
 				continue
 			}
-			seen[strings.ToLower(claim)] = true
+			seen = append(seen, lc)
 			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", claim)})
 		}
 	}
-	if !hasHan(text) && !strings.Contains(text, "1") {
-		return vs
+	if !ct.han {
+		return vs // every Chinese claim holds a Chinese character
 	}
 	for _, term := range chineseClaims {
 		if chineseClaim(text, term) {
@@ -82,8 +86,7 @@ func claims(field, text string, p schemas.Product) []Violation {
 }
 
 // mayClaim reports whether text may hold an English claim, before the regular expression runs.
-func mayClaim(text string) bool {
-	lower := strings.ToLower(text)
+func mayClaim(lower string) bool {
 	for _, s := range claimStems {
 		if strings.Contains(lower, s) {
 			return true
@@ -146,6 +149,9 @@ var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 
 // digits and signs written for letters read as letters ("b3st"), for the English claims;
 // text itself when there is nothing to squeeze.
 func squeeze(text string) string {
+	if plainASCII(text) && !squeezableASCII(text) {
+		return text
+	}
 	rs := []rune(text)
 	changed := false
 	out := rs[:0:0]
@@ -168,3 +174,16 @@ func squeeze(text string) string {
 	}
 	return string(out)
 }
+
+// squeezableASCII reports whether ASCII text has a sign or a digit between two letters, which
+// squeeze drops or reads as a letter.
+func squeezableASCII(text string) bool {
+	for i := 1; i+1 < len(text); i++ {
+		if asciiLetter(text[i-1]) && asciiLetter(text[i+1]) && strings.IndexByte("-.'_*013457@$!|", text[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -38,12 +38,12 @@ var promptShingles = buildShingles(embeddedPrompts, "prompts/"+EmbeddedPromptSet
 // misbehaviourViolations flag an answer in which the model refused, spoke about itself or the
 // task, leaked its prompt, or obeyed an instruction injected in the record (its folded
 // instructions are injections).
-func misbehaviourViolations(field, text string, injections []string) []Violation {
+func misbehaviourViolations(field string, t *copyText, injections []string) []Violation {
 	var vs []Violation
 	add := func(what string, m string) {
 		vs = append(vs, Violation{RuleModel, field, fmt.Sprintf("%s %q", what, m)})
 	}
-	lower := strings.ToLower(text)
+	text, lower := t.folded, t.lower
 	if m := refusal.find(text, lower); m != "" {
 		add("refusal", m)
 	}

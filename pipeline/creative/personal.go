@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/adshift/adshift/schemas"
 )
 
 var (
@@ -59,11 +57,11 @@ var notChineseNames = []string{"顾客", "用户", "朋友", "会员", "买家",
 // number in any common format or script, a messaging handle, a street address, or a name
 // after a greeting the record does not hold (a brand or title word is no shopper's name).
 // Nothing is exempt because the record carries it: a phone in a title is still a phone.
-func personalViolations(field, text string, p schemas.Product) []Violation {
+func personalViolations(field string, t *copyText, gr *grounding) []Violation {
 	var vs []Violation
 	add := func(what string) { vs = append(vs, Violation{RulePII, field, what}) }
-	lower := strings.ToLower(text)
-	han, digits := hasHan(text), digitCount(text)
+	text, lower := t.folded, t.lower
+	han, digits := t.han, t.digits
 	if strings.ContainsAny(text, "@([") && email.MatchString(text) {
 		add("e-mail address")
 	}
@@ -77,7 +75,7 @@ func personalViolations(field, text string, p schemas.Product) []Violation {
 	if m := addressIn(text, lower, digits, han); m != "" {
 		add(fmt.Sprintf("street address %q", m))
 	}
-	if n := greetedName(text, lower, p); n != "" {
+	if n := greetedName(text, lower, gr.personRecord); n != "" {
 		add(fmt.Sprintf("the shopper's name %q", n))
 	}
 	return vs
@@ -105,8 +103,8 @@ func addressIn(text, lower string, digits int, han bool) string {
 const addressHan = "路街道巷弄胡同村号栋单元室区县市省小区公寓花园大厦"
 
 // shopperViolations flag copy naming the shopper's own ids (user id, anonymous id).
-func shopperViolations(field, text string, ids []string) []Violation {
-	lower := strings.ToLower(text)
+func shopperViolations(field string, t *copyText, ids []string) []Violation {
+	lower := t.lower
 	for _, id := range ids {
 		if len(id) >= 4 && strings.Contains(lower, strings.ToLower(id)) {
 			return []Violation{{RulePII, field, "the shopper's id"}}
@@ -116,8 +114,7 @@ func shopperViolations(field, text string, ids []string) []Violation {
 }
 
 // greetedName returns a name copy greets the shopper by, or "".
-func greetedName(text, lower string, p schemas.Product) string {
-	record := p.Title + " " + p.Brand + " " + p.Category
+func greetedName(text, lower, record string) string {
 	for _, re := range []gated{greeting, nameFirst} {
 		for _, m := range re.all(text, lower) {
 			if n := m[1]; !notNames[n] && !strings.Contains(record, n) {
@@ -142,14 +139,4 @@ func hasPrefixAny(s string, prefixes []string) bool {
 		}
 	}
 	return false
-}
-
-func digitCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if '0' <= s[i] && s[i] <= '9' {
-			n++
-		}
-	}
-	return n
 }

@@ -43,6 +43,9 @@ var _ Generator = (*Template)(nil)
 
 // NewTemplate returns a template generator whose copy fits guard's limits.
 func NewTemplate(guard Guard) *Template {
+	if guard.grounded == nil {
+		guard.grounded = newGroundings()
+	}
 	return &Template{guard: guard}
 }
 
@@ -60,9 +63,11 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	// The copy is written from the record with every instruction to a model taken out, so the
 	// template never copies one; the guard still judges it against the record as it came.
 	p := SanitizeProduct(req.Product)
+	sanitized, record := t.guard.grounded.of(p), t.guard.grounded.of(req.Product)
+	shopper := []string{req.Shift.User}
 	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
-	for name := range t.names(p, locale) {
-		for leaf := range leaves(p, locale) {
+	for name := range t.names(sanitized, locale) {
+		for leaf := range leaves(sanitized, locale) {
 			facts := map[string]string{
 				"{brand}": strings.TrimSpace(p.Brand),
 				"{price}": FormatPrice(p.Price, p.Currency),
@@ -82,7 +87,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 				if c.Headline == "" || c.Body == "" || c.CTA == "" {
 					continue
 				}
-				if len(t.guard.CheckFor(c, req.Product, req.Shift.User)) == 0 {
+				if len(t.guard.check(c, record, shopper)) == 0 {
 					return c, info, nil
 				}
 			}
@@ -101,13 +106,14 @@ func brandAddsToName(brand, name string) bool {
 // then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), then a generic
 // phrase for categories with no readable name (a bare category id). Each is vetted only when
 // asked for: most creatives use the first.
-func leaves(p schemas.Product, locale string) iter.Seq[string] {
+func leaves(gr *grounding, locale string) iter.Seq[string] {
 	return func(yield func(string) bool) {
+		p := gr.p
 		path := catalog.Levels(strings.TrimSpace(p.Category))
 		var seen []string
 		for i := len(path) - 1; i >= 0; i-- {
 			l := catalog.Leaf(path[i])
-			if l == "" || slices.Contains(seen, l) || hasDigits(l) || len(textViolations("", l, p)) > 0 {
+			if l == "" || slices.Contains(seen, l) || hasDigits(l) || len(textViolations("", l, gr)) > 0 {
 				continue
 			}
 			seen = append(seen, l)
@@ -124,8 +130,9 @@ func hasDigits(s string) bool { return strings.ContainsAny(s, "0123456789") }
 // names are the ways to name the product, most specific first: its title, its brand and category
 // leaf, its leaf, and a generic phrase for records whose every field breaks a rule. Each is
 // vetted only when asked for: most creatives use the title.
-func (t *Template) names(p schemas.Product, locale string) iter.Seq[string] {
+func (t *Template) names(gr *grounding, locale string) iter.Seq[string] {
 	return func(yield func(string) bool) {
+		p := gr.p
 		candidates := []string{p.Title}
 		if p.Brand != "" {
 			candidates = append(candidates, p.Brand+" "+catalog.Leaf(p.Category))
@@ -133,7 +140,7 @@ func (t *Template) names(p schemas.Product, locale string) iter.Seq[string] {
 		candidates = append(candidates, catalog.Leaf(p.Category))
 		for _, s := range candidates {
 			s = strings.Join(strings.Fields(s), " ")
-			if s != "" && !strings.ContainsAny(s, "!！") && len(textViolations("", s, p)) == 0 && !yield(s) {
+			if s != "" && !strings.ContainsAny(s, "!！") && len(textViolations("", s, gr)) == 0 && !yield(s) {
 				return
 			}
 		}
