@@ -13,16 +13,27 @@ import (
 // price digits and the instructions injected in it. Immutable once built.
 type grounding struct {
 	p            schemas.Product
-	own          string   // familyOf(p.Brand)
-	brandRecord  string   // title, category and brand, folded and lower-cased
-	claimRecord  string   // title and brand, folded and lower-cased
-	plainRecord  string   // title and category, lower-cased
-	personRecord string   // title, brand and category as written
-	titleWords   []string // the words of the title as written
-	brandWords   []string // the words of the brand as written
-	injections   []string // the record's folded instructions to a model (see injected)
-	recordHan    bool     // title, brand or category holds Chinese
-	priceDigits  []string // the price and list price written as whole digits
+	own          string          // familyOf(p.Brand)
+	brandRecord  string          // title, category and brand, folded and lower-cased
+	claimRecord  string          // title and brand, folded and lower-cased
+	plainRecord  string          // title and category, lower-cased
+	personRecord string          // title, brand and category as written
+	titleWords   []string        // the words of the title as written
+	brandWords   []string        // the words of the brand as written
+	injections   []string        // the record's folded instructions to a model (see injected)
+	recordHan    bool            // title, brand or category holds Chinese
+	priceDigits  []string        // the price and list price written as whole digits
+	sanitized    schemas.Product // SanitizeProduct(p)
+
+	vet    sync.Once
+	names  []string // the template's vetted names of the record (see names)
+	leaves []string // the template's vetted names of its category (see leaves)
+}
+
+// vetted returns the names the template may call the record and its category by, vetted once.
+func (gr *grounding) vetted() ([]string, []string) {
+	gr.vet.Do(func() { gr.names, gr.leaves = names(gr), leaves(gr) })
+	return gr.names, gr.leaves
 }
 
 func newGrounding(p schemas.Product) *grounding {
@@ -35,8 +46,13 @@ func newGrounding(p schemas.Product) *grounding {
 		personRecord: p.Title + " " + p.Brand + " " + p.Category,
 		titleWords:   wordsOf(p.Title),
 		brandWords:   strings.Fields(p.Brand),
-		injections:   injected(p),
 		recordHan:    hasHan(p.Title + p.Brand + p.Category),
+	}
+	gr.sanitized = p
+	for _, f := range []*string{&gr.sanitized.Title, &gr.sanitized.Brand, &gr.sanitized.Category} {
+		var removed []string
+		*f, removed = sanitizeField(*f)
+		gr.injections = append(gr.injections, removed...)
 	}
 	for _, v := range []float64{p.Price, p.ListPrice} {
 		if v > 0 {

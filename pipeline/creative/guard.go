@@ -201,7 +201,7 @@ func rawViolations(field, text string) []Violation {
 // wordViolations are the rules folded copy (see foldCopy) can break on its own.
 func wordViolations(field string, t *copyText, gr *grounding) []Violation {
 	var vs []Violation
-	vs = append(vs, markupViolations(field, t.folded)...)
+	vs = append(vs, markupViolations(field, t)...)
 	vs = append(vs, claims(field, t, gr)...)
 	for _, w := range t.words {
 		if shouted(w) && !acronyms[w] && !brandWord(w, gr.brandWords) && !(len(w) <= 3 && titleWord(w, gr.titleWords)) {

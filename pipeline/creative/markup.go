@@ -16,18 +16,37 @@ var link = regexp.MustCompile(`(?i)\b(?:https?|ftp|javascript|vbscript|mailto|we
 	`\b[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:com|net|org|cn|io|co|shop|store|xyz|info|biz|top|app|me|uk|de|in|ly|ai|tv|cc|us|ru|jp|hk|tw|site|online|link|club|vip|ink|wang|xin|ltd|tk|gl|gg|to|sh|page|dev)\b(?:/\S*)?`)
 
 // markupViolations flag markup and links in folded copy.
-func markupViolations(field, text string) []Violation {
+func markupViolations(field string, t *copyText) []Violation {
+	text := t.folded
 	m := ""
-	if t := strings.TrimSpace(text); strings.ContainsAny(text, "<>&*_~[]`#-+") || t != "" && '0' <= t[0] && t[0] <= '9' {
+	if mayMarkup(text) {
 		m = markup.FindString(text)
 	}
-	if m == "" && (strings.IndexByte(text, ':') >= 0 || dotBeforeLetter(text)) {
+	if m == "" && mayLink(t) {
 		m = link.FindString(text)
 	}
 	if m == "" {
 		return nil
 	}
 	return []Violation{{RuleMarkup, field, fmt.Sprintf("markup or link %q", strings.TrimSpace(m))}}
+}
+
+// mayMarkup reports whether text holds what every match of markup does: a bracket, an
+// ampersand, a backtick, a doubled tilde, two emphasis marks, or a heading, list or numbered
+// line's mark at its start.
+func mayMarkup(text string) bool {
+	if strings.ContainsAny(text, "<&`[]") || strings.Contains(text, "~~") || strings.Count(text, "*")+strings.Count(text, "_") >= 2 {
+		return true
+	}
+	t := strings.TrimLeft(text, " \t\n\f\r")
+	return t != "" && (strings.IndexByte("#-*+", t[0]) >= 0 || '0' <= t[0] && t[0] <= '9')
+}
+
+// mayLink reports whether t holds what every match of link does: a scheme's name and a colon,
+// www, or a dot before a letter.
+func mayLink(t *copyText) bool {
+	colon := strings.IndexByte(t.folded, ':') >= 0
+	return colon && t.gates&gateLink != 0 || dotBeforeLetter(t.folded)
 }
 
 // dotBeforeLetter reports whether a dot in s is followed by a letter, as in every domain.

@@ -43,14 +43,14 @@ func misbehaviourViolations(field string, t *copyText, injections []string) []Vi
 	add := func(what string, m string) {
 		vs = append(vs, Violation{RuleModel, field, fmt.Sprintf("%s %q", what, m)})
 	}
-	text, lower := t.folded, t.lower
-	if m := refusal.find(text, lower); m != "" {
+	text := t.folded
+	if m := refusal.find(t); m != "" {
 		add("refusal", m)
 	}
-	if m := metaTalk.find(text, lower); m != "" {
+	if m := metaTalk.find(t); m != "" {
 		add("talks about the task", m)
 	}
-	if m := instruction.find(text, lower); m != "" {
+	if m := instruction.find(t); m != "" {
 		add("instruction to a model", m)
 	}
 	if m := leakedShingle(text); m != "" {

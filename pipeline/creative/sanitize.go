@@ -39,24 +39,13 @@ func SanitizeProduct(p schemas.Product) schemas.Product {
 	return p
 }
 
-// injected returns the instructions SanitizeProduct takes out of the record's fields, folded,
-// so copy that obeys one can be recognised.
-func injected(p schemas.Product) []string {
-	var out []string
-	for _, f := range []string{p.Title, p.Brand, p.Category} {
-		_, removed := sanitizeField(f)
-		out = append(out, removed...)
-	}
-	return out
-}
-
 // sanitizeField splits s into segments (see segmentBreak) and drops each one holding an
 // instruction; it returns what is left, trimmed, and the folded segments it dropped.
 func sanitizeField(s string) (string, []string) {
 	if s == "" {
 		return s, nil
 	}
-	if f := foldCopy(s); instruction.find(f, strings.ToLower(f)) == "" {
+	if f := foldCopy(s); instruction.findString(f, strings.ToLower(f)) == "" {
 		return s, nil
 	}
 	var kept []string
@@ -71,7 +60,7 @@ func sanitizeField(s string) (string, []string) {
 			continue
 		}
 		folded := foldCopy(seg)
-		if instruction.find(folded, strings.ToLower(folded)) == "" {
+		if instruction.findString(folded, strings.ToLower(folded)) == "" {
 			kept = append(kept, seg)
 			continue
 		}

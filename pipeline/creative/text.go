@@ -16,6 +16,8 @@ type copyText struct {
 	han    bool     // folded holds a Chinese character
 	digits int      // ASCII digits in folded
 	run    int      // the longest run of ASCII digits in folded
+	gates  wordGate // the gates folded's ASCII words open (see gateWordTable)
+	spelt  int      // ASCII words of folded that spell a digit ("one", "oh" …)
 }
 
 // readCopy is copy as the rules read it.
@@ -28,6 +30,7 @@ func readFolded(folded string) *copyText {
 	t := &copyText{folded: folded, lower: strings.ToLower(folded), words: wordsOf(folded)}
 	t.han = hasHan(folded)
 	t.digits, t.run = digitStats(folded)
+	t.gates, t.spelt = gatesAndDigitWords(folded)
 	return t
 }
 
