@@ -1,6 +1,9 @@
 package creative
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // amounts returns where the amounts in digits are in s, as
 // amountLike.FindAllStringIndex(s, -1) would (`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`,
@@ -54,7 +57,17 @@ func markerBeforeIn(before string) []string {
 		endsInAny(before[:len(before)-1], markerSuffixes)) {
 		return nil
 	}
-	return markerBefore.FindStringSubmatch(before)
+	return markerBefore.FindStringSubmatch(markerTail(before))
+}
+
+// markerTail is the end of before that holds every match of markerBefore, and the character
+// before the match that its `\b` reads: a match is at most four bytes ("US$ ", "€ ").
+func markerTail(before string) string {
+	i := max(0, len(before)-8)
+	for i > 0 && !utf8.RuneStart(before[i]) {
+		i--
+	}
+	return before[i:]
 }
 
 // priceWordSuffixes are the words priceWordBefore ends in, the last word of each.

@@ -146,14 +146,15 @@ func (s *brandSet) in(t *copyText) []brandMention {
 		}
 		words[i] = w
 	}
-	var buf []byte
+	var spaced, joined []byte
 	for i := 0; i < len(words); i++ {
 		found := false
 		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
-			buf = joinWords(buf[:0], words[i:i+n], " ")
+			buf := joinWords(spaced[:0], words[i:i+n], " ")
+			spaced = buf
 			if n > 1 && len(buf) <= 12 {
 				// "i Phone", "Sam sung": a name split to hide it.
-				joined := joinWords(nil, words[i:i+n], "")
+				joined = joinWords(joined[:0], words[i:i+n], "")
 				if s.names[string(joined)] != "" {
 					buf = joined
 				}

@@ -31,7 +31,7 @@ var claimStems = []string{"best", "cheap", "lowest", "guarant", "finest", "great
 
 // chineseClaims are the absolute terms China's Advertising Law (article 9) bans, with the usual
 // ways around them, in simplified characters (copy is folded first, so traditional forms match).
-var chineseClaims = []string{
+var chineseClaims = [...]string{
 	"最", "第一", "第1", "国家级", "世界级", "全球级", "宇宙级", "顶级", "顶尖", "尖端", "极品", "极致", "极佳",
 	"唯一", "首选", "首个", "首家", "绝对", "万能", "全网", "保证", "百分百", "百分之百", "遥遥领先", "领先",
 	"领导品牌", "领袖品牌", "销冠", "冠军", "之王", "王牌", "无敌", "独家", "独一无二", "史无前例", "前所未有",
@@ -77,12 +77,52 @@ func claims(field string, ct *copyText, gr *grounding) []Violation {
 	if !ct.han {
 		return vs // every Chinese claim holds a Chinese character
 	}
-	for _, term := range chineseClaims {
-		if chineseClaim(text, term) {
-			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", term)})
-		}
+	for _, term := range chineseClaimsIn(text) {
+		vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", term)})
 	}
 	return vs
+}
+
+// chineseFirst files the indexes of chineseClaims under their first character.
+var chineseFirst = func() map[rune][]int {
+	m := map[rune][]int{}
+	for i, term := range chineseClaims {
+		r, _ := utf8.DecodeRuneInString(term)
+		m[r] = append(m[r], i)
+	}
+	return m
+}()
+
+// chineseClaimsIn returns the terms of chineseClaims that text uses anywhere but inside an
+// allowed word, in their order: what chineseClaim of each would find, in one pass. As there, an
+// allowed use of a term skips the text it covers.
+func chineseClaimsIn(text string) []string {
+	var from [len(chineseClaims)]int // where each term's next use may start
+	var found [len(chineseClaims)]bool
+	any := false
+	for i, r := range text {
+		for _, k := range chineseFirst[r] {
+			term := chineseClaims[k]
+			if found[k] || i < from[k] || !strings.HasPrefix(text[i:], term) {
+				continue
+			}
+			if allowedAt(text, i, term) {
+				from[k] = i + len(term)
+				continue
+			}
+			found[k], any = true, true
+		}
+	}
+	if !any {
+		return nil
+	}
+	var out []string
+	for k, f := range found {
+		if f {
+			out = append(out, chineseClaims[k])
+		}
+	}
+	return out
 }
 
 // mayClaim reports whether text may hold an English claim, before the regular expression runs.
@@ -149,7 +189,7 @@ var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 
 // digits and signs written for letters read as letters ("b3st"), for the English claims;
 // text itself when there is nothing to squeeze.
 func squeeze(text string) string {
-	if plainASCII(text) && !squeezableASCII(text) {
+	if !squeezable(text) {
 		return text
 	}
 	rs := []rune(text)
@@ -175,15 +215,17 @@ func squeeze(text string) string {
 	return string(out)
 }
 
-// squeezableASCII reports whether ASCII text has a sign or a digit between two letters, which
-// squeeze drops or reads as a letter.
-func squeezableASCII(text string) bool {
-	for i := 1; i+1 < len(text); i++ {
-		if asciiLetter(text[i-1]) && asciiLetter(text[i+1]) && strings.IndexByte("-.'_*013457@$!|", text[i]) >= 0 {
+// squeezable reports whether text has a sign or a digit between two letters, which squeeze
+// drops or reads as a letter.
+func squeezable(text string) bool {
+	prev, cur := rune(-1), rune(-1)
+	for _, next := range text {
+		_, sign := leet[cur]
+		sign = sign || strings.ContainsRune("-.'’_*·", cur)
+		if sign && unicode.IsLetter(prev) && unicode.IsLetter(next) {
 			return true
 		}
+		prev, cur = cur, next
 	}
 	return false
 }
-
-func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

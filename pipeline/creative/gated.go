@@ -1,40 +1,31 @@
 package creative
 
-import (
-	"regexp"
-	"strings"
-)
+import "regexp"
 
 // gated is a regular expression run only on text holding one of its stems (lower-case words
 // or characters every match contains) or one of its gate words (whole ASCII words, as `\b`
 // bounds them, one of which every match holds): most copy holds none, and a substring test or a
 // word looked up once per copy costs a fraction of the expression.
 type gated struct {
-	stems []string
-	words wordGate // the bit of the gate words, 0 for none
-	re    *regexp.Regexp
+	stems   []string
+	stemBit wordGate // the gate's bit in gateStems
+	words   wordGate // the bit of the gate words, 0 for none
+	re      *regexp.Regexp
 }
 
-func gate(re string, stems ...string) gated {
-	return gated{stems: stems, re: regexp.MustCompile(re)}
+// gate is re gated on stems, found by gateStems under bit.
+func gate(re string, bit wordGate, stems ...string) gated {
+	return gated{stems: stems, stemBit: bit, re: regexp.MustCompile(re)}
 }
 
-// gateWords is gate with the gate words of bit (see gateWordTable) besides the stems.
-func gateWords(re string, bit wordGate, stems ...string) gated {
-	return gated{stems: stems, words: bit, re: regexp.MustCompile(re)}
+// gateWords is gate with the gate words of words (see gateWordTable) besides the stems.
+func gateWords(re string, words, bit wordGate, stems ...string) gated {
+	return gated{stems: stems, stemBit: bit, words: words, re: regexp.MustCompile(re)}
 }
 
 // open reports whether t may hold a match.
 func (g gated) open(t *copyText) bool {
-	if t.gates&g.words != 0 {
-		return true
-	}
-	for _, s := range g.stems {
-		if strings.Contains(t.lower, s) {
-			return true
-		}
-	}
-	return false
+	return t.gates&(g.words|g.stemBit) != 0
 }
 
 // find returns the first match in t; "" when there is none.
@@ -55,7 +46,7 @@ func (g gated) all(t *copyText) [][]string {
 
 // findString is find in text, whose lower-case form is lower.
 func (g gated) findString(text, lower string) string {
-	return g.find(&copyText{folded: text, lower: lower, gates: gatesOf(text)})
+	return g.find(&copyText{folded: text, lower: lower, gates: gatesOf(text) | gateStems.hits(lower)})
 }
 
 // wordGate is a set of gates, one bit each, that a copy's ASCII words open.

@@ -12,28 +12,28 @@ var (
 	// ten or more digits.
 	phone = regexp.MustCompile(`\+\s?\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|\b\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\b\d{3}[.-]\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
 	// phoneWord is a number written after the words that introduce one ("call", 电话, 热线 …).
-	phoneWord = gateWords(`(?i)(?:\b(?:call|text|phone|tel|ring|dial|sms|hotline|whatsapp|contact)\b(?: us| me)?(?: at| on)?\s?[:：]?|电话|手机|热线|致电|拨打|联系|客服)\s?[:：]?\s?[\d零〇一二两三四五六七八九幺][\d\s().零〇一二两三四五六七八九幺-]{4,}`, gatePhoneWord, "电话", "手机", "热线", "致电", "拨打", "联系", "客服")
+	phoneWord = gateWords(`(?i)(?:\b(?:call|text|phone|tel|ring|dial|sms|hotline|whatsapp|contact)\b(?: us| me)?(?: at| on)?\s?[:：]?|电话|手机|热线|致电|拨打|联系|客服)\s?[:：]?\s?[\d零〇一二两三四五六七八九幺][\d\s().零〇一二两三四五六七八九幺-]{4,}`, gatePhoneWord, stemPhoneWord, "电话", "手机", "热线", "致电", "拨打", "联系", "客服")
 	// spelledPhone is seven or more digits written as English words: "five five five one two …".
 	// Each of its seven or more words is a whole word: spelledDigitsMin of them open it.
-	spelledPhone = gateWords(`(?i)\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b`, gateSpelledDigit)
+	spelledPhone = gateWords(`(?i)\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b`, gateSpelledDigit, 0)
 	// handle is a messaging or social account: a platform and an id, or a solicitation to add one.
 	handle = gateWords(`(?i)\b(?:wechat|weixin|wx|whatsapp|telegram|tg|qq|line|kakao|skype|signal|snapchat|instagram|insta|ig|tiktok|twitter|discord|viber)\b\s?(?:id|number|no\.?|#|account|handle)?\s?[:：]\s?@?[\w.-]{3,}|`+
 		`\b(?:wechat|weixin|whatsapp|telegram|qq|line|kakao|skype|signal|snapchat|instagram|tiktok|discord|viber)\b\s?(?:id|number|account|handle)?\s@?[a-z]*[\d_][\w.-]{2,}|`+
 		`(?:微信号?|加微信?|加v|威信|薇信|v信|vx|扣扣|qq号?|qq群|抖音号|小红书号)\s?[:：]?\s?[a-z0-9_-]{4,}|加我?(?:微信|qq|好友)|私信我|`+
-		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, gateHandle, "@", "qq", "vx", "微信", "加微", "加v", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
+		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, gateHandle, stemHandle, "@", "qq", "vx", "微信", "加微", "加v", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
 	// greeting is a name after a greeting: "Hi John", "Dear Mary"; nameFirst a name opening the
 	// copy and spoken to: "John, your tea is here".
-	greeting  = gateWords(`(?i:\b(?:hi|hello|hey|dear|welcome back|welcome|thanks|thank you|congrats|congratulations|good (?:morning|afternoon|evening)|happy birthday|yo)\b)[,!]?\s+([A-Z][\p{Ll}]+)`, gateGreeting)
-	nameFirst = gate(`^\s*([A-Z][\p{Ll}]+),\s+(?i:you|your|you're|we|we've|this|here's|don't|still|check|ready)\b`, ",")
+	greeting  = gateWords(`(?i:\b(?:hi|hello|hey|dear|welcome back|welcome|thanks|thank you|congrats|congratulations|good (?:morning|afternoon|evening)|happy birthday|yo)\b)[,!]?\s+([A-Z][\p{Ll}]+)`, gateGreeting, 0)
+	nameFirst = gate(`^\s*([A-Z][\p{Ll}]+),\s+(?i:you|your|you're|we|we've|this|here's|don't|still|check|ready)\b`, stemNameFirst, ",")
 	// chineseName is a name greeted or addressed: 亲爱的小王, 您好，李娜, 王先生. Names are told
 	// from words by their first character: a common surname, 小, 老 or 阿.
-	chineseName = gate(`(?:亲爱的|尊敬的|你好|您好|嗨|哈喽)[，,]?\s?(`+surname+`\p{Han}{0,2})|(`+surname+`\p{Han}?)(?:先生|女士|小姐)`, "亲爱的", "尊敬的", "你好", "您好", "嗨", "哈喽", "先生", "女士", "小姐")
+	chineseName = gate(`(?:亲爱的|尊敬的|你好|您好|嗨|哈喽)[，,]?\s?(`+surname+`\p{Han}{0,2})|(`+surname+`\p{Han}?)(?:先生|女士|小姐)`, stemChineseName, "亲爱的", "尊敬的", "你好", "您好", "嗨", "哈喽", "先生", "女士", "小姐")
 	// streetAddress is a number and a capitalised street name and its kind, a unit or a
 	// post-office box (gated on their lower-case words); postcode a city, state and US ZIP or a UK
 	// postcode.
 	streetAddress = gateWords(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
 		`(?i:\b(?:apt|apartment|suite|unit|flat)\.?\s?#?\d+[a-z]?\b|\bp\.?\s?o\.?\s?box\s?\d+)`,
-		gateStreet, "apt", "suite", "unit", "flat", "box")
+		gateStreet, stemStreet, "apt", "suite", "unit", "flat", "box")
 	postcode = regexp.MustCompile(`\b[A-Z][a-z]+,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
 	// chineseAddress is a Chinese road and number, a building, unit or room, an estate, or a
 	// province and city or a city and district.

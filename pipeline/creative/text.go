@@ -16,7 +16,7 @@ type copyText struct {
 	han    bool     // folded holds a Chinese character
 	digits int      // ASCII digits in folded
 	run    int      // the longest run of ASCII digits in folded
-	gates  wordGate // the gates folded's ASCII words open (see gateWordTable)
+	gates  wordGate // the gates folded's ASCII words (see gateWordTable) and stems (gateStems) open
 	spelt  int      // ASCII words of folded that spell a digit ("one", "oh" …)
 }
 
@@ -31,6 +31,7 @@ func readFolded(folded string) *copyText {
 	t.han = hasHan(folded)
 	t.digits, t.run = digitStats(folded)
 	t.gates, t.spelt = gatesAndDigitWords(folded)
+	t.gates |= gateStems.hits(t.lower)
 	return t
 }
 

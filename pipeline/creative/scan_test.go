@@ -62,3 +62,14 @@ func FuzzScannersMatchTheirExpressions(f *testing.F) {
 		}
 	})
 }
+
+// Every gate's stems open it: the stem index holds each of them under the gate's bit.
+func TestEveryGateIsIndexed(t *testing.T) {
+	for _, g := range []gated{refusal, metaTalk, instruction, phoneWord, spelledPhone, handle, greeting, nameFirst, chineseName, streetAddress} {
+		for _, s := range g.stems {
+			if !g.open(readFolded("x " + s + " x")) {
+				t.Errorf("stem %q does not open %s", s, g.re)
+			}
+		}
+	}
+}
