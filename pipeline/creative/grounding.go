@@ -10,7 +10,8 @@ import (
 
 // grounding is what a catalogue record allows copy to say, read once per record for every rule
 // and every field: its folded texts, its brand's family, the words of its title and brand, its
-// price digits and the instructions injected in it. Immutable once built.
+// price digits and the instructions injected in it. Immutable once built, but for the memory of
+// verdicts and the template's vetted names, which lock.
 type grounding struct {
 	p            schemas.Product
 	own          string          // familyOf(p.Brand)
@@ -24,6 +25,9 @@ type grounding struct {
 	recordHan    bool            // title, brand or category holds Chinese
 	priceDigits  []string        // the price and list price written as whole digits
 	sanitized    schemas.Product // SanitizeProduct(p)
+
+	mu       sync.Mutex
+	verdicts map[verdictKey][]Violation // the guard's verdicts on creatives of the record (see verdict)
 
 	vet    sync.Once
 	names  []string // the template's vetted names of the record (see names)
@@ -63,7 +67,7 @@ func newGrounding(p schemas.Product) *grounding {
 }
 
 // groundingsMax bounds a guard's cache of groundings; a full cache starts again empty.
-const groundingsMax = 4096
+const groundingsMax = 2048
 
 // groundings caches the grounding of the records a guard checks copy against: a stage advertises
 // the same catalogue products again and again. Safe for concurrent use.

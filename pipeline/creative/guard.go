@@ -133,7 +133,7 @@ func (g Guard) CheckRequest(c schemas.Creative, req Request) []Violation {
 // CheckFor is Check of copy shown to the shopper known by shopperIDs (user id, anonymous id),
 // none of which the copy may name.
 func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...string) []Violation {
-	return g.check(c, g.grounded.of(p), shopperIDs)
+	return g.verdict(c, g.grounded.of(p), shopperIDs)
 }
 
 // check is CheckFor against the record's grounding.

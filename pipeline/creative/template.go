@@ -49,6 +49,9 @@ func NewTemplate(guard Guard) *Template {
 	return &Template{guard: guard}
 }
 
+// Guard is the guard everything the template writes passes.
+func (t *Template) Guard() Guard { return t.guard }
+
 // Generate writes the creative for req. Unknown arms are an error; unknown locales get English.
 func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
 	info := schemas.GeneratorInfo{Kind: schemas.GeneratorTemplate, PromptVersion: TemplatePromptVersion}
@@ -88,7 +91,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 				if c.Headline == "" || c.Body == "" || c.CTA == "" {
 					continue
 				}
-				if len(t.guard.check(c, record, shopper)) == 0 {
+				if len(t.guard.verdict(c, record, shopper)) == 0 {
 					return c, info, nil
 				}
 			}
