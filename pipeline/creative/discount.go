@@ -53,9 +53,8 @@ func discountViolations(field string, t *copyText, p schemas.Product) []Violatio
 			}
 		}
 	}
-	// Every offer has one of these (2-for-1 a 2 and a for).
-	if containsAny(lower, "free", "bogo", "buy", "cost", "邮", "运费", "买一", "满", "赠", "免费") ||
-		strings.Contains(lower, "for") && strings.Contains(lower, "2") {
+	// Every offer has one of these.
+	if containsAny(lower, "free", "bogo", "buy", "cost", "2 for", "2-for", "邮", "运费", "买一", "满", "赠", "免费") {
 		if m := promotions.FindString(text); m != "" && !offerInRecord(m, p) {
 			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("offer %q the record does not state", m)})
 		}
