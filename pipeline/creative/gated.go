@@ -57,7 +57,7 @@ const (
 	gateSpelledDigit
 	gatePhoneWord
 	gateHandle
-	gateStreet
+	gateStreetKind // a street's kind as the street address expression writes it ("Road", "St")
 	gateLink
 )
 
@@ -76,11 +76,15 @@ var gateWordTable = func() map[string]wordGate {
 	add(gatePhoneWord, "call", "text", "phone", "tel", "ring", "dial", "sms", "hotline", "whatsapp", "contact")
 	add(gateHandle, "wechat", "weixin", "wx", "whatsapp", "telegram", "tg", "qq", "line", "kakao", "skype", "signal", "snapchat",
 		"instagram", "insta", "ig", "tiktok", "twitter", "discord", "viber")
-	add(gateStreet, "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "boulevard", "blvd", "drive", "dr", "way", "court",
-		"ct", "place", "pl", "terrace", "parkway", "square", "sq", "close", "crescent")
 	add(gateLink, "http", "https", "ftp", "javascript", "vbscript", "mailto", "weixin", "data", "www")
 	return m
 }()
+
+// streetKinds are the kinds of street streetAddress knows, written as it matches them (its
+// first alternative is case-sensitive), each a whole word.
+var streetKinds = map[string]bool{"Street": true, "St": true, "Road": true, "Rd": true, "Avenue": true, "Ave": true, "Lane": true,
+	"Ln": true, "Boulevard": true, "Blvd": true, "Drive": true, "Dr": true, "Way": true, "Court": true, "Ct": true, "Place": true,
+	"Pl": true, "Terrace": true, "Parkway": true, "Square": true, "Sq": true, "Close": true, "Crescent": true}
 
 // gatesOf returns the gates the ASCII words of s open, and how many of them spell a digit.
 func gatesOf(s string) wordGate {
@@ -91,7 +95,10 @@ func gatesOf(s string) wordGate {
 func gatesAndDigitWords(s string) (wordGate, int) {
 	var g wordGate
 	n := 0
-	asciiWords(s, func(w []byte) bool {
+	asciiWords(s, func(w []byte, written string) bool {
+		if streetKinds[written] {
+			g |= gateStreetKind
+		}
 		if bit, ok := gateWordTable[string(w)]; ok {
 			g |= bit
 			if bit&gateSpelledDigit != 0 {

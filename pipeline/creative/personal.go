@@ -33,7 +33,7 @@ var (
 	// postcode.
 	streetAddress = gateWords(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
 		`(?i:\b(?:apt|apartment|suite|unit|flat)\.?\s?#?\d+[a-z]?\b|\bp\.?\s?o\.?\s?box\s?\d+)`,
-		gateStreet, stemStreet, "apt", "suite", "unit", "flat", "box")
+		gateStreetKind, stemStreet, "apt", "suite", "unit", "flat", "box")
 	postcode = regexp.MustCompile(`\b[A-Z][a-z]+,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
 	// chineseAddress is a Chinese road and number, a building, unit or room, an estate, or a
 	// province and city or a city and district.

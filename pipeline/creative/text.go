@@ -72,17 +72,17 @@ func digitStats(s string) (digits, longest int) {
 }
 
 // asciiWords calls f with every run of ASCII word characters ([0-9A-Za-z_], what `\b` bounds)
-// in s, lower-cased into a reused buffer, until f returns false.
-func asciiWords(s string, f func(w []byte) bool) {
+// in s, lower-cased into a reused buffer and as written, until f returns false.
+func asciiWords(s string, f func(lower []byte, written string) bool) {
 	var buf [32]byte
 	w := buf[:0]
-	long := false
-	flush := func() bool {
+	start, long := -1, false
+	flush := func(end int) bool {
 		ok := true
-		if len(w) > 0 && !long {
-			ok = f(w)
+		if start >= 0 && !long {
+			ok = f(w, s[start:end])
 		}
-		w, long = buf[:0], false
+		w, start, long = buf[:0], -1, false
 		return ok
 	}
 	for i := 0; i < len(s); i++ {
@@ -92,10 +92,13 @@ func asciiWords(s string, f func(w []byte) bool) {
 			c += 'a' - 'A'
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_':
 		default:
-			if !flush() {
+			if !flush(i) {
 				return
 			}
 			continue
+		}
+		if start < 0 {
+			start = i
 		}
 		if len(w) == cap(buf) {
 			long = true // longer than any gate word
@@ -103,7 +106,7 @@ func asciiWords(s string, f func(w []byte) bool) {
 		}
 		w = append(w, c)
 	}
-	flush()
+	flush(len(s))
 }
 
 // plainPrintable reports whether s is printable ASCII: valid UTF-8 with no control, format or
