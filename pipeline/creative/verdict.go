@@ -56,10 +56,17 @@ func (g Guard) Same(h Guard) bool {
 	return g.limits() == h.limits() && sameBrands(g.brands, h.brands)
 }
 
+// sameBrands reports whether two brand sets hold the same names, in whatever order they were
+// given (a catalogue lists its brands in no order).
 func sameBrands(a, b *brandSet) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a == b || a.maxWords == b.maxWords && maps.Equal(a.names, b.names) && slices.Equal(a.han, b.han) &&
-		maps.EqualFunc(a.near, b.near, slices.Equal)
+	return a == b || a.maxWords == b.maxWords && maps.Equal(a.names, b.names) && sameStrings(a.han, b.han) &&
+		maps.EqualFunc(a.near, b.near, sameStrings)
+}
+
+// sameStrings reports whether a and b hold the same strings, as many times each.
+func sameStrings(a, b []string) bool {
+	return len(a) == len(b) && slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }

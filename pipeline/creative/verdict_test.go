@@ -46,7 +46,23 @@ func TestGuardSame(t *testing.T) {
 	}
 	f(a, true)
 	f(Guard{HeadlineMax: DefaultHeadlineMax}.WithBrands([]string{"Logitech", "Samsung"}), true)
+	f(Guard{}.WithBrands([]string{"Samsung", "Logitech", "华为"}), false)
 	f(Guard{}.WithBrands([]string{"Samsung"}), false)
 	f(Guard{BodyMax: 90}.WithBrands([]string{"Samsung", "Logitech"}), false)
 	f(Guard{}, false)
+}
+
+// A catalogue lists its brands in no order: guards built from two orders are the same.
+func TestGuardSameWhateverTheBrandOrder(t *testing.T) {
+	brands := []string{"Samsung", "Logitech", "Anker", "华为", "西湖", "Spigen", "Hanes"}
+	a := Guard{}.WithBrands(brands)
+	if !a.Same(Guard{}.WithBrands(reversed(brands))) {
+		t.Error("the same brands in another order make another guard")
+	}
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }
