@@ -17,6 +17,7 @@ type brandSet struct {
 	names    map[string]string   // lower-cased, single-spaced name -> the brand family it names
 	near     map[string][]string // a long single-word name with one letter deleted -> the names
 	han      []string            // names written with Chinese characters
+	firsts   map[string]bool     // the first words of the names of several words
 	maxWords int
 }
 
@@ -71,7 +72,7 @@ var notBrands = map[string]bool{"ample": true, "apply": true, "amply": true, "ap
 	"canons": true, "dyson": false, "tidal": true, "brain": true, "sonny": true, "nikes": true}
 
 func newBrandSet(brands []string) *brandSet {
-	s := &brandSet{names: make(map[string]string), near: make(map[string][]string)}
+	s := &brandSet{names: make(map[string]string), near: make(map[string][]string), firsts: make(map[string]bool)}
 	add := func(name, family string) {
 		name = strings.Join(strings.Fields(catalog.NormName(name)), " ")
 		if utf8.RuneCountInString(name) < 2 || copyWords[name] || stopWords[name] {
@@ -87,6 +88,9 @@ func newBrandSet(brands []string) *brandSet {
 		}
 		s.names[name] = family
 		s.maxWords = max(s.maxWords, len(strings.Fields(name)))
+		if first, _, several := strings.Cut(name, " "); several {
+			s.firsts[first] = true
+		}
 		if !strings.Contains(name, " ") && utf8.RuneCountInString(name) >= fuzzyMin {
 			for _, d := range deletions(name) {
 				s.near[d] = append(s.near[d], name)
@@ -146,22 +150,13 @@ func (s *brandSet) in(t *copyText) []brandMention {
 		}
 		words[i] = w
 	}
-	var spaced, joined []byte
+	var buf []byte
 	for i := 0; i < len(words); i++ {
 		found := false
 		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
-			buf := joinWords(spaced[:0], words[i:i+n], " ")
-			spaced = buf
-			if n > 1 && len(buf) <= 12 {
-				// "i Phone", "Sam sung": a name split to hide it.
-				joined = joinWords(joined[:0], words[i:i+n], "")
-				if s.names[string(joined)] != "" {
-					buf = joined
-				}
-			}
-			if f, ok := s.names[string(buf)]; ok {
-				cand := string(buf)
-				out = append(out, brandMention{name: cand, family: f, written: cand})
+			name, ok := s.nameAt(words[i:i+n], &buf)
+			if ok {
+				out = append(out, brandMention{name: name, family: s.names[name], written: name})
 				i += n - 1
 				found = true
 				break
@@ -187,6 +182,34 @@ func (s *brandSet) in(t *copyText) []brandMention {
 		}
 	}
 	return out
+}
+
+// nameAt returns the name words spell: one word, several spaced as a name of several words is,
+// or, up to 12 letters, written apart to hide it ("i Phone", "Sam sung"). buf is reused.
+func (s *brandSet) nameAt(words []string, buf *[]byte) (string, bool) {
+	if len(words) == 1 {
+		_, ok := s.names[words[0]]
+		return words[0], ok
+	}
+	spacedLen := len(words) - 1
+	for _, w := range words {
+		spacedLen += len(w)
+	}
+	if spacedLen <= 12 {
+		*buf = joinWords((*buf)[:0], words, "")
+		if s.names[string(*buf)] != "" {
+			return string(*buf), true
+		}
+	}
+	if !s.firsts[words[0]] {
+		return "", false // no name of several words starts with it
+	}
+	*buf = joinWords((*buf)[:0], words, " ")
+	_, ok := s.names[string(*buf)]
+	if !ok {
+		return "", false
+	}
+	return string(*buf), true
 }
 
 // joinWords appends words to buf, sep between them.
