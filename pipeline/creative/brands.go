@@ -17,6 +17,7 @@ type brandSet struct {
 	names    map[string]string   // lower-cased, single-spaced name -> the brand family it names
 	near     map[string][]string // a long single-word name with one letter deleted -> the names
 	han      []string            // names written with Chinese characters
+	firsts   map[string]bool     // the first words of the names of several words
 	maxWords int
 }
 
@@ -71,7 +72,7 @@ var notBrands = map[string]bool{"ample": true, "apply": true, "amply": true, "ap
 	"canons": true, "dyson": false, "tidal": true, "brain": true, "sonny": true, "nikes": true}
 
 func newBrandSet(brands []string) *brandSet {
-	s := &brandSet{names: make(map[string]string), near: make(map[string][]string)}
+	s := &brandSet{names: make(map[string]string), near: make(map[string][]string), firsts: make(map[string]bool)}
 	add := func(name, family string) {
 		name = strings.Join(strings.Fields(catalog.NormName(name)), " ")
 		if utf8.RuneCountInString(name) < 2 || copyWords[name] || stopWords[name] {
@@ -87,6 +88,9 @@ func newBrandSet(brands []string) *brandSet {
 		}
 		s.names[name] = family
 		s.maxWords = max(s.maxWords, len(strings.Fields(name)))
+		if first, _, several := strings.Cut(name, " "); several {
+			s.firsts[first] = true
+		}
 		if !strings.Contains(name, " ") && utf8.RuneCountInString(name) >= fuzzyMin {
 			for _, d := range deletions(name) {
 				s.near[d] = append(s.near[d], name)
@@ -135,25 +139,24 @@ type brandMention struct {
 	misspelt              bool
 }
 
-// in returns the brands folded text names.
-func (s *brandSet) in(text string) []brandMention {
+// in returns the brands folded copy names.
+func (s *brandSet) in(t *copyText) []brandMention {
 	var out []brandMention
-	words := latinWord.FindAllString(text, -1)
-	for i, w := range words {
-		words[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	words := make([]string, len(t.words))
+	for i, w := range t.words {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		if !asciiLower(w) {
+			w = strings.ToLower(w)
+		}
+		words[i] = w
 	}
+	var buf []byte
 	for i := 0; i < len(words); i++ {
 		found := false
 		for n := min(s.maxWords+1, len(words)-i); n >= 1; n-- {
-			cand := strings.ToLower(strings.Join(words[i:i+n], " "))
-			if n > 1 && len(cand) <= 12 {
-				// "i Phone", "Sam sung": a name split to hide it.
-				if name := strings.ReplaceAll(cand, " ", ""); s.names[name] != "" && !strings.Contains(name, " ") {
-					cand = name
-				}
-			}
-			if f, ok := s.names[cand]; ok {
-				out = append(out, brandMention{name: cand, family: f, written: cand})
+			name, ok := s.nameAt(words[i:i+n], &buf)
+			if ok {
+				out = append(out, brandMention{name: name, family: s.names[name], written: name})
 				i += n - 1
 				found = true
 				break
@@ -162,7 +165,7 @@ func (s *brandSet) in(text string) []brandMention {
 		if found {
 			continue
 		}
-		w := strings.ToLower(words[i])
+		w := words[i]
 		if n := utf8.RuneCountInString(w); n < fuzzyMin-1 || n > fuzzyMax || copyWords[w] || notBrands[w] {
 			continue
 		}
@@ -170,29 +173,92 @@ func (s *brandSet) in(text string) []brandMention {
 			out = append(out, brandMention{name: name, family: s.names[name], written: w, misspelt: true})
 		}
 	}
+	if !t.han {
+		return out // every name in s.han holds a Chinese character
+	}
 	for _, b := range s.han {
-		if strings.Contains(text, b) {
+		if strings.Contains(t.folded, b) {
 			out = append(out, brandMention{name: b, family: s.names[b], written: b})
 		}
 	}
 	return out
 }
 
-// nearName returns a name of the set one edit away from w, or "".
-func (s *brandSet) nearName(w string) string {
-	cands := append(s.near[w], []string(nil)...)
-	for _, d := range deletions(w) {
-		if _, ok := s.names[d]; ok && utf8.RuneCountInString(d) >= fuzzyMin {
-			cands = append(cands, d)
-		}
-		cands = append(cands, s.near[d]...)
+// nameAt returns the name words spell: one word, several spaced as a name of several words is,
+// or, up to 12 letters, written apart to hide it ("i Phone", "Sam sung"). buf is reused.
+func (s *brandSet) nameAt(words []string, buf *[]byte) (string, bool) {
+	if len(words) == 1 {
+		_, ok := s.names[words[0]]
+		return words[0], ok
 	}
-	for _, c := range cands {
+	spacedLen := len(words) - 1
+	for _, w := range words {
+		spacedLen += len(w)
+	}
+	if spacedLen <= 12 {
+		*buf = joinWords((*buf)[:0], words, "")
+		if s.names[string(*buf)] != "" {
+			return string(*buf), true
+		}
+	}
+	if !s.firsts[words[0]] {
+		return "", false // no name of several words starts with it
+	}
+	*buf = joinWords((*buf)[:0], words, " ")
+	_, ok := s.names[string(*buf)]
+	if !ok {
+		return "", false
+	}
+	return string(*buf), true
+}
+
+// joinWords appends words to buf, sep between them.
+func joinWords(buf []byte, words []string, sep string) []byte {
+	for i, w := range words {
+		if i > 0 {
+			buf = append(buf, sep...)
+		}
+		buf = append(buf, w...)
+	}
+	return buf
+}
+
+// nearName returns a name of the set one edit away from w, or "": of the names one deletion of
+// w's away (s.near[w]), then, for each deletion d of w in turn, d itself when it is a long name
+// and the names d is one deletion away from.
+func (s *brandSet) nearName(w string) string {
+	for _, c := range s.near[w] {
 		if c != w && oneEdit(c, w) {
 			return c
 		}
 	}
+	var buf []byte
+	prev := rune(-1)
+	for i, r := range w {
+		if r == prev {
+			prev = r
+			continue // the same deletion as the one before
+		}
+		prev = r
+		buf = append(append(buf[:0], w[:i]...), w[i+utf8.RuneLen(r):]...)
+		if name, ok := s.nameOf(buf); ok && utf8.RuneCount(buf) >= fuzzyMin && name != w && oneEdit(name, w) {
+			return name
+		}
+		for _, c := range s.near[string(buf)] {
+			if c != w && oneEdit(c, w) {
+				return c
+			}
+		}
+	}
 	return ""
+}
+
+// nameOf returns the name of the set spelt b.
+func (s *brandSet) nameOf(b []byte) (string, bool) {
+	if _, ok := s.names[string(b)]; !ok {
+		return "", false
+	}
+	return string(b), true
 }
 
 // deletions are w with one letter left out, each once.
@@ -211,6 +277,9 @@ func deletions(w string) []string {
 // oneEdit reports whether a and b differ by exactly one added, dropped or changed letter, or
 // two neighbours swapped.
 func oneEdit(a, b string) bool {
+	if plainASCII(a) && plainASCII(b) {
+		return oneEditBytes(a, b)
+	}
 	x, y := []rune(a), []rune(b)
 	if len(x) < len(y) {
 		x, y = y, x
@@ -228,6 +297,37 @@ func oneEdit(a, b string) bool {
 		for i := range y {
 			if x[i] != y[i] {
 				return string(x[i+1:]) == string(y[i:])
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// oneEditBytes is oneEdit of ASCII strings, letter for byte.
+func oneEditBytes(x, y string) bool {
+	if len(x) < len(y) {
+		x, y = y, x
+	}
+	switch len(x) - len(y) {
+	case 0:
+		first, n := -1, 0
+		for i := 0; i < len(x); i++ {
+			if x[i] != y[i] {
+				if n == 0 {
+					first = i
+				}
+				n++
+			}
+		}
+		if n == 1 {
+			return true
+		}
+		return n == 2 && first+1 < len(x) && x[first+1] != y[first+1] && x[first] == y[first+1] && x[first+1] == y[first]
+	case 1:
+		for i := 0; i < len(y); i++ {
+			if x[i] != y[i] {
+				return x[i+1:] == y[i:]
 			}
 		}
 		return true

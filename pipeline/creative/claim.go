@@ -3,11 +3,10 @@ package creative
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/adshift/adshift/schemas"
 )
 
 // englishClaims are the absolute claims no English ad may make, as word stems with their
@@ -32,7 +31,7 @@ var claimStems = []string{"best", "cheap", "lowest", "guarant", "finest", "great
 
 // chineseClaims are the absolute terms China's Advertising Law (article 9) bans, with the usual
 // ways around them, in simplified characters (copy is folded first, so traditional forms match).
-var chineseClaims = []string{
+var chineseClaims = [...]string{
 	"最", "第一", "第1", "国家级", "世界级", "全球级", "宇宙级", "顶级", "顶尖", "尖端", "极品", "极致", "极佳",
 	"唯一", "首选", "首个", "首家", "绝对", "万能", "全网", "保证", "百分百", "百分之百", "遥遥领先", "领先",
 	"领导品牌", "领袖品牌", "销冠", "冠军", "之王", "王牌", "无敌", "独家", "独一无二", "史无前例", "前所未有",
@@ -50,40 +49,84 @@ var chineseAllowed = []string{
 
 // claims returns a violation for every banned absolute claim in the folded text, except the
 // phrases the product's own record carries, which are facts ("100% cotton" in the title).
-func claims(field, text string, p schemas.Product) []Violation {
+func claims(field string, ct *copyText, gr *grounding) []Violation {
 	var vs []Violation
-	record := ""
-	seen := map[string]bool{}
-	for _, t := range []string{text, squeeze(text)} {
-		if !mayClaim(t) || (len(seen) > 0 && t == text) {
+	text := ct.folded
+	var seen []string // lower-cased claims flagged already
+	for pass, t := range [...]string{text, squeeze(text)} {
+		if pass == 1 && t == text {
+			break // nothing squeezed: the same text finds the same claims
+		}
+		lower := ct.lower
+		if pass == 1 {
+			lower = strings.ToLower(t)
+		}
+		if !mayClaim(lower) {
 			continue
 		}
 		for _, loc := range englishClaims.FindAllStringIndex(t, -1) {
-			if record == "" {
-				record = strings.ToLower(foldCopy(p.Title + " | " + p.Brand))
-			}
 			claim := t[loc[0]:loc[1]]
-			if strings.Contains(record, strings.ToLower(claim+nextWord(t[loc[1]:]))) || seen[strings.ToLower(claim)] {
+			lc := strings.ToLower(claim)
+			if strings.Contains(gr.claimRecord, strings.ToLower(claim+nextWord(t[loc[1]:]))) || slices.Contains(seen, lc) {
 				continue
 			}
-			seen[strings.ToLower(claim)] = true
+			seen = append(seen, lc)
 			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", claim)})
 		}
 	}
-	if !hasHan(text) && !strings.Contains(text, "1") {
-		return vs
+	if !ct.han {
+		return vs // every Chinese claim holds a Chinese character
 	}
-	for _, term := range chineseClaims {
-		if chineseClaim(text, term) {
-			vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", term)})
-		}
+	for _, term := range chineseClaimsIn(text) {
+		vs = append(vs, Violation{RuleClaim, field, fmt.Sprintf("absolute claim %q", term)})
 	}
 	return vs
 }
 
+// chineseFirst files the indexes of chineseClaims under their first character.
+var chineseFirst = func() map[rune][]int {
+	m := map[rune][]int{}
+	for i, term := range chineseClaims {
+		r, _ := utf8.DecodeRuneInString(term)
+		m[r] = append(m[r], i)
+	}
+	return m
+}()
+
+// chineseClaimsIn returns the terms of chineseClaims that text uses anywhere but inside an
+// allowed word, in their order: what chineseClaim of each would find, in one pass. As there, an
+// allowed use of a term skips the text it covers.
+func chineseClaimsIn(text string) []string {
+	var from [len(chineseClaims)]int // where each term's next use may start
+	var found [len(chineseClaims)]bool
+	any := false
+	for i, r := range text {
+		for _, k := range chineseFirst[r] {
+			term := chineseClaims[k]
+			if found[k] || i < from[k] || !strings.HasPrefix(text[i:], term) {
+				continue
+			}
+			if allowedAt(text, i, term) {
+				from[k] = i + len(term)
+				continue
+			}
+			found[k], any = true, true
+		}
+	}
+	if !any {
+		return nil
+	}
+	var out []string
+	for k, f := range found {
+		if f {
+			out = append(out, chineseClaims[k])
+		}
+	}
+	return out
+}
+
 // mayClaim reports whether text may hold an English claim, before the regular expression runs.
-func mayClaim(text string) bool {
-	lower := strings.ToLower(text)
+func mayClaim(lower string) bool {
 	for _, s := range claimStems {
 		if strings.Contains(lower, s) {
 			return true
@@ -146,6 +189,9 @@ var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 
 // digits and signs written for letters read as letters ("b3st"), for the English claims;
 // text itself when there is nothing to squeeze.
 func squeeze(text string) string {
+	if !squeezable(text) {
+		return text
+	}
 	rs := []rune(text)
 	changed := false
 	out := rs[:0:0]
@@ -167,4 +213,19 @@ func squeeze(text string) string {
 		return text
 	}
 	return string(out)
+}
+
+// squeezable reports whether text has a sign or a digit between two letters, which squeeze
+// drops or reads as a letter.
+func squeezable(text string) bool {
+	prev, cur := rune(-1), rune(-1)
+	for _, next := range text {
+		_, sign := leet[cur]
+		sign = sign || strings.ContainsRune("-.'’_*·", cur)
+		if sign && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+			return true
+		}
+		prev, cur = cur, next
+	}
+	return false
 }

@@ -23,11 +23,13 @@ var (
 
 // discountViolations flags every discount and offer the record does not imply: percentages and
 // 折 other than the list price's discount, half price, free shipping and the like.
-func discountViolations(field, text string, p schemas.Product) []Violation {
+func discountViolations(field string, t *copyText, p schemas.Product) []Violation {
 	var vs []Violation
-	lower := strings.ToLower(text)
-	// Cheap tests guard each regular expression: most copy states no discount.
-	if hasDigit(text) || strings.Contains(text, "折") || strings.Contains(text, "百分之") {
+	text, lower := t.folded, t.lower
+	// Cheap tests guard each regular expression: most copy states no discount. Every percentage
+	// has a sign or word for it after the digits.
+	if t.digits > 0 && (strings.Contains(text, "%") || strings.Contains(lower, "percent") || strings.Contains(lower, "per cent") ||
+		strings.Contains(lower, "pct")) || strings.Contains(text, "折") || strings.Contains(text, "百分之") {
 		for _, m := range percent.FindAllStringSubmatch(text, -1) {
 			if m[1] == "100" || m[4] == "百" {
 				continue // an absolute claim, flagged as one
@@ -51,7 +53,8 @@ func discountViolations(field, text string, p schemas.Product) []Violation {
 			}
 		}
 	}
-	if containsAny(lower, "free", "ship", "bogo", "buy", "for", "cost", "邮", "运费", "买一", "满", "赠", "免费") {
+	// Every offer has one of these.
+	if containsAny(lower, "free", "bogo", "buy", "cost", "2 for", "2-for", "邮", "运费", "买一", "满", "赠", "免费") {
 		if m := promotions.FindString(text); m != "" && !offerInRecord(m, p) {
 			vs = append(vs, Violation{RulePrice, field, fmt.Sprintf("offer %q the record does not state", m)})
 		}
@@ -147,8 +150,4 @@ func discountText(p schemas.Product) string {
 		return fmt.Sprintf("%.0f%% off", d*100)
 	}
 	return "no discount"
-}
-
-func hasDigit(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return '0' <= r && r <= '9' }) >= 0
 }

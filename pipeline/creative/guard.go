@@ -3,6 +3,7 @@ package creative
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,7 +58,8 @@ type Guard struct {
 	BodyMax     int `mapstructure:"body_max"`     // columns; default 125
 	CTAMax      int `mapstructure:"cta_max"`      // columns; default 20
 
-	brands *brandSet // the catalogue's brands and the well-known marks; nil: the marks alone
+	brands   *brandSet   // the catalogue's brands and the well-known marks; nil: the marks alone
+	grounded *groundings // the records checked against, read once each; nil: read every time
 }
 
 // WithBrands returns a copy of g that also rejects copy naming any of brands other than the
@@ -65,14 +67,37 @@ type Guard struct {
 // own misspelt. The well-known marks (iPhone, 三星, 苹果 …) are checked with or without them.
 func (g Guard) WithBrands(brands []string) Guard {
 	g.brands = newBrandSet(brands)
+	g.grounded = newGroundings()
 	return g
 }
 
 var (
 	// repeatedPunct is a punctuation mark doubled ("!!", "??", "...", "？！").
-	repeatedPunct = regexp.MustCompile(`[!?！？.。,，;；:：~～]{2,}`)
-	latinWord     = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
+	latinWord = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}'’-]*`)
 )
+
+// repeatedPunctIn returns the first run of two or more of the punctuation marks that must not be
+// doubled ("!!", "??", "...", "？！"), as `[!?！？.。,，;；:：~～]{2,}` would; "" when there is none.
+func repeatedPunctIn(s string) string {
+	start, n := -1, 0
+	for i, r := range s {
+		if strings.ContainsRune("!?！？.。,，;；:：~～", r) {
+			if start < 0 {
+				start = i
+			}
+			n++
+			continue
+		}
+		if n >= 2 {
+			return s[start:i]
+		}
+		start, n = -1, 0
+	}
+	if n >= 2 {
+		return s[start:]
+	}
+	return ""
+}
 
 // acronyms may be written in capitals: units, standards, currencies.
 var acronyms = map[string]bool{
@@ -108,9 +133,13 @@ func (g Guard) CheckRequest(c schemas.Creative, req Request) []Violation {
 // CheckFor is Check of copy shown to the shopper known by shopperIDs (user id, anonymous id),
 // none of which the copy may name.
 func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...string) []Violation {
+	return g.verdict(c, g.grounded.of(p), shopperIDs)
+}
+
+// check is CheckFor against the record's grounding.
+func (g Guard) check(c schemas.Creative, gr *grounding, shopperIDs []string) []Violation {
 	var vs []Violation
-	injections := injected(p)
-	fields := []struct {
+	fields := [...]struct {
 		name, text string
 		max        int
 	}{
@@ -127,12 +156,12 @@ func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...str
 		if w := Width(f.text); w > f.max {
 			vs = append(vs, Violation{RuleLength, f.name, fmt.Sprintf("%d columns, limit %d", w, f.max)})
 		}
-		folded := foldCopy(f.text)
+		t := readCopy(f.text)
 		vs = append(vs, rawViolations(f.name, f.text)...)
-		vs = append(vs, wordViolations(f.name, folded, p)...)
-		vs = append(vs, misbehaviourViolations(f.name, folded, injections)...)
-		vs = append(vs, shopperViolations(f.name, folded, shopperIDs)...)
-		vs = append(vs, g.brandViolations(f.name, folded, p)...)
+		vs = append(vs, wordViolations(f.name, t, gr)...)
+		vs = append(vs, misbehaviourViolations(f.name, t, gr.injections)...)
+		vs = append(vs, shopperViolations(f.name, t, shopperIDs)...)
+		vs = append(vs, g.brandViolations(f.name, t, gr)...)
 		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
 	if strings.ContainsAny(c.Headline, "!！") {
@@ -140,20 +169,22 @@ func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...str
 	} else if bangs > 1 {
 		vs = append(vs, Violation{RuleExclaim, fieldBody, fmt.Sprintf("%d exclamation marks, at most one", bangs)})
 	}
-	vs = append(vs, localeViolations(c, p)...)
-	return vs
+	return append(vs, localeViolations(c, gr)...)
 }
 
 // textViolations are the rules a single piece of copy can break on its own, given the record it
 // is grounded on: markup, claims, shouting, repetition, prices and personal data. The template
 // uses them to vet the names it may call a product by.
-func textViolations(field, text string, p schemas.Product) []Violation {
-	return append(rawViolations(field, text), wordViolations(field, foldCopy(text), p)...)
+func textViolations(field, text string, gr *grounding) []Violation {
+	return append(rawViolations(field, text), wordViolations(field, readCopy(text), gr)...)
 }
 
 // rawViolations are the characters copy may not hold as written: invalid UTF-8, format
 // characters that hide words from the rules, control characters and line breaks.
 func rawViolations(field, text string) []Violation {
+	if plainPrintable(text) {
+		return nil
+	}
 	var vs []Violation
 	if !utf8.ValidString(text) {
 		vs = append(vs, Violation{RuleSchema, field, "invalid UTF-8"})
@@ -168,31 +199,31 @@ func rawViolations(field, text string) []Violation {
 }
 
 // wordViolations are the rules folded copy (see foldCopy) can break on its own.
-func wordViolations(field, text string, p schemas.Product) []Violation {
+func wordViolations(field string, t *copyText, gr *grounding) []Violation {
 	var vs []Violation
-	vs = append(vs, markupViolations(field, text)...)
-	vs = append(vs, claims(field, text, p)...)
-	for _, w := range latinWord.FindAllString(text, -1) {
-		if shouted(w) && !acronyms[w] && !brandWord(w, p.Brand) && !(len(w) <= 3 && titleWord(w, p.Title)) {
+	vs = append(vs, markupViolations(field, t)...)
+	vs = append(vs, claims(field, t, gr)...)
+	for _, w := range t.words {
+		if shouted(w) && !acronyms[w] && !brandWord(w, gr.brandWords) && !(len(w) <= 3 && titleWord(w, gr.titleWords)) {
 			vs = append(vs, Violation{RuleCaps, field, fmt.Sprintf("all-caps word %q", w)})
 		}
 	}
-	if m := repeatedPunct.FindString(text); m != "" {
+	if m := repeatedPunctIn(t.folded); m != "" {
 		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("repeated punctuation %q", m)})
 	}
-	if w := thrice(text); w != "" {
+	if w := thrice(t.words); w != "" {
 		vs = append(vs, Violation{RuleRepeat, field, fmt.Sprintf("%q three times", w)})
 	}
-	vs = append(vs, priceViolations(field, text, p)...)
-	vs = append(vs, discountViolations(field, text, p)...)
-	vs = append(vs, rawIDViolations(field, text, p)...)
-	return append(vs, personalViolations(field, text, p)...)
+	vs = append(vs, priceViolations(field, t, gr.p)...)
+	vs = append(vs, discountViolations(field, t, gr.p)...)
+	vs = append(vs, rawIDViolations(field, t, gr)...)
+	return append(vs, personalViolations(field, t, gr)...)
 }
 
 // brandWord reports whether w is one of the words of the brand, written as the brand writes
 // itself ("TWG" of "TWG Tea").
-func brandWord(w, brand string) bool {
-	for _, b := range strings.Fields(brand) {
+func brandWord(w string, brand []string) bool {
+	for _, b := range brand {
 		if strings.EqualFold(w, b) {
 			return true
 		}
@@ -202,13 +233,8 @@ func brandWord(w, brand string) bool {
 
 // titleWord reports whether w is a word of the product's title as written there: a short code
 // such as "MDR" or "LG" is a name. Longer capitals stay shouting even in a title ("FREE").
-func titleWord(w, title string) bool {
-	for _, t := range latinWord.FindAllString(title, -1) {
-		if t == w {
-			return true
-		}
-	}
-	return false
+func titleWord(w string, title []string) bool {
+	return slices.Contains(title, w)
 }
 
 // shouted reports whether w is a word written in capitals: two or more letters, none lower
@@ -226,62 +252,89 @@ func shouted(w string) bool {
 	return letters >= 2
 }
 
-// thrice returns a word that text uses three times or more, ignoring case and stop words; ""
-// when there is none. Only alphabetic scripts are split into words.
-func thrice(text string) string {
-	seen := map[string]int{}
-	for _, w := range latinWord.FindAllString(text, -1) {
-		w = strings.ToLower(w)
-		if stopWords[w] || len([]rune(w)) < 2 || hasHan(w) {
+// thrice returns a word that words (of a text) use three times or more, ignoring case and stop
+// words; "" when there is none. Only alphabetic scripts are split into words.
+func thrice(words []string) string {
+	var seen map[string]int // only for long copy: short copy is counted by scanning
+	var counted []string
+	for _, w := range words {
+		if !asciiLower(w) {
+			w = strings.ToLower(w)
+		}
+		if stopWords[w] || utf8.RuneCountInString(w) < 2 || hasHan(w) {
 			continue
 		}
-		if seen[w]++; seen[w] == 3 {
+		n := 1
+		if seen != nil {
+			seen[w]++
+			n = seen[w]
+		} else {
+			for _, c := range counted {
+				if c == w {
+					n++
+				}
+			}
+			counted = append(counted, w)
+			if len(counted) > 64 {
+				seen = make(map[string]int, len(counted))
+				for _, c := range counted {
+					seen[c]++
+				}
+			}
+		}
+		if n == 3 {
 			return w
 		}
 	}
 	return ""
 }
 
+// asciiLower reports whether s holds no upper-case ASCII letter and no other script, so
+// strings.ToLower would return it unchanged.
+func asciiLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // localeViolations flags copy written in another language than its locale: Chinese copy with no
 // Chinese in headline and body, or English copy with Chinese the product's name does not bring.
 // Copy that names no locale is not checked.
-func localeViolations(c schemas.Creative, p schemas.Product) []Violation {
+func localeViolations(c schemas.Creative, gr *grounding) []Violation {
 	if c.Locale == "" {
 		return nil
 	}
-	text := c.Headline + " " + c.Body
+	han := hasHan(c.Headline) || hasHan(c.Body)
 	switch NormLocale(c.Locale) {
 	case LocaleZH:
-		if !hasHan(text) {
+		if !han {
 			return []Violation{{RuleLocale, fieldBody, "zh-CN copy has no Chinese"}}
 		}
 	case LocaleEN:
-		if hasHan(text) && !hasHan(p.Title+p.Brand+p.Category) {
+		if han && !gr.recordHan {
 			return []Violation{{RuleLocale, fieldBody, "en copy has Chinese"}}
 		}
 	}
 	return nil
 }
 
-func hasHan(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
-}
-
 // brandViolations flags every brand text names but the product's own (its family: iPhone and
 // 苹果 are Apple's) and the ones its title or category names, and the own brand misspelt.
-func (g Guard) brandViolations(field, text string, p schemas.Product) []Violation {
+func (g Guard) brandViolations(field string, t *copyText, gr *grounding) []Violation {
 	set := g.brands
 	if set == nil {
 		set = wellKnownSet
 	}
 	var vs []Violation
-	own := familyOf(p.Brand)
-	record := strings.ToLower(foldCopy(p.Title + " | " + p.Category + " | " + p.Brand))
-	for _, b := range set.in(text) {
+	p, own := gr.p, gr.own
+	for _, b := range set.in(t) {
 		switch {
 		case b.family == own && b.misspelt && p.Brand != "":
 			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("misspells the brand %q as %q", p.Brand, b.written)})
-		case b.family == own && p.Brand != "", strings.Contains(record, b.written), plainWord(b, p):
+		case b.family == own && p.Brand != "", strings.Contains(gr.brandRecord, b.written), plainWord(b, gr):
 		default:
 			vs = append(vs, Violation{RuleBrand, field, fmt.Sprintf("names the brand %q, the product is %q", b.name, p.Brand)})
 		}
@@ -291,12 +344,12 @@ func (g Guard) brandViolations(field, text string, p schemas.Product) []Violatio
 
 // plainWord reports whether a mark's name is an everyday word for the product: 苹果 or apple in
 // a food category, or any name of the mark in the record.
-func plainWord(b brandMention, p schemas.Product) bool {
+func plainWord(b brandMention, gr *grounding) bool {
 	m, ok := markOf(b.family)
 	if !ok {
 		return false
 	}
-	record := strings.ToLower(p.Title + " " + p.Category)
+	record := gr.plainRecord
 	for _, w := range m.plain {
 		if strings.Contains(record, w) {
 			return true

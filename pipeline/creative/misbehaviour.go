@@ -13,7 +13,7 @@ var (
 	refusal = gate(`(?i)\b(?:i'?m sorry|i am sorry|sorry,? (?:but )?i|i apologi[sz]e|unfortunately,? i|`+
 		`i (?:can ?not|can't|cannot|won't|will not|am unable to|'m unable to|am not able to|'m not able to) (?:help|assist|write|create|comply|provide|generate|produce|do that|do this|fulfil|fulfill|complete|make)|i must decline|`+
 		`i'?m (?:unable|not able)\b|(?:not|never) (?:able|allowed|permitted) to (?:help|assist|write|create|comply)|against my (?:guidelines|policy|programming))|`+
-		`抱歉|对不起|很遗憾|我(?:无法|不能|不可以|没办法|拒绝)|无法(?:满足|提供|完成|协助|帮助)(?:您|你|这|该)?|恕我`,
+		`抱歉|对不起|很遗憾|我(?:无法|不能|不可以|没办法|拒绝)|无法(?:满足|提供|完成|协助|帮助)(?:您|你|这|该)?|恕我`, stemRefusal,
 		"sorry", "apolog", "unfortunately", "i can", "i won", "i will", "i am", "i'm", "i must", "able to", "allowed to", "permitted to", "against my",
 		"抱歉", "对不起", "遗憾", "我无法", "我不", "我没", "我拒", "无法", "恕我")
 	// metaTalk is a model speaking about itself, the task or its answer instead of the product.
@@ -24,7 +24,7 @@ var (
 		`(?:this|the) (?:ad|copy|headline) (?:follows|respects|complies with|meets) (?:the|all|your)|(?:my|the) (?:instructions|guidelines|system prompt|prompt)\b|`+
 		`word count|character (?:count|limit)|\bcolumns?\b)|`+
 		`作为一?[个名]?(?:ai|人工智能|语言模型|大模型|助手|ai助手)|语言模型|以下是|下面是|^好的[，,]|根据(?:您|你)的要求|`+
-		`(?:我|这)(?:为您|为你)?(?:写|撰写|生成)(?:了|的)(?:一[条则个])?(?:广告|文案)|希望(?:这|对您|对你)|字数|字符数|系统提示|提示词`,
+		`(?:我|这)(?:为您|为你)?(?:写|撰写|生成)(?:了|的)(?:一[条则个])?(?:广告|文案)|希望(?:这|对您|对你)|字数|字符数|系统提示|提示词`, stemMetaTalk,
 		"as a", "as an", "model", "i'm an", "i am an", "openai", "chatgpt", "anthropic", "claude", "here", "as requested", "hope", "let me",
 		"follows", "respects", "complies", "meets", "instructions", "guidelines", "prompt", "count", "limit", "column",
 		"作为", "模型", "以下", "下面", "好的", "要求", "广告", "文案", "希望", "字数", "字符", "提示")
@@ -38,22 +38,22 @@ var promptShingles = buildShingles(embeddedPrompts, "prompts/"+EmbeddedPromptSet
 // misbehaviourViolations flag an answer in which the model refused, spoke about itself or the
 // task, leaked its prompt, or obeyed an instruction injected in the record (its folded
 // instructions are injections).
-func misbehaviourViolations(field, text string, injections []string) []Violation {
+func misbehaviourViolations(field string, t *copyText, injections []string) []Violation {
 	var vs []Violation
 	add := func(what string, m string) {
 		vs = append(vs, Violation{RuleModel, field, fmt.Sprintf("%s %q", what, m)})
 	}
-	lower := strings.ToLower(text)
-	if m := refusal.find(text, lower); m != "" {
+	text := t.folded
+	if m := refusal.find(t); m != "" {
 		add("refusal", m)
 	}
-	if m := metaTalk.find(text, lower); m != "" {
+	if m := metaTalk.find(t); m != "" {
 		add("talks about the task", m)
 	}
-	if m := instruction.find(text, lower); m != "" {
+	if m := instruction.find(t); m != "" {
 		add("instruction to a model", m)
 	}
-	if m := leakedShingle(text); m != "" {
+	if m := leakedShingle(t.lower); m != "" {
 		add("repeats its prompt", m)
 	}
 	for _, inj := range injections {
@@ -109,14 +109,68 @@ func buildShingles(fsys fs.FS, root string) map[string]bool {
 	return set
 }
 
-// leakedShingle returns a run of the prompt's own words that text repeats, or "".
-func leakedShingle(text string) string {
-	for _, s := range shingles(text) {
-		if promptShingles[s] {
-			return s
+// leakedShingle returns a run of the prompt's own words that lower-cased text repeats, or "":
+// the first of its shingles (see shingles) the prompts hold, found without building them all.
+func leakedShingle(lower string) string {
+	var last [5]string // the latin words before, a ring
+	n := 0
+	var buf []byte
+	found := ""
+	shingleWords(lower, func(w string) bool {
+		if hasHan(w) {
+			n = 0
+			at := make([]int, 0, len(w)+1) // where each character starts, and the end
+			for i := range w {
+				at = append(at, i)
+			}
+			at = append(at, len(w))
+			for i := 0; i+8 < len(at); i++ {
+				if s := w[at[i]:at[i+8]]; promptShingles[s] {
+					found = s
+					return false
+				}
+			}
+			return true
+		}
+		last[n%5] = w
+		if n++; n >= 5 {
+			buf = buf[:0]
+			for i := n - 5; i < n; i++ {
+				if i > n-5 {
+					buf = append(buf, ' ')
+				}
+				buf = append(buf, last[i%5]...)
+			}
+			if promptShingles[string(buf)] {
+				found = string(buf)
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// shingleWords calls f with the words shingles splits text into, in order, until f returns false.
+func shingleWords(text string, f func(w string) bool) {
+	start := -1
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if !f(text[start:i]) {
+				return
+			}
+			start = -1
 		}
 	}
-	return ""
+	if start >= 0 {
+		f(text[start:])
+	}
 }
 
 // sharedRun returns a run of an injected instruction that text repeats, or "": three words, two

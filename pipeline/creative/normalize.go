@@ -162,7 +162,7 @@ func stripLatinMarks(s string) string {
 // joinHan drops the spaces and separators between two Chinese characters ("最 佳", "顶·级"):
 // Chinese is written without them, so they only split a word.
 func joinHan(s string) string {
-	if !strings.ContainsFunc(s, hanSpacer) {
+	if !hanSpaced(s) {
 		return s
 	}
 	rs := []rune(s)
@@ -180,6 +180,28 @@ func joinHan(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// hanSpaced reports whether a run of spacers (see hanSpacer) sits between two Chinese
+// characters in s, which joinHan drops.
+func hanSpaced(s string) bool {
+	afterHan, inRun := false, false // the character before the current run of spacers is Chinese
+	for _, r := range s {
+		switch {
+		case hanSpacer(r):
+			inRun = true
+			continue
+		case unicode.Is(unicode.Han, r):
+			if inRun && afterHan {
+				return true
+			}
+			afterHan = true
+		default:
+			afterHan = false
+		}
+		inRun = false
+	}
+	return false
 }
 
 // hanSpacer is what splits a Chinese word: spaces and the dots, stars and dashes put between

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/adshift/adshift/schemas"
 )
 
 var (
@@ -14,30 +12,28 @@ var (
 	// ten or more digits.
 	phone = regexp.MustCompile(`\+\s?\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|\b\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\b\d{3}[.-]\d{4}\b|\b\d{10,}\b|1[3-9]\d{9}`)
 	// phoneWord is a number written after the words that introduce one ("call", 电话, 热线 …).
-	phoneWord = gate(`(?i)(?:\b(?:call|text|phone|tel|ring|dial|sms|hotline|whatsapp|contact)\b(?: us| me)?(?: at| on)?\s?[:：]?|电话|手机|热线|致电|拨打|联系|客服)\s?[:：]?\s?[\d零〇一二两三四五六七八九幺][\d\s().零〇一二两三四五六七八九幺-]{4,}`, "call", "text", "phone", "tel", "ring", "dial", "sms", "hotline", "whatsapp", "contact", "电话", "手机", "热线", "致电", "拨打", "联系", "客服")
-	// chinesePhone is seven or more digits written in Chinese numerals: 一三八零零一三八零零零.
-	chinesePhone = regexp.MustCompile(`[零〇一二三四五六七八九幺]{7,}`)
+	phoneWord = gateWords(`(?i)(?:\b(?:call|text|phone|tel|ring|dial|sms|hotline|whatsapp|contact)\b(?: us| me)?(?: at| on)?\s?[:：]?|电话|手机|热线|致电|拨打|联系|客服)\s?[:：]?\s?[\d零〇一二两三四五六七八九幺][\d\s().零〇一二两三四五六七八九幺-]{4,}`, gatePhoneWord, stemPhoneWord, "电话", "手机", "热线", "致电", "拨打", "联系", "客服")
 	// spelledPhone is seven or more digits written as English words: "five five five one two …".
-	spelledPhone = gate(`(?i)\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b`, "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+	// Each of its seven or more words is a whole word: spelledDigitsMin of them open it.
+	spelledPhone = gateWords(`(?i)\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)[\s-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b`, gateSpelledDigit, 0)
 	// handle is a messaging or social account: a platform and an id, or a solicitation to add one.
-	handle = gate(`(?i)\b(?:wechat|weixin|wx|whatsapp|telegram|tg|qq|line|kakao|skype|signal|snapchat|instagram|insta|ig|tiktok|twitter|discord|viber)\b\s?(?:id|number|no\.?|#|account|handle)?\s?[:：]\s?@?[\w.-]{3,}|`+
+	handle = gateWords(`(?i)\b(?:wechat|weixin|wx|whatsapp|telegram|tg|qq|line|kakao|skype|signal|snapchat|instagram|insta|ig|tiktok|twitter|discord|viber)\b\s?(?:id|number|no\.?|#|account|handle)?\s?[:：]\s?@?[\w.-]{3,}|`+
 		`\b(?:wechat|weixin|whatsapp|telegram|qq|line|kakao|skype|signal|snapchat|instagram|tiktok|discord|viber)\b\s?(?:id|number|account|handle)?\s@?[a-z]*[\d_][\w.-]{2,}|`+
 		`(?:微信号?|加微信?|加v|威信|薇信|v信|vx|扣扣|qq号?|qq群|抖音号|小红书号)\s?[:：]?\s?[a-z0-9_-]{4,}|加我?(?:微信|qq|好友)|私信我|`+
-		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, "@", "wechat", "weixin", "wx", "whatsapp", "telegram", "tg", "qq", "line", "kakao", "skype", "signal", "snapchat", "instagram", "insta", "ig", "tiktok", "twitter", "discord", "viber", "微信", "加微", "加v", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
+		`(?:^|[\s(（,，:：])@[a-z0-9_][a-z0-9_.]{1,}`, gateHandle, stemHandle, "@", "qq", "vx", "微信", "加微", "加v", "威信", "薇信", "v信", "vx", "扣扣", "抖音号", "小红书号", "加我", "加好友", "私信")
 	// greeting is a name after a greeting: "Hi John", "Dear Mary"; nameFirst a name opening the
 	// copy and spoken to: "John, your tea is here".
-	greeting  = gate(`(?i:\b(?:hi|hello|hey|dear|welcome back|welcome|thanks|thank you|congrats|congratulations|good (?:morning|afternoon|evening)|happy birthday|yo)\b)[,!]?\s+([A-Z][\p{Ll}]+)`, "hi", "hello", "hey", "dear", "welcome", "thank", "congrat", "good ", "birthday", "yo")
-	nameFirst = gate(`^\s*([A-Z][\p{Ll}]+),\s+(?i:you|your|you're|we|we've|this|here's|don't|still|check|ready)\b`, ",")
+	greeting  = gateWords(`(?i:\b(?:hi|hello|hey|dear|welcome back|welcome|thanks|thank you|congrats|congratulations|good (?:morning|afternoon|evening)|happy birthday|yo)\b)[,!]?\s+([A-Z][\p{Ll}]+)`, gateGreeting, 0)
+	nameFirst = gate(`^\s*([A-Z][\p{Ll}]+),\s+(?i:you|your|you're|we|we've|this|here's|don't|still|check|ready)\b`, stemNameFirst, ",")
 	// chineseName is a name greeted or addressed: 亲爱的小王, 您好，李娜, 王先生. Names are told
 	// from words by their first character: a common surname, 小, 老 or 阿.
-	chineseName = gate(`(?:亲爱的|尊敬的|你好|您好|嗨|哈喽)[，,]?\s?(`+surname+`\p{Han}{0,2})|(`+surname+`\p{Han}?)(?:先生|女士|小姐)`, "亲爱的", "尊敬的", "你好", "您好", "嗨", "哈喽", "先生", "女士", "小姐")
+	chineseName = gate(`(?:亲爱的|尊敬的|你好|您好|嗨|哈喽)[，,]?\s?(`+surname+`\p{Han}{0,2})|(`+surname+`\p{Han}?)(?:先生|女士|小姐)`, stemChineseName, "亲爱的", "尊敬的", "你好", "您好", "嗨", "哈喽", "先生", "女士", "小姐")
 	// streetAddress is a number and a capitalised street name and its kind, a unit or a
 	// post-office box (gated on their lower-case words); postcode a city, state and US ZIP or a UK
 	// postcode.
-	streetAddress = gate(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
+	streetAddress = gateWords(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
 		`(?i:\b(?:apt|apartment|suite|unit|flat)\.?\s?#?\d+[a-z]?\b|\bp\.?\s?o\.?\s?box\s?\d+)`,
-		" st", " rd", "ave", " ln", "blvd", " dr", " way", " ct", " pl", "terrace", "parkway", " sq", "close", "crescent",
-		"apt", "apartment", "suite", "unit", "flat", "box", "street", "road", "lane", "drive", "court", "place", "square")
+		gateStreetKind, stemStreet, "apt", "suite", "unit", "flat", "box")
 	postcode = regexp.MustCompile(`\b[A-Z][a-z]+,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
 	// chineseAddress is a Chinese road and number, a building, unit or room, an estate, or a
 	// province and city or a city and district.
@@ -59,34 +55,35 @@ var notChineseNames = []string{"顾客", "用户", "朋友", "会员", "买家",
 // number in any common format or script, a messaging handle, a street address, or a name
 // after a greeting the record does not hold (a brand or title word is no shopper's name).
 // Nothing is exempt because the record carries it: a phone in a title is still a phone.
-func personalViolations(field, text string, p schemas.Product) []Violation {
+func personalViolations(field string, t *copyText, gr *grounding) []Violation {
 	var vs []Violation
 	add := func(what string) { vs = append(vs, Violation{RulePII, field, what}) }
-	lower := strings.ToLower(text)
-	han, digits := hasHan(text), digitCount(text)
+	text := t.folded
+	han, digits := t.han, t.digits
 	if strings.ContainsAny(text, "@([") && email.MatchString(text) {
 		add("e-mail address")
 	}
-	if digits >= 7 && phone.MatchString(text) || (digits >= 5 || han) && phoneWord.find(text, lower) != "" ||
-		han && chinesePhone.MatchString(text) || spelledPhone.find(text, lower) != "" {
+	if digits >= 7 && phone.MatchString(text) || (digits >= 5 || han) && phoneWord.find(t) != "" ||
+		han && chinesePhone(text) || t.spelt >= 7 && spelledPhone.find(t) != "" {
 		add("phone number")
 	}
-	if m := handle.find(text, lower); m != "" && !email.MatchString(text) {
+	if m := handle.find(t); m != "" && !email.MatchString(text) {
 		add(fmt.Sprintf("messaging handle %q", strings.TrimSpace(m)))
 	}
-	if m := addressIn(text, lower, digits, han); m != "" {
+	if m := addressIn(t); m != "" {
 		add(fmt.Sprintf("street address %q", m))
 	}
-	if n := greetedName(text, lower, p); n != "" {
+	if n := greetedName(t, gr.personRecord); n != "" {
 		add(fmt.Sprintf("the shopper's name %q", n))
 	}
 	return vs
 }
 
 // addressIn returns a street address in text, or "".
-func addressIn(text, lower string, digits int, han bool) string {
+func addressIn(t *copyText) string {
+	text, digits, han := t.folded, t.digits, t.han
 	if digits > 0 {
-		if m := streetAddress.find(text, lower); m != "" {
+		if m := streetAddress.find(t); m != "" {
 			return m
 		}
 	}
@@ -105,8 +102,8 @@ func addressIn(text, lower string, digits int, han bool) string {
 const addressHan = "路街道巷弄胡同村号栋单元室区县市省小区公寓花园大厦"
 
 // shopperViolations flag copy naming the shopper's own ids (user id, anonymous id).
-func shopperViolations(field, text string, ids []string) []Violation {
-	lower := strings.ToLower(text)
+func shopperViolations(field string, t *copyText, ids []string) []Violation {
+	lower := t.lower
 	for _, id := range ids {
 		if len(id) >= 4 && strings.Contains(lower, strings.ToLower(id)) {
 			return []Violation{{RulePII, field, "the shopper's id"}}
@@ -116,16 +113,15 @@ func shopperViolations(field, text string, ids []string) []Violation {
 }
 
 // greetedName returns a name copy greets the shopper by, or "".
-func greetedName(text, lower string, p schemas.Product) string {
-	record := p.Title + " " + p.Brand + " " + p.Category
-	for _, re := range []gated{greeting, nameFirst} {
-		for _, m := range re.all(text, lower) {
+func greetedName(t *copyText, record string) string {
+	for _, re := range [...]gated{greeting, nameFirst} {
+		for _, m := range re.all(t) {
 			if n := m[1]; !notNames[n] && !strings.Contains(record, n) {
 				return n
 			}
 		}
 	}
-	for _, m := range chineseName.all(text, lower) {
+	for _, m := range chineseName.all(t) {
 		n := m[1] + m[2]
 		if n == "" || strings.Contains(record, n) || hasPrefixAny(n, notChineseNames) {
 			continue
@@ -144,12 +140,18 @@ func hasPrefixAny(s string, prefixes []string) bool {
 	return false
 }
 
-func digitCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if '0' <= s[i] && s[i] <= '9' {
-			n++
+// chinesePhone reports whether text writes seven or more digits in a row in Chinese numerals
+// (一三八零零一三八零零零), as `[零〇一二三四五六七八九幺]{7,}` matches.
+func chinesePhone(text string) bool {
+	run := 0
+	for _, r := range text {
+		if !strings.ContainsRune("零〇一二三四五六七八九幺", r) {
+			run = 0
+			continue
+		}
+		if run++; run >= 7 {
+			return true
 		}
 	}
-	return n
+	return false
 }

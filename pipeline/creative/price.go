@@ -61,7 +61,6 @@ func FormatPrice(price float64, currency string) string {
 const amount = `(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)`
 
 var (
-	amountLike   = regexp.MustCompile(amount)
 	markerBefore = regexp.MustCompile(`(?i)(?:([$€£¥₹￥])|\b(US\$|USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|Rs\.?))\s?$`)
 	markerAfter  = regexp.MustCompile(`(?i)^\s?(?:(USD|EUR|GBP|INR|CNY|RMB|JPY|CHF|AUD|CAD|[$€£¥₹￥])|(dollars?|bucks|euros?|rupees?|yuan)\b|(元|块钱|块|美元|美金|欧元|英镑|卢比|人民币|日元))`)
 	// priceWordBefore are the words a bare amount is a price after.
@@ -84,12 +83,12 @@ type priceMention struct {
 
 // priceMentions returns every amount in folded copy that is written as a price, in digits or in
 // words.
-func priceMentions(s string) []priceMention {
+func priceMentions(t *copyText) []priceMention {
 	var out []priceMention
-	if hasDigit(s) {
+	s, lower := t.folded, t.lower
+	if t.digits > 0 {
 		out = digitPrices(s)
 	}
-	lower := strings.ToLower(s)
 	if strings.Contains(lower, "dollar") || strings.Contains(lower, "buck") || strings.Contains(lower, "euro") ||
 		strings.Contains(lower, "rupee") || strings.Contains(lower, "yuan") {
 		for _, m := range spelledPrice.FindAllStringSubmatch(s, -1) {
@@ -119,7 +118,7 @@ const contextBytes = 24
 // digitPrices are the amounts in digits that s writes as prices.
 func digitPrices(s string) []priceMention {
 	var out []priceMention
-	for _, loc := range amountLike.FindAllStringIndex(s, -1) {
+	for _, loc := range amounts(s) {
 		before, after := s[max(0, loc[0]-contextBytes):loc[0]], s[loc[1]:min(len(s), loc[1]+contextBytes)]
 		if loc[0] > 0 && (isWordByte(s[loc[0]-1]) && !currencyLetterEnd(before)) || percentAfter(after) {
 			continue // part of a model number or a percentage
@@ -129,7 +128,7 @@ func digitPrices(s string) []priceMention {
 			continue
 		}
 		cur, ok := "", false
-		if m := markerBefore.FindStringSubmatch(before); m != nil {
+		if m := markerBeforeIn(before); m != nil {
 			cur, ok = m[1]+m[2], true
 			if cur == "US$" || strings.EqualFold(cur, "us$") {
 				cur = "USD"
@@ -142,7 +141,7 @@ func digitPrices(s string) []priceMention {
 			if cur == "块" && len(after) > len(m[0]) && '1' <= after[len(m[0])] && after[len(m[0])] <= '9' {
 				v += float64(after[len(m[0])]-'0') / 10 // 9块9 = 9.90
 			}
-		} else if priceWordBefore.MatchString(before) && (strings.Contains(s[loc[0]:loc[1]], ".") || !unitAfter(after)) {
+		} else if priceWordEnds(before) && (strings.Contains(s[loc[0]:loc[1]], ".") || !unitAfter(after)) {
 			ok = true
 		}
 		if ok {
@@ -158,7 +157,7 @@ func isWordByte(c byte) bool {
 
 // currencyLetterEnd reports whether before ends in a currency code glued to the amount ("USD99").
 func currencyLetterEnd(before string) bool {
-	return markerBefore.MatchString(before)
+	return markerBeforeIn(before) != nil
 }
 
 // unitAfter reports whether a bare amount is followed by a word that makes it a count or a
@@ -187,7 +186,7 @@ var fillerWords = map[string]bool{"today": true, "now": true, "this": true, "unt
 // pricesIn returns every amount in s that looks like a price.
 func pricesIn(s string) []float64 {
 	var out []float64
-	for _, m := range priceMentions(s) {
+	for _, m := range priceMentions(readFolded(s)) {
 		out = append(out, m.amount)
 	}
 	return out
@@ -222,9 +221,9 @@ func samePrice(shown, price float64) bool {
 
 // priceViolations flags every amount written as a price that the record does not hold: the
 // price, the list price above it, or the saving between them; and a price in another currency.
-func priceViolations(field, text string, p schemas.Product) []Violation {
+func priceViolations(field string, t *copyText, p schemas.Product) []Violation {
 	var vs []Violation
-	for _, shown := range priceMentions(text) {
+	for _, shown := range priceMentions(t) {
 		switch {
 		case shown.amount <= 0:
 			vs = append(vs, Violation{RulePrice, field, "shows a price of 0"})

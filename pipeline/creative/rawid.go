@@ -3,6 +3,7 @@ package creative
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -17,16 +18,17 @@ var rawID = regexp.MustCompile(`(?i)\b[a-z][a-z0-9]*\s?[:#_/]\s?\d{4,}\b|\b(?:sk
 // rawIDViolations flag the record's own id, its category's ids and every other raw identifier in
 // folded copy. Prices are not ids: a digit run that is a price the record grounds is left to the
 // price rule.
-func rawIDViolations(field, text string, p schemas.Product) []Violation {
-	if longestDigitRun(text) < 4 {
+func rawIDViolations(field string, t *copyText, gr *grounding) []Violation {
+	if t.run < 4 {
 		return nil
 	}
+	text, p := t.folded, gr.p
 	if id := strings.TrimSpace(p.ID); len(id) >= 4 && strings.ContainsFunc(id, unicode.IsDigit) && strings.Contains(text, id) {
 		return []Violation{{RuleRawID, field, fmt.Sprintf("the product's id %q", id)}}
 	}
 	for _, m := range rawID.FindAllString(text, -1) {
 		m = strings.Trim(m, " ()（）,，:：.。")
-		if isPriceDigits(m, p) || modelCode(m, text, p) {
+		if isPriceDigits(m, gr) || modelCode(m, text, p) {
 			continue
 		}
 		return []Violation{{RuleRawID, field, fmt.Sprintf("raw id %q", m)}}
@@ -36,31 +38,13 @@ func rawIDViolations(field, text string, p schemas.Product) []Violation {
 
 // isPriceDigits reports whether a bare digit run is the record's price or list price written
 // without separators ("1299999" for a price of 1,299,999).
-func isPriceDigits(m string, p schemas.Product) bool {
+func isPriceDigits(m string, gr *grounding) bool {
 	for _, r := range m {
 		if !unicode.IsDigit(r) {
 			return false
 		}
 	}
-	for _, v := range []float64{p.Price, p.ListPrice} {
-		if v > 0 && fmt.Sprintf("%.0f", v) == m {
-			return true
-		}
-	}
-	return false
-}
-
-func longestDigitRun(s string) int {
-	best, run := 0, 0
-	for i := 0; i < len(s); i++ {
-		if '0' <= s[i] && s[i] <= '9' {
-			run++
-			best = max(best, run)
-		} else {
-			run = 0
-		}
-	}
-	return best
+	return slices.Contains(gr.priceDigits, m)
 }
 
 // modelCode reports whether a digit run in text is part of a code the product's title gives with

@@ -18,7 +18,7 @@ var instruction = gate(`(?i)`+
 	`\b(?:write|say|include|add|put|insert|mention|output|print|reply|respond)\b[^.!?。！？]{0,40}\b(?:in|into|to) (?:the|your|every|each) (?:ad|ads|copy|headline|answer|response|reply|output)\b|`+
 	`\b(?:respond|reply|answer) (?:only )?with\b|\b(?:repeat|reveal|print|show|output) (?:your|the) (?:system |initial |hidden )?(?:prompt|instructions|rules)\b|`+
 	`(?:忽略|无视|忘记|忘掉)(?:掉)?(?:之前|以上|前面|上面|所有|先前|上述|此前)|(?:之前|以上|前面|上面|所有)的?(?:指令|指示|提示|规则|要求)|系统提示|提示词|新的?指令|你现在是|扮演|`+
-	`(?:请|务必)?(?:在|于)(?:广告|文案|标题|正文|回答|回复)(?:中|里)(?:写|加|说|提|包含|输出)|(?:请|务必)(?:输出|回复|回答|写上|加上)`,
+	`(?:请|务必)?(?:在|于)(?:广告|文案|标题|正文|回答|回复)(?:中|里)(?:写|加|说|提|包含|输出)|(?:请|务必)(?:输出|回复|回答|写上|加上)`, stemInstruction,
 	"ignore", "disregard", "forget", "override", "bypass", "skip", "prompt", "message", "instruction", "rules", "you are now",
 	"pretend", "jailbreak", "developer mode", "anything now", "assistant", "llm", "gpt", "ai:", "ai,", "model:", "model,", "bot:", "bot,",
 	"the ad", "your ad", "every ad", "each ad", "the ads", "copy", "headline", "answer", "response", "reply", "respond", "output",
@@ -39,24 +39,13 @@ func SanitizeProduct(p schemas.Product) schemas.Product {
 	return p
 }
 
-// injected returns the instructions SanitizeProduct takes out of the record's fields, folded,
-// so copy that obeys one can be recognised.
-func injected(p schemas.Product) []string {
-	var out []string
-	for _, f := range []string{p.Title, p.Brand, p.Category} {
-		_, removed := sanitizeField(f)
-		out = append(out, removed...)
-	}
-	return out
-}
-
 // sanitizeField splits s into segments (see segmentBreak) and drops each one holding an
 // instruction; it returns what is left, trimmed, and the folded segments it dropped.
 func sanitizeField(s string) (string, []string) {
 	if s == "" {
 		return s, nil
 	}
-	if f := foldCopy(s); instruction.find(f, strings.ToLower(f)) == "" {
+	if f := foldCopy(s); instruction.findString(f, strings.ToLower(f)) == "" {
 		return s, nil
 	}
 	var kept []string
@@ -71,7 +60,7 @@ func sanitizeField(s string) (string, []string) {
 			continue
 		}
 		folded := foldCopy(seg)
-		if instruction.find(folded, strings.ToLower(folded)) == "" {
+		if instruction.findString(folded, strings.ToLower(folded)) == "" {
 			kept = append(kept, seg)
 			continue
 		}

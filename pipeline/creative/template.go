@@ -39,8 +39,14 @@ var _ Generator = (*Template)(nil)
 
 // NewTemplate returns a template generator whose copy fits guard's limits.
 func NewTemplate(guard Guard) *Template {
+	if guard.grounded == nil {
+		guard.grounded = newGroundings()
+	}
 	return &Template{guard: guard}
 }
+
+// Guard is the guard everything the template writes passes.
+func (t *Template) Guard() Guard { return t.guard }
 
 // Generate writes the creative for req. Unknown arms are an error; unknown locales get English.
 func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, schemas.GeneratorInfo, error) {
@@ -56,10 +62,13 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 	}
 	// The copy is written from the record with every instruction to a model taken out, so the
 	// template never copies one; the guard still judges it against the record as it came.
-	p := SanitizeProduct(req.Product)
+	record := t.guard.grounded.of(req.Product)
+	p := record.sanitized
+	named, leafs := t.guard.grounded.of(p).vetted()
+	shopper := []string{req.Shift.User}
 	start := int(seed.Hash(req.Shift.User, p.ID, req.Arm) % uint64(len(structures)))
-	for name := range t.names(p, locale) {
-		for leaf := range leaves(p, locale) {
+	for name := range then(named, genericName[locale]) {
+		for leaf := range then(leafs, genericLeaf[locale]) {
 			facts := map[string]string{
 				"{brand}": strings.TrimSpace(p.Brand),
 				"{price}": FormatPrice(p.Price, p.Currency),
@@ -79,7 +88,7 @@ func (t *Template) Generate(_ context.Context, req Request) (schemas.Creative, s
 				if c.Headline == "" || c.Body == "" || c.CTA == "" {
 					continue
 				}
-				if len(t.guard.CheckFor(c, req.Product, req.Shift.User)) == 0 {
+				if len(t.guard.verdict(c, record, shopper)) == 0 {
 					return c, info, nil
 				}
 			}
@@ -102,46 +111,54 @@ func brandAddsToName(brand, name string) bool {
 }
 
 // leaves are the ways to name the product's category, most specific first: the leaf of its path,
-// then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), then a generic
-// phrase for categories with no readable name (a bare category id). Each is vetted only when
-// asked for: most creatives use the first.
-func leaves(p schemas.Product, locale string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		path := catalog.Levels(strings.TrimSpace(p.Category))
-		var seen []string
-		for i := len(path) - 1; i >= 0; i-- {
-			l := catalog.Leaf(path[i])
-			if l == "" || slices.Contains(seen, l) || hasDigits(l) || len(textViolations("", l, p)) > 0 {
-				continue
-			}
-			seen = append(seen, l)
-			if !yield(l) {
-				return
-			}
+// then the levels above it ("Gourmet Tea & Tea Bags", "Drinks & Beverages", …), each that breaks
+// no rule once. A generic phrase follows them for categories with no readable name (a bare
+// category id).
+func leaves(gr *grounding) []string {
+	p := gr.p
+	path := catalog.Levels(strings.TrimSpace(p.Category))
+	var out []string
+	for i := len(path) - 1; i >= 0; i-- {
+		l := catalog.Leaf(path[i])
+		if l == "" || slices.Contains(out, l) || hasDigits(l) || len(textViolations("", l, gr)) > 0 {
+			continue
 		}
-		yield(genericLeaf[locale])
+		out = append(out, l)
 	}
+	return out
 }
 
 func hasDigits(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
-// names are the ways to name the product, most specific first: its title, its brand and category
-// leaf, its leaf, and a generic phrase for records whose every field breaks a rule. Each is
-// vetted only when asked for: most creatives use the title.
-func (t *Template) names(p schemas.Product, locale string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		candidates := []string{p.Title}
-		if p.Brand != "" {
-			candidates = append(candidates, p.Brand+" "+catalog.Leaf(p.Category))
+// names are the ways to name the product, most specific first, each that breaks no rule: its
+// title, its brand and category leaf, its leaf. A generic phrase follows them for records whose
+// every field breaks a rule.
+func names(gr *grounding) []string {
+	p := gr.p
+	candidates := []string{p.Title}
+	if p.Brand != "" {
+		candidates = append(candidates, p.Brand+" "+catalog.Leaf(p.Category))
+	}
+	candidates = append(candidates, catalog.Leaf(p.Category))
+	var out []string
+	for _, s := range candidates {
+		s = strings.Join(strings.Fields(s), " ")
+		if s != "" && !strings.ContainsAny(s, "!！") && len(textViolations("", s, gr)) == 0 {
+			out = append(out, s)
 		}
-		candidates = append(candidates, catalog.Leaf(p.Category))
-		for _, s := range candidates {
-			s = strings.Join(strings.Fields(s), " ")
-			if s != "" && !strings.ContainsAny(s, "!！") && len(textViolations("", s, p)) == 0 && !yield(s) {
+	}
+	return out
+}
+
+// then yields list, then last.
+func then(list []string, last string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, s := range list {
+			if !yield(s) {
 				return
 			}
 		}
-		yield(genericName[locale])
+		yield(last)
 	}
 }
 

@@ -72,7 +72,17 @@ func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.
 	}
 	log := logger.With("stage", Name)
 	return &Stage{cfg: cfg, topics: topics, catalog: cat, ranker: catalog.NewRanker(cat, o.rank), gen: gen, chooser: chooser, out: out,
-		log: log, metrics: m, guard: cfg.Guard.WithBrands(cat.Brands()), noAd: newNoAdLog(log, o.now)}, nil
+		log: log, metrics: m, guard: stageGuard(cfg.Guard.WithBrands(cat.Brands()), gen), noAd: newNoAdLog(log, o.now)}, nil
+}
+
+// stageGuard is guard, or the generator's own guard when that is the same (same limits, same
+// brands): the stage then shares its memory of verdicts, and the creative the generator last
+// checked is judged once. Either judges every creative alike.
+func stageGuard(guard creative.Guard, gen creative.Generator) creative.Guard {
+	if g, ok := gen.(interface{ Guard() creative.Guard }); ok && g.Guard().Same(guard) {
+		return g.Guard()
+	}
+	return guard
 }
 
 // Name implements pipeline.Stage.
