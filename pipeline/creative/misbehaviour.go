@@ -10,10 +10,10 @@ import (
 
 var (
 	// refusal is a model declining or apologising instead of writing the ad.
-	refusal = gate(`(?i)\b(?:i'?m sorry|i am sorry|sorry,? (?:but )?i|i apologi[sz]e|unfortunately,? i|`+
+	refusal = gate(`(?i)\b(?:i'?m sorry|i am sorry|sorry,? (?:but )?i\b|i apologi[sz]e|unfortunately,? i\b|`+
 		`i (?:can ?not|can't|cannot|won't|will not|am unable to|'m unable to|am not able to|'m not able to) (?:help|assist|write|create|comply|provide|generate|produce|do that|do this|fulfil|fulfill|complete|make)|i must decline|`+
 		`i'?m (?:unable|not able)\b|(?:not|never) (?:able|allowed|permitted) to (?:help|assist|write|create|comply)|against my (?:guidelines|policy|programming))|`+
-		`抱歉|对不起|很遗憾|我(?:无法|不能|不可以|没办法|拒绝)|无法(?:满足|提供|完成|协助|帮助)(?:您|你|这|该)?|恕我`, stemRefusal,
+		`抱歉|对不起(?:[，,。！!]|我)|很遗憾|我(?:无法|不能|不可以|没办法)(?:为您|为你|帮您|帮你)?(?:提供|完成|协助|帮助|撰写|写|生成|满足|处理|回答)|我拒绝|无法(?:满足|提供|完成|协助|帮助)(?:您|你|这|该)?|恕我`, stemRefusal,
 		"sorry", "apolog", "unfortunately", "i can", "i won", "i will", "i am", "i'm", "i must", "able to", "allowed to", "permitted to", "against my",
 		"抱歉", "对不起", "遗憾", "我无法", "我不", "我没", "我拒", "无法", "恕我")
 	// metaTalk is a model speaking about itself, the task or its answer instead of the product.
@@ -21,10 +21,10 @@ var (
 		`ai (?:language )?model|language model|i'?m an ai|i am an ai|openai|chatgpt|anthropic|claude|gemini model|`+
 		`here(?:'s| is| are) (?:an?|the|your|my) (?:ad|ads|advert|json|headline|copy|response|answer|creative|draft|version)|`+
 		`(?:sure|certainly|of course|okay|ok)[,!.] here|as requested|hope (?:this|that) helps|let me know if|`+
-		`(?:this|the) (?:ad|copy|headline) (?:follows|respects|complies with|meets) (?:the|all|your)|(?:my|the) (?:instructions|guidelines|system prompt|prompt)\b|`+
-		`word count|character (?:count|limit)|\bcolumns?\b)|`+
+		`(?:this|the) (?:ad|copy|headline) (?:follows|respects|complies with|meets) (?:the|all|your)|(?:my|your) (?:instructions|guidelines)\b|(?:my|the|your) (?:system )?prompt\b|`+
+		`word count|(?:character|column) (?:count|limit))|`+
 		`作为一?[个名]?(?:ai|人工智能|语言模型|大模型|助手|ai助手)|语言模型|以下是|下面是|^好的[，,]|根据(?:您|你)的要求|`+
-		`(?:我|这)(?:为您|为你)?(?:写|撰写|生成)(?:了|的)(?:一[条则个])?(?:广告|文案)|希望(?:这|对您|对你)|字数|字符数|系统提示|提示词`, stemMetaTalk,
+		`(?:我|这)(?:为您|为你)?(?:写|撰写|生成)(?:了|的)(?:一[条则个])?(?:广告|文案)|希望(?:这|以上)?(?:条|则|篇)?(?:广告|文案)?(?:对您|对你)?(?:有(?:所)?帮助|满意|符合)|希望这(?:条|则|篇)(?:广告|文案)|字数|字符数|系统提示|提示词`, stemMetaTalk,
 		"as a", "as an", "model", "i'm an", "i am an", "openai", "chatgpt", "anthropic", "claude", "here", "as requested", "hope", "let me",
 		"follows", "respects", "complies", "meets", "instructions", "guidelines", "prompt", "count", "limit", "column",
 		"作为", "模型", "以下", "下面", "好的", "要求", "广告", "文案", "希望", "字数", "字符", "提示")

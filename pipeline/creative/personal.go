@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -31,8 +33,12 @@ var (
 	// streetAddress is a number and a capitalised street name and its kind, a unit or a
 	// post-office box (gated on their lower-case words); postcode a city, state and US ZIP or a UK
 	// postcode.
-	streetAddress = gateWords(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Square|Sq|Close|Crescent)\b|`+
-		`(?i:\b(?:apt|apartment|suite|unit|flat)\.?\s?#?\d+[a-z]?\b|\bp\.?\s?o\.?\s?box\s?\d+)`,
+	// Kinds that are also everyday words (Way, Place, Close, Square …) need a house number of two
+	// digits or more, so "1 Easy Way" is no address; a unit or flat needs the comma that ends it
+	// in an address ("Flat 4B, …"), so "Flat 20% off" and "Unit 4 pack" are none either.
+	streetAddress = gateWords(`\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Parkway|Crescent)\b|`+
+		`\b\d{2,5}[A-Za-z]?\s+(?:[A-Z][\p{Ll}]+\.?\s+){1,3}(?:Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Square|Sq|Close)\b|`+
+		`(?i:\b(?:apt|apartment|suite)\.?\s?#?\d+[a-z]?\b|\b(?:unit|flat)\.?\s?#?\d+[a-z]?,|\bp\.?\s?o\.?\s?box\s?\d+)`,
 		gateStreetKind, stemStreet, "apt", "suite", "unit", "flat", "box")
 	postcode = regexp.MustCompile(`\b[A-Z][a-z]+,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b`)
 	// chineseAddress is a Chinese road and number, a building, unit or room, an estate, or a
@@ -46,10 +52,15 @@ const surname = `[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 // notNames may follow a greeting without naming anyone.
 var notNames = map[string]bool{"There": true, "Everyone": true, "Friend": true, "Friends": true, "Shopper": true,
 	"Shoppers": true, "Again": true, "Folks": true, "All": true, "You": true, "Neighbour": true, "Neighbor": true,
-	"Spring": true, "Summer": true, "Autumn": true, "Winter": true, "Weekend": true, "Monday": true, "Friday": true}
+	"Spring": true, "Summer": true, "Autumn": true, "Winter": true, "Weekend": true, "Monday": true, "Friday": true,
+	// Words greetings in ads are followed by that are no one's name.
+	"Home": true, "Aboard": true, "Back": true, "Gorgeous": true, "Beautiful": true, "Handsome": true, "Lovely": true,
+	"Love": true, "Darling": true, "Sweetie": true, "Sunshine": true, "World": true, "Mom": true, "Mum": true, "Dad": true,
+	"Holidays": true, "Christmas": true, "Style": true, "Comfort": true, "Savings": true, "Today": true, "Tomorrow": true}
 
 // notChineseNames may follow 亲爱的 or 您好 without naming anyone.
-var notChineseNames = []string{"顾客", "用户", "朋友", "会员", "买家", "客户", "你", "您", "家人", "亲", "茶友", "大家", "各位", "同学"}
+var notChineseNames = []string{"顾客", "用户", "朋友", "会员", "买家", "客户", "你", "您", "家人", "亲", "茶友", "大家", "各位", "同学",
+	"小伙伴", "老铁", "小可爱", "小仙女", "小主", "老板", "老朋友", "老顾客", "老客户", "小宝贝", "宝贝", "小姐姐", "小哥哥"}
 
 // personalViolations are the personal data folded copy holds: an e-mail address, a phone
 // number in any common format or script, a messaging handle, a street address, or a name
@@ -105,11 +116,45 @@ const addressHan = "路街道巷弄胡同村号栋单元室区县市省小区公
 func shopperViolations(field string, t *copyText, ids []string) []Violation {
 	lower := t.lower
 	for _, id := range ids {
-		if len(id) >= 4 && strings.Contains(lower, strings.ToLower(id)) {
+		if idLike(id) && containsToken(lower, strings.ToLower(id)) {
 			return []Violation{{RulePII, field, "the shopper's id"}}
 		}
 	}
 	return nil
+}
+
+// joins reports whether r, next to an id, would make it part of a longer word: an ASCII letter or
+// digit (Chinese copy writes ids right against its characters: 为U-83751挑选).
+func joins(r rune) bool { return r < 0x80 && isWordRune(r) }
+
+// idLike reports whether a shopper id would be recognised in copy as theirs: four characters or
+// more, and not a short plain word (an id "home" is no leak in "feels like home").
+func idLike(id string) bool {
+	if len(id) < 4 {
+		return false
+	}
+	if len(id) >= 8 {
+		return true
+	}
+	return strings.IndexFunc(id, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0
+}
+
+// containsToken reports whether s holds tok as a whole token: not inside a longer run of
+// letters and digits, so a shopper named "home" does not block copy that says "at home".
+func containsToken(s, tok string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], tok)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(tok)
+		before, _ := utf8.DecodeLastRuneInString(s[:start])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if (start == 0 || !joins(before)) && (end == len(s) || !joins(after)) {
+			return true
+		}
+		from = start + 1
+	}
 }
 
 // greetedName returns a name copy greets the shopper by, or "".
