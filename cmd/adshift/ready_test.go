@@ -118,3 +118,15 @@ func TestReadyzFollowsClickHouse(t *testing.T) {
 		return code == http.StatusOK
 	})
 }
+
+// Readiness holds every stage to http.ready_max_lag but the two whose commits trail what they
+// processed by design (held orders, files still filling).
+func TestReadyMaxLagPerStage(t *testing.T) {
+	a := &app{}
+	a.cfg.HTTP.ReadyMaxLag = 100
+	for stage, want := range map[string]int64{"features": 100, "creatives": 100, "rekey": 100, "outcomes": 0, "archive": 0} {
+		if got := a.readyMaxLag(stage); got != want {
+			t.Errorf("readyMaxLag(%s) = %d, want %d", stage, got, want)
+		}
+	}
+}

@@ -148,9 +148,22 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 			return nil, closers, err
 		}
 		groups = append(groups, g)
-		a.ready.add("stage "+st.Name(), func(context.Context) error { return g.Status().Ready(a.cfg.HTTP.ReadyMaxLag) })
+		maxLag := a.readyMaxLag(st.Name())
+		a.ready.add("stage "+st.Name(), func(context.Context) error { return g.Status().Ready(maxLag) })
 	}
 	return groups, closers, nil
+}
+
+// readyMaxLag is the committed lag over which a stage is not ready: http.ready_max_lag, except
+// for the stages whose commits trail what they have processed by design — outcomes holds orders
+// for outcomes.lateness of event time, the archive holds records until their hour's file is
+// published — whose committed lag grows with traffic however well they keep up (0: any lag).
+// Their lag is in /metrics.
+func (a *app) readyMaxLag(stage string) int64 {
+	if stage == outcomes.Name || stage == archive.Name {
+		return 0
+	}
+	return a.cfg.HTTP.ReadyMaxLag
 }
 
 // stage builds one named stage, returning what must be closed after its group stops.
