@@ -1,6 +1,10 @@
 package strategy
 
-import "math"
+import (
+	"maps"
+	"math"
+	"slices"
+)
 
 // The bandit shares strength across segments with a multiplicative model of click-through:
 //
@@ -43,6 +47,7 @@ type shared struct {
 	fixed  float64 // a configured prior strength; 0: from the model
 	global float64 // the pooled CTR
 	segs   map[string]*armCounts
+	order  []string // the segments' names, sorted: sums run in this order, so every run and every replica fits the same bits
 	base   map[string]float64
 	clk    []float64 // per arm: clicks over all segments
 	expo   []float64 // per arm: expected clicks at multiplier 1, Σ_s imp_sa × base_s
@@ -57,6 +62,7 @@ func fitShared(bySeg map[string]*armCounts, all *armCounts, fixed float64) *shar
 	n := len(all.imp)
 	m := &shared{fixed: fixed, global: (all.totClk + 1) / (all.totImp + 2), segs: bySeg,
 		base: make(map[string]float64, len(bySeg)), clk: all.clk, expo: make([]float64, n), mult: make([]float64, n), shrink: pseudoClicks}
+	m.order = slices.Sorted(maps.Keys(bySeg))
 	for i := range m.mult {
 		m.mult[i] = 1
 	}
@@ -73,7 +79,8 @@ func fitShared(bySeg map[string]*armCounts, all *armCounts, fixed float64) *shar
 
 // fitBase sets each segment's base rate given the multipliers.
 func (m *shared) fitBase() {
-	for name, c := range m.segs {
+	for _, name := range m.order {
+		c := m.segs[name]
 		var e float64
 		for i, imp := range c.imp {
 			e += imp * m.mult[i]
@@ -86,7 +93,8 @@ func (m *shared) fitBase() {
 // moments: a segment expecting mu clicks at the global rate has Var(clicks) = mu + mu²·sigma2.
 func (m *shared) segmentShrink() float64 {
 	var excess, scale float64
-	for _, c := range m.segs {
+	for _, name := range m.order {
+		c := m.segs[name]
 		var mu float64
 		for i, imp := range c.imp {
 			mu += imp * m.mult[i] * m.global
@@ -104,7 +112,8 @@ func (m *shared) segmentShrink() float64 {
 // fitExpo sets each arm's exposure given the base rates.
 func (m *shared) fitExpo() {
 	clear(m.expo)
-	for name, c := range m.segs {
+	for _, name := range m.order {
+		c := m.segs[name]
 		for i, imp := range c.imp {
 			m.expo[i] += imp * m.base[name]
 		}
@@ -130,7 +139,8 @@ func (m *shared) fitMult() {
 func (m *shared) heterogeneity() float64 {
 	var excess, scale float64
 	cells := 0
-	for name, c := range m.segs {
+	for _, name := range m.order {
+		c := m.segs[name]
 		for i, imp := range c.imp {
 			if imp < 1 {
 				continue
