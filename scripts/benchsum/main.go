@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/adshift/adshift/scripts/benchout"
 	"io"
 	"os"
 	"text/tabwriter"
@@ -33,7 +34,7 @@ func run(in io.Reader, out io.Writer, targetsPath, jsonPath string) error {
 	if err != nil {
 		return err
 	}
-	results, err := parse(in)
+	results, err := benchout.Parse(in)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/adshift/adshift/scripts/benchout"
 	"io"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (m measured) Met() bool {
 }
 
 // measure finds each target's metric among the results.
-func measure(targets []target, results []result) []measured {
+func measure(targets []target, results []benchout.Result) []measured {
 	out := make([]measured, 0, len(targets))
 	for _, t := range targets {
 		m := measured{target: t}

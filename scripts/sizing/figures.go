@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/adshift/adshift/scripts/benchout"
 	"strings"
 )
 
@@ -54,7 +55,7 @@ func (f *figures) sources() []source {
 
 // readFigures takes every figure from results (the last run of a benchmark wins) and names
 // those that did not run.
-func readFigures(results []result) (figures, error) {
+func readFigures(results []benchout.Result) (figures, error) {
 	var f figures
 	var missing []string
 	for _, s := range f.sources() {

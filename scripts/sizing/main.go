@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/adshift/adshift/scripts/benchout"
 	"io"
 	"os"
 )
@@ -39,7 +40,7 @@ func main() {
 }
 
 func run(in io.Reader, out io.Writer, a assumptions, doc string) error {
-	results, err := parse(in)
+	results, err := benchout.Parse(in)
 	if err != nil {
 		return err
 	}

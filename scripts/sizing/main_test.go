@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/adshift/adshift/scripts/benchout"
 )
 
 // benchOutput is go test -bench output with every figure the tables need, round numbers so the
@@ -34,7 +36,7 @@ func testAssumptions() assumptions {
 }
 
 func TestPlanFromBenchmarks(t *testing.T) {
-	results, err := parse(strings.NewReader(benchOutput))
+	results, err := benchout.Parse(strings.NewReader(benchOutput))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestPlanFromBenchmarks(t *testing.T) {
 }
 
 func TestMissingBenchmarkIsNamed(t *testing.T) {
-	results, _ := parse(strings.NewReader(strings.ReplaceAll(benchOutput, "BenchmarkChangelogRestore", "BenchmarkOther")))
+	results, _ := benchout.Parse(strings.NewReader(strings.ReplaceAll(benchOutput, "BenchmarkChangelogRestore", "BenchmarkOther")))
 	if _, err := readFigures(results); err == nil || !strings.Contains(err.Error(), "BenchmarkChangelogRestore profiles/s") {
 		t.Errorf("without the restore benchmark: %v", err)
 	}

@@ -1,4 +1,6 @@
-package main
+// Package benchout reads the output of `go test -bench`: the scripts that summarise benchmarks
+// (benchsum, sizing) share it.
+package benchout
 
 import (
 	"bufio"
@@ -7,18 +9,18 @@ import (
 	"strings"
 )
 
-// result is one benchmark line of `go test -bench` output: the package it ran in, its name
+// Result is one benchmark line of `go test -bench` output: the package it ran in, its name
 // without the -GOMAXPROCS suffix, and every metric it reported, by unit.
-type result struct {
+type Result struct {
 	Package string
 	Name    string
 	Metrics map[string]float64
 }
 
-// parse reads `go test -bench` output (any number of packages, run one after another) and
+// Parse reads `go test -bench` output (any number of packages, run one after another) and
 // returns its benchmark lines in order. Lines that are not results (logs, PASS, ok) are skipped.
-func parse(r io.Reader) ([]result, error) {
-	var out []result
+func Parse(r io.Reader) ([]Result, error) {
+	var out []Result
 	pkg := ""
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
@@ -36,19 +38,19 @@ func parse(r io.Reader) ([]result, error) {
 }
 
 // parseLine reads "BenchmarkX/sub-2  <N>  <value> <unit>  <value> <unit> …".
-func parseLine(pkg, line string) (result, bool) {
+func parseLine(pkg, line string) (Result, bool) {
 	f := strings.Fields(line)
 	if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
-		return result{}, false
+		return Result{}, false
 	}
 	if _, err := strconv.Atoi(f[1]); err != nil {
-		return result{}, false
+		return Result{}, false
 	}
-	res := result{Package: pkg, Name: trimProcs(f[0]), Metrics: map[string]float64{}}
+	res := Result{Package: pkg, Name: trimProcs(f[0]), Metrics: map[string]float64{}}
 	for i := 2; i+1 < len(f); i += 2 {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
-			return result{}, false
+			return Result{}, false
 		}
 		res.Metrics[f[i+1]] = v
 	}
