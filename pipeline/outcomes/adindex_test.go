@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -37,5 +38,21 @@ func TestAttributorTakesTheCategoryFromTheAd(t *testing.T) {
 	a.impression("u", touch{eventID: "i1", adID: "a1", at: t0})
 	if _, rule, ok := a.attribute("u", orderOf(t0.Add(time.Hour), "q2")); !ok || rule != schemas.AttributionView {
 		t.Errorf("order in the ad's category: credited %v by %q, want a view", ok, rule)
+	}
+}
+
+// The stage keeps an ad for the longer window plus the lateness past its expiry: with the
+// defaults, an ad expired 7 days and 30 minutes before the newest is still known (an order
+// waiting out its hour of lateness may yet be credited to a click on it).
+func TestStageKeepsAdsForTheWindowPlusLateness(t *testing.T) {
+	s, _ := newTestStage(t, &pipelinetest.RowWriter{})
+	c := DefaultConfig()
+	s.ads.put(schemas.Ad{AdID: "edge", Product: schemas.Product{ID: "p"}, CreatedAt: t0, ExpiresAt: t0})
+	now := t0.Add(c.ClickWindow + c.Lateness/2)
+	for i := range minPruneAt {
+		s.ads.put(schemas.Ad{AdID: "ad" + strconv.Itoa(i), CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	}
+	if _, ok := s.ads.get("edge"); !ok {
+		t.Error("an ad inside the click window plus lateness was forgotten")
 	}
 }
