@@ -1,8 +1,12 @@
 package outcomes
 
 import (
+	"context"
 	"testing"
+	"time"
 
+	"github.com/adshift/adshift/pipeline"
+	"github.com/adshift/adshift/pipeline/pipelinetest"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -28,4 +32,27 @@ func TestCreditedRevenueInCategoryScope(t *testing.T) {
 //   - messageID's base 10: the decoder gives every event a message id (a content hash when the
 //     tracker sent none), so the offset key is not reached from a record, and any base keeps
 //     it unique;
+//   - hold's "if e.MessageID == \"\"": the same, the decoder has filled it;
+//   - due's "lateness < 0" vs "<= 0": withDefaults turns a lateness of 0 into 1h, so it is never 0;
+//   - the ad index pruning when len < pruneAt instead of >=: pruning more often keeps exactly the
+//     ads inside keep, so lookups answer the same (TestAdIndexKeepsAnAdUntilKeepPastItsExpiry);
 //   - the ad index keeping max(lateness, 0) vs max(lateness, 1ns): one nanosecond of retention.
+
+// A tracker that sends one product flat (product_id on the order, no products list) still has
+// its order credited to a click on that product, with the order's revenue whole.
+func TestStageCreditsAFlatSingleProductOrder(t *testing.T) {
+	w := &pipelinetest.RowWriter{}
+	_, p := newTestStage(t, w)
+	if err := p.Process(context.Background(), []pipeline.Record{
+		viewed(1, "u1", "m1", "ad-1", t0),
+		clicked(2, "u1", "m2", "ad-1", t0.Add(time.Minute)),
+		event(3, schemas.OrderCompleted, "u1", "m3", t0.Add(time.Hour), map[string]any{"order_id": "o-1", "currency": "USD",
+			"revenue": 12.5, "product_id": "p-ad-1", "price": 12.5, "quantity": 1}),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows := events(t, p, w)
+	if len(rows) != 3 || describe(rows[2]) != "conversion conv:o-1 ad=ad-1 p-ad-1 imp=imp:m1 last_click 12.5USD" {
+		t.Errorf("rows %+v, want the flat order credited to the click", rows)
+	}
+}

@@ -136,6 +136,7 @@ func TestMixtureRadiusWithoutInformation(t *testing.T) {
 	f(math.Inf(1), 1)
 	f(1, 0)
 	f(1, math.NaN())
+	// (τ² ≥ 0 in place of τ² > 0 is equivalent: at τ² = 0 the formula's 2V(V+τ²)/τ² is +Inf too.)
 	// One informative look, by hand: √(2·1·2/1·(ln 20 + ½ ln 2)) = 3.656395….
 	if r := MixtureRadius(1, 1, 0.05); !near(r, 3.656395, 1e-6) {
 		t.Errorf("radius %v, want 3.656395", r)
