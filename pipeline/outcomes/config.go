@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -70,11 +71,11 @@ func (c Config) Validate() error {
 	if c.PayloadMax < 0 {
 		errs = append(errs, fmt.Errorf("payload_max: %d must not be negative", c.PayloadMax))
 	}
-	if c.Confidence < 0 || c.Confidence >= 1 {
+	if !(c.Confidence >= 0 && c.Confidence < 1) { // 0 takes the default; NaN is refused
 		errs = append(errs, fmt.Errorf("confidence: %v is out of range: allowed (0, 1), e.g. 0.95", c.Confidence))
 	}
-	if c.MSPRTTau < 0 {
-		errs = append(errs, fmt.Errorf("msprt_tau: %v must not be negative (0 derives it from planned_shoppers)", c.MSPRTTau))
+	if !(c.MSPRTTau >= 0) || math.IsInf(c.MSPRTTau, 1) {
+		errs = append(errs, fmt.Errorf("msprt_tau: %v must be a finite number, not negative (0 derives it from planned_shoppers)", c.MSPRTTau))
 	}
 	if c.PlannedShoppers < 0 {
 		errs = append(errs, fmt.Errorf("planned_shoppers: %d must be positive", c.PlannedShoppers))
@@ -82,11 +83,11 @@ func (c Config) Validate() error {
 	if c.LookEvery < 0 || c.LookEvery%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("look_every: %v must be a positive whole number of seconds, e.g. 1h", c.LookEvery))
 	}
-	if c.TargetLift < 0 {
-		errs = append(errs, fmt.Errorf("target_lift: %v must be positive, e.g. 0.1 for +10%%", c.TargetLift))
+	if !(c.TargetLift >= 0) || math.IsInf(c.TargetLift, 1) {
+		errs = append(errs, fmt.Errorf("target_lift: %v must be a finite positive number, e.g. 0.1 for +10%%", c.TargetLift))
 	}
-	if c.CostPer1kTokens < 0 {
-		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must not be negative", c.CostPer1kTokens))
+	if !(c.CostPer1kTokens >= 0) || math.IsInf(c.CostPer1kTokens, 1) {
+		errs = append(errs, fmt.Errorf("cost_per_1k_tokens: %v must be a finite number, not negative", c.CostPer1kTokens))
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -117,5 +118,40 @@ func TestMixingVarianceIsNarrowestAtThePlan(t *testing.T) {
 	}
 	if x := MixingVariance(1, 0.05); !near(x, 2*math.Log(20)+math.Log(1+2*math.Log(20)), 1e-12) || x < 7.9 || x > 8 {
 		t.Errorf("τ²/V at α=0.05 = %v, want ≈ 7.94", x)
+	}
+}
+
+// A look whose variance is unknown (0, NaN, +Inf) or a mixing variance that is not positive
+// says nothing: the radius is +Inf, never NaN or 0 (a NaN radius would make the sequence empty).
+func TestMixtureRadiusWithoutInformation(t *testing.T) {
+	f := func(variance, tau2 float64) {
+		t.Helper()
+		if r := MixtureRadius(variance, tau2, 0.05); !math.IsInf(r, 1) {
+			t.Errorf("variance %v τ² %v: radius %v, want +Inf", variance, tau2, r)
+		}
+	}
+	f(0, 1)
+	f(-1, 1)
+	f(math.NaN(), 1)
+	f(math.Inf(1), 1)
+	f(1, 0)
+	f(1, math.NaN())
+	// (τ² ≥ 0 in place of τ² > 0 is equivalent: at τ² = 0 the formula's 2V(V+τ²)/τ² is +Inf too.)
+	// One informative look, by hand: √(2·1·2/1·(ln 20 + ½ ln 2)) = 3.656395….
+	if r := MixtureRadius(1, 1, 0.05); !near(r, 3.656395, 1e-6) {
+		t.Errorf("radius %v, want 3.656395", r)
+	}
+}
+
+// α must lie in (0, 1) at both ends, and τ² must be positive.
+func TestConfidenceSequenceRejectsBadParameters(t *testing.T) {
+	looks := []Look{{Effect: 0.1, Variance: 0.01}}
+	for _, alpha := range []float64{0, 1, 1.5, -0.1, math.NaN()} {
+		if _, _, err := ConfidenceSequence(looks, 1, alpha); !errors.Is(err, ErrConfidence) {
+			t.Errorf("α %v: error %v, want ErrConfidence", alpha, err)
+		}
+	}
+	if _, _, err := ConfidenceSequence(looks, 0, 0.05); !errors.Is(err, ErrMixingVariance) {
+		t.Errorf("τ² 0: error %v, want ErrMixingVariance", err)
 	}
 }

@@ -26,3 +26,23 @@ func TestCUPEDMatchesHandComputation(t *testing.T) {
 		t.Errorf("constant covariate: %v", err)
 	}
 }
+
+// Each group needs a covariate for every metric and at least two units; each condition alone is
+// enough to refuse. (Computing Σ(x−x̄)(x+x̄) instead of Σ(x−x̄)² for Var(x) is an equivalent
+// change: the two sums are both Σx² − n·x̄², so no test can tell them apart.)
+func TestCUPEDRejectsMismatchedOrTinyGroups(t *testing.T) {
+	ok3, ok2 := []float64{1, 2, 3}, []float64{1, 2}
+	f := func(name string, yt, xt, yc, xc []float64) {
+		t.Helper()
+		if _, err := CUPEDOf(yt, xt, yc, xc); !errors.Is(err, ErrTooFewUnits) {
+			t.Errorf("%s: error %v, want ErrTooFewUnits", name, err)
+		}
+	}
+	f("treatment covariate short", ok3, ok2, ok3, ok3)
+	f("control covariate short", ok3, ok3, ok3, ok2)
+	f("one treatment unit", []float64{1}, []float64{1}, ok3, ok3)
+	f("one control unit", ok3, ok3, []float64{1}, []float64{1})
+	if _, err := CUPEDOf(ok2, ok2, ok2, []float64{2, 1}); err != nil {
+		t.Errorf("two units a group: %v", err)
+	}
+}

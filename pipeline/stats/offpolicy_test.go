@@ -101,3 +101,51 @@ func TestEvaluateRecoversKnownRates(t *testing.T) {
 		}
 	}
 }
+
+// The interval widths of the worked example above, by hand, for "always a": the weighted rewards
+// w·r are (2, 0, 0, 0), so Var(IPS) = (mean of (w·r)² − IPS²)/n = (1 − 0.25)/4 = 0.1875; the
+// SNIPS deviations w·(r − 1/3) are (4/3, 0, −4/3, 0), Σ = 32/9, SE = √(32/9)/Σw = √(32/9)/6.
+func TestEvaluateIntervalWidthsByHand(t *testing.T) {
+	logged := []Logged{
+		{Action: "a", Propensity: 0.5, Reward: 1},
+		{Action: "b", Propensity: 0.5, Reward: 0},
+		{Action: "a", Propensity: 0.25, Reward: 0},
+		{Action: "b", Propensity: 0.75, Reward: 1},
+	}
+	o, err := Evaluate(logged, Always("a"), 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const z = 1.959963984540054
+	ipsHalf, snipsHalf := z*math.Sqrt(0.1875), z*math.Sqrt(32.0/9)/6
+	if !near(o.IPSCI.Lo, 0.5-ipsHalf, 1e-12) || !near(o.IPSCI.Hi, 0.5+ipsHalf, 1e-12) {
+		t.Errorf("IPS interval %v, want 0.5 ± %v", o.IPSCI, ipsHalf)
+	}
+	if !near(o.SNIPSCI.Lo, 1.0/3-snipsHalf, 1e-12) || !near(o.SNIPSCI.Hi, 1.0/3+snipsHalf, 1e-12) {
+		t.Errorf("SNIPS interval %v, want 1/3 ± %v", o.SNIPSCI, snipsHalf)
+	}
+	// Weights 2 and 4 over 4 decisions: (Σw)²/Σw² = 36/20.
+	if !near(o.EffectiveN, 1.8, 1e-12) {
+		t.Errorf("effective n %v, want 1.8", o.EffectiveN)
+	}
+}
+
+// Decisions taken with certainty (propensity exactly 1) are reweighted like any other: on-policy
+// with propensity 1 both intervals are the Wald interval of the click rate, p ± z·√(p(1−p)/n).
+func TestEvaluatePropensityOneIsUsed(t *testing.T) {
+	logged := []Logged{
+		{Action: "a", Propensity: 1, Reward: 1}, {Action: "a", Propensity: 1, Reward: 0},
+		{Action: "a", Propensity: 1, Reward: 1}, {Action: "a", Propensity: 1, Reward: 1},
+	}
+	o, err := Evaluate(logged, Always("a"), 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := 1.959963984540054 * math.Sqrt(0.75*0.25/4)
+	if o.N != 4 || o.Skipped != 0 || !near(o.SNIPS, 0.75, 1e-12) || !near(o.IPS, 0.75, 1e-12) {
+		t.Errorf("%+v, want 0.75 over 4 decisions, none skipped", o)
+	}
+	if !near(o.SNIPSCI.Hi-o.SNIPS, half, 1e-12) || !near(o.IPSCI.Hi-o.IPS, half, 1e-12) {
+		t.Errorf("intervals %v %v, want 0.75 ± %v", o.IPSCI, o.SNIPSCI, half)
+	}
+}

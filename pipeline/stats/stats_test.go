@@ -174,7 +174,9 @@ func TestRelativeLiftByHand(t *testing.T) {
 	if wide.Relative-z*wide.SE > -1 || wide.CI.Lo <= -1 || !wide.CI.Contains(wide.Relative) {
 		t.Errorf("noisy lift %+v: want an interval inside (−100%%, ∞) around the estimate where the symmetric one is not", wide)
 	}
-	// With no treatment clicks the log is undefined: the symmetric interval, cut at −100%.
+	// With no treatment clicks the log is undefined: the symmetric interval, cut at −100%. (Its
+	// lower end is −1 whatever the width: Relative is −1 and any positive half-width, z·SE or
+	// z/SE, takes it below −1 before the cut, so a change to the width there is equivalent.)
 	zero, err := RelativeLift(Ratio{Value: 0, Variance: 0.0001}, co, 0.95)
 	if err != nil || zero.CI.Lo != -1 || !near(zero.CI.Hi, -1+z*zero.SE, 1e-12) {
 		t.Errorf("zero treatment: %+v %v", zero, err)
