@@ -54,7 +54,7 @@ func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Client, err
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	tlsConfig, err := cfg.TLS.config()
+	tlsConfig, err := cfg.TLS.Config()
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse.tls: %w", err)
 	}

@@ -88,7 +88,7 @@ func (c Config) Validate() error {
 	if c.Cluster != "" && !ddl.ValidDatabase(c.Cluster) {
 		errs = append(errs, fmt.Errorf("cluster: %q: want letters, digits and underscores", c.Cluster))
 	}
-	if err := c.TLS.validate(); err != nil {
+	if err := c.TLS.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Linger < 0 {

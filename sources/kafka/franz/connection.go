@@ -3,7 +3,6 @@ package franz
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,7 +41,7 @@ func NewConnection(s Security, logger *slog.Logger) (Connection, error) {
 	c := Connection{DialTimeout: s.DialTimeout}
 	var err error
 	if s.TLS.Enabled {
-		if c.TLS, err = tlsConfig(s.TLS); err != nil {
+		if c.TLS, err = s.TLS.Config(); err != nil {
 			return Connection{}, fmt.Errorf("kafka.tls: %w", err)
 		}
 		if s.TLS.InsecureSkipVerify {
@@ -54,28 +53,6 @@ func NewConnection(s Security, logger *slog.Logger) (Connection, error) {
 	}
 	if c.SASL != nil && c.TLS == nil && s.SASL.Mechanism == MechanismPlain {
 		logger.Warn("kafka.sasl.mechanism is plain without kafka.tls: the password crosses the network in clear")
-	}
-	return c, nil
-}
-
-func tlsConfig(t TLS) (*tls.Config, error) {
-	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}
-	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("ca_file: %w", err)
-		}
-		c.RootCAs = x509.NewCertPool()
-		if !c.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("ca_file %s: no PEM certificate in it", t.CAFile)
-		}
-	}
-	if t.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("cert_file %s, key_file %s: %w", t.CertFile, t.KeyFile, err)
-		}
-		c.Certificates = []tls.Certificate{cert}
 	}
 	return c, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/adshift/adshift/tlsfiles"
 )
 
 // SASL mechanisms adshift authenticates with.
@@ -31,21 +33,7 @@ type Security struct {
 }
 
 // TLS configures encrypted connections to the brokers.
-type TLS struct {
-	Enabled bool `mapstructure:"enabled"`
-	// CAFile is a PEM bundle of the authorities that sign the brokers' certificates; empty trusts
-	// the system's roots.
-	CAFile string `mapstructure:"ca_file"`
-	// CertFile and KeyFile are the client's PEM certificate and key, for brokers that
-	// authenticate clients by certificate (mTLS); both or neither.
-	CertFile string `mapstructure:"cert_file"`
-	KeyFile  string `mapstructure:"key_file"`
-	// ServerName overrides the name checked against the brokers' certificates (default: the host
-	// dialled).
-	ServerName string `mapstructure:"server_name"`
-	// InsecureSkipVerify accepts any certificate; adshift warns whenever it is on.
-	InsecureSkipVerify bool `mapstructure:"insecure_skip_verify"`
-}
+type TLS = tlsfiles.Files
 
 // SASL configures authentication to the brokers.
 type SASL struct {
@@ -72,24 +60,11 @@ func (s Security) Validate() error {
 		// MSK serves IAM authentication only on its TLS listener (port 9098).
 		errs = append(errs, errors.New("sasl: mechanism aws-msk-iam needs tls.enabled: true (MSK serves IAM only over TLS, on port 9098)"))
 	}
-	return errors.Join(append(errs, s.TLS.validate(), s.SASL.validate())...)
+	return errors.Join(append(errs, s.TLS.Validate(), s.SASL.validate())...)
 }
 
 // Enabled reports whether anything but plaintext without authentication is configured.
 func (s Security) Enabled() bool { return s.TLS != (TLS{}) || s.SASL != (SASL{}) }
-
-func (t TLS) validate() error {
-	if !t.Enabled {
-		if t != (TLS{}) {
-			return errors.New("tls: ca_file, cert_file, key_file, server_name or insecure_skip_verify is set but tls.enabled is false")
-		}
-		return nil
-	}
-	if (t.CertFile == "") != (t.KeyFile == "") {
-		return errors.New("tls: cert_file and key_file go together: set both or neither")
-	}
-	return nil
-}
 
 func (s SASL) validate() error {
 	switch s.Mechanism {
