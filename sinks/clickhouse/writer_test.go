@@ -14,6 +14,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/adshift/adshift/schemas"
+	"github.com/adshift/adshift/sinks/clickhouse/clickhousetest"
 )
 
 // TestWriterGroupCommitsConcurrentWrites has many goroutines write rounds of rows. With an
@@ -240,11 +241,11 @@ func waitFor(t *testing.T, cond func() bool) {
 
 // proxiedConfig is the test configuration reaching the server through a proxy the test can cut,
 // flushing at once and retrying a failed flush for as long as the test lasts.
-func proxiedConfig(t *testing.T) (*proxy, Config) {
+func proxiedConfig(t *testing.T) (*clickhousetest.Proxy, Config) {
 	t.Helper()
-	p := newProxy(t, testAddr())
+	p := clickhousetest.NewProxy(t, testAddr())
 	cfg := testConfig()
-	cfg.Addr = p.addr()
+	cfg.Addr = p.Addr()
 	cfg.FlushInterval = time.Millisecond
 	cfg.MaxRetries = 1000
 	return p, cfg
@@ -258,7 +259,7 @@ func TestWriterRetriesThroughOutage(t *testing.T) {
 	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
-	p.setUp(false)
+	p.SetUp(false)
 	written := make(chan error, 1)
 	go func() {
 		written <- w.Write(t.Context(), schemas.Rows{Events: []schemas.AdEvent{testEvent("e1", schemas.Click, "a1", 0)}})
@@ -269,7 +270,7 @@ func TestWriterRetriesThroughOutage(t *testing.T) {
 		t.Fatalf("Write returned %v during the outage, want it to wait", err)
 	default:
 	}
-	p.setUp(true)
+	p.SetUp(true)
 	if err := <-written; err != nil {
 		t.Fatalf("Write after the outage: %v", err)
 	}
@@ -283,7 +284,7 @@ func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
 	c := migratedTest(t, cfg)
 	w := newWriter(t, c, cfg, nil)
 
-	p.setUp(false)
+	p.SetUp(false)
 	written := make(chan error, 1)
 	go func() {
 		written <- w.Write(t.Context(), schemas.Rows{Ads: []schemas.Ad{testAd("a1", "value", "llm", "treatment")}})
@@ -297,7 +298,7 @@ func TestWriterCloseAbandonsFailingFlush(t *testing.T) {
 	if err := <-written; err == nil || !strings.Contains(err.Error(), "insert 1 rows into ads") {
 		t.Errorf("Write whose flush was abandoned: %v, want the insert error", err)
 	}
-	p.setUp(true)
+	p.SetUp(true)
 }
 
 // TestWriterBackpressure: while flushes fail, pending rows stop at (Flushes+1)×BatchRows and
@@ -310,7 +311,7 @@ func TestWriterBackpressure(t *testing.T) {
 	w := newWriter(t, c, cfg, nil)
 	defer w.Close(t.Context())
 
-	p.setUp(false)
+	p.SetUp(false)
 	errs := make(chan error, writers)
 	for i := range writers {
 		go func() {
@@ -330,7 +331,7 @@ func TestWriterBackpressure(t *testing.T) {
 	if n := pending(); n != w.maxPending {
 		t.Errorf("%d rows pending through failing flushes, want the cap of %d", n, w.maxPending)
 	}
-	p.setUp(true)
+	p.SetUp(true)
 	for range writers {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
