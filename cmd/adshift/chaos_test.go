@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,8 +28,26 @@ import (
 type process struct {
 	cmd      *exec.Cmd
 	httpAddr string
-	out      *bytes.Buffer
+	out      *output
 	done     chan struct{}
+}
+
+// output is what a process wrote, safe to read while it still writes.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
 }
 
 // startAdshift starts `adshift args…` as its own process with the variables in env; it is
@@ -39,7 +58,7 @@ func startAdshift(t *testing.T, env []string, args ...string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{httpAddr: freeAddr(t), out: &bytes.Buffer{}, done: make(chan struct{})}
+	p := &process{httpAddr: freeAddr(t), out: &output{}, done: make(chan struct{})}
 	p.cmd = exec.Command(exe, args...)
 	p.cmd.Env = append(append(os.Environ(), beAdshift+"=1", "ADSHIFT_HTTP_ADDR="+p.httpAddr), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
