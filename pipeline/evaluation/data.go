@@ -88,13 +88,13 @@ type Generation struct {
 
 // Data is everything the report is built from.
 type Data struct {
-	Database    string            `json:"database"`
-	Cells       []Cell            `json:"cells"`
-	Activity    []Activity        `json:"activity"`
-	Logged      []stats.Logged    `json:"logged"` // treatment ads shown: segment, arm, propensity, clicked
-	Failures    map[string]uint64 `json:"failures"`
-	Shoppers    []Shopper         `json:"shoppers"`
-	Generations []Generation      `json:"generations"`
+	Database    string         `json:"database"`
+	Cells       []Cell         `json:"cells"`
+	Activity    []Activity     `json:"activity"`
+	Logged      []stats.Logged `json:"logged"`   // treatment ads shown: segment, arm, propensity, clicked
+	Failures    Failures       `json:"failures"` // by stage, then kind
+	Shoppers    []Shopper      `json:"shoppers"`
+	Generations []Generation   `json:"generations"`
 	// SimulatedImpressions are the impressions the demo's simulated delivery (adshift deliver,
 	// the demo) made up, told by their event ids; Impressions all of them.
 	SimulatedImpressions uint64 `json:"simulated_impressions"`

@@ -45,10 +45,7 @@ func guardrails(d Data, o Options) []Guardrail {
 	for _, g := range d.Generations {
 		out = append(out, latency(g, o))
 	}
-	var dead uint64
-	for _, n := range d.Failures {
-		dead += n
-	}
+	dead := d.Failures.Total()
 	return append(out, Guardrail{Name: "dead letters (events)", Value: float64(dead), CI: stats.Interval{Lo: float64(dead), Hi: float64(dead)},
 		Note: "a rate needs the events read, which ClickHouse does not record: see the adshift_*_events_total metrics"})
 }

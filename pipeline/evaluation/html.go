@@ -188,7 +188,8 @@ A credited count alone also counts what shoppers would have done anyway. {{conf 
 </table>
 
 <h2>Failed events</h2>
-{{if .R.Failures}}<table><tr><th>kind</th><th>count</th></tr>{{range $k, $v := .R.Failures}}<tr><td>{{$k}}</td><td>{{$v}}</td></tr>{{end}}</table>{{else}}<div class="note">none</div>{{end}}
+{{if .R.Failures}}<div class="note">each the verdict of the stage named, never subtracted from another stage's counts</div>
+<table><tr><th>stage</th><th>kind</th><th>count</th></tr>{{range $s, $kinds := .R.Failures}}{{range $k, $v := $kinds}}<tr><td>{{if $s}}{{$s}}{{else}}unknown stage{{end}}</td><td>{{$k}}</td><td>{{$v}}</td></tr>{{end}}{{end}}</table>{{else}}<div class="note">none</div>{{end}}
 </body></html>
 `))
 

@@ -90,13 +90,13 @@ type Report struct {
 	// Guardrails must not get worse; Adjusted are the differences with CUPED variance reduction.
 	// Incremental are the conversions and revenue the ads caused: the treatment's credited totals
 	// against the holdout's comparable rate. No raw credited count is a result on its own.
-	Incremental []Incremental     `json:"incremental"`
-	Guardrails  []Guardrail       `json:"guardrails"`
-	Adjusted    []Adjusted        `json:"adjusted"`
-	OffPolicy   []Policy          `json:"off_policy"`
-	Series      []SeriesPoint     `json:"series"`
-	LiftSeries  []LiftPoint       `json:"lift_series"`
-	Failures    map[string]uint64 `json:"failures"`
+	Incremental []Incremental `json:"incremental"`
+	Guardrails  []Guardrail   `json:"guardrails"`
+	Adjusted    []Adjusted    `json:"adjusted"`
+	OffPolicy   []Policy      `json:"off_policy"`
+	Series      []SeriesPoint `json:"series"`
+	LiftSeries  []LiftPoint   `json:"lift_series"`
+	Failures    Failures      `json:"failures"` // dead letters by stage, then kind
 }
 
 // The per-shopper metrics the lifts are computed on.
@@ -137,7 +137,7 @@ func Build(d Data, o Options) (Report, error) {
 	r := Report{Database: d.Database, Confidence: o.Confidence, CostPer1kTokens: o.CostPer1kTokens,
 		CostCurrency: o.CostCurrency, Failures: d.Failures}
 	if r.Failures == nil {
-		r.Failures = map[string]uint64{}
+		r.Failures = Failures{}
 	}
 	r.ByArm = breakdown(d.Cells, o, func(c Cell) string { return c.Arm })
 	r.BySegment = top(breakdown(d.Cells, o, func(c Cell) string { return c.Segment }), TopSegments, o)

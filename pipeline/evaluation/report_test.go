@@ -19,7 +19,7 @@ var t0 = time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
 // fixture: 200 treatment shoppers clicking 3 or 4 of 10 impressions and 200 holdout shoppers
 // clicking 2 of 10, spread over three hours.
 func fixture() Data {
-	d := Data{Database: "adshift_test", Failures: map[string]uint64{"malformed_json": 2}}
+	d := Data{Database: "adshift_test", Failures: Failures{"features": {"malformed_json": 2}}}
 	for i := range 400 {
 		g, arm, clicks := schemas.GroupTreatment, "value", uint64(3)
 		if i%2 == 1 {

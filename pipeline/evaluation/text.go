@@ -200,18 +200,30 @@ func writeOffPolicy(w io.Writer, policies []Policy, conf string) error {
 	return tw.Flush()
 }
 
-// writeFailures writes the failed events by kind.
-func writeFailures(w io.Writer, failures map[string]uint64) error {
+// writeFailures writes the failed events by the stage that dead-lettered them, then by kind.
+func writeFailures(w io.Writer, failures Failures) error {
 	fmt.Fprintln(w)
 	if len(failures) == 0 {
 		_, err := fmt.Fprintln(w, "failed events: none")
 		return err
 	}
-	fmt.Fprintln(w, "failed events (clickstream.dlq) by kind:")
-	for _, k := range slices.Sorted(maps.Keys(failures)) {
-		fmt.Fprintf(w, "  %-24s %d\n", k, failures[k])
+	fmt.Fprintln(w, "failed events (clickstream.dlq), each the verdict of the stage named, by kind:")
+	for _, stage := range slices.Sorted(maps.Keys(failures)) {
+		fmt.Fprintf(w, "  %s: %d\n", stageName(stage), failures.Stage(stage))
+		for _, k := range slices.Sorted(maps.Keys(failures[stage])) {
+			fmt.Fprintf(w, "    %-24s %d\n", k, failures[stage][k])
+		}
 	}
 	return nil
+}
+
+// stageName names the stage of a dead letter; rows written before failed_events had a stage
+// have none.
+func stageName(stage string) string {
+	if stage == "" {
+		return "unknown stage"
+	}
+	return stage
 }
 
 func writeRows(w io.Writer, rows []Row, r Report) error {

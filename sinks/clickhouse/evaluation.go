@@ -27,7 +27,7 @@ func (c *Client) Evaluation(ctx context.Context, lookEvery time.Duration) (d eva
 	if d.Logged, err = c.logged(ctx); err != nil {
 		return d, err
 	}
-	if d.Failures, err = c.distinctBy(ctx, TableFailedEvents, "failure_id", "kind"); err != nil {
+	if d.Failures, err = c.failures(ctx); err != nil {
 		return d, err
 	}
 	if d.Shoppers, err = c.shoppers(ctx); err != nil {
@@ -226,6 +226,25 @@ GROUP BY segment, arm, propensity, clicked`,
 }
 
 // distinctBy counts distinct ids of table per value of column.
+// failures counts the dead letters in failed_events once each, by stage and kind.
+func (c *Client) failures(ctx context.Context) (evaluation.Failures, error) {
+	rows, err := c.conn.Query(ctx, "SELECT stage, kind, uniqExact(failure_id) FROM "+c.table(TableFailedEvents)+" GROUP BY stage, kind")
+	if err != nil {
+		return nil, fmt.Errorf("count %s by stage and kind: %w", TableFailedEvents, err)
+	}
+	defer rows.Close()
+	out := evaluation.Failures{}
+	for rows.Next() {
+		var stage, kind string
+		var n uint64
+		if err := rows.Scan(&stage, &kind, &n); err != nil {
+			return nil, fmt.Errorf("count %s by stage and kind: %w", TableFailedEvents, err)
+		}
+		out.Add(stage, kind, n)
+	}
+	return out, rows.Err()
+}
+
 func (c *Client) distinctBy(ctx context.Context, table, id, column string) (map[string]uint64, error) {
 	rows, err := c.conn.Query(ctx, "SELECT "+column+", uniqExact("+id+") FROM "+c.table(table)+" GROUP BY "+column)
 	if err != nil {

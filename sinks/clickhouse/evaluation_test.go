@@ -51,6 +51,7 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 			testFailure("clickstream/0/1", schemas.MalformedJSON),
 			testFailure("clickstream/0/2", schemas.MalformedJSON),
 			testFailure("clickstream/1/9", schemas.MissingUser),
+			{FailureID: "adshift.shifts/0/4", Kind: schemas.SchemaViolation, Stage: "creatives", Topic: "adshift.shifts", FailedAt: epoch},
 		},
 	}
 	for range 2 { // a redelivery changes nothing
@@ -72,9 +73,9 @@ func TestEvaluationCountsDistinctShownAndAttributed(t *testing.T) {
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Errorf("cells:\n%+v\nwant\n%+v", d.Cells, want)
 	}
-	// Dead letters count once each, by kind, however often they were written.
-	if want := map[string]uint64{"malformed_json": 2, "missing_user": 1}; !reflect.DeepEqual(d.Failures, want) {
-		t.Errorf("failures by kind %v, want %v", d.Failures, want)
+	// Dead letters count once each, by stage and kind, however often they were written.
+	if want := (evaluation.Failures{"features": {"malformed_json": 2, "missing_user": 1}, "creatives": {"schema_violation": 1}}); !reflect.DeepEqual(d.Failures, want) {
+		t.Errorf("failures by stage and kind %v, want %v", d.Failures, want)
 	}
 	sort.Slice(d.Logged, func(i, j int) bool { return d.Logged[i].Action < d.Logged[j].Action })
 	wantLogged := []stats.Logged{
