@@ -123,6 +123,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	f("llm:\n  tokens_per_minute: 10\n", "llm.tokens_per_minute")
 	f("kafka:\n  compression: brotli\n", "kafka.compression")
 	f("http:\n  ready_max_lag: -1\n", "http.ready_max_lag")
+	f("outcomes:\n  future_skew: 2h\n", "outcomes.future_skew: 2h0m0s is above features.future_skew (1h0m0s)")
+	f("features:\n  future_skew: 0s\n", "outcomes.future_skew: 1h0m0s is above features.future_skew (0s)")
 	f("catalog:\n  url_template: https://shop.example/p/\n", "does not contain {product_id}")
 	f("catalog:\n  url_template: /p/{product_id}\n", "absolute http(s) URL")
 	f("kafka:\n  brokers: [a:9092]\n  dial_timeout: 0s\n", "kafka.dial_timeout")

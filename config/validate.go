@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/adshift/adshift/pipeline/creative"
+	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/sources/kafka/franz"
 )
 
@@ -41,6 +43,11 @@ func (c Config) Validate() error {
 		errs = append(errs, hostPort("http.addr", c.HTTP.Addr))
 	}
 	errs = append(errs, c.Catalog.validate())
+	// One verdict per event: what features rejects as dated in the future must not count as an
+	// outcome. (Zero in outcomes takes its default.)
+	if skew := cmp.Or(c.Outcomes.FutureSkew, outcomes.DefaultConfig().FutureSkew); skew > c.Features.FutureSkew {
+		errs = append(errs, fmt.Errorf("outcomes.future_skew: %v is above features.future_skew (%v): an order or promotion the features stage dead-letters as timestamp_out_of_range would count as an outcome: set it at most that", skew, c.Features.FutureSkew))
+	}
 	if c.HTTP.ReadyMaxLag < 0 {
 		errs = append(errs, fmt.Errorf("http.ready_max_lag: %d must be 0 (any lag) or positive", c.HTTP.ReadyMaxLag))
 	}
