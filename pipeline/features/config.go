@@ -17,8 +17,9 @@ type Config struct {
 	// (the shift detector and shift summaries read it); the long one what they keep coming back to.
 	ShortHalfLife time.Duration `mapstructure:"short_half_life"`
 	LongHalfLife  time.Duration `mapstructure:"long_half_life"`
-	// AllowedLateness is how far behind the partition's latest event time an event may be; older
-	// ones are dead-lettered as late_event.
+	// AllowedLateness is how far behind its shopper's latest event an event may be (for a
+	// shopper with no profile, behind the partition's latest event time); older ones are
+	// dead-lettered as late_event.
 	AllowedLateness time.Duration `mapstructure:"allowed_lateness"`
 	// ProfileTTL is the event time after a shopper's last event when the profile expires; its
 	// changelog key is then deleted with a tombstone.

@@ -261,7 +261,7 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	}
 
 	t := ev.Timestamp.UnixMilli()
-	late := p.wm.late(t, s.cfg.AllowedLateness.Milliseconds())
+	late := p.late(user, t)
 	sweep := p.wm.observe(t)
 	err := p.update(in, ev, k, user, late)
 	if sweep {
@@ -269,6 +269,20 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 		p.expire()
 	}
 	return err
+}
+
+// late reports whether an event of user at t comes too late for the profile it would go into.
+// It is judged on the profile's own time: late when older than the shopper's latest event by
+// more than the allowed lateness. A shopper with no profile has only the partition's time to go
+// by: late when older than the partition's watermark. So a shopper's own delayed events — a
+// delivery system answering in the event time of the ad it showed, while the partition has moved
+// on with other shoppers — still count for their profile, as they count for the outcomes stage.
+func (p *processor) late(user string, t int64) bool {
+	lateness := p.stage.cfg.AllowedLateness.Milliseconds()
+	if prof := p.profiles[user]; prof != nil && prof.events > 0 {
+		return t < prof.last-lateness
+	}
+	return p.wm.late(t, lateness)
 }
 
 // update applies one interest event of user to the profiles, unless it is late, already
@@ -280,8 +294,7 @@ func (p *processor) update(in *pipeline.Record, ev *schemas.Event, k kind, user 
 		return nil // applied before a crash whose progress marker never landed
 	}
 	if late {
-		p.deadLetter(in, schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the partition watermark %s",
-			ev.Timestamp.Format(time.RFC3339Nano), time.UnixMilli(p.wm.max-s.cfg.AllowedLateness.Milliseconds()).UTC().Format(time.RFC3339Nano)))
+		p.deadLetter(in, p.lateFailure(prof, ev.Timestamp))
 		p.noteRewrites(ev.Rewrites)
 		return nil
 	}
@@ -384,6 +397,18 @@ func (p *processor) noteRewrites(rw schemas.Rewrites) {
 	}
 	dl := &p.pending[len(p.pending)-1]
 	dl.Headers = append(dl.Headers, schemas.Header{Key: schemas.HeaderRewritten, Value: rw.AppendText(nil)})
+}
+
+// lateFailure is the failure of a late event at t: against the profile's time, or, with no
+// profile, the partition's.
+func (p *processor) lateFailure(prof *profile, t time.Time) *schemas.Failure {
+	lateness := p.stage.cfg.AllowedLateness.Milliseconds()
+	if prof != nil && prof.events > 0 {
+		return schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the shopper's latest event less allowed_lateness, %s",
+			t.Format(time.RFC3339Nano), time.UnixMilli(prof.last-lateness).UTC().Format(time.RFC3339Nano))
+	}
+	return schemas.Failf(schemas.LateEvent, "timestamp", "%s is older than the partition watermark %s",
+		t.Format(time.RFC3339Nano), time.UnixMilli(p.wm.max-lateness).UTC().Format(time.RFC3339Nano))
 }
 
 func (p *processor) deadLetter(in *pipeline.Record, f *schemas.Failure) {

@@ -214,24 +214,39 @@ func diff(a, b map[string]string) int {
 	return n
 }
 
-// An event older than the partition's latest event time minus the allowed lateness is
-// dead-lettered as late_event and changes nothing; within the lateness it counts.
+// Lateness is judged on the profile an event goes into: an event older than its shopper's latest
+// event less the allowed lateness is dead-lettered as late_event and changes nothing, however
+// recent for the partition; one within it counts, however far the partition has moved on with
+// other shoppers (a delivery system answering in the time of the ad it showed). A shopper with no
+// profile is judged against the partition's latest event time.
 func TestLateEvents(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
-	h.process(view("u1", 3*time.Hour, "a"), view("u2", 2*time.Hour+time.Minute, "b"), view("u2", time.Hour+59*time.Minute, "b"))
+	h.process(
+		view("u1", 3*time.Hour, "a"),
+		view("u2", time.Hour+59*time.Minute, "b"), // no profile, behind the partition's 3h less 1h: late
+		view("u3", 2*time.Hour+time.Minute, "b"),  // no profile, within
+		view("u3", time.Hour+59*time.Minute, "b"), // behind the partition, within u3's own 2h01 less 1h
+		view("u3", time.Hour, "b"),                // behind u3's own time by more than the lateness: late
+	)
 	recs := h.out.outputs()
-	if len(recs) != 1 || schemas.FailureKind(recs[0].Header(schemas.HeaderFailure)) != schemas.LateEvent {
-		t.Fatalf("emitted %+v, want one late_event dead letter", recs)
+	var late []int64
+	for _, r := range recs {
+		if schemas.FailureKind(r.Header(schemas.HeaderFailure)) == schemas.LateEvent {
+			late = append(late, pipeline.FailedEvent(r, 0).Offset)
+		}
 	}
-	if got := pipeline.FailedEvent(recs[0], 0).Offset; got != 2 {
-		t.Errorf("late event at offset %d, want 2", got)
+	if !slices.Equal(late, []int64{1, 4}) || len(recs) != 2 {
+		t.Fatalf("late events at offsets %v of %d dead letters, want 1 and 4 alone", late, len(recs))
 	}
-	if n := h.counter("adshift_features_failures_total", "kind", string(schemas.LateEvent)); n != 1 {
-		t.Errorf("late events counted %v, want 1", n)
+	if n := h.counter("adshift_features_failures_total", "kind", string(schemas.LateEvent)); n != 2 {
+		t.Errorf("late events counted %v, want 2", n)
 	}
 	p := h.proc.(*processor)
-	if u2 := p.profiles["u2"]; u2 == nil || u2.events != 1 {
-		t.Errorf("u2 = %+v, want the one event within the lateness", u2)
+	if u2 := p.profiles["u2"]; u2 != nil {
+		t.Errorf("u2 = %+v, want no profile from a late event", u2)
+	}
+	if u3 := p.profiles["u3"]; u3 == nil || u3.events != 2 {
+		t.Errorf("u3 = %+v, want its two events within its own lateness", u3)
 	}
 }
 
