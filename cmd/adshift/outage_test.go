@@ -29,7 +29,7 @@ import (
 // says it is not ready, and counts the failed inserts; once ClickHouse is back every row lands,
 // once: the distinct ids in ClickHouse are exactly those the outcomes stage writes from the same
 // topics with nothing failing, the ads those of a clean run, the impressions, clicks and orders
-// those the delivery system wrote.
+// those the delivery system wrote, the failed events the dead letters of the bad inputs.
 func TestClickHouseOutageLosesNothing(t *testing.T) {
 	want := adIDsOfReplay(t, "max", false)
 	r := newChaosRig(t)
@@ -42,6 +42,7 @@ func TestClickHouseOutageLosesNothing(t *testing.T) {
 	}
 	d := startDelivery(t, r.a)
 	r.replay(t)
+	produceBad(t, []string{r.addr}, r.a.cfg.Topics.Clickstream.Name) // dead letters to land too
 
 	r.at(15 * time.Second)
 	written := landing.metric("adshift_clickhouse_rows_written_total", "", "")
@@ -110,6 +111,9 @@ func TestClickHouseOutageLosesNothing(t *testing.T) {
 		if missing, extra := minus(ids, got[kind]), minus(got[kind], ids); len(missing)+len(extra) > 0 {
 			t.Errorf("%s: %d missing (e.g. %v), %d not written by a clean pass (e.g. %v)", kind, len(missing), head(missing), len(extra), head(extra))
 		}
+	}
+	if n := len(got["failure"]); n != len(badInputs()) {
+		t.Errorf("failed events: %d landed, want the %d bad inputs", n, len(badInputs()))
 	}
 	if !slices.Equal(got["ad"], ads) {
 		t.Errorf("ads: %d landed, %d distinct on %s", len(got["ad"]), len(ads), r.a.cfg.Topics.Ads.Name)
