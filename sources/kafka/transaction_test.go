@@ -121,13 +121,7 @@ func TestTransactionalGroupAbortsAFailedBatchAndRedoesIt(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() { errc <- g.Run(ctx) }()
-	deadline := time.Now().Add(waitTimeout)
-	for c := committed(t, addrs, cfg.Group); c[topicPartition{"in", 0}] != records || c[topicPartition{"in", 1}] != records; c = committed(t, addrs, cfg.Group) {
-		if time.Now().After(deadline) {
-			t.Fatalf("committed %v, want %d on both partitions", c, records)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitAllCommitted(t, addrs, cfg.Group, 2, records)
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatalf("Run: %v", err)
@@ -151,5 +145,93 @@ func TestTransactionalGroupAbortsAFailedBatchAndRedoesIt(t *testing.T) {
 	}
 	if n := counterValue(t, g.metrics.transactions.WithLabelValues("aborted")); n < 1 {
 		t.Errorf("aborted transactions metric = %v, want at least 1", n)
+	}
+}
+
+// copyGroup returns an exactly-once group copying "in" to "out" under transactional id id.
+func copyGroup(t *testing.T, addrs []string, id string) *Group {
+	t.Helper()
+	pc := sinkkafka.ProducerConfig{Brokers: addrs}
+	producing, err := pc.ProducingOpts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := NewTransaction(TransactionConfig{ID: id, Producing: producing,
+		Emitter: func(cl *kgo.Client) pipeline.Emitter { return sinkkafka.NewProducerOn(cl, pc) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := &copyStage{out: tx}
+	stage.failed.Store(true) // no failure
+	cfg := testConfig(addrs, "adshift-copy")
+	cfg.Transaction = tx
+	g, err := NewGroup(cfg, stage, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// waitAllCommitted waits until group has committed want records on each of partitions.
+func waitAllCommitted(t *testing.T, addrs []string, group string, partitions int32, want int64) {
+	t.Helper()
+	adm := kadm.NewClient(newClient(t, addrs))
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		c := map[topicPartition]int64{}
+		// The group exists only once it has joined: until then, nothing is committed.
+		if resps, err := adm.FetchOffsets(t.Context(), group); err == nil {
+			resps.Each(func(r kadm.OffsetResponse) { c[topicPartition{r.Topic, r.Partition}] = r.At })
+		}
+		done := true
+		for p := range partitions {
+			done = done && c[topicPartition{"in", p}] == want
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("committed %v, want %d on each of %d partitions", c, want, partitions)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Partitions move between two exactly-once instances while records flow: read committed, every
+// input is copied exactly once.
+func TestTransactionalGroupsShareAndMovePartitionsExactlyOnce(t *testing.T) {
+	const partitions, step = 4, 30
+	addrs := startBroker(t, TopicSpec{Name: "in", Partitions: partitions}, TopicSpec{Name: "out", Partitions: partitions})
+	run := func(g *Group) (stop func()) {
+		ctx, cancel := context.WithCancel(t.Context())
+		errc := make(chan error, 1)
+		go func() { errc <- g.Run(ctx) }()
+		return func() {
+			cancel()
+			if err := <-errc; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		}
+	}
+	produce(t, addrs, "in", partitions, 0, step)
+	stopA := run(copyGroup(t, addrs, "copy-a"))
+	waitAllCommitted(t, addrs, "adshift-copy", partitions, step)
+	stopB := run(copyGroup(t, addrs, "copy-b"))
+	produce(t, addrs, "in", partitions, step, step)
+	waitAllCommitted(t, addrs, "adshift-copy", partitions, 2*step)
+	stopA() // its partitions move to B
+	produce(t, addrs, "in", partitions, 2*step, step)
+	waitAllCommitted(t, addrs, "adshift-copy", partitions, 3*step)
+	stopB()
+
+	var want []string
+	for p := range partitions {
+		for i := range 3 * step {
+			want = append(want, fmt.Sprintf("in/%d/%d", p, i))
+		}
+	}
+	slices.Sort(want)
+	if got := readValues(t, addrs, "out", true); !slices.Equal(got, want) {
+		t.Errorf("read committed: %d copies, want each of the %d inputs once", len(got), len(want))
 	}
 }
