@@ -219,3 +219,25 @@ func duplicates(sorted []string) []string {
 	}
 	return out
 }
+
+// kafka.exactly_once gives the features stage a transaction under its stable id, and no other
+// stage one.
+func TestExactlyOnceAppliesToTheFeaturesStageOnly(t *testing.T) {
+	a := testApp(t)
+	brokers := []string{"127.0.0.1:9092"}
+	if tx, err := a.transaction([]string{"features"}, brokers); err != nil || tx != nil {
+		t.Fatalf("exactly_once off: transaction %v, %v; want none", tx, err)
+	}
+	a.cfg.Kafka.ExactlyOnce = true
+	if tx, err := a.transaction([]string{"rekey", "creatives"}, brokers); err != nil || tx != nil {
+		t.Fatalf("without the features stage: transaction %v, %v; want none", tx, err)
+	}
+	tx, err := a.transaction([]string{"rekey", "features"}, brokers)
+	if err != nil || tx == nil || tx.ID() != "adshift-features" {
+		t.Fatalf("with the features stage: transaction %v, %v; want one with id adshift-features", tx, err)
+	}
+	t.Setenv(holdTransactionEnv, filepath.Join(t.TempDir(), "missing"))
+	if _, err := a.transaction([]string{"features"}, brokers); err == nil || !strings.Contains(err.Error(), holdTransactionEnv) {
+		t.Errorf("%s naming no directory: %v, want an error naming it", holdTransactionEnv, err)
+	}
+}
