@@ -53,9 +53,26 @@ type Kafka struct {
 	// an instance restarted within the session timeout gets its partitions back with no
 	// rebalance. Each instance needs its own id. The embedded broker does not implement it.
 	InstanceID string `mapstructure:"instance_id"`
+	// ExactlyOnce runs the features stage exactly once: each poll's records, the shifts,
+	// changelog writes and dead letters they caused, and their offsets commit together in one
+	// Kafka transaction, under the transactional id TransactionalID gives. The other stages stay
+	// at least once with idempotent effects. Consumers read committed records only either way.
+	ExactlyOnce bool `mapstructure:"exactly_once"`
 	// Compression is the codec of every record adshift writes (none, gzip, snappy, lz4, zstd).
 	Compression    string `mapstructure:"compression"`
 	franz.Security `mapstructure:",squash"`
+}
+
+// TransactionalID is the transactional id of stage under kafka.exactly_once: client_id-stage,
+// then -instance_id when set. It is the same across restarts of an instance, so a restarted
+// instance aborts the transaction its predecessor left open; instances running at once need
+// distinct ids (a distinct instance_id or client_id each), or they fence each other.
+func (k Kafka) TransactionalID(stage string) string {
+	id := k.ClientID + "-" + stage
+	if k.InstanceID != "" {
+		id += "-" + k.InstanceID
+	}
+	return id
 }
 
 // Embedded reports whether adshift runs its own in-process broker.

@@ -257,3 +257,37 @@ func TestProductURL(t *testing.T) {
 	f("https://shop.example/p/{product_id}", "1004767", "https://shop.example/p/1004767")
 	f("https://shop.example/p/{product_id}?src=adshift", "a/b c", "https://shop.example/p/a%2Fb%20c?src=adshift")
 }
+
+// kafka.exactly_once is off unless asked for, from the file or ADSHIFT_KAFKA_EXACTLY_ONCE; its
+// transactional id is stable per instance and refuses an empty client id.
+func TestExactlyOnce(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Kafka.ExactlyOnce {
+		t.Fatal("kafka.exactly_once is on by default")
+	}
+	t.Setenv("ADSHIFT_KAFKA_EXACTLY_ONCE", "true")
+	if cfg, err = Load("", nil); err != nil || !cfg.Kafka.ExactlyOnce {
+		t.Fatalf("ADSHIFT_KAFKA_EXACTLY_ONCE=true: exactly_once %v, %v", cfg.Kafka.ExactlyOnce, err)
+	}
+	if got := cfg.Kafka.TransactionalID("features"); got != "adshift-features" {
+		t.Errorf("transactional id %q, want adshift-features", got)
+	}
+	t.Setenv("ADSHIFT_KAFKA_EXACTLY_ONCE", "")
+	cfg, err = Load(writeFile(t, "kafka:\n  exactly_once: true\n  client_id: shop\n  instance_id: eu-1\n"), nil)
+	if err != nil || !cfg.Kafka.ExactlyOnce {
+		t.Fatalf("exactly_once: true in the file: %v, %v", cfg.Kafka.ExactlyOnce, err)
+	}
+	if got := cfg.Kafka.TransactionalID("features"); got != "shop-features-eu-1" {
+		t.Errorf("transactional id %q, want shop-features-eu-1", got)
+	}
+	_, err = Load(writeFile(t, "kafka:\n  exactly_once: true\n  client_id: \"\"\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "kafka.exactly_once") || !strings.Contains(err.Error(), "kafka.client_id") {
+		t.Errorf("exactly_once with no client id: %v, want an error naming kafka.exactly_once and kafka.client_id", err)
+	}
+	if _, err := Load(writeFile(t, "kafka:\n  client_id: \"\"\n"), nil); err != nil {
+		t.Errorf("no client id without exactly_once: %v", err)
+	}
+}

@@ -107,6 +107,9 @@ func (k Kafka) validate() error {
 	if k.HeartbeatInterval <= 0 || k.HeartbeatInterval > k.SessionTimeout/3 {
 		errs = append(errs, fmt.Errorf("kafka.heartbeat_interval: %v must be above 0 and at most a third of kafka.session_timeout (%v)", k.HeartbeatInterval, k.SessionTimeout))
 	}
+	if k.ExactlyOnce && k.ClientID == "" {
+		errs = append(errs, errors.New("kafka.exactly_once: the transactional id is built from kafka.client_id, which is empty: set one, distinct per instance unless kafka.instance_id is"))
+	}
 	if _, err := franz.Compression(k.Compression); err != nil {
 		errs = append(errs, fmt.Errorf("kafka.%w", err))
 	}

@@ -130,9 +130,19 @@ func (a *app) run(ctx context.Context, stages []string) error {
 // groups builds the named stages and a consumer group for each, appending to closers what
 // must be closed after the groups stop; on an error, closers holds what was built so far.
 func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline.Emitter, closers []func(context.Context) error) ([]*kafka.Group, []func(context.Context) error, error) {
+	tx, err := a.transaction(stages, brokers)
+	if err != nil {
+		return nil, closers, err
+	}
 	var built []pipeline.Stage
 	for _, name := range stages {
-		st, closer, err := a.stage(ctx, name, brokers, out)
+		var st pipeline.Stage
+		var closer func(context.Context) error
+		if name == features.Name && tx != nil {
+			st, err = a.featuresStage(brokers, tx, false)
+		} else {
+			st, closer, err = a.stage(ctx, name, brokers, out)
+		}
 		if err != nil {
 			return nil, closers, err
 		}
@@ -143,7 +153,11 @@ func (a *app) groups(ctx context.Context, stages, brokers []string, out pipeline
 	}
 	var groups []*kafka.Group
 	for _, st := range built {
-		g, err := kafka.NewGroup(a.group(brokers, st.Name()), st, a.log.With("stage", st.Name()), a.reg)
+		gc := a.group(brokers, st.Name())
+		if st.Name() == features.Name {
+			gc.Transaction = tx
+		}
+		g, err := kafka.NewGroup(gc, st, a.log.With("stage", st.Name()), a.reg)
 		if err != nil {
 			return nil, closers, err
 		}
@@ -166,21 +180,30 @@ func (a *app) readyMaxLag(stage string) int64 {
 	return a.cfg.HTTP.ReadyMaxLag
 }
 
+// featuresStage builds the features stage emitting through out, with batches in flight
+// (features.WithInFlight) or, in a transaction, each batch durable when Process returns.
+func (a *app) featuresStage(brokers []string, out pipeline.Emitter, inFlight bool) (pipeline.Stage, error) {
+	cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name, Conn: a.kafka}, a.log)
+	if err != nil {
+		return nil, err
+	}
+	opts := []features.Option{features.WithChangelog(cl), features.FromKeyed()}
+	if inFlight {
+		opts = append(opts, features.WithInFlight(features.DefaultInFlight))
+	}
+	if m, err := a.interestModel(); err != nil {
+		return nil, err
+	} else if m != nil {
+		opts = append(opts, features.WithModel(m))
+	}
+	return features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
+}
+
 // stage builds one named stage, returning what must be closed after its group stops.
 func (a *app) stage(ctx context.Context, name string, brokers []string, out pipeline.Emitter) (pipeline.Stage, func(context.Context) error, error) {
 	switch name {
 	case features.Name:
-		cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Profiles.Name, Conn: a.kafka}, a.log)
-		if err != nil {
-			return nil, nil, err
-		}
-		opts := []features.Option{features.WithChangelog(cl), features.FromKeyed(), features.WithInFlight(features.DefaultInFlight)}
-		if m, err := a.interestModel(); err != nil {
-			return nil, nil, err
-		} else if m != nil {
-			opts = append(opts, features.WithModel(m))
-		}
-		st, err := features.New(a.cfg.Features, a.cfg.Topics.Names(), out, a.log, a.reg, opts...)
+		st, err := a.featuresStage(brokers, out, true)
 		return st, nil, err
 	case rekey.Name:
 		st, err := a.rekeyStage(brokers, out)

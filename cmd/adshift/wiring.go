@@ -43,22 +43,7 @@ func (a *app) brokers(ctx context.Context) ([]string, *kafka.Embedded, error) {
 // producer returns a producer on brokers that has checked the topics exist (creating them when
 // kafka.create_topics is set).
 func (a *app) producer(ctx context.Context, brokers []string, clientID string) (*sinkkafka.Producer, error) {
-	p, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{
-		Brokers:     brokers,
-		ClientID:    clientID,
-		Compression: a.cfg.Kafka.Compression,
-		SchemaHeaders: map[string]string{
-			a.cfg.Topics.Ads.Name:        "adshift.ad.v1",
-			a.cfg.Topics.Shifts.Name:     "adshift.shift.v1",
-			a.cfg.Topics.DLQ.Name:        "adshift.dead_letter.v1",
-			a.cfg.Topics.Profiles.Name:   "adshift.profile.v1",
-			a.cfg.Topics.Identities.Name: "adshift.identity.v1",
-		},
-		Conn: a.kafka,
-		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
-		// number of the input it came from, whatever partitioner the tracker used.
-		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},
-	}, a.log, a.reg)
+	p, err := sinkkafka.NewProducer(a.producerConfig(brokers, clientID), a.log, a.reg)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +65,27 @@ func (a *app) producer(ctx context.Context, brokers []string, clientID string) (
 		return nil, fmt.Errorf("kafka %v: %w", brokers, err)
 	}
 	return p, nil
+}
+
+// producerConfig is how adshift produces to brokers: the producer's and, under
+// kafka.exactly_once, the features group's transactional client's.
+func (a *app) producerConfig(brokers []string, clientID string) sinkkafka.ProducerConfig {
+	return sinkkafka.ProducerConfig{
+		Brokers:     brokers,
+		ClientID:    clientID,
+		Compression: a.cfg.Kafka.Compression,
+		SchemaHeaders: map[string]string{
+			a.cfg.Topics.Ads.Name:        "adshift.ad.v1",
+			a.cfg.Topics.Shifts.Name:     "adshift.shift.v1",
+			a.cfg.Topics.DLQ.Name:        "adshift.dead_letter.v1",
+			a.cfg.Topics.Profiles.Name:   "adshift.profile.v1",
+			a.cfg.Topics.Identities.Name: "adshift.identity.v1",
+		},
+		Conn: a.kafka,
+		// The changelog is co-partitioned with the clickstream: a profile goes to the partition
+		// number of the input it came from, whatever partitioner the tracker used.
+		ExplicitPartitions: []string{a.cfg.Topics.Profiles.Name},
+	}
 }
 
 // clickhouse opens the ClickHouse client and applies the migrations.

@@ -77,6 +77,7 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 type Producer struct {
 	cl      *kgo.Client
 	schemas map[string]string
+	owned   bool // Close closes cl
 }
 
 // NewProducer returns a producer for the given brokers. A nil logger discards logs; a nil
@@ -89,21 +90,15 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	codec, err := franz.Compression(cfg.Compression)
+	producing, err := cfg.ProducingOpts()
 	if err != nil {
-		return nil, fmt.Errorf("producer: %w", err)
+		return nil, err
 	}
-	opts := []kgo.Opt{
+	opts := append([]kgo.Opt{
 		kgo.SeedBrokers(cfg.Brokers...),
 		kgo.ClientID(cfg.ClientID),
-		kgo.RequiredAcks(kgo.AllISRAcks()), // required by, and the default of, idempotent writes
-		kgo.ProducerLinger(cfg.Linger),
-		kgo.MaxBufferedRecords(cfg.MaxBufferedRecords),
-		kgo.ProducerBatchMaxBytes(cfg.BatchMaxBytes),
-		kgo.ProducerBatchCompression(codec),
-		kgo.RecordPartitioner(newExplicitPartitioner(cfg.ExplicitPartitions)),
 		kgo.WithLogger(franz.Logger(logger.With("component", "kafka-producer"))),
-	}
+	}, producing...)
 	opts = append(opts, cfg.Conn.Opts()...)
 	if reg != nil {
 		opts = append(opts, kgo.WithHooks(kprom.NewMetrics("adshift_kafka",
@@ -113,7 +108,33 @@ func NewProducer(cfg ProducerConfig, logger *slog.Logger, reg prometheus.Registe
 	if err != nil {
 		return nil, fmt.Errorf("producer: %w", err)
 	}
-	return &Producer{cl: cl, schemas: cfg.SchemaHeaders}, nil
+	return &Producer{cl: cl, schemas: cfg.SchemaHeaders, owned: true}, nil
+}
+
+// ProducingOpts are the client options of how c produces: acknowledgements, batching,
+// compression and partitioning, without the brokers, client id, logger or connection. A client
+// built elsewhere with them (a consumer group's transactional client) produces as a Producer does.
+func (c ProducerConfig) ProducingOpts() ([]kgo.Opt, error) {
+	c = c.withDefaults()
+	codec, err := franz.Compression(c.Compression)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	return []kgo.Opt{
+		kgo.RequiredAcks(kgo.AllISRAcks()), // required by, and the default of, idempotent writes
+		kgo.ProducerLinger(c.Linger),
+		kgo.MaxBufferedRecords(c.MaxBufferedRecords),
+		kgo.ProducerBatchMaxBytes(c.BatchMaxBytes),
+		kgo.ProducerBatchCompression(codec),
+		kgo.RecordPartitioner(newExplicitPartitioner(c.ExplicitPartitions)),
+	}, nil
+}
+
+// NewProducerOn returns a producer that emits through cl, a client built with cfg's
+// ProducingOpts and owned by its caller: Close leaves it open. Through a transactional client,
+// Emit writes into the transaction in progress.
+func NewProducerOn(cl *kgo.Client, cfg ProducerConfig) *Producer {
+	return &Producer{cl: cl, schemas: cfg.SchemaHeaders}
 }
 
 // Emit produces recs, keyed by Record.Key, and returns once every one is acknowledged. The
@@ -181,8 +202,12 @@ func (p *Producer) headers(r pipeline.Record) []kgo.RecordHeader {
 // Client returns the underlying franz-go client, for admin work such as creating topics.
 func (p *Producer) Client() *kgo.Client { return p.cl }
 
-// Close waits until every buffered record is acknowledged or ctx ends, then closes the client.
+// Close waits until every buffered record is acknowledged or ctx ends, then closes the client
+// (nothing, for a producer on a client it does not own).
 func (p *Producer) Close(ctx context.Context) error {
+	if !p.owned {
+		return nil
+	}
 	err := p.cl.Flush(ctx)
 	p.cl.Close()
 	if err != nil {

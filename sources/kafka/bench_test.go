@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline"
@@ -21,7 +22,54 @@ import (
 // run on the same records, a bare franz-go consumer group that only counts them. It reports both
 // rates and their ratio (target: the stage at 60% of bare consumption or better).
 func BenchmarkFeaturesEndToEnd(b *testing.B) {
-	const copies = 8 // the REES46 sample eight times over, each copy its own shoppers, 3 hours later
+	recs := sampleCopies(b, 8) // each copy its own shoppers, 3 hours later
+	addrs := startBroker(b, restoreTopics...)
+	produceClickstream(b, addrs, recs)
+	total := float64(len(recs))
+
+	var bare, stage, emitting time.Duration
+	for i := 0; b.Loop(); i++ {
+		bare += timeBare(b, addrs, fmt.Sprintf("bare-%d", i), len(recs))
+		took, emit := timeStage(b, addrs, fmt.Sprintf("adshift-features-%d", i), len(recs), false)
+		stage += took
+		emitting += emit
+	}
+	n := float64(b.N)
+	b.ReportMetric(total*n/bare.Seconds(), "bare-events/s")
+	b.ReportMetric(total*n/stage.Seconds(), "stage-events/s")
+	b.ReportMetric(bare.Seconds()/stage.Seconds(), "stage/bare")
+	// The share of each partition's time with an Emit in flight: with batches in flight, the
+	// partition applies its next batches meanwhile.
+	b.ReportMetric(emitting.Seconds()/(restorePartitions*stage.Seconds()), "emitting/partition")
+}
+
+// BenchmarkFeaturesExactlyOnce runs the features stage through the embedded broker as
+// BenchmarkFeaturesEndToEnd does, at least once (batches in flight, offsets committed apart) and
+// exactly once (kafka.exactly_once: a transaction per poll holding the shifts, the changelog
+// writes and the offsets, timed to the commit of the last), on the same records in the same run,
+// and reports both rates and their ratio (target: exactly once at half the rate or better).
+func BenchmarkFeaturesExactlyOnce(b *testing.B) {
+	recs := sampleCopies(b, 8)
+	addrs := startBroker(b, restoreTopics...)
+	produceClickstream(b, addrs, recs)
+	total := float64(len(recs))
+
+	var alo, eos time.Duration
+	for i := 0; b.Loop(); i++ {
+		took, _ := timeStage(b, addrs, fmt.Sprintf("adshift-features-alo-%d", i), len(recs), false)
+		alo += took
+		took, _ = timeStage(b, addrs, fmt.Sprintf("adshift-features-eos-%d", i), len(recs), true)
+		eos += took
+	}
+	n := float64(b.N)
+	b.ReportMetric(total*n/alo.Seconds(), "at-least-once-events/s")
+	b.ReportMetric(total*n/eos.Seconds(), "exactly-once-events/s")
+	b.ReportMetric(alo.Seconds()/eos.Seconds(), "eos/alo")
+}
+
+// sampleCopies returns the REES46 sample copies times over, each copy its own shoppers, 3 hours
+// after the one before.
+func sampleCopies(b *testing.B, copies int) []*kgo.Record {
 	base := clickstreamRecords(b)
 	var recs []*kgo.Record
 	for c := range copies {
@@ -34,24 +82,7 @@ func BenchmarkFeaturesEndToEnd(b *testing.B) {
 			recs = append(recs, &cp)
 		}
 	}
-	addrs := startBroker(b, restoreTopics...)
-	produceClickstream(b, addrs, recs)
-	total := float64(len(recs))
-
-	var bare, stage, emitting time.Duration
-	for i := 0; b.Loop(); i++ {
-		bare += timeBare(b, addrs, fmt.Sprintf("bare-%d", i), len(recs))
-		took, emit := timeStage(b, addrs, fmt.Sprintf("adshift-features-%d", i), len(recs))
-		stage += took
-		emitting += emit
-	}
-	n := float64(b.N)
-	b.ReportMetric(total*n/bare.Seconds(), "bare-events/s")
-	b.ReportMetric(total*n/stage.Seconds(), "stage-events/s")
-	b.ReportMetric(bare.Seconds()/stage.Seconds(), "stage/bare")
-	// The share of each partition's time with an Emit in flight: with batches in flight, the
-	// partition applies its next batches meanwhile.
-	b.ReportMetric(emitting.Seconds()/(restorePartitions*stage.Seconds()), "emitting/partition")
+	return recs
 }
 
 // shiftedEvent returns the event of copy c: another shopper, another messageId, 3c hours later.
@@ -101,24 +132,42 @@ func timeBare(b *testing.B, addrs []string, group string, want int) time.Duratio
 
 // timeStage runs the features stage as its own group until it processed every record, and
 // returns how long it took from the first partition opened (when fetching starts) to the end of
-// the batch that completed the count (the bare consumer's start and stop points), and the time
-// its processors spent waiting in Emit, summed over partitions.
-func timeStage(b *testing.B, addrs []string, group string, want int) (took, emitting time.Duration) {
+// the batch that completed the count (the bare consumer's start and stop points) or, exactly
+// once, to the commit of the transaction that held it, and the time its processors spent
+// waiting in Emit, summed over partitions.
+func timeStage(b *testing.B, addrs []string, group string, want int, exactlyOnce bool) (took, emitting time.Duration) {
 	b.Helper()
-	prod, err := sinkkafka.NewProducer(sinkkafka.ProducerConfig{Brokers: addrs, ExplicitPartitions: []string{"adshift.profiles"}}, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = prod.Close(context.WithoutCancel(b.Context())) }()
-	out := &timedEmitter{out: prod}
+	pc := sinkkafka.ProducerConfig{Brokers: addrs, ExplicitPartitions: []string{"adshift.profiles"}}
+	cfg := testConfig(addrs, group)
+	out := &timedEmitter{}
 	// No restore: every run starts from empty profiles, though the changelog topic holds the
 	// earlier runs' (restoring is a cost of assignment, not of throughput).
-	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), out, nil, nil, features.WithInFlight(features.DefaultInFlight))
+	opts := []features.Option{features.WithInFlight(features.DefaultInFlight)}
+	if exactlyOnce {
+		producing, err := pc.ProducingOpts()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tx, err := NewTransaction(TransactionConfig{ID: group, Producing: producing,
+			Emitter: func(cl *kgo.Client) pipeline.Emitter { return sinkkafka.NewProducerOn(cl, pc) }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.out, cfg.Transaction, opts = tx, tx, nil
+	} else {
+		prod, err := sinkkafka.NewProducer(pc, nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() { _ = prod.Close(context.WithoutCancel(b.Context())) }()
+		out.out = prod
+	}
+	st, err := features.New(features.DefaultConfig(), pipeline.DefaultTopics(), out, nil, nil, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ts := &timedStage{Stage: st, want: int64(want), done: make(chan struct{})}
-	g, err := NewGroup(testConfig(addrs, group), ts, nil, nil)
+	g, err := NewGroup(cfg, ts, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,7 +185,30 @@ func timeStage(b *testing.B, addrs []string, group string, want int) (took, emit
 	case err := <-errc:
 		b.Fatalf("the group stopped: %v", err)
 	}
+	if exactlyOnce {
+		waitCommittedTotal(b, addrs, group, int64(want))
+		ts.end.Store(time.Now().UnixNano())
+	}
 	return time.Duration(ts.end.Load() - ts.start.Load()), time.Duration(out.waited.Load())
+}
+
+// waitCommittedTotal waits until group has committed want records of the clickstream.
+func waitCommittedTotal(b *testing.B, addrs []string, group string, want int64) {
+	b.Helper()
+	adm := kadm.NewClient(newClient(b, addrs))
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(time.Millisecond) {
+		resps, err := adm.FetchOffsets(b.Context(), group)
+		var sum int64
+		if err == nil {
+			resps.Each(func(r kadm.OffsetResponse) { sum += max(r.At, 0) })
+		}
+		if sum >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("group %s committed %d of %d records", group, sum, want)
+		}
+	}
 }
 
 // timedStage times the processors of a stage: from the first Open to the moment the worker

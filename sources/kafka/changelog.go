@@ -51,8 +51,8 @@ func NewChangelog(cfg ChangelogConfig, logger *slog.Logger) (*Changelog, error) 
 	return &Changelog{cfg: cfg, log: logger.With("changelog", cfg.Topic)}, nil
 }
 
-// Restore calls fn with every record of the partition from its start up to its end offset
-// at the time of the call, in order. Records written after the call started are not read: the
+// Restore calls fn with every committed record of the partition from its start up to its last
+// stable offset at the time of the call, in order (without transactions, its end offset). Records written after the call started are not read: the
 // caller owns the partition, so nobody else writes them.
 func (c *Changelog) Restore(ctx context.Context, partition int32, fn func(key, value []byte) error) error {
 	opts := c.clientOpts()
@@ -71,6 +71,8 @@ func (c *Changelog) clientOpts() []kgo.Opt {
 		kgo.WithLogger(franz.Logger(c.log)),
 		// Control records take offsets too; seeing them tells when the end is reached.
 		kgo.KeepControlRecords(),
+		// What an aborted transaction wrote (kafka.exactly_once) is not the partition's state.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 	}
 	return append(opts, c.cfg.Conn.Opts()...)
 }
@@ -90,7 +92,9 @@ func (c *Changelog) offsets(ctx context.Context, opts []kgo.Opt, partition int32
 	if err != nil {
 		return 0, 0, fmt.Errorf("changelog %s partition %d: start offset: %w", c.cfg.Topic, partition, err)
 	}
-	ends, err := adm.ListEndOffsets(ctx, c.cfg.Topic)
+	// The last stable offset: a transaction still open there was left by an instance that no
+	// longer owns the partition (the caller does), so it can only abort.
+	ends, err := adm.ListCommittedOffsets(ctx, c.cfg.Topic)
 	if err == nil {
 		err = ends.Error()
 	}

@@ -65,6 +65,13 @@ type GroupConfig struct {
 
 	// Conn is how the client reaches the brokers: TLS, SASL, dial timeout, dialer.
 	Conn franz.Connection
+
+	// Transaction, when set, runs the stage exactly once: each poll's records are processed in
+	// one Kafka transaction with what they caused (produced through this Transaction, the
+	// stage's Emitter) and their offsets, instead of at least once with offsets committed
+	// apart. The stage's processors must make a batch durable before Process returns (no
+	// pipeline.Holder).
+	Transaction *Transaction
 }
 
 func (c GroupConfig) withDefaults() GroupConfig {
@@ -159,18 +166,29 @@ func (g *Group) Run(ctx context.Context) error {
 	defer stopWork()
 
 	a := &assignment{g: g, workers: make(map[topicPartition]*worker)}
-	cl, err := kgo.NewClient(g.clientOpts(workCtx, a)...)
+	cl, sess, err := g.client(workCtx, a)
 	if err != nil {
 		return fmt.Errorf("consumer group %s: %w", g.cfg.Group, err)
 	}
-	g.log.Info("consumer group started", "topics", g.topics)
+	if sess != nil {
+		g.log.Info("consumer group started, exactly once", "topics", g.topics, "transactional_id", g.cfg.Transaction.ID())
+	} else {
+		g.log.Info("consumer group started", "topics", g.topics)
+	}
 
 	lagDone := make(chan struct{})
 	go func() {
 		defer close(lagDone)
 		g.reportLag(ctx, cl)
 	}()
-	g.poll(ctx, cl, a)
+	var errs []error
+	if sess != nil {
+		if err := g.pollTransact(ctx, workCtx, sess, a); err != nil {
+			errs = append(errs, err)
+		}
+	} else {
+		g.poll(ctx, cl, a)
+	}
 	<-lagDone
 
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)
@@ -179,9 +197,11 @@ func (g *Group) Run(ctx context.Context) error {
 	defer stopOnDeadline()
 
 	a.stopAll()
-	var errs []error
-	if err := cl.CommitMarkedOffsets(shutCtx); err != nil {
-		errs = append(errs, fmt.Errorf("final commit: %w", err))
+	// An exactly-once group committed every transaction it ended; nothing else is committable.
+	if sess == nil {
+		if err := cl.CommitMarkedOffsets(shutCtx); err != nil {
+			errs = append(errs, fmt.Errorf("final commit: %w", err))
+		}
 	}
 	if err := cl.LeaveGroupContext(shutCtx); err != nil {
 		errs = append(errs, fmt.Errorf("leave group: %w", err))
@@ -195,6 +215,25 @@ func (g *Group) Run(ctx context.Context) error {
 	return nil
 }
 
+// client builds the group's client: a plain one, or for an exactly-once group a transact
+// session (returned too) whose client is bound to the stage's Transaction.
+func (g *Group) client(workCtx context.Context, a *assignment) (*kgo.Client, *kgo.GroupTransactSession, error) {
+	opts := g.clientOpts(workCtx, a)
+	t := g.cfg.Transaction
+	if t == nil {
+		cl, err := kgo.NewClient(opts...)
+		return cl, nil, err
+	}
+	opts = append(opts, kgo.TransactionalID(t.ID()))
+	opts = append(opts, t.cfg.Producing...)
+	sess, err := kgo.NewGroupTransactSession(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.bind(sess.Client())
+	return sess.Client(), sess, nil
+}
+
 func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(g.cfg.Brokers...),
@@ -206,8 +245,9 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 		kgo.SessionTimeout(g.cfg.SessionTimeout),
 		kgo.HeartbeatInterval(g.cfg.HeartbeatInterval),
 		kgo.RebalanceTimeout(g.cfg.RebalanceTimeout),
-		kgo.AutoCommitMarks(),
-		kgo.AutoCommitInterval(g.cfg.AutoCommitInterval),
+		// Records of transactions not committed (yet, or ever) are never read: without
+		// transactions this reads exactly what read-uncommitted would.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		// Rebalance callbacks never run between a poll and handing its records to the workers,
 		// so every polled partition has its worker.
 		kgo.BlockRebalanceOnPoll(),
@@ -220,8 +260,11 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 			if partitionCount(revoked) > 0 {
 				g.log.Info("partitions revoked", "revoked", partitionList(revoked), "owned", owned)
 			}
-			if err := cl.CommitMarkedOffsets(ctx); err != nil {
-				g.log.Error("commit on revoke", "err", err)
+			// An exactly-once group commits in its transactions only.
+			if g.cfg.Transaction == nil {
+				if err := cl.CommitMarkedOffsets(ctx); err != nil {
+					g.log.Error("commit on revoke", "err", err)
+				}
 			}
 		}),
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
@@ -230,6 +273,9 @@ func (g *Group) clientOpts(workCtx context.Context, a *assignment) []kgo.Opt {
 			g.log.Warn("partitions lost: another member may own them already", "lost", partitionList(lost), "owned", owned)
 		}),
 		kgo.WithLogger(franz.Logger(g.log)),
+	}
+	if g.cfg.Transaction == nil {
+		opts = append(opts, kgo.AutoCommitMarks(), kgo.AutoCommitInterval(g.cfg.AutoCommitInterval))
 	}
 	opts = append(opts, g.cfg.Conn.Opts()...)
 	if g.cfg.InstanceID != "" {
@@ -260,6 +306,31 @@ func (g *Group) poll(ctx context.Context, cl *kgo.Client, a *assignment) {
 			}
 		})
 		cl.AllowRebalance()
+	}
+}
+
+// pollTransact runs a transaction over each poll's records until ctx ends or a transaction
+// cannot end. The records of a poll are processed before the next poll, so a rebalance, which
+// waits for AllowRebalance, never falls inside a transaction.
+func (g *Group) pollTransact(ctx, workCtx context.Context, s *kgo.GroupTransactSession, a *assignment) error {
+	for {
+		fetches := s.PollRecords(ctx, g.cfg.MaxPollRecords)
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			s.AllowRebalance()
+			return nil
+		}
+		fetches.EachError(func(topic string, partition int32, err error) {
+			g.log.Error("fetch", "topic", topic, "partition", partition, "err", err)
+		})
+		if fetches.NumRecords() == 0 {
+			s.AllowRebalance()
+			continue
+		}
+		err := g.transact(workCtx, s, a, fetches)
+		s.AllowRebalance()
+		if err != nil {
+			return err
+		}
 	}
 }
 
@@ -304,7 +375,11 @@ func (a *assignment) assign(workCtx context.Context, cl *kgo.Client, assigned ma
 	}
 }
 
-func (a *assignment) dispatch(p kgo.FetchTopicPartition) {
+func (a *assignment) dispatch(p kgo.FetchTopicPartition) { a.dispatchAck(p, nil) }
+
+// dispatchAck hands p's records to its worker, which reports to ack (nil: no one) once it has
+// processed them.
+func (a *assignment) dispatchAck(p kgo.FetchTopicPartition, ack *pollAck) {
 	a.mu.Lock()
 	w := a.workers[topicPartition{p.Topic, p.Partition}]
 	a.mu.Unlock()
@@ -313,7 +388,38 @@ func (a *assignment) dispatch(p kgo.FetchTopicPartition) {
 		// instead would let later marks skip them.
 		panic(fmt.Sprintf("kafka: polled %s/%d, which has no worker", p.Topic, p.Partition))
 	}
-	w.push(p.Records)
+	w.push(p.Records, ack)
+}
+
+// rebuild replaces every worker with a fresh one, whose processor is opened anew (and restored
+// from the changelog): after an aborted transaction, the state the aborted records changed
+// must go with them.
+func (a *assignment) rebuild(workCtx context.Context, cl *kgo.Client) {
+	a.mu.Lock()
+	if a.closing {
+		a.mu.Unlock()
+		return
+	}
+	old := make([]*worker, 0, len(a.workers))
+	tps := make([]topicPartition, 0, len(a.workers))
+	for tp, w := range a.workers {
+		old = append(old, w)
+		tps = append(tps, tp)
+		delete(a.workers, tp)
+	}
+	a.mu.Unlock()
+	stopAndWait(old)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closing {
+		return
+	}
+	for _, tp := range tps {
+		w := newWorker(a.g, cl, tp.topic, tp.partition)
+		a.workers[tp] = w
+		a.wg.Go(func() { w.run(workCtx) })
+	}
+	a.g.log.Info("partition processors rebuilt from the committed state", "owned", len(a.workers))
 }
 
 // stop stops the workers of the given partitions after their batch in hand and waits for them

@@ -15,7 +15,9 @@ type groupMetrics struct {
 	seconds    prometheus.Histogram
 	assigned   prometheus.Gauge
 	lag        *prometheus.GaugeVec
-	freshness  *freshness
+	// transactions counts the transactions of an exactly-once group by how they ended.
+	transactions *prometheus.CounterVec
+	freshness    *freshness
 }
 
 func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, error) {
@@ -49,6 +51,10 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 			Name: "adshift_group_lag_records",
 			Help: "Records on the brokers the group has not committed yet, per topic.",
 		}, []string{"topic"}),
+		transactions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "adshift_group_transactions_total",
+			Help: "Transactions of an exactly-once group (kafka.exactly_once), by outcome: committed or aborted.",
+		}, []string{"outcome"}),
 		freshness: newFreshness(),
 	}
 	if reg == nil {
@@ -63,6 +69,7 @@ func newGroupMetrics(reg prometheus.Registerer, group string) (*groupMetrics, er
 	m.seconds = pipeline.Add(r, m.seconds)
 	m.assigned = pipeline.Add(r, m.assigned)
 	m.lag = pipeline.Add(r, m.lag)
+	m.transactions = pipeline.Add(r, m.transactions)
 	m.freshness = pipeline.Add(r, m.freshness)
 	return m, r.Err()
 }

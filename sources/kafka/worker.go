@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -25,7 +26,7 @@ type worker struct {
 	log       *slog.Logger
 
 	mu      sync.Mutex
-	queue   [][]*kgo.Record
+	queue   []queued
 	failing bool
 	paused  bool
 
@@ -54,10 +55,17 @@ func newWorker(g *Group, cl *kgo.Client, topic string, partition int32) *worker 
 	}
 }
 
-// push queues a fetched batch. It never blocks: the poll loop serves every partition.
-func (w *worker) push(recs []*kgo.Record) {
+// queued is a fetched batch and, in a transaction, who waits for it to be processed.
+type queued struct {
+	recs []*kgo.Record
+	ack  *pollAck
+}
+
+// push queues a fetched batch, to be reported to ack (nil: no one) once processed. It never
+// blocks: the poll loop serves every partition.
+func (w *worker) push(recs []*kgo.Record, ack *pollAck) {
 	w.mu.Lock()
-	w.queue = append(w.queue, recs)
+	w.queue = append(w.queue, queued{recs, ack})
 	w.updatePause()
 	w.mu.Unlock()
 	select {
@@ -67,17 +75,17 @@ func (w *worker) push(recs []*kgo.Record) {
 }
 
 // next takes the oldest queued batch.
-func (w *worker) next() ([]*kgo.Record, bool) {
+func (w *worker) next() (queued, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.queue) == 0 {
-		return nil, false
+		return queued{}, false
 	}
-	recs := w.queue[0]
-	w.queue[0] = nil
+	q := w.queue[0]
+	w.queue[0] = queued{}
 	w.queue = w.queue[1:]
 	w.updatePause()
-	return recs, true
+	return q, true
 }
 
 func (w *worker) setFailing(failing bool) {
@@ -108,6 +116,11 @@ func (w *worker) run(ctx context.Context) {
 	// The partition may come back to this client later; it must not come back paused.
 	defer func() {
 		w.mu.Lock()
+		for _, q := range w.queue {
+			if q.ack != nil {
+				q.ack.done(errWorkerStopped)
+			}
+		}
 		w.failing, w.queue = false, nil
 		w.updatePause()
 		w.mu.Unlock()
@@ -150,11 +163,17 @@ func (w *worker) run(ctx context.Context) {
 				return
 			default:
 			}
-			recs, ok := w.next()
+			q, ok := w.next()
 			if !ok {
 				break
 			}
-			if !w.process(ctx, proc, recs) {
+			if q.ack != nil {
+				if !w.processOnce(ctx, proc, q) {
+					return
+				}
+				continue
+			}
+			if !w.process(ctx, proc, q.recs) {
 				return
 			}
 		}
@@ -214,6 +233,33 @@ func (w *worker) process(ctx context.Context, proc pipeline.Processor, recs []*k
 			return false
 		}
 	}
+}
+
+// processOnce processes a batch of a transaction once and reports to its ack; it reports false
+// if the batch failed, and the worker stops: the transaction aborts, and a new worker, its
+// processor restored from the committed state, takes the partition over.
+func (w *worker) processOnce(ctx context.Context, proc pipeline.Processor, q queued) bool {
+	batch, newest := toPipeline(q.recs)
+	start := time.Now()
+	err := proc.Process(ctx, batch)
+	w.g.metrics.seconds.Observe(time.Since(start).Seconds())
+	if h, ok := proc.(pipeline.Holder); ok && err == nil {
+		if held, holds := h.Held(); holds {
+			// Its offsets would commit with records not produced yet, or never.
+			err = fmt.Errorf("stage %s cannot run exactly once: its processor holds records from offset %d after Process returned", w.g.stage.Name(), held)
+		}
+	}
+	if err != nil {
+		w.g.metrics.errors.Inc()
+		err = fmt.Errorf("%s partition %d offsets %d-%d: %w", w.topic, w.partition, q.recs[0].Offset, q.recs[len(q.recs)-1].Offset, err)
+		q.ack.done(err)
+		return false
+	}
+	w.g.metrics.batches.Inc()
+	w.g.metrics.records.Add(float64(len(q.recs)))
+	w.g.metrics.freshness.saw(newest)
+	q.ack.done(nil)
+	return true
 }
 
 // mark marks a processed batch for commit: all of it, or for a Holder only the offsets below the

@@ -29,11 +29,11 @@ func TestWorkerPausesFetchingWhileBehindOrFailing(t *testing.T) {
 	}
 	batch := []*kgo.Record{{Topic: "clickstream", Partition: 3}}
 
-	w.push(batch)
+	w.push(batch, nil)
 	if paused() {
 		t.Fatal("paused with one batch waiting, below the backlog limit")
 	}
-	w.push(batch)
+	w.push(batch, nil)
 	if !paused() {
 		t.Fatal("not paused with the backlog full")
 	}
