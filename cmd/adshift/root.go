@@ -60,6 +60,7 @@ func newRoot() *cobra.Command {
 		newProfileEvalCmd(a),
 		newTrainCmd(a),
 		newMigrateCmd(a),
+		newForgetCmd(a),
 		newReportCmd(a),
 		newDeliverCmd(a),
 		newConfigCmd(a),

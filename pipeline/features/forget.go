@@ -28,6 +28,9 @@ func (p *processor) request(in *pipeline.Record) error {
 		user = string(in.Key) // the shopper the rekey stage resolved: the known user of an anonymous id
 	}
 	p.forget(user, c)
+	if c.User != user {
+		p.forget(c.User, c) // the id asked about, joined to user: its marker confirms the request too
+	}
 	return nil
 }
 
@@ -110,3 +113,7 @@ func (pt *Partition) Forgotten(user string) bool {
 	_, ok := pt.p.forgotten[user]
 	return ok
 }
+
+// ForgottenKey is the changelog key of user's forgotten marker: written each time the stage
+// acts on a deletion request for them, so a requester following the changelog knows it was done.
+func ForgottenKey(user string) string { return forgottenPrefix + user }
