@@ -201,6 +201,10 @@ func (p *processor) eventValue(value []byte, head schemas.EventHead, err error, 
 		p.tally[resultUndecodable]++
 		return
 	}
+	if e.Context.Consent.Refused() {
+		p.tally[resultConsentRefused]++
+		return
+	}
 	p.outcome(e, rec)
 }
 
