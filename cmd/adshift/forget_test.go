@@ -114,14 +114,19 @@ func profileState(t *testing.T, a *app, brokers []string) map[string][]byte {
 	return st
 }
 
-// views are Product Viewed events of user in one category, a minute apart from at.
-func views(t *testing.T, user string, at time.Time, n int) []*kgo.Record {
+// views are Product Viewed events of user of a smartphone in the catalogue, a minute apart from
+// at, with context (null: none).
+func views(t *testing.T, user string, at time.Time, n int, context ...string) []*kgo.Record {
 	t.Helper()
+	ctx := "null"
+	if len(context) > 0 {
+		ctx = context[0]
+	}
 	var recs []*kgo.Record
 	for i := range n {
 		ts := at.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
-		v := fmt.Sprintf(`{"type":"track","event":"Product Viewed","userId":%q,"messageId":"again-%s-%d","timestamp":%q,`+
-			`"properties":{"product_id":"1004856","category":"electronics.smartphone","brand":"samsung","price":130.76}}`, user, user, i, ts)
+		v := fmt.Sprintf(`{"type":"track","event":"Product Viewed","userId":%q,"messageId":"again-%s-%d","timestamp":%q,"context":%s,`+
+			`"properties":{"product_id":"1004545","category":"electronics.smartphone","brand":"huawei","price":566.01}}`, user, user, i, ts, ctx)
 		recs = append(recs, &kgo.Record{Key: []byte(user), Value: []byte(v)})
 	}
 	return recs
@@ -256,5 +261,47 @@ func TestForgetRemovesAShopperEverywhere(t *testing.T) {
 	}
 	if n := clickhouseCount(t, a, "SELECT count() FROM $db.ads WHERE user = '"+user+"'"); n != 0 {
 		t.Errorf("%d ads of the forgotten shopper in ClickHouse after their new events", n)
+	}
+}
+
+// Shoppers browse the same phones: one whose events refuse advertising in their consent
+// preferences (Segment's context.consent.categoryPreferences), one who grants it, one who says
+// nothing. The refusing shopper gets no profile, no shift and no ad; the others get their ads.
+func TestConsentRefusingAdvertisingGetsNoAd(t *testing.T) {
+	a := testApp(t)
+	brokers := onEmbeddedBroker(t, a)
+	stop := startRun(t, a, allStages)
+	at := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
+	refused := `{"consent":{"categoryPreferences":{"Advertising":false,"Analytics":true}}}`
+	granted := `{"consent":{"categoryPreferences":{"Advertising":true,"Analytics":false}}}`
+	var recs []*kgo.Record
+	recs = append(recs, views(t, "refuses", at, 6, refused)...)
+	recs = append(recs, views(t, "grants", at, 6, granted)...)
+	recs = append(recs, views(t, "silent", at, 6)...)
+	produce(t, brokers, a.cfg.Topics.Clickstream.Name, recs)
+	adsFor := func() map[string]int {
+		n := map[string]int{}
+		for _, r := range readAll(t, brokers, a.cfg.Topics.Ads.Name) {
+			n[string(r.Key)]++
+		}
+		return n
+	}
+	waitFor(t, "ads for the shoppers who did not refuse", 60*time.Second, func() bool {
+		n := adsFor()
+		return n["grants"] > 0 && n["silent"] > 0
+	})
+	stop()
+	if n := adsFor()["refuses"]; n != 0 {
+		t.Errorf("%d ads for the shopper who refused advertising", n)
+	}
+	if n := shiftsFor(t, a, brokers, "refuses"); n != 0 {
+		t.Errorf("%d shifts for the shopper who refused advertising", n)
+	}
+	st := profileState(t, a, brokers)
+	if _, ok := st["refuses"]; ok {
+		t.Error("a profile of the shopper who refused advertising is in the changelog")
+	}
+	if _, ok := st["grants"]; !ok {
+		t.Error("no profile of the shopper who granted advertising")
 	}
 }
