@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/adshift/adshift/pipeline/features"
@@ -242,11 +243,41 @@ func TestForgetRemovesAShopperEverywhere(t *testing.T) {
 	// Restarted, the features stage restores the changelog: the forgotten shopper's new events
 	// make no profile, no shift and no ad, another new shopper's do.
 	shiftsBefore, adsBefore := shiftsFor(t, a, brokers, user), len(readAll(t, brokers, a.cfg.Topics.Ads.Name))
+	tp := a.cfg.Topics.Names()
+	archivedBefore := endOffsets(t, brokers, tp.Clickstream, tp.Ads, tp.Outcomes)
 	a.reg = prometheus.NewRegistry()
 	stop = startRun(t, a, allStages)
 	later := time.Date(2019, 10, 2, 0, 0, 0, 0, time.UTC)
-	produce(t, brokers, a.cfg.Topics.Clickstream.Name, append(views(t, user, later, 6), views(t, "fresh-shopper", later, 6)...))
+	var oldAd string
+	for _, r := range readAll(t, brokers, a.cfg.Topics.Ads.Name) {
+		if string(r.Key) == user {
+			ad, err := schemas.DecodeAd(r.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			oldAd = ad.AdID
+		}
+	}
+	// A delivery system still showing one of their old ads reports the impression.
+	impression := &kgo.Record{Key: []byte(user), Value: fmt.Appendf(nil, `{"type":"track","event":"Promotion Viewed","userId":%q,`+
+		`"messageId":"late-imp","timestamp":%q,"properties":{"promotion_id":%q}}`, user, later.Format(time.RFC3339), oldAd)}
+	recs := append(views(t, user, later, 6), impression)
+	produce(t, brokers, a.cfg.Topics.Clickstream.Name, append(recs, views(t, "fresh-shopper", later, 6)...))
 	waitFor(t, "the new shopper's shift", 60*time.Second, func() bool { return shiftsFor(t, a, brokers, "fresh-shopper") > 0 })
+	waitFor(t, "the archive stage to take in the new records", 60*time.Second, func() bool {
+		return recordsProcessed(t, a, "archive") >= float64(endOffsets(t, brokers, tp.Clickstream, tp.Ads, tp.Outcomes)-archivedBefore)
+	})
+	adm, err := kadm.NewOptClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Close()
+	waitFor(t, "the outcomes stage to land the new shopper's ad and read everything", 60*time.Second, func() bool {
+		lag, err := adm.Lag(t.Context(), "adshift-outcomes")
+		l := lag["adshift-outcomes"]
+		return err == nil && l.FetchErr == nil && l.DescribeErr == nil && l.Lag.Total() == 0 &&
+			clickhouseCount(t, a, "SELECT count() FROM $db.ads WHERE user = 'fresh-shopper'") > 0
+	})
 	stop()
 	if n := shiftsFor(t, a, brokers, user); n != shiftsBefore {
 		t.Errorf("the forgotten shopper's new events published %d shifts", n-shiftsBefore)
@@ -259,8 +290,16 @@ func TestForgetRemovesAShopperEverywhere(t *testing.T) {
 	if _, ok := profileState(t, a, brokers)[user]; ok {
 		t.Errorf("the forgotten shopper's new events wrote a profile to the changelog")
 	}
-	if n := clickhouseCount(t, a, "SELECT count() FROM $db.ads WHERE user = '"+user+"'"); n != 0 {
-		t.Errorf("%d ads of the forgotten shopper in ClickHouse after their new events", n)
+	for table, n := range shopperRows(t, a, user) {
+		if n != 0 {
+			t.Errorf("%s holds %d rows of the forgotten shopper after their new events", table, n)
+		}
+	}
+	if n, files := archivedOf(t, a.cfg.Archive.Files.Dir, user); n != 0 {
+		t.Errorf("%d records of the forgotten shopper's new events archived in %d files", n, files)
+	}
+	if n, _ := archivedOf(t, a.cfg.Archive.Files.Dir, "fresh-shopper"); n == 0 {
+		t.Error("the new shopper's events were not archived")
 	}
 }
 

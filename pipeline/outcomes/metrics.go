@@ -24,6 +24,8 @@ const (
 	// resultConsentRefused: a promotion or order whose consent preferences refuse advertising:
 	// measuring an ad's effect on the shopper is advertising use, so it lands no row.
 	resultConsentRefused = "consent_refused"
+	// resultForgotten: a record of a shopper forgotten on a deletion request: no row.
+	resultForgotten = "forgotten"
 )
 
 type metrics struct {

@@ -3,15 +3,14 @@ package parquet
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	pq "github.com/parquet-go/parquet-go"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -25,7 +24,8 @@ type Erased struct {
 
 // Forget takes every record of users out of every archive file under the folder: a record is
 // theirs when its key or a header is one of their ids, or its value names one as a shopper —
-// the value of a "userId", "anonymousId", "user" or "user_id" member. That covers the
+// the value of a "userId", "anonymousId", "user" or "user_id" member (pipeline.Forgotten.Names,
+// the rule by which the archive stage keeps nothing new of them). That covers the
 // clickstream (a Segment batch naming them goes whole, other shoppers' events with it: the
 // archive keeps records as they flowed), ads and outcomes. A file holding such records is
 // written anew without them, with the same name and metadata, under a temporary name renamed
@@ -36,11 +36,14 @@ func (fs *Files) Forget(ctx context.Context, users []string) (Erased, error) {
 	if len(users) == 0 {
 		return out, nil
 	}
-	m, err := newMatcher(users)
-	if err != nil {
-		return out, err
+	m := pipeline.NewForgotten()
+	for _, u := range users {
+		if u == "" {
+			return out, fmt.Errorf("parquet archive: forget: an empty shopper id")
+		}
+		m.Add(u)
 	}
-	err = filepath.WalkDir(fs.cfg.Dir, func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(fs.cfg.Dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -73,14 +76,14 @@ func (fs *Files) Forget(ctx context.Context, users []string) (Erased, error) {
 }
 
 // erase rewrites the file at path without m's records, and says how many it took out and kept.
-func (fs *Files) erase(path string, m *matcher) (erased, kept int64, err error) {
+func (fs *Files) erase(path string, m *pipeline.Forgotten) (erased, kept int64, err error) {
 	rows, meta, err := readArchiveFile(path)
 	if err != nil {
 		return 0, 0, err
 	}
 	keep := rows[:0]
 	for _, r := range rows {
-		if !m.match(&r) {
+		if !m.Names(r.Key, r.Headers, r.Value) {
 			keep = append(keep, r)
 		}
 	}
@@ -173,44 +176,4 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
-}
-
-// matcher tells a record of the shoppers from the others.
-type matcher struct {
-	ids   map[string]bool
-	named *regexp.Regexp // a member naming one of them as the shopper
-}
-
-func newMatcher(users []string) (*matcher, error) {
-	m := &matcher{ids: map[string]bool{}}
-	alts := make([]string, 0, len(users))
-	for _, u := range users {
-		if u == "" {
-			return nil, fmt.Errorf("parquet archive: forget: an empty shopper id")
-		}
-		m.ids[u] = true
-		q, err := json.Marshal(u) // the id as a JSON string, escapes and all
-		if err != nil {
-			return nil, err
-		}
-		alts = append(alts, regexp.QuoteMeta(string(q)))
-	}
-	re, err := regexp.Compile(`"(?:userId|anonymousId|user|user_id)"\s*:\s*(?:` + strings.Join(alts, "|") + `)`)
-	if err != nil {
-		return nil, fmt.Errorf("parquet archive: forget: %w", err)
-	}
-	m.named = re
-	return m, nil
-}
-
-func (m *matcher) match(r *schemas.ArchiveRow) bool {
-	if m.ids[string(r.Key)] {
-		return true
-	}
-	for _, h := range r.Headers {
-		if m.ids[string(h.Value)] {
-			return true
-		}
-	}
-	return m.named.Match(r.Value)
 }
