@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"maps"
 	"sync"
+	"sync/atomic"
 
 	"github.com/adshift/adshift/schemas"
 )
@@ -9,30 +11,41 @@ import (
 // Forgotten is the set of shoppers forgotten on a deletion request (the control topic), for the
 // stages that are not keyed by shopper and so cannot keep it per partition, as the features
 // stage does: the outcomes stage lands no row of theirs and the archive keeps no record of
-// theirs. A nil *Forgotten holds nobody. Safe for concurrent use.
+// theirs. A nil *Forgotten holds nobody. Safe for concurrent use: readers take no lock (the set
+// is replaced whole on Add, which is rare).
 type Forgotten struct {
-	mu    sync.RWMutex
-	users map[string]struct{}
+	mu    sync.Mutex // serialises Add
+	users atomic.Pointer[map[string]struct{}]
 }
 
 // NewForgotten returns an empty set.
-func NewForgotten() *Forgotten { return &Forgotten{users: map[string]struct{}{}} }
+func NewForgotten() *Forgotten {
+	f := &Forgotten{}
+	f.users.Store(&map[string]struct{}{})
+	return f
+}
 
 // Add adds user to the set.
 func (f *Forgotten) Add(user string) {
 	f.mu.Lock()
-	f.users[user] = struct{}{}
-	f.mu.Unlock()
+	defer f.mu.Unlock()
+	old := *f.users.Load()
+	if _, ok := old[user]; ok {
+		return
+	}
+	next := maps.Clone(old)
+	next[user] = struct{}{}
+	f.users.Store(&next)
 }
 
 // Has reports whether user was forgotten.
-func (f *Forgotten) Has(user string) bool {
-	if f == nil || user == "" {
+func (f *Forgotten) Has(user string) bool { return f.has([]byte(user)) }
+
+func (f *Forgotten) has(user []byte) bool {
+	if f == nil || len(user) == 0 {
 		return false
 	}
-	f.mu.RLock()
-	_, ok := f.users[user]
-	f.mu.RUnlock()
+	_, ok := (*f.users.Load())[string(user)]
 	return ok
 }
 
@@ -41,9 +54,7 @@ func (f *Forgotten) Len() int {
 	if f == nil {
 		return 0
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return len(f.users)
+	return len(*f.users.Load())
 }
 
 // Names reports whether a record is about a forgotten shopper: its key or a header value is one,
@@ -53,13 +64,13 @@ func (f *Forgotten) Names(key []byte, headers []schemas.Header, value []byte) bo
 	if f.Len() == 0 {
 		return false
 	}
-	if f.Has(string(key)) {
+	if f.has(key) {
 		return true
 	}
 	for _, h := range headers {
-		if f.Has(string(h.Value)) {
+		if f.has(h.Value) {
 			return true
 		}
 	}
-	return schemas.ShopperIDs(value, f.Has)
+	return schemas.ShopperIDs(value, f.has)
 }
