@@ -34,9 +34,10 @@ var ErrNotConfirmed = errors.New("forget: the features stage has not confirmed e
 
 func newForgetCmd(a *app) *cobra.Command {
 	var (
-		places  []string
-		wait    bool
-		timeout time.Duration
+		places      []string
+		wait        bool
+		waitTimeout time.Duration
+		timeout     time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "forget USER...",
@@ -62,19 +63,32 @@ Forgetting twice is harmless. It prints what was removed from each place.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			return a.forget(ctx, users, places, wait, cmd.OutOrStdout())
+			if !wait {
+				waitTimeout = 0
+			}
+			return a.forget(ctx, users, places, waitTimeout, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringSliceVar(&places, "places", allPlaces, "where to remove the shoppers from: "+strings.Join(allPlaces, ", "))
 	cmd.Flags().BoolVar(&wait, "wait", true, "wait until the features stage confirms each deletion request")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long")
+	cmd.Flags().DurationVar(&waitTimeout, "wait-timeout", 2*time.Minute, "how long to wait for the features stage's confirmation before going on with the other places")
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
 	return cmd
 }
 
-// forget removes users from each of places in turn, printing what it removed.
-func (a *app) forget(ctx context.Context, users, places []string, wait bool, out io.Writer) error {
+// forget removes users from each of places in turn, printing what it removed. With wait > 0 it
+// waits that long for the features stage to confirm the deletion requests; unconfirmed, it goes
+// on with the other places and returns ErrNotConfirmed at the end (the requests stay on the
+// control topic, acted on when the stage runs).
+func (a *app) forget(ctx context.Context, users, places []string, wait time.Duration, out io.Writer) error {
+	var unconfirmed error
 	if slices.Contains(places, placeProfiles) {
-		if err := a.forgetProfiles(ctx, users, wait, out); err != nil {
+		err := a.forgetProfiles(ctx, users, wait, out)
+		switch {
+		case errors.Is(err, ErrNotConfirmed) && ctx.Err() == nil:
+			fmt.Fprintf(out, "profiles: %v; going on\n", err)
+			unconfirmed = err
+		case err != nil:
 			return err
 		}
 	}
@@ -105,12 +119,12 @@ func (a *app) forget(ctx context.Context, users, places []string, wait bool, out
 		fmt.Fprintf(out, "archive: %s: %d records taken out; %d of %d files rewritten, %d removed\n",
 			files.Dir(), e.Records, e.Rewritten, e.Files, e.Removed)
 	}
-	return nil
+	return unconfirmed
 }
 
 // forgetProfiles puts a deletion request for each user on the control topic and, with wait,
 // follows the profile changelog until the features stage wrote each one's forgotten marker.
-func (a *app) forgetProfiles(ctx context.Context, users []string, wait bool, out io.Writer) error {
+func (a *app) forgetProfiles(ctx context.Context, users []string, wait time.Duration, out io.Writer) error {
 	if a.cfg.Kafka.Embedded() {
 		return configError{errors.New("forget: kafka.brokers is empty: deletion requests go to the brokers the pipeline runs on " +
 			"(an `adshift broker` or your cluster); or leave profiles out with --places")}
@@ -138,7 +152,7 @@ func (a *app) forgetProfiles(ctx context.Context, users []string, wait bool, out
 		fmt.Fprintf(out, "profiles: %d deletion request(s) on %s\n", len(recs), topics.Control)
 		return nil
 	}
-	if !wait {
+	if wait <= 0 {
 		return send(ctx)
 	}
 	cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: topics.Profiles, ClientID: "adshift-forget", Conn: a.kafka}, a.log)
@@ -149,15 +163,17 @@ func (a *app) forgetProfiles(ctx context.Context, users []string, wait bool, out
 	for _, u := range users {
 		pending[features.ForgottenKey(u)] = true
 	}
-	err = cl.Follow(ctx, send, func(key, _ []byte) bool {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	err = cl.Follow(waitCtx, send, func(key, _ []byte) bool {
 		if pending[string(key)] {
 			delete(pending, string(key))
 			fmt.Fprintf(out, "profiles: %s forgotten (profile tombstoned in %s)\n", strings.TrimPrefix(string(key), features.ForgottenKey("")), topics.Profiles)
 		}
 		return len(pending) == 0
 	})
-	if err != nil && len(pending) > 0 && ctx.Err() != nil {
-		return fmt.Errorf("%w: %d of %d (is the pipeline running?): %w", ErrNotConfirmed, len(pending), len(users), err)
+	if err != nil && len(pending) > 0 && waitCtx.Err() != nil {
+		return fmt.Errorf("%w: %d of %d within %s (is the pipeline running?)", ErrNotConfirmed, len(pending), len(users), wait)
 	}
 	return err
 }

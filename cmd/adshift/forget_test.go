@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,7 +203,7 @@ func TestForgetRemovesAShopperEverywhere(t *testing.T) {
 	out.Reset()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	if err := a.forget(ctx, []string{user}, allPlaces, true, &out); err != nil {
+	if err := a.forget(ctx, []string{user}, allPlaces, time.Minute, &out); err != nil {
 		t.Fatalf("forget: %v\n%s", err, out.String())
 	}
 	t.Logf("adshift forget %s:\n%s", user, out.String())
@@ -343,4 +344,39 @@ func TestConsentRefusingAdvertisingGetsNoAd(t *testing.T) {
 	if _, ok := st["grants"]; !ok {
 		t.Error("no profile of the shopper who granted advertising")
 	}
+}
+
+// Forgetting while the pipeline is down removes what it can and says the profile is not
+// confirmed; the request waits on the control topic, and the pipeline acts on it when it
+// starts again.
+func TestForgetWhileThePipelineIsDown(t *testing.T) {
+	a := testApp(t)
+	brokers := onEmbeddedBroker(t, a)
+	stop := startRun(t, a, allStages)
+	produce(t, brokers, a.cfg.Topics.Clickstream.Name, views(t, "away", time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC), 6))
+	waitFor(t, "a shift for the shopper", 60*time.Second, func() bool { return shiftsFor(t, a, brokers, "away") > 0 })
+	stop()
+
+	var out bytes.Buffer
+	err := a.forget(t.Context(), []string{"away"}, allPlaces, 2*time.Second, &out)
+	if !errors.Is(err, ErrNotConfirmed) {
+		t.Fatalf("forget with the pipeline down: %v, want ErrNotConfirmed\n%s", err, out.String())
+	}
+	for _, want := range []string{"profiles: 1 deletion request(s)", "clickhouse: ads:", "archive: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("forget's output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, ok := profileState(t, a, brokers)["away"]; !ok {
+		t.Fatal("the profile went before the pipeline ran")
+	}
+	a.reg = prometheus.NewRegistry()
+	stop = startRun(t, a, allStages)
+	waitFor(t, "the pipeline to act on the waiting request", 60*time.Second, func() bool {
+		st := profileState(t, a, brokers)
+		_, marked := st[features.ForgottenKey("away")]
+		_, kept := st["away"]
+		return marked && !kept
+	})
+	stop()
 }
