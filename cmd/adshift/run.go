@@ -80,6 +80,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 
 	a.forgotten = pipeline.NewForgotten()
 	tap := newAdTap(out, a.cfg.Topics.Ads.Name)
+	tap.forgotten = a.forgotten
 	a.status = newStatusPage(a.reg, stages, tap, a.cfg.Creatives.Strategy.Experiment, time.Now())
 	groups, closers, err := a.groups(ctx, stages, brokers, tap, closers)
 	if err != nil {
