@@ -94,13 +94,14 @@ type Topics struct {
 	Outcomes    Topic `mapstructure:"outcomes"`
 	Keyed       Topic `mapstructure:"keyed"`
 	Identities  Topic `mapstructure:"identities"`
+	Control     Topic `mapstructure:"control"`
 }
 
 // Names are the topics' names, as the stages take them.
 func (t Topics) Names() pipeline.Topics {
 	return pipeline.Topics{Clickstream: t.Clickstream.Name, DLQ: t.DLQ.Name, Shifts: t.Shifts.Name,
 		Profiles: t.Profiles.Name, Ads: t.Ads.Name, Outcomes: t.Outcomes.Name,
-		Keyed: t.Keyed.Name, Identities: t.Identities.Name}
+		Keyed: t.Keyed.Name, Identities: t.Identities.Name, Control: t.Control.Name}
 }
 
 // Archive configures the archive stage and its Parquet files: one section, two packages'
@@ -174,6 +175,7 @@ func Default() Config {
 			Outcomes:    Topic{Name: "ad.outcomes", Partitions: 6},
 			Keyed:       Topic{Name: "adshift.clickstream.keyed", Partitions: 6},
 			Identities:  Topic{Name: "adshift.identities", Partitions: 6},
+			Control:     Topic{Name: "adshift.control", Partitions: 1},
 		},
 		ClickHouse: clickhouse.DefaultConfig(),
 		Features:   features.DefaultConfig(),

@@ -162,6 +162,7 @@ func (t Topics) byKey() []keyedTopic {
 		{"topics.outcomes", t.Outcomes},
 		{"topics.keyed", t.Keyed},
 		{"topics.identities", t.Identities},
+		{"topics.control", t.Control},
 	}
 }
 

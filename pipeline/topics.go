@@ -16,6 +16,7 @@ type Topics struct {
 	Outcomes    string // impressions, clicks and conversions reported by delivery
 	Keyed       string // the clickstream re-keyed by shopper, and identity merges (rekey stage)
 	Identities  string // the compacted anonymous id -> known user mapping, key = anonymous id
+	Control     string // requests about a shopper (deletion), key = user
 }
 
 // DefaultTopics returns the standard topic names.
@@ -29,6 +30,7 @@ func DefaultTopics() Topics {
 		Outcomes:    "ad.outcomes",
 		Keyed:       "adshift.clickstream.keyed",
 		Identities:  "adshift.identities",
+		Control:     "adshift.control",
 	}
 }
 
@@ -40,7 +42,7 @@ func (t Topics) Validate() error {
 	for _, kt := range []struct{ key, name string }{
 		{"clickstream", t.Clickstream}, {"dlq", t.DLQ}, {"shifts", t.Shifts},
 		{"profiles", t.Profiles}, {"ads", t.Ads}, {"outcomes", t.Outcomes},
-		{"keyed", t.Keyed}, {"identities", t.Identities},
+		{"keyed", t.Keyed}, {"identities", t.Identities}, {"control", t.Control},
 	} {
 		if kt.name == "" {
 			errs = append(errs, fmt.Errorf("%s.name: must not be empty", kt.key))

@@ -46,7 +46,8 @@ type Event struct {
 
 // Context is the part of the Segment context adshift keeps.
 type Context struct {
-	Locale string `json:"locale,omitempty"`
+	Locale  string  `json:"locale,omitempty"`
+	Consent Consent `json:"consent,omitzero"` // context.consent.categoryPreferences, as it speaks of advertising
 }
 
 // Properties holds the e-commerce properties of the events adshift reads. Spec inconsistencies

@@ -153,11 +153,14 @@ func (d *decoder) context(c *check, ctx *Context) {
 		return
 	}
 	d.object(func(key []byte) {
-		if string(key) == "locale" {
+		switch string(key) {
+		case "locale":
 			ctx.Locale = d.text(c, "context.locale")
-			return
+		case "consent":
+			d.consent(c, &ctx.Consent)
+		default:
+			d.skip()
 		}
-		d.skip()
 	})
 }
 

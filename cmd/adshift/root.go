@@ -28,6 +28,9 @@ type app struct {
 	ready *readiness
 	// status is the live page run serves on http.addr; nil for other commands.
 	status *statusPage
+	// forgotten are the shoppers forgotten on deletion requests, kept from the control topic
+	// while run runs, for the outcomes and archive stages; nil for other commands.
+	forgotten *pipeline.Forgotten
 }
 
 func newRoot() *cobra.Command {
@@ -60,6 +63,7 @@ func newRoot() *cobra.Command {
 		newProfileEvalCmd(a),
 		newTrainCmd(a),
 		newMigrateCmd(a),
+		newForgetCmd(a),
 		newReportCmd(a),
 		newDeliverCmd(a),
 		newConfigCmd(a),

@@ -22,6 +22,7 @@ import (
 	"github.com/adshift/adshift/pipeline/features"
 	"github.com/adshift/adshift/pipeline/outcomes"
 	"github.com/adshift/adshift/pipeline/rekey"
+	"github.com/adshift/adshift/schemas"
 	"github.com/adshift/adshift/sinks/clickhouse"
 	"github.com/adshift/adshift/sinks/parquet"
 	"github.com/adshift/adshift/sources/collector"
@@ -77,7 +78,9 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	collect := slices.Contains(stages, collectorStage)
 	stages = slices.DeleteFunc(slices.Clone(stages), func(s string) bool { return s == collectorStage })
 
+	a.forgotten = pipeline.NewForgotten()
 	tap := newAdTap(out, a.cfg.Topics.Ads.Name)
+	tap.forgotten = a.forgotten
 	a.status = newStatusPage(a.reg, stages, tap, a.cfg.Creatives.Strategy.Experiment, time.Now())
 	groups, closers, err := a.groups(ctx, stages, brokers, tap, closers)
 	if err != nil {
@@ -93,6 +96,11 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	prog := newProgress(a.reg, a.log, stages, time.Now())
 	var running atomic.Int32
 	eg, egCtx := errgroup.WithContext(ctx)
+	if slices.Contains(stages, outcomes.Name) || slices.Contains(stages, archive.Name) {
+		if err := a.followForgotten(egCtx, eg, brokers); err != nil {
+			return errors.Join(err, eg.Wait(), closeAll(closers, a.cfg.Shutdown.Timeout))
+		}
+	}
 	for _, g := range groups {
 		eg.Go(func() error {
 			running.Add(1)
@@ -279,7 +287,7 @@ func (a *app) outcomesStage(ctx context.Context) (pipeline.Stage, func(context.C
 	if err != nil {
 		return nil, nil, errors.Join(err, ch.Close())
 	}
-	st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg)
+	st, err := outcomes.New(a.cfg.Outcomes, a.cfg.Topics.Names(), w, a.log, a.reg, outcomes.WithForgotten(a.forgotten))
 	closer := func(ctx context.Context) error { return errors.Join(w.Close(ctx), ch.Close()) }
 	if err != nil {
 		return nil, nil, errors.Join(err, closer(ctx))
@@ -300,7 +308,7 @@ func (a *app) archiveStage() (pipeline.Stage, error) {
 		return nil, err
 	}
 	a.log.Info("archiving to Parquet files", "dir", files.Dir(), "compression", fcfg.Compression)
-	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg)
+	return archive.New(a.cfg.Archive.Stage, a.cfg.Topics.Names(), files, a.log, a.reg, archive.WithForgotten(a.forgotten))
 }
 
 // serveHTTP serves /metrics, /healthz (alive: every stage's group runs), /readyz (see
@@ -347,4 +355,30 @@ func closeAll(closers []func(context.Context) error, timeout time.Duration) erro
 		errs = append(errs, c(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// followForgotten reads the shoppers forgotten so far from the control topic into a.forgotten,
+// for the outcomes and archive stages, and returns once it has all of them; a goroutine of eg
+// goes on adding those forgotten later, until ctx ends.
+func (a *app) followForgotten(ctx context.Context, eg *errgroup.Group, brokers []string) error {
+	cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Control.Name,
+		ClientID: a.cfg.Kafka.ClientID + "-forgotten", Conn: a.kafka}, a.log)
+	if err != nil {
+		return err
+	}
+	caught := make(chan struct{})
+	eg.Go(func() error {
+		return cl.Tail(ctx, func(_, value []byte) {
+			if c, err := schemas.DecodeControl(value); err == nil && c.Type == schemas.ControlForget {
+				a.forgotten.Add(c.User)
+			}
+		}, func() { close(caught) })
+	})
+	select {
+	case <-caught:
+		a.log.Info("forgotten shoppers read from the control topic", "shoppers", a.forgotten.Len())
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("read the forgotten shoppers from %s: %w", a.cfg.Topics.Control.Name, context.Cause(ctx))
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -24,6 +25,8 @@ type adTap struct {
 
 	// unreadable counts acknowledged ad records the tap could not decode; the page shows it.
 	unreadable atomic.Int64
+	// forgotten are shoppers forgotten while run runs: their ads are shown no more. nil: none.
+	forgotten *pipeline.Forgotten
 }
 
 var _ pipeline.Emitter = (*adTap)(nil)
@@ -60,9 +63,10 @@ func (t *adTap) keep(ad schemas.Ad) {
 	}
 }
 
-// latest returns the ads kept, newest first.
+// latest returns the ads kept, newest first; those of shoppers forgotten since are dropped.
 func (t *adTap) latest() []schemas.Ad {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.ads = slices.DeleteFunc(t.ads, func(ad schemas.Ad) bool { return t.forgotten.Has(ad.User) })
 	return append([]schemas.Ad(nil), t.ads...)
 }

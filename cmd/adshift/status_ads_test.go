@@ -72,3 +72,19 @@ func TestStatusKeepsTheLatestWrittenAds(t *testing.T) {
 		t.Errorf("without ClickHouse: ctr %+v, stages %+v", v.CTR, v.Stages)
 	}
 }
+
+// Once a shopper is forgotten, the status page shows their ads no more.
+func TestStatusDropsTheAdsOfForgottenShoppers(t *testing.T) {
+	tap := newAdTap(acceptingEmitter{}, "ads.ready")
+	tap.forgotten = pipeline.NewForgotten()
+	if err := tap.Emit(t.Context(), []pipeline.Record{{Topic: "ads.ready", Value: testAd(t, 0)}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tap.latest()); n != 1 {
+		t.Fatalf("%d ads kept, want 1", n)
+	}
+	tap.forgotten.Add("u1")
+	if ads := tap.latest(); len(ads) != 0 {
+		t.Fatalf("the page still shows %d ads of the forgotten shopper", len(ads))
+	}
+}

@@ -21,7 +21,7 @@ func topicSpecs(t config.Topics) []kafka.TopicSpec {
 	return []kafka.TopicSpec{
 		spec(t.Clickstream, false), spec(t.DLQ, false), spec(t.Shifts, false),
 		spec(t.Profiles, true), spec(t.Ads, false), spec(t.Outcomes, false),
-		spec(t.Keyed, false), spec(t.Identities, true),
+		spec(t.Keyed, false), spec(t.Identities, true), spec(t.Control, true),
 	}
 }
 

@@ -3,7 +3,9 @@
 // holds the records of one partition whose event time falls in one UTC hour, each with its
 // original key, value bytes, headers and timestamp, so replaying the files replays the topics
 // and rebuilds the same profiles and shifts. The files themselves are written through the small
-// Files interface; sinks/parquet writes them as Parquet.
+// Files interface; sinks/parquet writes them as Parquet. The one exception to keeping everything:
+// with WithForgotten, a record about a shopper forgotten on a deletion request is not archived
+// (and `adshift forget` takes their earlier records out of the files already published).
 //
 // # Segments
 //

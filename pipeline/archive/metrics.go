@@ -15,6 +15,7 @@ type metrics struct {
 	files         *prometheus.CounterVec // by kind and cut
 	publishErrors *prometheus.CounterVec // by kind
 	held          prometheus.Gauge
+	forgotten     prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -35,12 +36,17 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "adshift_archive_held_bytes",
 			Help: "Record bytes in segments not yet published, held in memory (encoded) and not yet committed.",
 		}),
+		forgotten: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_archive_forgotten_skipped_total",
+			Help: "Records about a shopper forgotten on a deletion request, not archived.",
+		}),
 	}
 	r := pipeline.NewRegistration(reg)
 	m.records = pipeline.Add(r, m.records)
 	m.files = pipeline.Add(r, m.files)
 	m.publishErrors = pipeline.Add(r, m.publishErrors)
 	m.held = pipeline.Add(r, m.held)
+	m.forgotten = pipeline.Add(r, m.forgotten)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register archive metrics: %w", err)
 	}

@@ -49,6 +49,11 @@ func (p *processor) Process(ctx context.Context, batch []pipeline.Record) error 
 		if rec.Offset < p.applied {
 			continue
 		}
+		if p.stage.forgotten.Names(rec.Key, rec.Headers, rec.Value) {
+			p.stage.metrics.forgotten.Inc()
+			p.applied = rec.Offset + 1
+			continue
+		}
 		r, n := row(p.kind, rec), size(rec)
 		if p.open != nil {
 			if why := p.open.cutBefore(r.EventTime, n, cfg); why != "" {

@@ -52,20 +52,21 @@ func (c Config) Validate() error {
 // Stage is the archive stage: it reads the clickstream, ads and outcomes topics and writes their
 // records to hourly files through Files.
 type Stage struct {
-	cfg     Config
-	topics  pipeline.Topics
-	files   Files
-	kinds   map[string]schemas.ArchiveKind // by topic
-	log     *slog.Logger
-	metrics *metrics
-	now     func() time.Time // the wall clock of the roll interval
+	cfg       Config
+	topics    pipeline.Topics
+	files     Files
+	kinds     map[string]schemas.ArchiveKind // by topic
+	log       *slog.Logger
+	metrics   *metrics
+	now       func() time.Time    // the wall clock of the roll interval
+	forgotten *pipeline.Forgotten // shoppers whose records are not kept; nil: none
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
 
 // New returns the archive stage archiving the topics named through files; logger and reg may
 // be nil to discard logs and metrics.
-func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
@@ -82,7 +83,7 @@ func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, r
 	if err != nil {
 		return nil, fmt.Errorf("archive: register metrics: %w", err)
 	}
-	return &Stage{
+	s := &Stage{
 		cfg:    cfg,
 		topics: topics,
 		files:  files,
@@ -94,7 +95,20 @@ func New(cfg Config, topics pipeline.Topics, files Files, logger *slog.Logger, r
 		log:     logger.With("stage", Name),
 		metrics: m,
 		now:     time.Now,
-	}, nil
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// Option configures a Stage beyond its Config.
+type Option func(*Stage)
+
+// WithForgotten makes the stage keep no record about a shopper in f (pipeline.Forgotten.Names):
+// once forgotten, nothing new of theirs lands in the archive.
+func WithForgotten(f *pipeline.Forgotten) Option {
+	return func(s *Stage) { s.forgotten = f }
 }
 
 // Name returns "archive".

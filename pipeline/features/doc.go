@@ -54,6 +54,12 @@
 // partition later is forwarded once to the known user. Dead letters of forwarded events name the
 // clickstream record the tracker wrote (schemas.HeaderSource).
 //
+// Privacy (forget.go): a deletion request the rekey stage forwards from the control topic
+// (schemas.HeaderForget) deletes the shopper's profile, tombstoned in the changelog, and writes a
+// forgotten marker there that never expires, so their later events, merges included, build no
+// profile, also after a restore. An event whose consent preferences refuse advertising
+// (schemas.Consent) builds no profile either, and deletes one built before consent was withdrawn.
+//
 // Concurrency: the Stage is safe for concurrent use; it hands out one processor per assigned
 // partition. A processor owns the profiles of its partition's users (the clickstream is keyed by
 // user, so a user lives in one partition) and is called by one worker goroutine at a time, so

@@ -39,6 +39,10 @@ const (
 	skipUnknown  = "unknown_event" // a track call whose name adshift does not read
 	skipOutcome  = "outcome_event" // Promotion Viewed / Clicked: an ad outcome, not an interest
 	skipDup      = "duplicate"     // a messageId the shopper's profile saw recently
+	// skipForgotten: the shopper was forgotten (a deletion request); skipConsent: the event's
+	// consent preferences refuse advertising. Neither builds a profile.
+	skipForgotten = "forgotten"
+	skipConsent   = "consent_refused"
 )
 
 // Interest tells the events that move a shopper's interest from the others, by the stage's own

@@ -98,6 +98,10 @@ func (p *processor) mergeIn(in *pipeline.Record, anon string) error {
 		p.deadLetter(in, f)
 		return nil
 	}
+	if _, gone := p.forgotten[user]; gone {
+		s.metrics.skipped[skipForgotten].Inc() // the anonymous profile is tombstoned where it was
+		return nil
+	}
 	prof := p.profiles[user]
 	if prof != nil && in.Offset < prof.offset {
 		return nil

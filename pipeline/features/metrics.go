@@ -33,6 +33,10 @@ type metrics struct {
 	merges *prometheus.CounterVec
 	// forwarded counts events of a joined anonymous id sent on to the known user's partition.
 	forwarded prometheus.Counter
+	// forgotten counts the shoppers forgotten on a deletion request (once each); dropped the
+	// profiles deleted because an event refused advertising.
+	forgotten prometheus.Counter
+	dropped   prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -77,6 +81,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "adshift_features_forwarded_total",
 			Help: "Events of an anonymous id that reached its partition after the id was joined to a known user, forwarded to the user's profile.",
 		}),
+		forgotten: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_forgotten_total",
+			Help: "Shoppers forgotten on a deletion request: profile tombstoned, no profile or shift for them again.",
+		}),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_features_consent_dropped_total",
+			Help: "Profiles deleted because an event of their shopper refused advertising in its consent preferences.",
+		}),
 	}
 	rewritten := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "adshift_events_rewritten_total",
@@ -99,12 +111,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.corrupt = pipeline.Add(r, m.corrupt)
 	m.merges = pipeline.Add(r, m.merges)
 	m.forwarded = pipeline.Add(r, m.forwarded)
+	m.forgotten = pipeline.Add(r, m.forgotten)
+	m.dropped = pipeline.Add(r, m.dropped)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register features metrics: %w", err)
 	}
 	// Resolved from the registered vectors, which a second stage on the registry shares.
 	m.events = resolve(events, otherEvent, schemas.PromotionViewed, schemas.PromotionClicked)
-	m.skipped = resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup)
+	m.skipped = resolve(skipped, skipNotTrack, skipUnknown, skipOutcome, skipDup, skipForgotten, skipConsent)
 	m.shifts = resolve(shifts, schemas.ReasonFirstProfile, schemas.ReasonIntentEscalation, schemas.ReasonNewInterest, schemas.ReasonIdentified)
 	m.merges.WithLabelValues("sent")
 	m.merges.WithLabelValues("received")

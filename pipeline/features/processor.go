@@ -25,9 +25,11 @@ type processor struct {
 	// rare, so kept beside the profiles rather than in each (lost on a restart, like the reason).
 	identified map[string]struct{}
 	// moved holds the anonymous ids of this partition joined to a known user (identify, alias).
-	moved  map[string]moved
-	wm     watermark
-	closed bool
+	moved map[string]moved
+	// forgotten holds the shoppers forgotten on a deletion request: their events are skipped.
+	forgotten map[string]struct{}
+	wm        watermark
+	closed    bool
 
 	// retry keeps the offset applied up to (set by a restore too), so a retried batch re-emits
 	// what is unacknowledged instead of applying records twice.
@@ -166,6 +168,9 @@ func (p *processor) changelog(key, value []byte) pipeline.Record {
 // A record the decoder rejects as an event may hold an envelope of events (a Segment batch,
 // RudderStack's form): it is then applied event by event, each judged on its own.
 func (p *processor) process(in *pipeline.Record, lim schemas.Limits) error {
+	if in.Header(schemas.HeaderForget) != nil {
+		return p.request(in)
+	}
 	if known := in.Header(schemas.HeaderIdentify); known != nil {
 		p.identify(in, string(known))
 		return nil
@@ -257,6 +262,9 @@ func (p *processor) apply(in *pipeline.Record, ev *schemas.Event) error {
 	if strings.HasPrefix(user, "\x00") {
 		p.deadLetter(in, schemas.Failf(schemas.SchemaViolation, "userId", "user keys starting with NUL are reserved"))
 		p.noteRewrites(ev.Rewrites)
+		return nil
+	}
+	if p.suppressed(user, ev) {
 		return nil
 	}
 
@@ -472,7 +480,7 @@ func (p *processor) restore(ctx context.Context) error {
 	start := time.Now()
 	var restored, corrupt int
 	err := s.changelog.Restore(ctx, p.partition, func(key, value []byte) error {
-		if p.restoreMoved(key, value) {
+		if p.restoreMoved(key, value) || p.restoreForgotten(key, value) {
 			return nil
 		}
 		if string(key) == progressKey {

@@ -21,6 +21,11 @@ const (
 	resultFailure           = "failure"                  // a failed_events row
 	resultUndecodable       = "undecodable"              // unreadable; the features stage dead-letters clickstream input
 	resultIgnored           = "ignored"                  // an event that is not an outcome
+	// resultConsentRefused: a promotion or order whose consent preferences refuse advertising:
+	// measuring an ad's effect on the shopper is advertising use, so it lands no row.
+	resultConsentRefused = "consent_refused"
+	// resultForgotten: a record of a shopper forgotten on a deletion request: no row.
+	resultForgotten = "forgotten"
 )
 
 type metrics struct {

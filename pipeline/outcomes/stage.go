@@ -20,12 +20,13 @@ const Name = "outcomes"
 
 // Stage lands ads and their outcomes as rows. See the package documentation.
 type Stage struct {
-	cfg     Config
-	topics  pipeline.Topics
-	w       pipeline.RowWriter
-	ads     *adIndex
-	log     *slog.Logger
-	metrics *metrics
+	cfg       Config
+	topics    pipeline.Topics
+	w         pipeline.RowWriter
+	ads       *adIndex
+	log       *slog.Logger
+	metrics   *metrics
+	forgotten *pipeline.Forgotten // shoppers whose rows are not landed; nil: none
 }
 
 var (
@@ -42,7 +43,7 @@ type heldOrder struct {
 
 // New returns the outcomes stage reading the topics named and writing through w; logger and
 // reg may be nil to discard logs and metrics.
-func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer) (*Stage, error) {
+func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Stage, error) {
 	cfg = cfg.withDefaults()
 	if w == nil {
 		return nil, errors.New("outcomes: no row writer")
@@ -60,8 +61,21 @@ func New(cfg Config, topics pipeline.Topics, w pipeline.RowWriter, logger *slog.
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(max(cfg.ClickWindow, cfg.ViewWindow) + max(cfg.Lateness, 0)),
-		log: logger.With("stage", Name), metrics: m}, nil
+	s := &Stage{cfg: cfg, topics: topics, w: w, ads: newAdIndex(max(cfg.ClickWindow, cfg.ViewWindow) + max(cfg.Lateness, 0)),
+		log: logger.With("stage", Name), metrics: m}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// Option configures a Stage beyond its Config.
+type Option func(*Stage)
+
+// WithForgotten makes the stage land no row of a shopper in f: no ad, impression, click,
+// conversion or dead letter of theirs reaches ClickHouse once they were forgotten.
+func WithForgotten(f *pipeline.Forgotten) Option {
+	return func(s *Stage) { s.forgotten = f }
 }
 
 // Name implements pipeline.Stage.
@@ -138,6 +152,10 @@ func (p *processor) add(rec pipeline.Record) {
 	case p.stage.topics.Ads:
 		p.ad(rec)
 	case p.stage.topics.DLQ:
+		if p.stage.forgotten.Names(rec.Key, rec.Headers, rec.Value) {
+			p.tally[resultForgotten]++
+			return
+		}
 		p.pending.Failures = append(p.pending.Failures, pipeline.FailedEvent(rec, p.stage.cfg.PayloadMax))
 		p.tally[resultFailure]++
 	case p.stage.topics.Clickstream:
@@ -159,6 +177,10 @@ func (p *processor) ad(rec pipeline.Record) {
 	if err != nil {
 		p.tally[resultUndecodable]++
 		p.stage.log.Warn("unreadable ad", "partition", rec.Partition, "offset", rec.Offset, "err", err)
+		return
+	}
+	if p.stage.forgotten.Has(ad.User) {
+		p.tally[resultForgotten]++
 		return
 	}
 	p.stage.ads.put(ad)
@@ -199,6 +221,14 @@ func (p *processor) eventValue(value []byte, head schemas.EventHead, err error, 
 	e, err := schemas.DecodeEvent(value, p.stage.limits())
 	if err != nil { // cannot happen: the head decoded
 		p.tally[resultUndecodable]++
+		return
+	}
+	if e.Context.Consent.Refused() {
+		p.tally[resultConsentRefused]++
+		return
+	}
+	if p.stage.forgotten.Has(e.UserID) || p.stage.forgotten.Has(e.AnonymousID) {
+		p.tally[resultForgotten]++
 		return
 	}
 	p.outcome(e, rec)

@@ -11,6 +11,11 @@
 // (header adshift.merge_from) to be merged into the user's. From the join on, events of the
 // anonymous id are keyed by the known user, so they go to the merged profile.
 //
+// The stage also reads the control topic (adshift.control): a deletion request is forwarded to
+// the keyed topic keyed by the shopper it names (the known user, for a joined anonymous id), with
+// schemas.HeaderForget, so it reaches the features partition that owns their profile in order
+// with their events.
+//
 // Why every event goes through the keyed topic, and not only those keyed otherwise: the profile
 // changelog is co-partitioned with the features stage's input, one changelog partition per input
 // partition, with a progress marker per partition. Were the features stage to read both the

@@ -13,6 +13,7 @@ import (
 // processor forwards one clickstream partition's events. It is used by one goroutine at a time.
 type processor struct {
 	stage   *Stage
+	control bool // reads the control topic: deletion requests, not events
 	retry   pipeline.Retry
 	split   schemas.Splitter
 	heads   headReader
@@ -65,6 +66,10 @@ func (p *processor) send(ctx context.Context) error {
 // record the stage cannot read is forwarded under its own key, for the features stage to
 // dead-letter: nothing is judged or dropped here.
 func (p *processor) forward(in *pipeline.Record) {
+	if p.control {
+		p.request(in)
+		return
+	}
 	env, values, err := p.split.Split(in.Value, schemas.Limits{})
 	if err != nil || env == schemas.NoEnvelope {
 		p.event(in, in.Value, in.Headers)
@@ -134,4 +139,29 @@ func (p *processor) join(in *pipeline.Record, value []byte, headers []schemas.He
 	p.pending = append(p.pending,
 		pipeline.Record{Topic: s.topics.Identities, Key: []byte(anon), Value: id, Timestamp: in.Timestamp},
 		pipeline.Record{Topic: s.topics.Keyed, Key: []byte(anon), Value: value, Headers: hs, Timestamp: in.Timestamp})
+}
+
+// request queues a control record on the keyed topic, keyed by the shopper it names and marked
+// with HeaderForget, so it reaches the features partition that owns the shopper's profile in
+// order with their events. Requests of an anonymous id joined to a known user go to the user.
+// A record that does not decode goes under its own key, for the features stage to dead-letter.
+func (p *processor) request(in *pipeline.Record) {
+	s := p.stage
+	key := in.Key
+	if c, err := schemas.DecodeControl(in.Value); err == nil {
+		user := c.User
+		if known, joined := s.ids.user(user); joined {
+			user = known
+		}
+		key = p.bytes(user)
+		s.metrics.records[outcomeKept].Inc()
+	} else {
+		s.metrics.records[outcomeUnread].Inc()
+	}
+	start := len(p.srcs)
+	p.srcs = schemas.AppendSource(p.srcs, in.Topic, in.Partition, in.Offset)
+	hs := p.headers(in.Headers, schemas.Header{Key: schemas.HeaderSource, Value: p.srcs[start:len(p.srcs):len(p.srcs)]},
+		schemas.Header{Key: schemas.HeaderForget, Value: key})
+	p.pending = append(p.pending, pipeline.Record{Topic: s.topics.Keyed, Key: key, Value: in.Value,
+		Headers: hs, Timestamp: in.Timestamp})
 }

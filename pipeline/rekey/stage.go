@@ -67,8 +67,9 @@ func New(cfg Config, topics pipeline.Topics, out pipeline.Emitter, logger *slog.
 // Name returns "rekey".
 func (s *Stage) Name() string { return Name }
 
-// Topics returns the clickstream topic.
-func (s *Stage) Topics() []string { return []string{s.topics.Clickstream} }
+// Topics returns the clickstream topic and the control topic, whose deletion requests it
+// forwards to the shopper's partition of the keyed topic.
+func (s *Stage) Topics() []string { return []string{s.topics.Clickstream, s.topics.Control} }
 
 // Open returns the processor of one clickstream partition, once the mapping is restored.
 func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeline.Processor, error) {
@@ -80,5 +81,5 @@ func (s *Stage) Open(ctx context.Context, topic string, partition int32) (pipeli
 		s.metrics.corrupt.Add(float64(corrupt))
 		s.log.Warn("skipped identities that do not decode", "records", corrupt)
 	}
-	return &processor{stage: s}, nil
+	return &processor{stage: s, control: topic == s.topics.Control}, nil
 }

@@ -12,6 +12,7 @@ type metrics struct {
 	written prometheus.Counter
 	pruned  prometheus.Counter
 	seconds prometheus.Histogram
+	erased  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -29,11 +30,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time to write, sync and rename one archive file.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
 		}),
+		erased: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "adshift_archive_forgotten_records_total",
+			Help: "Archived records of forgotten shoppers taken out of archive files (adshift forget).",
+		}),
 	}
 	r := pipeline.NewRegistration(reg)
 	m.written = pipeline.Add(r, m.written)
 	m.pruned = pipeline.Add(r, m.pruned)
 	m.seconds = pipeline.Add(r, m.seconds)
+	m.erased = pipeline.Add(r, m.erased)
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("register parquet archive metrics: %w", err)
 	}
