@@ -27,7 +27,7 @@ type grounding struct {
 	sanitized    schemas.Product // SanitizeProduct(p)
 
 	mu       sync.Mutex
-	verdicts map[verdictKey][]Violation // the guard's verdicts on creatives of the record (see verdict)
+	verdicts map[verdictKey]*judgement // the guard's judgements of creatives of the record (see verdict)
 
 	vet    sync.Once
 	names  []string // the template's vetted names of the record (see names)

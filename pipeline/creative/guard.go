@@ -138,7 +138,27 @@ func (g Guard) CheckFor(c schemas.Creative, p schemas.Product, shopperIDs ...str
 
 // check is CheckFor against the record's grounding.
 func (g Guard) check(c schemas.Creative, gr *grounding, shopperIDs []string) []Violation {
-	var vs []Violation
+	return g.judge(c, gr).forShoppers(shopperIDs)
+}
+
+// judgement is the guard's verdict on a creative before it knows whom the copy is shown to: each
+// field's violations before and after the shopper rule, in the order check lists them, and the
+// lower-cased copy that rule reads. Immutable once built.
+type judgement struct {
+	fields [3]fieldJudgement
+	tail   []Violation // the exclamation and locale rules, over the whole creative
+}
+
+type fieldJudgement struct {
+	name          string
+	before, after []Violation
+	lower         string // the field's folded copy, lower-cased ("" when it is empty)
+}
+
+// judge is every rule but the shopper rule, which forShoppers adds: the rest depends on the copy
+// and the record alone, so a creative shown to many shoppers is judged once (see verdict).
+func (g Guard) judge(c schemas.Creative, gr *grounding) *judgement {
+	j := &judgement{}
 	fields := [...]struct {
 		name, text string
 		max        int
@@ -148,11 +168,14 @@ func (g Guard) check(c schemas.Creative, gr *grounding, shopperIDs []string) []V
 		{fieldCTA, c.CTA, or(g.CTAMax, DefaultCTAMax)},
 	}
 	bangs := 0
-	for _, f := range fields {
+	for i, f := range fields {
+		fj := &j.fields[i]
+		fj.name = f.name
 		if strings.TrimSpace(f.text) == "" {
-			vs = append(vs, Violation{RuleEmpty, f.name, "is empty"})
+			fj.before = []Violation{{RuleEmpty, f.name, "is empty"}}
 			continue
 		}
+		var vs []Violation
 		if w := Width(f.text); w > f.max {
 			vs = append(vs, Violation{RuleLength, f.name, fmt.Sprintf("%d columns, limit %d", w, f.max)})
 		}
@@ -160,16 +183,29 @@ func (g Guard) check(c schemas.Creative, gr *grounding, shopperIDs []string) []V
 		vs = append(vs, rawViolations(f.name, f.text)...)
 		vs = append(vs, wordViolations(f.name, t, gr)...)
 		vs = append(vs, misbehaviourViolations(f.name, t, gr.injections)...)
-		vs = append(vs, shopperViolations(f.name, t, shopperIDs)...)
-		vs = append(vs, g.brandViolations(f.name, t, gr)...)
+		fj.before, fj.lower = slices.Clip(vs), t.lower
+		fj.after = g.brandViolations(f.name, t, gr)
 		bangs += strings.Count(f.text, "!") + strings.Count(f.text, "！")
 	}
 	if strings.ContainsAny(c.Headline, "!！") {
-		vs = append(vs, Violation{RuleExclaim, fieldHeadline, "headline has an exclamation mark"})
+		j.tail = append(j.tail, Violation{RuleExclaim, fieldHeadline, "headline has an exclamation mark"})
 	} else if bangs > 1 {
-		vs = append(vs, Violation{RuleExclaim, fieldBody, fmt.Sprintf("%d exclamation marks, at most one", bangs)})
+		j.tail = append(j.tail, Violation{RuleExclaim, fieldBody, fmt.Sprintf("%d exclamation marks, at most one", bangs)})
 	}
-	return append(vs, localeViolations(c, gr)...)
+	j.tail = append(j.tail, localeViolations(c, gr)...)
+	return j
+}
+
+// forShoppers is the judgement of copy shown to the shopper known by shopperIDs: a new slice
+// the caller may change.
+func (j *judgement) forShoppers(shopperIDs []string) []Violation {
+	var vs []Violation
+	for _, f := range j.fields {
+		vs = append(vs, f.before...)
+		vs = append(vs, shopperViolations(f.name, f.lower, shopperIDs)...)
+		vs = append(vs, f.after...)
+	}
+	return append(vs, j.tail...)
 }
 
 // textViolations are the rules a single piece of copy can break on its own, given the record it

@@ -66,8 +66,9 @@ func unguarded(req Request) schemas.Creative {
 // never answers from its memory of verdicts but for the stage's check of the template's copy.
 func BenchmarkGuardCostPerCreative(b *testing.B) {
 	products := catalogtest.RealProducts(b, 200)
-	g := Guard{}.WithBrands([]string{"Samsung", "Apple", "Xiaomi", "Huawei", "Sony", "LG Electronics"})
-	tmpl := NewTemplate(g)
+	brands := []string{"Samsung", "Apple", "Xiaomi", "Huawei", "Sony", "LG Electronics"}
+	var g Guard
+	var tmpl *Template
 	var reqs []Request
 	for i, p := range products {
 		for _, loc := range []string{LocaleEN, LocaleZH} {
@@ -78,6 +79,12 @@ func BenchmarkGuardCostPerCreative(b *testing.B) {
 	var guarded, plain time.Duration
 	i := 0
 	for b.Loop() {
+		if i%len(reqs) == 0 {
+			b.StopTimer()
+			g = Guard{}.WithBrands(brands)
+			tmpl = NewTemplate(g)
+			b.StartTimer()
+		}
 		req := reqs[i%len(reqs)]
 		req.Shift.User = strconv.Itoa(i)
 		i++

@@ -201,3 +201,25 @@ func TestGuardBrands(t *testing.T) {
 		t.Errorf("a guard with no catalogue brands still knows the well-known marks: %v", vs)
 	}
 }
+
+// TestGuardRemembersNoShopper: the guard judges a creative once for every shopper it is shown
+// to, but the copy may name none of them, whoever saw it first.
+func TestGuardRemembersNoShopper(t *testing.T) {
+	p := schemas.Product{ID: "p", Title: "Galaxy A50", Brand: "Samsung", Category: "electronics.smartphone", Price: 1299.5, Currency: "USD"}
+	c := schemas.Creative{Headline: "Galaxy A50", Body: "Picked for shopper-4821: the Galaxy A50.", CTA: "Shop now", Locale: LocaleEN}
+	g := Guard{}.WithBrands([]string{"Samsung"})
+	f := func(shopper string, want ...string) {
+		t.Helper()
+		var got []string
+		for _, v := range g.CheckFor(c, p, shopper) {
+			got = append(got, v.Field+"/"+v.Rule)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("CheckFor(%q) = %v, want %v", shopper, got, want)
+		}
+	}
+	f("u-1000")
+	f("shopper-4821", "body/personal_data")
+	f("u-1000")
+	f("shopper-4821", "body/personal_data")
+}

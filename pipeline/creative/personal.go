@@ -113,8 +113,8 @@ func addressIn(t *copyText) string {
 const addressHan = "路街道巷弄胡同村号栋单元室区县市省小区公寓花园大厦"
 
 // shopperViolations flag copy naming the shopper's own ids (user id, anonymous id).
-func shopperViolations(field string, t *copyText, ids []string) []Violation {
-	lower := t.lower
+// lower is the field's folded copy, lower-cased (copyText.lower).
+func shopperViolations(field, lower string, ids []string) []Violation {
 	for _, id := range ids {
 		if idLike(id) && containsToken(lower, strings.ToLower(id)) {
 			return []Violation{{RulePII, field, "the shopper's id"}}

@@ -3,45 +3,45 @@ package creative
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/adshift/adshift/schemas"
 )
 
-// verdictsMax bounds the verdicts a grounding keeps; a full memory starts again empty. A record
-// gets few distinct creatives: the template writes the same copy for every shopper of an arm's
-// structure.
-const verdictsMax = 16
+// verdictsMax bounds the judgements a grounding keeps; a full memory starts again empty. A
+// record gets few distinct creatives: the template writes the same copy for every shopper of an
+// arm's structure.
+const verdictsMax = 48
 
-// verdictKey is everything a verdict depends on besides the record and the guard's brands: the
-// copy, the shoppers it is shown to and the placement limits.
+// verdictKey is everything a judgement depends on besides the record and the guard's brands: the
+// copy and the placement limits. The shoppers it is shown to are checked on every verdict.
 type verdictKey struct {
-	c        schemas.Creative
-	shoppers string
-	limits   [3]int
+	c      schemas.Creative
+	limits [3]int
 }
 
-// verdict returns the guard's verdict on c for shopperIDs against gr, judged once per guard,
-// record and question: the template's last check of a creative and the stage's check of the
-// same creative are one judgement when they share a guard. A nil cache judges every time.
+// verdict returns the guard's verdict on c for shopperIDs against gr. The rules that read the
+// copy and the record are judged once per guard, record and creative, for every shopper it is
+// shown to: the template's last check of a creative and the stage's check of the same creative
+// are one judgement when they share a guard. Only the shopper rule runs every time. A nil cache
+// judges every time.
 func (g Guard) verdict(c schemas.Creative, gr *grounding, shopperIDs []string) []Violation {
 	if g.grounded == nil {
 		return g.check(c, gr, shopperIDs)
 	}
-	key := verdictKey{c, strings.Join(shopperIDs, "\x00"), g.limits()}
+	key := verdictKey{c, g.limits()}
 	gr.mu.Lock()
-	vs, ok := gr.verdicts[key]
+	j, ok := gr.verdicts[key]
 	gr.mu.Unlock()
 	if !ok {
-		vs = slices.Clip(g.check(c, gr, shopperIDs))
+		j = g.judge(c, gr)
 		gr.mu.Lock()
 		if gr.verdicts == nil || len(gr.verdicts) >= verdictsMax {
-			gr.verdicts = make(map[verdictKey][]Violation)
+			gr.verdicts = make(map[verdictKey]*judgement)
 		}
-		gr.verdicts[key] = vs
+		gr.verdicts[key] = j
 		gr.mu.Unlock()
 	}
-	return slices.Clone(vs) // the caller may change its copy
+	return j.forShoppers(shopperIDs)
 }
 
 // limits are the guard's placement limits, defaults filled in.

@@ -32,10 +32,10 @@ func DefaultConfig() Config {
 	return Config{
 		Addr:          "127.0.0.1:9000",
 		Database:      "adshift",
-		BatchRows:     10000,
+		BatchRows:     50000,
 		FlushInterval: time.Second,
 		Linger:        10 * time.Millisecond,
-		Flushes:       3,
+		Flushes:       2,
 		MaxRetries:    8,
 		DialTimeout:   5 * time.Second,
 	}

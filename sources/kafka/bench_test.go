@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -19,17 +20,22 @@ import (
 
 // BenchmarkFeaturesEndToEnd runs the features stage through the embedded broker — consumer
 // group, decode, profiles, shifts, changelog writes, progress markers, commits — and, in the same
-// run on the same records, a bare franz-go consumer group that only counts them. It reports both
-// rates and their ratio (target: the stage at 60% of bare consumption or better).
+// run on the same records, a bare franz-go consumer group that only counts them, and one that
+// also decodes each event as the stage does (schemas.DecodeEventInto into one reused event), the
+// least any consumer of the clickstream does with a record. It reports the three rates and the
+// stage's over each baseline: stage/bare (the consumer that decodes nothing) and stage/decoding
+// (the same reading and decoding, so the ratio is the cost of the stage itself: profiles, shifts,
+// changelog writes and commits).
 func BenchmarkFeaturesEndToEnd(b *testing.B) {
 	recs := sampleCopies(b, 8) // each copy its own shoppers, 3 hours later
 	addrs := startBroker(b, restoreTopics...)
 	produceClickstream(b, addrs, recs)
 	total := float64(len(recs))
 
-	var bare, stage, emitting time.Duration
+	var bare, decoding, stage, emitting time.Duration
 	for i := 0; b.Loop(); i++ {
-		bare += timeBare(b, addrs, fmt.Sprintf("bare-%d", i), len(recs))
+		bare += timeBare(b, addrs, fmt.Sprintf("bare-%d", i), len(recs), false)
+		decoding += timeBare(b, addrs, fmt.Sprintf("decoding-%d", i), len(recs), true)
 		took, emit := timeStage(b, addrs, fmt.Sprintf("adshift-features-%d", i), len(recs), false)
 		stage += took
 		emitting += emit
@@ -37,7 +43,9 @@ func BenchmarkFeaturesEndToEnd(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric(total*n/bare.Seconds(), "bare-events/s")
 	b.ReportMetric(total*n/stage.Seconds(), "stage-events/s")
+	b.ReportMetric(total*n/decoding.Seconds(), "decoding-events/s")
 	b.ReportMetric(bare.Seconds()/stage.Seconds(), "stage/bare")
+	b.ReportMetric(decoding.Seconds()/stage.Seconds(), "stage/decoding")
 	// The share of each partition's time with an Emit in flight: with batches in flight, the
 	// partition applies its next batches meanwhile.
 	b.ReportMetric(emitting.Seconds()/(restorePartitions*stage.Seconds()), "emitting/partition")
@@ -103,8 +111,10 @@ func shiftedEvent(b *testing.B, value []byte, c int) []byte {
 
 // timeBare consumes every record with a plain franz-go group consumer, with the same poll size
 // and fetch settings the stage's group uses, and returns how long it took from the assignment of
-// its partitions (when fetching starts) to the last record.
-func timeBare(b *testing.B, addrs []string, group string, want int) time.Duration {
+// its partitions (when fetching starts) to the last record. With decode it decodes each record's
+// event as the features stage does, with the stage's default limits, and fails on one that does
+// not decode (the sample holds none).
+func timeBare(b *testing.B, addrs []string, group string, want int, decode bool) time.Duration {
 	b.Helper()
 	cfg := testConfig(addrs, group).withDefaults()
 	var start atomic.Int64 // Unix nanoseconds
@@ -117,11 +127,33 @@ func timeBare(b *testing.B, addrs []string, group string, want int) time.Duratio
 	)
 	ctx, cancel := context.WithTimeout(b.Context(), waitTimeout)
 	defer cancel()
+	fcfg := features.DefaultConfig()
+	lim := schemas.Limits{MaxBytes: fcfg.MaxEventBytes, MinTime: schemas.MinEventTime, MaxTime: time.Now().Add(fcfg.FutureSkew)}
+	var ev schemas.Event
+	var slab []byte // the stage's strings live in slabs too
+	intern := func(raw []byte) string {
+		if len(raw) == 0 {
+			return ""
+		}
+		if cap(slab)-len(slab) < len(raw) {
+			slab = make([]byte, 0, max(16<<10, len(raw)))
+		}
+		start := len(slab)
+		slab = append(slab, raw...)
+		return unsafe.String(&slab[start], len(raw))
+	}
 	got := 0
 	for got < want {
 		fetches := cl.PollRecords(ctx, cfg.MaxPollRecords)
 		if err := ctx.Err(); err != nil {
 			b.Fatalf("bare consumer read %d of %d: %v", got, want, err)
+		}
+		if decode {
+			for it := fetches.RecordIter(); !it.Done(); {
+				if err := schemas.DecodeEventInto(&ev, it.Next().Value, lim, intern); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 		got += fetches.NumRecords()
 	}
