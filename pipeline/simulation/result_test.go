@@ -13,14 +13,32 @@ import (
 
 	"github.com/adshift/adshift/pipeline/stats"
 	"github.com/adshift/adshift/pipeline/strategy"
+	"github.com/adshift/adshift/schemas"
 )
 
 // TestResultAddsUp checks one run's figures against each other: totals against the arms' rows,
 // rates against their counts, buckets against the treatment's impressions, and the text against
 // the result.
 func TestResultAddsUp(t *testing.T) {
-	effects := map[string]float64{"personal": 1.5}
-	r := run(t, 1, strategy.ChooseThompson, effects)
+	cfg := DefaultConfig()
+	cfg.Format, cfg.File, cfg.Seed, cfg.Effects = "rees46", rees46, 1, map[string]float64{"personal": 1.5}
+	r, rows, err := RunRows(t.Context(), cfg, read(t, cfg.Format, cfg.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rows are those the result was measured from: as many impressions, clicks and ads.
+	seen := map[string]bool{}
+	kinds := map[string]int{}
+	for _, e := range rows.Events {
+		if !seen[e.EventID] {
+			seen[e.EventID] = true
+			kinds[e.Kind]++
+		}
+	}
+	if kinds[schemas.Impression] != r.Impressions || kinds[schemas.Click] != r.Clicks || len(rows.Ads) != r.Ads {
+		t.Errorf("rows of %d impressions, %d clicks, %d ads; result %d, %d, %d", kinds[schemas.Impression], kinds[schemas.Click], len(rows.Ads),
+			r.Impressions, r.Clicks, r.Ads)
+	}
 	var imps, clicks, convs, attributed, treated uint64
 	for _, a := range r.Arms {
 		imps, clicks, convs, attributed = imps+a.Impressions, clicks+a.Clicks, convs+a.Conversions, attributed+a.Attributed
