@@ -131,10 +131,12 @@ func TestResultAddsUp(t *testing.T) {
 
 func TestTextWithoutEffects(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteText(&b, Result{BestArm: "baseline", Lift: LiftResult{Error: "no holdout", True: 0.125}}); err != nil {
+	one := []Bucket{{Impressions: 3, Shares: map[string]float64{"personal": 1}}}
+	if err := WriteText(&b, Result{BestArm: "baseline", Buckets: one, Lift: LiftResult{Error: "no holdout", True: 0.125}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"arm effects (truth): none, others 1; best arm baseline\n", "measured: not available (no holdout); true +12.5%\n"} {
+	for _, want := range []string{"arm effects (truth): none, others 1; best arm baseline\n", "measured: not available (no holdout); true +12.5%\n",
+		"ratio  personal", "-      100%"} { // one bucket: its arm's share, no ratio without uniform regret
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, b.String())
 		}
