@@ -51,7 +51,7 @@ func TestResultAddsUp(t *testing.T) {
 		// The true CTR is a mean click probability: between the lowest base probability and
 		// the highest times the largest effect.
 		if a.CTR != float64(a.Clicks)/float64(a.Impressions) || a.CI != stats.Wilson(a.Clicks, a.Impressions, 0.95) ||
-			!(a.TrueCTR >= 0.01 && a.TrueCTR <= 0.25*1.5) || a.Conversions > a.Clicks {
+			!(a.TrueCTR >= 0.01 && a.TrueCTR <= 0.25*1.5) || a.Conversions > a.Clicks || a.Attributed > a.Impressions {
 			t.Errorf("arm %+v", a)
 		}
 	}
