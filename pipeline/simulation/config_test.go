@@ -60,3 +60,8 @@ func TestParseEffectsOfNothing(t *testing.T) {
 		t.Errorf("ParseEffects = %v, %v", got, err)
 	}
 }
+
+// Not tested, as no behaviour changes: Validate's math.IsInf(e, 0) refusing only +Inf instead
+// (−Inf already fails e > 0); the text tables' tabwriter minwidth of 0 against 1 (every cell is
+// padded by 2); and the delivery's draw >= rate against > (a draw equal to the rate has
+// probability 0).
