@@ -152,3 +152,9 @@ func TestEveryAdAndOutcomeLands(t *testing.T) {
 		t.Fatalf("event rows after Close %q, want the conversion too", got)
 	}
 }
+
+// Mutants left alive on purpose, as no behaviour depends on them: the partition numbers the
+// in-memory stages open (one partition each, no Kafka), shiftsBatch (batching does not change
+// what the features stage publishes, as TestShiftsIsTheRunsShifts shows), calling the
+// creatives stage with no shifts (it has nothing to do), and collecting Close errors when they
+// are nil (errors.Join drops nils; no in-memory sink fails).
