@@ -1,10 +1,13 @@
 package embedding
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -119,20 +122,8 @@ func TestClosenessScoresByMeaning(t *testing.T) {
 		f(&shampoo, 0.8)
 		f(&drill, 0) // a cosine of -0.8 is 0
 		f(&bare, 0)  // no vector: the fallback's
-		got := map[string]float64{}
-		mfs, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, mf := range mfs {
-			if mf.GetName() == "adshift_embedding_closeness_total" {
-				for _, m := range mf.GetMetric() {
-					got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
-				}
-			}
-		}
-		if want := map[string]float64{resultEmbedded: 2, resultNoProduct: 1, resultNoInterest: 0}; !maps.Equal(got, want) {
-			t.Errorf("adshift_embedding_closeness_total %v, want %v", got, want)
+		if want := map[string]float64{resultEmbedded: 2, resultNoProduct: 1, resultNoInterest: 0}; !maps.Equal(lookups(t, reg), want) {
+			t.Errorf("adshift_embedding_closeness_total %v, want %v", lookups(t, reg), want)
 		}
 		// With the fallback's half, the larger one wins.
 		h, err := NewCloseness(m, half{}, ClosenessConfig{Timeout: time.Second}, nil, nil)
@@ -214,12 +205,18 @@ func TestRunBatchesAndRetriesAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := schemas.Product{ID: "p", Title: "P"}
 		m := &vectors{vecs: map[string][]float32{"P": {1, 0}, "c1": {1, 0}, "c2": {1, 0}, "c3": {1, 0}, "c4": {1, 0}, "c5": {1, 0}}}
-		c, err := NewCloseness(m, zero{}, ClosenessConfig{Timeout: time.Hour, RetryAfter: time.Minute, Batch: 2}, nil, nil)
+		reg := prometheus.NewPedanticRegistry()
+		var logs bytes.Buffer
+		c, err := NewCloseness(m, zero{}, ClosenessConfig{Timeout: time.Hour, RetryAfter: time.Minute, Batch: 2},
+			slog.New(slog.NewTextHandler(&logs, nil)), reg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.Index(t.Context(), []schemas.Product{p}, 1, nil); err != nil {
 			t.Fatal(err)
+		}
+		if logs.Len() != 0 {
+			t.Errorf("a catalogue embedded whole logged:\n%s", logs.String())
 		}
 		scores := make([]float64, 5)
 		var wg sync.WaitGroup
@@ -245,6 +242,12 @@ func TestRunBatchesAndRetriesAfter(t *testing.T) {
 		if got := c.Closeness("c6", &p); got != 0 {
 			t.Errorf("a failed interest scores %v, want the fallback's 0", got)
 		}
+		if !strings.Contains(logs.String(), "interest categories not embedded") {
+			t.Errorf("a failed interest request was not logged:\n%s", logs.String())
+		}
+		if got := lookups(t, reg)[resultNoInterest]; got != 1 {
+			t.Errorf("closeness_total{result=no_interest} = %v, want 1", got)
+		}
 		time.Sleep(time.Minute - time.Second)
 		c.Closeness("c6", &p)
 		if got := len(m.requests()) - before; got != 1 {
@@ -265,4 +268,22 @@ func TestRunBatchesAndRetriesAfter(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// lookups is adshift_embedding_closeness_total by result.
+func lookups(t *testing.T, reg prometheus.Gatherer) map[string]float64 {
+	t.Helper()
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "adshift_embedding_closeness_total" {
+			for _, m := range mf.GetMetric() {
+				got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	return got
 }

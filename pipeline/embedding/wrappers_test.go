@@ -105,7 +105,7 @@ func TestBatchedFailsAsSoonAsARequestDoes(t *testing.T) {
 		t.Errorf("requests %v, want the failing one last", got)
 	}
 	_, err = NewBatched(&recording{short: true}, 2).Embed(t.Context(), texts)
-	if err == nil || !strings.Contains(err.Error(), "1 vectors for 2 texts") {
+	if err == nil || !strings.Contains(err.Error(), "texts 0..1 of 5: 1 vectors for 2 texts") {
 		t.Fatalf("a model answering too few vectors: err %v", err)
 	}
 }
@@ -322,3 +322,6 @@ func (f *failing) Embed(context.Context, []string) ([][]float32, error) {
 	f.n++
 	return nil, modelchain.ErrUnavailable
 }
+
+// Mutants left alive on purpose: the capacity hint of encodeVector's buffer, and the
+// permissions of the cache's folders (0o755 or another mode the process can write to).
