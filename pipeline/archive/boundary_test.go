@@ -82,6 +82,13 @@ func TestConfigDefaultsAndRanges(t *testing.T) {
 			t.Errorf("Open(%s, 3) archives %s partition %d of %s", topic, pp.kind, pp.partition, pp.topic)
 		}
 	}
+	empty, err := s.Open(t.Context(), "clickstream", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := empty.Close(t.Context()); err != nil {
+		t.Errorf("Close of a partition that took nothing: %v", err)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := s.Open(ctx, "clickstream", 0); err == nil {
@@ -210,3 +217,5 @@ func TestCloseFailureReleasesHeldBytes(t *testing.T) {
 		t.Error("a closed partition still holds offsets")
 	}
 }
+
+// A mutant left alive on purpose: the offset Held returns with false, which callers ignore.
