@@ -6,7 +6,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/schemas"
@@ -216,5 +219,189 @@ func TestFallbackReasons(t *testing.T) {
 	_, info, err := g.Generate(context.Background(), modelRequest("u"))
 	if err != nil || info.Fallback != FallbackMalformed || model.Calls() != 2 || info.ModelCalls != 2 || len(info.Violations) != 2 {
 		t.Errorf("two unreadable answers: fallback %q, %d calls (%d counted), violations %q, %v", info.Fallback, model.Calls(), info.ModelCalls, info.Violations, err)
+	}
+}
+
+// An unset breaker opens after 5 failures and stays open 30s; an open breaker's refusals are
+// counted.
+func TestBreakerDefaults(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		reg := prometheus.NewPedanticRegistry()
+		m, err := newModelMetrics(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := NewBreaker(nil, BreakerConfig{}, m)
+		fail := func(context.Context) error { return ErrUnavailable }
+		for i := range 5 {
+			if b.State() != "closed" {
+				t.Fatalf("breaker %s after %d failures, want closed until 5", b.State(), i)
+			}
+			b.Do(t.Context(), fail)
+		}
+		if b.State() != "open" {
+			t.Fatalf("breaker %s after 5 failures, want open", b.State())
+		}
+		if err := b.Do(t.Context(), fail); !errors.Is(err, ErrBreakerOpen) {
+			t.Fatalf("open breaker: %v", err)
+		}
+		if got := requestResults(t, reg)[resultBreakerOpen]; got != 1 {
+			t.Errorf("model_requests_total{result=breaker_open} = %v, want 1", got)
+		}
+		time.Sleep(30*time.Second - time.Millisecond)
+		if b.State() != "open" {
+			t.Fatalf("breaker %s before 30s, want open", b.State())
+		}
+		time.Sleep(time.Millisecond)
+		if b.State() != "half-open" {
+			t.Fatalf("breaker %s after 30s, want half-open", b.State())
+		}
+	})
+}
+
+func requestResults(t *testing.T, reg prometheus.Gatherer) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "adshift_creatives_model_requests_total" {
+			for _, m := range mf.GetMetric() {
+				out[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	return out
+}
+
+// A caller that gives up says nothing about the model: no failure is counted, and a probe it
+// abandoned lets the next request probe.
+func TestCallerGivingUpIsNoFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewBreaker(nil, BreakerConfig{Failures: 1, OpenFor: time.Second}, nil)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if err := b.Do(ctx, func(ctx context.Context) error { return ctx.Err() }); !errors.Is(err, context.Canceled) {
+			t.Fatal(err)
+		}
+		if b.State() != "closed" {
+			t.Fatalf("a cancelled call opened the breaker: %s", b.State())
+		}
+		b.Do(t.Context(), func(context.Context) error { return ErrUnavailable })
+		time.Sleep(time.Second)
+		if err := b.Do(ctx, func(ctx context.Context) error { return ctx.Err() }); !errors.Is(err, context.Canceled) {
+			t.Fatalf("the abandoned probe: %v", err)
+		}
+		if b.State() != "half-open" {
+			t.Errorf("an abandoned probe left the breaker %s, want half-open", b.State())
+		}
+		called := false
+		if err := b.Do(t.Context(), func(context.Context) error { called = true; return nil }); err != nil || !called {
+			t.Fatalf("after an abandoned probe the next request was refused: %v", err)
+		}
+		if b.State() != "closed" {
+			t.Errorf("a good probe left the breaker %s", b.State())
+		}
+
+		// Nor does it clear the failures counted before it.
+		b = NewBreaker(nil, BreakerConfig{Failures: 2, OpenFor: time.Second}, nil)
+		b.Do(t.Context(), func(context.Context) error { return ErrUnavailable })
+		b.Do(ctx, func(ctx context.Context) error { return ctx.Err() })
+		b.Do(t.Context(), func(context.Context) error { return ErrUnavailable })
+		if b.State() != "open" {
+			t.Errorf("two failures around a cancelled call left the breaker %s, want open", b.State())
+		}
+	})
+}
+
+// Retries say how many attempts failed; a first failure says nothing of attempts. Without a
+// Retry-After the wait is the backoff, never none.
+func TestRetryErrorsAndWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		model := &fakeModel{fail: func(int) error { return errors.New("invalid api key") }}
+		_, err := NewRetrying(model, RetryConfig{Retries: 2}, nil).Complete(t.Context(), creative.Prompt{})
+		if err == nil || strings.Contains(err.Error(), "attempts") {
+			t.Errorf("a permanent first failure: %v, want no attempts counted", err)
+		}
+		model = &fakeModel{fail: func(int) error { return ErrUnavailable }}
+		start := time.Now()
+		_, err = NewRetrying(model, RetryConfig{Retries: 2, Base: time.Second, Max: time.Second}, nil).Complete(t.Context(), creative.Prompt{})
+		if err == nil || !strings.Contains(err.Error(), "after 3 attempts") {
+			t.Errorf("a lasting outage: %v, want after 3 attempts", err)
+		}
+		if waited := time.Since(start); waited <= 0 || waited > 2*time.Second {
+			t.Errorf("two backoffs of at most 1s took %v", waited)
+		}
+	})
+}
+
+// plain is a model that waits for its context and answers with the context's error alone.
+type plain struct{}
+
+func (plain) Complete(ctx context.Context, _ creative.Prompt) (Completion, error) {
+	<-ctx.Done()
+	return Completion{Requests: 1}, ctx.Err()
+}
+
+// An attempt's own timeout is an outage, worth a retry; the caller's deadline is not.
+func TestAttemptTimeoutIsUnavailability(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := NewRetrying(plain{}, RetryConfig{Timeout: time.Second}, nil)
+		if _, err := r.Complete(t.Context(), creative.Prompt{}); !errors.Is(err, ErrUnavailable) {
+			t.Errorf("the attempt timed out: %v, want ErrUnavailable", err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Millisecond)
+		defer cancel()
+		if _, err := NewRetrying(plain{}, RetryConfig{Timeout: time.Second}, nil).Complete(ctx, creative.Prompt{}); errors.Is(err, ErrUnavailable) {
+			t.Errorf("the caller's deadline: %v, want no outage", err)
+		}
+	})
+}
+
+// A budget of one token is a budget: a request reserving two is refused.
+func TestLimiterSmallestBudgets(t *testing.T) {
+	l := NewLimiter(nil, LimitConfig{TokensPerMinute: 1}, nil)
+	if err := l.Do(t.Context(), 2, func(context.Context) (int, error) { return 2, nil }); !errors.Is(err, ErrBudget) {
+		t.Errorf("2 tokens in a budget of 1: %v", err)
+	}
+	l = NewLimiter(nil, LimitConfig{RequestsPerMinute: 1}, nil)
+	l.Do(t.Context(), 0, func(context.Context) (int, error) { return 0, nil })
+	if err := l.Do(t.Context(), 0, func(context.Context) (int, error) { return 0, nil }); !errors.Is(err, ErrBudget) {
+		// A minute may turn between the two; then the second fits a new budget.
+		if r, _ := l.Usage(); r != 1 {
+			t.Errorf("a second request in a budget of 1: %v", err)
+		}
+	}
+}
+
+// recorder is a generator that writes a headline too long for the guard first, then a short
+// one, and keeps the feedback of every request.
+type recorder struct{ feedback [][]string }
+
+func (g *recorder) Generate(_ context.Context, req creative.Request) (schemas.Creative, schemas.GeneratorInfo, error) {
+	g.feedback = append(g.feedback, req.Feedback)
+	headline := "Sony MDR"
+	if len(g.feedback) == 1 {
+		headline = strings.Repeat("Sony MDR ", 20)
+	}
+	return schemas.Creative{Headline: headline, Body: "Sony MDR headphones for $80.", CTA: "Shop now", Locale: "en"},
+		schemas.GeneratorInfo{Kind: schemas.GeneratorLLM, ModelCalls: 1, Tokens: 7}, nil
+}
+
+// A creative the guard refuses is asked for again with the violations as feedback, and the
+// result carries the cost of both attempts.
+func TestRegenerationCarriesFeedbackAndCost(t *testing.T) {
+	g := &recorder{}
+	c, info, err := NewGuarded(g, creative.NewTemplate(creative.Guard{}), creative.Guard{}).Generate(t.Context(), modelRequest("u"))
+	if err != nil || info.Verdict != schemas.VerdictRegenerated || c.Headline != "Sony MDR" {
+		t.Fatalf("verdict %s, %q, %v", info.Verdict, c.Headline, err)
+	}
+	if len(g.feedback) != 2 || len(g.feedback[0]) != 0 || len(g.feedback[1]) == 0 {
+		t.Errorf("feedback %q, want none first, the violations second", g.feedback)
+	}
+	if info.ModelCalls != 2 || info.Tokens != 14 || len(info.Violations) == 0 {
+		t.Errorf("info %+v, want both attempts' cost and the violations met", info)
 	}
 }
