@@ -1,0 +1,63 @@
+package schemas
+
+import (
+	"testing"
+	"time"
+)
+
+// An epoch number is seconds below 1e11, milliseconds from there to below 1e14, on real dates.
+func TestEpochTimeBoundaries(t *testing.T) {
+	f := func(n string, want time.Time, ok bool) {
+		t.Helper()
+		got, gotOK := epochTime([]byte(n))
+		if gotOK != ok || ok && !got.Equal(want) {
+			t.Errorf("epochTime(%s) = %v, %v; want %v, %v", n, got, gotOK, want, ok)
+		}
+	}
+	oct1 := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
+	f("1569888000", oct1, true)
+	f("1569888000123", oct1.Add(123*time.Millisecond), true)
+	f("1569888000.5", oct1.Add(500*time.Millisecond), true)
+	f("1569888000123.25", oct1.Add(123*time.Millisecond+250*time.Microsecond), true)
+	f("1.5698880005e9", oct1.Add(500*time.Millisecond), true)
+	f("99999999999", time.Unix(99999999999, 0), true) // the last second: 5138-11-16
+	f("100000000000", time.UnixMilli(100000000000), true)
+	f("-99999999999", time.Unix(-99999999999, 0), true)
+	f("-100000000000", time.UnixMilli(-100000000000), true)
+	f("99999999999999", time.UnixMilli(99999999999999), true)
+	f("100000000000000", time.Time{}, false)
+	f("-99999999999999", time.UnixMilli(-99999999999999), true)
+	f("-100000000000000", time.Time{}, false)
+	f("99999999999.5", time.Unix(99999999999, 5e8), true)
+	f("1e11", time.UnixMilli(100000000000), true)
+	f("-1e11", time.UnixMilli(-100000000000), true)
+	f("1e14", time.Time{}, false)
+	f("-1e14", time.Time{}, false)
+	f("99999999999999.0", time.UnixMilli(99999999999999), true)
+	f("1e400", time.Time{}, false)
+	f("99999999999999999999", time.Time{}, false)
+}
+
+// A currency code is upper-cased however it is written.
+func TestCurrencyUpperCased(t *testing.T) {
+	f := func(raw, want string) {
+		t.Helper()
+		e, err := DecodeEvent([]byte(track(ProductViewed, `{"product_id":"p","price":1,"currency":`+raw+`}`)), Limits{})
+		if err != nil {
+			t.Fatalf("currency %s: %v", raw, err)
+		}
+		if e.Properties.Currency != want {
+			t.Errorf("currency %s read as %q, want %q", raw, e.Properties.Currency, want)
+		}
+	}
+	f(`"USD"`, "USD")
+	f(`"usd"`, "USD")
+	f(`"Eur"`, "EUR")
+	f(`"cny"`, "CNY")
+	f(`"xyz"`, "XYZ")
+	f(`"abcdefghij"`, "ABCDEFGHIJ")
+	f(`"abcdefgh"`, "ABCDEFGH")
+	f(`"usé"`, "USÉ")
+	f(`"\u0075sd"`, "USD")
+	f(`null`, "")
+}
