@@ -61,3 +61,50 @@ func TestCurrencyUpperCased(t *testing.T) {
 	f(`"\u0075sd"`, "USD")
 	f(`null`, "")
 }
+
+// Every GA4 and snake_case name of a spec event is read as the spec's, in any case and with
+// any separators; names longer than any spec name are not.
+func TestEventVariants(t *testing.T) {
+	f := func(name, want string) {
+		t.Helper()
+		got, ok := eventVariant([]byte(name))
+		if ok != (want != "") || got != want {
+			t.Errorf("eventVariant(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	f("view_item", ProductViewed)
+	f("product_viewed", ProductViewed)
+	f("SELECT_ITEM", ProductClicked)
+	f("view_item_list", ProductListViewed)
+	f("search", ProductsSearched)
+	f("view_search_results", ProductsSearched)
+	f("product searched", ProductsSearched)
+	f("add_to_cart", ProductAdded)
+	f("add-to-wishlist", ProductAddedWishlist)
+	f("product.added.to.wishlist", ProductAddedWishlist)
+	f("begin_checkout", CheckoutStarted)
+	f("purchase", OrderCompleted)
+	f("view_promotion", PromotionViewed)
+	f("select_promotion", PromotionClicked)
+	f("Promotion Clicked", PromotionClicked)
+	f("page_view", "")
+	f("view_item2", "")
+	f("abcdefghijklmnopqrstuvwxyzabcdef", "")  // 32 letters: no spec name
+	f("abcdefghijklmnopqrstuvwxyzabcdefg", "") // 33: past the buffer
+	f("productaddedtowishlistproductadd", "")
+}
+
+// A failure repeats at most 64 bytes of the input, cut on a character boundary.
+func TestClip(t *testing.T) {
+	s64 := string(make([]byte, 64))
+	if clip(s64) != s64 {
+		t.Error("64 bytes were clipped")
+	}
+	if got := clip(s64 + "x"); got != s64+"…" {
+		t.Errorf("65 bytes clipped to %q", got)
+	}
+	long := string(make([]byte, 63)) + "中文"
+	if got := clip(long); got != string(make([]byte, 63))+"…" {
+		t.Errorf("a character across the cut: %q", got)
+	}
+}
