@@ -1,6 +1,8 @@
 package schemas
 
 import (
+	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -106,5 +108,40 @@ func TestClip(t *testing.T) {
 	long := string(make([]byte, 63)) + "中文"
 	if got := clip(long); got != string(make([]byte, 63))+"…" {
 		t.Errorf("a character across the cut: %q", got)
+	}
+}
+
+// A shift's event count travels when set; times past year 9999 and a price band that is not a
+// number are refused, as encoding/json refuses them.
+func TestAppendShiftFieldsAndRefusals(t *testing.T) {
+	sh := Shift{User: "u", EventTime: time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC), Reason: "new_interest", Events: 3}
+	b, err := AppendShift(nil, &sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeShift(b)
+	if err != nil || back.Events != 3 {
+		t.Fatalf("events 3 came back as %d (%v) from %s", back.Events, err, b)
+	}
+	sh.Events = 0
+	if b, _ := AppendShift(nil, &sh); strings.Contains(string(b), `"events"`) {
+		t.Errorf("no events written as %s", b)
+	}
+	late := sh
+	late.EventTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := AppendShift(nil, &late); err == nil {
+		t.Error("year 10000 encoded")
+	}
+	last := sh
+	last.EventTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	if _, err := AppendShift(nil, &last); err != nil {
+		t.Errorf("year 9999: %v", err)
+	}
+	for _, band := range []PriceBand{{Min: math.NaN()}, {Max: math.Inf(1)}} {
+		bad := sh
+		bad.Summary.PriceBand = band
+		if _, err := AppendShift(nil, &bad); err == nil {
+			t.Errorf("price band %+v encoded", band)
+		}
 	}
 }
