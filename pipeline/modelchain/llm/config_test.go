@@ -5,10 +5,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/creative"
 	"github.com/adshift/adshift/pipeline/modelchain"
 )
 
@@ -125,6 +128,11 @@ func TestCappedBodyAtTheCap(t *testing.T) {
 	f(99, false)
 	f(100, false)
 	f(101, true)
+	// Read a byte at a time, a body of exactly the cap still reads whole.
+	b := &cappedBody{body: io.NopCloser(iotest.OneByteReader(bytes.NewReader(make([]byte, 100)))), left: 100, max: 100}
+	if got, err := io.ReadAll(b); err != nil || len(got) != 100 {
+		t.Errorf("100 bytes a byte at a time under a cap of 100: read %d, %v", len(got), err)
+	}
 }
 
 // roundTrip answers every request with its response.
@@ -141,7 +149,15 @@ func TestObserverRefusesAnAnnouncedOversize(t *testing.T) {
 			return &http.Response{StatusCode: 200, ContentLength: length, Body: body(int(length)), Header: http.Header{}}, nil
 		})}
 		req, _ := http.NewRequest(http.MethodGet, "http://model.test/", nil)
+		closed := false
+		tr.next = roundTrip(func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, ContentLength: length, Header: http.Header{},
+				Body: closer{ReadCloser: body(int(length)), closed: &closed}}, nil
+		})
 		resp, err := tr.RoundTrip(req)
+		if wantErr && !closed {
+			t.Errorf("Content-Length %d: the refused body was not closed", length)
+		}
 		if wantErr != (err != nil) || wantErr && !errors.Is(err, modelchain.ErrAnswerTooLarge) {
 			t.Errorf("Content-Length %d under a cap of 100: %v", length, err)
 		}
@@ -152,6 +168,14 @@ func TestObserverRefusesAnAnnouncedOversize(t *testing.T) {
 	f(100, false)
 	f(101, true)
 }
+
+// closer notes that its body was closed.
+type closer struct {
+	io.ReadCloser
+	closed *bool
+}
+
+func (c closer) Close() error { *c.closed = true; return c.ReadCloser.Close() }
 
 // The client's own timeout is kept when shorter, else the model's is set.
 func TestObservedClientTimeout(t *testing.T) {
@@ -171,3 +195,22 @@ func TestObservedClientTimeout(t *testing.T) {
 	f(5*time.Second, 5*time.Second, 5*time.Second)
 	f(9*time.Second, 5*time.Second, 5*time.Second)
 }
+
+// A response with no choices is an unreadable answer, not an empty creative.
+func TestNoChoicesIsMalformed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","model":"test-model","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0}}`)
+	}))
+	defer srv.Close()
+	m := mustModel(t, testConfig(ProviderOpenAI, srv.URL+"/v1"))
+	if _, err := m.Complete(t.Context(), creative.Prompt{System: "s", User: "u"}); !errors.Is(err, creative.ErrMalformed) {
+		t.Errorf("no choices: %v, want ErrMalformed", err)
+	}
+}
+
+// Mutants left alive on purpose, as no behaviour depends on them: parseRetryAfter's "s >= 0"
+// against "s >= 1" (0 seconds and no wait are the same), observed's "c.Timeout > timeout"
+// against ">=" and cappedBody's "len(p) > left" against ">=" (equal values give the same
+// result), and oneBatch (any size no call reaches). Model.Complete's check for no choices is
+// not reached through langchaingo's OpenAI client, which fails such a response itself.
