@@ -405,3 +405,6 @@ func TestRegenerationCarriesFeedbackAndCost(t *testing.T) {
 		t.Errorf("info %+v, want both attempts' cost and the violations met", info)
 	}
 }
+
+// A mutant left alive on purpose: Retrying's "Timeout > 0" against "> 1" (a timeout of one
+// nanosecond and none cannot be told apart by any model).
