@@ -59,7 +59,7 @@ func TestParseSourceBounds(t *testing.T) {
 
 // GA4's items are the spec's products, and the read is noted.
 func TestGA4ItemsAreNoted(t *testing.T) {
-	e, err := DecodeEvent([]byte(track(OrderCompleted, `{"order_id":"o","items":[{"item_id":"a","price":2,"quantity":1}]}`)), Limits{})
+	e, err := DecodeEvent([]byte(track(OrderCompleted, `{"order_id":"o","items":[{"product_id":"a","price":2,"quantity":1}]}`)), Limits{})
 	if err != nil || len(e.Properties.Products) != 1 || !e.Rewrites.Has(RewriteGA4) {
 		t.Fatalf("items: %+v, rewrites %v, %v", e.Properties.Products, e.Rewrites, err)
 	}
