@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/schemas"
 )
@@ -29,8 +31,9 @@ func TestLongNamesRestore(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.MaxEventBytes = 256 << 10
 	long := strings.Repeat("x", 100<<10)
+	reg := prometheus.NewPedanticRegistry()
 	open := func(store *changelogStore) *processor {
-		s, err := New(cfg, pipeline.DefaultTopics(), store, nil, nil, WithChangelog(store))
+		s, err := New(cfg, pipeline.DefaultTopics(), store, nil, reg, WithChangelog(store))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,10 +53,18 @@ func TestLongNamesRestore(t *testing.T) {
 	if p.profiles["u1"] == nil {
 		t.Fatal("no profile for the long event")
 	}
+	if err := p.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	again := open(store)
 	prof := again.profiles["u1"]
 	if prof == nil {
 		t.Fatal("the profile was lost in the restore")
+	}
+	// The profiles gauge counts what the partition holds: the one restored.
+	h := &harness{t: t, reg: reg}
+	if n := h.gauge("adshift_features_profiles"); n != 1 {
+		t.Errorf("profiles gauge %v after the restore, want 1", n)
 	}
 	if got := again.names.name(prof.brands[0].id); got != long {
 		t.Errorf("restored brand of %d bytes, want %d", len(got), len(long))

@@ -12,6 +12,11 @@ package features
 //   - predictor.state's slot within a chunk, (state-1)%stateChunk, as (state+1)%stateChunk:
 //     a permutation of the slots of each chunk, used alike by state, peek and release.
 //   - DefaultInFlight: a tuning window with no documented value; any n >= 1 is correct.
+//   - keepString's slab test ("cap-len < len(b)") flipped: a fresh slab while the old one has
+//     room, else append grows one; no string is written over either way, slabs stay bounded,
+//     only allocations differ.
+//   - predictor.observe's settle boundary ("count > settleEvents"): it only marks an event a
+//     Repeat, which, as above, spares a reading without changing what the detector decides.
 
 import (
 	"fmt"

@@ -301,3 +301,20 @@ func TestProfileRefundOfOwnProduct(t *testing.T) {
 		t.Errorf("after the refund: categories %q brands %q %d prices, want the view's alone", cats, brands, p.nPrices)
 	}
 }
+
+// A refund takes back only what its order added: a view of the same product keeps its weight on
+// both horizons, and an order priced in the lowest bucket leaves no price behind.
+func TestProfileRefundTakesBackItsOrderOnly(t *testing.T) {
+	n := newNames()
+	var p profile
+	bought := schemas.Properties{ProductID: "p1", Category: "audio", Price: math.SmallestNonzeroFloat64}
+	applyAt(&p, &n, schemas.ProductViewed, 0, schemas.Properties{ProductID: "p1", Category: "audio"}, "")
+	applyAt(&p, &n, schemas.OrderCompleted, 0, bought, "")
+	applyAt(&p, &n, schemas.OrderRefunded, 0, bought, "")
+	if s := slotOf(t, p.cats[:p.nCats], &n, "audio"); s.short != 1 || s.long != 1 {
+		t.Errorf("after the refund audio weighs %v / %v, want the view's 1 / 1", s.short, s.long)
+	}
+	if p.nPrices != 0 {
+		t.Errorf("%d price buckets after refunding the only priced order", p.nPrices)
+	}
+}
