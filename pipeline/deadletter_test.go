@@ -22,6 +22,15 @@ func TestDeadLetterRoundTrip(t *testing.T) {
 	if string(dl.Header("trace")) != "abc" {
 		t.Error("the input's own headers are lost")
 	}
+	// The input's headers come first, as they were, then the failure's: nothing else.
+	if len(dl.Headers) != 1+schemas.DeadLetterHeaders || dl.Headers[0].Key != "trace" {
+		t.Errorf("dead letter headers %q, want the input's trace and %d more", dl.Headers, schemas.DeadLetterHeaders)
+	}
+	for _, h := range dl.Headers {
+		if h.Key == "" {
+			t.Errorf("a header without a name among %q", dl.Headers)
+		}
+	}
 	f := func(key, want string) {
 		t.Helper()
 		if got := string(dl.Header(key)); got != want {

@@ -238,3 +238,62 @@ func TestOutboxDrainStopsWhenItsContextEnds(t *testing.T) {
 		durable(t, o, 5, true)
 	})
 }
+
+// Flights acknowledged are handed out again, each to one caller and empty: a reused flight's
+// output is sent before its changes, like a new one's.
+func TestOutboxReusesAcknowledgedFlights(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		em := newHeldEmitter()
+		o := pipeline.NewOutbox(em, 4, 0)
+		ctx := t.Context()
+		var acked []*pipeline.Flight
+		var first heldCall
+		for _, end := range []int64{10, 20, 30} {
+			f := flight(o, end, 1, 1)
+			acked = append(acked, f)
+			if err := o.Send(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			if end == 10 { // held in flight while the next two are queued
+				first = em.next(t, "shift0@10")
+			}
+		}
+		first.reply <- nil
+		em.answer(t, nil, "profile0@10", "shift0@20", "shift0@30")
+		em.answer(t, nil, "profile0@20", "profile0@30")
+		durable(t, o, 30, false)
+		seen := map[*pipeline.Flight]bool{}
+		for i := range 4 {
+			f := o.Flight()
+			if f == nil || seen[f] {
+				t.Fatalf("Flight %d after three were acknowledged: %p, handed out before: %v", i, f, seen[f])
+			}
+			seen[f] = true
+			if len(f.Output)+len(f.Changes)+len(f.Arena) != 0 || f.End != 0 {
+				t.Fatalf("a reused flight is not empty: %+v", f)
+			}
+			if i < 3 && !slices.Contains(acked, f) {
+				t.Fatalf("Flight %d is new while acknowledged ones are free", i)
+			}
+		}
+		// One of the reused flights, filled again: its output goes first.
+		var f *pipeline.Flight
+		for f = range seen {
+			if slices.Contains(acked, f) {
+				break
+			}
+		}
+		f.Output = append(f.Output, pipeline.Record{Key: []byte("shift0@40")})
+		f.Changes = append(f.Changes, pipeline.Record{Key: []byte("profile0@40")})
+		f.End = 40
+		if err := o.Send(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		em.answer(t, nil, "shift0@40")
+		em.answer(t, nil, "profile0@40")
+		if err := o.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		durable(t, o, 40, false)
+	})
+}

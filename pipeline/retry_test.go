@@ -7,6 +7,8 @@ import (
 	"testing"
 )
 
+// Retry.Process skipping apply when no record is fresh ("len(fresh) > 0") is not observable: an
+// apply given no records applies none and fails at none, so ">= 0" behaves the same.
 func TestRetry(t *testing.T) {
 	batch := func(offsets ...int64) []Record {
 		var b []Record
@@ -55,6 +57,13 @@ func TestRetry(t *testing.T) {
 	}
 	if sends != 2 || r.Applied != 4 {
 		t.Fatalf("after a failed apply: sends %d, applied to %d; want 2, 4", sends, r.Applied)
+	}
+	// A failure at the first fresh record applies nothing: the offset stays, nothing is sent.
+	if err := r.Process(ctx, batch(3, 4, 5), apply, send); err == nil {
+		t.Fatal("a failed apply at the first fresh record was not returned")
+	}
+	if sends != 2 || r.Applied != 4 {
+		t.Fatalf("after a failed apply of the first fresh record: sends %d, applied to %d; want 2, 4", sends, r.Applied)
 	}
 	failApplyAt = -1
 	if err := r.Process(ctx, batch(3, 4, 5), apply, send); err != nil {

@@ -183,8 +183,11 @@ func (r *reader) uint32() uint32 {
 
 func (r *reader) float() float32 { return math.Float32frombits(r.uint32()) }
 
+// name reads a length-prefixed name. Its length is bounded only by the bytes left: names are as
+// long as the events that named them (max_event_bytes), and a value holding a name longer than
+// a fixed bound would restore as corrupt, losing the shopper's profile.
 func (r *reader) name(n *names) uint32 {
-	l := r.uvarint(1 << 16)
+	l := r.uvarint(uint64(len(r.b)))
 	if uint64(len(r.b)) < l {
 		r.fail("short name")
 		return 0

@@ -149,6 +149,9 @@ func TestIdentifyMergesTheAnonymousProfile(t *testing.T) {
 	if len(got) != 1 || got[0].User != "u1" || got[0].Reason != schemas.ReasonIdentified {
 		t.Fatalf("shifts after the merge: %+v, want one for u1, reason identified", got)
 	}
+	if got[0].Distance != 0 {
+		t.Errorf("identified shift at distance %v: no distance fired it, want 0", got[0].Distance)
+	}
 	if cats := got[0].Summary.Categories; len(cats) == 0 || cats[0].Name != "Audio" {
 		t.Fatalf("merged profile's top categories %+v, want the anonymous Audio first", cats)
 	}

@@ -1,5 +1,7 @@
 package features
 
+import "math"
+
 // hourMillis is one hour of event time.
 const hourMillis = 60 * 60 * 1000
 
@@ -15,12 +17,20 @@ func (h *hourly) add(t int64) {
 	hr := uint32(t / hourMillis)
 	switch {
 	case hr == h.hour:
-		h.cur = min(h.cur+1, 0xffff)
+		h.cur = inc(h.cur)
 	case hr == h.hour+1:
 		h.hour, h.prev, h.cur = hr, h.cur, 1
 	case hr > h.hour:
 		h.hour, h.prev, h.cur = hr, 0, 1
 	case hr+1 == h.hour:
-		h.prev = min(h.prev+1, 0xffff)
+		h.prev = inc(h.prev)
 	}
+}
+
+// inc adds one to a count unless it is saturated (c+1 of a uint16 wraps to 0 at the top).
+func inc(c uint16) uint16 {
+	if c == math.MaxUint16 {
+		return c
+	}
+	return c + 1
 }
