@@ -52,6 +52,8 @@ func TestGuardRulesAtTheirEdges(t *testing.T) {
 	f(fullTea, "绿茶", "现在八五折。", "立即购买", nil, "body/ungrounded_price")
 	// A phone number after a phone word, from five digits.
 	f(kettle, "Electric Kettle", "Call 12345 to order.", "Shop now", nil, "body/personal_data")
+	// A postcode is an address, a UK one with its two digits alone.
+	f(kettle, "Electric Kettle", "Collect it at SW1A 1AA.", "Shop now", nil, "body/personal_data")
 	// A shopper id starting with a digit is theirs.
 	f(kettle, "Electric Kettle", "Made for 7kat at home.", "Shop now", []string{"7kat"}, "body/personal_data")
 	f(kettle, "Electric Kettle", "Made for you at home.", "Shop now", []string{"7kat"})

@@ -98,7 +98,7 @@ func addressIn(t *copyText) string {
 			return m
 		}
 	}
-	if digits >= 4 {
+	if digits >= 2 { // a UK postcode (SW1A 1AA) holds two digits
 		if m := postcode.FindString(text); m != "" {
 			return m
 		}
