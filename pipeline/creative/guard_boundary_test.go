@@ -54,6 +54,11 @@ func TestGuardRulesAtTheirEdges(t *testing.T) {
 	f(kettle, "Electric Kettle", "Call 12345 to order.", "Shop now", nil, "body/personal_data")
 	// A postcode is an address, a UK one with its two digits alone.
 	f(kettle, "Electric Kettle", "Collect it at SW1A 1AA.", "Shop now", nil, "body/personal_data")
+	// Entities at their longest are markup: five digits, eight letters.
+	f(kettle, "Electric Kettle", "A kettle &#12345; for you.", "Shop now", nil, "body/markup")
+	f(kettle, "Electric Kettle", "A kettle &thetasym; for you.", "Shop now", nil, "body/markup")
+	// A web address whose only dot comes before a z.
+	f(kettle, "Electric Kettle", "Also sold at www.zalando today.", "Shop now", nil, "body/markup")
 	// A shopper id starting with a digit is theirs.
 	f(kettle, "Electric Kettle", "Made for 7kat at home.", "Shop now", []string{"7kat"}, "body/personal_data")
 	f(kettle, "Electric Kettle", "Made for you at home.", "Shop now", []string{"7kat"})
