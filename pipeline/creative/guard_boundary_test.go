@@ -54,6 +54,11 @@ func TestGuardRulesAtTheirEdges(t *testing.T) {
 	f(kettle, "Electric Kettle", "Call 12345 to order.", "Shop now", nil, "body/personal_data")
 	// A postcode is an address, a UK one with its two digits alone.
 	f(kettle, "Electric Kettle", "Collect it at SW1A 1AA.", "Shop now", nil, "body/personal_data")
+	f(kettle, "Electric Kettle", "Collect it at SW1A 1AA, not M2 8GB.", "Shop now", nil, "body/personal_data")
+	// A chip and its memory are no postcode.
+	laptop := schemas.Product{ID: "m", Title: "MacBook Air M2 8GB", Brand: "Apple", Category: "electronics.laptop", Price: 999, Currency: "USD"}
+	f(laptop, "MacBook Air", "MacBook Air M2 8GB, fast and light.", "Shop now", nil)
+	f(laptop, "MacBook Air", "MacBook Air M2 8GB 256GB SSD.", "Shop now", nil)
 	// Entities at their longest are markup: five digits, eight letters.
 	f(kettle, "Electric Kettle", "A kettle &#12345; for you.", "Shop now", nil, "body/markup")
 	f(kettle, "Electric Kettle", "A kettle &thetasym; for you.", "Shop now", nil, "body/markup")
