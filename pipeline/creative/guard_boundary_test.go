@@ -40,6 +40,9 @@ func TestGuardRulesAtTheirEdges(t *testing.T) {
 	f(kettle, "Electric Kettle", "Fast. Quiet!", "Shop now", nil)
 	f(kettle, "Electric Kettle", "Fast! Quiet!", "Shop now", nil, "body/exclamation")
 	f(kettle, "Electric Kettle", "Fast! Quiet.", "Shop now!", nil, "body/exclamation")
+	// Doubled punctuation at the very end; a word three times in any case.
+	f(kettle, "Electric Kettle", "Fast and quiet.", "Shop now..", nil, "cta/repetition")
+	f(kettle, "Electric Kettle", "Cosy mornings, cosy evenings, Cosy kitchen.", "Shop now", nil, "body/repetition")
 	// A comma after the price is no thousands separator.
 	f(kettle, "Electric Kettle", "Just $199, 30 days to return it.", "Shop now", nil)
 	// Percentages in words are discounts like any other.
