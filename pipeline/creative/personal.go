@@ -98,15 +98,24 @@ func addressIn(t *copyText) string {
 			return m
 		}
 	}
-	if digits >= 4 {
-		if m := postcode.FindString(text); m != "" {
-			return m
+	if digits >= 2 { // a UK postcode (SW1A 1AA) holds two digits
+		for _, m := range postcode.FindAllString(text, -1) {
+			if !memorySize(m) {
+				return m
+			}
 		}
 	}
 	if han && strings.ContainsAny(text, addressHan) {
 		return chineseAddress.FindString(text)
 	}
 	return ""
+}
+
+// memorySize reports whether a match of the UK postcode pattern is a chip and its memory
+// ("M2 8GB", "S2 4GB"): an inward code ending in GB, MB or TB is read as a size, not an address.
+func memorySize(m string) bool {
+	n := len(m)
+	return n >= 3 && '0' <= m[n-3] && m[n-3] <= '9' && (strings.HasSuffix(m, "GB") || strings.HasSuffix(m, "MB") || strings.HasSuffix(m, "TB"))
 }
 
 // addressHan are the characters every Chinese address the address rule knows holds one of.
