@@ -16,6 +16,7 @@ func TestDefaultTopicsAreTheDocumentedNames(t *testing.T) {
 		Outcomes:    "ad.outcomes",
 		Keyed:       "adshift.clickstream.keyed",
 		Identities:  "adshift.identities",
+		Control:     "adshift.control",
 	}
 	if got := DefaultTopics(); got != want {
 		t.Errorf("DefaultTopics() = %+v, want %+v", got, want)
