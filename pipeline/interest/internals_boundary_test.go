@@ -163,4 +163,19 @@ func TestGroupsNeedTwoProducts(t *testing.T) {
 	if g.Len() != 2 || g.Products() != 2 {
 		t.Errorf("%d groups of %d products, want 2 of 2", g.Len(), g.Products())
 	}
+	a, okA := g.Of("85123A")
+	b, okB := g.Of("22633")
+	if !okA || !okB || a == b || !slices.Contains(g.Names(), a) || !slices.Contains(g.Names(), b) {
+		t.Errorf("Of: %q %v, %q %v, want two of the groups %q", a, okA, b, okB, g.Names())
+	}
+	if name, ok := g.Of("99999"); ok {
+		t.Errorf("an unknown product is in group %q", name)
+	}
+	var none *Groups
+	if _, ok := none.Of("85123A"); ok || none.Len() != 0 || none.Products() != 0 || none.Names() != nil {
+		t.Error("no groups know a product")
+	}
+	if _, ok := none.Place("85123A", "WHITE HEART"); ok {
+		t.Error("no groups place a product")
+	}
 }
