@@ -62,3 +62,41 @@ func TestReadRefusesAnInvalidConfig(t *testing.T) {
 		t.Errorf("error %v, want ErrCorrupt naming successor_slots", err)
 	}
 }
+
+// A model file whose groups are damaged (a product in a group that does not exist, products out
+// of order) is refused, even with a good checksum.
+func TestReadRefusesDamagedGroups(t *testing.T) {
+	for name, damage := range map[string]func(g *Groups){
+		"product in no group":   func(g *Groups) { g.group[0] = uint32(len(g.names)) },
+		"products out of order": func(g *Groups) { g.products[0], g.products[1] = g.products[1], g.products[0] },
+	} {
+		gl := NewGroupLearner()
+		gl.AddBasket([]Item{{"85123A", "WHITE HANGING HEART T-LIGHT HOLDER"}, {"71053", "WHITE METAL LANTERN"}, {"22633", "HAND WARMER UNION JACK"}})
+		gl.AddBasket([]Item{{"22632", "HAND WARMER RED POLKA DOT"}, {"21754", "HOME BUILDING BLOCK WORD"}})
+		groups, err := gl.Groups(GroupConfig{Groups: 2, CoPurchase: 0.5, Iterations: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := NewTrainer(DefaultConfig(), WithGroups(groups))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Add("u1", "books", time.Date(2017, 11, 25, 9, 0, 0, 0, time.UTC))
+		m := tr.Model()
+		var good bytes.Buffer
+		if err := Write(&good, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(&good); err != nil {
+			t.Fatalf("undamaged: %v", err)
+		}
+		damage(m.groups)
+		var buf bytes.Buffer
+		if err := Write(&buf, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(&buf); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: error %v, want ErrCorrupt", name, err)
+		}
+	}
+}
