@@ -179,3 +179,19 @@ func TestGroupsNeedTwoProducts(t *testing.T) {
 		t.Error("no groups place a product")
 	}
 }
+
+// An emptied group takes the vector least like its own group's centre.
+func TestRecentreRefillsAnEmptyGroup(t *testing.T) {
+	b := sparse{{0, 0.9}, {1, 0.1}}
+	b.normalise()
+	vecs := []sparse{{{0, 1}}, b, {{1, 1}}}
+	centres := [][]float64{make([]float64, 2), make([]float64, 2)}
+	assign := []int{0, 0, 0}
+	recentre(vecs, 2, centres, assign)
+	if want := []int{0, 0, 1}; !slices.Equal(assign, want) {
+		t.Errorf("assign %v, want %v (the third vector is least like the first centre)", assign, want)
+	}
+	if want := []float64{0, 1}; !slices.Equal(centres[1], want) {
+		t.Errorf("second centre %v, want %v", centres[1], want)
+	}
+}
