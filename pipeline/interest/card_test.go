@@ -69,6 +69,15 @@ func TestReadRefusesDamagedGroups(t *testing.T) {
 	for name, damage := range map[string]func(g *Groups){
 		"product in no group":   func(g *Groups) { g.group[0] = uint32(len(g.names)) },
 		"products out of order": func(g *Groups) { g.products[0], g.products[1] = g.products[1], g.products[0] },
+		"centre words out of order": func(g *Groups) {
+			for _, c := range g.centres {
+				if len(c) > 1 {
+					c[0], c[1] = c[1], c[0]
+					return
+				}
+			}
+			panic("no centre of two words")
+		},
 	} {
 		gl := NewGroupLearner()
 		gl.AddBasket([]Item{{"85123A", "WHITE HANGING HEART T-LIGHT HOLDER"}, {"71053", "WHITE METAL LANTERN"}, {"22633", "HAND WARMER UNION JACK"}})

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A shopper's state holds the documented 8 distinct categories: the ninth pushes out the one
@@ -193,5 +194,45 @@ func TestRecentreRefillsAnEmptyGroup(t *testing.T) {
 	}
 	if want := []float64{0, 1}; !slices.Equal(centres[1], want) {
 		t.Errorf("second centre %v, want %v", centres[1], want)
+	}
+}
+
+// A group is named by two of its distinctive words, in the order its titles put them.
+func TestNameGroupsInTitleOrder(t *testing.T) {
+	titles := map[string]string{"1": "CERAMIC TEA MUG", "2": "BLUE CERAMIC TEA MUG", "3": "WOOL WINTER SCARF", "4": "GREY WOOL WINTER SCARF"}
+	names := nameGroups([]string{"1", "2", "3", "4"}, []int{0, 0, 1, 1}, 2, func(id string) string { return titles[id] })
+	if want := []string{"ceramic mug", "winter scarf"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+}
+
+// k-means++ seeding stops at the distinct vectors when there are fewer than k.
+func TestSeedCentresStopAtDistinctVectors(t *testing.T) {
+	vecs := []sparse{{{0, 1}}, {{0, 1}}, {{1, 1}}, {{0, 1}}}
+	if got := seedCentres(vecs, 2, 3); len(got) != 2 {
+		t.Errorf("%d centres of 2 distinct vectors, want 2", len(got))
+	}
+}
+
+// One move from a to b makes each the other's related category, with the smoothed share
+// 1/(1+2) of the formula in relatedness.
+func TestRelatednessOfOneCooccurrence(t *testing.T) {
+	tr, err := NewTrainer(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2017, 11, 25, 9, 0, 0, 0, time.UTC)
+	tr.Add("u", "a", t0)
+	tr.Add("u", "b", t0.Add(time.Minute))
+	m := tr.Model()
+	a, _ := m.ID("a")
+	b, _ := m.ID("b")
+	for _, c := range []struct{ from, to uint32 }{{a, b}, {b, a}} {
+		if got := m.stats.co[c.from].ids; !slices.Equal(got, []uint32{c.to}) {
+			t.Fatalf("related to %d: %v, want [%d]", c.from, got, c.to)
+		}
+		if got := m.stats.relatedness(c.from, 0); math.Abs(got-1.0/3) > 1e-12 {
+			t.Errorf("relatedness of %d to %d: %v, want 1/3", c.from, c.to, got)
+		}
 	}
 }
