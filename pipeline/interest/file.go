@@ -69,6 +69,7 @@ func Read(r io.Reader) (*Model, error) {
 	if n > maxPayload {
 		return nil, fmt.Errorf("%w: payload of %d bytes", ErrCorrupt, n)
 	}
+	// One byte past the checksum is enough to notice trailing data; any larger margin reads alike.
 	rest, err := io.ReadAll(io.LimitReader(r, int64(n)+sha256.Size+1))
 	if err != nil {
 		return nil, fmt.Errorf("read interest model: %w", err)

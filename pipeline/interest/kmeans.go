@@ -109,6 +109,9 @@ func recentre(vecs []sparse, dim int, centres [][]float64, assign []int) {
 
 // farthest is the vector least like its group's centre, among groups of more than one.
 func farthest(vecs []sparse, centres [][]float64, assign, counts []int) int {
+	// far's first value is never returned: recentre asks only when a group is empty, and k is at
+	// most the vectors, so some group holds two or more and one of them is less like its centre
+	// than +Inf.
 	far, farSim := 0, math.Inf(1)
 	for i, v := range vecs {
 		if counts[assign[i]] < 2 {
