@@ -92,3 +92,21 @@ func TestOneEditOutsideASCII(t *testing.T) {
 	f("Nestlé", "Nestléxx", false) // two added
 	f("Nestlé", "Xestlè", false)   // two changed
 }
+
+func TestRawIDAndCapsAtTheirLengths(t *testing.T) {
+	lamp := schemas.Product{ID: "1234", Title: "LED Lava Lamp", Category: "home.lighting.lamp", Price: 20, Currency: "USD"}
+	f := func(body string, want ...string) {
+		t.Helper()
+		got := rules(Guard{}, schemas.Creative{Headline: "Lava Lamp", Body: body, CTA: "Shop now"}, lamp)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("Check(body %q) = %v, want %v", body, got, want)
+		}
+	}
+	// An id of four digits is the product's id in copy.
+	f("Order 1234 today.", "body/"+RuleRawID)
+	f("A warm glow for any room.")
+	// A title word of three letters may be written in capitals, one of four may not.
+	f("An LED glow for any room.")
+	f("A LAVA glow for any room.", "body/"+RuleCaps)
+}

@@ -65,3 +65,31 @@ func TestJoinSpacedLetters(t *testing.T) {
 	f("b  e  s  t", "best")
 	f("b    e s t", "b    e s t")
 }
+
+func TestFoldConfusables(t *testing.T) {
+	f := func(in, want string) {
+		t.Helper()
+		if got := foldConfusables(in); got != want {
+			t.Errorf("foldConfusables(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f("bеst", "best") // Cyrillic е inside
+	f("сool", "cool") // Cyrillic с first
+	f("best", "best")
+}
+
+func TestIsASCIIWord(t *testing.T) {
+	for _, c := range []byte("azAZ09m5") {
+		if !isASCIIWord(c) {
+			t.Errorf("isASCIIWord(%q) = false", c)
+		}
+	}
+	if !isASCIIWord("é"[0]) {
+		t.Error("the first byte of a non-ASCII letter is no word byte")
+	}
+	for _, c := range []byte(" .-_*/@[`{") {
+		if isASCIIWord(c) {
+			t.Errorf("isASCIIWord(%q) = true", c)
+		}
+	}
+}

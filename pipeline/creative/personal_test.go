@@ -23,3 +23,16 @@ func TestEmailOnlyWhereOneIs(t *testing.T) {
 	f("Write to hello (at) acme.com today.", true)
 	f("Write to hello [At] acme.co.uk today.", true)
 }
+
+func TestChinesePhone(t *testing.T) {
+	f := func(s string, want bool) {
+		t.Helper()
+		if got := chinesePhone(s); got != want {
+			t.Errorf("chinesePhone(%q) = %v, want %v", s, got, want)
+		}
+	}
+	f("一三八零零一三", true)   // seven
+	f("一三八零零一", false)   // six
+	f("一三八零 零一三", false) // split
+	f("拨打幺三八零零一三八", true)
+}
