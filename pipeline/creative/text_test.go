@@ -16,3 +16,21 @@ func TestDigitStats(t *testing.T) {
 	f("ab12c345", 5, 3)
 	f("call 555-0199 now", 7, 4)
 }
+
+func TestASCIIWords(t *testing.T) {
+	type word struct{ lower, written string }
+	var got []word
+	asciiWords("Hello WORLD, x_1!", func(lower []byte, written string) bool {
+		got = append(got, word{string(lower), written})
+		return true
+	})
+	want := []word{{"hello", "Hello"}, {"world", "WORLD"}, {"x_1", "x_1"}}
+	if len(got) != len(want) {
+		t.Fatalf("asciiWords = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("asciiWords word %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
