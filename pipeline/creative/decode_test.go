@@ -30,3 +30,15 @@ func TestDecodeAnswer(t *testing.T) {
 	f(``, true)
 	f(`[]`, true)
 }
+
+func TestClip(t *testing.T) {
+	f := func(s string, n int, want string) {
+		t.Helper()
+		if got := clip(s, n); got != want {
+			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	}
+	f("abc", 3, "abc")
+	f("abc", 4, "abc")
+	f("abcd", 3, "abc…")
+}

@@ -9,7 +9,12 @@ import (
 
 // Mutants of this package left alive on purpose, as no behaviour changes: thrice switching to
 // its map at 64 or 65 words (the same counts either way); asciiLower's fast path (ToLower of
-// plain ASCII is the identity); FindAllString's -1 as -2 (every negative n means all).
+// plain ASCII is the identity); FindAllString's -1 as -2 (every negative n means all), and so in
+// discount.go's percentages; a word's start of -1 as -2 in foldConfusables and asciiWords (only
+// its sign is read); isASCIIWord's >= utf8.RuneSelf as > (0x80 is a continuation byte, never the
+// byte after an ASCII letter); joins' r < 0x80 as <= (U+0080 is a control character, neither
+// letter nor digit); mayLink's gates&gateLink != 0 as != 1 (gateLink is no bit 1, so the cheap
+// test only opens more often and the link expression still decides).
 
 // rules returns field/rule of every violation of c against p, shown to shopperIDs, sorted.
 func rules(g Guard, c schemas.Creative, p schemas.Product, shopperIDs ...string) []string {
@@ -91,4 +96,46 @@ func TestOneEditOutsideASCII(t *testing.T) {
 	f("Nestlé", "Nesltè", false)   // a swap and a change
 	f("Nestlé", "Nestléxx", false) // two added
 	f("Nestlé", "Xestlè", false)   // two changed
+}
+
+func TestRawIDAndCapsAtTheirLengths(t *testing.T) {
+	lamp := schemas.Product{ID: "1234", Title: "LED Lava Lamp", Category: "home.lighting.lamp", Price: 20, Currency: "USD"}
+	f := func(body string, want ...string) {
+		t.Helper()
+		got := rules(Guard{}, schemas.Creative{Headline: "Lava Lamp", Body: body, CTA: "Shop now"}, lamp)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("Check(body %q) = %v, want %v", body, got, want)
+		}
+	}
+	// An id of four digits is the product's id in copy.
+	f("Order 1234 today.", "body/"+RuleRawID)
+	f("A warm glow for any room.")
+	// A title word of three letters may be written in capitals, one of four may not.
+	f("An LED glow for any room.")
+	f("A LAVA glow for any room.", "body/"+RuleCaps)
+}
+
+func TestCapitalsAsTheTitleWritesThem(t *testing.T) {
+	f := func(title, body string, want ...string) {
+		t.Helper()
+		p := schemas.Product{ID: "p", Title: title, Category: "home.lighting.lamp", Price: 20, Currency: "USD"}
+		if got := rules(Guard{}, schemas.Creative{Headline: "Lamp", Body: body, CTA: "Shop now"}, p); !slices.Equal(got, want) {
+			t.Errorf("title %q, body %q: %v, want %v", title, body, got, want)
+		}
+	}
+	// A short title word in capitals ("UFO") may be written so; a longer one is shouting even
+	// where the title shouts it.
+	f("UFO Lamp", "A UFO glow for any room.")
+	f("LAVA Lamp", "A LAVA glow for any room.", "body/"+RuleCaps)
+}
+
+func TestAHundredPercentIsNoDiscount(t *testing.T) {
+	shirt := schemas.Product{ID: "s", Title: "Oxford Shirt", Category: "apparel.shirt", Price: 30, Currency: "USD"}
+	got := rules(Guard{}, schemas.Creative{Headline: "Oxford Shirt", Body: "Soft 100% cotton weave.", CTA: "Shop now"}, shirt)
+	for _, r := range got {
+		if r == "body/"+RulePrice {
+			t.Errorf("100%% cotton read as a discount: %v", got)
+		}
+	}
 }

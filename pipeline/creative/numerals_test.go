@@ -23,6 +23,20 @@ func TestChineseNumber(t *testing.T) {
 	f("五", 5, true)
 	f("", 0, false)
 	f("九x", 0, false)
+	// Each numeral read alone, and each digit before a unit.
+	for i, r := range []rune("零一二三四五六七八九") {
+		f(string(r), float64(i), true)
+		if i > 0 {
+			f(string(r)+"十", float64(i*10), true)
+		}
+	}
+	f("〇", 0, true)
+	f("两", 2, true)
+	f("一〇八", 108, true)
+	f("两百", 200, true)
+	f("十", 10, true)
+	f("三万", 30000, true)
+	f("九千九百九十九", 9999, true)
 }
 
 func TestEnglishNumberValue(t *testing.T) {
@@ -39,6 +53,18 @@ func TestEnglishNumberValue(t *testing.T) {
 	f("Twenty", 20, true)
 	f("a", 0, false)
 	f("lots", 0, false)
+	// Each number word alone, written as its value.
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"}
+	for i, w := range words {
+		f(w, float64(i), true)
+	}
+	for i, w := range []string{"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"} {
+		f(w, float64(20+10*i), true)
+		f(w+"-one", float64(21+10*i), true)
+	}
+	f("a thousand", 1000, true)
+	f("hundred", 100, true)
 }
 
 func TestOneEdit(t *testing.T) {

@@ -109,3 +109,35 @@ func TestPromptForAProductWithoutAPrice(t *testing.T) {
 		}
 	}
 }
+
+func TestPromptStatesOnlyTheRecordsDiscount(t *testing.T) {
+	render := func(p schemas.Product) string {
+		t.Helper()
+		r := modelRequest("u")
+		r.Product = p
+		out, err := EmbeddedPrompts().Render(r, Guard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.System
+	}
+	const none = "Do not state any discount or percentage."
+	onSale := sonyMDR
+	onSale.ListPrice = 100
+	if s := render(onSale); !strings.Contains(s, "The only discount you may state is 20% off.") {
+		t.Errorf("a product at 80 of 100 is not offered at 20%% off:\n%s", s)
+	}
+	// No list price above the price: no discount to state.
+	for _, lp := range []float64{0, 80, 60} {
+		p := sonyMDR
+		p.ListPrice = lp
+		if s := render(p); !strings.Contains(s, none) || strings.Contains(s, "only discount") {
+			t.Errorf("list price %g: the prompt allows a discount:\n%s", lp, s)
+		}
+	}
+	// No known price: neither a price nor a discount, even with a list price.
+	unpriced := schemas.Product{ID: "t1", Title: "Silk scarf", Category: "apparel.scarf", ListPrice: 100}
+	if s := render(unpriced); !strings.Contains(s, none) || !strings.Contains(s, "no known price") {
+		t.Errorf("a product without a price is offered a discount:\n%s", s)
+	}
+}

@@ -265,3 +265,18 @@ func TestGuardRejectsAnyPriceForAProductWithoutOne(t *testing.T) {
 	f("这款好物，售价199元。")
 	f("Yours for 25 dollars.")
 }
+
+func TestLeavesNameTheCategoryFromTheLeafUp(t *testing.T) {
+	f := func(category string, want ...string) {
+		t.Helper()
+		got := leaves(newGrounding(schemas.Product{ID: "k", Title: "Electric Kettle", Category: category, Price: 20, Currency: "USD"}))
+		if !slices.Equal(got, want) {
+			t.Errorf("leaves(%q) = %q, want %q", category, got, want)
+		}
+	}
+	f("appliances.kitchen.kettle", "kettle", "kitchen", "appliances")
+	f("audio.audio", "audio")            // each name once
+	f("electronics.x100", "electronics") // no bare ids
+	f("home.best", "home")               // no name that breaks a rule
+	f("")
+}
