@@ -327,3 +327,49 @@ func TestReservedUserKey(t *testing.T) {
 		t.Errorf("emitted %+v, want one schema_violation dead letter", recs)
 	}
 }
+
+// A restored partition sweeps idle profiles at the hours the uninterrupted run would, not at its
+// first event: a profile the uninterrupted run keeps until the next hour's sweep is still there
+// after a restart.
+func TestRestoredPartitionSweepsOnTheHour(t *testing.T) {
+	ttl := DefaultConfig().ProfileTTL
+	values := [][]byte{
+		view("u1", 20*time.Minute, "a"),     // the first event sweeps (nothing) and sets the next sweep
+		view("u2", ttl+10*time.Minute, "a"), // past the hour: sweeps with a cutoff 10 minutes in; u1 stays
+		view("u3", ttl+30*time.Minute, "a"), // before the next hour: no sweep, so u1 stays
+	}
+	open := func(store *changelogStore) pipeline.Processor {
+		s, err := New(DefaultConfig(), pipeline.DefaultTopics(), store, nil, nil, WithChangelog(store))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.now = func() time.Time { return t0.Add(ttl + time.Hour) } // every event is in the past
+		proc, err := s.Open(t.Context(), "clickstream", 3)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return proc
+	}
+	for _, restart := range []bool{false, true} {
+		store := newStore()
+		proc := open(store)
+		if err := partitionRun(t, proc, values[:2], 0, 1); err != nil {
+			t.Fatal(err)
+		}
+		if restart { // no Close: the process is gone, a successor restores the partition
+			proc = open(store)
+		}
+		if err := partitionRun(t, proc, values, 2, 1); err != nil {
+			t.Fatal(err)
+		}
+		state := store.state(3)
+		for _, u := range []string{"u2", "u3"} {
+			if _, ok := state[u]; !ok {
+				t.Fatalf("restart %v: no profile of %s", restart, u)
+			}
+		}
+		if _, ok := state["u1"]; !ok {
+			t.Errorf("restart %v: u1's profile, 20 minutes younger than the TTL at the last sweep, was expired before the next hour", restart)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func (w *watermark) late(t, lateness int64) bool {
 
 // observe moves max to t if t is later, and reports whether a sweep is due.
 func (w *watermark) observe(t int64) (sweep bool) {
-	if t <= w.max {
+	if t <= w.max { // t == max would change nothing either way: nextSweep is already past max
 		return false
 	}
 	w.max = t
