@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -11,41 +10,37 @@ import (
 // Forgotten is the set of shoppers forgotten on a deletion request (the control topic), for the
 // stages that are not keyed by shopper and so cannot keep it per partition, as the features
 // stage does: the outcomes stage lands no row of theirs and the archive keeps no record of
-// theirs. A nil *Forgotten holds nobody. Safe for concurrent use: readers take no lock (the set
-// is replaced whole on Add, which is rare).
+// theirs. A nil *Forgotten holds nobody. Safe for concurrent use.
 type Forgotten struct {
-	mu    sync.Mutex // serialises Add
-	users atomic.Pointer[map[string]struct{}]
+	mu    sync.RWMutex
+	users map[string]struct{}
+	n     atomic.Int64 // len(users), read without the lock on every record
 }
 
 // NewForgotten returns an empty set.
 func NewForgotten() *Forgotten {
-	f := &Forgotten{}
-	f.users.Store(&map[string]struct{}{})
-	return f
+	return &Forgotten{users: map[string]struct{}{}}
 }
 
-// Add adds user to the set.
+// Add adds user to the set. Each call costs one map insert, so reading a control topic of many
+// requests at start-up stays linear.
 func (f *Forgotten) Add(user string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old := *f.users.Load()
-	if _, ok := old[user]; ok {
-		return
-	}
-	next := maps.Clone(old)
-	next[user] = struct{}{}
-	f.users.Store(&next)
+	f.users[user] = struct{}{}
+	f.n.Store(int64(len(f.users)))
 }
 
 // Has reports whether user was forgotten.
 func (f *Forgotten) Has(user string) bool { return f.has([]byte(user)) }
 
 func (f *Forgotten) has(user []byte) bool {
-	if f == nil || len(user) == 0 {
+	if f == nil || len(user) == 0 || f.n.Load() == 0 {
 		return false
 	}
-	_, ok := (*f.users.Load())[string(user)]
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	_, ok := f.users[string(user)]
 	return ok
 }
 
@@ -54,7 +49,7 @@ func (f *Forgotten) Len() int {
 	if f == nil {
 		return 0
 	}
-	return len(*f.users.Load())
+	return int(f.n.Load())
 }
 
 // Names reports whether a record is about a forgotten shopper: its key or a header value is one,

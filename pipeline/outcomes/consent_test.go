@@ -104,3 +104,46 @@ func TestStageLandsNothingOfForgottenShoppers(t *testing.T) {
 		t.Fatalf("forgotten = %v, want 4", n)
 	}
 }
+
+// An order held for the lateness when its shopper is forgotten is credited to no ad when it is
+// released: no conversion row lands after the deletion request.
+func TestHeldOrderOfAShopperForgottenMeanwhileLandsNothing(t *testing.T) {
+	f := pipeline.NewForgotten()
+	w := &pipelinetest.RowWriter{}
+	s, err := New(Config{}, pipeline.DefaultTopics(), w, nil, prometheus.NewRegistry(), WithForgotten(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Open(context.Background(), "clickstream", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := json.Marshal(schemas.Ad{AdID: "ad-1", User: "gone", ProfileVersion: 1, Product: schemas.Product{ID: "p-ad-1", Price: 9.5, Currency: "USD"},
+		Creative: schemas.Creative{Headline: "h", Body: "b", CTA: "c", Locale: "en"},
+		Strategy: schemas.Strategy{Arm: "value", Group: schemas.GroupTreatment, Propensity: 0.2}, CreatedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := []pipeline.Record{
+		{Topic: "ads.ready", Offset: 1, Key: []byte("gone"), Value: v},
+		viewed(2, "gone", "m2", "ad-1", t0),
+		ordered(3, "gone", "m3", "o-1", 10, t0.Add(time.Hour), "ad-1"),
+	}
+	if err := p.Process(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	f.Add("gone")
+	if err := p.Close(context.Background()); err != nil { // releases every held order
+		t.Fatal(err)
+	}
+	for _, rows := range w.Writes {
+		for _, e := range rows.Events {
+			if e.Kind == schemas.Conversion {
+				t.Fatalf("a conversion of the forgotten shopper landed: %+v", e)
+			}
+		}
+	}
+	if n := count(s, resultForgotten); n != 1 {
+		t.Fatalf("forgotten = %v, want 1 (the held order)", n)
+	}
+}

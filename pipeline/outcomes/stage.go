@@ -329,6 +329,11 @@ func orderKey(e schemas.Event) string {
 func (p *processor) release(all bool) {
 	n := 0
 	for n < len(p.held) && (all || p.attr.due(p.held[n].e.Timestamp)) {
+		if e := p.held[n].e; p.stage.forgotten.Has(e.UserID) || p.stage.forgotten.Has(e.AnonymousID) {
+			p.tally[resultForgotten]++ // forgotten while the order waited
+			n++
+			continue
+		}
 		row, result := p.conversion(p.held[n].e)
 		p.tally[result]++
 		if result == resultConversion {
