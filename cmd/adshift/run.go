@@ -96,7 +96,7 @@ func (a *app) run(ctx context.Context, stages []string) error {
 	prog := newProgress(a.reg, a.log, stages, time.Now())
 	var running atomic.Int32
 	eg, egCtx := errgroup.WithContext(ctx)
-	if slices.Contains(stages, outcomes.Name) || slices.Contains(stages, archive.Name) {
+	if slices.Contains(stages, outcomes.Name) || slices.Contains(stages, archive.Name) || slices.Contains(stages, creatives.Name) {
 		if err := a.followForgotten(egCtx, eg, brokers); err != nil {
 			return errors.Join(err, eg.Wait(), closeAll(closers, a.cfg.Shutdown.Timeout))
 		}
@@ -260,7 +260,7 @@ func (a *app) creativesStage(ctx context.Context, out pipeline.Emitter) (pipelin
 	if err != nil {
 		return nil, nil, err
 	}
-	var opts []creatives.Option
+	opts := []creatives.Option{creatives.WithForgotten(a.forgotten)}
 	if closeness != nil {
 		opts = append(opts, creatives.WithCloseness(closeness))
 	}
@@ -358,7 +358,7 @@ func closeAll(closers []func(context.Context) error, timeout time.Duration) erro
 }
 
 // followForgotten reads the shoppers forgotten so far from the control topic into a.forgotten,
-// for the outcomes and archive stages, and returns once it has all of them; a goroutine of eg
+// for the creatives, outcomes and archive stages, and returns once it has all of them; a goroutine of eg
 // goes on adding those forgotten later, until ctx ends.
 func (a *app) followForgotten(ctx context.Context, eg *errgroup.Group, brokers []string) error {
 	cl, err := kafka.NewChangelog(kafka.ChangelogConfig{Brokers: brokers, Topic: a.cfg.Topics.Control.Name,

@@ -13,6 +13,7 @@ import (
 const (
 	resultAd            = "ad"             // published on ads.ready
 	resultRepeated      = "repeated"       // the same shift (shopper, profile version) again in the batch
+	resultForgotten     = "forgotten"      // the shopper was forgotten on a deletion request since the shift
 	resultNoProduct     = "no_product"     // nothing in the catalogue to advertise
 	resultGenerateError = "generate_error" // the generator wrote nothing
 	resultGuardRejected = "guard_rejected" // the creative broke a guard rule

@@ -3,6 +3,7 @@ package creatives
 import (
 	"time"
 
+	"github.com/adshift/adshift/pipeline"
 	"github.com/adshift/adshift/pipeline/catalog"
 )
 
@@ -10,8 +11,15 @@ import (
 type Option func(*options)
 
 type options struct {
-	rank catalog.RankConfig
-	now  func() time.Time
+	rank      catalog.RankConfig
+	now       func() time.Time
+	forgotten *pipeline.Forgotten
+}
+
+// WithForgotten has the stage make no ad for a shopper in f: a shift the features stage wrote
+// before it applied the deletion request becomes no ad once the request is read.
+func WithForgotten(f *pipeline.Forgotten) Option {
+	return func(o *options) { o.forgotten = f }
 }
 
 // WithCloseness has the stage rank products by c instead of catalog.Taxonomy, say by

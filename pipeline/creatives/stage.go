@@ -33,6 +33,8 @@ type Stage struct {
 	metrics *metrics
 	guard   creative.Guard // cfg.Guard, grounded in the catalogue's brands
 	noAd    *noAdLog
+	// forgotten are the shoppers forgotten on a deletion request: no ad of theirs; nil: none.
+	forgotten *pipeline.Forgotten
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -72,7 +74,7 @@ func New(cfg Config, topics pipeline.Topics, cat *catalog.Catalog, gen creative.
 	}
 	log := logger.With("stage", Name)
 	return &Stage{cfg: cfg, topics: topics, catalog: cat, ranker: catalog.NewRanker(cat, o.rank), gen: gen, chooser: chooser, out: out,
-		log: log, metrics: m, guard: stageGuard(cfg.Guard.WithBrands(cat.Brands()), gen), noAd: newNoAdLog(log, o.now)}, nil
+		log: log, metrics: m, guard: stageGuard(cfg.Guard.WithBrands(cat.Brands()), gen), noAd: newNoAdLog(log, o.now), forgotten: o.forgotten}, nil
 }
 
 // stageGuard is guard, or the generator's own guard when that is the same (same limits, same
@@ -179,6 +181,10 @@ func (p *processor) build(ctx context.Context, batch []pipeline.Record) ([]pipel
 			continue
 		}
 		made[key] = true
+		if s.forgotten.Has(sh.User) {
+			s.metrics.shifts.WithLabelValues(resultForgotten).Inc()
+			continue
+		}
 		ad, ok, err := p.adFor(ctx, sh, p.recent.last(slices.Concat(p.recent.get(sh.User), batchShown[sh.User])))
 		if err != nil {
 			return nil, nil, err
