@@ -86,6 +86,8 @@ func TestRules(t *testing.T) {
 			slices.Concat(at(a, 0, 1, 2), at(b, 20, 21, 22)), []Reason{FirstProfile, NewInterest}},
 		{"evidence waits for the cooldown", nil,
 			slices.Concat(at(a, 0, 1, 2), at(b, 5, 6, 7, 8, 9)), []Reason{FirstProfile}},
+		{"the cooldown counts from the last shift's time, not from time zero", nil,
+			slices.Concat(at(a, 1000, 1001, 1002), at(b, 1005, 1006, 1007)), []Reason{FirstProfile}},
 		{"the cooldown is configurable", func(c *Config) { c.Cooldown = time.Minute },
 			slices.Concat(at(a, 0, 1, 2), at(b, 5, 6, 7)), []Reason{FirstProfile, NewInterest}},
 		{"a glance back resets the evidence", nil,

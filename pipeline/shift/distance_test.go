@@ -44,3 +44,19 @@ func TestDistanceByHand(t *testing.T) {
 		t.Errorf("Distance = %v, want %v", got, want)
 	}
 }
+
+// Of equally weighted interests beyond the top RefSize, the lower ids are kept, whatever their
+// order: a mix of six equal interests is the same top as its five lowest ids, and not the same as
+// its five highest.
+func TestTopKeepsTheLowerIDsOfEqualWeights(t *testing.T) {
+	six := []Entry{{6, 1}, {4, 1}, {2, 1}, {1, 1}, {3, 1}, {5, 1}}
+	low := []Entry{{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}}
+	high := []Entry{{2, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}}
+	top, l, h := topOf(six), topOf(low), topOf(high)
+	if d := jensenShannon(&top, &l); d != 0 {
+		t.Errorf("distance to the five lowest ids = %v, want 0", d)
+	}
+	if d := jensenShannon(&top, &h); d == 0 {
+		t.Error("the top of six equal interests kept the highest ids")
+	}
+}
