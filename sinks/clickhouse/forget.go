@@ -15,14 +15,15 @@ import (
 // shopper's id); ad_outcomes is a view over ad_events and ads.
 var forgetTables = []struct {
 	table string
-	// where is the condition on the shoppers and its arguments; quoted are their ids as JSON
-	// strings.
+	// where is the condition on the shoppers and its arguments; quoted are their ids as a JSON
+	// payload's userId or anonymousId members.
 	where func(users, quoted []string) (string, []any)
 }{
 	{TableAds, byUser},
 	{TableAdEvents, byUser},
 	// A dead letter names its shopper in user and the record's key in key; one that landed before
-	// both columns existed (migration 0013) is found by the id as a JSON string in its payload.
+	// both columns existed (migration 0013) is found by the id as its payload's userId or
+	// anonymousId.
 	{TableFailedEvents, func(users, quoted []string) (string, []any) {
 		where := "has(?, user) OR has(?, `key`) OR (user = '' AND `key` = '' AND (" +
 			strings.Repeat("position(payload, ?) > 0 OR ", len(quoted)-1) + "position(payload, ?) > 0))"
@@ -59,9 +60,15 @@ func (c *Client) Forget(ctx context.Context, users []string, poll time.Duration)
 	if poll <= 0 {
 		poll = 200 * time.Millisecond
 	}
-	quoted := make([]string, len(users))
-	for i, u := range users {
-		quoted[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(u) + `"`
+	// The id as the value of the event's userId or anonymousId, as trackers write it (with or
+	// without a space after the colon): never as any string in the payload, which could be
+	// another shopper's dead letter naming a product or an order of that id.
+	var quoted []string
+	for _, u := range users {
+		q := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(u) + `"`
+		for _, field := range []string{`"userId":`, `"anonymousId":`, `"userId": `, `"anonymousId": `} {
+			quoted = append(quoted, field+q)
+		}
 	}
 	out := make([]Forgotten, 0, len(forgetTables))
 	for _, ft := range forgetTables {

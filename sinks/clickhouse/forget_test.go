@@ -18,12 +18,15 @@ func TestForgetDeletesTheShoppersRows(t *testing.T) {
 	w := newWriter(t, c, cfg, nil)
 	old := testFailure("clickstream/0/9", schemas.MalformedJSON)
 	old.User, old.Key, old.Payload = "", "", `{"userId":"u-a1","event":`
+	// Another dead letter without user or key that names the id only as a product: kept.
+	other := testFailure("clickstream/0/10", schemas.MalformedJSON)
+	other.User, other.Key, other.Payload = "", "", `{"userId":"u-b","properties":{"product_id":"u-a1"`
 	rows := schemas.Rows{
 		Ads: []schemas.Ad{testAd("a1", "value", schemas.GeneratorLLM, schemas.GroupTreatment),
 			testAd("a2", "value", schemas.GeneratorLLM, schemas.GroupTreatment)},
 		Events: []schemas.AdEvent{testEvent("imp:1", schemas.Impression, "a1", 0), testEvent("conv:1", schemas.Conversion, "a1", 30),
 			testEvent("imp:2", schemas.Impression, "a2", 0)},
-		Failures: []schemas.FailedEvent{testFailure("a1", schemas.MalformedJSON), old, testFailure("a2", schemas.MalformedJSON)},
+		Failures: []schemas.FailedEvent{testFailure("a1", schemas.MalformedJSON), old, other, testFailure("a2", schemas.MalformedJSON)},
 	}
 	rows.Failures[0].User = "u-a1" // testFailure names u-<id>: the ad's shopper is u-a1
 	if err := w.Write(t.Context(), rows); err != nil {
@@ -40,13 +43,13 @@ func TestForgetDeletesTheShoppersRows(t *testing.T) {
 	if fmt.Sprint(got) != want {
 		t.Fatalf("Forget removed %v, want %v", got, want)
 	}
-	for table, want := range map[string]uint64{TableAds: 1, TableAdEvents: 1, TableFailedEvents: 1} {
+	for table, want := range map[string]uint64{TableAds: 1, TableAdEvents: 1, TableFailedEvents: 2} {
 		var n uint64
 		if err := c.conn.QueryRow(t.Context(), "SELECT count() FROM "+c.table(table)).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != want {
-			t.Errorf("%s holds %d rows after the delete, want %d (the other shopper's)", table, n, want)
+			t.Errorf("%s holds %d rows after the delete, want %d (the other shoppers')", table, n, want)
 		}
 	}
 	var n uint64
