@@ -101,27 +101,7 @@ func (p *process) processed(group string) float64 {
 }
 
 // gauge reads the gauge name for group from the process's /metrics (-1 while it does not answer).
-func (p *process) gauge(name, group string) float64 {
-	resp, err := http.Get("http://" + p.httpAddr + "/metrics")
-	if err != nil {
-		return -1
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		return -1
-	}
-	sum := 0.0
-	for _, m := range mfs[name].GetMetric() {
-		for _, l := range m.GetLabel() {
-			if l.GetName() == "group" && l.GetValue() == group {
-				sum += m.GetGauge().GetValue()
-			}
-		}
-	}
-	return sum
-}
+func (p *process) gauge(name, group string) float64 { return p.metric(name, "group", group) }
 
 // startBrokerProcess runs `adshift broker` and returns its address once it says it listens.
 func startBrokerProcess(t *testing.T) string {
