@@ -5,12 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adshift/adshift/pipeline/catalog"
-	"github.com/adshift/adshift/pipeline/creative"
-	"github.com/adshift/adshift/pipeline/creatives"
-	"github.com/adshift/adshift/pipeline/features"
-	"github.com/adshift/adshift/pipeline/outcomes"
-	"github.com/adshift/adshift/pipeline/strategy"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -19,23 +13,7 @@ import (
 // decoder would reject is dead-lettered.
 func TestRunThroughTheStages(t *testing.T) {
 	t0 := time.Date(2019, 10, 1, 0, 0, 0, 0, time.UTC)
-	cc := creatives.DefaultConfig()
-	chooser, err := strategy.NewAssigner(cc.Strategy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat := catalog.NewCatalog([]schemas.Product{
-		{ID: "p1", Title: "Galaxy phone", Brand: "samsung", Category: "electronics.smartphone", Price: 199, Currency: "USD"},
-	})
-	oc := outcomes.DefaultConfig()
-	r, err := New(t.Context(), Config{
-		Features:  features.DefaultConfig(),
-		Creatives: &Creatives{Config: cc, Catalog: cat, Generator: creative.NewTemplate(cc.Guard.WithBrands(cat.Brands())), Chooser: chooser},
-		Outcomes:  &oc,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newFull(t)
 	var events []schemas.Event
 	for i := range 12 {
 		events = append(events, schemas.Event{Type: schemas.TypeTrack, Event: schemas.ProductViewed, UserID: "u1",
