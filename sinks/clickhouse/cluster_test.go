@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,11 +46,17 @@ func clusterPorts(t *testing.T) (native, http int) {
 func startCluster(t *testing.T) [2]string {
 	t.Helper()
 	native, http := clusterPorts(t)
-	s := &ownServer{env: append(os.Environ(), "ADSHIFT_CH_CLUSTER_DIR="+filepath.Join(t.TempDir(), "cluster"),
+	dir := filepath.Join(t.TempDir(), "cluster")
+	s := &ownServer{env: append(os.Environ(), "ADSHIFT_CH_CLUSTER_DIR="+dir,
 		"ADSHIFT_CH_CLUSTER_PORT="+strconv.Itoa(native), "ADSHIFT_CH_CLUSTER_HTTP_PORT="+strconv.Itoa(http),
 		"ADSHIFT_ZK_PORT="+strconv.Itoa(freePort(t)))}
+	t.Cleanup(func() {
+		if t.Failed() {
+			logTails(t, dir)
+		}
+		s.run(t, "cluster-down")
+	})
 	s.run(t, "cluster-up")
-	t.Cleanup(func() { s.run(t, "cluster-down") })
 	return [2]string{"127.0.0.1:" + strconv.Itoa(native), "127.0.0.1:" + strconv.Itoa(native+1)}
 }
 
@@ -125,5 +132,22 @@ func TestClusterMigrateReplicateAndRead(t *testing.T) {
 	}
 	if len(d.Cells) != 1 || d.Cells[0].Impressions != 1 || d.Cells[0].Clicks != 1 || d.Cells[0].Revenue["USD"] != 30 {
 		t.Errorf("report read on the other server: %+v, want one cell with 1 impression, 1 click and USD 30", d.Cells)
+	}
+}
+
+// logTails logs the last lines of every server and ZooKeeper log under dir, so that a failing
+// cluster test says what the servers saw.
+func logTails(t *testing.T, dir string) {
+	t.Helper()
+	logs, _ := filepath.Glob(filepath.Join(dir, "*", "log", "*.log"))
+	zk, _ := filepath.Glob(filepath.Join(dir, "zk", "*.log"))
+	for _, name := range append(logs, zk...) {
+		b, err := os.ReadFile(name)
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		lines = lines[max(0, len(lines)-40):]
+		t.Logf("last lines of %s:\n%s", name, strings.Join(lines, "\n"))
 	}
 }
