@@ -396,10 +396,28 @@ node() {
 	)
 }
 
+# ddl_ready succeeds once node n's distributed DDL worker has its queue in ZooKeeper: a server
+# answers SELECT 1 before its ZooKeeper session and DDL worker are up, and ON CLUSTER queries
+# need both.
+ddl_ready() {
+	local p=$((cluster_port + $1 - 1))
+	# shellcheck disable=SC2046
+	[ "$(timeout 10 $(client_cmd) --host 127.0.0.1 --port "$p" \
+		--query "SELECT name FROM system.zookeeper WHERE path = '/clickhouse/task_queue'" 2>/dev/null)" = ddl ]
+}
+
 cluster_up() {
 	zk_up
 	node 1 up
 	node 2 up
+	for n in 1 2; do
+		for _ in $(seq 1 60); do
+			ddl_ready "$n" && continue 2
+			sleep 0.5
+		done
+		log "node $n's distributed DDL queue did not appear in ZooKeeper within 30s; see $cluster_dir/node$n/log and $cluster_dir/zk/zk.log"
+		exit 1
+	done
 	log "cluster adshift ready: 127.0.0.1:$cluster_port and 127.0.0.1:$((cluster_port + 1)), ZooKeeper 127.0.0.1:$zk_port"
 }
 

@@ -13,30 +13,37 @@ import (
 	"github.com/adshift/adshift/schemas"
 )
 
-// clusterPorts finds a native port base with base+1 free, and an HTTP base with the three ports
-// after it free: the cluster's two servers take them in turn.
-func clusterPorts(t *testing.T) (native, http int) {
+// clusterPorts finds a native port base with base+1 free, an HTTP base with the three ports after
+// it free (the cluster's two servers take them in turn) and a ZooKeeper port, none of them in
+// another's range.
+func clusterPorts(t *testing.T) (native, http, zk int) {
 	t.Helper()
-	free := func(base, n int) bool {
-		for p := base; p < base+n; p++ {
-			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
-			if err != nil {
-				return false
-			}
-			l.Close()
-		}
-		return true
-	}
+	taken := map[int]bool{}
 	find := func(n int) int {
 		for range 50 {
-			if p := freePort(t); p+n < 65536 && free(p, n) {
+			p := freePort(t)
+			if p+n >= 65536 {
+				continue
+			}
+			ok := true
+			for q := p; q < p+n && ok; q++ {
+				l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(q))
+				ok = err == nil && !taken[q]
+				if err == nil {
+					l.Close()
+				}
+			}
+			if ok {
+				for q := p; q < p+n; q++ {
+					taken[q] = true
+				}
 				return p
 			}
 		}
 		t.Fatalf("no %d free ports in a row", n)
 		return 0
 	}
-	return find(2), find(4)
+	return find(2), find(4), find(1)
 }
 
 // startCluster starts, through scripts/clickhouse.sh cluster-up, ZooKeeper and two ClickHouse
@@ -45,11 +52,11 @@ func clusterPorts(t *testing.T) (native, http int) {
 // addresses.
 func startCluster(t *testing.T) [2]string {
 	t.Helper()
-	native, http := clusterPorts(t)
+	native, http, zk := clusterPorts(t)
 	dir := filepath.Join(t.TempDir(), "cluster")
 	s := &ownServer{env: append(os.Environ(), "ADSHIFT_CH_CLUSTER_DIR="+dir,
 		"ADSHIFT_CH_CLUSTER_PORT="+strconv.Itoa(native), "ADSHIFT_CH_CLUSTER_HTTP_PORT="+strconv.Itoa(http),
-		"ADSHIFT_ZK_PORT="+strconv.Itoa(freePort(t)))}
+		"ADSHIFT_ZK_PORT="+strconv.Itoa(zk))}
 	t.Cleanup(func() {
 		if t.Failed() {
 			logTails(t, dir)
