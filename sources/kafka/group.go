@@ -311,8 +311,11 @@ func (g *Group) poll(ctx context.Context, cl *kgo.Client, a *assignment) {
 
 // pollTransact runs a transaction over each poll's records until ctx ends or a transaction
 // cannot end. The records of a poll are processed before the next poll, so a rebalance, which
-// waits for AllowRebalance, never falls inside a transaction.
+// waits for AllowRebalance, never falls inside a transaction. After an abort it waits the retry
+// backoff, growing with each abort in a row, before polling again: a batch that fails every time
+// is retried as the at-least-once workers retry it, not in a loop as fast as the broker answers.
 func (g *Group) pollTransact(ctx, workCtx context.Context, s *kgo.GroupTransactSession, a *assignment) error {
+	aborts := 0
 	for {
 		fetches := s.PollRecords(ctx, g.cfg.MaxPollRecords)
 		if ctx.Err() != nil || fetches.IsClientClosed() {
@@ -326,10 +329,22 @@ func (g *Group) pollTransact(ctx, workCtx context.Context, s *kgo.GroupTransactS
 			s.AllowRebalance()
 			continue
 		}
-		err := g.transact(workCtx, s, a, fetches)
+		committed, err := g.transact(workCtx, s, a, fetches)
 		s.AllowRebalance()
 		if err != nil {
 			return err
+		}
+		if committed {
+			aborts = 0
+			continue
+		}
+		aborts++
+		t := time.NewTimer(g.backoff(aborts))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil
 		}
 	}
 }

@@ -110,11 +110,11 @@ var errWorkerStopped = errors.New("partition worker stopped before the batch was
 // transaction, committing the records' offsets with it, or aborting it if any batch failed or
 // the group rebalanced meanwhile. After an abort the client is back at the committed offsets,
 // and every processor is rebuilt from the committed changelog, so the state the aborted
-// records changed is dropped with them. An error is fatal: the transactional id is fenced (another
-// instance has it) or the client gave up.
-func (g *Group) transact(ctx context.Context, s *kgo.GroupTransactSession, a *assignment, fetches kgo.Fetches) error {
+// records changed is dropped with them. It reports whether the transaction committed. An error is
+// fatal: the transactional id is fenced (another instance has it) or the client gave up.
+func (g *Group) transact(ctx context.Context, s *kgo.GroupTransactSession, a *assignment, fetches kgo.Fetches) (bool, error) {
 	if err := s.Begin(); err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return false, fmt.Errorf("begin transaction: %w", err)
 	}
 	ack := new(pollAck)
 	fetches.EachPartition(func(p kgo.FetchTopicPartition) {
@@ -133,14 +133,14 @@ func (g *Group) transact(ctx context.Context, s *kgo.GroupTransactSession, a *as
 	}
 	committed, err := s.End(ctx, commit)
 	if err != nil {
-		return fmt.Errorf("end transaction (transactional id %s): %w", g.cfg.Transaction.ID(), err)
+		return false, fmt.Errorf("end transaction (transactional id %s): %w", g.cfg.Transaction.ID(), err)
 	}
 	if committed {
 		g.metrics.transactions.WithLabelValues("committed").Inc()
-		return nil
+		return true, nil
 	}
 	g.metrics.transactions.WithLabelValues("aborted").Inc()
 	g.log.Warn("transaction aborted: its records will be processed again from the committed state", "records", fetches.NumRecords())
 	a.rebuild(ctx, s.Client())
-	return nil
+	return false, nil
 }

@@ -235,3 +235,64 @@ func TestTransactionalGroupsShareAndMovePartitionsExactlyOnce(t *testing.T) {
 		t.Errorf("read committed: %d copies, want each of the %d inputs once", len(got), len(want))
 	}
 }
+
+// failingStage's processors fail every batch; it counts the attempts.
+type failingStage struct{ attempts atomic.Int32 }
+
+func (s *failingStage) Name() string     { return "failing" }
+func (s *failingStage) Topics() []string { return []string{"in"} }
+func (s *failingStage) Open(context.Context, string, int32) (pipeline.Processor, error) {
+	return s, nil
+}
+func (s *failingStage) Process(context.Context, []pipeline.Record) error {
+	s.attempts.Add(1)
+	return errors.New("sink unavailable")
+}
+func (s *failingStage) Close(context.Context) error { return nil }
+
+// A batch that fails every time is retried after the retry backoff, as the at-least-once workers
+// retry it: with a backoff of half an hour or more, the group aborts once and waits, rather than
+// aborting, rebuilding and failing again as fast as the broker answers; and it still stops at
+// once when asked to.
+func TestTransactionalGroupBacksOffAfterAnAbort(t *testing.T) {
+	addrs := startBroker(t, TopicSpec{Name: "in", Partitions: 1}, TopicSpec{Name: "out", Partitions: 1})
+	produce(t, addrs, "in", 1, 0, 5)
+	pc := sinkkafka.ProducerConfig{Brokers: addrs}
+	producing, err := pc.ProducingOpts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := NewTransaction(TransactionConfig{ID: "failing-1", Producing: producing,
+		Emitter: func(cl *kgo.Client) pipeline.Emitter { return sinkkafka.NewProducerOn(cl, pc) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := &failingStage{}
+	cfg := testConfig(addrs, "adshift-failing")
+	cfg.Transaction = tx
+	cfg.RetryBackoff, cfg.MaxRetryBackoff = time.Hour, time.Hour
+	g, err := NewGroup(cfg, stage, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { errc <- g.Run(ctx) }()
+	aborted := g.metrics.transactions.WithLabelValues("aborted")
+	deadline := time.Now().Add(waitTimeout)
+	for counterValue(t, aborted) < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the failing batch's transaction was never aborted")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Long enough for a loop without backoff to abort dozens of times.
+	time.Sleep(2 * time.Second)
+	if n, a := stage.attempts.Load(), counterValue(t, aborted); n != 1 || a != 1 {
+		t.Errorf("%d attempts and %v aborted transactions during the backoff, want 1 and 1", n, a)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+}
