@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/adshift/adshift/pipeline/stats"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -63,5 +65,47 @@ func TestLiftBarsRowsAndLabels(t *testing.T) {
 				t.Errorf("always-valid bar drawn: %v, for an empty sequence: %v", thick, r.CTRLift.CSEmpty)
 			}
 		})
+	}
+}
+
+// Each arm's CTR is a line through its buckets; an arm with one bucket is only its point.
+func TestCTRChartDrawsALinePerArm(t *testing.T) {
+	oneHour := fixture()
+	for i := range oneHour.Activity {
+		oneHour.Activity[i].Bucket = t0
+	}
+	f := func(d Data, want []string) {
+		t.Helper()
+		ctr := charts(t, pageOf(t, build(t, d, opts)))["CTR by arm over time"]
+		var got []string
+		for _, m := range strings.Split(ctr, "<polyline")[1:] {
+			_, stroke, _ := strings.Cut(m, `stroke="`)
+			got = append(got, stroke[:7])
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("lines in %v, want %v", got, want)
+		}
+	}
+	f(fixture(), []string{palette[0], palette[1]}) // baseline, value
+	f(oneHour, nil)
+}
+
+// The lift chart's zero line and its last look's labels, for two looks by hand: the frame runs
+// from the lowest CS bound −0.2 to the highest 0.9 (under 3·0.3, so not cut), padded by 5% of
+// its 1.1 each way: [−0.255, 0.955]. Zero is 0.255/1.21 of the 246 high plot above its bottom at
+// 260: y = 260 − 51.84 = 208.2.
+func TestLiftChartZeroLineAndLabels(t *testing.T) {
+	r := Report{Bucket: "hour", LiftSeries: []LiftPoint{
+		{At: t0.Add(time.Hour), Relative: 0.3, CI: stats.Interval{Lo: 0.05, Hi: 0.6}, CS: stats.Interval{Lo: -0.2, Hi: 0.9}, PValue: 0.5},
+		{At: t0.Add(2 * time.Hour), Relative: 0.1, CI: stats.Interval{Lo: -0.05, Hi: 0.25}, CS: stats.Interval{Lo: -0.1, Hi: 0.3}, PValue: 0.3},
+	}}
+	svg := string(liftChart(r))
+	for _, want := range []string{
+		`<line x1="56" x2="430" y1="208.2" y2="208.2" stroke="#1d2330" stroke-dasharray="4 3"/>`,
+		`<text x="438" y="30" font-size="12" fill="#1d2330">lift +10.0%</text><text x="438" y="48" font-size="12" fill="#5b6475">p = 0.3</text>`,
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("lift chart lacks %s:\n%s", want, svg)
+		}
 	}
 }

@@ -50,3 +50,47 @@ func TestSummaryOfLooksThatDisagree(t *testing.T) {
 		t.Errorf("summary %q, want it to contain %q", r.Summary, want)
 	}
 }
+
+// What the summary says of simulated outcomes and their settings: the banner from the first
+// simulated impression on, each arm's click rate rounded to a whole percent, and the caveat in
+// the summary itself.
+func TestSummaryOfSimulatedOutcomes(t *testing.T) {
+	const caveat = " These outcomes come from the simulated delivery, so the lift measures its settings, not shoppers."
+	for _, c := range []struct {
+		name      string
+		simulated uint64
+		delivery  *SimulatedDelivery
+		banner    string // "" for none
+	}{
+		{name: "none simulated"},
+		{name: "one simulated, settings unknown", simulated: 1,
+			banner: "SIMULATED OUTCOMES: 1 of 4005 impressions (and the clicks and orders after them) were made up by the demo's " +
+				"simulated delivery, not by shoppers. Its click rates per arm are fixed settings: every lift below is built into them " +
+				"and says nothing about real shoppers."},
+		{name: "all simulated, settings known", simulated: 4005,
+			delivery: &SimulatedDelivery{ViewRate: 0.95, ClickRate: map[string]float64{"value": 0.9, "baseline": 0.08}, ConvertRate: 0.3},
+			banner: "SIMULATED OUTCOMES: 4005 of 4005 impressions (and the clicks and orders after them) were made up by the demo's " +
+				"simulated delivery, not by shoppers. It shows 95% of ads, clicks at fixed rates per arm (baseline 8%, value 90%) " +
+				"and orders after 30% of clicks: every lift below is built into those settings and says nothing about real shoppers."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := fixture()
+			d.SimulatedImpressions, d.Impressions = c.simulated, 4005
+			o := opts
+			o.Delivery = c.delivery
+			r := build(t, d, o)
+			if c.banner == "" {
+				if r.Simulated != nil || strings.Contains(r.Summary, caveat) || strings.Contains(textOf(t, r), "SIMULATED") {
+					t.Errorf("a banner or caveat without simulated outcomes: %+v\n%s", r.Simulated, r.Summary)
+				}
+				return
+			}
+			if r.Simulated == nil || r.Simulated.Text != c.banner {
+				t.Errorf("banner %+v, want %q", r.Simulated, c.banner)
+			}
+			if !strings.HasSuffix(r.Summary, caveat) {
+				t.Errorf("summary lacks the caveat: %s", r.Summary)
+			}
+		})
+	}
+}
