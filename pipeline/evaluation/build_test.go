@@ -3,11 +3,13 @@ package evaluation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/adshift/adshift/pipeline/stats"
 	"github.com/adshift/adshift/schemas"
 )
 
@@ -69,3 +71,47 @@ func TestSeriesByTimeThenArm(t *testing.T) {
 		t.Errorf("series %v, want %s", got, want)
 	}
 }
+
+// Confidence is a level strictly between 0 and 1: 1 would make every interval infinite.
+func TestConfidenceBounds(t *testing.T) {
+	for _, c := range []float64{0, 1, 1.5} {
+		o := opts
+		o.Confidence = c
+		if _, err := Build(fixture(), o); !errors.Is(err, stats.ErrConfidence) {
+			t.Errorf("confidence %v: %v, want %v", c, err, stats.ErrConfidence)
+		}
+	}
+	o := opts
+	o.Confidence = 0.999
+	if r := build(t, fixture(), o); r.Confidence != 0.999 {
+		t.Errorf("confidence %v", r.Confidence)
+	}
+}
+
+// Every breakdown is there, by its own key.
+func TestBreakdownsByTheirKeys(t *testing.T) {
+	r := build(t, fixture(), opts)
+	keys := func(rows []Row) string {
+		var ks []string
+		for _, row := range rows {
+			ks = append(ks, row.Key)
+		}
+		return strings.Join(ks, ",")
+	}
+	for name, c := range map[string]struct {
+		rows []Row
+		want string
+	}{
+		"arm":       {r.ByArm, "(ad not landed),baseline,value"},
+		"segment":   {r.BySegment, "audio,(ad not landed)"},
+		"generator": {r.ByGenerator, "(ad not landed),llm,template"},
+		"group":     {r.ByGroup, "(ad not landed),holdout,treatment"},
+	} {
+		if got := keys(c.rows); got != c.want {
+			t.Errorf("by %s: %s, want %s", name, got, c.want)
+		}
+	}
+}
+
+// Not tested: offPolicy's IPS = 0 on NaN. stats.Evaluate returns a zero IPS when nothing is
+// matched and a finite one otherwise (rewards are clicks, 0 or 1), so no NaN reaches it.

@@ -111,3 +111,7 @@ func TestCUPEDAlwaysValidIntervalByHand(t *testing.T) {
 		t.Errorf("text lacks %q:\n%s", want, text)
 	}
 }
+
+// Not tested: powerOf's doubling bound hi < 1e12 against hi <= 1e12 differs only when hi is
+// exactly 1e12, the shoppers so far times a power of two, and then only when the target lift
+// is still out of reach at a trillion shoppers.

@@ -94,3 +94,21 @@ func TestSummaryOfSimulatedOutcomes(t *testing.T) {
 		})
 	}
 }
+
+// Without a relative lift (no holdout click) the summary gives the difference in points: 35%
+// of the treatment's impressions clicked against none of the holdout's.
+func TestSummaryOfADifferenceWithoutALift(t *testing.T) {
+	d := fixture()
+	for i := range d.Activity {
+		if d.Activity[i].Group == schemas.GroupHoldout {
+			d.Activity[i].Clicks = 0
+		}
+	}
+	r := build(t, d, opts)
+	cs := r.CTRLift.Diff.CS
+	want := fmt.Sprintf(" No lift can be measured yet (relative lift: control rate is zero). Treated shoppers' click rate minus the holdout's "+
+		"is +35.00 points (always-valid 95%% range %+.2f to %+.2f).", 100*cs.Lo, 100*cs.Hi)
+	if !strings.Contains(r.Summary, want) || cs.Lo <= 0 || cs.Hi > 1 {
+		t.Errorf("summary %q, want it to contain %q", r.Summary, want)
+	}
+}

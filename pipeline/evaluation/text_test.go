@@ -107,3 +107,17 @@ func TestSignedPct(t *testing.T) {
 // Not tested: writeGuardrails' tabwriter flags of 0 against FilterHTML (1) only differ for a
 // cell holding '<' or '&', and no guardrail name or figure does (the names are the package's own,
 // generator kinds are llm, template or cache, and the figures are numbers).
+
+// The off-policy table's columns, right-aligned two spaces apart: "always trend" took 1000 of
+// the 2000 treatment ads at propensity 0.5 and 100 were clicked, an IPS of (100/0.5)/2000 = 0.1.
+func TestOffPolicyTable(t *testing.T) {
+	text := textOf(t, build(t, fixture(), opts))
+	for _, want := range []string{
+		"\n        policy     IPS          interval   SNIPS          interval  matched    of  effective n\n",
+		"\n  always trend  0.1000  [0.0809, 0.1191]  0.1000  [0.0814, 0.1186]     1000  2000         1000\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+}
