@@ -406,11 +406,16 @@ func liftBars(r Report) template.HTML {
 		yy := 36 + i*barRow
 		color := palette[i%len(palette)]
 		fmt.Fprintf(&b, `<text x="8" y="%d" font-size="12" fill="#1d2330">%s</text>`, yy+4, template.HTMLEscapeString(l.Metric))
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="5" stroke-opacity="0.45"/>`, x(finite(l.CS.Lo, lo)), x(finite(l.CS.Hi, hi)), yy, yy, color)
+		cs := fmt.Sprintf("[%+.1f%%, %+.1f%%]", 100*l.CS.Lo, 100*l.CS.Hi)
+		if l.CSEmpty { // the looks disagree: no interval to draw or quote
+			cs = "CS empty"
+		} else {
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="5" stroke-opacity="0.45"/>`, x(finite(l.CS.Lo, lo)), x(finite(l.CS.Hi, hi)), yy, yy, color)
+		}
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="1.5"/>`, x(l.Lift.CI.Lo), x(l.Lift.CI.Hi), yy, yy, color)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="5" fill="%s"/>`, x(l.Lift.Relative), yy, color)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#1d2330">%+.1f%% [%+.1f%%, %+.1f%%]</text>`,
-			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, 100*l.CS.Lo, 100*l.CS.Hi)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#1d2330">%+.1f%% %s</text>`,
+			x(l.Lift.Relative), yy-10, 100*l.Lift.Relative, cs)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -49,6 +49,11 @@ func TestIncrementalConversionsAgainstTheHoldoutsRate(t *testing.T) {
 	if math.Abs(in.CI.Lo-(in.Value-half)) > 1e-9 || math.Abs(in.CI.Hi-(in.Value+half)) > 1e-9 || in.CS.Lo > in.CI.Lo || in.CS.Hi < in.CI.Hi {
 		t.Errorf("intervals %v %v; want fixed-horizon %g ± %g inside the always-valid one", *in.CI, *in.CS, in.Value, half)
 	}
+	// Always valid with as many shoppers as planned: 3.0352 standard errors, 1.5486 times the
+	// fixed-horizon half-width (see TestCUPEDAlwaysValidIntervalByHand).
+	if math.Abs(in.CS.Lo-(in.Value-1.5486*half)) > 1e-3 || math.Abs(in.CS.Hi-(in.Value+1.5486*half)) > 1e-3 {
+		t.Errorf("always-valid %v; want %g ± %g", *in.CS, in.Value, 1.5486*half)
+	}
 	// The credited count (300) is not what the ads caused (+100): the reader is told both.
 	if in.Credited == in.Value || !strings.Contains(r.Summary, "the ads added +100.0") {
 		t.Errorf("summary %q", r.Summary)

@@ -146,8 +146,11 @@ func compare(cmp comparison, acts []Activity, o Options) (LiftResult, []LiftPoin
 	res.Power = powerOf(lastLog.ob, lastLog.Variance, tau2, cmp.alpha, obs[0].at, step, o)
 	cs := relative(end.cs)
 	res.CS, res.CSEmpty, res.PValue, res.HolmP = &cs, end.empty, end.p, end.p
+	// Cumulative successes never fall, so a last look left out after an earlier one with
+	// variance has successes: what it lacks is variance.
 	if res.Lift != nil && last.liftErr == nil && logObs[len(logObs)-1].at != last.at {
-		res.Error = "the last look has no treatment success: the sequence is as of " + logObs[len(logObs)-1].at.Add(step).Format(time.RFC3339)
+		res.Error = "the last look has no variance on the log scale (every shopper of a side at its rate): the sequence is as of " +
+			logObs[len(logObs)-1].at.Add(step).Format(time.RFC3339)
 	}
 	return res, points
 }

@@ -102,8 +102,9 @@ func TestPowerSolvesForTheShoppersNeeded(t *testing.T) {
 		t.Errorf("fixed-horizon shoppers %v, want %v (and fewer than the always-valid %v)", p.FixedShoppers, n*ratio*ratio, p.ShoppersNeeded)
 	}
 	// Three hours of 400 shoppers: 3200 a day.
-	if p.ShoppersPerDay != 3200 || math.Abs(p.TimeToDetect-(p.ShoppersNeeded-n)/3200*24) > 1e-9 {
-		t.Errorf("%v shoppers a day, %v hours to detect", p.ShoppersPerDay, p.TimeToDetect)
+	if p.ShoppersPerDay != 3200 || math.Abs(p.TimeToDetect-(p.ShoppersNeeded-n)/3200*24) > 1e-9 ||
+		math.Abs(p.FixedTime-(p.FixedShoppers-n)/3200*24) > 1e-9 {
+		t.Errorf("%v shoppers a day, %v hours to detect, %v fixed-horizon", p.ShoppersPerDay, p.TimeToDetect, p.FixedTime)
 	}
 	want := fmt.Sprintf(" A real +2%% lift would show after about %.0f shoppers, %s more at the current rate.", p.ShoppersNeeded, hoursText(p.TimeToDetect))
 	if !strings.Contains(r.Summary, "That is no reliable difference yet") || !strings.Contains(r.Summary, want) {

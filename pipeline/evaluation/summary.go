@@ -62,14 +62,18 @@ func summary(r Report) string {
 		x := l.Lift
 		fmt.Fprintf(&b, " Shoppers who got adshift's ads clicked %.2f%% of them; held-out shoppers, who got the baseline ad, %.2f%%.",
 			100*x.Treatment.Value, 100*x.Control.Value)
-		if l.PValue < l.Alpha {
+		switch {
+		case l.CSEmpty: // it excludes 0, so p < α, but it excludes every other lift too: no range to quote
+			b.WriteString(" The looks disagree: no lift fits them all (the always-valid sequence is empty), which points to drift, such as a " +
+				"novelty effect wearing off, or to a broken assumption; no conclusion holds until that is explained.")
+		case l.PValue < l.Alpha:
 			verb := "raise"
 			if x.Relative < 0 {
 				verb = "lower"
 			}
 			fmt.Fprintf(&b, " The ads %s the click rate by about %.0f%% (%s sure the change is between %s and %s), and that stays true "+
 				"however often this report is read.", verb, math.Abs(100*x.Relative), pctOf(r.Confidence), signedPct(l.CS.Lo), signedPct(l.CS.Hi))
-		} else {
+		default:
 			fmt.Fprintf(&b, " That is no reliable difference yet: the lift could be anywhere from %s to %s.", signedPct(l.CS.Lo), signedPct(l.CS.Hi))
 			if p := l.Power; p != nil && p.TargetLift > 0 {
 				fmt.Fprintf(&b, " A real %+.0f%% lift would show after about %.0f shoppers", 100*p.TargetLift, p.ShoppersNeeded)
